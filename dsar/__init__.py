@@ -1,0 +1,139 @@
+"""dsar: GDPR data-subject-rights requests, end to end.
+
+`create_app()` is the only place where configuration, extensions, blueprints, error pages
+and the processing registers come together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from dsar.clock import SystemClock
+from dsar.config import ConfigError, Settings, load_settings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _resource_dir(name: str) -> Path:
+    """`templates/` and `migrations/` sit beside the package in a checkout, inside it in a wheel."""
+    beside = PACKAGE_DIR.parent / name
+    return beside if beside.is_dir() else PACKAGE_DIR / name
+
+
+TEMPLATES_DIR = _resource_dir("templates")
+MIGRATIONS_DIR = _resource_dir("migrations")
+
+
+def create_app(
+    overrides: Mapping[str, Any] | None = None, *, environ: Mapping[str, str] | None = None
+) -> Flask:
+    """Build the app from DSAR_* settings; `overrides` replace single settings (tests)."""
+    settings = load_settings(environ, **dict(overrides or {}))
+    app = Flask(
+        __name__,
+        template_folder=str(TEMPLATES_DIR),
+        instance_path=str(settings.instance_path),
+    )
+    _configure(app, settings)
+    app.extensions["dsar.clock"] = SystemClock()  # tests and `--now` put a FixedClock here
+    _register_extensions(app)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _load_registers(app, settings)
+    return app
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        DSAR_SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(settings.database_url),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        REMEMBER_COOKIE_SECURE=settings.is_production,
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,
+        RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
+        RATELIMIT_HEADERS_ENABLED=True,
+        BABEL_DEFAULT_LOCALE="en",
+        TESTING=settings.env == "testing",
+    )
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    if url.startswith("sqlite"):
+        # A writer waits for the lock instead of failing at once (web app + scheduler).
+        return {"connect_args": {"timeout": 15}}
+    return {"pool_pre_ping": True}
+
+
+def _register_extensions(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from dsar.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "staff.login"
+    login_manager.session_protection = "strong"
+
+    from dsar.staff.auth import load_user
+
+    login_manager.user_loader(load_user)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "begin", _sqlite_begin)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's recipe takes over:
+    # no implicit BEGIN from the driver, an explicit one from the "begin" event below.
+    dbapi_connection.isolation_level = None
+    # WAL lets the web app read while the scheduler writes; foreign keys are off by default.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from dsar.intake import bp as intake_bp
+    from dsar.staff import bp as staff_bp
+
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(staff_bp, url_prefix="/staff")
+
+
+def _register_error_pages(app: Flask) -> None:
+    from dsar.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def _load_registers(app: Flask, settings: Settings) -> None:
+    """Validate every processing register now: an invalid one stops start-up with its field."""
+    from dsar.services.controllers import load_configured_registers
+
+    app.extensions["dsar.registers"] = load_configured_registers(settings)
+
+
+__all__ = ["ConfigError", "create_app"]

@@ -1,0 +1,5 @@
+"""`python -m dsar` is the `dsar` command."""
+
+from dsar.cli import main
+
+main()

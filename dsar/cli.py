@@ -1,0 +1,175 @@
+"""The `dsar` command: Flask's CLI bound to the app factory, so no FLASK_APP is needed."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from dsar import create_app
+from dsar.config import ConfigError
+from dsar.extensions import db
+from dsar.models import Role
+
+
+def _create_app_or_exit() -> Flask:
+    try:
+        return create_app()
+    except ConfigError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app_or_exit, add_version_option=False)
+def cli() -> None:
+    """dsar: GDPR data-subject-rights requests, end to end."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@cli.command("create-staff")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.AGENT.value)
+@click.option("--name", default="", help="Display name (default: the e-mail's local part).")
+@click.option(
+    "--password",
+    envvar="DSAR_NEW_STAFF_PASSWORD",
+    default=None,
+    help="Default: a generated password, printed once.",
+)
+@with_appcontext
+def create_staff_command(email: str, role: str, name: str, password: str | None) -> None:
+    """Create a staff account."""
+    from dsar.services.staff import StaffError, create_staff
+
+    generated = password is None
+    password = password or secrets.token_urlsafe(15)
+    try:
+        user = create_staff(
+            db.session, email=email, name=name, role=Role(role), password=password, now=_now()
+        )
+    except StaffError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(f"created {user.role.value} {user.email}")
+    if generated:
+        click.echo(f"password: {password}")
+
+
+@cli.group("controllers")
+def controllers_group() -> None:
+    """Controllers loaded from the processing registers."""
+
+
+@controllers_group.command("sync")
+@with_appcontext
+def controllers_sync_command() -> None:
+    """Create or update a controller row for every configured register."""
+    from dsar.services.controllers import sync_controllers
+
+    controllers = sync_controllers(db.session, current_app.extensions["dsar.registers"], _now())
+    db.session.commit()
+    for controller in controllers:
+        click.echo(f"{controller.slug}\t{controller.name}\t{controller.register_path}")
+
+
+@cli.group("demo")
+def demo_group() -> None:
+    """Demo data for trying dsar out."""
+
+
+@demo_group.command("load")
+@click.option(
+    "--if-empty", is_flag=True, help="Do nothing when the database has requests or staff."
+)
+@with_appcontext
+def demo_load_command(if_empty: bool) -> None:
+    """Load demo staff and requests (development only)."""
+    from dsar.devserver import prepare_demo
+
+    if current_app.config["DSAR_SETTINGS"].is_production:
+        click.echo("error: demo data is not loaded in production", err=True)
+        sys.exit(2)
+    prepare_demo(current_app, only_if_empty=if_empty, echo=click.echo)
+
+
+@cli.command("dev")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@click.option("--mail-port", default=8025, show_default=True)
+@with_appcontext
+def dev_command(host: str, port: int, mail_port: int) -> None:
+    """Migrate, load the demo when empty, and run web app, scheduler and a local mail sink."""
+    from dsar.devserver import run_development
+
+    run_development(current_app, host=host, port=port, mail_port=mail_port)
+
+
+@cli.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the background jobs (one leading instance at a time)."""
+    import logging
+
+    from dsar.scheduler import run_scheduler
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+@cli.command("mail-sink")
+@click.option("--port", default=8025, show_default=True)
+@with_appcontext
+def mail_sink_command(port: int) -> None:
+    """Run a local SMTP server that stores every message as an .eml file (development)."""
+    import time
+
+    from dsar.devmail import start_mail_sink
+
+    sink = start_mail_sink(current_app.config["DSAR_SETTINGS"].instance_path / "mail", port)
+    click.echo(f"mail sink on 127.0.0.1:{port}, writing to {sink.folder}")
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        sink.stop()
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Check every request's hash chain; name the first broken link."""
+    from dsar.audit import verify_chain
+
+    broken = verify_chain(db.session)
+    if broken is not None:
+        click.echo(f"broken: {broken}", err=True)
+        sys.exit(1)
+    click.echo("audit trail intact")
+
+
+def _register_feature_commands() -> None:
+    from dsar.commands.deadline import deadline_command
+    from dsar.commands.register import register_group
+
+    cli.add_command(deadline_command)
+    cli.add_command(register_group)
+
+
+_register_feature_commands()
+
+
+def main() -> None:
+    cli.main(prog_name="dsar")

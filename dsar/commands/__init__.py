@@ -1,0 +1,1 @@
+"""Commands of the `dsar` CLI, one module each; `dsar.cli` registers them."""

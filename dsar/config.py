@@ -1,0 +1,191 @@
+"""Settings from DSAR_* environment variables; a bad value stops start-up naming the variable.
+
+`config.example.env` is the contract: every setting read here is documented there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENVIRONMENTS = ("development", "production", "testing")
+CLOCK_POLICIES = ("edpb", "ico", "strict")
+
+
+class ConfigError(Exception):
+    """A setting is missing or has a value dsar cannot use; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    instance_path: Path = Path("instance")
+    database_url: str = ""
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    mail_from: str = "dsar@localhost"
+    dpo_mailbox: str = ""
+    register: str = ""
+    timezone: str = "Europe/Berlin"
+    country: str = "DE"
+    subdivision: str = ""
+    clock_policy: str = "edpb"
+    identity_request_working_days: int = 3
+    file_key: str = ""
+    rate_limit_storage: str = "memory://"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        return self.env == "production"
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean: use true or false")
+
+
+def _int(name: str, raw: str, low: int, high: int) -> int:
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is out of range: use {low} to {high}")
+    return value
+
+
+def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name}={raw!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def _timezone(name: str, raw: str) -> str:
+    try:
+        ZoneInfo(raw.strip())
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"{name}={raw!r} is not an IANA timezone such as Europe/Berlin") from None
+    return raw.strip()
+
+
+def _country(name: str, raw: str) -> str:
+    import holidays
+
+    code = raw.strip().upper()
+    if code not in holidays.list_supported_countries():
+        raise ConfigError(f"{name}={raw!r} is not a country code known to the holidays package")
+    return code
+
+
+def _database_url(name: str, raw: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"{name}={raw!r} is not a SQLAlchemy database URL") from None
+    return raw
+
+
+def _secret_key(env: str, raw: str, instance_path: Path) -> str:
+    if raw:
+        if len(raw) < 16:
+            raise ConfigError("DSAR_SECRET_KEY is too short: use at least 16 random characters")
+        return raw
+    if env == "production":
+        raise ConfigError(
+            "DSAR_SECRET_KEY is required in production: set it to a long random value "
+            '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
+        )
+    # Development and tests keep a generated key in the instance folder so sessions survive.
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Read the settings from `environ` (default: os.environ plus .env), then apply `overrides`."""
+    if environ is None:
+        from dotenv import find_dotenv, load_dotenv
+
+        load_dotenv(find_dotenv(usecwd=True), override=False)  # real environment variables win
+    env_vars = dict(os.environ if environ is None else environ)
+    get = env_vars.get
+
+    env = _choice("DSAR_ENV", get("DSAR_ENV", "development"), ENVIRONMENTS)
+    instance_path = Path(get("DSAR_INSTANCE_PATH") or overrides.pop("instance_path", "instance"))
+    instance_path = instance_path.resolve()
+    values: dict[str, object] = {"env": env, "instance_path": instance_path}
+
+    default_db = f"sqlite:///{instance_path / 'dsar.sqlite3'}"
+    values["database_url"] = _database_url(
+        "DSAR_DATABASE_URL", get("DSAR_DATABASE_URL") or default_db
+    )
+    values["base_url"] = (get("DSAR_BASE_URL") or Settings.base_url).rstrip("/")
+    values["smtp_host"] = get("DSAR_SMTP_HOST", "")
+    values["smtp_port"] = _int("DSAR_SMTP_PORT", get("DSAR_SMTP_PORT", "25"), 1, 65535)
+    values["smtp_username"] = get("DSAR_SMTP_USERNAME", "")
+    values["smtp_password"] = get("DSAR_SMTP_PASSWORD", "")
+    values["smtp_starttls"] = _bool("DSAR_SMTP_STARTTLS", get("DSAR_SMTP_STARTTLS", "false"))
+    values["smtp_ssl"] = _bool("DSAR_SMTP_SSL", get("DSAR_SMTP_SSL", "false"))
+    if values["smtp_starttls"] and values["smtp_ssl"]:
+        raise ConfigError("DSAR_SMTP_STARTTLS and DSAR_SMTP_SSL are both true: choose one")
+    values["mail_from"] = get("DSAR_MAIL_FROM") or Settings.mail_from
+    values["dpo_mailbox"] = get("DSAR_DPO_MAILBOX", "")
+    values["register"] = get("DSAR_REGISTER", "")
+    values["timezone"] = _timezone("DSAR_TIMEZONE", get("DSAR_TIMEZONE") or Settings.timezone)
+    values["country"] = _country("DSAR_COUNTRY", get("DSAR_COUNTRY") or Settings.country)
+    values["subdivision"] = (get("DSAR_SUBDIVISION") or "").strip().upper()
+    values["clock_policy"] = _choice(
+        "DSAR_CLOCK_POLICY", get("DSAR_CLOCK_POLICY") or "edpb", CLOCK_POLICIES
+    )
+    values["identity_request_working_days"] = _int(
+        "DSAR_IDENTITY_REQUEST_WORKING_DAYS", get("DSAR_IDENTITY_REQUEST_WORKING_DAYS", "3"), 0, 30
+    )
+    values["file_key"] = get("DSAR_FILE_KEY", "")
+    values["rate_limit_storage"] = get("DSAR_RATE_LIMIT_STORAGE") or "memory://"
+    if env == "production" and not values["smtp_host"]:
+        raise ConfigError("DSAR_SMTP_HOST is required in production: dsar sends mail over SMTP")
+    values["secret_key"] = _secret_key(env, get("DSAR_SECRET_KEY", ""), instance_path)
+    if values["subdivision"]:
+        _check_subdivision(str(values["country"]), str(values["subdivision"]))
+
+    known = {f.name for f in fields(Settings)}
+    for key, value in overrides.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting override {key!r}")
+        values[key] = value
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _check_subdivision(country: str, subdivision: str) -> None:
+    import holidays
+
+    valid = holidays.list_supported_countries()[country]
+    if subdivision not in valid:
+        raise ConfigError(
+            f"DSAR_SUBDIVISION={subdivision!r} is not a subdivision of {country}: "
+            f"use one of {', '.join(valid)}"
+        )

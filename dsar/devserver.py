@@ -1,0 +1,66 @@
+"""The README's run command: one process tree with web app, scheduler and mail sink."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from flask import Flask
+
+from dsar.extensions import db
+
+
+def migrate_database(app: Flask) -> None:
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+
+
+def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], object]) -> None:
+    """Sync controllers from the registers and, if asked and the DB is empty, load the demo."""
+    from dsar.demo.data import database_is_empty, load_demo
+    from dsar.services.controllers import sync_controllers
+
+    now = datetime.now(UTC)
+    with app.app_context():
+        controllers = sync_controllers(db.session, app.extensions["dsar.registers"], now)
+        if only_if_empty and not database_is_empty(db.session):
+            db.session.commit()
+            echo("database already has data: demo not loaded")
+            return
+        result = load_demo(db.session, controllers[0], now)
+        db.session.commit()
+    echo(f"demo loaded: {result.requests} requests for {controllers[0].name}")
+    for email in result.staff:
+        echo(f"  staff login: {email}  password: {result.password}")
+
+
+def run_development(app: Flask, *, host: str, port: int, mail_port: int) -> None:
+    """Migrate, load the demo when empty, then run mail sink, scheduler and web app together."""
+    from dsar.devmail import start_mail_sink
+
+    settings = app.config["DSAR_SETTINGS"]
+    migrate_database(app)
+    prepare_demo(app, only_if_empty=True, echo=print)
+    sink = start_mail_sink(settings.instance_path / "mail", mail_port)
+    env = {
+        **os.environ,
+        "DSAR_SMTP_HOST": "127.0.0.1",
+        "DSAR_SMTP_PORT": str(mail_port),
+        "DSAR_SMTP_STARTTLS": "false",
+        "DSAR_SMTP_SSL": "false",
+        "DSAR_INSTANCE_PATH": str(settings.instance_path),
+    }
+    scheduler = subprocess.Popen([sys.executable, "-m", "dsar", "scheduler"], env=env)  # noqa: S603
+    print(f"mail sink: 127.0.0.1:{mail_port}, messages as .eml in {sink.folder}")
+    print(f"staff workspace: http://{host}:{port}/staff/  (outgoing mail: /staff/mail)")
+    try:
+        app.run(host=host, port=port, use_reloader=False, debug=False)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=10)
+        sink.stop()

@@ -1,0 +1,225 @@
+"""The outbox and the SMTP sender.
+
+Services call `enqueue()` inside their transaction; the dispatcher job sends after the commit.
+Delivery is at-least-once: a message is marked sent only after the server accepted it, and its
+Message-ID stays the same across attempts so a duplicate can be recognised by the receiver.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from dsar.config import Settings
+from dsar.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH_SIZE = 100
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    recipient: str,
+    subject: str,
+    text: str,
+    now: datetime,
+    html: str | None = None,
+    language: str = "en",
+    request_id: int | None = None,
+    headers: dict[str, Any] | None = None,
+    mail_domain: str = "dsar.local",
+) -> OutboxMessage:
+    """Queue a message once per `key`: a second call with the same key returns the first row."""
+    existing = session.execute(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    message = OutboxMessage(
+        idempotency_key=key,
+        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
+        request_id=request_id,
+        recipient=recipient,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        language=language,
+        headers=dict(headers or {}),
+        status=OutboxStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    # A savepoint: losing a race on the unique key must not abort the caller's transaction.
+    try:
+        with session.begin_nested():
+            session.add(message)
+    except IntegrityError:
+        return session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+        ).scalar_one()
+    return message
+
+
+def build_email(message: OutboxMessage, settings: Settings, now: datetime) -> EmailMessage:
+    """A multipart (text + HTML) message with a stable Message-ID and the recipient's language."""
+    email = EmailMessage()
+    email["From"] = settings.mail_from
+    email["To"] = message.recipient
+    email["Subject"] = message.subject
+    email["Date"] = format_datetime(now)
+    email["Message-ID"] = message.message_id
+    for name, value in (message.headers or {}).items():
+        email[name] = str(value)
+    email.set_content(message.body_text)
+    if message.body_html:
+        email.add_alternative(message.body_html, subtype="html")
+    email["Content-Language"] = message.language  # after set_content, which drops Content-*
+    return email
+
+
+@dataclass
+class DispatchResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(minutes=min(2 ** (attempts - 1), 360))
+
+
+class FileTransport:
+    """Development without an SMTP server: each message becomes an .eml file to read."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def send_message(self, email: EmailMessage) -> None:
+        name = email["Message-ID"].strip("<>").replace("/", "_")
+        (self.folder / f"{name}.eml").write_bytes(bytes(email))
+
+    def quit(self) -> None:
+        pass
+
+
+def _connect(settings: Settings) -> smtplib.SMTP | FileTransport:
+    if not settings.smtp_host:
+        return FileTransport(settings.instance_path / "mail")
+    if settings.smtp_ssl:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            settings.smtp_host, settings.smtp_port, timeout=30, context=ssl.create_default_context()
+        )
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30)
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+    if settings.smtp_username:
+        smtp.login(settings.smtp_username, settings.smtp_password)
+    return smtp
+
+
+def _connection_lost(error: Exception) -> bool:
+    # SMTPException derives from OSError: only a non-SMTP OSError means the socket is gone.
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code >= 500
+    return isinstance(error, ValueError)  # e.g. a header that cannot be encoded
+
+
+def dispatch_outbox(
+    session: Session, settings: Settings, now: datetime, *, limit: int = BATCH_SIZE
+) -> DispatchResult:
+    """Send due pending messages over one SMTP connection; the caller commits.
+
+    Each message's outcome is flushed as it happens, so a crash loses at most the record of
+    messages already handed to the server (they are sent again with the same Message-ID).
+    """
+    result = DispatchResult()
+    due = (
+        session.execute(
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
+    if not due:
+        return result
+    try:
+        smtp = _connect(settings)
+    except (OSError, smtplib.SMTPException) as error:
+        for message in due:
+            _record_failure(message, error, now, result, permanent=False)
+        session.flush()
+        log.warning(
+            "SMTP server %s:%s unreachable: %s", settings.smtp_host, settings.smtp_port, error
+        )
+        return result
+    try:
+        for message in due:
+            try:
+                smtp.send_message(build_email(message, settings, now))
+            except (OSError, smtplib.SMTPException, ValueError) as error:
+                _record_failure(message, error, now, result, permanent=_is_permanent(error))
+                if _connection_lost(error):
+                    break
+            else:
+                message.status = OutboxStatus.SENT
+                message.attempts += 1
+                message.sent_at = now
+                message.last_error = None
+                result.sent += 1
+            session.flush()
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            smtp.quit()
+    return result
+
+
+def _record_failure(
+    message: OutboxMessage,
+    error: Exception,
+    now: datetime,
+    result: DispatchResult,
+    *,
+    permanent: bool,
+) -> None:
+    message.attempts += 1
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if permanent or message.attempts >= MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+        result.failed += 1
+    else:
+        message.next_attempt_at = now + _backoff(message.attempts)
+        result.retried += 1

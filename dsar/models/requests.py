@@ -1,0 +1,80 @@
+"""A data-subject request and its append-only event trail."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dsar.models.base import Base, UTCDateTime, enum_column
+from dsar.models.controllers import Controller
+from dsar.models.staff import StaffUser
+from dsar.workflow import Channel, RequestType, Status, Verification
+
+
+class Request(Base):
+    __tablename__ = "request"
+    __table_args__ = (
+        Index("ix_request_status_due_date", "status", "due_date"),
+        Index("ix_request_controller_id_status", "controller_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    controller_id: Mapped[int] = mapped_column(ForeignKey("controller.id"))
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    type: Mapped[RequestType] = mapped_column(enum_column(RequestType))
+    status: Mapped[Status] = mapped_column(enum_column(Status))
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    language: Mapped[str] = mapped_column(String(8))
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_date: Mapped[date | None]
+    extended_due_date: Mapped[date | None]
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    subject_name: Mapped[str] = mapped_column(String(200))
+    subject_email: Mapped[str | None] = mapped_column(String(320), index=True)
+    subject_address: Mapped[str | None] = mapped_column(Text)
+    subject_phone: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    verification: Mapped[Verification] = mapped_column(
+        enum_column(Verification), default=Verification.UNVERIFIED
+    )
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"), index=True)
+    status_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    controller: Mapped[Controller] = relationship()
+    assignee: Mapped[StaffUser | None] = relationship()
+    events: Mapped[list[RequestEvent]] = relationship(
+        back_populates="request", order_by="RequestEvent.seq", viewonly=True
+    )
+
+    @property
+    def effective_due_date(self) -> date | None:
+        """The date the answer is due now: the extended date once the request was extended."""
+        return self.extended_due_date or self.due_date
+
+    def __repr__(self) -> str:
+        return f"<Request {self.reference} {self.type.value} {self.status.value}>"
+
+
+class RequestEvent(Base):
+    """One action on a request; rows are only ever inserted, and each hashes its predecessor."""
+
+    __tablename__ = "request_event"
+    __table_args__ = (UniqueConstraint("request_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"))
+    seq: Mapped[int]
+    action: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(320))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    request: Mapped[Request] = relationship(back_populates="events")

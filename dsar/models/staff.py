@@ -1,0 +1,54 @@
+"""Staff accounts: who may work on requests, in which role, for which controllers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from dsar.models.base import Base, UTCDateTime, enum_column
+from dsar.models.controllers import Controller
+
+
+class Role(enum.StrEnum):
+    AGENT = "agent"  # works assigned and unassigned requests
+    DPO = "dpo"  # all requests; approves refusals, extensions and erasure
+    ADMIN = "admin"  # users and settings
+
+
+staff_controller = Table(
+    "staff_controller",
+    Base.metadata,
+    Column("staff_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
+    Column("controller_id", ForeignKey("controller.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class StaffUser(UserMixin, Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, 16))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Empty means every controller: a single-controller install never has to fill this in.
+    controllers: Mapped[list[Controller]] = relationship(secondary=staff_controller)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def may_work_for(self, controller_id: int) -> bool:
+        return not self.controllers or any(c.id == controller_id for c in self.controllers)
+
+    def __repr__(self) -> str:
+        return f"<StaffUser {self.email} {self.role.value}>"

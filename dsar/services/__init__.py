@@ -1,0 +1,1 @@
+"""Services: take a session, change models, write audit events, flush; never commit."""

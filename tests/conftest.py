@@ -1,0 +1,241 @@
+"""Fixtures: one app per database backend and test session, a rolled-back transaction per test.
+
+Every test that uses the database runs on SQLite and on a real PostgreSQL server that this
+file starts (`--db` chooses; default both).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import select
+
+from dsar import create_app
+from dsar.extensions import db
+from dsar.models import Controller
+from tests.pg import PostgresServer, start_postgres
+
+BACKENDS = ("sqlite", "postgresql")
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Mon 2 March 2026, 10:00 in Berlin
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db", default="sqlite,postgresql", help="comma-separated database backends to run against"
+    )
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    server = start_postgres()
+    yield server
+    server.stop()
+
+
+_database_numbers = itertools.count(1)
+
+
+def make_database_url(request: pytest.FixtureRequest, backend: str, tmp: Path) -> str:
+    """A new, empty database on `backend`."""
+    number = next(_database_numbers)
+    if backend == "sqlite":
+        return f"sqlite:///{tmp / f'test{number}.sqlite3'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    import psycopg
+
+    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE test{number}")
+    return server.url(f"test{number}")
+
+
+def build_app(database_url: str, instance: Path, **overrides: object) -> Flask:
+    """An app isolated from the developer's environment: only what the test gives counts."""
+    environ = {"DSAR_ENV": "testing", "DSAR_DATABASE_URL": database_url}
+    return create_app({"instance_path": instance, **overrides}, environ=environ)
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param not in request.config.getoption("--db").split(","):
+        pytest.skip(f"backend {request.param} not selected with --db")
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def _app(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Flask]:
+    instance = tmp_path_factory.mktemp(f"instance-{backend}")
+    app = build_app(make_database_url(request, backend, instance), instance)
+    with app.app_context():
+        # The models' schema; tests/test_migrations.py proves the migrations build the same.
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class _JoinedSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session picks engines itself; in tests every query uses our connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):  # type: ignore[no-untyped-def]
+        return self.bind
+
+
+@pytest.fixture
+def app(_app: Flask) -> Iterator[Flask]:
+    """The app with its session joined to an outer transaction that is rolled back afterwards.
+
+    Services and views commit as usual; with join_transaction_mode="create_savepoint" their
+    commits only release savepoints, so each test starts from the same empty database.
+    """
+    with _app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {
+                "class_": _JoinedSession,
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+            }
+        )
+        try:
+            yield _app
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    """Run a `dsar` command against the test app: runner(["audit", "verify"])."""
+    from dsar.cli import cli
+
+    test_runner = app.test_cli_runner()
+    return lambda args: test_runner.invoke(cli, args)
+
+
+@pytest.fixture
+def session(app: Flask):  # type: ignore[no-untyped-def]
+    return db.session
+
+
+@pytest.fixture
+def now() -> datetime:
+    return NOW
+
+
+@pytest.fixture
+def controller(app: Flask, now: datetime) -> Controller:
+    """The demo controller from the built-in register, as a database row."""
+    from dsar.services.controllers import sync_controllers
+
+    sync_controllers(db.session, app.extensions["dsar.registers"], now)
+    return db.session.execute(select(Controller)).scalars().one()
+
+
+class SMTPRecorder:
+    """An aiosmtpd handler that keeps every message it accepts; can refuse recipients."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server():  # type: ignore[no-untyped-def]
+    """A real SMTP server on 127.0.0.1 (aiosmtpd); `.port`, `.handler.messages`, `.stop()`."""
+    from aiosmtpd.controller import Controller as SMTPController
+
+    from tests.pg import free_port
+
+    handler = SMTPRecorder()
+    server = SMTPController(handler, hostname="127.0.0.1", port=free_port())
+    server.start()
+    yield server
+    with contextlib.suppress(AssertionError):  # already stopped by the test
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
+    """Debian's chromium, never a downloaded browser (see ENVIRONMENT.md)."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def live_app(tmp_path: Path, now: datetime) -> Iterator[Flask]:
+    """An app on its own SQLite file, with real commits, for a server in another thread."""
+    from dsar.services.controllers import sync_controllers
+
+    app = build_app(f"sqlite:///{tmp_path / 'live.sqlite3'}", tmp_path / "instance")
+    with app.app_context():
+        db.create_all()
+        sync_controllers(db.session, app.extensions["dsar.registers"], now)
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app: Flask) -> Iterator[str]:
+    """Serve `live_app` on 127.0.0.1 in a thread; yields the base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """Screenshots and other test artifacts, kept after the run in ./test-artifacts."""
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

@@ -1,0 +1,44 @@
+"""Factory functions with defaults: a test names only what matters to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dsar.models import Controller, Request, Role, StaffUser
+from dsar.services.requests import NewRequest, create_request
+from dsar.services.staff import create_staff
+from dsar.workflow import Channel, RequestType
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_request(
+    session: Session,
+    controller: Controller,
+    now: datetime,
+    *,
+    received_at: datetime | None | str = "now",
+    **fields: Any,
+) -> Request:
+    values: dict[str, Any] = {
+        "controller": controller,
+        "type": RequestType.ACCESS,
+        "channel": Channel.WEB,
+        "language": "en",
+        "subject_name": "Zoë Schmidt",
+        "subject_email": "zoe@example.org",
+        "details": {},
+        "received_at": now if received_at == "now" else received_at,
+    }
+    values.update(fields)
+    request, _token = create_request(session, NewRequest(**values), actor="test", now=now)
+    return request
+
+
+def make_staff(
+    session: Session, now: datetime, *, email: str = "dana@example.org", role: Role = Role.DPO
+) -> StaffUser:
+    return create_staff(session, email=email, name="Dana", role=role, password=PASSWORD, now=now)

@@ -1,0 +1,277 @@
+"""The deadline engine against legal.md section 1: golden cases, helpers, properties."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsar import deadlines
+from dsar.deadlines import (
+    InvalidJurisdiction,
+    Jurisdiction,
+    StepKind,
+    add_working_days,
+    days_left,
+    explain_deadline,
+    holiday_name,
+    is_working_day,
+    statutory_deadline,
+    working_days_between,
+)
+
+REGIONS = {
+    "DE": ("DE", None, "Europe/Berlin"),
+    "DE-NW": ("DE", "NW", "Europe/Berlin"),
+    "DE-BY": ("DE", "BY", "Europe/Berlin"),
+    "DE-BE": ("DE", "BE", "Europe/Berlin"),
+    "AT": ("AT", None, "Europe/Vienna"),
+    "NL": ("NL", None, "Europe/Amsterdam"),
+    "GB-ENG": ("GB", "ENG", "Europe/London"),
+}
+
+
+def region(label: str) -> Jurisdiction:
+    return Jurisdiction(*REGIONS[label])
+
+
+# legal.md section 1, "Worked cases": id, received (local day or instant), region, due, extended.
+GOLDEN = [
+    ("G01", "2026-06-17", "DE", "2026-07-17", "2026-09-17"),
+    ("G02", "2026-03-05", "DE", "2026-04-07", "2026-06-05"),
+    ("G03", "2025-03-05", "DE", "2025-04-07", "2025-06-05"),
+    ("G04", "2026-08-31", "DE", "2026-09-30", "2026-11-30"),
+    ("G05", "2025-01-31", "DE", "2025-02-28", "2025-04-30"),
+    ("G06", "2028-01-31", "DE", "2028-02-29", "2028-05-02"),
+    ("G07", "2026-01-31", "DE", "2026-03-02", "2026-04-30"),
+    ("G08", "2027-01-30", "DE", "2027-03-01", "2027-04-30"),
+    ("G09", "2027-01-29", "DE", "2027-03-01", "2027-04-29"),
+    ("G10", "2026-03-31", "DE", "2026-04-30", "2026-06-30"),
+    ("G11", "2026-04-30", "DE", "2026-06-01", "2026-07-30"),
+    ("G12", "2026-02-15", "DE", "2026-03-16", "2026-05-15"),
+    ("G14", "2026-03-03", "DE", "2026-04-07", "2026-06-03"),
+    ("G15", "2026-03-03", "AT", "2026-04-03", "2026-06-03"),
+    ("G17", "2026-11-26", "DE", "2026-12-28", "2027-02-26"),
+    ("G18", "2026-11-26", "GB-ENG", "2026-12-29", "2027-02-26"),
+    ("G20", "2025-09-03", "DE", "2025-10-06", "2025-12-03"),
+    ("G21", "2025-09-03", "GB-ENG", "2025-10-03", "2025-12-03"),
+    ("G22", "2026-05-04", "DE-NW", "2026-06-05", "2026-08-04"),
+    ("G23", "2026-05-04", "DE-BE", "2026-06-04", "2026-08-04"),
+    ("G27", "2026-03-27", "NL", "2026-04-28", "2026-06-29"),
+    ("G30", "2026-03-31T22:30:00+00:00", "DE", "2026-05-04", "2026-07-01"),
+    ("G35", "2027-01-01", "GB-ENG", "2027-02-01", "2027-04-01"),
+]
+
+
+def receipt_instants(received: str, label: str) -> list[datetime]:
+    """An instant as given, or a local day at its first, middle and last moment (D2, D7)."""
+    if "T" in received:
+        return [datetime.fromisoformat(received)]
+    day, zone = date.fromisoformat(received), ZoneInfo(REGIONS[label][2])
+    moments = (time(0, 0), time(12, 0), time(23, 59, 59))
+    return [datetime.combine(day, moment, tzinfo=zone) for moment in moments]
+
+
+@pytest.mark.parametrize(
+    ("case", "received", "label", "due", "extended"), GOLDEN, ids=[row[0] for row in GOLDEN]
+)
+def test_golden_case(case: str, received: str, label: str, due: str, extended: str) -> None:
+    for received_at in receipt_instants(received, label):
+        assert statutory_deadline(received_at, region(label)) == date.fromisoformat(due)
+        assert statutory_deadline(received_at, region(label), extended=True) == date.fromisoformat(
+            extended
+        )
+
+
+def test_the_utc_date_would_give_the_wrong_day_g30() -> None:
+    berlin = region("DE")
+    assert statutory_deadline(datetime(2026, 3, 31, 22, 30, tzinfo=UTC), berlin) == date(2026, 5, 4)
+    assert statutory_deadline(datetime(2026, 3, 31, 21, 59, tzinfo=UTC), berlin) == date(
+        2026, 4, 30
+    )
+
+
+def test_a_naive_receipt_time_is_refused() -> None:
+    with pytest.raises(ValueError, match="no timezone"):
+        statutory_deadline(datetime(2026, 3, 5, 10, 0), region("DE"))
+
+
+def test_explain_g02_names_the_easter_chain() -> None:
+    received_at = datetime(2026, 3, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    steps = explain_deadline(received_at, region("DE"))
+    assert [step.kind for step in steps] == [
+        StepKind.RECEIVED,
+        StepKind.RAW_END,
+        StepKind.ROLLED,
+        StepKind.ROLLED,
+        StepKind.DUE,
+    ]
+    assert "Thursday 2026-03-05" in steps[0].text and "Europe/Berlin" in steps[0].text
+    assert steps[1].on == date(2026, 4, 5)
+    assert (steps[2].on, steps[3].on) == (date(2026, 4, 5), date(2026, 4, 6))
+    assert "Sunday" in steps[2].text
+    assert "Easter Monday" in steps[3].text
+    assert steps[-1].on == date(2026, 4, 7) and "Tue 2026-04-07" in steps[-1].text
+
+
+def test_explain_g22_names_corpus_christi_in_nw_only() -> None:
+    received_at = datetime(2026, 5, 4, 9, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    rolls = [s for s in explain_deadline(received_at, region("DE-NW")) if s.kind is StepKind.ROLLED]
+    assert [roll.on for roll in rolls] == [date(2026, 6, 4)]
+    assert "Corpus Christi" in rolls[0].text and "DE-NW" in rolls[0].text
+    berlin = explain_deadline(received_at, region("DE-BE"))
+    assert not [step for step in berlin if step.kind is StepKind.ROLLED]
+
+
+def test_explain_g07_shows_the_month_end_clamp() -> None:
+    received_at = datetime(2026, 1, 31, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+    steps = explain_deadline(received_at, region("DE-NW"), extended=False)
+    clamp = next(step for step in steps if step.kind is StepKind.CLAMPED)
+    assert clamp.on == date(2026, 2, 28) and "February 2026 has no day 31" in clamp.text
+    assert [s.on for s in steps if s.kind is StepKind.ROLLED] == [
+        date(2026, 2, 28),
+        date(2026, 3, 1),
+    ]
+    assert steps[-1].on == date(2026, 3, 2)
+
+
+def test_gb_substitute_boxing_day_is_a_holiday() -> None:
+    name = holiday_name(date(2026, 12, 28), region("GB-ENG"))
+    assert name is not None and "Boxing Day" in name
+    assert not is_working_day(date(2026, 12, 28), region("GB-ENG"))
+    assert is_working_day(date(2026, 12, 28), region("DE"))
+
+
+def test_holiday_names_do_not_follow_the_process_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
+    deadlines._holidays_in.cache_clear()
+    assert holiday_name(date(2026, 4, 6), region("DE")) == "Easter Monday"
+    deadlines._holidays_in.cache_clear()
+
+
+def test_jurisdiction_normalises_codes() -> None:
+    assert Jurisdiction("de", "nw", "Europe/Berlin") == Jurisdiction("DE", "NW", "Europe/Berlin")
+    assert Jurisdiction("DE", "", "Europe/Berlin").subdivision is None
+    assert Jurisdiction("AT", "9", "Europe/Vienna").label == "AT-9"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("XX", None, "Europe/Berlin"), "unknown country 'XX': use an ISO 3166-1 alpha-2 code"),
+        (("DE", "ZZ", "Europe/Berlin"), "unknown subdivision 'ZZ' for DE: use BB, BE"),
+        (("DE", None, "Mars/Olympus"), "unknown timezone 'Mars/Olympus': use an IANA name"),
+        (("DE", None, ""), "unknown timezone '': use an IANA name"),
+    ],
+)
+def test_jurisdiction_rejects_unknown_values(
+    args: tuple[str, str | None, str], message: str
+) -> None:
+    with pytest.raises(InvalidJurisdiction, match=message):
+        Jurisdiction(*args)
+    assert issubclass(InvalidJurisdiction, ValueError)
+
+
+def test_days_left() -> None:
+    due = date(2026, 4, 7)
+    assert days_left(date(2026, 4, 2), due) == 5
+    assert days_left(due, due) == 0
+    assert days_left(date(2026, 4, 9), due) == -2
+
+
+def test_working_day_helpers_around_easter_2026() -> None:
+    de = region("DE")
+    assert add_working_days(date(2026, 3, 2), 3, de) == date(2026, 3, 5)
+    assert add_working_days(date(2026, 4, 2), 1, de) == date(2026, 4, 7)
+    assert add_working_days(date(2026, 4, 7), -1, de) == date(2026, 4, 2)
+    assert add_working_days(date(2026, 4, 5), 0, de) == date(2026, 4, 5)
+    assert working_days_between(date(2026, 4, 1), date(2026, 4, 8), de) == 3
+    assert working_days_between(date(2026, 4, 8), date(2026, 4, 1), de) == -3
+
+
+# Properties over every day 2020-2035 (legal.md D3-D8), with the `holidays` package as oracle.
+PROPERTY_REGIONS = ["DE-NW", "DE-BY", "DE-BE", "AT", "NL"]
+FIRST, LAST = date(2020, 1, 1), date(2035, 12, 31)
+EVERY_DAY = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
+
+
+def oracle_working_days(label: str):  # type: ignore[no-untyped-def]
+    country, subdivision, _ = REGIONS[label]
+    calendar_ = holidays.country_holidays(country, subdiv=subdivision, years=range(2019, 2037))
+    return lambda day: day.weekday() < 5 and day not in calendar_
+
+
+def plain_month_end(day: date, months: int) -> date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def noon(day: date, label: str) -> datetime:
+    return datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(REGIONS[label][2]))
+
+
+@pytest.mark.parametrize("label", PROPERTY_REGIONS)
+def test_every_day_2020_to_2035(label: str) -> None:
+    jurisdiction, working = region(label), oracle_working_days(label)
+    previous = None
+    for day in EVERY_DAY:
+        due = statutory_deadline(noon(day, label), jurisdiction)
+        extended = statutory_deadline(noon(day, label), jurisdiction, extended=True)
+        for result, months in ((due, 1), (extended, 3)):
+            raw = plain_month_end(day, months)
+            assert result > day
+            assert working(result), (day, result)
+            assert result >= raw
+            gap = (result - raw).days
+            assert not any(working(raw + timedelta(days=i)) for i in range(gap)), (day, result)
+        assert extended > due
+        assert previous is None or previous <= due, day
+        previous = due
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    label=st.sampled_from(PROPERTY_REGIONS),
+    first=st.dates(FIRST, LAST),
+    second=st.dates(FIRST, LAST),
+)
+def test_due_date_moves_with_the_day_of_receipt(label: str, first: date, second: date) -> None:
+    early, late = sorted((first, second))
+    jurisdiction = region(label)
+    assert statutory_deadline(noon(early, label), jurisdiction) <= statutory_deadline(
+        noon(late, label), jurisdiction
+    )
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    label=st.sampled_from(PROPERTY_REGIONS),
+    instant=st.datetimes(datetime(2020, 1, 1), datetime(2035, 12, 31), timezones=st.just(UTC)),
+)
+def test_only_the_local_day_of_receipt_matters(label: str, instant: datetime) -> None:
+    jurisdiction = region(label)
+    local_day = instant.astimezone(ZoneInfo(REGIONS[label][2])).date()
+    assert statutory_deadline(instant, jurisdiction) == statutory_deadline(
+        noon(local_day, label), jurisdiction
+    )
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    label=st.sampled_from(PROPERTY_REGIONS),
+    start=st.dates(FIRST, LAST),
+    n=st.integers(-40, 40),
+)
+def test_add_working_days_and_between_are_inverse(label: str, start: date, n: int) -> None:
+    jurisdiction, working = region(label), oracle_working_days(label)
+    end = add_working_days(start, n, jurisdiction)
+    assert working_days_between(start, end, jurisdiction) == n
+    assert n == 0 or working(end)
+    assert (end > start) == (n > 0) and (end < start) == (n < 0)
