@@ -109,7 +109,8 @@ def dev_command(host: str, port: int, mail_port: int) -> None:
     """Migrate, load the demo when empty, and run web app, scheduler and a local mail sink."""
     from dsar.devserver import run_development
 
-    run_development(current_app, host=host, port=port, mail_port=mail_port)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_development(app, host=host, port=port, mail_port=mail_port)
 
 
 @cli.command("scheduler")
@@ -121,6 +122,7 @@ def scheduler_command() -> None:
     from dsar.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
     run_scheduler(current_app._get_current_object())  # type: ignore[attr-defined]
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Flask
+from werkzeug.serving import run_simple
 
 from dsar.extensions import db
 
@@ -33,8 +34,9 @@ def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], objec
             echo("database already has data: demo not loaded")
             return
         result = load_demo(db.session, controllers[0], now)
+        name = controllers[0].name
         db.session.commit()
-    echo(f"demo loaded: {result.requests} requests for {controllers[0].name}")
+    echo(f"demo loaded: {result.requests} requests for {name}")
     for email in result.staff:
         echo(f"  staff login: {email}  password: {result.password}")
 
@@ -59,7 +61,8 @@ def run_development(app: Flask, *, host: str, port: int, mail_port: int) -> None
     print(f"mail sink: 127.0.0.1:{mail_port}, messages as .eml in {sink.folder}")
     print(f"staff workspace: http://{host}:{port}/staff/  (outgoing mail: /staff/mail)")
     try:
-        app.run(host=host, port=port, use_reloader=False, debug=False)
+        # werkzeug directly: Flask ignores app.run() inside its own CLI.
+        run_simple(host, port, app, use_reloader=False, use_debugger=False, threaded=True)
     finally:
         scheduler.terminate()
         scheduler.wait(timeout=10)
