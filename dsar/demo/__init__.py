@@ -1,0 +1,1 @@
+"""The demo controller: a fictional Berlin shop whose register reads a generated SQLite file."""

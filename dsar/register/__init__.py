@@ -1,0 +1,46 @@
+"""The processing register: schema, loading and validation, and checks against live sources.
+
+`load_registers(path, instance_path=...)` returns one `Register` per controller; each has the
+schema's fields plus `source_path` (alias `path`) and `sha256` of the file it came from.
+"""
+
+from pathlib import Path
+
+from dsar.register.activities import Activity, Recipient, Retention
+from dsar.register.datasources import (
+    EMAIL_KEY,
+    Column,
+    Erasure,
+    FileSource,
+    ManualSource,
+    SqlSource,
+    SqlTable,
+)
+from dsar.register.errors import RegisterError
+from dsar.register.loading import load_register, load_registers
+from dsar.register.primitives import Duration, Text
+from dsar.register.schema import Jurisdiction, LookupKey, Register
+
+DEMO_REGISTER = Path(__file__).resolve().parent.parent / "demo" / "register.yaml"
+
+__all__ = [
+    "DEMO_REGISTER",
+    "EMAIL_KEY",
+    "Activity",
+    "Column",
+    "Duration",
+    "Erasure",
+    "FileSource",
+    "Jurisdiction",
+    "LookupKey",
+    "ManualSource",
+    "Recipient",
+    "Register",
+    "RegisterError",
+    "Retention",
+    "SqlSource",
+    "SqlTable",
+    "Text",
+    "load_register",
+    "load_registers",
+]

@@ -1,0 +1,217 @@
+"""The processing register of one controller, as pydantic v2 models.
+
+Structure is checked here; references between parts (category ids, activity ids, languages,
+lookup joins) are checked by `dsar.register.consistency`, which the loader runs afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import EmailStr, Field, PrivateAttr, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
+
+from dsar.register.activities import (
+    Activity,
+    DataCategory,
+    Recipient,
+    SubjectCategory,
+)
+from dsar.register.datasources import Source
+from dsar.register.primitives import (
+    CountryCode,
+    Id,
+    Language,
+    NonEmpty,
+    Slug,
+    StrictModel,
+    Text,
+    TextLike,
+    WebUrl,
+)
+
+
+class Address(StrictModel):
+    street: NonEmpty
+    postcode: TextLike
+    city: NonEmpty
+    country: CountryCode
+
+
+class Contact(StrictModel):
+    email: EmailStr
+    phone: TextLike | None = None
+    web: WebUrl | None = None
+
+
+class Controller(StrictModel):
+    slug: Slug  # the controller's part of URLs: /<slug>/request
+    name: NonEmpty
+    address: Address
+    contact: Contact
+    languages: list[Language] = Field(min_length=1)  # the first is the default
+
+    @field_validator("languages")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise PydanticCustomError("languages", "a language is listed twice")
+        return value
+
+
+class Dpo(StrictModel):
+    """The data protection officer (Art. 37-39): the name is optional, an e-mail address is not."""
+
+    name: NonEmpty | None = None
+    email: EmailStr
+    phone: TextLike | None = None
+    address: Address | None = None
+
+
+class SupervisoryAuthority(StrictModel):
+    """Where complaints go (Art. 77); named in refusals and every Art. 15 answer."""
+
+    name: Text
+    address: Address
+    web: WebUrl
+    email: EmailStr | None = None
+    phone: TextLike | None = None
+
+
+class Jurisdiction(StrictModel):
+    """Where the controller acts: its public holidays and local time decide the deadlines."""
+
+    country: CountryCode
+    subdivision: NonEmpty | None = None  # as the holidays package names it: NW, BY, ENG
+    timezone: NonEmpty
+
+    @field_validator("country")
+    @classmethod
+    def _holiday_country(cls, value: str) -> str:
+        import holidays
+
+        if value not in holidays.list_supported_countries():
+            raise PydanticCustomError(
+                "country",
+                "{value} is not a country the holidays package knows",
+                {"value": repr(value)},
+            )
+        return value
+
+    @field_validator("subdivision")
+    @classmethod
+    def _holiday_subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
+        import holidays
+
+        country = info.data.get("country")
+        if value is None or country is None:
+            return value
+        known = holidays.list_supported_countries()[country]
+        if value not in known:
+            raise PydanticCustomError(
+                "subdivision",
+                "{value} is not a subdivision of {country}: use one of {known}",
+                {"value": repr(value), "country": country, "known": ", ".join(known) or "none"},
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _iana_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise PydanticCustomError(
+                "timezone",
+                "{value} is not an IANA time zone such as Europe/Berlin",
+                {"value": repr(value)},
+            ) from None
+        return value
+
+
+class LookupKey(StrictModel):
+    """Something besides the e-mail address the public form asks for, to find the person."""
+
+    id: Id
+    label: Text
+    pattern: NonEmpty | None = None  # a regular expression the whole value must match
+    help: Text | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _not_email(cls, value: str) -> str:
+        if value == "email":
+            raise PydanticCustomError("lookup_key", "email is built in: do not declare it")
+        return value
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as error:
+                raise PydanticCustomError(
+                    "pattern", "is not a regular expression: {error}", {"error": str(error)}
+                ) from None
+        return value
+
+    def accepts(self, value: str) -> bool:
+        return self.pattern is None or re.fullmatch(self.pattern, value) is not None
+
+
+class Register(StrictModel):
+    """One controller's processing register; the loader sets `source_path` and `sha256`."""
+
+    version: Literal[1] = 1
+    controller: Controller
+    dpo: Dpo | None = None
+    supervisory_authority: SupervisoryAuthority
+    jurisdiction: Jurisdiction
+    lookup_keys: list[LookupKey] = []
+    categories: list[DataCategory] = Field(min_length=1)
+    subject_categories: list[SubjectCategory] = Field(min_length=1)
+    recipients: list[Recipient] = []
+    activities: list[Activity] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+
+    _source_path: Path | None = PrivateAttr(None)
+    _sha256: str | None = PrivateAttr(None)
+
+    @property
+    def source_path(self) -> Path | None:
+        """The file this register was loaded from."""
+        return self._source_path
+
+    @property
+    def path(self) -> Path | None:
+        """Same as `source_path`."""
+        return self._source_path
+
+    @property
+    def sha256(self) -> str | None:
+        """Hex SHA-256 of the file's bytes: which version of the register a request saw."""
+        return self._sha256
+
+    @property
+    def consent_activities(self) -> list[Activity]:
+        """The activities offered in the consent-withdrawal form."""
+        return [a for a in self.activities if a.consent_based]
+
+    def activity(self, activity_id: Id) -> Activity | None:
+        return next((a for a in self.activities if a.id == activity_id), None)
+
+    def category(self, category_id: Id) -> DataCategory | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def recipient(self, recipient_id: Id) -> Recipient | None:
+        return next((r for r in self.recipients if r.id == recipient_id), None)
+
+    def lookup_key(self, key_id: Id) -> LookupKey | None:
+        return next((k for k in self.lookup_keys if k.id == key_id), None)
+
+    def source(self, source_id: Id) -> Source | None:
+        return next((s for s in self.sources if s.id == source_id), None)
