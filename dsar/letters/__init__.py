@@ -1,0 +1,29 @@
+"""Response letters: content from the register (pure), rendered as HTML, text and PDF."""
+
+from dsar.letters.content import (
+    FREE_TEXT,
+    LANGUAGES,
+    LETTER_TYPES,
+    FoundData,
+    FoundSource,
+    IncompleteLetter,
+    KeptRecords,
+    LetterContent,
+    RequestFacts,
+    Subject,
+    build_letter,
+)
+
+__all__ = [
+    "FREE_TEXT",
+    "LANGUAGES",
+    "LETTER_TYPES",
+    "FoundData",
+    "FoundSource",
+    "IncompleteLetter",
+    "KeptRecords",
+    "LetterContent",
+    "RequestFacts",
+    "Subject",
+    "build_letter",
+]

@@ -1,0 +1,128 @@
+"""PURE: each letter type's mandatory elements (legal.md section 5), as named omissions."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dsar.letters.content import FoundData, LetterContent
+    from dsar.register import Register
+
+REQUIRED_TEXT: Mapping[str, tuple[str, ...]] = {
+    "identity_request": ("doubt", "needed"),
+    "extension": ("reasons",),
+    "rectification": ("changes",),
+    "restriction_lift": ("reason",),
+    "refusal": ("facts", "reasons"),
+    "recipient_notice": ("identifier", "change"),
+}
+TEXT_NAMES = {
+    "doubt": "the reasonable doubt about the identity (Art. 12(6))",
+    "needed": "the minimum information needed to confirm the identity",
+    "reasons": "the case-specific reasons",
+    "changes": "what was corrected or completed",
+    "reason": "the reason for lifting the restriction (Art. 18(3))",
+    "facts": "the facts that show the request is manifestly unfounded or excessive",
+    "grounds": "the compelling legitimate grounds that override the objection (Art. 21(1))",
+    "identifier": "the identifier by which the recipient finds the data subject",
+    "change": "the corrected value or what was erased or restricted",
+    "not_transmitted_reason": "why the direct transmission was not possible (Art. 20(2))",
+    "ineligible_reason": "why the data is outside the right to portability",
+}
+AUTHORITY_TYPES = frozenset({"access", "refusal"})
+
+
+def missing_elements(
+    content: LetterContent, register: Register, found: FoundData | None
+) -> list[str]:
+    """Every mandatory element the letter lacks, in words a DPO understands."""
+    kind, facts, details = content.letter_type, content.facts, content.facts.details
+    missing = []
+    if not content.controller.name or not content.controller.lines or not content.controller.email:
+        missing.append("the controller's name, address and e-mail (controller in the register)")
+    if not facts.reference:
+        missing.append("the request's reference")
+    if not facts.subject.name:
+        missing.append("the data subject's name")
+    missing += [
+        TEXT_NAMES[name] for name in REQUIRED_TEXT.get(kind, ()) if not content.texts.get(name)
+    ]
+    needs_authority = kind in AUTHORITY_TYPES or bool(content.texts.get("withheld"))
+    if kind == "acknowledgement" and not (facts.received_on and facts.due_date):
+        missing.append("the date of receipt and the due date")
+    if kind == "identity_request" and not facts.due_date:
+        missing.append("the due date")
+    if kind == "extension" and not facts.extended_due_date:
+        missing.append("the new due date (extended_due_date)")
+    if kind in ("access", "erasure", "portability") and found is None:
+        missing.append("what the search found (the found data)")
+    if kind == "access":
+        for activity in content.activities:
+            if not activity.categories:
+                missing.append(f"the data categories of {activity.title!r}")
+            if not activity.retention:
+                missing.append(f"the retention period of {activity.title!r}")
+    if kind == "erasure" and content.kept:
+        needs_authority = True
+        for kept in content.kept:
+            if not kept.norm:
+                missing.append(f"the retention norm of {kept.activity!r} (retention.norm)")
+            if kept.deletion_on is None:
+                missing.append(f"a retention period with a duration for {kept.activity!r}")
+    if kind in ("restriction", "restriction_lift") and details.get("ground") not in (
+        "18.1.a",
+        "18.1.b",
+        "18.1.c",
+        "18.1.d",
+    ):
+        missing.append("the ground of the restriction (details.ground: 18.1.a to 18.1.d)")
+    if kind == "restriction_lift" and not details.get("lift_on"):
+        missing.append("the date the restriction will be lifted (details.lift_on)")
+    if kind == "objection":
+        outcome = details.get("outcome")
+        if outcome not in ("stopped", "continued"):
+            missing.append("the outcome of the objection (details.outcome: stopped or continued)")
+        if outcome == "continued":
+            needs_authority = True
+            if not content.texts.get("grounds"):
+                missing.append(TEXT_NAMES["grounds"])
+    if kind == "consent_withdrawal":
+        if not details.get("effective_on"):
+            missing.append("the date the withdrawal took effect (details.effective_on)")
+        if not content.activities:
+            missing.append("the consent-based processing concerned (details.activities)")
+    if kind == "recipient_notice":
+        if content.recipient is None:
+            missing.append("the recipient (details.recipient: a recipient id of the register)")
+        elif not content.recipient.email:
+            missing.append("the recipient's contact for Art. 19 notices (recipients[].contact)")
+        if details.get("action") not in ("rectify", "erase", "restrict"):
+            missing.append("the action (details.action: rectify, erase or restrict)")
+        if not details.get("action_on"):
+            missing.append("the date of the action (details.action_on)")
+    if kind == "portability":
+        untransmitted = details.get("transmit_to") and not details.get("transmitted")
+        if untransmitted and not content.texts.get("not_transmitted_reason"):
+            missing.append(TEXT_NAMES["not_transmitted_reason"])
+        if details.get("eligible") is False:
+            needs_authority = True
+            if not content.texts.get("ineligible_reason"):
+                missing.append(TEXT_NAMES["ineligible_reason"])
+    if needs_authority:
+        missing += _authority_gaps(content)
+    return missing
+
+
+def _authority_gaps(content: LetterContent) -> list[str]:
+    authority = content.authority
+    if authority is None:
+        return ["the supervisory authority (supervisory_authority in the register)"]
+    gaps = []
+    if not authority.name:
+        gaps.append("the supervisory authority's name (supervisory_authority.name in the register)")
+    if not authority.lines:
+        gaps.append(
+            "the supervisory authority's address (supervisory_authority.address in the register)"
+        )
+    return gaps

@@ -1,0 +1,178 @@
+"""A fictional data subject with plausible found data, so every template can be reviewed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dsar.deadlines import Jurisdiction, statutory_deadline
+from dsar.letters.content import (
+    FoundData,
+    FoundSource,
+    KeptRecords,
+    LetterContent,
+    RequestFacts,
+    Subject,
+    build_letter,
+)
+from dsar.register import Register
+from dsar.register.datasources import FileSource, SqlSource
+
+SUBJECT = Subject(
+    name="Jürgen Weiß",
+    email="juergen.weiss@example.org",
+    address="Große Straße 5\n10117 Berlin",
+)
+REQUEST_TYPE = {
+    "acknowledgement": "access",
+    "identity_request": "access",
+    "extension": "access",
+    "access": "access",
+    "refusal": "access",
+    "rectification": "rectification",
+    "erasure": "erasure",
+    "recipient_notice": "erasure",
+    "restriction": "restriction",
+    "restriction_lift": "restriction",
+    "objection": "objection",
+    "consent_withdrawal": "consent_withdrawal",
+    "portability": "portability",
+}
+TEXTS = {
+    "de": {
+        "doubt": "Ihre Anfrage kam von einer E-Mail-Adresse, "
+        "die in unseren Unterlagen nicht vorkommt.",
+        "needed": "Bitte nennen Sie uns Ihre Kundennummer "
+        "und die Postleitzahl Ihrer Lieferanschrift.",
+        "reasons": "Ihre Daten liegen in acht Systemen, darunter zwei, "
+        "die ein Dienstleister für uns führt; dessen Auszug über "
+        "12.500 € Umsatz aus fünf Jahren steht noch aus.",
+        "changes": "Ihre Anschrift lautet jetzt: Große Straße 5, 10117 Berlin "
+        "(vorher: Kleine Gasse 3).",
+        "reason": "Die Prüfung hat ergeben, dass die gespeicherte Anschrift richtig ist.",
+        "facts": "Sie haben seit dem 1. Januar 26 gleichlautende Anfragen gestellt; die letzte "
+        "Auskunft erhielten Sie vor neun Tagen, seitdem hat sich nichts geändert.",
+        "grounds": "Wir benötigen die Protokolle zur Aufklärung "
+        "eines Betrugsversuchs mit Ihrem Konto.",
+        "identifier": "Kundennummer K-100042",
+        "change": "Alle Daten zu dieser Kundennummer sind zu löschen.",
+        "not_transmitted_reason": "Der Empfänger bietet keine Schnittstelle zur Übernahme an.",
+        "ineligible_reason": "Die Daten beruhen auf einer rechtlichen Verpflichtung.",
+    },
+    "en": {
+        "doubt": "Your request came from an e-mail address that does not appear in our records.",
+        "needed": "Please tell us your customer number and the postcode of your delivery address.",
+        "reasons": "Your data is held in eight systems, two of them run for us by a service "
+        "provider, whose extract covering €12,500 of sales over five years is still outstanding.",
+        "changes": "Your address is now: Große Straße 5, 10117 Berlin (before: Kleine Gasse 3).",
+        "reason": "Our check showed that the stored address is correct.",
+        "facts": "You have sent 26 identical requests since 1 January; you received our last "
+        "answer nine days ago and nothing has changed since.",
+        "grounds": "We need the logs to investigate an attempted fraud involving your account.",
+        "identifier": "Customer number K-100042",
+        "change": "All data for this customer number is to be erased.",
+        "not_transmitted_reason": "The recipient offers no interface for receiving the data.",
+        "ineligible_reason": "The data is processed because of a legal obligation.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Sample:
+    facts: RequestFacts
+    found: FoundData
+    texts: dict[str, str]
+
+
+def sample_found(register: Register, today: date) -> FoundData:
+    """Something in every source: a few records per category, some kept for retention."""
+    sources = []
+    for number, source in enumerate(register.sources):
+        if isinstance(source, SqlSource):
+            categories = [c for t in source.tables for col in t.columns for c in col.categories]
+            activities = [a for t in source.tables for a in t.activities]
+        elif isinstance(source, FileSource):
+            categories = [c for f in source.fields for c in f.categories]
+            activities = list(source.activities)
+        else:
+            categories, activities = list(source.categories), list(source.activities)
+        counts = {c: 1 + (number + i) % 3 for i, c in enumerate(dict.fromkeys(categories))}
+        kept = []
+        for activity_id in dict.fromkeys(activities):
+            activity = register.activity(activity_id)
+            if activity and activity.retention.norm and activity.retention.duration:
+                kept_categories = tuple(c for c in activity.data_categories if c in counts)
+                if kept_categories:
+                    kept.append(
+                        KeptRecords(activity_id, kept_categories, 2, date(today.year - 1, 3, 15))
+                    )
+        sources.append(
+            FoundSource(source.id, counts, tuple(dict.fromkeys(activities)), tuple(kept))
+        )
+    return FoundData(tuple(sources))
+
+
+def sample_inputs(register: Register, letter_type: str, language: str, today: date) -> Sample:
+    """The request facts, found data and staff texts of the sample letter."""
+    jurisdiction = Jurisdiction(
+        register.jurisdiction.country,
+        register.jurisdiction.subdivision,
+        register.jurisdiction.timezone,
+    )
+    received_on = today - timedelta(days=9)
+    received_at = datetime.combine(received_on, time(10), ZoneInfo(jurisdiction.timezone))
+    received_at = received_at.astimezone(UTC)
+    activities = register.activities
+    objectionable = [a.id for a in activities if a.direct_marketing] or [
+        a.id for a in activities if a.objection_possible
+    ]
+    consent = [a.id for a in register.consent_activities] or [activities[0].id]
+    recipient = next((r for r in register.recipients if r.contact), None) or (
+        register.recipients[0] if register.recipients else None
+    )
+    details = {
+        "restriction": {"ground": "18.1.a", "activities": [activities[0].id]},
+        "restriction_lift": {
+            "ground": "18.1.a",
+            "activities": [activities[0].id],
+            "lift_on": (today + timedelta(days=14)).isoformat(),
+        },
+        "objection": {"outcome": "stopped", "activities": objectionable[:1]},
+        "consent_withdrawal": {"effective_on": received_on.isoformat(), "activities": consent},
+        "recipient_notice": {
+            "recipient": recipient.id if recipient else None,
+            "recipient_contact": None
+            if recipient and recipient.contact
+            else "datenschutz@empfaenger.example",
+            "action": "erase",
+            "action_on": today.isoformat(),
+        },
+        "portability": {"transmit_to": "Beispiel Neu GmbH", "transmitted": True},
+    }.get(letter_type, {})
+    facts = RequestFacts(
+        reference=f"DSAR-{today.year}-000042",
+        request_type=REQUEST_TYPE.get(letter_type, "access"),
+        language=language,
+        subject=SUBJECT,
+        received_on=received_on,
+        due_date=statutory_deadline(received_at, jurisdiction),
+        extended_due_date=statutory_deadline(received_at, jurisdiction, extended=True),
+        details=details,
+    )
+    return Sample(facts, sample_found(register, today), dict(TEXTS[language]))
+
+
+def sample_letter(
+    register: Register, letter_type: str, language: str, today: date
+) -> LetterContent:
+    """The sample letter's content for `dsar letters sample` and the tests."""
+    sample = sample_inputs(register, letter_type, language, today)
+    return build_letter(
+        register,
+        sample.facts,
+        letter_type=letter_type,
+        today=today,
+        found=sample.found,
+        texts=sample.texts,
+    )

@@ -1,0 +1,286 @@
+"""Letters through their life: draft where due, edit, preview, approve (freeze), send by e-mail."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dsar.audit import record_event
+from dsar.deadlines import local_date
+from dsar.letters.content import (
+    FREE_TEXT,
+    LETTER_TYPES,
+    FoundData,
+    FoundSource,
+    KeptRecords,
+    RequestFacts,
+    Subject,
+    build_letter,
+)
+from dsar.letters.rendering import RenderedLetter, letter_hash, render, render_pdf
+from dsar.mail import enqueue
+from dsar.models import FilePurpose, Letter, LetterStatus, Request
+from dsar.register import Register
+from dsar.services.requests import jurisdiction_of
+from dsar.storage import FileStore
+from dsar.workflow import Status
+
+
+class LetterError(ValueError):
+    """The letter cannot be changed or moved as asked (frozen, wrong status, unknown type)."""
+
+
+def register_for(registers: Sequence[Register], slug: str) -> Register:
+    register = next((r for r in registers if r.controller.slug == slug), None)
+    if register is None:
+        raise LetterError(f"no processing register is loaded for controller {slug!r}")
+    return register
+
+
+def due_letter_type(request: Request) -> str | None:
+    """The letter the request's current step calls for, if any."""
+    if request.status is Status.AWAITING_INFORMATION:
+        return "identity_request"
+    if request.status is Status.REFUSED:
+        return "refusal"
+    if request.status is Status.COMPLETED:
+        return request.type.value
+    if request.status in (Status.NEW, Status.IN_PROGRESS):
+        return "extension" if request.extended_due_date else "acknowledgement"
+    return None
+
+
+def local_today(request: Request, now: datetime) -> date:
+    return local_date(now, jurisdiction_of(request.controller))
+
+
+def facts_for(request: Request, clock_policy: str = "edpb") -> RequestFacts:
+    """The request's facts as the pure letter content needs them."""
+    received = request.received_at
+    return RequestFacts(
+        reference=request.reference or "",
+        request_type=request.type.value,
+        language=request.language,
+        subject=Subject(request.subject_name, request.subject_email, request.subject_address),
+        received_on=local_date(received, jurisdiction_of(request.controller)) if received else None,
+        due_date=request.due_date,
+        extended_due_date=request.extended_due_date,
+        clock_policy=clock_policy,
+        details=dict(request.details or {}),
+    )
+
+
+def found_to_json(found: FoundData) -> dict[str, Any]:
+    return json_safe(asdict(found))
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
+    if data is None:
+        return None
+    sources = tuple(
+        FoundSource(
+            s["source"],
+            dict(s["categories"]),
+            tuple(s["activities"]),
+            tuple(
+                KeptRecords(
+                    k["activity"],
+                    tuple(k["categories"]),
+                    k["count"],
+                    date.fromisoformat(k["latest_on"]),
+                )
+                for k in s.get("kept", ())
+            ),
+        )
+        for s in data["sources"]
+    )
+    return FoundData(sources, data.get("copy_format", "JSON, CSV"))
+
+
+def draft_letter(
+    session: Session,
+    request: Request,
+    *,
+    actor: str,
+    now: datetime,
+    letter_type: str | None = None,
+    texts: Mapping[str, str] | None = None,
+    found: FoundData | None = None,
+) -> Letter:
+    """A draft of the letter due at the request's step (or of `letter_type`)."""
+    letter_type = letter_type or due_letter_type(request)
+    if letter_type not in LETTER_TYPES:
+        raise LetterError(f"no letter is due for a request that is {request.status.value}")
+    letter = Letter(
+        request=request,
+        type=letter_type,
+        language=request.language,
+        status=LetterStatus.DRAFT,
+        texts=_free_text(letter_type, texts or {}),
+        found=found_to_json(found) if found else None,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(letter)
+    session.flush()
+    record_event(
+        session,
+        request,
+        "letter_drafted",
+        actor=actor,
+        now=now,
+        payload={"letter_id": letter.id, "type": letter_type, "language": letter.language},
+    )
+    return letter
+
+
+def _free_text(letter_type: str, texts: Mapping[str, str]) -> dict[str, str]:
+    allowed = FREE_TEXT[letter_type]
+    unknown = sorted(set(texts) - set(allowed))
+    if unknown:
+        raise LetterError(f"the {letter_type} letter has no part {', '.join(unknown)}")
+    return {k: v.replace("\r\n", "\n").strip() for k, v in texts.items() if v and v.strip()}
+
+
+def edit_letter(
+    session: Session, letter: Letter, texts: Mapping[str, str], *, actor: str, now: datetime
+) -> Letter:
+    """Replace the draft's free-text parts; a frozen letter refuses."""
+    if letter.frozen:
+        raise LetterError(
+            f"letter {letter.id} is {letter.status.value}: it can no longer be edited"
+        )
+    letter.texts = _free_text(letter.type, texts)
+    letter.updated_at = now
+    record_event(
+        session,
+        letter.request,
+        "letter_edited",
+        actor=actor,
+        now=now,
+        payload={"letter_id": letter.id, "parts": sorted(letter.texts)},
+    )
+    return letter
+
+
+def preview_letter(
+    letter: Letter, register: Register, *, now: datetime, clock_policy: str = "edpb"
+) -> RenderedLetter:
+    """What the letter looks like: the frozen version once approved, else a fresh rendering."""
+    if letter.frozen:
+        return RenderedLetter(letter.subject_line or "", letter.html or "", letter.text or "")
+    return render(_content(letter, register, now, clock_policy))
+
+
+def _content(letter: Letter, register: Register, now: datetime, clock_policy: str):  # type: ignore[no-untyped-def]
+    return build_letter(
+        register,
+        facts_for(letter.request, clock_policy),
+        letter_type=letter.type,
+        today=local_today(letter.request, now),
+        found=found_from_json(letter.found),
+        texts=letter.texts,
+    )
+
+
+def approve_letter(
+    session: Session,
+    letter: Letter,
+    *,
+    register: Register,
+    store: FileStore,
+    actor: str,
+    now: datetime,
+    clock_policy: str = "edpb",
+) -> Letter:
+    """Render once, hash, store the PDF and freeze; IncompleteLetter if an element is missing."""
+    if letter.frozen:
+        raise LetterError(f"letter {letter.id} is already {letter.status.value}")
+    content = _content(letter, register, now, clock_policy)
+    rendered = render(content)
+    pdf = store.save(
+        session,
+        render_pdf(rendered.html),
+        filename=f"{letter.request.reference}-{letter.type}-{letter.language}.pdf",
+        content_type="application/pdf",
+        purpose=FilePurpose.LETTER,
+        now=now,
+        request_id=letter.request_id,
+    )
+    letter.subject_line = rendered.subject
+    letter.html, letter.text, letter.sha256 = rendered.html, rendered.text, rendered.sha256
+    letter.pdf_file = pdf
+    letter.recipient = (
+        content.recipient.email if content.recipient else letter.request.subject_email
+    )
+    letter.status = LetterStatus.APPROVED
+    letter.approved_by, letter.approved_at, letter.updated_at = actor, now, now
+    session.flush()
+    record_event(
+        session,
+        letter.request,
+        "letter_approved",
+        actor=actor,
+        now=now,
+        payload={"letter_id": letter.id, "sha256": letter.sha256, "pdf_sha256": pdf.sha256},
+    )
+    return letter
+
+
+def letter_intact(letter: Letter) -> bool:
+    """The frozen renderings still match the hash recorded at approval."""
+    return (
+        letter.sha256 is not None
+        and letter_hash(letter.html or "", letter.text or "") == letter.sha256
+    )
+
+
+def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) -> Letter:
+    """Queue the frozen letter as e-mail (once, key `letter:<id>`) and mark it sent."""
+    if letter.status is not LetterStatus.APPROVED:
+        raise LetterError(
+            f"letter {letter.id} is {letter.status.value}: only an approved letter is sent"
+        )
+    if not letter_intact(letter):
+        raise LetterError(f"letter {letter.id} does not match its recorded SHA-256: not sent")
+    if not letter.recipient:
+        raise LetterError(f"letter {letter.id} has no e-mail address to go to: print the PDF")
+    message = enqueue(
+        session,
+        key=f"letter:{letter.id}",
+        recipient=letter.recipient,
+        subject=letter.subject_line or "",
+        text=letter.text or "",
+        html=letter.html,
+        language=letter.language,
+        request_id=letter.request_id,
+        now=now,
+    )
+    letter.status, letter.sent_at, letter.updated_at = LetterStatus.SENT, now, now
+    session.flush()
+    record_event(
+        session,
+        letter.request,
+        "letter_sent",
+        actor=actor,
+        now=now,
+        payload={
+            "letter_id": letter.id,
+            "sha256": letter.sha256,
+            "outbox_key": message.idempotency_key,
+        },
+    )
+    return letter

@@ -1,0 +1,202 @@
+"""Every letter type for every register and language; seed access letters; PDFs; escaping."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dsar.letters.content import LETTER_TYPES, RequestFacts, Subject, build_letter
+from dsar.letters.rendering import render, render_pdf
+from dsar.letters.samples import sample_inputs, sample_letter
+from dsar.register import Register
+from tests.letters.conftest import EXAMPLES, TODAY, load_all
+
+SLUGS = ("demo", "cp-pro", "connectpro", "ipro", "cplus", "cadooz")
+CASES = [
+    (slug, lang, kind)
+    for slug, register in load_all(Path("/nonexistent-instance")).items()
+    for lang in register.controller.languages
+    for kind in LETTER_TYPES
+]
+# Letters whose sample always names the supervisory authority.
+WITH_AUTHORITY = {"access", "refusal"}
+
+
+def test_all_registers_are_covered() -> None:
+    assert sorted({slug for slug, _lang, _kind in CASES}) == sorted(SLUGS)
+    assert EXAMPLES.is_dir()
+
+
+@pytest.mark.parametrize(("slug", "lang", "kind"), CASES)
+def test_every_type_renders_with_the_registers_own_values(
+    registers: dict[str, Register], slug: str, lang: str, kind: str
+) -> None:
+    register = registers[slug]
+    rendered = render(sample_letter(register, kind, lang, TODAY))
+    fallback = register.controller.languages[0]
+    for body in (rendered.text, rendered.html.replace("&amp;", "&")):
+        assert register.controller.name in body
+        assert "DSAR-2026-000042" in body
+        if register.dpo is not None:
+            assert register.dpo.email in body
+        if kind in WITH_AUTHORITY:
+            assert register.supervisory_authority.name.get(lang, fallback) in body
+            assert register.supervisory_authority.address.street in body
+        if kind == "access":
+            activity = register.activities[0]
+            assert activity.purpose.get(lang, fallback) in body
+            assert activity.retention.text.get(lang, fallback) in body
+    assert rendered.html.startswith("<!doctype html>")
+    assert "Art. 19" in rendered.text if kind == "recipient_notice" else True
+
+
+# (slug, language, address line, DPO e-mail or None, authority, a retention text of its policy)
+SEED_ACCESS = [
+    (
+        "cp-pro",
+        "en",
+        "41539 Dormagen",
+        None,
+        "Austrian Data Protection Authority (Datenschutzbehörde)",
+        "mandatory retention period under fiscal law (7 years)",
+    ),
+    (
+        "ipro",
+        "de",
+        "71229 Leonberg",
+        "datenschutz@ipro.de",
+        "Der Landesbeauftragte für den Datenschutz und die Informationsfreiheit Baden-Württemberg",
+        "Das Server-Logfile wird automatisch nach 15 Tagen gelöscht.",
+    ),
+    (
+        "cadooz",
+        "en",
+        "Osterbekstraße 90b",
+        "datenschutz@cadooz.de",
+        "Hamburg Commissioner for Data Protection and Freedom of Information (HmbBfDI)",
+        "At most seven days from the end of your website visit",
+    ),
+    (
+        "cplus",
+        "en",
+        "Cplus",
+        None,
+        "Dutch Data Protection Authority (Autoriteit Persoonsgegevens)",
+        "Until your order is completed and seven years after that (legal retention).",
+    ),
+    (
+        "connectpro",
+        "de",
+        "ConnectPro GmbH",
+        None,
+        "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW)",
+        "Kavalleriestraße 2-4",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "lang", "address", "dpo", "authority", "retention"), SEED_ACCESS)
+def test_seed_access_letters(
+    registers: dict[str, Register],
+    slug: str,
+    lang: str,
+    address: str,
+    dpo: str | None,
+    authority: str,
+    retention: str,
+) -> None:
+    text = render(sample_letter(registers[slug], "access", lang, TODAY)).text
+    assert address in text
+    assert authority in text
+    assert retention in text
+    if dpo:
+        assert dpo in text
+    else:
+        assert "Datenschutzbeauftragte" not in text and "data protection officer" not in text
+
+
+def test_unnamed_recipients_say_why_only_a_category(registers: dict[str, Register]) -> None:
+    text = render(sample_letter(registers["ipro"], "access", "de", TODAY)).text
+    assert (
+        "Kreditinstitute (Empfängerkategorie: die Empfänger lassen sich nicht einzeln benennen)"
+        in text
+    )
+
+
+def test_dates_are_formatted_per_language(demo_register: Register) -> None:
+    de = render(sample_letter(demo_register, "acknowledgement", "de", TODAY)).text
+    en = render(sample_letter(demo_register, "acknowledgement", "en", TODAY)).text
+    # Received Sat 21 Feb 2026 (9 days before), due Mon 23 March 2026 (21 March is a Saturday).
+    assert "vom 21. Februar 2026 bis zum 23. März 2026" in de
+    assert "from 21 February 2026 to 23 March 2026" in en
+    assert "Datum: 2. März 2026" in de
+
+
+def _script_letter(register: Register) -> tuple[str, str]:
+    sample = sample_inputs(register, "refusal", "de", TODAY)
+    texts = {**sample.texts, "reasons": "<script>alert('x')</script> & Größe 5 €"}
+    content = build_letter(
+        register, sample.facts, letter_type="refusal", today=TODAY, found=sample.found, texts=texts
+    )
+    rendered = render(content)
+    return rendered.html, rendered.text
+
+
+def test_staff_text_is_escaped_in_html(demo_register: Register) -> None:
+    html, text = _script_letter(demo_register)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; Größe 5 €" in html
+    assert "<script>alert('x')</script> & Größe 5 €" in text  # plain text stays plain
+
+
+def _pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        ["/usr/bin/pdftotext", "-layout", str(path), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return " ".join(result.stdout.split())  # PDF lines wrap: compare words
+
+
+def test_pdf_keeps_umlauts_sharp_s_euro_and_escaped_script(
+    demo_register: Register, tmp_path: Path
+) -> None:
+    html, _text = _script_letter(demo_register)
+    pdf = render_pdf(html)
+    assert pdf.startswith(b"%PDF-")
+    text = _pdf_text(pdf, tmp_path)
+    assert "Demo Shop GmbH" in text
+    assert "Beispielstraße 12" in text
+    assert "<script>alert('x')</script> & Größe 5 €" in text
+    assert "Berliner Beauftragte für Datenschutz und Informationsfreiheit (BlnBDI)" in text
+
+
+@pytest.mark.parametrize(("slug", "lang"), [("ipro", "de"), ("cadooz", "en")])
+def test_access_pdf_of_seed_controllers(
+    registers: dict[str, Register], slug: str, lang: str, tmp_path: Path
+) -> None:
+    register = registers[slug]
+    text = _pdf_text(
+        render_pdf(render(sample_letter(register, "access", lang, TODAY)).html), tmp_path
+    )
+    assert register.controller.name in text
+    assert register.dpo.email in text  # type: ignore[union-attr]
+    assert "Jürgen Weiß" in text
+
+
+def test_no_data_found_is_a_negative_confirmation(demo_register: Register) -> None:
+    from dsar.letters.content import FoundData
+
+    facts = RequestFacts(
+        "DSAR-2026-000001", "access", "en", Subject("Ada"), date(2026, 2, 2), date(2026, 3, 2)
+    )
+    content = build_letter(
+        demo_register, facts, letter_type="access", today=TODAY, found=FoundData(())
+    )
+    assert "confirm that we process no personal data about you" in render(content).text
