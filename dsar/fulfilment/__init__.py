@@ -1,0 +1,1 @@
+"""Answering requests with data: search the sources, exclude others' data, export, deliver."""

@@ -1,0 +1,251 @@
+"""Build the access (Art. 15) or portability (Art. 20) export ZIP and store it encrypted.
+
+The ZIP holds data.json (by source and part, then by category with its Art. 15(1) facts),
+one CSV per table or file, index.html to read offline, and manifest.json with the SHA-256 of
+every file. docs/exports.md documents the format.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from dsar.audit import record_event
+from dsar.fulfilment import art15
+from dsar.fulfilment.delivery import new_download
+from dsar.fulfilment.search import (
+    ConnectorFactory,
+    FulfilmentError,
+    completion_blockers,
+    excluded_keys,
+    latest_run,
+    subject_for,
+)
+from dsar.fulfilment.writer import FORMAT, PartWritten, PlannedPart, write_export
+from dsar.models import Export, ExportKind, FilePurpose, ManualTask, Request
+from dsar.register import Register
+from dsar.register.datasources import FileSource, ManualSource, SqlSource
+from dsar.sources import Connector, connector_for
+from dsar.storage import FileStore
+
+ColumnFilter = Callable[[Register, Any, list[str]], bool]
+
+
+@dataclass(frozen=True)
+class BuiltExport:
+    export: Export
+    token: str  # the subject's download token; only its hash is stored
+    password: str | None  # shown once to staff, to send the subject by another channel
+
+
+def plan_parts(register: Register, keep: ColumnFilter | None = None) -> list[PlannedPart]:
+    """Every table and file of the register with the columns `keep` accepts (default: all)."""
+    plan = []
+    for source in register.sources:
+        if isinstance(source, ManualSource):
+            continue
+        if isinstance(source, SqlSource):
+            items = [(t.name, t.activities, t.columns) for t in source.tables]
+        else:
+            items = [(source.id, source.activities, source.fields)]
+        for part, activities, columns in items:
+            chosen = [
+                c
+                for c in columns
+                if keep is None or keep(register, c, list(c.activities or activities))
+            ]
+            if not chosen:
+                continue
+            plan.append(
+                PlannedPart(
+                    source_id=source.id,
+                    source_name=source.name,
+                    source_type=source.type,
+                    part=part,
+                    columns=tuple(c.name for c in chosen),
+                    column_info=tuple(
+                        {
+                            "name": c.name,
+                            "categories": list(c.categories),
+                            "provided_by_you": c.provided,
+                            "activities": list(c.activities or activities),
+                        }
+                        for c in chosen
+                    ),
+                    activities=tuple(
+                        dict.fromkeys(a for c in chosen for a in (c.activities or activities))
+                    ),
+                )
+            )
+    return plan
+
+
+def export_head(
+    register: Register, request: Request, kind: ExportKind, *, now: datetime, language: str
+) -> dict[str, Any]:
+    """The opening keys of data.json: what this file is, who answers, about whom."""
+    return {
+        "format": FORMAT,
+        "kind": kind.value,
+        "reference": request.reference,
+        "created_at": now.isoformat(timespec="seconds"),
+        "language": language,
+        **art15.controller_info(register, language),
+        "subject": {"name": request.subject_name, "email": request.subject_email},
+    }
+
+
+def export_tail(
+    register: Register, manual: Iterable[ManualTask], language: str
+) -> Callable[[list[PartWritten]], dict[str, Any]]:
+    """The closing keys of data.json, from what was written: manual sources and categories."""
+
+    def tail(parts: list[PartWritten]) -> dict[str, Any]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        activities: dict[str, list[str]] = {}
+        for written in parts:
+            if not written.rows:
+                continue
+            for info in written.planned.column_info:
+                for category in info["categories"]:
+                    places = found.setdefault(category, [])
+                    source, part = written.planned.source_id, written.planned.part
+                    entry = next(
+                        (p for p in places if (p["source"], p["part"]) == (source, part)), None
+                    )
+                    if entry is None:
+                        entry = {"source": source, "part": part, "columns": []}
+                        places.append(entry)
+                    entry["columns"].append(info["name"])
+                    activities.setdefault(category, []).extend(info["activities"])
+        order = [c.id for c in register.categories]
+        return {
+            "manual_sources": [
+                {"id": t.source_id, "name": t.source_name, "searched_at": _iso(t.done_at)}
+                for t in manual
+            ],
+            "categories": [
+                art15.category_info(register, c, found[c], activities[c], language)
+                for c in sorted(found, key=lambda c: order.index(c) if c in order else len(order))
+            ],
+        }
+
+    return tail
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.isoformat(timespec="seconds")
+
+
+def build_export(
+    session: Session,
+    request: Request,
+    register: Register,
+    store: FileStore,
+    *,
+    kind: ExportKind,
+    actor: str,
+    now: datetime,
+    download_days: int,
+    templates: str,
+    with_password: bool = False,
+    connectors: ConnectorFactory = connector_for,
+) -> BuiltExport:
+    """Check nothing blocks, write the ZIP in one streamed pass, store it encrypted; audited."""
+    blockers = completion_blockers(session, request)
+    if blockers:
+        raise FulfilmentError("the export is blocked: " + "; ".join(blockers))
+    from dsar.fulfilment.portability import portable_column
+
+    plan = plan_parts(register, portable_column if kind is ExportKind.PORTABILITY else None)
+    language = (
+        request.language
+        if request.language in register.controller.languages
+        else register.controller.languages[0]
+    )
+    manual = [] if kind is ExportKind.PORTABILITY else _done_tasks(session, request)
+    open_connectors: dict[str, Connector] = {}
+    for source in register.sources:
+        if not isinstance(source, ManualSource) and any(p.source_id == source.id for p in plan):
+            open_connectors[source.id] = connectors(source)  # type: ignore[assignment]
+    try:
+        with tempfile.TemporaryFile() as out:
+            written = write_export(
+                out,
+                head=export_head(register, request, kind, now=now, language=language),
+                plan=plan,
+                connectors=open_connectors,
+                subject=subject_for(request),
+                excluded=excluded_keys(session, request),
+                tail=export_tail(register, manual, language),
+                created_at=now,
+                templates=templates,
+            )
+            out.seek(0)
+            data = out.read()  # Fernet encrypts whole messages: the compressed ZIP, once
+    finally:
+        for connector in open_connectors.values():
+            connector.close()
+    expires = now + timedelta(days=download_days)
+    stored = store.save(
+        session,
+        data,
+        filename=f"{request.reference or request.id}-{kind.value}.zip",
+        content_type="application/zip",
+        purpose=FilePurpose.EXPORT,
+        now=now,
+        request_id=request.id,
+        delete_after=expires,
+    )
+    token, token_hash, password, password_hash = new_download(with_password)
+    run = latest_run(session, request)
+    export = Export(
+        request_id=request.id,
+        search_run_id=run.id if run else None,
+        kind=kind,
+        file_id=stored.id,
+        row_count=written.rows,
+        created_by=actor,
+        created_at=now,
+        token_hash=token_hash,
+        expires_at=expires,
+        password_hash=password_hash,
+    )
+    session.add(export)
+    session.flush()
+    record_event(
+        session,
+        request,
+        f"build_{kind.value}_export",
+        actor=actor,
+        now=now,
+        payload={
+            "export": export.id,
+            "file_sha256": stored.sha256,
+            "rows": written.rows,
+            "excluded_rows": sum(p.excluded for p in written.parts),
+            "expires_at": expires.isoformat(),
+            "password": password is not None,
+        },
+    )
+    return BuiltExport(export, token, password)
+
+
+def _done_tasks(session: Session, request: Request) -> list[ManualTask]:
+    from sqlalchemy import select
+
+    return list(
+        session.execute(
+            select(ManualTask)
+            .where(ManualTask.request_id == request.id, ManualTask.done_at.is_not(None))
+            .order_by(ManualTask.id)
+        ).scalars()
+    )
+
+
+__all__ = ["BuiltExport", "FileSource", "build_export", "export_head", "plan_parts"]

@@ -1,0 +1,126 @@
+"""Portability (Art. 20): which data is in scope, and direct transmission to another controller.
+
+In scope: columns the register marks `provided` (by the subject, including observed data,
+WP242), in activities based on consent or contract (Art. 20(1)(a)), from SQL and file
+sources (processed by automated means, 20(1)(b)); manual sources are out of scope.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import ssl
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from dsar.audit import record_event
+from dsar.models import Export, Request
+from dsar.register import Register
+
+TIMEOUT_SECONDS = 30
+ANSWER_LIMIT = 2000
+
+
+def portable_column(register: Register, column: Any, activity_ids: list[str]) -> bool:
+    """A column the subject provided, processed in at least one consent or contract activity."""
+    if not column.provided:
+        return False
+    activities = [register.activity(a) for a in activity_ids]
+    return any(a is not None and a.portability_possible for a in activities)
+
+
+class TransmissionError(Exception):
+    """The address is not allowed, or the other controller could not be reached."""
+
+
+@dataclass(frozen=True)
+class TransmissionResult:
+    status: int
+    answer: str
+
+
+def check_destination(url: str, *, allow_local_http: bool) -> None:
+    """HTTPS only; plain HTTP only to 127.0.0.1/::1 and only when the setting allows it (tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and allow_local_http and parts.hostname:
+        try:
+            if ipaddress.ip_address(parts.hostname).is_loopback:
+                return
+        except ValueError:
+            pass
+    raise TransmissionError(f"{url} is not an https:// address")
+
+
+def post_export(
+    url: str, data: bytes, *, filename: str, allow_local_http: bool, timeout: int = TIMEOUT_SECONDS
+) -> TransmissionResult:
+    """POST the ZIP to `url` and return the status and the start of the answer."""
+    check_destination(url, allow_local_http=allow_local_http)
+    parts = urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    if parts.scheme == "https":
+        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
+            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context()
+        )
+    else:
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    try:
+        connection.request(
+            "POST",
+            path,
+            body=data,
+            headers={
+                "Content-Type": "application/zip",
+                "Content-Disposition": f'attachment; filename="{filename}"',
+            },
+        )
+        response = connection.getresponse()
+        answer = response.read(ANSWER_LIMIT).decode("utf-8", "replace")
+        return TransmissionResult(response.status, answer)
+    except (OSError, http.client.HTTPException) as error:
+        raise TransmissionError(f"could not send to {parts.hostname}: {error}") from None
+    finally:
+        connection.close()
+
+
+def transmit_export(
+    session: Session,
+    request: Request,
+    export: Export,
+    data: bytes,
+    *,
+    url: str,
+    actor: str,
+    now: datetime,
+    allow_local_http: bool = False,
+) -> TransmissionResult:
+    """Send a portability export to another controller (Art. 20(2)); the answer is audited."""
+    try:
+        result = post_export(
+            url, data, filename=export.file.filename, allow_local_http=allow_local_http
+        )
+    except TransmissionError as error:
+        record_event(
+            session,
+            request,
+            "transmit_export",
+            actor=actor,
+            now=now,
+            payload={"export": export.id, "url": url, "error": str(error)},
+        )
+        raise
+    record_event(
+        session,
+        request,
+        "transmit_export",
+        actor=actor,
+        now=now,
+        payload={"export": export.id, "url": url, "status": result.status, "answer": result.answer},
+    )
+    return result

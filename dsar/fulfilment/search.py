@@ -1,0 +1,223 @@
+"""Search every source for a verified subject; record counts and samples; exclusions; blockers.
+
+An unreachable source, or one that does not match the register, is recorded as such and
+blocks the export and completion: dsar never answers with a silently partial export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.audit import record_event
+from dsar.models import Exclusion, FindingStatus, Request, SearchFinding, SearchRun
+from dsar.register import Register
+from dsar.register.datasources import FileSource, ManualSource, SqlSource
+from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
+from dsar.sources.manual import open_manual_task, open_tasks
+from dsar.workflow import Status, Verification
+
+SAMPLE_SIZE = 3
+ConnectorFactory = Callable[[SqlSource | FileSource | ManualSource], Connector | None]
+
+
+class FulfilmentError(Exception):
+    """The request cannot be searched or exported now; the message says why."""
+
+
+def identity_settled(request: Request) -> bool:
+    """Verified, or in progress (the workflow moves there only once identity is settled)."""
+    return request.verification is Verification.VERIFIED or request.status is Status.IN_PROGRESS
+
+
+def register_for(registers: Iterable[Register], request: Request) -> Register:
+    """The loaded register of the request's controller."""
+    slug = request.controller.slug
+    for register in registers:
+        if register.controller.slug == slug:
+            return register
+    raise FulfilmentError(f"no processing register is loaded for controller {slug!r}")
+
+
+def subject_for(request: Request) -> Subject:
+    """The subject's e-mail plus the lookup keys they gave (request.details["lookup"])."""
+    lookup = (request.details or {}).get("lookup") or {}
+    return Subject.of(request.subject_email, lookup if isinstance(lookup, dict) else {})
+
+
+def part_categories(source: SqlSource | FileSource, part: str) -> list[str]:
+    """The data categories a table or file holds, in register order."""
+    if isinstance(source, FileSource):
+        specs = source.fields
+    else:
+        table = source.table(part)
+        specs = table.columns if table else []
+    return list(dict.fromkeys(c for spec in specs for c in spec.categories))
+
+
+def run_search(
+    session: Session,
+    request: Request,
+    register: Register,
+    *,
+    actor: str,
+    now: datetime,
+    sample_size: int = SAMPLE_SIZE,
+    connectors: ConnectorFactory = connector_for,
+) -> SearchRun:
+    """Search every source of the register for the request's subject; audited."""
+    if not identity_settled(request):
+        raise FulfilmentError("verify the requester's identity before searching for their data")
+    subject = subject_for(request)
+    run = SearchRun(
+        request_id=request.id, register_sha256=register.sha256, actor=actor, started_at=now
+    )
+    session.add(run)
+    for source in register.sources:
+        if isinstance(source, ManualSource):
+            open_manual_task(session, request, source, language=request.language, now=now)
+            run.findings.append(
+                SearchFinding(
+                    source_id=source.id, status=FindingStatus.MANUAL, categories=source.categories
+                )
+            )
+            continue
+        run.findings.extend(_search_source(source, subject, sample_size, connectors))
+    run.finished_at = now
+    session.flush()
+    record_event(
+        session,
+        request,
+        "search_sources",
+        actor=actor,
+        now=now,
+        payload={
+            "run": run.id,
+            "register_sha256": register.sha256,
+            "rows": sum(f.row_count for f in run.findings),
+            "blocked": [f.source_id for f in run.findings if _blocking(f)],
+        },
+    )
+    return run
+
+
+def _search_source(
+    source: SqlSource | FileSource,
+    subject: Subject,
+    sample_size: int,
+    connectors: ConnectorFactory,
+) -> list[SearchFinding]:
+    connector = connectors(source)
+    assert connector is not None
+    try:
+        parts = connector.search(subject, sample_size)
+    except SourceUnreachable as error:
+        return [
+            SearchFinding(source_id=source.id, status=FindingStatus.UNREACHABLE, message=str(error))
+        ]
+    except RegisterMismatch as error:
+        return [
+            SearchFinding(source_id=source.id, status=FindingStatus.MISMATCH, message=str(error))
+        ]
+    finally:
+        connector.close()
+    return [
+        SearchFinding(
+            source_id=source.id,
+            part=part.name,
+            status=FindingStatus.FOUND,
+            row_count=part.count,
+            columns=part.columns,
+            key_columns=list(part.key_columns),
+            categories=part_categories(source, part.name),
+            sample=part.sample,
+        )
+        for part in parts
+    ]
+
+
+def _blocking(finding: SearchFinding) -> bool:
+    return finding.status in (FindingStatus.UNREACHABLE, FindingStatus.MISMATCH)
+
+
+def latest_run(session: Session, request: Request) -> SearchRun | None:
+    return session.execute(
+        select(SearchRun)
+        .where(SearchRun.request_id == request.id)
+        .order_by(SearchRun.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def completion_blockers(session: Session, request: Request) -> list[str]:
+    """Why the request's data cannot be exported (or the request completed) yet; [] if it can."""
+    run = latest_run(session, request)
+    if run is None:
+        return ["the sources have not been searched yet"]
+    labels = {
+        FindingStatus.UNREACHABLE: "unreachable",
+        FindingStatus.MISMATCH: "register does not match",
+    }
+    problems = [
+        f"{f.source_id}: {labels[f.status]} — {f.message}" for f in run.findings if _blocking(f)
+    ]
+    problems += [
+        f"{t.source_name}: manual search not done yet" for t in open_tasks(session, request)
+    ]
+    return problems
+
+
+def exclude_row(
+    session: Session,
+    request: Request,
+    *,
+    source_id: str,
+    part: str,
+    row_key: str,
+    reason: str,
+    actor: str,
+    now: datetime,
+) -> Exclusion:
+    """Leave one row out of the answer (someone else's data), with the reason; audited."""
+    if not reason.strip():
+        raise FulfilmentError("give the reason for leaving this row out")
+    existing = session.execute(
+        select(Exclusion).where(
+            Exclusion.request_id == request.id,
+            Exclusion.source_id == source_id,
+            Exclusion.part == part,
+            Exclusion.row_key == row_key,
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        return existing
+    exclusion = Exclusion(
+        request_id=request.id,
+        source_id=source_id,
+        part=part,
+        row_key=row_key,
+        reason=reason.strip(),
+        actor=actor,
+        created_at=now,
+    )
+    session.add(exclusion)
+    record_event(
+        session,
+        request,
+        "exclude_data",
+        actor=actor,
+        now=now,
+        payload={"source": source_id, "part": part, "row": row_key, "reason": reason.strip()},
+    )
+    return exclusion
+
+
+def excluded_keys(session: Session, request: Request) -> dict[tuple[str, str], set[str]]:
+    """(source id, part) -> the row keys left out of this request's answer."""
+    result: dict[tuple[str, str], set[str]] = {}
+    for e in session.execute(select(Exclusion).where(Exclusion.request_id == request.id)).scalars():
+        result.setdefault((e.source_id, e.part), set()).add(e.row_key)
+    return result

@@ -1,0 +1,246 @@
+"""Write an export ZIP in one streamed pass: each row is read once and written as it comes.
+
+Per table, rows go straight into that table's CSV member and into data.json's body, which
+is spooled to a temporary file on disk (ZIP members are written one at a time). Only the
+first HTML_ROW_LIMIT rows of each table are kept for index.html. Every member is hashed as
+it is written, for manifest.json.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import IO, Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from dsar.sources import Connector, Subject
+from dsar.sources.base import row_key
+
+HTML_ROW_LIMIT = 200
+FORMAT = "dsar-export/1"
+
+
+@dataclass(frozen=True)
+class PlannedPart:
+    """One table or file to export: which of its columns, with their categories."""
+
+    source_id: str
+    source_name: str
+    source_type: str
+    part: str
+    columns: tuple[str, ...]
+    column_info: tuple[dict[str, Any], ...]  # name, categories, provided, activities
+    activities: tuple[str, ...]
+
+    @property
+    def filename(self) -> str:
+        return f"{self.source_id}/{self.part}.csv"
+
+
+@dataclass
+class PartWritten:
+    planned: PlannedPart
+    rows: int = 0
+    excluded: int = 0
+    html_rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass
+class ExportWritten:
+    members: list[Member]
+    parts: list[PartWritten]
+
+    @property
+    def rows(self) -> int:
+        return sum(p.rows for p in self.parts)
+
+
+class _Hashing(io.RawIOBase):
+    """Pass bytes on to a ZIP member and hash them on the way."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self.target, self.sha256, self.size = target, hashlib.sha256(), 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        self.sha256.update(chunk)
+        self.size += len(chunk)
+        self.target.write(chunk)
+        return len(chunk)
+
+
+def _dump(value: Any, level: int) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * level)
+
+
+def write_export(
+    out: IO[bytes],
+    *,
+    head: dict[str, Any],
+    plan: list[PlannedPart],
+    connectors: Mapping[str, Connector],
+    subject: Subject,
+    excluded: Mapping[tuple[str, str], set[str]],
+    tail: Any,
+    created_at: datetime,
+    templates: str,
+) -> ExportWritten:
+    """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys."""
+    stamp = created_at.timetuple()[:6]
+    members: list[Member] = []
+    written: list[PartWritten] = []
+    with (
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive,
+        tempfile.TemporaryFile("w+", encoding="utf-8") as body,
+    ):
+        body.write("{\n")
+        for key, value in head.items():
+            body.write(f"  {json.dumps(key)}: {_dump(value, 1)},\n")
+        body.write('  "sources": [')
+        current: str | None = None
+        for part in plan:
+            if part.source_id != current:
+                if current is not None:
+                    body.write("\n      ]\n    },")
+                source = {"id": part.source_id, "name": part.source_name, "type": part.source_type}
+                body.write("\n    " + _dump(source, 2)[:-1].rstrip() + ',\n      "parts": [')
+            info = _ZipInfo(part.filename, stamp)
+            with archive.open(info, "w") as raw:
+                hashing = _Hashing(raw)
+                result = _write_part(
+                    part,
+                    connectors[part.source_id],
+                    subject,
+                    excluded,
+                    hashing,
+                    body,
+                    first=part.source_id != current,
+                )
+            current = part.source_id
+            members.append(Member(part.filename, hashing.sha256.hexdigest(), hashing.size))
+            written.append(result)
+        if current is not None:
+            body.write("\n      ]\n    }")
+        body.write("\n  ],\n")
+        closing = tail(written)
+        body.write(",\n".join(f"  {json.dumps(k)}: {_dump(v, 1)}" for k, v in closing.items()))
+        body.write("\n}\n")
+        body.seek(0)
+        members.insert(0, _copy_member(archive, "data.json", body, stamp))
+        html = _render_index(templates, head, closing, written)
+        members.append(_bytes_member(archive, "index.html", html.encode("utf-8"), stamp))
+        manifest = {
+            "format": "dsar-manifest/1",
+            "reference": head.get("reference"),
+            "kind": head.get("kind"),
+            "created_at": head.get("created_at"),
+            "files": [{"name": m.name, "sha256": m.sha256, "size": m.size} for m in members],
+        }
+        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        _bytes_member(archive, "manifest.json", text.encode("utf-8"), stamp)
+    return ExportWritten(members, written)
+
+
+def _ZipInfo(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:  # noqa: N802 - a factory
+    info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_DEFLATED
+    return info
+
+
+def _write_part(
+    part: PlannedPart,
+    connector: Connector,
+    subject: Subject,
+    excluded: Mapping[tuple[str, str], set[str]],
+    target: _Hashing,
+    body: IO[str],
+    *,
+    first: bool,
+) -> PartWritten:
+    result = PartWritten(part)
+    skip = excluded.get((part.source_id, part.part), set())
+    keys = connector.key_columns(part.part)
+    stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)  # type: ignore[arg-type]
+    writer = csv.writer(stream)
+    writer.writerow(part.columns)
+    meta = {
+        "name": part.part,
+        "file": part.filename,
+        "activities": list(part.activities),
+        "columns": list(part.column_info),
+    }
+    opening = _dump(meta, 4)[:-1].rstrip()  # leave the object open for its rows
+    body.write(("\n" if first else ",\n") + "        " + opening + ',\n          "rows": [')
+    columns = part.columns
+    empty = True
+    for row in connector.rows(subject, part.part):
+        if skip and row_key(row, keys) in skip:
+            result.excluded += 1
+            continue
+        values = [row.get(c) for c in columns]
+        writer.writerow(values)
+        record = dict(zip(columns, values, strict=True))
+        body.write(
+            ("\n" if empty else ",\n") + "            " + json.dumps(record, ensure_ascii=False)
+        )
+        empty = False
+        result.rows += 1
+        if len(result.html_rows) < HTML_ROW_LIMIT:
+            result.html_rows.append(values)
+    body.write(("" if empty else "\n          ") + "],\n")
+    counts = {"row_count": result.rows, "excluded_rows": result.excluded}
+    body.write(",\n".join(f"          {json.dumps(k)}: {v}" for k, v in counts.items()))
+    body.write("\n        }")
+    stream.flush()
+    stream.detach()
+    return result
+
+
+def _copy_member(
+    archive: zipfile.ZipFile, name: str, source: IO[str], stamp: tuple[int, ...]
+) -> Member:
+    with archive.open(_ZipInfo(name, stamp), "w") as raw:
+        hashing = _Hashing(raw)
+        stream = io.TextIOWrapper(hashing, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        shutil.copyfileobj(source, stream, 1 << 16)
+        stream.flush()
+        stream.detach()
+    return Member(name, hashing.sha256.hexdigest(), hashing.size)
+
+
+def _bytes_member(
+    archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]
+) -> Member:
+    archive.writestr(_ZipInfo(name, stamp), data)
+    return Member(name, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _render_index(
+    templates: str, head: dict[str, Any], closing: dict[str, Any], parts: list[PartWritten]
+) -> str:
+    environment = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(("html",), default=True),
+        keep_trailing_newline=True,
+    )
+    template = environment.get_template("exports/index.html")
+    return template.render(head=head, closing=closing, parts=parts, limit=HTML_ROW_LIMIT)

@@ -1,0 +1,105 @@
+"""CSV and JSON file sources: records whose lookup field equals one of the subject's keys.
+
+CSV files are read line by line; a JSON file (a list of objects) is parsed whole, so keep
+large data in CSV or a database.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from dsar.register.datasources import EMAIL_KEY, FileSource
+from dsar.sources.base import PartFound, PartSpec, RegisterMismatch, SourceUnreachable, Subject
+from dsar.sources.base import jsonable as _jsonable
+
+
+class FileConnector:
+    """One file source; its single part is named after the source id."""
+
+    def __init__(self, source: FileSource) -> None:
+        self.source = source
+        self.source_id = source.id
+        self.path = Path(source.path)
+
+    def parts(self) -> list[PartSpec]:
+        return [PartSpec(self.source_id, tuple(f.name for f in self.source.fields))]
+
+    def search(self, subject: Subject, sample_size: int) -> list[PartFound]:
+        count, sample = 0, []
+        for row in self.rows(subject, self.source_id):
+            count += 1
+            if len(sample) < sample_size:
+                sample.append(row)
+        names = [f.name for f in self.source.fields]
+        return [PartFound(self.source_id, names, count, sample, ())]
+
+    def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
+        if part != self.source_id:
+            raise RegisterMismatch(f"source {self.source_id}: no part {part!r}")
+        wanted = {
+            match.field: {
+                v.lower() if match.key == EMAIL_KEY else v for v in subject.values(match.key)
+            }
+            for match in self.source.lookup
+        }
+        names = [f.name for f in self.source.fields]
+        for record in self._records():
+            if _matches(record, wanted):
+                yield {name: _jsonable(record.get(name)) for name in names}
+
+    def key_columns(self, part: str) -> tuple[str, ...]:
+        return ()
+
+    def close(self) -> None:
+        return None
+
+    def _records(self) -> Iterator[dict[str, Any]]:
+        if not self.path.is_file():
+            raise SourceUnreachable(f"source {self.source_id}: file {self.path} does not exist")
+        try:
+            if self.source.format == "csv":
+                yield from self._csv_records()
+            else:
+                yield from self._json_records()
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            raise SourceUnreachable(
+                f"source {self.source_id}: cannot read {self.path}: {error}"
+            ) from None
+
+    def _csv_records(self) -> Iterator[dict[str, Any]]:
+        with self.path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            self._check_names(set(reader.fieldnames or []))
+            yield from reader
+
+    def _json_records(self) -> Iterator[dict[str, Any]]:
+        data = json.loads(self.path.read_text(encoding="utf-8"))
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise ValueError("the file must hold a list of objects")
+        if data:
+            self._check_names({key for record in data for key in record})
+        yield from data
+
+    def _check_names(self, present: set[str]) -> None:
+        named = [m.field for m in self.source.lookup] + [f.name for f in self.source.fields]
+        missing = [n for n in dict.fromkeys(named) if n not in present]
+        if missing:
+            raise RegisterMismatch(
+                f"source {self.source_id}: {self.path} has no field "
+                + ", ".join(repr(n) for n in missing)
+            )
+
+
+def _matches(record: dict[str, Any], wanted: dict[str, set[str]]) -> bool:
+    for field, values in wanted.items():
+        value = record.get(field)
+        if value is None or not values:
+            continue
+        text = str(value).strip()
+        if text in values or text.lower() in values:
+            return True
+    return False

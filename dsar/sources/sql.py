@@ -1,0 +1,256 @@
+"""SQL sources: find a subject's rows through SQLAlchemy, read-only, streamed.
+
+Every statement is built with `select()` from `Table` objects reflected from the live database,
+after each table and column the register names was found there; values are bound parameters.
+No SQL text is ever formatted from register or request values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    MetaData,
+    Select,
+    Table,
+    create_engine,
+    func,
+    inspect,
+    or_,
+    select,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
+
+from dsar.register.checking import safe_url
+from dsar.register.datasources import SqlSource, SqlTable
+from dsar.sources.base import PartFound, PartSpec, RegisterMismatch, SourceUnreachable, Subject
+from dsar.sources.base import jsonable as _jsonable
+
+STREAM_BATCH = 1000
+MAX_JOIN_DEPTH = 8
+
+
+class SqlConnector:
+    """One SQL source of a register; the engine and the reflected schema are made on first use."""
+
+    def __init__(self, source: SqlSource, *, connect_timeout: int = 5) -> None:
+        self.source = source
+        self.source_id = source.id
+        self._timeout = connect_timeout
+        self._engine: Engine | None = None
+        self._tables: dict[str, Table] | None = None
+
+    def parts(self) -> list[PartSpec]:
+        return [PartSpec(t.name, tuple(c.name for c in t.columns)) for t in self.source.tables]
+
+    def search(self, subject: Subject, sample_size: int) -> list[PartFound]:
+        found = []
+        with self._connect() as connection:
+            tables = self._checked_tables(connection)
+            for spec in self.source.tables:
+                columns = [c.name for c in spec.columns]
+                keys = self._key_columns(tables[spec.name])
+                query = self.statement(subject, spec.name)
+                if query is None:
+                    found.append(PartFound(spec.name, columns, 0, [], keys))
+                    continue
+                count = connection.execute(
+                    select(func.count()).select_from(query.order_by(None).subquery())
+                ).scalar_one()
+                sample = [
+                    {k: _jsonable(v) for k, v in row.items()}
+                    for row in connection.execute(query.limit(sample_size)).mappings()
+                ]
+                found.append(PartFound(spec.name, columns, count, sample, keys))
+        return found
+
+    def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
+        with self._connect() as connection:
+            self._checked_tables(connection)
+            query = self.statement(subject, part)
+            if query is None:
+                return
+            result = connection.execution_options(
+                stream_results=True, yield_per=STREAM_BATCH
+            ).execute(query)
+            for row in result.mappings():
+                yield {k: _jsonable(v) for k, v in row.items()}
+
+    def key_columns(self, part: str) -> tuple[str, ...]:
+        if self._tables is None:
+            with self._connect() as connection:
+                self._checked_tables(connection)
+        assert self._tables is not None
+        return self._key_columns(self._tables[part])
+
+    def statement(self, subject: Subject, part: str) -> Select[Any] | None:
+        """The SELECT of the subject's rows of `part`, or None when no lookup key applies."""
+        if self._tables is None:
+            raise RuntimeError("reflect the schema first (search or rows)")
+        spec = self._spec(part)
+        table = self._tables[spec.name]
+        criteria = self._criteria(spec, subject, 0)
+        if criteria is None:
+            return None
+        order = [table.c[name] for name in self._key_columns(table)] or [
+            table.c[c.name] for c in spec.columns
+        ]
+        return select(*[table.c[c.name] for c in spec.columns]).where(criteria).order_by(*order)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def _spec(self, part: str) -> SqlTable:
+        spec = self.source.table(part)
+        if spec is None:
+            raise RegisterMismatch(f"source {self.source_id}: no table {part!r} in the register")
+        return spec
+
+    def _criteria(self, spec: SqlTable, subject: Subject, depth: int) -> ColumnElement[bool] | None:
+        assert self._tables is not None
+        if depth > MAX_JOIN_DEPTH:
+            raise RegisterMismatch(f"source {self.source_id}: the join path of {spec.name!r} loops")
+        table = self._tables[spec.name]
+        clauses: list[ColumnElement[bool]] = []
+        for match in spec.lookup.match:
+            values = subject.values(match.key)
+            if values:
+                clauses.append(table.c[match.column].in_(values))
+        join = spec.lookup.join
+        if join is not None:
+            parent_spec = self._spec(join.table)
+            parent_criteria = self._criteria(parent_spec, subject, depth + 1)
+            if parent_criteria is not None:
+                parent = self._tables[parent_spec.name]
+                parents = select(parent.c[join.parent_column]).where(parent_criteria)
+                clauses.append(table.c[join.column].in_(parents))
+        return or_(*clauses) if clauses else None
+
+    @staticmethod
+    def _key_columns(table: Table) -> tuple[str, ...]:
+        return tuple(c.name for c in table.primary_key.columns)
+
+    def _get_engine(self) -> Engine:
+        if self._engine is None:
+            url = _read_only_url(make_url(self.source.read_url))
+            connect_args: dict[str, Any] = {}
+            backend = url.get_backend_name()
+            if backend == "sqlite":
+                connect_args["timeout"] = self._timeout
+            elif backend in ("postgresql", "mysql", "mariadb"):
+                connect_args["connect_timeout"] = self._timeout
+            try:
+                self._engine = create_engine(url, connect_args=connect_args)
+            except (SQLAlchemyError, ImportError) as error:
+                raise SourceUnreachable(self._describe(error)) from None
+        return self._engine
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        self._missing_file_check()
+        try:
+            connection = self._get_engine().connect()
+        except SQLAlchemyError as error:
+            raise SourceUnreachable(self._describe(error)) from None
+        try:
+            if connection.dialect.name == "postgresql":
+                connection = connection.execution_options(postgresql_readonly=True)
+            yield connection
+        except DBAPIError as error:
+            if error.connection_invalidated or _is_operational(error):
+                raise SourceUnreachable(self._describe(error)) from None
+            raise
+        finally:
+            connection.close()
+
+    def _checked_tables(self, connection: Connection) -> dict[str, Table]:
+        """Reflect the tables the register names; RegisterMismatch lists every name not found."""
+        if self._tables is not None:
+            return self._tables
+        schema = self.source.db_schema
+        inspector = inspect(connection)
+        existing = set(inspector.get_table_names(schema=schema))
+        existing |= set(inspector.get_view_names(schema=schema))
+        metadata = MetaData(schema=schema)
+        tables: dict[str, Table] = {}
+        problems: list[str] = []
+        for spec in self.source.tables:
+            if spec.name not in existing:
+                problems.append(f"table {spec.name!r} does not exist")
+                continue
+            try:
+                tables[spec.name] = Table(spec.name, metadata, autoload_with=connection)
+            except NoSuchTableError:
+                problems.append(f"table {spec.name!r} does not exist")
+        for spec in self.source.tables:
+            if spec.name in tables:
+                problems += _column_problems(spec, tables)
+        if problems:
+            where = f"source {self.source_id} ({safe_url(self.source.read_url)})"
+            raise RegisterMismatch(f"{where}: " + "; ".join(problems))
+        self._tables = tables
+        return tables
+
+    def _missing_file_check(self) -> None:
+        url = make_url(self.source.read_url)
+        database = url.database or ""
+        local = url.get_backend_name() == "sqlite" and database not in ("", ":memory:")
+        if local and not database.startswith("file:") and not Path(database).is_file():
+            raise SourceUnreachable(
+                f"source {self.source_id}: database file {database} does not exist"
+            )
+
+    def _describe(self, error: BaseException) -> str:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+        first = reason[0] if reason else type(error).__name__
+        return (
+            f"source {self.source_id}: cannot connect to {safe_url(self.source.read_url)}: {first}"
+        )
+
+
+def _column_problems(spec: SqlTable, tables: dict[str, Table]) -> list[str]:
+    table = tables[spec.name]
+    named = [c.name for c in spec.columns] + [m.column for m in spec.lookup.match]
+    problems = [
+        f"column {name!r} does not exist in table {spec.name!r}"
+        for name in dict.fromkeys(named)
+        if name not in table.c
+    ]
+    join = spec.lookup.join
+    if join is not None:
+        if join.column not in table.c:
+            problems.append(f"column {join.column!r} does not exist in table {spec.name!r}")
+        parent = tables.get(join.table)
+        if parent is None:
+            problems.append(f"join of {spec.name!r}: table {join.table!r} is not in this source")
+        elif join.parent_column not in parent.c:
+            problems.append(f"column {join.parent_column!r} does not exist in table {join.table!r}")
+    return problems
+
+
+def _read_only_url(url: URL) -> URL:
+    """SQLite files open in read-only mode, so even a bug here cannot write to them."""
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return url
+    if database.startswith("file:"):
+        return url
+    return url.set(
+        database=f"file:{quote(database)}", query={**url.query, "mode": "ro", "uri": "true"}
+    )
+
+
+def _is_operational(error: DBAPIError) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(error, OperationalError)

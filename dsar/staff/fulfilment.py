@@ -1,0 +1,257 @@
+"""Staff pages for answering with data: search results, exclusions, manual tasks, exports."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from dsar.clock import now as clock_now
+from dsar.extensions import db
+from dsar.fulfilment.delivery import mail_download_link
+from dsar.fulfilment.export import build_export
+from dsar.fulfilment.portability import TransmissionError, transmit_export
+from dsar.fulfilment.search import (
+    FulfilmentError,
+    completion_blockers,
+    exclude_row,
+    latest_run,
+    register_for,
+    run_search,
+)
+from dsar.models import Exclusion, Export, ExportKind, ManualTask, Request
+from dsar.sources.base import row_key
+from dsar.sources.manual import ManualTaskError, complete_manual_task
+from dsar.staff import bp
+from dsar.staff.auth import ANY_STAFF, roles_required
+from dsar.storage import FileStore
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class ExcludeForm(FlaskForm):
+    source_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    part = HiddenField(validators=[DataRequired(), Length(max=128)])
+    row_key = HiddenField(validators=[DataRequired(), Length(max=200)])
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=500)])
+
+
+class TaskForm(FlaskForm):
+    note = TextAreaField(
+        "What was searched and found", validators=[DataRequired(), Length(max=4000)]
+    )
+
+
+class ExportForm(FlaskForm):
+    kind = StringField("Export", validators=[AnyOf([k.value for k in ExportKind])])
+    with_password = BooleanField("Protect the download with a password (sent separately)")
+
+
+class TransmitForm(FlaskForm):
+    url = StringField(
+        "Receiving controller's HTTPS address", validators=[DataRequired(), Length(max=500)]
+    )
+
+
+def _request_or_404(request_id: int) -> Request:
+    found = db.session.get(Request, request_id)
+    if found is None or not current_user.may_work_for(found.controller_id):
+        abort(404)
+    return found
+
+
+def _register(found: Request):  # type: ignore[no-untyped-def]
+    return register_for(current_app.extensions["dsar.registers"], found)
+
+
+def _back(found: Request):  # type: ignore[no-untyped-def]
+    return redirect(url_for("staff.request_data", request_id=found.id))
+
+
+@bp.get("/requests/<int:request_id>/data")
+@roles_required(*ANY_STAFF)
+def request_data(request_id: int):  # type: ignore[no-untyped-def]
+    found = _request_or_404(request_id)
+    run = latest_run(db.session, found)
+    exclusions = (
+        db.session.execute(
+            select(Exclusion).where(Exclusion.request_id == found.id).order_by(Exclusion.id)
+        )
+        .scalars()
+        .all()
+    )
+    tasks = (
+        db.session.execute(
+            select(ManualTask).where(ManualTask.request_id == found.id).order_by(ManualTask.id)
+        )
+        .scalars()
+        .all()
+    )
+    exports = (
+        db.session.execute(
+            select(Export).where(Export.request_id == found.id).order_by(Export.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    excluded = {(e.source_id, e.part, e.row_key) for e in exclusions}
+    return render_template(
+        "staff/fulfilment.html",
+        req=found,
+        run=run,
+        blockers=completion_blockers(db.session, found),
+        exclusions=exclusions,
+        excluded=excluded,
+        tasks=tasks,
+        exports=exports,
+        row_key=row_key,
+        action_form=ActionForm(),
+        exclude_form=ExcludeForm(),
+        task_form=TaskForm(),
+        export_form=ExportForm(
+            kind=found.type.value if found.type.value in ("access", "portability") else "access"
+        ),
+        transmit_form=TransmitForm(),
+    )
+
+
+@bp.post("/requests/<int:request_id>/data/search")
+@roles_required(*ANY_STAFF)
+def request_data_search(request_id: int):  # type: ignore[no-untyped-def]
+    found = _request_or_404(request_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        run = run_search(
+            db.session, found, _register(found), actor=current_user.email, now=clock_now()
+        )
+    except FulfilmentError as error:
+        flash(str(error), "error")
+        return _back(found)
+    db.session.commit()
+    flash(
+        "Blocked: a source could not be searched." if run.blocked else "All sources searched.",
+        "error" if run.blocked else "info",
+    )
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/exclude")
+@roles_required(*ANY_STAFF)
+def request_data_exclude(request_id: int):  # type: ignore[no-untyped-def]
+    found = _request_or_404(request_id)
+    form = ExcludeForm()
+    if not form.validate_on_submit():
+        flash("Give a reason for leaving the row out.", "error")
+        return _back(found)
+    exclude_row(
+        db.session,
+        found,
+        source_id=form.source_id.data or "",
+        part=form.part.data or "",
+        row_key=form.row_key.data or "",
+        reason=form.reason.data or "",
+        actor=current_user.email,
+        now=clock_now(),
+    )
+    db.session.commit()
+    flash("The row is left out of the export.", "info")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/tasks/<int:task_id>")
+@roles_required(*ANY_STAFF)
+def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped-def]
+    found = _request_or_404(request_id)
+    task = db.session.get(ManualTask, task_id)
+    form = TaskForm()
+    if task is None or task.request_id != found.id:
+        abort(404)
+    if not form.validate_on_submit():
+        flash("Describe what was searched and found.", "error")
+        return _back(found)
+    try:
+        complete_manual_task(
+            db.session,
+            found,
+            task,
+            actor=current_user.email,
+            now=clock_now(),
+            note=form.note.data or "",
+        )
+    except ManualTaskError as error:
+        flash(str(error), "error")
+        return _back(found)
+    db.session.commit()
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/export")
+@roles_required(*ANY_STAFF)
+def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
+    found = _request_or_404(request_id)
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    settings = current_app.config["DSAR_SETTINGS"]
+    now = clock_now()
+    try:
+        built = build_export(
+            db.session,
+            found,
+            _register(found),
+            FileStore.from_settings(settings),
+            kind=ExportKind(form.kind.data),
+            actor=current_user.email,
+            now=now,
+            download_days=settings.download_days,
+            templates=current_app.template_folder or "templates",
+            with_password=bool(form.with_password.data),
+        )
+    except FulfilmentError as error:
+        flash(str(error), "error")
+        return _back(found)
+    link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
+    mail_download_link(db.session, found, built.export, link=link, now=now)
+    db.session.commit()
+    flash(f"Export built ({built.export.row_count} rows); the download link was mailed.", "info")
+    if built.password:
+        flash(f"Send this password by another channel (shown once): {built.password}", "info")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/exports/<int:export_id>/transmit")
+@roles_required(*ANY_STAFF)
+def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-untyped-def]
+    found = _request_or_404(request_id)
+    export = db.session.get(Export, export_id)
+    form = TransmitForm()
+    if export is None or export.request_id != found.id or export.kind is not ExportKind.PORTABILITY:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    settings = current_app.config["DSAR_SETTINGS"]
+    data = FileStore.from_settings(settings).read(export.file)
+    try:
+        result = transmit_export(
+            db.session,
+            found,
+            export,
+            data,
+            url=form.url.data or "",
+            actor=current_user.email,
+            now=clock_now(),
+            allow_local_http=settings.transmit_allow_local_http,
+        )
+    except TransmissionError as error:
+        db.session.commit()  # the failed attempt stays in the audit trail
+        flash(str(error), "error")
+        return _back(found)
+    db.session.commit()
+    flash(f"Sent; the receiver answered {result.status}.", "info")
+    return _back(found)

@@ -1,0 +1,106 @@
+"""The subject's download link: expiry, password, audit, CSRF."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from dsar.clock import FixedClock
+from dsar.models import OutboxMessage, RequestEvent
+from tests.fulfilment.test_export import _build, _prepared
+
+
+def _export(app, session, now, verified_request, **options):  # type: ignore[no-untyped-def]
+    request = verified_request()
+    built, _archive = _build(
+        app, session, now, request, _prepared(app, session, now, request), **options
+    )
+    session.commit()
+    return request, built
+
+
+def test_download_returns_the_zip_and_is_audited(
+    app, client, session, now, verified_request, monkeypatch
+):
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=1)))
+    request, built = _export(app, session, now, verified_request)
+
+    response = client.get(f"/c/demo/download/{built.token}")
+
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "data.json" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
+    event = (
+        session.execute(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request.id)
+            .order_by(RequestEvent.seq.desc())
+        )
+        .scalars()
+        .first()
+    )
+    assert (event.action, event.actor, event.payload["count"]) == ("download_export", "subject", 1)
+
+
+def test_expired_or_wrong_link_is_refused(app, client, session, now, verified_request, monkeypatch):
+    _request, built = _export(app, session, now, verified_request)
+
+    assert client.get("/c/demo/download/not-a-token").status_code == 404
+    assert client.get(f"/c/other/download/{built.token}").status_code == 404
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=14)))
+    response = client.get(f"/c/demo/download/{built.token}")
+    assert response.status_code == 404
+    assert b"This download link has expired" in response.data
+
+
+def test_password_protected_download(app, client, session, now, verified_request, monkeypatch):
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    _request, built = _export(app, session, now, verified_request, with_password=True)
+    url = f"/c/demo/download/{built.token}"
+
+    assert b"protected by a password" in client.get(url).data
+    assert client.post(url, data={"password": "wrong"}).status_code == 403
+    response = client.post(url, data={"password": built.password})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+
+
+def test_password_form_needs_csrf_token(app, client, session, now, verified_request, monkeypatch):
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    _request, built = _export(app, session, now, verified_request, with_password=True)
+
+    response = client.post(f"/c/demo/download/{built.token}", data={"password": built.password})
+    assert response.status_code != 200 or response.mimetype != "application/zip"
+
+
+def test_staff_export_mails_the_link_without_the_password(
+    app, client, session, now, verified_request, monkeypatch
+):
+    from tests.factories import PASSWORD, make_staff
+
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    request = verified_request()
+    _prepared(app, session, now, request)
+    make_staff(session, now)
+    session.commit()
+    client.post("/staff/login", data={"email": "dana@example.org", "password": PASSWORD})
+
+    page = client.get(f"/staff/requests/{request.id}/data")
+    assert page.status_code == 200 and b"kunde042@example.org" in page.data
+    response = client.post(
+        f"/staff/requests/{request.id}/data/export",
+        data={"kind": "access", "with_password": "y"},
+        follow_redirects=True,
+    )
+
+    assert b"Send this password by another channel" in response.data
+    mail = session.execute(select(OutboxMessage)).scalars().all()[-1]
+    assert mail.recipient == "kunde042@example.org"
+    assert "http://127.0.0.1:5000/c/demo/download/" in mail.body_text
+    assert "another channel" in mail.body_text
+    password = response.data.split(b"(shown once): ")[1].split(b"<")[0].decode()
+    assert password not in mail.body_text

@@ -1,0 +1,67 @@
+"""CSV and JSON file sources."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dsar.register.datasources import FileSource
+from dsar.sources import FileConnector, RegisterMismatch, SourceUnreachable, Subject
+
+
+def _source(path, fmt, fields=("email", "points")):  # type: ignore[no-untyped-def]
+    return FileSource.model_validate(
+        {
+            "type": "file",
+            "id": "loyalty",
+            "name": "Loyalty points",
+            "path": str(path),
+            "format": fmt,
+            "lookup": [{"field": "email", "key": "email"}],
+            "activities": ["newsletter"],
+            "fields": [{"name": f} for f in fields],
+            "erasure": "delete",
+        }
+    )
+
+
+def test_csv_rows_of_the_subject(tmp_path):
+    path = tmp_path / "loyalty.csv"
+    path.write_text(
+        "email,points,note\nzoe@example.org,10,a\nother@example.org,5,b\nZOE@example.org,7,c\n"
+    )
+    connector = FileConnector(_source(path, "csv"))
+
+    found = connector.search(Subject.of("zoe@example.org"), 5)
+
+    assert found[0].count == 2
+    assert found[0].sample == [
+        {"email": "zoe@example.org", "points": "10"},
+        {"email": "ZOE@example.org", "points": "7"},
+    ]
+
+
+def test_json_rows_of_the_subject(tmp_path):
+    path = tmp_path / "loyalty.json"
+    path.write_text(
+        json.dumps(
+            [{"email": "zoe@example.org", "points": 10}, {"email": "x@example.org", "points": 1}]
+        )
+    )
+    rows = list(FileConnector(_source(path, "json")).rows(Subject.of("zoe@example.org"), "loyalty"))
+    assert rows == [{"email": "zoe@example.org", "points": 10}]
+
+
+def test_missing_file_is_unreachable(tmp_path):
+    with pytest.raises(SourceUnreachable, match="does not exist"):
+        FileConnector(_source(tmp_path / "gone.csv", "csv")).search(
+            Subject.of("zoe@example.org"), 1
+        )
+
+
+def test_missing_field_is_named(tmp_path):
+    path = tmp_path / "loyalty.csv"
+    path.write_text("email,score\nzoe@example.org,1\n")
+    with pytest.raises(RegisterMismatch, match="has no field 'points'"):
+        FileConnector(_source(path, "csv")).search(Subject.of("zoe@example.org"), 1)
