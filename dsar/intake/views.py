@@ -1,13 +1,84 @@
-"""Public start pages: the only controller's page, or a list when the install serves several."""
+"""The public pages: start page, one form per right, confirmation, new link, status page."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
-from sqlalchemy import select
+import secrets
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from dsar.extensions import db
+from flask import (
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
+from flask_limiter.util import get_remote_address
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import EmailField, StringField
+from wtforms.validators import InputRequired, Length
+
+from dsar import clock
+from dsar.config import Settings
+from dsar.extensions import db, limiter
 from dsar.intake import bp
+from dsar.intake.binding import build_form, language
+from dsar.intake.emails import long_date
+from dsar.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
+from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
+from dsar.intake.service import (
+    Submission,
+    claim_write_lock,
+    confirm_request,
+    request_for_status_token,
+    resend_confirmation,
+    submit_request,
+)
+from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
+from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
+from dsar.workflow import RequestType
+
+SUBMITTED_KEY = "intake_submitted"
+
+
+def _settings() -> Settings:
+    return current_app.config["DSAR_SETTINGS"]
+
+
+def _email_key() -> str:
+    """Rate-limit key: the posted e-mail address, normalised; the IP when there is none."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"email:{email}" if email else f"ip:{get_remote_address()}"
+
+
+def _controller_and_register(slug: str) -> tuple[Controller, Any]:
+    controller = db.session.execute(
+        select(Controller).where(Controller.slug == slug)
+    ).scalar_one_or_none()
+    register = next(
+        (r for r in current_app.extensions["dsar.registers"] if r.controller.slug == slug), None
+    )
+    if controller is None or register is None:
+        abort(404, _("There is no such organisation here."))
+    g.controller = controller
+    return controller, register
+
+
+def _right(value: str) -> RequestType:
+    try:
+        return RequestType(value)
+    except ValueError:
+        abort(404, _("There is no such form here."))
 
 
 @bp.get("/")
@@ -20,15 +91,215 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/c/<slug>/")
 def start(slug: str):  # type: ignore[no-untyped-def]
-    controller = db.session.execute(
-        select(Controller).where(Controller.slug == slug)
-    ).scalar_one_or_none()
-    if controller is None:
-        abort(404, "There is no such organisation here.")
-    return render_template("intake/start.html", controller=controller)
+    controller, register = _controller_and_register(slug)
+    rights = [(right, RIGHT_TITLES[right], RIGHT_SUMMARIES[right]) for right in RequestType]
+    return render_template(
+        "intake/start.html", controller=controller, register=register, rights=rights
+    )
+
+
+def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
+    """Accepted uploads, or None after putting the reason next to the field."""
+    files = [f for f in (form.documents.data or []) if f and f.filename]
+    if len(files) > MAX_FILES:
+        form.documents.errors = [_("Please upload at most %(n)d files.", n=MAX_FILES)]
+        return None
+    limit = _settings().upload_max_bytes
+    accepted = []
+    for storage in files:
+        try:
+            accepted.append(
+                accept_upload(storage.filename, storage.read(limit + 1), max_bytes=limit)
+            )
+        except UploadRejected as rejected:
+            reason = {
+                "empty": _("The file %(name)s is empty.", name=storage.filename),
+                "too_large": _(
+                    "The file %(name)s is larger than %(mb).1f MB.",
+                    name=storage.filename,
+                    mb=limit / 1024 / 1024,
+                ),
+                "type": _(
+                    "The file %(name)s is not a PDF, PNG or JPEG file.", name=storage.filename
+                ),
+            }[str(rejected)]
+            form.documents.errors = [reason]
+            return None
+    return tuple(accepted)
+
+
+@bp.route("/c/<slug>/request/<right>", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+@limiter.limit("3/hour", key_func=_email_key, methods=["POST"])
+def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        claim_write_lock(db.session)
+    controller, register = _controller_and_register(slug)
+    kind = _right(right)
+    no_consents = kind is RequestType.CONSENT_WITHDRAWAL and not register.consent_activities
+    form = build_form(kind, register)
+    context = {"controller": controller, "form": form, "right": kind, "title": RIGHT_TITLES[kind]}
+    if no_consents:
+        return render_template("intake/no_consent.html", **context)
+    if isinstance(form, RectificationForm) and form.add_item.data:
+        if len(form.items) < RECTIFICATION_MAX_ROWS:
+            form.items.append_entry()
+        return render_template("intake/form.html", **context)
+    if not form.validate_on_submit():
+        return render_template(
+            "intake/form.html", **context
+        ), 422 if request.method == "POST" else 200
+    uploads = _uploads(form)
+    if uploads is None:
+        return render_template("intake/form.html", **context), 422
+    if form.website.data:
+        # The honeypot was filled: a bot. Same answer as for a person, nothing stored.
+        session[SUBMITTED_KEY] = f"DSAR-{clock.now().year}-{secrets.randbelow(10**6):06d}"
+        return redirect(url_for("intake.submitted", slug=slug))
+    submission = Submission(
+        type=kind,
+        language=form.language.data,
+        name=form.name.data.strip(),
+        email=form.email.data,
+        details=form.details(),
+        uploads=uploads,
+    )
+    created = submit_request(
+        db.session, controller, submission, settings=_settings(), now=clock.now()
+    )
+    session[SUBMITTED_KEY] = created.reference
+    db.session.commit()
+    return redirect(url_for("intake.submitted", slug=slug))
+
+
+@bp.get("/c/<slug>/submitted")
+def submitted(slug: str):  # type: ignore[no-untyped-def]
+    controller, _register = _controller_and_register(slug)
+    reference = session.get(SUBMITTED_KEY)
+    if reference is None:
+        return redirect(url_for("intake.start", slug=slug))
+    days = _settings().confirmation_link_days
+    return render_template(
+        "intake/submitted.html", controller=controller, reference=reference, days=days
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button, not a bare link: mail scanners that open links must not confirm requests."""
+
+
+@bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit("30/hour", methods=["POST"])
+def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
+    controller, _register = _controller_and_register(slug)
+    settings = _settings()
+    now = clock.now()
+    max_age = timedelta(days=settings.confirmation_link_days)
+    try:
+        request_id = read_confirmation_token(settings.secret_key, token, now, max_age)
+    except LinkExpired:
+        return _link_problem(controller, "expired")
+    except LinkInvalid:
+        return _link_problem(controller, "invalid")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("intake/confirm.html", controller=controller, form=form)
+    result = confirm_request(db.session, controller, request_id, settings=settings, now=now)
+    if result.outcome == "confirmed":
+        db.session.commit()
+        return render_template(
+            "intake/confirmed.html", controller=controller, request=result.request
+        )
+    if result.outcome == "already_confirmed":
+        return render_template("intake/already_confirmed.html", controller=controller)
+    return _link_problem(controller, "invalid")
+
+
+def _link_problem(controller: Controller, problem: str):  # type: ignore[no-untyped-def]
+    form = ResendForm(formdata=None)
+    page = render_template(
+        "intake/link_problem.html", controller=controller, problem=problem, form=form
+    )
+    return page, 410 if problem == "expired" else 404
+
+
+class ResendForm(FlaskForm):
+    reference = StringField(
+        _l("Reference"),
+        validators=[InputRequired(_l("Please enter the reference.")), Length(max=32)],
+    )
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[InputRequired(_l("Please enter your e-mail address.")), Length(max=320)],
+    )
+
+
+@bp.route("/c/<slug>/confirm/again", methods=["GET", "POST"])
+@limiter.limit("5/hour", methods=["POST"])
+def confirm_again(slug: str):  # type: ignore[no-untyped-def]
+    controller, _register = _controller_and_register(slug)
+    form = ResendForm()
+    if form.validate_on_submit():
+        resend_confirmation(
+            db.session,
+            controller,
+            form.reference.data,
+            form.email.data,
+            settings=_settings(),
+            now=clock.now(),
+        )
+        db.session.commit()
+        # The same page whether or not anything matched: no way to probe for requests.
+        return render_template("intake/resent.html", controller=controller)
+    return render_template("intake/resend.html", controller=controller, form=form)
+
+
+@bp.get("/c/<slug>/status/<token>")
+def status(slug: str, token: str):  # type: ignore[no-untyped-def]
+    controller, _register = _controller_and_register(slug)
+    found = request_for_status_token(db.session, controller, token)
+    if found is None:
+        abort(404, _("This status link is not valid. Please use the link from our e-mail."))
+    page = render_template(
+        "intake/status.html",
+        controller=controller,
+        request=found,
+        status_text=STATUS_TEXTS[found.status],
+        right_title=RIGHT_TITLES[found.type],
+        letters=[],  # filled by the letters feature
+        downloads=[],  # filled by the export feature
+    )
+    response = make_response(page)
+    # The URL is the secret: keep it out of caches and out of Referer headers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.get("/healthz")
 def healthz():  # type: ignore[no-untyped-def]
     db.session.execute(select(1))
     return {"status": "ok"}
+
+
+@bp.before_request
+def _fresh_locale() -> None:
+    # Flask-Babel caches the locale on `g`; an app context shared by several requests (tests,
+    # CLI) would otherwise keep the first request's language.
+    refresh()
+
+
+@bp.context_processor
+def _page_language() -> dict[str, Any]:
+    return {"lang": language()}
+
+
+@bp.app_template_filter("intake_date")
+def _long_date(value: date) -> str:
+    return long_date(value, language())
+
+
+@bp.app_template_filter("intake_local_date")
+def _local_long_date(value: datetime, controller: Controller) -> str:
+    """The controller's local date of an instant (legal.md D7)."""
+    return long_date(value.astimezone(ZoneInfo(controller.timezone)).date(), language())
