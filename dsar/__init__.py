@@ -61,6 +61,7 @@ def _configure(app: Flask, settings: Settings) -> None:
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,
         RATELIMIT_STORAGE_URI=settings.rate_limit_storage,
         RATELIMIT_HEADERS_ENABLED=True,
+        RATELIMIT_ENABLED=settings.rate_limits_enabled,
         BABEL_DEFAULT_LOCALE="en",
         TESTING=settings.env == "testing",
     )
@@ -84,7 +85,9 @@ def _register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app)
+    from dsar.intake.language import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.session_protection = "strong"
@@ -121,6 +124,10 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
+
+    from dsar.downloads import bp as downloads_bp
+
+    app.register_blueprint(downloads_bp)
 
 
 def _register_error_pages(app: Flask) -> None:

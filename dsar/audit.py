@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.models import Request, RequestEvent
-
-GENESIS = "0" * 64
+from dsar.models.chain import GENESIS
 
 
 def event_hash(
@@ -64,19 +63,15 @@ def record_event(
     now: datetime,
     payload: dict[str, Any] | None = None,
 ) -> RequestEvent:
-    """Append an event to the request's chain; flushes, never commits.
+    """Append an event to the request's chain; never commits.
 
-    A concurrent writer that appended first makes this insert violate (request_id, seq):
-    the transaction fails instead of forking the chain.
+    The chain head lives on the request row, so no query for the predecessor is needed. A
+    concurrent writer that appended first makes this insert violate (request_id, seq) and
+    the request's version check: the transaction fails instead of forking the chain.
     """
-    session.flush()  # the request needs its id
-    last = session.execute(
-        select(RequestEvent.seq, RequestEvent.hash)
-        .where(RequestEvent.request_id == request.id)
-        .order_by(RequestEvent.seq.desc())
-        .limit(1)
-    ).first()
-    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    if request.id is None:
+        session.flush()  # the event hashes the request's id
+    seq, prev_hash = (request.event_seq or 0) + 1, request.chain_head or GENESIS
     data = _jsonable(payload or {})
     event = RequestEvent(
         request_id=request.id,
@@ -96,8 +91,8 @@ def record_event(
             prev_hash=prev_hash,
         ),
     )
+    request.event_seq, request.chain_head = seq, event.hash
     session.add(event)
-    session.flush()
     return event
 
 
@@ -117,11 +112,34 @@ def verify_chain(session: Session, request_id: int | None = None) -> BrokenLink 
     query = select(RequestEvent).order_by(RequestEvent.request_id, RequestEvent.seq)
     if request_id is not None:
         query = query.where(RequestEvent.request_id == request_id)
+    heads: dict[int, tuple[int, str, int]] = {}
     with session.execute(query.execution_options(yield_per=1000)).scalars() as events:
-        return _first_broken(events)
+        broken = _first_broken(events, heads)
+    if broken is not None:
+        return broken
+    return _first_wrong_head(session, heads, request_id)
 
 
-def _first_broken(events: Iterable[RequestEvent]) -> BrokenLink | None:
+def _first_wrong_head(
+    session: Session, heads: dict[int, tuple[int, str, int]], request_id: int | None
+) -> BrokenLink | None:
+    """A chain whose last events were deleted is intact up to its end: the request's head is not."""
+    query = select(Request.id, Request.event_seq, Request.chain_head).order_by(Request.id)
+    if request_id is not None:
+        query = query.where(Request.id == request_id)
+    for rid, seq, head in session.execute(query):
+        last_seq, last_hash, event_id = heads.get(rid, (0, GENESIS, 0))
+        if (seq, head) != (last_seq, last_hash):
+            reason = f"the request's chain head is event #{seq}, the trail ends at #{last_seq}"
+            if seq == last_seq:
+                reason = "the request's chain head does not match its last event"
+            return BrokenLink(rid, last_seq, event_id, reason)
+    return None
+
+
+def _first_broken(
+    events: Iterable[RequestEvent], heads: dict[int, tuple[int, str, int]]
+) -> BrokenLink | None:
     current_request, expected_seq, prev = None, 1, GENESIS
     for event in events:
         if event.request_id != current_request:
@@ -142,4 +160,5 @@ def _first_broken(events: Iterable[RequestEvent]) -> BrokenLink | None:
         if recomputed != event.hash:
             return BrokenLink(event.request_id, event.seq, event.id, "content does not match hash")
         prev, expected_seq = event.hash, expected_seq + 1
+        heads[event.request_id] = (event.seq, event.hash, event.id)
     return None

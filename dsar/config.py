@@ -43,6 +43,16 @@ class Settings:
     identity_request_working_days: int = 3
     file_key: str = ""
     rate_limit_storage: str = "memory://"
+    rate_limits_enabled: bool = True
+    confirmation_link_days: int = 7
+    upload_max_bytes: int = 5 * 1024 * 1024
+    upload_retention_days: int = 90
+    reminder_days: tuple[int, ...] = (14, 7, 3, 1)
+    confirmation_expiry_days: int = 7
+    retention_years: int = 3
+    dpo_mailbox_language: str = "en"
+    download_days: int = 14
+    transmit_allow_local_http: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -74,6 +84,15 @@ def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(f"{name}={raw!r} is not one of: {', '.join(choices)}")
     return value
+
+
+def _days_list(name: str, raw: str) -> tuple[int, ...]:
+    """Comma-separated whole days, e.g. "14,7,3,1"; kept sorted from the furthest to the nearest."""
+    parts = [part for part in raw.replace(" ", "").split(",") if part]
+    if not parts:
+        raise ConfigError(f"{name}={raw!r} is empty: give days before due, e.g. 14,7,3,1")
+    days = {_int(name, part, 0, 365) for part in parts}
+    return tuple(sorted(days, reverse=True))
 
 
 def _timezone(name: str, raw: str) -> str:
@@ -166,6 +185,34 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     )
     values["file_key"] = get("DSAR_FILE_KEY", "")
     values["rate_limit_storage"] = get("DSAR_RATE_LIMIT_STORAGE") or "memory://"
+    values["rate_limits_enabled"] = _bool(
+        "DSAR_RATE_LIMITS_ENABLED", get("DSAR_RATE_LIMITS_ENABLED", "true")
+    )
+    values["confirmation_link_days"] = _int(
+        "DSAR_CONFIRMATION_LINK_DAYS", get("DSAR_CONFIRMATION_LINK_DAYS", "7"), 1, 90
+    )
+    values["upload_max_bytes"] = _int(
+        "DSAR_UPLOAD_MAX_BYTES", get("DSAR_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)), 1024, 10**7
+    )
+    values["upload_retention_days"] = _int(
+        "DSAR_UPLOAD_RETENTION_DAYS", get("DSAR_UPLOAD_RETENTION_DAYS", "90"), 1, 3650
+    )
+    values["reminder_days"] = _days_list(
+        "DSAR_REMINDER_DAYS", get("DSAR_REMINDER_DAYS", "14,7,3,1")
+    )
+    values["confirmation_expiry_days"] = _int(
+        "DSAR_CONFIRMATION_EXPIRY_DAYS", get("DSAR_CONFIRMATION_EXPIRY_DAYS", "7"), 1, 90
+    )
+    values["retention_years"] = _int(
+        "DSAR_RETENTION_YEARS", get("DSAR_RETENTION_YEARS", "3"), 1, 30
+    )
+    values["dpo_mailbox_language"] = _choice(
+        "DSAR_DPO_MAILBOX_LANGUAGE", get("DSAR_DPO_MAILBOX_LANGUAGE") or "en", ("en", "de")
+    )
+    values["download_days"] = _int("DSAR_DOWNLOAD_DAYS", get("DSAR_DOWNLOAD_DAYS", "14"), 1, 90)
+    values["transmit_allow_local_http"] = _bool(
+        "DSAR_TRANSMIT_ALLOW_LOCAL_HTTP", get("DSAR_TRANSMIT_ALLOW_LOCAL_HTTP", "false")
+    )
     if env == "production" and not values["smtp_host"]:
         raise ConfigError("DSAR_SMTP_HOST is required in production: dsar sends mail over SMTP")
     values["secret_key"] = _secret_key(env, get("DSAR_SECRET_KEY", ""), instance_path)

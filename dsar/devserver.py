@@ -24,8 +24,11 @@ def migrate_database(app: Flask) -> None:
 def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], object]) -> None:
     """Sync controllers from the registers and, if asked and the DB is empty, load the demo."""
     from dsar.demo.data import database_is_empty, load_demo
+    from dsar.demo.shop import ensure_shop
     from dsar.services.controllers import sync_controllers
 
+    if ensure_shop(app.config["DSAR_SETTINGS"].instance_path) is not None:
+        echo("demo shop database generated in the instance folder")
     now = datetime.now(UTC)
     with app.app_context():
         controllers = sync_controllers(db.session, app.extensions["dsar.registers"], now)

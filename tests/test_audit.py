@@ -69,6 +69,16 @@ def test_deleted_event_is_found(session, controller: Controller, now: datetime) 
     assert "expected #2" in broken.reason
 
 
+def test_deleted_last_event_is_found(session, controller: Controller, now: datetime) -> None:
+    request, events = _chain(session, controller, now)
+    session.delete(events[-1])
+    session.flush()
+    session.expire_all()
+    broken = verify_chain(session)
+    assert broken is not None and broken.request_id == request.id
+    assert "chain head is event #4, the trail ends at #3" in broken.reason
+
+
 def test_rehashed_row_still_breaks_the_next_link(
     session, controller: Controller, now: datetime
 ) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.models.base import Base, UTCDateTime, enum_column
+from dsar.models.chain import GENESIS
 from dsar.models.controllers import Controller
 from dsar.models.staff import StaffUser
 from dsar.workflow import Channel, RequestType, Status, Verification
@@ -18,6 +19,8 @@ class Request(Base):
     __tablename__ = "request"
     __table_args__ = (
         Index("ix_request_status_due_date", "status", "due_date"),
+        # The reminder scan reads extended requests by their extended date (dsar/jobs/reminders.py).
+        Index("ix_request_status_extended_due_date", "status", "extended_due_date"),
         Index("ix_request_controller_id_status", "controller_id", "status"),
     )
 
@@ -45,6 +48,13 @@ class Request(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The head of the audit chain: appending an event needs no query for its predecessor.
+    event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
+    chain_head: Mapped[str] = mapped_column(String(64), default=GENESIS, server_default=GENESIS)
+    # Bumped by every ORM update; staff forms carry it, so a stale form is refused (dsar/staff).
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     controller: Mapped[Controller] = relationship()
     assignee: Mapped[StaffUser | None] = relationship()
@@ -59,6 +69,15 @@ class Request(Base):
 
     def __repr__(self) -> str:
         return f"<Request {self.reference} {self.type.value} {self.status.value}>"
+
+
+# The staff queue: open requests by their effective due date, read from the index alone.
+Index(
+    "ix_request_status_effective_due",
+    Request.status,
+    func.coalesce(Request.extended_due_date, Request.due_date),
+    Request.id,
+)
 
 
 class RequestEvent(Base):

@@ -36,10 +36,14 @@ class StaffUser(UserMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, 16))
     password_hash: Mapped[str] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The last accepted TOTP time step: a code is never accepted twice (dsar/services/staff.py).
+    totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Reminders and digests go out in this language ("en" or "de").
+    language: Mapped[str] = mapped_column(String(8), default="en")
     # Empty means every controller: a single-controller install never has to fill this in.
     controllers: Mapped[list[Controller]] = relationship(secondary=staff_controller)
 

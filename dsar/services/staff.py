@@ -1,4 +1,4 @@
-"""Staff accounts: creation and password checks (argon2id)."""
+"""Staff accounts: creation, password checks (argon2id) and the admin's changes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from dsar.models import Role, StaffUser
+from dsar.models import Controller, Role, StaffUser
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 MIN_PASSWORD_LENGTH = 12
@@ -58,3 +58,47 @@ def create_staff(
     session.add(user)
     session.flush()
     return user
+
+
+def list_staff(session: Session) -> list[StaffUser]:
+    return list(
+        session.execute(
+            select(StaffUser).options(selectinload(StaffUser.controllers)).order_by(StaffUser.email)
+        ).scalars()
+    )
+
+
+def update_staff(
+    session: Session,
+    user: StaffUser,
+    *,
+    acting: StaffUser,
+    role: Role,
+    active: bool,
+    controllers: list[Controller],
+    reset_totp: bool = False,
+    unlock: bool = False,
+) -> list[str]:
+    """Change a staff account; returns what changed. An admin cannot lock themselves out."""
+    if user.id == acting.id and (role is not Role.ADMIN or not active):
+        raise StaffError("you cannot remove your own admin role or deactivate yourself")
+    changes = []
+    if user.role is not role:
+        changes.append(f"role {user.role.value} -> {role.value}")
+        user.role = role
+    if user.active != active:
+        changes.append("activated" if active else "deactivated")
+        user.active = active
+    if {c.id for c in user.controllers} != {c.id for c in controllers}:
+        names = ", ".join(sorted(c.slug for c in controllers)) or "all"
+        changes.append(f"controllers -> {names}")
+        user.controllers = list(controllers)
+    if reset_totp and user.totp_secret:
+        changes.append("TOTP reset")
+        user.totp_secret = None
+        user.totp_last_step = None
+    if unlock and (user.failed_logins or user.locked_until is not None):
+        changes.append("unlocked")
+        user.failed_logins, user.locked_until = 0, None
+    session.flush()
+    return changes

@@ -1,7 +1,17 @@
-"""The staff workspace."""
+"""The staff workspace: sign-in, queue, request detail and decisions, users, dashboard."""
 
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__)
 
-from dsar.staff import views  # noqa: E402,F401
+from dsar.staff import (  # noqa: E402,F401
+    auth_views,
+    dashboard_views,
+    detail,
+    fulfilment,
+    intake_views,
+    letters,
+    queue,
+    users,
+    views,
+)

@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from dsar.extensions import db
-from dsar.models import Role, StaffUser
+from dsar.models import Request, Role, StaffUser
 
 
 def load_user(user_id: str) -> StaffUser | None:
@@ -35,3 +35,20 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 ANY_STAFF = (Role.AGENT, Role.DPO, Role.ADMIN)
+REQUEST_WORKERS = (Role.AGENT, Role.DPO)  # admins do not read requests (docs/staff.md)
+MANAGERS = (Role.DPO, Role.ADMIN)  # the register export: no subjects' names in it
+
+
+def staff_user() -> StaffUser:
+    """The signed-in staff member, typed (call only behind roles_required)."""
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def visible_request(request_id: int) -> Request:
+    """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing."""
+    from dsar.services.queue import can_see
+
+    request = db.session.get(Request, request_id)
+    if request is None or not can_see(staff_user(), request):
+        abort(404, "There is no request with this number that you may open.")
+    return request

@@ -1,0 +1,246 @@
+"""Server time of the staff queue and a request detail page at 100,000 requests and 1,000,000
+events, on SQLite and PostgreSQL, against a bare Flask view rendering the same rows from one
+raw SQL query. Writes docs/benchmarks-staff.md.
+
+Run: .venv/bin/python -m benchmarks.queue [--requests 100000] [--events-per-request 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from flask import Flask, render_template_string
+from sqlalchemy import insert, select, text
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from dsar.extensions import db, login_manager  # noqa: E402
+from dsar.models import Controller, Request, RequestEvent, Role  # noqa: E402
+from dsar.workflow import Channel, RequestType, Status  # noqa: E402
+
+NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+OPEN = [Status.NEW, Status.IN_PROGRESS, Status.AWAITING_INFORMATION, Status.AWAITING_APPROVAL]
+BARE_SQL = """
+SELECT r.id, r.reference, r.type, r.status, r.subject_name, r.subject_email, r.channel,
+       r.language, COALESCE(r.extended_due_date, r.due_date) AS due, s.email AS assignee
+FROM request r LEFT JOIN staff_user s ON s.id = r.assignee_id
+WHERE r.status IN ('new', 'in_progress', 'awaiting_information', 'awaiting_approval')
+ORDER BY COALESCE(r.extended_due_date, r.due_date), r.id LIMIT 50
+"""
+BARE_TEMPLATE = """<table>{% for r in rows %}<tr><td><a href="/staff/requests/{{ r.id }}">
+{{ r.reference }}</a></td><td>{{ r.type }}</td><td>{{ r.status }}</td><td>{{ r.subject_name }}
+<br>{{ r.subject_email }}</td><td>{{ r.channel }} {{ r.language }}</td><td>{{ r.assignee }}</td>
+<td>{{ r.due }}</td></tr>{% endfor %}</table>"""
+
+
+def build(app: Flask, n_requests: int, events_per_request: int) -> tuple[int, int]:
+    """Bulk-insert the data set with Core executemany; returns (a staff id, an open request id)."""
+    from dsar.services.controllers import sync_controllers
+    from tests.factories import make_staff
+
+    rng = random.Random(5)
+    with app.app_context():
+        db.create_all()
+        sync_controllers(db.session, app.extensions["dsar.registers"], NOW)
+        staff = make_staff(db.session, NOW, email="dpo@bench.example", role=Role.DPO)
+        agents = [
+            make_staff(db.session, NOW, email=f"agent{i}@bench.example", role=Role.AGENT).id
+            for i in range(5)
+        ]
+        controller_id = db.session.execute(select(Controller.id)).scalars().first()
+        db.session.commit()
+        batch: list[dict] = []
+        open_id = 0
+        types, channels = list(RequestType), [Channel.WEB, Channel.EMAIL, Channel.POST]
+        for i in range(1, n_requests + 1):
+            received = NOW - timedelta(days=1095 * (n_requests - i) / n_requests, hours=i % 24)
+            is_open = i > n_requests * 0.95  # the newest 5 % are open
+            due = (received + timedelta(days=31)).date()
+            status = OPEN[i % 4] if is_open else Status.COMPLETED
+            batch.append(
+                {
+                    "id": i,
+                    "controller_id": controller_id,
+                    "reference": f"DSAR-{received.year}-{i:06d}",
+                    "type": types[i % len(types)],
+                    "status": status,
+                    "channel": channels[i % 3],
+                    "language": "de" if i % 3 else "en",
+                    "received_at": received,
+                    "due_date": due,
+                    "extended_due_date": due + timedelta(days=61) if i % 17 == 0 else None,
+                    "subject_name": f"Person {rng.randrange(10**6)}",
+                    "subject_email": f"p{i}@example.org",
+                    "details": {},
+                    "assignee_id": agents[i % 5] if i % 3 == 0 else None,
+                    "created_at": received,
+                    "updated_at": received,
+                    "closed_at": None if is_open else received + timedelta(days=20),
+                    "version": 1,
+                }
+            )
+            if is_open and not open_id:
+                open_id = i
+            if len(batch) == 5000:
+                db.session.execute(insert(Request), batch)
+                batch = []
+        if batch:
+            db.session.execute(insert(Request), batch)
+        db.session.commit()
+        events: list[dict] = []
+        for i in range(1, n_requests + 1):
+            for seq in range(1, events_per_request + 1):
+                events.append(
+                    {
+                        "request_id": i,
+                        "seq": seq,
+                        "action": "note" if seq > 2 else ("created", "received")[seq - 1],
+                        "actor": "bench",
+                        "payload": {"text": "synthetic"},
+                        "created_at": NOW,
+                        "prev_hash": "0" * 64,  # synthetic: the chain is not what is measured
+                        "hash": f"{i:032d}{seq:032d}",
+                    }
+                )
+            if len(events) >= 50_000:
+                db.session.execute(insert(RequestEvent), events)
+                events = []
+        if events:
+            db.session.execute(insert(RequestEvent), events)
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))  # fresh statistics for both planners
+        db.session.commit()
+        return staff.id, open_id
+
+
+def signed_in_client(app: Flask, user_id: int):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
+    with client.session_transaction() as sess:
+        sess.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier})
+    return client
+
+
+def measure(client, url: str, iterations: int) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    for _ in range(10):
+        assert client.get(url).status_code == 200, url
+    times = []
+    for _ in range(iterations):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1]
+
+
+def count_plan(app: Flask) -> str:
+    """The plan of the per-status count: it must read an index on (status, ...)."""
+    with app.app_context():
+        sql = "SELECT status, count(*) FROM request GROUP BY status"
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+            rows = db.session.execute(text("EXPLAIN QUERY PLAN " + sql)).all()
+            return " / ".join(str(r[-1]) for r in rows)
+        rows = db.session.execute(text("EXPLAIN " + sql)).all()
+        return " / ".join(r[0].strip() for r in rows)
+
+
+def run(backend: str, url: str, instance: Path, args: argparse.Namespace) -> dict[str, object]:
+    from tests.conftest import build_app
+
+    app = build_app(url, instance)
+
+    @app.get("/bench/bare")
+    def bare():  # type: ignore[no-untyped-def]
+        rows = db.session.execute(text(BARE_SQL)).mappings().all()
+        return render_template_string(BARE_TEMPLATE, rows=rows)
+
+    started = time.perf_counter()
+    staff_id, open_id = build(app, args.requests, args.events_per_request)
+    build_seconds = time.perf_counter() - started
+    from dsar.clock import FixedClock
+
+    app.extensions["dsar.clock"] = FixedClock(NOW)
+    with app.app_context():
+        client = signed_in_client(app, staff_id)
+        result = {
+            "backend": backend,
+            "build_seconds": build_seconds,
+            "queue": measure(client, "/staff/queue", args.iterations),
+            "detail": measure(client, f"/staff/requests/{open_id}", args.iterations),
+            "bare": measure(client, "/bench/bare", args.iterations),
+            "plan": count_plan(app),
+        }
+        db.engine.dispose()
+    return result
+
+
+def report(results: list[dict[str, object]], args: argparse.Namespace) -> str:
+    lines = [
+        "# Staff workspace benchmark",
+        "",
+        f"Data: {args.requests:,} requests (5 % open), "
+        f"{args.requests * args.events_per_request:,} events; {args.iterations} timed requests "
+        "per page through the Flask test client in-process (server time, no network). "
+        f"Generated by `benchmarks/queue.py` on {date.today().isoformat()}.",
+        "",
+        "| backend | page | p50 ms | p95 ms | p95 / bare p95 | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        bare_p95 = r["bare"][1]  # type: ignore[index]
+        for page in ("queue", "detail", "bare"):
+            p50, p95 = r[page]  # type: ignore[misc]
+            ratio = p95 / bare_p95
+            ok = "" if page == "bare" else ("met" if p95 <= 25 and ratio <= 2 else "MISSED")
+            lines.append(
+                f"| {r['backend']} | {page} | {p50:.1f} | {p95:.1f} | {ratio:.2f} | {ok} |"
+            )
+    lines += ["", "Targets: p95 at most 25 ms and at most 2x the bare view's p95.", ""]
+    lines += ["Per-status count plan (must use an index on status):", ""]
+    lines += [f"- {r['backend']}: `{r['plan']}`" for r in results]
+    lines += ["", "Build time of the data set (Core executemany in batches):", ""]
+    lines += [f"- {r['backend']}: {r['build_seconds']:.0f} s" for r in results]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--events-per-request", type=int, default=10)
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-staff.md"))
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for backend in args.backends.split(","):
+            instance = Path(tmp) / backend
+            instance.mkdir()
+            if backend == "sqlite":
+                results.append(run(backend, f"sqlite:///{instance / 'bench.db'}", instance, args))
+            else:
+                from tests.pg import start_postgres
+
+                server = start_postgres()
+                try:
+                    results.append(run(backend, server.url("postgres"), instance, args))
+                finally:
+                    server.stop()
+            print(results[-1], flush=True)
+    text_out = report(results, args)
+    Path(args.out).write_text(text_out)
+    print(text_out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,195 @@
+"""Staff decisions on a request: who may take which, stale-form checks, notes and assignment.
+
+Every decision goes through the state machine (dsar.workflow) and leaves an audit event with
+the staff member's e-mail as actor. Checks come first, so a refused decision changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dsar.audit import record_event
+from dsar.clock_policies import InformationPurpose
+from dsar.models import Request, Role, StaffUser
+from dsar.services.deadlines import (
+    ClockSettings,
+    extend_request,
+    receive_information,
+    request_information,
+)
+from dsar.services.queue import can_see
+from dsar.services.requests import apply_action
+from dsar.workflow import Action, RequestType, Verification
+
+AGENT_OR_DPO = frozenset({Role.AGENT, Role.DPO})
+DPO_ONLY = frozenset({Role.DPO})
+
+
+class Decision(enum.StrEnum):
+    VERIFY_IDENTITY = "verify_identity"
+    REQUEST_INFORMATION = "request_information"
+    RECEIVE_INFORMATION = "receive_information"
+    FAIL_IDENTITY = "fail_identity"
+    EXTEND = "extend"
+    PROPOSE_REFUSAL = "propose_refusal"
+    APPROVE_REFUSAL = "approve_refusal"
+    REJECT_REFUSAL = "reject_refusal"
+    COMPLETE = "complete"
+    WITHDRAW = "withdraw"
+
+
+# The DPO approves refusals and extensions (Art. 12(3), 12(5)) and the execution of erasure.
+ROLES: dict[Decision, frozenset[Role]] = {
+    **{decision: AGENT_OR_DPO for decision in Decision},
+    Decision.EXTEND: DPO_ONLY,
+    Decision.APPROVE_REFUSAL: DPO_ONLY,
+    Decision.REJECT_REFUSAL: DPO_ONLY,
+}
+
+
+class RefusalGround(enum.StrEnum):
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
+    EXCESSIVE = "excessive"
+
+
+class NotPermitted(Exception):
+    """The staff member's role or assignment does not allow this decision on this request."""
+
+
+class StaleForm(Exception):
+    """The request changed after the form was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__("This request changed meanwhile; reload the page and decide again.")
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    decision: Decision
+    version: int  # Request.version when the form was rendered
+    reason: str = ""  # extension reasons, refusal reasons, failure reasons
+    what: str = ""  # Art. 12(6): exactly which information is needed
+    why: str = ""  # Art. 12(6): why it is needed
+    ground: RefusalGround | None = None
+    purpose: InformationPurpose = InformationPurpose.IDENTITY
+
+
+def may_decide(user: StaffUser, request: Request, decision: Decision) -> bool:
+    if not can_see(user, request) or user.role not in ROLES[decision]:
+        return False
+    # Completing an erasure request executes it: the DPO approves that.
+    return not (
+        decision is Decision.COMPLETE
+        and request.type is RequestType.ERASURE
+        and user.role is not Role.DPO
+    )
+
+
+def check_fresh(request: Request, version: int) -> None:
+    if request.version != version:
+        raise StaleForm()
+
+
+def decide(
+    session: Session,
+    request: Request,
+    given: DecisionInput,
+    *,
+    user: StaffUser,
+    clock: ClockSettings,
+    now: datetime,
+) -> None:
+    """Take one decision; NotPermitted, StaleForm, IllegalTransition or ValueError refuse it."""
+    if not may_decide(user, request, given.decision):
+        raise NotPermitted(f"your role ({user.role.value}) may not {_label(given.decision)}")
+    check_fresh(request, given.version)
+    actor, d = user.email, given.decision
+    reason = given.reason.strip()
+    if d is Decision.VERIFY_IDENTITY:
+        apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now)
+        request.verification = Verification.VERIFIED
+    elif d is Decision.REQUEST_INFORMATION:
+        request_information(
+            session,
+            request,
+            clock,
+            purpose=given.purpose,
+            what=given.what.strip(),
+            why=given.why.strip(),
+            actor=actor,
+            now=now,
+        )
+    elif d is Decision.RECEIVE_INFORMATION:
+        receive_information(session, request, clock, actor=actor, now=now)
+    elif d is Decision.FAIL_IDENTITY:
+        _require(reason, "say why the subject could not be identified (Art. 11(2), 12(2))")
+        payload = {"reason": reason}
+        apply_action(session, request, Action.FAIL_IDENTITY, actor=actor, now=now, payload=payload)
+        request.verification = Verification.FAILED
+    elif d is Decision.EXTEND:
+        extend_request(session, request, clock, reason=reason, actor=actor, now=now)
+    elif d is Decision.PROPOSE_REFUSAL:
+        if given.ground is None:
+            raise ValueError("choose the ground: manifestly unfounded or excessive (Art. 12(5))")
+        _require(reason, "give the facts that show the request is unfounded or excessive")
+        payload = {"ground": given.ground.value, "reasons": reason}
+        apply_action(
+            session, request, Action.PROPOSE_REFUSAL, actor=actor, now=now, payload=payload
+        )
+    else:  # approve or reject a refusal, complete, withdraw: a plain transition
+        payload = {"comment": reason} if reason else {}
+        apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
+    session.flush()
+
+
+def _require(value: str, message: str) -> None:
+    if not value:
+        raise ValueError(message)
+
+
+def _label(decision: Decision) -> str:
+    return decision.value.replace("_", " ")
+
+
+def add_note(
+    session: Session, request: Request, text: str, *, user: StaffUser, now: datetime
+) -> None:
+    """An internal note: an event like any other, so it can never be edited or removed."""
+    if not can_see(user, request):
+        raise NotPermitted("you may not work on this request")
+    text = text.strip()
+    _require(text, "the note is empty")
+    record_event(session, request, "note", actor=user.email, now=now, payload={"text": text})
+
+
+def assign(
+    session: Session,
+    request: Request,
+    assignee: StaffUser | None,
+    *,
+    user: StaffUser,
+    now: datetime,
+) -> bool:
+    """Assign (or unassign); agents take or release only their own. Returns whether it changed."""
+    if not can_see(user, request):
+        raise NotPermitted("you may not work on this request")
+    if user.role is Role.AGENT and assignee is not None and assignee.id != user.id:
+        raise NotPermitted("agents assign requests only to themselves")
+    if assignee is not None and (
+        not assignee.active
+        or assignee.role not in AGENT_OR_DPO
+        or not assignee.may_work_for(request.controller_id)
+    ):
+        raise ValueError(f"{assignee.email} cannot work on this request")
+    if request.assignee_id == (assignee.id if assignee else None):
+        return False
+    before = request.assignee.email if request.assignee else None
+    request.assignee = assignee
+    request.updated_at = now
+    payload = {"from": before, "to": assignee.email if assignee else None}
+    record_event(session, request, "assigned", actor=user.email, now=now, payload=payload)
+    return True

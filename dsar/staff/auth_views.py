@@ -1,0 +1,166 @@
+"""Sign-in (password, then TOTP or a first enrolment), sign-out and TOTP enrolment."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask_login import current_user, login_user, logout_user
+from markupsafe import Markup
+
+from dsar.clock import now as clock_now
+from dsar.extensions import db, limiter
+from dsar.models import Role, StaffUser
+from dsar.services.staff_login import (
+    LoginResult,
+    LoginStep,
+    check_password,
+    check_totp,
+    enrol_totp,
+    new_totp_secret,
+    provisioning_uri,
+)
+from dsar.staff import bp
+from dsar.staff.auth import ANY_STAFF, roles_required, staff_user
+from dsar.staff.forms import LoginForm, TotpForm
+
+PENDING_SECONDS = 300  # the second step must follow the first within five minutes
+REFUSED = "E-mail or password is wrong."
+WRONG_CODE = "The code is wrong or was already used."
+
+
+def _production() -> bool:
+    return bool(current_app.config["DSAR_SETTINGS"].is_production)
+
+
+def _landing(user: StaffUser) -> str:
+    return url_for("staff.users") if user.role is Role.ADMIN else url_for("staff.queue")
+
+
+def _finish(user: StaffUser):  # type: ignore[no-untyped-def]
+    session.clear()  # a fresh session at sign-in: no fixation
+    login_user(user)
+    db.session.commit()
+    return redirect(_landing(user))
+
+
+def _refuse(result: LoginResult, message: str = REFUSED) -> tuple[str, int]:
+    db.session.commit()  # the failure counter and lock must survive the refusal
+    if result.step is LoginStep.LOCKED:
+        return f"Too many failed attempts. Try again in {result.retry_after} seconds.", 429
+    return message, 200
+
+
+def _pending_user(now: datetime) -> StaffUser:
+    user_id, started = session.get("pending_login"), session.get("pending_since", 0)
+    user = db.session.get(StaffUser, user_id) if isinstance(user_id, int) else None
+    if user is None or not user.active or now.timestamp() - started > PENDING_SECONDS:
+        session.clear()
+        abort(400, "The sign-in took too long or was not started. Sign in again.")
+    return user
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(_landing(staff_user()))
+    form, status = LoginForm(), 200
+    if form.validate_on_submit():
+        now = clock_now()
+        result = check_password(
+            db.session,
+            form.email.data or "",
+            form.password.data or "",
+            now=now,
+            production=_production(),
+        )
+        if result.step is LoginStep.DONE and result.user is not None:
+            return _finish(result.user)
+        if result.step in (LoginStep.TOTP, LoginStep.ENROL) and result.user is not None:
+            db.session.commit()
+            session.clear()
+            session["pending_login"] = result.user.id
+            session["pending_since"] = now.timestamp()
+            if result.step is LoginStep.ENROL:
+                session["enrol_secret"] = new_totp_secret()
+                return redirect(url_for("staff.login_enrol"))
+            return redirect(url_for("staff.login_totp"))
+        message, status = _refuse(result)
+        flash(message, "error")
+    return render_template("staff/login.html", form=form), status
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def login_totp():  # type: ignore[no-untyped-def]
+    now = clock_now()
+    user = _pending_user(now)
+    form, status = TotpForm(), 200
+    if form.validate_on_submit():
+        result = check_totp(user, form.code.data or "", now=now)
+        if result.step is LoginStep.DONE:
+            return _finish(user)
+        message, status = _refuse(result, WRONG_CODE)
+        flash(message, "error")
+    return render_template("staff/login_totp.html", form=form), status
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
+def login_enrol():  # type: ignore[no-untyped-def]
+    """Admins in production enrol a second factor before their first sign-in completes."""
+    now = clock_now()
+    user = _pending_user(now)
+    secret = session.get("enrol_secret") or ""
+    form = TotpForm()
+    if form.validate_on_submit():
+        if enrol_totp(user, secret, form.code.data or "", now=now):
+            return _finish(user)
+        flash("That code does not match. Check the time on your phone and try again.", "error")
+    return _enrol_page(user, secret, form, url_for("staff.login_enrol"))
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+@roles_required(*ANY_STAFF)
+def account_totp():  # type: ignore[no-untyped-def]
+    """Enrol TOTP voluntarily (agents and DPOs; admins too outside production)."""
+    user = staff_user()
+    if user.totp_secret:
+        return render_template("staff/account_totp.html", enrolled=True)
+    secret = session.get("enrol_secret") or new_totp_secret()
+    session["enrol_secret"] = secret
+    form = TotpForm()
+    if form.validate_on_submit():
+        if enrol_totp(user, secret, form.code.data or "", now=clock_now()):
+            session.pop("enrol_secret", None)
+            db.session.commit()
+            flash("Two-factor sign-in is on. You will be asked for a code at each sign-in.", "ok")
+            return redirect(url_for("staff.account_totp"))
+        flash("That code does not match. Check the time on your phone and try again.", "error")
+    return _enrol_page(user, secret, form, url_for("staff.account_totp"))
+
+
+def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str):  # type: ignore[no-untyped-def]
+    uri = provisioning_uri(user, secret)
+    svg = io.BytesIO()
+    segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False, svgns=True)
+    qr = Markup(svg.getvalue().decode())  # noqa: S704 - segno's own SVG, no user input in markup
+    return render_template(
+        "staff/account_totp.html",
+        enrolled=False,
+        form=form,
+        secret=secret,
+        uri=uri,
+        qr=qr,
+        action=action,
+    )
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    logout_user()
+    session.clear()
+    return redirect(url_for("staff.login"))

@@ -1,0 +1,35 @@
+"""Small helpers the staff views share: the controller's local today, the clock settings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+
+from dsar.deadlines import days_left, local_date
+from dsar.models import Controller, Request
+from dsar.services.deadlines import ClockSettings
+from dsar.services.requests import jurisdiction_of
+
+
+def clock_settings() -> ClockSettings:
+    return ClockSettings.from_settings(current_app.config["DSAR_SETTINGS"])
+
+
+class LocalToday:
+    """Each controller's local date at `now` (D7), computed once per controller per page."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self._days: dict[int, date] = {}
+
+    def of(self, controller: Controller) -> date:
+        if controller.id not in self._days:
+            self._days[controller.id] = local_date(self.now, jurisdiction_of(controller))
+        return self._days[controller.id]
+
+    def days_left(self, request: Request) -> int | None:
+        due = request.effective_due_date
+        if due is None or not request.status.clock_running:
+            return None
+        return days_left(self.of(request.controller), due)

@@ -1,0 +1,201 @@
+"""One request: its fields, deadlines, files and timeline; notes, assignment and decisions."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from dsar.clock import now as clock_now
+from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
+from dsar.extensions import db
+from dsar.models import FilePurpose, Request, RequestEvent, Role, StaffUser, StoredFile
+from dsar.services.decisions import (
+    Decision,
+    DecisionInput,
+    NotPermitted,
+    RefusalGround,
+    StaleForm,
+    add_note,
+    assign,
+    decide,
+    may_decide,
+)
+from dsar.staff import bp
+from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user, visible_request
+from dsar.staff.common import LocalToday, clock_settings
+from dsar.staff.forms import AssignForm, DecisionForm, NoteForm
+from dsar.storage import FileStore, StorageError
+from dsar.workflow import Action, IllegalTransition, allowed_actions
+
+# Decisions the state machine can offer, by the action each one takes.
+_ACTION_OF = {d: Action(d.value) for d in Decision if d is not Decision.EXTEND}
+
+
+def _offered(user: StaffUser, req: Request) -> list[Decision]:
+    """The decisions to show: allowed by the life cycle now and by the user's role."""
+    allowed = allowed_actions(req.status)
+    offered = [d for d, a in _ACTION_OF.items() if a in allowed and may_decide(user, req, d)]
+    if req.status.clock_running and may_decide(user, req, Decision.EXTEND):
+        offered.append(Decision.EXTEND)
+    return offered
+
+
+def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
+    user = staff_user()
+    local = LocalToday(clock_now())
+    events = (
+        db.session.execute(
+            select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.seq)
+        )
+        .scalars()
+        .all()
+    )
+    files = (
+        db.session.execute(
+            select(StoredFile).where(StoredFile.request_id == req.id).order_by(StoredFile.id)
+        )
+        .scalars()
+        .all()
+    )
+    today = local.of(req.controller)
+    extendable = req.due_date is not None and can_extend(
+        today=today,
+        due=req.due_date,
+        already_extended=req.extended_due_date is not None,
+        reason="x",
+    )
+    staff = []
+    if user.role is Role.DPO:
+        staff = list(
+            db.session.execute(
+                select(StaffUser)
+                .where(StaffUser.active.is_(True), StaffUser.role.in_(REQUEST_WORKERS))
+                .order_by(StaffUser.email)
+            ).scalars()
+        )
+    return render_template(
+        "staff/detail.html",
+        req=req,
+        events=events,
+        files=files,
+        today=today,
+        days_left=local.days_left(req),
+        offered=_offered(user, req),
+        extendable=extendable,
+        staff=staff,
+        grounds=list(RefusalGround),
+        purposes=list(InformationPurpose),
+        decision_form=DecisionForm(),
+        note_form=NoteForm(),
+        assign_form=AssignForm(),
+    ), status
+
+
+@bp.get("/requests/<int:request_id>")
+@roles_required(*REQUEST_WORKERS)
+def detail(request_id: int):  # type: ignore[no-untyped-def]
+    return _render(visible_request(request_id))
+
+
+def _refuse(request_id: int, message: str, status: int):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    flash(message, "error")
+    return _render(visible_request(request_id), status)
+
+
+@bp.post("/requests/<int:request_id>/decide")
+@roles_required(*REQUEST_WORKERS)
+def decide_view(request_id: int):  # type: ignore[no-untyped-def]
+    req = visible_request(request_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return _refuse(request_id, "The form is incomplete; nothing was changed.", 400)
+    try:
+        decision = Decision(form.decision.data)
+        given = DecisionInput(
+            decision=decision,
+            version=form.version.data or 0,
+            reason=form.reason.data or "",
+            what=form.what.data or "",
+            why=form.why.data or "",
+            ground=RefusalGround(form.ground.data) if form.ground.data else None,
+            purpose=InformationPurpose(form.purpose.data or "identity"),
+        )
+    except ValueError:
+        return _refuse(request_id, "Unknown decision; nothing was changed.", 400)
+    try:
+        decide(db.session, req, given, user=staff_user(), clock=clock_settings(), now=clock_now())
+        db.session.commit()
+    except NotPermitted as error:
+        db.session.rollback()
+        abort(403, f"{str(error).capitalize()}. Nothing was changed.")
+    except (StaleForm, StaleDataError):
+        return _refuse(request_id, "This request changed meanwhile; reload and decide again.", 409)
+    except (IllegalTransition, ExtensionNotAllowed) as error:
+        return _refuse(request_id, f"Not possible: {error}. Nothing was changed.", 409)
+    except ValueError as error:
+        return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 400)
+    flash(f"Done: {decision.value.replace('_', ' ')}.", "ok")
+    return redirect(url_for("staff.detail", request_id=request_id), 303)
+
+
+@bp.post("/requests/<int:request_id>/notes")
+@roles_required(*REQUEST_WORKERS)
+def add_note_view(request_id: int):  # type: ignore[no-untyped-def]
+    req = visible_request(request_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _refuse(request_id, "The note is empty; nothing was saved.", 400)
+    add_note(db.session, req, form.text.data or "", user=staff_user(), now=clock_now())
+    db.session.commit()
+    flash("Note added.", "ok")
+    return redirect(url_for("staff.detail", request_id=request_id), 303)
+
+
+@bp.post("/requests/<int:request_id>/assign")
+@roles_required(*REQUEST_WORKERS)
+def assign_view(request_id: int):  # type: ignore[no-untyped-def]
+    req = visible_request(request_id)
+    form = AssignForm()
+    if not form.validate_on_submit():
+        return _refuse(request_id, "The form is incomplete; nothing was changed.", 400)
+    user, target = staff_user(), (form.assignee.data or "").strip()
+    assignee = user if target == "me" else None
+    if target.isdigit():
+        assignee = db.session.get(StaffUser, int(target))
+        if assignee is None:
+            return _refuse(request_id, "No such staff member; nothing was changed.", 400)
+    try:
+        assign(db.session, req, assignee, user=user, now=clock_now())
+        db.session.commit()
+    except NotPermitted as error:
+        db.session.rollback()
+        abort(403, f"{str(error).capitalize()}. Nothing was changed.")
+    except ValueError as error:
+        return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 400)
+    if user.role is Role.AGENT and assignee is None:
+        return redirect(url_for("staff.queue"), 303)
+    return redirect(url_for("staff.detail", request_id=request_id), 303)
+
+
+@bp.get("/requests/<int:request_id>/files/<int:file_id>")
+@roles_required(*REQUEST_WORKERS)
+def download_file(request_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    """An attached file, decrypted for staff who may open the request."""
+    from flask import current_app
+
+    visible_request(request_id)
+    stored = db.session.get(StoredFile, file_id)
+    if stored is None or stored.request_id != request_id or stored.purpose is FilePurpose.EXPORT:
+        abort(404, "No such file on this request.")
+    try:
+        data = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).read(stored)
+    except StorageError as error:
+        abort(410, str(error))
+    safe_name = "".join(c for c in stored.filename if c.isalnum() or c in "._- ") or "file"
+    return Response(
+        data,
+        mimetype="application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
+    )

@@ -1,0 +1,66 @@
+"""Manual intake: a request that came by e-mail, letter or phone, with its time of receipt."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from wtforms.fields.choices import SelectChoice
+
+from dsar.clock import now as clock_now
+from dsar.extensions import db
+from dsar.models import Controller
+from dsar.services.manual_intake import ManualRequest, Original, record_manual_request
+from dsar.staff import bp
+from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
+from dsar.staff.forms import ManualRequestForm
+from dsar.staff.queue import _controllers
+from dsar.storage import FileStore
+from dsar.workflow import Channel, RequestType
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@roles_required(*REQUEST_WORKERS)
+def new_request():  # type: ignore[no-untyped-def]
+    user = staff_user()
+    form = ManualRequestForm()
+    controllers = _controllers(user)
+    form.controller.choices = [SelectChoice(c.id, c.name) for c in controllers]
+    status = 200
+    if form.validate_on_submit():
+        controller = db.session.get(Controller, form.controller.data)
+        upload = form.original.data
+        original = None
+        if upload is not None and getattr(upload, "filename", ""):
+            original = Original(upload.filename, upload.mimetype or "", upload.read())
+        settings = current_app.config["DSAR_SETTINGS"]
+        try:
+            assert controller is not None  # the choices hold only existing controllers
+            created = record_manual_request(
+                db.session,
+                ManualRequest(
+                    controller=controller,
+                    type=RequestType(form.type.data),
+                    channel=Channel(form.channel.data),
+                    language=form.language.data or "en",
+                    subject_name=form.subject_name.data or "",
+                    subject_email=form.subject_email.data,
+                    subject_address=form.subject_address.data,
+                    subject_phone=form.subject_phone.data,
+                    description=form.description.data or "",
+                    received_local=form.received_at.data,  # type: ignore[arg-type]
+                ),
+                original,
+                user=user,
+                store=FileStore.from_settings(settings),
+                now=clock_now(),
+            )
+        except ValueError as error:
+            db.session.rollback()
+            flash(f"Not recorded: {error}.", "error")
+            status = 400
+        else:
+            db.session.commit()
+            flash(f"Recorded {created.reference}; due {created.due_date}.", "ok")
+            return redirect(url_for("staff.detail", request_id=created.id), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template("staff/new_request.html", form=form), status

@@ -1,0 +1,122 @@
+"""The request queue: filters, counts per status, days left, assign to me and bulk assign."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from dsar.clock import now as clock_now
+from dsar.deadlines import local_date
+from dsar.extensions import db
+from dsar.models import Controller, Request, Role, StaffUser
+from dsar.services.decisions import NotPermitted, assign
+from dsar.services.queue import QueueFilters, queue_page
+from dsar.staff import bp
+from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
+from dsar.staff.common import LocalToday
+from dsar.workflow import Channel, RequestType, Status
+
+
+def _controllers(user: StaffUser) -> list[Controller]:
+    if user.controllers:
+        return sorted(user.controllers, key=lambda c: c.name)
+    return list(db.session.execute(select(Controller).order_by(Controller.name)).scalars())
+
+
+def _assignable_staff() -> list[StaffUser]:
+    return list(
+        db.session.execute(
+            select(StaffUser)
+            .where(StaffUser.active.is_(True), StaffUser.role.in_(REQUEST_WORKERS))
+            .order_by(StaffUser.email)
+        ).scalars()
+    )
+
+
+@bp.get("/queue")
+@roles_required(*REQUEST_WORKERS)
+def queue():  # type: ignore[no-untyped-def]
+    user = staff_user()
+    now = clock_now()
+    controllers = _controllers(user)
+    from dsar.services.requests import jurisdiction_of
+
+    # "Due within" and "overdue" count in the first controller's local date (one zone per install
+    # in practice); each row's days left use its own controller's date.
+    today = local_date(now, jurisdiction_of(controllers[0])) if controllers else now.date()
+    filters = QueueFilters.from_args(request.args)
+    page = queue_page(db.session, user, filters, today)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "staff/queue.html",
+        page=page,
+        filters=filters,
+        args=args,
+        local=LocalToday(now),
+        controllers=controllers,
+        staff=_assignable_staff() if user.role is Role.DPO else [],
+        statuses=list(Status),
+        types=list(RequestType),
+        channels=list(Channel),
+    )
+
+
+@bp.post("/queue/assign")
+@roles_required(*REQUEST_WORKERS)
+def assign_bulk():  # type: ignore[no-untyped-def]
+    """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague."""
+    user = staff_user()
+    one = request.form.get("one", type=int)
+    ids = [one] if one else [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
+    target = request.form.get("assignee", "me") if one is None else "me"
+    if target == "me":
+        assignee: StaffUser | None = user
+    elif target.isdigit():
+        assignee = db.session.get(StaffUser, int(target))
+        if assignee is None:
+            abort(400, "No such staff member.")
+    else:
+        abort(400, "Choose whom to assign the requests to.")
+    if not ids:
+        flash("Tick at least one request.", "error")
+        return redirect(url_for("staff.queue", **_back_args()))
+    rows = db.session.execute(select(Request).where(Request.id.in_(ids))).scalars().all()
+    now, changed = clock_now(), 0
+    try:
+        for row in rows:
+            changed += assign(db.session, row, assignee, user=user, now=now)
+    except NotPermitted as error:
+        db.session.rollback()
+        abort(403, str(error).capitalize() + ". Nothing was assigned.")
+    except ValueError as error:
+        db.session.rollback()
+        flash(f"Nothing was assigned: {error}.", "error")
+        return redirect(url_for("staff.queue", **_back_args()))
+    if len(rows) != len(set(ids)):
+        db.session.rollback()
+        abort(404, "One of the requests does not exist. Nothing was assigned.")
+    db.session.commit()
+    flash(f"Assigned {changed} request(s) to {assignee.email if assignee else 'nobody'}.", "ok")
+    return redirect(url_for("staff.queue", **_back_args()))
+
+
+def _back_args() -> dict[str, str]:
+    raw = request.form.get("back", "")
+    from urllib.parse import parse_qsl
+
+    return {k: v for k, v in parse_qsl(raw) if k in _FILTER_KEYS}
+
+
+_FILTER_KEYS = {
+    "status",
+    "type",
+    "assignee",
+    "channel",
+    "language",
+    "controller",
+    "due_within",
+    "overdue",
+    "extended",
+    "q",
+    "page",
+}

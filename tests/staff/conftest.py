@@ -1,0 +1,71 @@
+"""Staff fixtures: one account per role, signing in without the form, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from flask import Flask, g
+from flask.testing import FlaskClient
+
+from dsar.clock import FixedClock
+from dsar.extensions import db, limiter, login_manager
+from dsar.models import Role, StaffUser
+from tests.factories import make_staff
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock_no_limits(app: Flask, now: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setattr(limiter, "enabled", False)  # many sign-ins from 127.0.0.1 per session
+
+
+@pytest.fixture
+def no_csrf(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+
+
+@pytest.fixture
+def agent(session, now: datetime) -> StaffUser:  # type: ignore[no-untyped-def]
+    return make_staff(session, now, email="alex@example.org", role=Role.AGENT)
+
+
+@pytest.fixture
+def other_agent(session, now: datetime) -> StaffUser:  # type: ignore[no-untyped-def]
+    return make_staff(session, now, email="olga@example.org", role=Role.AGENT)
+
+
+@pytest.fixture
+def dpo(session, now: datetime) -> StaffUser:  # type: ignore[no-untyped-def]
+    return make_staff(session, now, email="dana@example.org", role=Role.DPO)
+
+
+@pytest.fixture
+def admin(session, now: datetime) -> StaffUser:  # type: ignore[no-untyped-def]
+    return make_staff(session, now, email="ada@example.org", role=Role.ADMIN)
+
+
+class StaffClient(FlaskClient):
+    """The test app context outlives requests, and Flask-Login caches the user in `g`: drop it."""
+
+    def open(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+def login_as(app: Flask, client: FlaskClient, user: StaffUser) -> FlaskClient:
+    """Put `user` in the session as login_user does, with the strong-protection id."""
+    db.session.commit()
+    with app.test_request_context(environ_base=client.environ_base):
+        identifier = login_manager._session_identifier_generator()
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+        sess["_id"] = identifier
+    return client
+
+
+@pytest.fixture
+def as_user(app: Flask):  # type: ignore[no-untyped-def]
+    """as_user(user) -> a fresh test client signed in as `user`."""
+    return lambda user: login_as(app, StaffClient(app, app.response_class, use_cookies=True), user)

@@ -1,0 +1,258 @@
+"""Decisions on the detail page: each one's effect and audit event; refusals change nothing."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from dsar.audit import verify_chain
+from dsar.models import Request, RequestEvent
+from dsar.workflow import Status, Verification
+from tests.factories import make_request
+
+
+def _events(session, request: Request) -> list[RequestEvent]:  # type: ignore[no-untyped-def]
+    return list(
+        session.execute(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request.id)
+            .order_by(RequestEvent.seq)
+        ).scalars()
+    )
+
+
+def _decide(client, request: Request, decision: str, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"decision": decision, "version": str(request.version), **fields}
+    return client.post(f"/staff/requests/{request.id}/decide", data=data)
+
+
+def test_verify_then_complete_records_each_step(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    client = as_user(agent)
+    assert _decide(client, request, "verify_identity").status_code == 303
+    session.refresh(request)
+    assert (request.status, request.verification) == (Status.IN_PROGRESS, Verification.VERIFIED)
+    assert _decide(client, request, "complete", reason="Export sent").status_code == 303
+    session.refresh(request)
+    assert request.status is Status.COMPLETED
+    assert request.closed_at == now
+    events = _events(session, request)
+    assert [(e.action, e.actor) for e in events[-2:]] == [
+        ("verify_identity", "alex@example.org"),
+        ("complete", "alex@example.org"),
+    ]
+    assert events[-1].payload == {
+        "from": "in_progress",
+        "to": "completed",
+        "comment": "Export sent",
+    }
+    assert verify_chain(session, request.id) is None
+
+
+def test_request_information_states_what_and_why(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    client = as_user(agent)
+    response = _decide(client, request, "request_information", what="", why="doubt")
+    assert response.status_code == 400
+    assert b"Say exactly what information is needed and why" in response.data
+    session.refresh(request)
+    assert request.status is Status.NEW
+    response = _decide(
+        client, request, "request_information", what="Customer number", why="Two Zoë Schmidts"
+    )
+    assert response.status_code == 303
+    session.refresh(request)
+    assert request.status is Status.AWAITING_INFORMATION
+    asked = [e for e in _events(session, request) if e.action == "request_information"][0]
+    assert asked.payload["what"] == "Customer number"
+    assert asked.payload["why"] == "Two Zoë Schmidts"
+    assert asked.payload["clock"] == {
+        "kind": "information_requested",
+        "on": "2026-03-02",
+        "purpose": "identity",
+    }
+    assert _decide(client, request, "receive_information").status_code == 303
+    session.refresh(request)
+    assert request.status is Status.NEW
+
+
+def test_refusal_needs_reasons_and_dpo_approval(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, dpo, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    agent_client = as_user(agent)
+    assert _decide(agent_client, request, "propose_refusal", ground="excessive").status_code == 400
+    response = _decide(
+        agent_client,
+        request,
+        "propose_refusal",
+        ground="manifestly_unfounded",
+        reason="Sent 40 identical requests in one day to extort a payment (letter of 2 March).",
+    )
+    assert response.status_code == 303
+    session.refresh(request)
+    assert request.status is Status.AWAITING_APPROVAL
+    # The agent cannot approve: 403, and the request stays as it was.
+    response = _decide(agent_client, request, "approve_refusal")
+    assert response.status_code == 403
+    session.refresh(request)
+    assert request.status is Status.AWAITING_APPROVAL
+    assert _decide(as_user(dpo), request, "approve_refusal", reason="Agreed").status_code == 303
+    session.refresh(request)
+    assert request.status is Status.REFUSED
+    proposal, approval = [e for e in _events(session, request) if "refusal" in e.action]
+    assert proposal.payload["ground"] == "manifestly_unfounded"
+    assert (approval.actor, approval.payload["comment"]) == ("dana@example.org", "Agreed")
+
+
+def test_extension_by_the_dpo_once_with_reasons(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, dpo, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    assert _decide(as_user(agent), request, "extend", reason="Complex").status_code == 403
+    client = as_user(dpo)
+    assert _decide(client, request, "extend", reason="  ").status_code == 409
+    response = _decide(client, request, "extend", reason="12 systems, 3 processors to ask")
+    assert response.status_code == 303
+    session.refresh(request)
+    assert request.due_date == date(2026, 4, 2)
+    assert request.extended_due_date == date(2026, 6, 2)
+    assert request.details["extension_notice_due"] is True
+    page = client.get(f"/staff/requests/{request.id}")
+    assert b"Extension notice due" in page.data
+    second = _decide(client, request, "extend", reason="again")
+    assert second.status_code == 409
+    assert b"already extended once" in second.data
+
+
+def test_illegal_transition_is_a_clear_409(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    response = _decide(as_user(agent), request, "complete")
+    assert response.status_code == 409
+    assert b"cannot complete a request that is new" in response.data
+    session.refresh(request)
+    assert request.status is Status.NEW
+    assert [e.action for e in _events(session, request)] == ["created", "received"]
+
+
+def test_stale_form_is_refused_and_changes_nothing(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, dpo, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    stale_version = str(request.version)
+    assert _decide(as_user(dpo), request, "verify_identity").status_code == 303
+    response = as_user(agent).post(
+        f"/staff/requests/{request.id}/decide",
+        data={"decision": "withdraw", "version": stale_version},
+    )
+    assert response.status_code == 409
+    assert b"This request changed meanwhile; reload" in response.data
+    session.refresh(request)
+    assert request.status is Status.IN_PROGRESS
+    assert _events(session, request)[-1].action == "verify_identity"
+
+
+def test_erasure_is_completed_only_by_the_dpo(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, dpo, as_user, no_csrf
+) -> None:
+    from dsar.workflow import RequestType
+
+    request = make_request(session, controller, now, type=RequestType.ERASURE)
+    _decide(as_user(agent), request, "verify_identity")
+    session.refresh(request)
+    assert _decide(as_user(agent), request, "complete").status_code == 403
+    assert _decide(as_user(dpo), request, "complete").status_code == 303
+
+
+def test_another_agents_request_is_404(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, other_agent, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    request.assignee = other_agent
+    session.commit()
+    client = as_user(agent)
+    assert client.get(f"/staff/requests/{request.id}").status_code == 404
+    assert _decide(client, request, "verify_identity").status_code == 404
+    session.refresh(request)
+    assert request.status is Status.NEW
+
+
+def test_notes_are_events(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    client = as_user(agent)
+    response = client.post(f"/staff/requests/{request.id}/notes", data={"text": "Called back"})
+    assert response.status_code == 303
+    note = _events(session, request)[-1]
+    assert (note.action, note.actor, note.payload) == (
+        "note",
+        "alex@example.org",
+        {"text": "Called back"},
+    )
+    page = client.get(f"/staff/requests/{request.id}")
+    assert b"Called back" in page.data
+
+
+def test_assignment_rules(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, other_agent, dpo, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    client = as_user(agent)
+    # An agent may not hand a request to a colleague ...
+    bad = client.post(
+        f"/staff/requests/{request.id}/assign", data={"assignee": str(other_agent.id)}
+    )
+    assert bad.status_code == 403
+    # ... but takes it, and the DPO reassigns.
+    assert (
+        client.post(f"/staff/requests/{request.id}/assign", data={"assignee": "me"}).status_code
+        == 303
+    )
+    dpo_client = as_user(dpo)
+    response = dpo_client.post(
+        f"/staff/requests/{request.id}/assign", data={"assignee": str(other_agent.id)}
+    )
+    assert response.status_code == 303
+    session.refresh(request)
+    assert request.assignee_id == other_agent.id
+    assigned = [e.payload for e in _events(session, request) if e.action == "assigned"]
+    assert assigned == [
+        {"from": None, "to": "alex@example.org"},
+        {"from": "alex@example.org", "to": "olga@example.org"},
+    ]
+
+
+def test_decision_without_csrf_token_is_refused(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user
+) -> None:
+    request = make_request(session, controller, now)
+    response = _decide(as_user(agent), request, "verify_identity")
+    assert response.status_code == 400
+    session.refresh(request)
+    assert request.status is Status.NEW
+
+
+def test_tampered_decision_event_is_named_by_audit_verify(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, runner, no_csrf
+) -> None:
+    from sqlalchemy import update
+
+    request = make_request(session, controller, now + timedelta(minutes=1))
+    _decide(as_user(agent), request, "verify_identity")
+    event = _events(session, request)[-1]
+    session.execute(
+        update(RequestEvent).where(RequestEvent.id == event.id).values(actor="someone@else")
+    )
+    session.commit()
+    result = runner(["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"request {request.id}, event #3" in result.output
+    assert "content does not match hash" in result.output

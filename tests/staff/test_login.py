@@ -1,0 +1,160 @@
+"""Sign-in: password, TOTP, enrolment, growing locks, one message for every failure."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+import pyotp
+import pytest
+from flask import Flask
+
+from dsar.services.staff_login import lock_duration
+from tests.factories import PASSWORD
+from tests.staff.conftest import StaffClient
+
+
+@pytest.fixture
+def fresh(app: Flask):  # type: ignore[no-untyped-def]
+    return StaffClient(app, app.response_class, use_cookies=True)
+
+
+def _login(client, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    return client.post("/staff/login", data={"email": email, "password": password})
+
+
+@pytest.mark.parametrize(
+    ("failures", "expected"),
+    [
+        (1, 0),
+        (2, 0),
+        (3, 2),
+        (4, 4),
+        (5, 15 * 60),
+        (9, 15 * 60),
+        (10, 30 * 60),
+        (15, 60 * 60),
+        (100, 24 * 3600),
+    ],
+)
+def test_lock_duration_grows(failures: int, expected: int) -> None:
+    assert lock_duration(failures) == timedelta(seconds=expected)
+
+
+def test_password_sign_in_renews_the_session(fresh, agent, session, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    session.commit()
+    with fresh.session_transaction() as sess:
+        sess["planted"] = "by an attacker"
+    response = _login(fresh, "ALEX@example.org")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/staff/queue"
+    with fresh.session_transaction() as sess:
+        assert "planted" not in sess
+        assert sess["_user_id"] == str(agent.id)
+
+
+def test_unknown_email_and_wrong_password_get_the_same_answer(
+    fresh, agent, session, no_csrf
+) -> None:  # type: ignore[no-untyped-def]
+    session.commit()
+    unknown = _login(fresh, "nobody@example.org")
+    wrong = _login(fresh, "alex@example.org", "wrong password!")
+    assert unknown.status_code == wrong.status_code == 200
+    assert b"E-mail or password is wrong." in unknown.data
+    assert b"E-mail or password is wrong." in wrong.data
+
+
+def test_failures_lock_without_sleeping(  # type: ignore[no-untyped-def]
+    app: Flask, fresh, agent, session, now: datetime, no_csrf, monkeypatch
+) -> None:
+    from dsar.clock import FixedClock
+
+    clock = FixedClock(now)
+    monkeypatch.setitem(app.extensions, "dsar.clock", clock)
+    session.commit()
+    for _ in range(3):
+        _login(fresh, "alex@example.org", "wrong password!")
+    # Third failure: locked for 2 seconds; even the right password is refused meanwhile.
+    locked = _login(fresh, "alex@example.org")
+    assert locked.status_code == 429
+    assert b"Try again in 2 seconds." in locked.data
+    clock.advance(seconds=3)
+    _login(fresh, "alex@example.org", "wrong password!")
+    clock.advance(seconds=5)
+    _login(fresh, "alex@example.org", "wrong password!")
+    session.refresh(agent)
+    assert agent.failed_logins == 5
+    assert agent.locked_until == now + timedelta(seconds=8, minutes=15)
+    assert b"Try again in 900 seconds." in _login(fresh, "alex@example.org").data
+    clock.advance(minutes=15)
+    assert _login(fresh, "alex@example.org").status_code == 302
+    session.refresh(agent)
+    assert (agent.failed_logins, agent.locked_until) == (0, None)
+
+
+def test_totp_step_and_replay(  # type: ignore[no-untyped-def]
+    fresh, dpo, session, now: datetime, no_csrf
+) -> None:
+    secret = pyotp.random_base32()
+    dpo.totp_secret = secret
+    session.commit()
+    response = _login(fresh, "dana@example.org")
+    assert response.headers["Location"] == "/staff/login/totp"
+    assert fresh.get("/staff/queue").status_code == 302  # not signed in yet
+    assert fresh.post("/staff/login/totp", data={"code": "000000"}).status_code == 200
+    code = pyotp.TOTP(secret).at(now)
+    response = fresh.post("/staff/login/totp", data={"code": code})
+    assert response.status_code == 302
+    assert fresh.get("/staff/queue").status_code == 200
+    # The same code cannot be used again.
+    other = StaffClient(fresh.application, fresh.application.response_class, use_cookies=True)
+    _login(other, "dana@example.org")
+    assert (
+        b"The code is wrong or was already used."
+        in other.post("/staff/login/totp", data={"code": code}).data
+    )
+
+
+def test_admins_in_production_must_enrol(  # type: ignore[no-untyped-def]
+    app: Flask, fresh, admin, session, now: datetime, no_csrf, monkeypatch
+) -> None:
+    settings = app.config["DSAR_SETTINGS"]
+    monkeypatch.setitem(
+        app.config, "DSAR_SETTINGS", dataclasses.replace(settings, env="production")
+    )
+    session.commit()
+    response = _login(fresh, "ada@example.org")
+    assert response.headers["Location"] == "/staff/login/enrol"
+    page = fresh.get("/staff/login/enrol")
+    with fresh.session_transaction() as sess:
+        secret = sess["enrol_secret"]
+    assert b"<svg" in page.data
+    assert f'<code id="totp-secret">{secret}</code>'.encode() in page.data
+    assert fresh.get("/staff/users").status_code == 302
+    response = fresh.post("/staff/login/enrol", data={"code": pyotp.TOTP(secret).at(now)})
+    assert response.headers["Location"] == "/staff/users"
+    session.refresh(admin)
+    assert admin.totp_secret == secret
+
+
+def test_voluntary_enrolment(fresh, as_user, agent, session, now: datetime, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(agent)
+    assert b"<svg" in client.get("/staff/account/totp").data
+    with client.session_transaction() as sess:
+        secret = sess["enrol_secret"]
+    client.post("/staff/account/totp", data={"code": pyotp.TOTP(secret).at(now)})
+    session.refresh(agent)
+    assert agent.totp_secret == secret
+
+
+def test_login_form_needs_csrf(fresh, agent, session) -> None:  # type: ignore[no-untyped-def]
+    session.commit()
+    response = _login(fresh, "alex@example.org")
+    assert response.status_code == 400
+    assert fresh.get("/staff/queue").status_code == 302
+
+
+def test_logout(as_user, agent, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(agent)
+    assert client.post("/staff/logout").status_code == 302
+    assert client.get("/staff/queue").status_code == 302

@@ -1,0 +1,155 @@
+"""The queue: visibility, filters, sorting, days left, counts, bulk assign, fixed query count."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import event
+
+from dsar.extensions import db
+from dsar.workflow import Channel, RequestType, Status
+from tests.factories import make_request
+
+
+def _references(html: bytes) -> list[str]:
+    return re.findall(r'data-reference="([^"]+)"', html.decode())
+
+
+def test_sorted_by_effective_due_date_with_days_left(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    late = make_request(session, controller, now - timedelta(days=40), subject_name="Late")
+    soon = make_request(session, controller, now - timedelta(days=20), subject_name="Soon")
+    fresh = make_request(session, controller, now, subject_name="Fresh")
+    fresh.extended_due_date = fresh.due_date + timedelta(days=61)  # type: ignore[operator]
+    page = as_user(dpo).get("/staff/queue")
+    assert page.status_code == 200
+    assert _references(page.data) == [late.reference, soon.reference, fresh.reference]
+    html = page.data.decode()
+    # Received Wed 21 Jan -> 21 Feb is a Saturday -> due Mon 23 Feb: overdue by 7 on 2 March.
+    assert "OVERDUE by 7 days" in html
+    assert '<td class="days-left">8</td>' in html  # received Tue 10 Feb -> due Tue 10 Mar
+    assert '<td class="days-left">92</td>' in html  # extended 2 Jun
+
+
+def test_filters_and_search(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    a = make_request(session, controller, now, subject_name="Anna Berg", subject_email="a@x.org")
+    b = make_request(
+        session, controller, now, type=RequestType.ERASURE, channel=Channel.EMAIL, language="de"
+    )
+    client = as_user(dpo)
+    assert _references(client.get("/staff/queue?type=erasure").data) == [b.reference]
+    assert _references(client.get("/staff/queue?channel=email").data) == [b.reference]
+    assert _references(client.get("/staff/queue?language=de").data) == [b.reference]
+    assert _references(client.get("/staff/queue?q=berg").data) == [a.reference]
+    assert _references(client.get("/staff/queue?q=A@X.ORG").data) == [a.reference]
+    assert _references(client.get(f"/staff/queue?q={b.reference.lower()}").data) == [b.reference]
+    assert _references(client.get("/staff/queue?overdue=1").data) == []
+    assert _references(client.get("/staff/queue?due_within=5").data) == []
+    assert len(_references(client.get("/staff/queue?due_within=40").data)) == 2
+    assert _references(client.get("/staff/queue?status=completed").data) == []
+    assert _references(client.get("/staff/queue?status=nonsense").data) != []
+
+
+def test_counts_per_status(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    from dsar.services.requests import apply_action
+    from dsar.workflow import Action
+
+    for _ in range(2):
+        make_request(session, controller, now)
+    done = make_request(session, controller, now)
+    apply_action(session, done, Action.WITHDRAW, actor="t", now=now)
+    html = as_user(dpo).get("/staff/queue").data.decode()
+    assert '<strong data-status="new">2</strong>' in html
+    assert 'data-status="withdrawn"' not in html  # closed statuses are not counted
+
+
+def test_agents_do_not_see_colleagues_requests(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, other_agent, as_user
+) -> None:
+    mine = make_request(session, controller, now)
+    free = make_request(session, controller, now)
+    theirs = make_request(session, controller, now)
+    mine.assignee, theirs.assignee = agent, other_agent
+    refs = _references(as_user(agent).get("/staff/queue?status=all").data)
+    assert sorted(refs) == sorted([mine.reference, free.reference])
+
+
+def test_staff_limited_to_a_controller_see_only_its_requests(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    from dsar.models import Controller
+
+    other = Controller(
+        slug="other",
+        name="Other GmbH",
+        country="DE",
+        subdivision="BY",
+        timezone="Europe/Berlin",
+        loaded_at=now,
+    )
+    session.add(other)
+    session.flush()
+    ours = make_request(session, controller, now)
+    make_request(session, other, now)
+    dpo.controllers = [controller]
+    assert _references(as_user(dpo).get("/staff/queue").data) == [ours.reference]
+
+
+def test_bulk_and_single_assign(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    first, second, third = (make_request(session, controller, now) for _ in range(3))
+    client = as_user(agent)
+    response = client.post("/staff/queue/assign", data={"ids": [first.id, second.id]})
+    assert response.status_code == 302
+    response = client.post("/staff/queue/assign", data={"one": third.id})
+    for request in (first, second, third):
+        session.refresh(request)
+        assert request.assignee_id == agent.id
+    assert _references(client.get("/staff/queue?assignee=me").data) == [
+        first.reference,
+        second.reference,
+        third.reference,
+    ]
+
+
+def _count_queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            statements.append(statement)
+
+    client.get(url)  # warm: the same objects loaded and expired before both counts
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_query_count_does_not_grow_with_page_size(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, agent, as_user
+) -> None:
+    for i in range(10):
+        make_request(session, controller, now - timedelta(hours=i)).assignee = agent
+    client = as_user(dpo)
+    session.commit()
+    with_10 = _count_queries(client, "/staff/queue")
+    for i in range(40):
+        make_request(session, controller, now - timedelta(days=1, hours=i)).assignee = dpo
+    session.commit()
+    html = client.get("/staff/queue").data
+    assert len(_references(html)) == 50
+    with_50 = _count_queries(client, "/staff/queue")
+    assert with_50 == with_10
+    assert with_10 <= 7
+    assert Status.NEW.value in html.decode()
