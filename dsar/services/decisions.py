@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
@@ -23,7 +24,7 @@ from dsar.services.deadlines import (
 )
 from dsar.services.queue import can_see
 from dsar.services.requests import apply_action
-from dsar.workflow import Action, RequestType, Verification
+from dsar.workflow import Action, RequestType, Verification, transition
 
 AGENT_OR_DPO = frozenset({Role.AGENT, Role.DPO})
 DPO_ONLY = frozenset({Role.DPO})
@@ -58,6 +59,10 @@ class RefusalGround(enum.StrEnum):
 
 class NotPermitted(Exception):
     """The staff member's role or assignment does not allow this decision on this request."""
+
+
+class NotReady(Exception):
+    """The decision is allowed, but what must come first has not happened yet."""
 
 
 class StaleForm(Exception):
@@ -140,10 +145,37 @@ def decide(
         apply_action(
             session, request, Action.PROPOSE_REFUSAL, actor=actor, now=now, payload=payload
         )
-    else:  # approve or reject a refusal, complete, withdraw: a plain transition
+    elif d is Decision.COMPLETE:
+        transition(request.status, Action.COMPLETE)  # an illegal step is refused as such first
+        blockers = completion_blockers(session, request)
+        if blockers:
+            raise NotReady("cannot complete yet: " + "; ".join(blockers))
+        payload = {"comment": reason} if reason else {}
+        apply_action(session, request, Action.COMPLETE, actor=actor, now=now, payload=payload)
+    else:  # approve or reject a refusal, withdraw: a plain transition
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
     session.flush()
+
+
+def completion_blockers(session: Session, request: Request) -> list[str]:
+    """What must happen before an access or portability request can be completed.
+
+    Its data must have been searched in every source (an unreachable source or an open
+    manual search blocks: no silently partial answer) and the export must exist.
+    """
+    if request.type not in (RequestType.ACCESS, RequestType.PORTABILITY):
+        return []
+    from dsar.fulfilment.search import completion_blockers as search_blockers
+    from dsar.models.fulfilment import Export
+
+    blockers = search_blockers(session, request)
+    has_export = session.execute(
+        select(Export.id).where(Export.request_id == request.id).limit(1)
+    ).first()
+    if not blockers and has_export is None:
+        blockers.append("the export for the subject has not been built yet")
+    return blockers
 
 
 def _require(value: str, message: str) -> None:

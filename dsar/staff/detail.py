@@ -14,6 +14,7 @@ from dsar.services.decisions import (
     Decision,
     DecisionInput,
     NotPermitted,
+    NotReady,
     RefusalGround,
     StaleForm,
     add_note,
@@ -132,6 +133,8 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
         abort(403, f"{str(error).capitalize()}. Nothing was changed.")
     except (StaleForm, StaleDataError):
         return _refuse(request_id, "This request changed meanwhile; reload and decide again.", 409)
+    except NotReady as error:
+        return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 409)
     except (IllegalTransition, ExtensionNotAllowed) as error:
         return _refuse(request_id, f"Not possible: {error}. Nothing was changed.", 409)
     except ValueError as error:

@@ -26,7 +26,7 @@ from dsar.models import Exclusion, Export, ExportKind, ManualTask, Request
 from dsar.sources.base import row_key
 from dsar.sources.manual import ManualTaskError, complete_manual_task
 from dsar.staff import bp
-from dsar.staff.auth import ANY_STAFF, roles_required
+from dsar.staff.auth import REQUEST_WORKERS, roles_required, visible_request
 from dsar.storage import FileStore
 
 
@@ -59,10 +59,7 @@ class TransmitForm(FlaskForm):
 
 
 def _request_or_404(request_id: int) -> Request:
-    found = db.session.get(Request, request_id)
-    if found is None or not current_user.may_work_for(found.controller_id):
-        abort(404)
-    return found
+    return visible_request(request_id)  # the queue's visibility rules: 404 for others' requests
 
 
 def _register(found: Request):  # type: ignore[no-untyped-def]
@@ -74,7 +71,7 @@ def _back(found: Request):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/requests/<int:request_id>/data")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def request_data(request_id: int):  # type: ignore[no-untyped-def]
     found = _request_or_404(request_id)
     run = latest_run(db.session, found)
@@ -121,7 +118,7 @@ def request_data(request_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/requests/<int:request_id>/data/search")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def request_data_search(request_id: int):  # type: ignore[no-untyped-def]
     found = _request_or_404(request_id)
     if not ActionForm().validate_on_submit():
@@ -142,7 +139,7 @@ def request_data_search(request_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/requests/<int:request_id>/data/exclude")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def request_data_exclude(request_id: int):  # type: ignore[no-untyped-def]
     found = _request_or_404(request_id)
     form = ExcludeForm()
@@ -165,7 +162,7 @@ def request_data_exclude(request_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/requests/<int:request_id>/data/tasks/<int:task_id>")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped-def]
     found = _request_or_404(request_id)
     task = db.session.get(ManualTask, task_id)
@@ -192,7 +189,7 @@ def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped
 
 
 @bp.post("/requests/<int:request_id>/data/export")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
     found = _request_or_404(request_id)
     form = ExportForm()
@@ -226,7 +223,7 @@ def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/requests/<int:request_id>/data/exports/<int:export_id>/transmit")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-untyped-def]
     found = _request_or_404(request_id)
     export = db.session.get(Export, export_id)

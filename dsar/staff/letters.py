@@ -25,7 +25,7 @@ from dsar.services.letters import (
     send_letter,
 )
 from dsar.staff import bp
-from dsar.staff.auth import ANY_STAFF, roles_required
+from dsar.staff.auth import REQUEST_WORKERS, roles_required, visible_request
 from dsar.storage import FileStore
 
 APPROVERS = (Role.DPO,)
@@ -52,16 +52,14 @@ def _text_form(letter: Letter) -> FlaskForm:
 
 
 def _request_or_404(request_id: int) -> Request:
-    request = db.session.get(Request, request_id)
-    if request is None or not current_user.may_work_for(request.controller_id):
-        abort(404)
-    return request
+    return visible_request(request_id)  # the queue's visibility rules: 404 for others' requests
 
 
 def _letter_or_404(letter_id: int) -> Letter:
     letter = db.session.get(Letter, letter_id)
-    if letter is None or not current_user.may_work_for(letter.request.controller_id):
+    if letter is None:
         abort(404)
+    visible_request(letter.request_id)
     return letter
 
 
@@ -70,7 +68,7 @@ def _register(request: Request):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/requests/<int:request_id>/letters")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def letters(request_id: int):  # type: ignore[no-untyped-def]
     request = _request_or_404(request_id)
     rows = (
@@ -85,7 +83,7 @@ def letters(request_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/requests/<int:request_id>/letters")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def letter_draft(request_id: int):  # type: ignore[no-untyped-def]
     request = _request_or_404(request_id)
     form = DraftForm()
@@ -103,7 +101,7 @@ def letter_draft(request_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/letters/<int:letter_id>")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def letter_preview(letter_id: int):  # type: ignore[no-untyped-def]
     letter = _letter_or_404(letter_id)
     rendered, problem = None, None
@@ -123,7 +121,7 @@ def letter_preview(letter_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/letters/<int:letter_id>/edit")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def letter_edit(letter_id: int):  # type: ignore[no-untyped-def]
     letter = _letter_or_404(letter_id)
     form = _text_form(letter)
@@ -182,7 +180,7 @@ def letter_send(letter_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/letters/<int:letter_id>/pdf")
-@roles_required(*ANY_STAFF)
+@roles_required(*REQUEST_WORKERS)
 def letter_pdf(letter_id: int):  # type: ignore[no-untyped-def]
     """The printable version for post: the PDF frozen at approval."""
     letter = _letter_or_404(letter_id)

@@ -68,11 +68,12 @@ def test_verify_identity_then_complete(  # type: ignore[no-untyped-def]
     page, live_server: str, live_app: Flask, seeded: dict[str, str], artifacts_dir: Path
 ) -> None:
     _sign_in(page, live_server)
-    page.click(f"text={seeded['access']}")
+    # An erasure request: completing an access request first needs its search and export.
+    page.click(f"text={seeded['erasure']}")
     page.click("form[data-decision=verify_identity] button")
     page.wait_for_selector("text=Done: verify identity.")
     assert page.inner_text("#status") == "in progress"
-    page.fill("#complete-comment", "Copy sent by e-mail")
+    page.fill("#complete-comment", "Erased from the shop database")
     page.click("form[data-decision=complete] button")
     page.wait_for_selector("text=Done: complete.")
     assert page.inner_text("#status") == "completed"
@@ -80,7 +81,7 @@ def test_verify_identity_then_complete(  # type: ignore[no-untyped-def]
     page.screenshot(path=str(artifacts_dir / "staff-decision-flow.png"), full_page=True)
     with live_app.app_context():
         request = db.session.execute(
-            select(Request).where(Request.reference == seeded["access"])
+            select(Request).where(Request.reference == seeded["erasure"])
         ).scalar_one()
         assert request.status is Status.COMPLETED
         assert [e.actor for e in request.events][-2:] == ["dana@example.org"] * 2

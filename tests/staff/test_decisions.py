@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from dsar.audit import verify_chain
 from dsar.models import Request, RequestEvent
-from dsar.workflow import Status, Verification
+from dsar.workflow import RequestType, Status, Verification
 from tests.factories import make_request
 
 
@@ -30,7 +30,7 @@ def _decide(client, request: Request, decision: str, **fields: str):  # type: ig
 def test_verify_then_complete_records_each_step(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, as_user, no_csrf
 ) -> None:
-    request = make_request(session, controller, now)
+    request = make_request(session, controller, now, type=RequestType.OBJECTION)
     client = as_user(agent)
     assert _decide(client, request, "verify_identity").status_code == 303
     session.refresh(request)
@@ -128,6 +128,20 @@ def test_extension_by_the_dpo_once_with_reasons(  # type: ignore[no-untyped-def]
     second = _decide(client, request, "extend", reason="again")
     assert second.status_code == 409
     assert b"already extended once" in second.data
+
+
+def test_access_cannot_be_completed_before_search_and_export(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)  # an access request
+    client = as_user(agent)
+    assert _decide(client, request, "verify_identity").status_code == 303
+    session.refresh(request)
+    response = _decide(client, request, "complete")
+    assert response.status_code == 409
+    assert b"the sources have not been searched yet" in response.data
+    session.refresh(request)
+    assert request.status is Status.IN_PROGRESS
 
 
 def test_illegal_transition_is_a_clear_409(  # type: ignore[no-untyped-def]
