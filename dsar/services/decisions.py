@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
 from dsar.models import Request, Role, StaffUser
+from dsar.register import Register
 from dsar.services.deadlines import (
     ClockSettings,
     extend_request,
@@ -107,8 +108,12 @@ def decide(
     user: StaffUser,
     clock: ClockSettings,
     now: datetime,
+    register: Register | None = None,
 ) -> None:
-    """Take one decision; NotPermitted, StaleForm, IllegalTransition or ValueError refuse it."""
+    """Take one decision; NotPermitted, StaleForm, IllegalTransition or ValueError refuse it.
+
+    Where the step calls for a letter to the subject, its draft is made for staff to review.
+    """
     if not may_decide(user, request, given.decision):
         raise NotPermitted(f"your role ({user.role.value}) may not {_label(given.decision)}")
     check_fresh(request, given.version)
@@ -155,7 +160,35 @@ def decide(
     else:  # approve or reject a refusal, withdraw: a plain transition
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
+    _draft_letter(session, request, d, register, actor=actor, now=now)
     session.flush()
+
+
+def _draft_letter(
+    session: Session,
+    request: Request,
+    decision: Decision,
+    register: Register | None,
+    *,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Draft the letter this step owes the subject (Art. 12(3), 12(4), 12(6), 15-21)."""
+    from dsar.fulfilment.found import found_data_for
+    from dsar.services.letters import draft_letter
+
+    letter_type = {
+        Decision.REQUEST_INFORMATION: "identity_request",
+        Decision.EXTEND: "extension",
+        Decision.APPROVE_REFUSAL: "refusal",
+        Decision.COMPLETE: request.type.value,
+    }.get(decision)
+    if letter_type is None:
+        return
+    found = None
+    if register is not None and request.type in (RequestType.ACCESS, RequestType.PORTABILITY):
+        found = found_data_for(session, request, register)
+    draft_letter(session, request, actor=actor, now=now, letter_type=letter_type, found=found)
 
 
 def completion_blockers(session: Session, request: Request) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -10,6 +10,7 @@ from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
 from dsar.models import FilePurpose, Request, RequestEvent, Role, StaffUser, StoredFile
+from dsar.register import Register
 from dsar.services.decisions import (
     Decision,
     DecisionInput,
@@ -126,7 +127,15 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
     except ValueError:
         return _refuse(request_id, "Unknown decision; nothing was changed.", 400)
     try:
-        decide(db.session, req, given, user=staff_user(), clock=clock_settings(), now=clock_now())
+        decide(
+            db.session,
+            req,
+            given,
+            user=staff_user(),
+            clock=clock_settings(),
+            now=clock_now(),
+            register=_register_of(req),
+        )
         db.session.commit()
     except NotPermitted as error:
         db.session.rollback()
@@ -201,4 +210,11 @@ def download_file(request_id: int, file_id: int):  # type: ignore[no-untyped-def
         data,
         mimetype="application/octet-stream",
         headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
+    )
+
+
+def _register_of(req: Request) -> Register | None:
+    slug = req.controller.slug
+    return next(
+        (r for r in current_app.extensions["dsar.registers"] if r.controller.slug == slug), None
     )

@@ -40,15 +40,18 @@ def test_verify_then_complete_records_each_step(  # type: ignore[no-untyped-def]
     assert request.status is Status.COMPLETED
     assert request.closed_at == now
     events = _events(session, request)
-    assert [(e.action, e.actor) for e in events[-2:]] == [
+    # Completing drafts the outcome letter the subject is owed (here: the objection's).
+    assert [(e.action, e.actor) for e in events[-3:]] == [
         ("verify_identity", "alex@example.org"),
         ("complete", "alex@example.org"),
+        ("letter_drafted", "alex@example.org"),
     ]
-    assert events[-1].payload == {
+    assert events[-2].payload == {
         "from": "in_progress",
         "to": "completed",
         "comment": "Export sent",
     }
+    assert events[-1].payload["type"] == "objection"
     assert verify_chain(session, request.id) is None
 
 

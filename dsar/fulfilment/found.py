@@ -1,0 +1,45 @@
+"""The search's findings as the letters need them: counts per source and category."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy.orm import Session
+
+from dsar.fulfilment.search import latest_run
+from dsar.letters.content import FoundData, FoundSource
+from dsar.models import Request
+from dsar.models.fulfilment import FindingStatus
+from dsar.register import FileSource, Register, SqlSource
+
+
+def found_data_for(session: Session, request: Request, register: Register) -> FoundData | None:
+    """FoundData from the latest search run; None when the subject's data was not searched."""
+    run = latest_run(session, request)
+    if run is None:
+        return None
+    counts: dict[str, Counter[str]] = {}
+    activities: dict[str, list[str]] = {}
+    for finding in run.findings:
+        if finding.status is not FindingStatus.FOUND or not finding.row_count:
+            continue
+        source = register.source(finding.source_id)
+        counts.setdefault(finding.source_id, Counter()).update(
+            dict.fromkeys(finding.categories, finding.row_count)
+        )
+        activities.setdefault(finding.source_id, []).extend(_activities(source, finding.part))
+    return FoundData(
+        tuple(
+            FoundSource(source_id, dict(found), tuple(dict.fromkeys(activities[source_id])))
+            for source_id, found in counts.items()
+        )
+    )
+
+
+def _activities(source: object, part: str | None) -> list[str]:
+    if isinstance(source, SqlSource):
+        table = source.table(part) if part else None
+        return list(table.activities) if table else []
+    if isinstance(source, FileSource):
+        return list(source.activities)
+    return list(getattr(source, "activities", []))
