@@ -43,6 +43,7 @@ from dsar.intake.service import (
     resend_confirmation,
     submit_request,
 )
+from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
 from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
@@ -266,10 +267,30 @@ def status(slug: str, token: str):  # type: ignore[no-untyped-def]
         request=found,
         status_text=STATUS_TEXTS[found.status],
         right_title=RIGHT_TITLES[found.type],
-        letters=[],  # filled by the letters feature
-        downloads=[],  # filled by the export feature
+        letters=sent_letters(db.session, found, slug, token),
+        downloads=open_exports(db.session, found, clock.now()),
     )
-    response = make_response(page)
+    return _secret_page(make_response(page))
+
+
+@bp.get("/c/<slug>/status/<token>/letters/<int:letter_id>")
+def status_letter(slug: str, token: str, letter_id: int):  # type: ignore[no-untyped-def]
+    """A sent letter exactly as it was frozen at approval (never re-rendered)."""
+    controller, _register = _controller_and_register(slug)
+    found = request_for_status_token(db.session, controller, token)
+    letter = frozen_letter(db.session, found, letter_id) if found else None
+    if letter is None:
+        abort(404, _("This status link is not valid. Please use the link from our e-mail."))
+    response = _secret_page(make_response(letter.html))
+    # Our own generated HTML, shown alone: no scripts, no outside resources.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _secret_page(response):  # type: ignore[no-untyped-def]
     # The URL is the secret: keep it out of caches and out of Referer headers.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"

@@ -1,0 +1,65 @@
+"""What the subject's status page lists: the letters sent, and the exports to download."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.models import Request
+from dsar.models.fulfilment import Export
+from dsar.models.letters import Letter, LetterStatus
+
+
+@dataclass(frozen=True)
+class StatusItem:
+    title: str
+    sent_at: datetime | None = None
+    url: str | None = None  # None: the link is only in the e-mail (its token is not stored)
+
+
+def sent_letters(session: Session, request: Request, slug: str, token: str) -> list[StatusItem]:
+    letters = session.execute(
+        select(Letter)
+        .where(Letter.request_id == request.id, Letter.status == LetterStatus.SENT)
+        .order_by(Letter.sent_at)
+    ).scalars()
+    return [
+        StatusItem(
+            letter.subject_line or letter.type,
+            letter.sent_at,
+            url_for("intake.status_letter", slug=slug, token=token, letter_id=letter.id),
+        )
+        for letter in letters
+    ]
+
+
+def frozen_letter(session: Session, request: Request, letter_id: int) -> Letter | None:
+    """A sent letter of this request (never another request's, never a draft)."""
+    letter = session.get(Letter, letter_id)
+    if letter is None or letter.request_id != request.id or letter.status != LetterStatus.SENT:
+        return None
+    return letter
+
+
+def open_exports(session: Session, request: Request, now: datetime) -> list[StatusItem]:
+    """Exports whose download window is open; the link itself was sent by e-mail."""
+    exports = session.execute(
+        select(Export)
+        .where(Export.request_id == request.id, Export.expires_at > now)
+        .order_by(Export.created_at)
+    ).scalars()
+    return [
+        StatusItem(
+            _(
+                "Your data (ZIP), available until %(until)s through the link in our e-mail",
+                until=export.expires_at.strftime("%Y-%m-%d"),
+            ),
+            export.created_at,
+        )
+        for export in exports
+    ]

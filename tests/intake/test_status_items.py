@@ -1,0 +1,59 @@
+"""The status page lists the letters sent (frozen, readable by the token only) and exports."""
+
+from __future__ import annotations
+
+import secrets
+
+from dsar.services.letters import approve_letter, draft_letter, send_letter
+from dsar.services.requests import apply_action, hash_token
+from dsar.storage import FileStore
+from dsar.workflow import Action, RequestType
+from tests.factories import make_request
+
+
+def _with_token(session, controller, now):  # type: ignore[no-untyped-def]
+    request = make_request(
+        session,
+        controller,
+        now,
+        language="de",
+        type=RequestType.OBJECTION,
+        details={"objection": "direct_marketing", "outcome": "stopped"},
+    )
+    token = secrets.token_urlsafe(32)
+    request.status_token_hash = hash_token(token)
+    return request, token
+
+
+def test_sent_letter_is_listed_and_shown_frozen(app, client, session, controller, now) -> None:  # type: ignore[no-untyped-def]
+    request, token = _with_token(session, controller, now)
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
+    apply_action(session, request, Action.COMPLETE, actor="dana", now=now)
+    letter = draft_letter(session, request, actor="dana", now=now, letter_type="objection")
+    draft = draft_letter(session, request, actor="dana", now=now, letter_type="objection")
+    approve_letter(
+        session,
+        letter,
+        register=app.extensions["dsar.registers"][0],
+        store=FileStore.from_settings(app.config["DSAR_SETTINGS"]),
+        actor="dana",
+        now=now,
+    )
+    send_letter(session, letter, actor="dana", now=now)
+    session.commit()
+
+    page = client.get(f"/c/demo/status/{token}").get_data(as_text=True)
+    assert f"/c/demo/status/{token}/letters/{letter.id}" in page
+    assert letter.subject_line in page
+
+    shown = client.get(f"/c/demo/status/{token}/letters/{letter.id}")
+    assert shown.status_code == 200
+    assert shown.get_data(as_text=True) == letter.html
+    assert "default-src 'none'" in shown.headers["Content-Security-Policy"]
+    assert shown.headers["Cache-Control"] == "no-store"
+    # A draft, a wrong token or another request's letter: nothing.
+    assert client.get(f"/c/demo/status/{token}/letters/{draft.id}").status_code == 404
+    assert client.get(f"/c/demo/status/wrong/letters/{letter.id}").status_code == 404
+    other, other_token = _with_token(session, controller, now)
+    session.commit()
+    assert client.get(f"/c/demo/status/{other_token}/letters/{letter.id}").status_code == 404
