@@ -43,8 +43,8 @@ def register_for(registers: Iterable[Register], request: Request) -> Register:
 
 
 def subject_for(request: Request) -> Subject:
-    """The subject's e-mail plus the lookup keys they gave (request.details["lookup"])."""
-    lookup = (request.details or {}).get("lookup") or {}
+    """The subject's e-mail plus the lookup keys they gave (details["lookup_keys"], by intake)."""
+    lookup = (request.details or {}).get("lookup_keys") or {}
     return Subject.of(request.subject_email, lookup if isinstance(lookup, dict) else {})
 
 

@@ -35,7 +35,7 @@ def verified_request(session: Session, controller: Controller, now: datetime, sh
         values: dict[str, Any] = {
             "subject_email": GOLDEN_EMAIL,
             "subject_name": "Zoë Andersson",
-            "details": {"lookup": {"customer_number": GOLDEN_NUMBER}},
+            "details": {"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
         }
         values.update(fields)
         request = make_request(session, controller, now, **values)
