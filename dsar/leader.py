@@ -17,6 +17,7 @@ ADVISORY_LOCK_KEY = 0x0D5A_2026
 class LeaderLock(Protocol):
     def acquire(self) -> bool: ...
     def release(self) -> None: ...
+    def still_held(self) -> bool: ...
     def describe(self) -> str: ...
 
 
@@ -48,6 +49,9 @@ class FileLeaderLock:
             fcntl.flock(self._file, fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+
+    def still_held(self) -> bool:
+        return self._file is not None  # the kernel keeps a flock while the file is open
 
     def describe(self) -> str:
         return f"file lock {self.path}"
@@ -81,6 +85,23 @@ class AdvisoryLeaderLock:
             )
             self._connection.close()
             self._connection = None
+
+    def still_held(self) -> bool:
+        """Ask the server: a dropped connection has silently released the lock."""
+        if self._connection is None:
+            return False
+        try:
+            held = self._connection.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                    " AND pid = pg_backend_pid() AND objid = :key"
+                ),
+                {"key": ADVISORY_LOCK_KEY},
+            ).scalar()
+            self._connection.commit()
+        except Exception:  # noqa: BLE001 - any failure means we can no longer be sure
+            return False
+        return bool(held)
 
     def describe(self) -> str:
         return f"advisory lock {ADVISORY_LOCK_KEY} on {self.engine.url.render_as_string()}"

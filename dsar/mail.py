@@ -12,6 +12,7 @@ import logging
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -153,12 +154,18 @@ def _is_permanent(error: Exception) -> bool:
 
 
 def dispatch_outbox(
-    session: Session, settings: Settings, now: datetime, *, limit: int = BATCH_SIZE
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    limit: int = BATCH_SIZE,
+    after_each: Callable[[], None] | None = None,
 ) -> DispatchResult:
     """Send due pending messages over one SMTP connection; the caller commits.
 
-    Each message's outcome is flushed as it happens, so a crash loses at most the record of
-    messages already handed to the server (they are sent again with the same Message-ID).
+    Each message's outcome is flushed as it happens, and `after_each` (the scheduler passes
+    `session.commit`) makes it durable at once: a process that dies after the server accepted
+    a message resends at most that one message, with the same Message-ID (at-least-once).
     """
     result = DispatchResult()
     due = (
@@ -201,10 +208,27 @@ def dispatch_outbox(
                 message.last_error = None
                 result.sent += 1
             session.flush()
+            if after_each is not None:
+                after_each()
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             smtp.quit()
     return result
+
+
+def describe_error(error: Exception) -> str:
+    """One readable line: the SMTP code and the server's text, not a dict of bytes."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = error.recipients.items()
+        refusals = (f"{address}: {code} {_text(reply)}" for address, (code, reply) in refused)
+        return "recipient refused: " + "; ".join(refusals)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
+    return f"{type(error).__name__}: {error}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _record_failure(
@@ -216,8 +240,11 @@ def _record_failure(
     permanent: bool,
 ) -> None:
     message.attempts += 1
-    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    message.last_error = describe_error(error)[:2000]
     if permanent or message.attempts >= MAX_ATTEMPTS:
+        # What staff read on /staff/mail: why it failed and that dsar will not try again.
+        why = "rejected" if permanent else f"gave up after {message.attempts} attempts"
+        message.last_error = f"{why}: {message.last_error}"[:2000]
         message.status = OutboxStatus.FAILED
         result.failed += 1
     else:

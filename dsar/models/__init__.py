@@ -3,6 +3,17 @@
 from dsar.models.base import Base, UTCDateTime
 from dsar.models.controllers import Controller
 from dsar.models.files import FilePurpose, StoredFile
+from dsar.models.fulfilment import (
+    Exclusion,
+    Export,
+    ExportKind,
+    FindingStatus,
+    ManualTask,
+    SearchFinding,
+    SearchRun,
+)
+from dsar.models.jobs import DeletionStatus, JobRun, PlannedDeletion, PurgedRequestStatistic
+from dsar.models.letters import Letter, LetterStatus
 from dsar.models.outbox import OutboxMessage, OutboxStatus
 from dsar.models.requests import Request, RequestEvent
 from dsar.models.staff import Role, StaffUser, staff_controller
@@ -10,11 +21,24 @@ from dsar.models.staff import Role, StaffUser, staff_controller
 __all__ = [
     "Base",
     "Controller",
+    "DeletionStatus",
+    "Exclusion",
+    "Export",
+    "ExportKind",
     "FilePurpose",
+    "Letter",
+    "LetterStatus",
+    "FindingStatus",
+    "JobRun",
+    "ManualTask",
     "OutboxMessage",
     "OutboxStatus",
+    "PlannedDeletion",
+    "PurgedRequestStatistic",
     "Request",
     "RequestEvent",
+    "SearchFinding",
+    "SearchRun",
     "Role",
     "StaffUser",
     "StoredFile",

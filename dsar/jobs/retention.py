@@ -1,0 +1,174 @@
+"""Retention: uploaded documents and exports past their date, closed requests past the period.
+
+A purged request takes its whole record with it (events and their hash chain, files, mail):
+keeping the trail would keep the personal data the retention period exists to remove. What
+stays is one anonymous PurgedRequestStatistic row per request and the JobRun of the purge.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, Table, delete, select, update
+from sqlalchemy.orm import Session, selectinload
+
+from dsar.config import Settings
+from dsar.deadlines import add_months
+from dsar.models import Base, FilePurpose, JobRun, PurgedRequestStatistic, Request, StoredFile
+from dsar.storage import FileStore
+from dsar.workflow import CLOSED_STATUSES
+
+log = logging.getLogger(__name__)
+
+DELETED_PURPOSES = (
+    FilePurpose.IDENTITY_DOCUMENT,
+    FilePurpose.SUPPORTING_DOCUMENT,
+    FilePurpose.EXPORT,
+)
+PURGE_BATCH = 1000
+# Rows that must outlive a purged request: its link is cut instead (the deletion still runs).
+DETACHED_TABLES = frozenset({"planned_deletion"})
+JOB_RUN_DAYS = 90
+
+
+@dataclass
+class FileDeletionResult:
+    documents: int = 0
+    exports: int = 0
+
+
+def delete_expired_files(session: Session, settings: Settings, now: datetime) -> FileDeletionResult:
+    """Delete identity/supporting documents and exports whose `delete_after` has passed.
+
+    The blob goes first, the row is marked deleted after: a rollback leaves a row that the next
+    run deletes again (unlinking a missing blob is fine), never a blob without its row.
+    """
+    store = FileStore.from_settings(settings)
+    result = FileDeletionResult()
+    expired = session.execute(
+        select(StoredFile).where(
+            StoredFile.purpose.in_(DELETED_PURPOSES),
+            StoredFile.delete_after <= now,
+            StoredFile.deleted_at.is_(None),
+        )
+    ).scalars()
+    for stored in expired:
+        store.delete(stored, now)
+        if stored.purpose is FilePurpose.EXPORT:
+            result.exports += 1
+        else:
+            result.documents += 1
+    session.flush()
+    return result
+
+
+def retention_cutoff(now: datetime, years: int) -> datetime:
+    """`now` minus whole years (29 February becomes 28 February)."""
+    day = add_months(now.date(), -12 * years)
+    return now.replace(year=day.year, month=day.month, day=day.day)
+
+
+@dataclass
+class PurgeResult:
+    purged: int = 0
+    files: int = 0
+
+
+def purge_closed_requests(session: Session, settings: Settings, now: datetime) -> PurgeResult:
+    """Purge requests closed before the retention cutoff, keeping one anonymous statistic each."""
+    cutoff = retention_cutoff(now, settings.retention_years)
+    requests = (
+        session.execute(
+            select(Request)
+            .where(Request.status.in_(CLOSED_STATUSES), Request.closed_at < cutoff)
+            .order_by(Request.id)
+            .limit(PURGE_BATCH)
+            .options(selectinload(Request.controller))
+        )
+        .scalars()
+        .all()
+    )
+    result = PurgeResult()
+    if not requests:
+        return result
+    ids = [request.id for request in requests]
+    session.add_all(statistic_of(request, now) for request in requests)
+    store = FileStore.from_settings(settings)
+    files = session.execute(select(StoredFile).where(StoredFile.request_id.in_(ids))).scalars()
+    for stored in files:
+        if stored.deleted_at is None:
+            store.delete(stored, now)
+        result.files += 1
+    session.flush()
+    request_table: Table = Request.__table__  # type: ignore[assignment]
+    doomed = select(Request.id).where(Request.id.in_(ids))
+    _delete_dependents(session, request_table, doomed, set())
+    session.execute(
+        delete(Request).where(Request.id.in_(ids)), execution_options={"synchronize_session": False}
+    )
+    _forget(session, set(ids))
+    result.purged = len(ids)
+    log.info("purged %d requests closed before %s", len(ids), cutoff.date().isoformat())
+    return result
+
+
+def _forget(session: Session, ids: set[int]) -> None:
+    """Drop the purged rows from the session; other loaded rows reload (core updates ran)."""
+    for instance in list(session.identity_map.values()):
+        owner = instance.id if isinstance(instance, Request) else getattr(instance, "request_id", 0)
+        if owner in ids and type(instance).__tablename__ not in DETACHED_TABLES:
+            session.expunge(instance)
+    session.expire_all()
+
+
+def _delete_dependents(session: Session, table: Table, doomed: Select, seen: set[str]) -> None:
+    """Delete (depth first) every row that references a doomed row of `table`."""
+    seen = seen | {table.name}
+    for child in Base.metadata.sorted_tables:
+        for foreign_key in child.foreign_keys:
+            if foreign_key.column.table is not table or child.name in seen:
+                continue
+            column = child.c[foreign_key.parent.name]
+            if child.name in DETACHED_TABLES:
+                session.execute(update(child).where(column.in_(doomed)).values({column.name: None}))
+                continue
+            keys = list(child.primary_key.columns)
+            if len(keys) == 1:
+                _delete_dependents(session, child, select(keys[0]).where(column.in_(doomed)), seen)
+            session.execute(delete(child).where(column.in_(doomed)))
+
+
+def statistic_of(request: Request, now: datetime) -> PurgedRequestStatistic:
+    """The counts a request leaves behind: no name, address, reference or free text."""
+    zone = ZoneInfo(request.controller.timezone)
+    received = request.received_at.astimezone(zone) if request.received_at else None
+    closed = request.closed_at.astimezone(zone) if request.closed_at else None
+    due = request.effective_due_date
+    return PurgedRequestStatistic(
+        controller_id=request.controller_id,
+        type=request.type,
+        channel=request.channel,
+        received_month=f"{received:%Y-%m}" if received else None,
+        outcome=request.status,
+        extended=request.extended_due_date is not None,
+        answered_in_time=(closed.date() <= due) if (closed and due) else None,
+        days_to_close=(closed.date() - received.date()).days if (closed and received) else None,
+        purged_at=now,
+    )
+
+
+@dataclass
+class PruneResult:
+    job_runs: int = 0
+
+
+def prune_job_runs(session: Session, settings: Settings, now: datetime) -> PruneResult:
+    """Forget job runs older than 90 days (the dispatcher alone records 8,640 a day)."""
+    gone = session.execute(
+        delete(JobRun).where(JobRun.started_at < now - timedelta(days=JOB_RUN_DAYS)),
+        execution_options={"synchronize_session": False},
+    )
+    return PruneResult(job_runs=gone.rowcount or 0)
