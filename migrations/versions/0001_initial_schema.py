@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 09:26:17.261863
+Create Date: 2026-11-23
 
 """
 from alembic import op
@@ -32,6 +32,20 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_controller')),
     sa.UniqueConstraint('slug', name=op.f('uq_controller_slug'))
     )
+    op.create_table('job_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sa.String(length=64), nullable=False),
+    sa.Column('instance', sa.String(length=200), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('outcome', sa.String(length=16), nullable=False),
+    sa.Column('counts', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_run'))
+    )
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.create_index('ix_job_run_job_started_at', ['job', 'started_at'], unique=False)
+
     op.create_table('staff_user',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('email', sa.String(length=320), nullable=False),
@@ -39,13 +53,32 @@ def upgrade():
     sa.Column('role', sa.Enum('agent', 'dpo', 'admin', name='role', native_enum=False, length=16), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_user')),
     sa.UniqueConstraint('email', name=op.f('uq_staff_user_email'))
     )
+    op.create_table('purged_request_statistic',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('controller_id', sa.Integer(), nullable=False),
+    sa.Column('type', sa.Enum('access', 'rectification', 'erasure', 'restriction', 'portability', 'objection', 'consent_withdrawal', name='requesttype', native_enum=False, length=32), nullable=False),
+    sa.Column('channel', sa.Enum('web', 'email', 'post', 'phone', 'api', name='channel', native_enum=False, length=32), nullable=False),
+    sa.Column('received_month', sa.String(length=7), nullable=True),
+    sa.Column('outcome', sa.Enum('awaiting_confirmation', 'new', 'awaiting_information', 'in_progress', 'awaiting_approval', 'completed', 'refused', 'identity_failed', 'withdrawn', 'expired', name='status', native_enum=False, length=32), nullable=False),
+    sa.Column('extended', sa.Boolean(), nullable=False),
+    sa.Column('answered_in_time', sa.Boolean(), nullable=True),
+    sa.Column('days_to_close', sa.Integer(), nullable=True),
+    sa.Column('purged_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['controller_id'], ['controller.id'], name=op.f('fk_purged_request_statistic_controller_id_controller')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_purged_request_statistic'))
+    )
+    with op.batch_alter_table('purged_request_statistic', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_purged_request_statistic_controller_id'), ['controller_id'], unique=False)
+
     op.create_table('request',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('controller_id', sa.Integer(), nullable=False),
@@ -69,6 +102,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('event_seq', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('chain_head', sa.String(length=64), server_default='0000000000000000000000000000000000000000000000000000000000000000', nullable=False),
+    sa.Column('version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff_user.id'], name=op.f('fk_request_assignee_id_staff_user')),
     sa.ForeignKeyConstraint(['controller_id'], ['controller.id'], name=op.f('fk_request_controller_id_controller')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request')),
@@ -79,7 +115,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_request_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index('ix_request_controller_id_status', ['controller_id', 'status'], unique=False)
         batch_op.create_index('ix_request_status_due_date', ['status', 'due_date'], unique=False)
+        batch_op.create_index('ix_request_status_extended_due_date', ['status', 'extended_due_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_request_subject_email'), ['subject_email'], unique=False)
+
+    # An expression index (autogenerate skips these): the queue sorts by the effective due date.
+    op.create_index(
+        'ix_request_status_effective_due',
+        'request',
+        ['status', sa.text('coalesce(extended_due_date, due_date)'), 'id'],
+        unique=False,
+    )
 
     op.create_table('staff_controller',
     sa.Column('staff_id', sa.Integer(), nullable=False),
@@ -88,6 +133,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['staff_id'], ['staff_user.id'], name=op.f('fk_staff_controller_staff_id_staff_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('staff_id', 'controller_id', name=op.f('pk_staff_controller'))
     )
+    op.create_table('exclusion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.String(length=64), nullable=False),
+    sa.Column('part', sa.String(length=128), nullable=False),
+    sa.Column('row_key', sa.String(length=200), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('actor', sa.String(length=320), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], name=op.f('fk_exclusion_request_id_request')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_exclusion')),
+    sa.UniqueConstraint('request_id', 'source_id', 'part', 'row_key', name=op.f('uq_exclusion_request_id_source_id_part_row_key'))
+    )
+    with op.batch_alter_table('exclusion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_exclusion_request_id'), ['request_id'], unique=False)
+
     op.create_table('outbox_message',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('idempotency_key', sa.String(length=200), nullable=False),
@@ -114,6 +175,30 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outbox_message_request_id'), ['request_id'], unique=False)
         batch_op.create_index('ix_outbox_message_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
+    op.create_table('planned_deletion',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('controller_id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('target', sa.String(length=200), nullable=False),
+    sa.Column('record_key', sa.Text(), nullable=False),
+    sa.Column('retention_rule', sa.String(length=300), nullable=False),
+    sa.Column('blocked_until', sa.Date(), nullable=False),
+    sa.Column('status', sa.Enum('planned', 'due', 'done', name='deletionstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('due_since', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('evidence', sa.Text(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['controller_id'], ['controller.id'], name=op.f('fk_planned_deletion_controller_id_controller')),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], name=op.f('fk_planned_deletion_request_id_request')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_planned_deletion'))
+    )
+    with op.batch_alter_table('planned_deletion', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_planned_deletion_request_id'), ['request_id'], unique=False)
+        batch_op.create_index('ix_planned_deletion_status_blocked_until', ['status', 'blocked_until'], unique=False)
+
     op.create_table('request_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -128,6 +213,19 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_event')),
     sa.UniqueConstraint('request_id', 'seq', name=op.f('uq_request_event_request_id_seq'))
     )
+    op.create_table('search_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('register_sha256', sa.String(length=64), nullable=True),
+    sa.Column('actor', sa.String(length=320), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], name=op.f('fk_search_run_request_id_request')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_run'))
+    )
+    with op.batch_alter_table('search_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_run_request_id'), ['request_id'], unique=False)
+
     op.create_table('stored_file',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=True),
@@ -147,30 +245,156 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_stored_file_delete_after'), ['delete_after'], unique=False)
         batch_op.create_index(batch_op.f('ix_stored_file_request_id'), ['request_id'], unique=False)
 
+    op.create_table('export',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('search_run_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.Enum('access', 'portability', name='exportkind', native_enum=False, length=32), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('created_by', sa.String(length=320), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('password_hash', sa.String(length=200), nullable=True),
+    sa.Column('download_count', sa.Integer(), nullable=False),
+    sa.Column('last_download_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['file_id'], ['stored_file.id'], name=op.f('fk_export_file_id_stored_file')),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], name=op.f('fk_export_request_id_request')),
+    sa.ForeignKeyConstraint(['search_run_id'], ['search_run.id'], name=op.f('fk_export_search_run_id_search_run')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_export')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_export_token_hash'))
+    )
+    with op.batch_alter_table('export', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_export_request_id'), ['request_id'], unique=False)
+
+    op.create_table('letter',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('type', sa.String(length=32), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('status', sa.Enum('draft', 'approved', 'sent', name='letterstatus', native_enum=False, length=16), nullable=False),
+    sa.Column('texts', sa.JSON(), nullable=False),
+    sa.Column('found', sa.JSON(), nullable=True),
+    sa.Column('recipient', sa.String(length=320), nullable=True),
+    sa.Column('subject_line', sa.String(length=300), nullable=True),
+    sa.Column('html', sa.Text(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=True),
+    sa.Column('pdf_file_id', sa.Integer(), nullable=True),
+    sa.Column('created_by', sa.String(length=320), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('approved_by', sa.String(length=320), nullable=True),
+    sa.Column('approved_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['pdf_file_id'], ['stored_file.id'], name=op.f('fk_letter_pdf_file_id_stored_file')),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], name=op.f('fk_letter_request_id_request')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_letter'))
+    )
+    with op.batch_alter_table('letter', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_letter_request_id'), ['request_id'], unique=False)
+
+    op.create_table('manual_task',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.String(length=64), nullable=False),
+    sa.Column('source_name', sa.String(length=200), nullable=False),
+    sa.Column('instructions', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('done_by', sa.String(length=320), nullable=True),
+    sa.Column('done_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('evidence_file_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['evidence_file_id'], ['stored_file.id'], name=op.f('fk_manual_task_evidence_file_id_stored_file')),
+    sa.ForeignKeyConstraint(['request_id'], ['request.id'], name=op.f('fk_manual_task_request_id_request')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_manual_task')),
+    sa.UniqueConstraint('request_id', 'source_id', name=op.f('uq_manual_task_request_id_source_id'))
+    )
+    with op.batch_alter_table('manual_task', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_manual_task_request_id'), ['request_id'], unique=False)
+
+    op.create_table('search_finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('source_id', sa.String(length=64), nullable=False),
+    sa.Column('part', sa.String(length=128), nullable=True),
+    sa.Column('status', sa.Enum('found', 'unreachable', 'mismatch', 'manual', name='findingstatus', native_enum=False, length=32), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
+    sa.Column('key_columns', sa.JSON(), nullable=False),
+    sa.Column('categories', sa.JSON(), nullable=False),
+    sa.Column('sample', sa.JSON(), nullable=False),
+    sa.Column('message', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['run_id'], ['search_run.id'], name=op.f('fk_search_finding_run_id_search_run')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_finding'))
+    )
+    with op.batch_alter_table('search_finding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_finding_run_id'), ['run_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('search_finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_finding_run_id'))
+
+    op.drop_table('search_finding')
+    with op.batch_alter_table('manual_task', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_manual_task_request_id'))
+
+    op.drop_table('manual_task')
+    with op.batch_alter_table('letter', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_letter_request_id'))
+
+    op.drop_table('letter')
+    with op.batch_alter_table('export', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_export_request_id'))
+
+    op.drop_table('export')
     with op.batch_alter_table('stored_file', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stored_file_request_id'))
         batch_op.drop_index(batch_op.f('ix_stored_file_delete_after'))
 
     op.drop_table('stored_file')
+    with op.batch_alter_table('search_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_search_run_request_id'))
+
+    op.drop_table('search_run')
     op.drop_table('request_event')
+    with op.batch_alter_table('planned_deletion', schema=None) as batch_op:
+        batch_op.drop_index('ix_planned_deletion_status_blocked_until')
+        batch_op.drop_index(batch_op.f('ix_planned_deletion_request_id'))
+
+    op.drop_table('planned_deletion')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_message_status_next_attempt_at')
         batch_op.drop_index(batch_op.f('ix_outbox_message_request_id'))
 
     op.drop_table('outbox_message')
+    with op.batch_alter_table('exclusion', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_exclusion_request_id'))
+
+    op.drop_table('exclusion')
     op.drop_table('staff_controller')
+    op.drop_index('ix_request_status_effective_due', table_name='request')
     with op.batch_alter_table('request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_request_subject_email'))
+        batch_op.drop_index('ix_request_status_extended_due_date')
         batch_op.drop_index('ix_request_status_due_date')
         batch_op.drop_index('ix_request_controller_id_status')
         batch_op.drop_index(batch_op.f('ix_request_assignee_id'))
 
     op.drop_table('request')
+    with op.batch_alter_table('purged_request_statistic', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_purged_request_statistic_controller_id'))
+
+    op.drop_table('purged_request_statistic')
     op.drop_table('staff_user')
+    with op.batch_alter_table('job_run', schema=None) as batch_op:
+        batch_op.drop_index('ix_job_run_job_started_at')
+
+    op.drop_table('job_run')
     op.drop_table('controller')
     # ### end Alembic commands ###
