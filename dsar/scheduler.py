@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy.exc import OperationalError
@@ -182,7 +183,11 @@ class SchedulerProcess:
             self.lock, poll_seconds=self.poll_seconds, stop=self._stopping.is_set
         ):
             return
-        scheduler = BlockingScheduler(timezone=UTC)
+        # One worker thread: jobs are database sweeps and run one after another, so they
+        # never contend for SQLite's write lock or for the same rows among themselves.
+        scheduler = BlockingScheduler(
+            timezone=UTC, executors={"default": ThreadPoolExecutor(max_workers=1)}
+        )
         for name in self.jobs:
             spec = JOBS[name]
             scheduler.add_job(
