@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
@@ -47,36 +47,43 @@ def enqueue(
     headers: dict[str, Any] | None = None,
     mail_domain: str = "dsar.local",
 ) -> OutboxMessage:
-    """Queue a message once per `key`: a second call with the same key returns the first row."""
-    existing = session.execute(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    message = OutboxMessage(
-        idempotency_key=key,
-        message_id=make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
-        request_id=request_id,
-        recipient=recipient,
-        subject=subject,
-        body_text=text,
-        body_html=html,
-        language=language,
-        headers=dict(headers or {}),
-        status=OutboxStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
+    """Queue a message once per `key`: a second call with the same key returns the first row.
+
+    One INSERT ... ON CONFLICT DO NOTHING: no read before it, and losing a race on the key
+    neither raises nor aborts the caller's transaction.
+    """
+    values = {
+        "idempotency_key": key,
+        "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
+        "request_id": request_id,
+        "recipient": recipient,
+        "subject": subject,
+        "body_text": text,
+        "body_html": html,
+        "language": language,
+        "headers": dict(headers or {}),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    insert = _insert_for(session)(OutboxMessage).values(**values)
+    statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
+        OutboxMessage
     )
-    # A savepoint: losing a race on the unique key must not abort the caller's transaction.
-    try:
-        with session.begin_nested():
-            session.add(message)
-    except IntegrityError:
-        return session.execute(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-        ).scalar_one()
-    return message
+    created = session.scalars(statement).one_or_none()
+    if created is not None:
+        return created
+    return session.execute(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+    ).scalar_one()
+
+
+def _insert_for(session: Session):  # type: ignore[no-untyped-def]
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def build_email(message: OutboxMessage, settings: Settings, now: datetime) -> EmailMessage:
