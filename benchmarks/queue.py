@@ -1,6 +1,6 @@
 """Server time of the staff queue and a request detail page at 100,000 requests and 1,000,000
 events, on SQLite and PostgreSQL, against a bare Flask view rendering the same rows from one
-raw SQL query. Writes docs/benchmarks-staff.md.
+raw SQL query. Prints the figures as Markdown for BENCHMARKS.md (--out: also to a file).
 
 Run: .venv/bin/python -m benchmarks.queue [--requests 100000] [--events-per-request 10]
 """
@@ -219,7 +219,7 @@ def main() -> None:
     parser.add_argument("--events-per-request", type=int, default=10)
     parser.add_argument("--iterations", type=int, default=300)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks-staff.md"))
+    parser.add_argument("--out", default="", help="also write the Markdown report to this file")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -238,7 +238,8 @@ def main() -> None:
                     server.stop()
             print(results[-1], flush=True)
     text_out = report(results, args)
-    Path(args.out).write_text(text_out)
+    if args.out:
+        Path(args.out).write_text(text_out)
     print(text_out)
 
 

@@ -203,34 +203,52 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
     }
 
 
-@pytest.fixture
-def live_app(tmp_path: Path, now: datetime) -> Iterator[Flask]:
-    """An app on its own SQLite file, with real commits, for a server in another thread."""
+@contextlib.contextmanager
+def committed_app(folder: Path, now: datetime, **overrides: object) -> Iterator[Flask]:
+    """An app on its own SQLite file with the controllers synced, for real commits."""
     from dsar.services.controllers import sync_controllers
 
-    app = build_app(f"sqlite:///{tmp_path / 'live.sqlite3'}", tmp_path / "instance")
+    app = build_app(f"sqlite:///{folder / 'live.sqlite3'}", folder / "instance", **overrides)
     with app.app_context():
         db.create_all()
         sync_controllers(db.session, app.extensions["dsar.registers"], now)
         db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 in a thread; yields the base URL."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(tmp_path: Path, now: datetime) -> Iterator[Flask]:
+    """An app on its own SQLite file, with real commits, for a server in another thread."""
+    with committed_app(tmp_path, now) as app:
+        yield app
 
 
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[str]:
     """Serve `live_app` on 127.0.0.1 in a thread; yields the base URL."""
-    import threading
-
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(live_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -109,7 +109,7 @@ def confirm_request(
     settings: Settings,
     now: datetime,
 ) -> Confirmation:
-    """Confirm the address: the request is received now (docs/intake.md), the clock starts.
+    """Confirm the address: the request is received now (README: public intake), the clock starts.
 
     Single use: a second click finds the request no longer awaiting confirmation.
     """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -15,39 +14,20 @@ from dsar.extensions import db
 from dsar.mail import dispatch_outbox
 from dsar.models import Request
 from dsar.workflow import Status
-from tests.conftest import build_app
+from tests.conftest import committed_app, serving
 from tests.intake.conftest import link_in
 
 
 @pytest.fixture
 def mail_app(tmp_path: Path, now: datetime, smtp_server) -> Iterator[Flask]:  # type: ignore[no-untyped-def]
-    from dsar.services.controllers import sync_controllers
-
-    app = build_app(
-        f"sqlite:///{tmp_path / 'browser.sqlite3'}",
-        tmp_path / "instance",
-        smtp_host="127.0.0.1",
-        smtp_port=smtp_server.port,
-    )
-    with app.app_context():
-        db.create_all()
-        sync_controllers(db.session, app.extensions["dsar.registers"], now)
-        db.session.commit()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
+    with committed_app(tmp_path, now, smtp_host="127.0.0.1", smtp_port=smtp_server.port) as app:
+        yield app
 
 
 @pytest.fixture
 def mail_server_url(mail_app: Flask) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, mail_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(mail_app) as url:
+        yield url
 
 
 def _dispatch(app: Flask) -> None:
