@@ -47,6 +47,7 @@ class Settings:
     confirmation_link_days: int = 7
     upload_max_bytes: int = 5 * 1024 * 1024
     upload_retention_days: int = 90
+    documents_after_decision_days: int = 7
     reminder_days: tuple[int, ...] = (14, 7, 3, 1)
     confirmation_expiry_days: int = 7
     retention_years: int = 3
@@ -196,6 +197,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     )
     values["upload_retention_days"] = _int(
         "DSAR_UPLOAD_RETENTION_DAYS", get("DSAR_UPLOAD_RETENTION_DAYS", "90"), 1, 3650
+    )
+    values["documents_after_decision_days"] = _int(
+        "DSAR_DOCUMENTS_AFTER_DECISION_DAYS",
+        get("DSAR_DOCUMENTS_AFTER_DECISION_DAYS", "7"),
+        0,
+        365,
     )
     values["reminder_days"] = _days_list(
         "DSAR_REMINDER_DAYS", get("DSAR_REMINDER_DAYS", "14,7,3,1")

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
-from dsar.models import Request, Role, StaffUser
+from dsar.models import FilePurpose, Request, Role, StaffUser, StoredFile
 from dsar.register import Register
 from dsar.services.deadlines import (
     ClockSettings,
@@ -109,6 +109,7 @@ def decide(
     clock: ClockSettings,
     now: datetime,
     register: Register | None = None,
+    documents_after_decision_days: int = 7,
 ) -> None:
     """Take one decision; NotPermitted, StaleForm, IllegalTransition or ValueError refuse it.
 
@@ -122,6 +123,7 @@ def decide(
     if d is Decision.VERIFY_IDENTITY:
         apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now)
         request.verification = Verification.VERIFIED
+        shorten_document_retention(session, request, now, documents_after_decision_days)
     elif d is Decision.REQUEST_INFORMATION:
         request_information(
             session,
@@ -140,6 +142,7 @@ def decide(
         payload = {"reason": reason}
         apply_action(session, request, Action.FAIL_IDENTITY, actor=actor, now=now, payload=payload)
         request.verification = Verification.FAILED
+        shorten_document_retention(session, request, now, documents_after_decision_days)
     elif d is Decision.EXTEND:
         extend_request(session, request, clock, reason=reason, actor=actor, now=now)
     elif d is Decision.PROPOSE_REFUSAL:
@@ -189,6 +192,26 @@ def _draft_letter(
     if register is not None and request.type in (RequestType.ACCESS, RequestType.PORTABILITY):
         found = found_data_for(session, request, register)
     draft_letter(session, request, actor=actor, now=now, letter_type=letter_type, found=found)
+
+
+def shorten_document_retention(session: Session, request: Request, now: datetime, days: int) -> int:
+    """Once identity is decided, its documents are kept only `days` more (EDPB 01/2022 §79)."""
+    until = now + timedelta(days=days)
+    documents = session.execute(
+        select(StoredFile).where(
+            StoredFile.request_id == request.id,
+            StoredFile.purpose.in_(
+                (FilePurpose.IDENTITY_DOCUMENT, FilePurpose.SUPPORTING_DOCUMENT)
+            ),
+            StoredFile.deleted_at.is_(None),
+        )
+    ).scalars()
+    changed = 0
+    for document in documents:
+        if document.delete_after is None or document.delete_after > until:
+            document.delete_after = until
+            changed += 1
+    return changed
 
 
 def completion_blockers(session: Session, request: Request) -> list[str]:

@@ -135,6 +135,9 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
             clock=clock_settings(),
             now=clock_now(),
             register=_register_of(req),
+            documents_after_decision_days=current_app.config[
+                "DSAR_SETTINGS"
+            ].documents_after_decision_days,
         )
         db.session.commit()
     except NotPermitted as error:
