@@ -17,6 +17,7 @@ class FilePurpose(enum.StrEnum):
     ORIGINAL_REQUEST = "original_request"  # the letter or e-mail a manual request came in
     EXPORT = "export"
     LETTER = "letter"
+    EVIDENCE = "evidence"  # what staff attach when they close a manual search
 
 
 class StoredFile(Base):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -22,7 +23,8 @@ from dsar.fulfilment.search import (
     register_for,
     run_search,
 )
-from dsar.models import Exclusion, Export, ExportKind, ManualTask, Request
+from dsar.intake.uploads import UploadRejected, accept_upload
+from dsar.models import Exclusion, Export, ExportKind, FilePurpose, ManualTask, Request
 from dsar.sources.base import row_key
 from dsar.sources.manual import ManualTaskError, complete_manual_task
 from dsar.staff import bp
@@ -180,12 +182,36 @@ def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped
             actor=current_user.email,
             now=clock_now(),
             note=form.note.data or "",
+            evidence_file_id=_save_evidence(found, request.files.get("evidence")),
         )
+    except UploadRejected:
+        flash(
+            "The evidence file was refused: use a PDF, PNG or JPEG within the size limit.", "error"
+        )
+        return _back(found)
     except ManualTaskError as error:
         flash(str(error), "error")
         return _back(found)
     db.session.commit()
     return _back(found)
+
+
+def _save_evidence(found: Request, upload: FileStorage | None) -> int | None:
+    """The optional evidence file: type by content (PDF, PNG, JPEG), encrypted at rest."""
+    if upload is None or not upload.filename:
+        return None
+    settings = current_app.config["DSAR_SETTINGS"]
+    accepted = accept_upload(upload.filename, upload.read(), max_bytes=settings.upload_max_bytes)
+    stored = FileStore.from_settings(settings).save(
+        db.session,
+        accepted.data,
+        filename=accepted.filename,
+        content_type=accepted.content_type,
+        purpose=FilePurpose.EVIDENCE,
+        now=clock_now(),
+        request_id=found.id,
+    )
+    return stored.id
 
 
 @bp.post("/requests/<int:request_id>/data/export")
