@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 import sys
-from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from dsar import create_app
+from dsar.clock import now as clock_now
 from dsar.config import ConfigError
 from dsar.extensions import db
 from dsar.models import Role
@@ -27,10 +27,6 @@ def _create_app_or_exit() -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app_or_exit, add_version_option=False)
 def cli() -> None:
     """dsar: GDPR data-subject-rights requests, end to end."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @cli.command("create-staff")
@@ -52,7 +48,7 @@ def create_staff_command(email: str, role: str, name: str, password: str | None)
     password = password or secrets.token_urlsafe(15)
     try:
         user = create_staff(
-            db.session, email=email, name=name, role=Role(role), password=password, now=_now()
+            db.session, email=email, name=name, role=Role(role), password=password, now=clock_now()
         )
     except StaffError as error:
         click.echo(f"error: {error}", err=True)
@@ -74,7 +70,9 @@ def controllers_sync_command() -> None:
     """Create or update a controller row for every configured register."""
     from dsar.services.controllers import sync_controllers
 
-    controllers = sync_controllers(db.session, current_app.extensions["dsar.registers"], _now())
+    controllers = sync_controllers(
+        db.session, current_app.extensions["dsar.registers"], clock_now()
+    )
     db.session.commit()
     for controller in controllers:
         click.echo(f"{controller.slug}\t{controller.name}\t{controller.register_path}")
@@ -180,4 +178,19 @@ _register_feature_commands()
 
 
 def main() -> None:
-    cli.main(prog_name="dsar")
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        cli.main(prog_name="dsar")
+    except (OperationalError, ProgrammingError) as error:
+        if not _missing_table(error):
+            raise
+        click.echo(
+            "error: the database has no dsar tables yet: run `dsar db upgrade` first", err=True
+        )
+        sys.exit(2)
+
+
+def _missing_table(error: Exception) -> bool:
+    text = str(error).lower()
+    return "no such table" in text or ("relation" in text and "does not exist" in text)

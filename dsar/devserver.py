@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from flask import Flask
 from werkzeug.serving import run_simple
@@ -29,7 +28,7 @@ def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], objec
 
     if ensure_shop(app.config["DSAR_SETTINGS"].instance_path) is not None:
         echo("demo shop database generated in the instance folder")
-    now = datetime.now(UTC)
+    now = app.extensions["dsar.clock"].now()
     with app.app_context():
         controllers = sync_controllers(db.session, app.extensions["dsar.registers"], now)
         if only_if_empty and not database_is_empty(db.session):

@@ -112,3 +112,18 @@ def test_bad_setting_stops_the_cli_with_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "error: DSAR_SMTP_PORT='smtp' is not a whole number"
+
+
+def test_a_command_before_migrations_says_what_to_run(tmp_path: Path) -> None:
+    env = {"DSAR_INSTANCE_PATH": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-m", "dsar", "controllers", "sync"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "error: the database has no dsar tables yet: run `dsar db upgrade` first"
+    )

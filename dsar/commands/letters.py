@@ -14,6 +14,7 @@ from dsar.clock import now as clock_now
 from dsar.letters.content import LETTER_TYPES, IncompleteLetter
 from dsar.letters.rendering import render, render_pdf
 from dsar.letters.samples import sample_letter
+from dsar.register import find_register
 
 
 @click.group("letters")
@@ -36,7 +37,7 @@ def _fail(message: str) -> None:
 def sample_command(slug: str, letter_type: str, language: str, fmt: str, out: Path | None) -> None:
     """Render a letter for a fictional subject with plausible found data."""
     registers = current_app.extensions["dsar.registers"]
-    register = next((r for r in registers if r.controller.slug == slug), None)
+    register = find_register(registers, slug)
     if register is None:
         known = ", ".join(r.controller.slug for r in registers)
         _fail(f"unknown controller {slug!r}: the registers define {known}")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.models import Exclusion, FindingStatus, Request, SearchFinding, SearchRun
-from dsar.register import Register
+from dsar.register import Register, find_register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
 from dsar.sources.manual import open_manual_task, open_tasks
@@ -35,11 +35,12 @@ def identity_settled(request: Request) -> bool:
 
 def register_for(registers: Iterable[Register], request: Request) -> Register:
     """The loaded register of the request's controller."""
-    slug = request.controller.slug
-    for register in registers:
-        if register.controller.slug == slug:
-            return register
-    raise FulfilmentError(f"no processing register is loaded for controller {slug!r}")
+    register = find_register(registers, request.controller.slug)
+    if register is None:
+        raise FulfilmentError(
+            f"no processing register is loaded for controller {request.controller.slug!r}"
+        )
+    return register
 
 
 def subject_for(request: Request) -> Subject:

@@ -47,6 +47,7 @@ from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
 from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
+from dsar.register import find_register
 from dsar.workflow import RequestType
 
 SUBMITTED_KEY = "intake_submitted"
@@ -66,9 +67,7 @@ def _controller_and_register(slug: str) -> tuple[Controller, Any]:
     controller = db.session.execute(
         select(Controller).where(Controller.slug == slug)
     ).scalar_one_or_none()
-    register = next(
-        (r for r in current_app.extensions["dsar.registers"] if r.controller.slug == slug), None
-    )
+    register = find_register(current_app.extensions["dsar.registers"], slug)
     if controller is None or register is None:
         abort(404, _("There is no such organisation here."))
     g.controller = controller

@@ -4,6 +4,7 @@
 schema's fields plus `source_path` (alias `path`) and `sha256` of the file it came from.
 """
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from dsar.register.activities import Activity, Recipient, Retention
@@ -23,6 +24,12 @@ from dsar.register.schema import Jurisdiction, LookupKey, Register
 
 DEMO_REGISTER = Path(__file__).resolve().parent.parent / "demo" / "register.yaml"
 
+
+def find_register(registers: Iterable[Register], slug: str) -> Register | None:
+    """The loaded register of the controller with this slug, or None."""
+    return next((r for r in registers if r.controller.slug == slug), None)
+
+
 __all__ = [
     "DEMO_REGISTER",
     "EMAIL_KEY",
@@ -41,6 +48,7 @@ __all__ = [
     "SqlSource",
     "SqlTable",
     "Text",
+    "find_register",
     "load_register",
     "load_registers",
 ]

@@ -5,26 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import ConfigError, Settings
 from dsar.models import Controller
+from dsar.register import DEMO_REGISTER, Register, RegisterError, load_registers
 
 
 def configured_register_path(settings: Settings) -> Path:
     """DSAR_REGISTER, or the built-in demo controller when it is not set."""
-    from dsar.register import DEMO_REGISTER
-
     return Path(settings.register) if settings.register else DEMO_REGISTER
 
 
-def load_configured_registers(settings: Settings) -> list[Any]:
+def load_configured_registers(settings: Settings) -> list[Register]:
     """Load and validate every configured register; a problem becomes a ConfigError."""
-    from dsar.register import RegisterError, load_registers
-
     path = configured_register_path(settings)
     try:
         return load_registers(path, instance_path=settings.instance_path)
@@ -32,7 +28,9 @@ def load_configured_registers(settings: Settings) -> list[Any]:
         raise ConfigError(f"DSAR_REGISTER: {error}") from None
 
 
-def sync_controllers(session: Session, registers: Iterable[Any], now: datetime) -> list[Controller]:
+def sync_controllers(
+    session: Session, registers: Iterable[Register], now: datetime
+) -> list[Controller]:
     """Create or update one Controller row per loaded register (matched by slug)."""
     existing = {c.slug: c for c in session.execute(select(Controller)).scalars()}
     result = []

@@ -24,7 +24,7 @@ from dsar.letters.content import (
 from dsar.letters.rendering import RenderedLetter, letter_hash, render, render_pdf
 from dsar.mail import enqueue
 from dsar.models import FilePurpose, Letter, LetterStatus, Request
-from dsar.register import Register
+from dsar.register import Register, find_register
 from dsar.services.requests import jurisdiction_of
 from dsar.storage import FileStore
 from dsar.workflow import Status
@@ -35,7 +35,7 @@ class LetterError(ValueError):
 
 
 def register_for(registers: Sequence[Register], slug: str) -> Register:
-    register = next((r for r in registers if r.controller.slug == slug), None)
+    register = find_register(registers, slug)
     if register is None:
         raise LetterError(f"no processing register is loaded for controller {slug!r}")
     return register

@@ -10,7 +10,7 @@ from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
 from dsar.models import FilePurpose, Request, RequestEvent, Role, StaffUser, StoredFile
-from dsar.register import Register
+from dsar.register import Register, find_register
 from dsar.services.decisions import (
     Decision,
     DecisionInput,
@@ -217,7 +217,4 @@ def download_file(request_id: int, file_id: int):  # type: ignore[no-untyped-def
 
 
 def _register_of(req: Request) -> Register | None:
-    slug = req.controller.slug
-    return next(
-        (r for r in current_app.extensions["dsar.registers"] if r.controller.slug == slug), None
-    )
+    return find_register(current_app.extensions["dsar.registers"], req.controller.slug)
