@@ -1,7 +1,8 @@
-"""The append-only, hash-chained audit trail of each request, and its verifier.
+"""The append-only, hash-chained audit trail of each request, and the verifier of all chains.
 
 Each event stores the hash of its predecessor in the same request's chain, and its own hash
 over every field, so changing, deleting or reordering a row breaks the chain at that row.
+Staff accounts have one chain of their own (dsar/staff_audit.py); `verify_chain` checks it too.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """SHA-256 over a canonical JSON form of the event's fields."""
-    canonical = json.dumps(
+    return fields_hash(
         {
             "request_id": request_id,
             "seq": seq,
@@ -40,18 +41,45 @@ def event_hash(
             "payload": payload,
             "created_at": created_at.isoformat(timespec="microseconds"),
             "prev_hash": prev_hash,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        default=str,
+        }
+    )
+
+
+def fields_hash(fields: dict[str, Any]) -> str:
+    """SHA-256 over the canonical JSON form of `fields` (sorted keys, no spaces)."""
+    canonical = json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
-    # Dates and enums become strings now, so the stored payload hashes the same when re-read.
+def jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    """Dates and enums become strings now, so the stored payload hashes the same when re-read."""
     return json.loads(json.dumps(payload, default=str))
+
+
+def event_values(
+    request_id: int,
+    seq: int,
+    prev_hash: str,
+    action: str,
+    *,
+    actor: str,
+    now: datetime,
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The column values of the event after `prev_hash` in a request's chain, hash included."""
+    data = jsonable(payload or {})
+    values = {
+        "request_id": request_id,
+        "seq": seq,
+        "action": action,
+        "actor": actor,
+        "payload": data,
+        "created_at": now,
+        "prev_hash": prev_hash,
+    }
+    return {**values, "hash": event_hash(**values)}
 
 
 def record_event(
@@ -72,24 +100,8 @@ def record_event(
     if request.id is None:
         session.flush()  # the event hashes the request's id
     seq, prev_hash = (request.event_seq or 0) + 1, request.chain_head or GENESIS
-    data = _jsonable(payload or {})
     event = RequestEvent(
-        request_id=request.id,
-        seq=seq,
-        action=action,
-        actor=actor,
-        payload=data,
-        created_at=now,
-        prev_hash=prev_hash,
-        hash=event_hash(
-            request_id=request.id,
-            seq=seq,
-            action=action,
-            actor=actor,
-            payload=data,
-            created_at=now,
-            prev_hash=prev_hash,
-        ),
+        **event_values(request.id, seq, prev_hash, action, actor=actor, now=now, payload=payload)
     )
     request.event_seq, request.chain_head = seq, event.hash
     session.add(event)
@@ -98,26 +110,34 @@ def record_event(
 
 @dataclass(frozen=True)
 class BrokenLink:
-    request_id: int
+    request_id: int | None  # None: the staff accounts' chain
     seq: int
     event_id: int
     reason: str
 
     def __str__(self) -> str:
-        return f"request {self.request_id}, event #{self.seq} (id {self.event_id}): {self.reason}"
+        chain = "staff chain" if self.request_id is None else f"request {self.request_id}"
+        return f"{chain}, event #{self.seq} (id {self.event_id}): {self.reason}"
 
 
 def verify_chain(session: Session, request_id: int | None = None) -> BrokenLink | None:
-    """Walk every chain (or one request's) in order; return the first broken link, or None."""
+    """Walk every chain (or one request's) in order; return the first broken link, or None.
+
+    Without `request_id` the staff accounts' chain is checked too, after the requests' chains.
+    """
+    from dsar.staff_audit import verify_staff_chain  # it builds on this module's hashing
+
     query = select(RequestEvent).order_by(RequestEvent.request_id, RequestEvent.seq)
     if request_id is not None:
         query = query.where(RequestEvent.request_id == request_id)
     heads: dict[int, tuple[int, str, int]] = {}
     with session.execute(query.execution_options(yield_per=1000)).scalars() as events:
         broken = _first_broken(events, heads)
-    if broken is not None:
-        return broken
-    return _first_wrong_head(session, heads, request_id)
+    if broken is None:
+        broken = _first_wrong_head(session, heads, request_id)
+    if broken is None and request_id is None:
+        broken = verify_staff_chain(session)
+    return broken
 
 
 def _first_wrong_head(

@@ -48,7 +48,13 @@ def create_staff_command(email: str, role: str, name: str, password: str | None)
     password = password or secrets.token_urlsafe(15)
     try:
         user = create_staff(
-            db.session, email=email, name=name, role=Role(role), password=password, now=clock_now()
+            db.session,
+            email=email,
+            name=name,
+            role=Role(role),
+            password=password,
+            now=clock_now(),
+            actor="cli",
         )
     except StaffError as error:
         click.echo(f"error: {error}", err=True)
@@ -150,7 +156,7 @@ def audit_group() -> None:
 @audit_group.command("verify")
 @with_appcontext
 def audit_verify_command() -> None:
-    """Check every request's hash chain; name the first broken link."""
+    """Check every request's hash chain and the staff accounts' chain; name the first break."""
     from dsar.audit import verify_chain
 
     broken = verify_chain(db.session)

@@ -41,4 +41,6 @@ def make_request(
 def make_staff(
     session: Session, now: datetime, *, email: str = "dana@example.org", role: Role = Role.DPO
 ) -> StaffUser:
-    return create_staff(session, email=email, name="Dana", role=role, password=PASSWORD, now=now)
+    return create_staff(
+        session, email=email, name="Dana", role=role, password=PASSWORD, now=now, actor="system"
+    )

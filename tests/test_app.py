@@ -7,8 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from dsar.config import ConfigError
+from dsar.models import StaffEvent
 from tests.conftest import build_app
 
 
@@ -73,6 +75,10 @@ def test_create_staff_command(runner, session) -> None:  # type: ignore[no-untyp
     assert "password: " in result.output
     again = runner(["create-staff", "new@example.org"])
     assert again.exit_code == 2 and "already exists" in again.output
+    events = session.execute(select(StaffEvent)).scalars().all()
+    assert [(e.action, e.actor, e.subject) for e in events] == [
+        ("account_created", "cli", "new@example.org")
+    ]
 
 
 def test_dsar_help_lists_the_commands(tmp_path: Path) -> None:

@@ -51,7 +51,9 @@ def load_demo(session: Session, controller: Controller, now: datetime) -> DemoRe
     """Create demo staff and a spread of requests received over the last weeks."""
     rng = random.Random(2026)  # deterministic: the same demo every time
     staff = [
-        create_staff(session, email=e, name=n, role=r, password=DEMO_PASSWORD, now=now)
+        create_staff(
+            session, email=e, name=n, role=r, password=DEMO_PASSWORD, now=now, actor="system"
+        )
         for e, n, r in DEMO_STAFF
     ]
     types = list(RequestType)

@@ -16,9 +16,17 @@ from dsar.models.jobs import DeletionStatus, JobRun, PlannedDeletion, PurgedRequ
 from dsar.models.letters import Letter, LetterStatus
 from dsar.models.outbox import OutboxMessage, OutboxStatus
 from dsar.models.requests import Request, RequestEvent
-from dsar.models.staff import Role, StaffUser, staff_controller
+from dsar.models.staff import (
+    AuditHead,
+    Role,
+    SignInThrottle,
+    StaffEvent,
+    StaffUser,
+    staff_controller,
+)
 
 __all__ = [
+    "AuditHead",
     "Base",
     "Controller",
     "DeletionStatus",
@@ -39,7 +47,9 @@ __all__ = [
     "RequestEvent",
     "SearchFinding",
     "SearchRun",
+    "SignInThrottle",
     "Role",
+    "StaffEvent",
     "StaffUser",
     "StoredFile",
     "UTCDateTime",

@@ -6,8 +6,9 @@ import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -55,3 +56,10 @@ def enum_column(cls: type[enum.Enum], length: int = 32) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+def dialect_insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
+    """The dialect's INSERT for `table`, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)

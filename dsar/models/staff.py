@@ -1,15 +1,21 @@
-"""Staff accounts: who may work on requests, in which role, for which controllers."""
+"""Staff accounts: who may work on requests, in which role, for which controllers.
+
+Also the accounts' append-only event chain (one chain for all accounts, its head in
+`audit_head`) and the failed sign-ins per e-mail address.
+"""
 
 from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.models.base import Base, UTCDateTime, enum_column
+from dsar.models.chain import GENESIS
 from dsar.models.controllers import Controller
 
 
@@ -39,8 +45,6 @@ class StaffUser(UserMixin, Base):
     # The last accepted TOTP time step: a code is never accepted twice (dsar/services/staff.py).
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Reminders and digests go out in this language ("en" or "de").
     language: Mapped[str] = mapped_column(String(8), default="en")
@@ -56,3 +60,40 @@ class StaffUser(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<StaffUser {self.email} {self.role.value}>"
+
+
+class StaffEvent(Base):
+    """One action on a staff account; rows are only ever inserted, each hashes its predecessor."""
+
+    __tablename__ = "staff_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(unique=True)  # a second appender of the same seq fails
+    action: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(320))  # a staff e-mail, "cli", "system", ...
+    subject: Mapped[str] = mapped_column(String(320), index=True)  # the account's e-mail
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The last event of a chain kept outside the chain itself: a deleted tail shows here."""
+
+    __tablename__ = "audit_head"
+
+    chain: Mapped[str] = mapped_column(String(32), primary_key=True)  # "staff"
+    seq: Mapped[int] = mapped_column(default=0)
+    head: Mapped[str] = mapped_column(String(64), default=GENESIS)
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins in a row for one e-mail address, whether or not an account has it."""
+
+    __tablename__ = "sign_in_throttle"
+
+    # HMAC-SHA256 of the normalised address, so the table names no one (services/sign_in_throttle).
+    address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,8 @@
-"""Staff accounts: creation, password checks (argon2id) and the admin's changes."""
+"""Staff accounts: creation, password checks (argon2id) and the admin's changes.
+
+Every change appends an event to the staff chain (dsar/staff_audit.py) in the same
+transaction, with who made it; passwords and TOTP secrets never go into an event.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from dsar.models import Controller, Role, StaffUser
+from dsar.models import Controller, Role, SignInThrottle, StaffUser
+from dsar.services.sign_in_throttle import address_key, clear_failures
+from dsar.staff_audit import record_staff_event
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 MIN_PASSWORD_LENGTH = 12
@@ -37,14 +43,20 @@ def find_staff(session: Session, email: str) -> StaffUser | None:
 
 
 def create_staff(
-    session: Session, *, email: str, name: str, role: Role, password: str, now: datetime
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    now: datetime,
+    actor: str,
 ) -> StaffUser:
     """Add a staff account; refuses a duplicate e-mail or a short password."""
     email = email.strip().lower()
     if "@" not in email:
         raise StaffError(f"{email!r} is not an e-mail address")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise StaffError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
+    _check_password_length(password)
     if find_staff(session, email) is not None:
         raise StaffError(f"a staff account for {email} already exists")
     user = StaffUser(
@@ -57,7 +69,16 @@ def create_staff(
     )
     session.add(user)
     session.flush()
+    payload = {"role": role.value, "name": user.name}
+    record_staff_event(
+        session, "account_created", actor=actor, subject=email, now=now, payload=payload
+    )
     return user
+
+
+def _check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise StaffError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
 def list_staff(session: Session) -> list[StaffUser]:
@@ -76,29 +97,66 @@ def update_staff(
     role: Role,
     active: bool,
     controllers: list[Controller],
+    now: datetime,
+    secret_key: str,
     reset_totp: bool = False,
     unlock: bool = False,
+    new_password: str | None = None,
 ) -> list[str]:
-    """Change a staff account; returns what changed. An admin cannot lock themselves out."""
+    """Change a staff account; returns what changed. An admin cannot lock themselves out.
+
+    `secret_key` finds the account's failed sign-ins (stored under a keyed hash) to unlock.
+    """
     if user.id == acting.id and (role is not Role.ADMIN or not active):
         raise StaffError("you cannot remove your own admin role or deactivate yourself")
-    changes = []
+    changes: list[str] = []
+    events: list[tuple[str, dict[str, object]]] = []
     if user.role is not role:
         changes.append(f"role {user.role.value} -> {role.value}")
+        events.append(("role_changed", {"from": user.role.value, "to": role.value}))
         user.role = role
     if user.active != active:
         changes.append("activated" if active else "deactivated")
+        events.append((changes[-1], {}))
         user.active = active
     if {c.id for c in user.controllers} != {c.id for c in controllers}:
-        names = ", ".join(sorted(c.slug for c in controllers)) or "all"
-        changes.append(f"controllers -> {names}")
+        before = sorted(c.slug for c in user.controllers)
+        after = sorted(c.slug for c in controllers)
+        changes.append(f"controllers -> {', '.join(after) or 'all'}")
+        events.append(("controllers_changed", {"from": before, "to": after}))  # [] means all
         user.controllers = list(controllers)
     if reset_totp and user.totp_secret:
         changes.append("TOTP reset")
+        events.append(("totp_reset", {}))
         user.totp_secret = None
         user.totp_last_step = None
-    if unlock and (user.failed_logins or user.locked_until is not None):
+    if new_password is not None:
+        _check_password_length(new_password)
+        changes.append("password reset")
+        events.append(("password_reset", {}))
+        user.password_hash = hash_password(new_password)
+    if unlock and (failures := _unlock(session, secret_key, user)):
         changes.append("unlocked")
-        user.failed_logins, user.locked_until = 0, None
+        events.append(("unlocked", {"failures": failures}))
+    # Events last: the sign-in row above is locked before the chain's head, as in a sign-in.
+    for action, payload in events:
+        record_staff_event(
+            session, action, actor=acting.email, subject=user.email, now=now, payload=payload
+        )
     session.flush()
     return changes
+
+
+def _unlock(session: Session, secret_key: str, user: StaffUser) -> int:
+    """Forget the account address's failed sign-ins; returns how many there were."""
+    throttle = session.get(
+        SignInThrottle,
+        address_key(secret_key, user.email),
+        with_for_update=True,
+        populate_existing=True,
+    )
+    if throttle is None or not throttle.failures:  # a lock always follows failures
+        return 0
+    failures = throttle.failures
+    clear_failures(throttle)
+    return failures

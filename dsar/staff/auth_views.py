@@ -18,12 +18,15 @@ from dsar.services.staff_login import (
     LoginStep,
     check_password,
     check_totp,
+    complete_sign_in,
     enrol_totp,
     new_totp_secret,
     provisioning_uri,
+    record_sign_out,
 )
 from dsar.staff import bp
 from dsar.staff.auth import ANY_STAFF, roles_required, staff_user
+from dsar.staff.common import secret_key
 from dsar.staff.forms import LoginForm, TotpForm
 
 PENDING_SECONDS = 300  # the second step must follow the first within five minutes
@@ -39,7 +42,8 @@ def _landing(user: StaffUser) -> str:
     return url_for("staff.users") if user.role is Role.ADMIN else url_for("staff.queue")
 
 
-def _finish(user: StaffUser):  # type: ignore[no-untyped-def]
+def _finish(user: StaffUser, now: datetime):  # type: ignore[no-untyped-def]
+    complete_sign_in(db.session, user, now=now, secret_key=secret_key())
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user)
     db.session.commit()
@@ -47,7 +51,8 @@ def _finish(user: StaffUser):  # type: ignore[no-untyped-def]
 
 
 def _refuse(result: LoginResult, message: str = REFUSED) -> tuple[str, int]:
-    db.session.commit()  # the failure counter and lock must survive the refusal
+    """The same words and status for every address, with or without an account."""
+    db.session.commit()  # the failure counter, the lock and the trail survive the refusal
     if result.step is LoginStep.LOCKED:
         return f"Too many failed attempts. Try again in {result.retry_after} seconds.", 429
     return message, 200
@@ -76,9 +81,10 @@ def login():  # type: ignore[no-untyped-def]
             form.password.data or "",
             now=now,
             production=_production(),
+            secret_key=secret_key(),
         )
         if result.step is LoginStep.DONE and result.user is not None:
-            return _finish(result.user)
+            return _finish(result.user, now)
         if result.step in (LoginStep.TOTP, LoginStep.ENROL) and result.user is not None:
             db.session.commit()
             session.clear()
@@ -100,9 +106,11 @@ def login_totp():  # type: ignore[no-untyped-def]
     user = _pending_user(now)
     form, status = TotpForm(), 200
     if form.validate_on_submit():
-        result = check_totp(user, form.code.data or "", now=now)
+        result = check_totp(
+            db.session, user, form.code.data or "", now=now, secret_key=secret_key()
+        )
         if result.step is LoginStep.DONE:
-            return _finish(user)
+            return _finish(user, now)
         message, status = _refuse(result, WRONG_CODE)
         flash(message, "error")
     return render_template("staff/login_totp.html", form=form), status
@@ -117,8 +125,8 @@ def login_enrol():  # type: ignore[no-untyped-def]
     secret = session.get("enrol_secret") or ""
     form = TotpForm()
     if form.validate_on_submit():
-        if enrol_totp(user, secret, form.code.data or "", now=now):
-            return _finish(user)
+        if enrol_totp(db.session, user, secret, form.code.data or "", now=now):
+            return _finish(user, now)
         flash("That code does not match. Check the time on your phone and try again.", "error")
     return _enrol_page(user, secret, form, url_for("staff.login_enrol"))
 
@@ -134,7 +142,7 @@ def account_totp():  # type: ignore[no-untyped-def]
     session["enrol_secret"] = secret
     form = TotpForm()
     if form.validate_on_submit():
-        if enrol_totp(user, secret, form.code.data or "", now=clock_now()):
+        if enrol_totp(db.session, user, secret, form.code.data or "", now=clock_now()):
             session.pop("enrol_secret", None)
             db.session.commit()
             flash("Two-factor sign-in is on. You will be asked for a code at each sign-in.", "ok")
@@ -161,6 +169,9 @@ def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str):  # t
 
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        record_sign_out(db.session, staff_user(), now=clock_now())
+        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"))

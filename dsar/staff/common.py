@@ -16,6 +16,11 @@ def clock_settings() -> ClockSettings:
     return ClockSettings.from_settings(current_app.config["DSAR_SETTINGS"])
 
 
+def secret_key() -> str:
+    """The app's secret key: it keys the hashes of e-mail addresses in the sign-in throttle."""
+    return str(current_app.config["DSAR_SETTINGS"].secret_key)
+
+
 class LocalToday:
     """Each controller's local date at `now` (D7), computed once per controller per page."""
 

@@ -89,4 +89,5 @@ class EditStaffForm(FlaskForm):
     active = BooleanField("Active")
     controllers = SelectMultipleField("Limited to controllers (none = all)", coerce=int)
     reset_totp = BooleanField("Reset TOTP (the user enrols again)")
+    reset_password = BooleanField("Set a new password (shown once)")
     unlock = BooleanField("Unlock after failed sign-ins")

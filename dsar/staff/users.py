@@ -1,6 +1,6 @@
-"""The admin's page: create staff accounts, change roles, deactivate, limit, reset TOTP.
+"""The admin's page: create, change, unlock accounts; their history from the staff chain.
 
-Account changes are logged to the `dsar.staff` logger; the hash-chained trail is per request.
+Changes also go to the `dsar.staff` logger, for whoever collects logs.
 """
 
 from __future__ import annotations
@@ -8,19 +8,23 @@ from __future__ import annotations
 import logging
 import secrets
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.models import Controller, Role, StaffUser
+from dsar.services.sign_in_throttle import throttles_for
 from dsar.services.staff import StaffError, create_staff, list_staff, update_staff
 from dsar.staff import bp
 from dsar.staff.auth import roles_required, staff_user
+from dsar.staff.common import secret_key
 from dsar.staff.forms import EditStaffForm, NewStaffForm
+from dsar.staff_audit import account_history
 
 log = logging.getLogger("dsar.staff")
+HISTORY_ROWS = 100
 
 
 def _all_controllers() -> list[Controller]:
@@ -31,15 +35,25 @@ def _all_controllers() -> list[Controller]:
 @roles_required(Role.ADMIN)
 def users():  # type: ignore[no-untyped-def]
     controllers = _all_controllers()
+    staff = list_staff(db.session)
     edit_forms = {}
-    for user in list_staff(db.session):
+    for user in staff:
         form = EditStaffForm(prefix=f"u{user.id}")
         form.controllers.choices = [SelectChoice(c.id, c.name) for c in controllers]
         form.role.data = user.role.value
         form.active.data = user.active
         form.controllers.data = [c.id for c in user.controllers]
         edit_forms[user] = form
-    return render_template("staff/users.html", edit_forms=edit_forms, new_form=NewStaffForm())
+    account = request.args.get("account") or None
+    return render_template(
+        "staff/users.html",
+        edit_forms=edit_forms,
+        new_form=NewStaffForm(),
+        throttles=throttles_for(db.session, secret_key(), (u.email for u in staff)),
+        account=account,
+        history=account_history(db.session, account, HISTORY_ROWS),
+        now=clock_now(),
+    )
 
 
 @bp.post("/users")
@@ -58,6 +72,7 @@ def create_user():  # type: ignore[no-untyped-def]
             role=Role(form.role.data),
             password=password,
             now=clock_now(),
+            actor=staff_user().email,
         )
     except StaffError as error:
         db.session.rollback()
@@ -82,6 +97,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
         flash("The form is incomplete; nothing was changed.", "error")
         return redirect(url_for("staff.users"), 303)
     chosen = [c for c in controllers if c.id in set(form.controllers.data or [])]
+    password = secrets.token_urlsafe(15) if form.reset_password.data else None
     try:
         changes = update_staff(
             db.session,
@@ -90,8 +106,11 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
             role=Role(form.role.data),
             active=bool(form.active.data),
             controllers=chosen,
+            now=clock_now(),
+            secret_key=secret_key(),
             reset_totp=bool(form.reset_totp.data),
             unlock=bool(form.unlock.data),
+            new_password=password,
         )
     except StaffError as error:
         db.session.rollback()
@@ -101,4 +120,6 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
     if changes:
         log.info("%s changed %s: %s", staff_user().email, user.email, "; ".join(changes))
     flash(f"{user.email}: {'; '.join(changes) or 'no change'}.", "ok")
+    if password is not None:
+        flash(f"New password for {user.email} (shown once): {password}", "ok")
     return redirect(url_for("staff.users"), 303)

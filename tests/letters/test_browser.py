@@ -27,6 +27,7 @@ def test_preview_page_screenshot(
             role=Role.DPO,
             password=PASSWORD,
             now=now,
+            actor="system",
         )
         controller = db.session.execute(select(Controller)).scalars().one()
         request = make_request(

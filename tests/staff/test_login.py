@@ -1,4 +1,7 @@
-"""Sign-in: password, TOTP, enrolment, growing locks, one message for every failure."""
+"""Sign-in: password, TOTP, enrolment, growing locks, one answer for every failure.
+
+Known and unknown addresses must be indistinguishable: same status, same page, same lock.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,10 @@ from datetime import datetime, timedelta
 import pyotp
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
-from dsar.services.staff_login import lock_duration
+from dsar.models import SignInThrottle, StaffEvent
+from dsar.services.sign_in_throttle import address_key, lock_duration
 from tests.factories import PASSWORD
 from tests.staff.conftest import StaffClient
 
@@ -21,6 +26,12 @@ def fresh(app: Flask):  # type: ignore[no-untyped-def]
 
 def _login(client, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
     return client.post("/staff/login", data={"email": email, "password": password})
+
+
+def _throttle(app: Flask, session, email: str) -> SignInThrottle:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    key = address_key(app.config["DSAR_SETTINGS"].secret_key, email)
+    return session.get(SignInThrottle, key)
 
 
 @pytest.mark.parametrize(
@@ -82,14 +93,14 @@ def test_failures_lock_without_sleeping(  # type: ignore[no-untyped-def]
     _login(fresh, "alex@example.org", "wrong password!")
     clock.advance(seconds=5)
     _login(fresh, "alex@example.org", "wrong password!")
-    session.refresh(agent)
-    assert agent.failed_logins == 5
-    assert agent.locked_until == now + timedelta(seconds=8, minutes=15)
+    throttle = _throttle(app, session, "alex@example.org")
+    assert throttle.failures == 5
+    assert throttle.locked_until == now + timedelta(seconds=8, minutes=15)
     assert b"Try again in 900 seconds." in _login(fresh, "alex@example.org").data
     clock.advance(minutes=15)
     assert _login(fresh, "alex@example.org").status_code == 302
-    session.refresh(agent)
-    assert (agent.failed_logins, agent.locked_until) == (0, None)
+    throttle = _throttle(app, session, "alex@example.org")
+    assert (throttle.failures, throttle.locked_until) == (0, None)
 
 
 def test_totp_step_and_replay(  # type: ignore[no-untyped-def]
@@ -158,3 +169,99 @@ def test_logout(as_user, agent, no_csrf) -> None:  # type: ignore[no-untyped-def
     client = as_user(agent)
     assert client.post("/staff/logout").status_code == 302
     assert client.get("/staff/queue").status_code == 302
+
+
+def _events(session, subject: str) -> list[tuple[str, str, dict]]:  # type: ignore[no-untyped-def]
+    session.expire_all()
+    query = select(StaffEvent).where(StaffEvent.subject == subject).order_by(StaffEvent.seq)
+    return [(e.action, e.actor, e.payload) for e in session.execute(query).scalars()]
+
+
+@pytest.mark.parametrize("other", ["nobody@example.org", "idle@example.org"])
+def test_unknown_and_inactive_addresses_answer_exactly_like_an_account(  # type: ignore[no-untyped-def]
+    app: Flask, agent, session, now: datetime, no_csrf, monkeypatch, other: str
+) -> None:
+    from dsar.clock import FixedClock
+    from tests.factories import make_staff
+
+    make_staff(session, now, email="idle@example.org").active = False
+    clock = FixedClock(now)
+    monkeypatch.setitem(app.extensions, "dsar.clock", clock)
+    session.commit()
+    known = StaffClient(app, app.response_class, use_cookies=True)
+    unknown = StaffClient(app, app.response_class, use_cookies=True)
+    # (seconds to wait first, password): the account's right password only while locked.
+    steps = [(0, "wrong"), (0, "wrong"), (0, "wrong"), (0, "right"), (3, "wrong"), (5, "wrong")]
+    steps += [(0, "right"), (600, "right")]
+    statuses = []
+    for wait, which in steps:
+        clock.advance(seconds=wait)
+        password = PASSWORD if which == "right" else "wrong password!"
+        a = _login(known, "alex@example.org", password)
+        b = _login(unknown, other, password)
+        # The page repeats the typed address; everything else must be the same bytes.
+        assert a.status_code == b.status_code
+        assert a.data.replace(b"alex@example.org", b"@") == b.data.replace(other.encode(), b"@")
+        statuses.append(a.status_code)
+    assert statuses == [200, 200, 200, 429, 200, 200, 429, 429]
+    assert b"Try again in 300 seconds." in b.data
+    assert (
+        _throttle(app, session, other).failures
+        == _throttle(app, session, "alex@example.org").failures
+        == 5
+    )
+
+
+def test_addresses_are_stored_only_as_keyed_hashes(  # type: ignore[no-untyped-def]
+    app: Flask, fresh, session, no_csrf
+) -> None:
+    import hashlib
+
+    _login(fresh, " Someone@Example.org ", "wrong password!")
+    rows = session.execute(select(SignInThrottle)).scalars().all()
+    assert [r.address_key for r in rows] == [
+        _throttle(app, session, "someone@example.org").address_key
+    ]
+    assert rows[0].address_key != hashlib.sha256(b"someone@example.org").hexdigest()
+    assert address_key("another secret key!", "someone@example.org") != rows[0].address_key
+    assert session.execute(select(StaffEvent)).scalars().all() == []  # no account, no event
+
+
+def test_sign_in_steps_are_in_the_staff_chain(  # type: ignore[no-untyped-def]
+    app: Flask, fresh, dpo, session, now: datetime, no_csrf
+) -> None:
+    from dsar.audit import verify_chain
+
+    secret = pyotp.random_base32()
+    dpo.totp_secret = secret
+    session.commit()
+    for _ in range(3):
+        _login(fresh, "dana@example.org", "wrong password!")
+    events = _events(session, "dana@example.org")
+    assert [e[0] for e in events] == [
+        "account_created",
+        "sign_in_failed",
+        "sign_in_failed",
+        "sign_in_failed",
+        "locked",
+    ]
+    assert events[3] == ("sign_in_failed", "anonymous", {"reason": "wrong password", "failures": 3})
+    assert events[4] == ("locked", "system", {"failures": 3, "seconds": 2})
+    clock = app.extensions["dsar.clock"]
+    clock.advance(seconds=3)
+    _login(fresh, "dana@example.org")
+    fresh.post("/staff/login/totp", data={"code": "000000"})
+    clock.advance(seconds=5)
+    assert (
+        fresh.post("/staff/login/totp", data={"code": pyotp.TOTP(secret).at(now)}).status_code
+        == 302
+    )
+    fresh.post("/staff/logout")
+    events = _events(session, "dana@example.org")[5:]
+    assert events == [
+        ("sign_in_failed", "anonymous", {"reason": "wrong code", "failures": 4}),
+        ("locked", "system", {"failures": 4, "seconds": 4}),
+        ("signed_in", "dana@example.org", {"second_factor": True}),
+        ("signed_out", "dana@example.org", {}),
+    ]
+    assert verify_chain(session) is None
