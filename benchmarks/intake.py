@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from tests.pg import free_port, start_postgres  # noqa: E402
 
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
-WORKERS = 2
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 FORM = {
     "name": "Zoë Müller-Lüdenscheidt",
     "email": "zoe@example.org",

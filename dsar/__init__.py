@@ -71,7 +71,7 @@ def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # A writer waits for the lock instead of failing at once (web app + scheduler).
         return {"connect_args": {"timeout": 15}}
-    return {"pool_pre_ping": True}
+    return {}  # PostgreSQL: dsar.dbping checks connections that sat idle
 
 
 def _register_extensions(app: Flask) -> None:
@@ -96,10 +96,14 @@ def _register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_user)
 
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        with app.app_context():
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
             event.listen(db.engine, "begin", _sqlite_begin)
+        else:
+            from dsar.dbping import ping_idle_connections
+
+            ping_idle_connections(db.engine)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

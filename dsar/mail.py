@@ -8,6 +8,7 @@ Message-ID stays the same across attempts so a duplicate can be recognised by th
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import smtplib
 import ssl
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,13 @@ MAX_ATTEMPTS = 8
 BATCH_SIZE = 100
 
 
-def enqueue(
+def mail_domain(settings: Settings) -> str:
+    """The domain of DSAR_MAIL_FROM, for Message-IDs the receiving side can attribute to us."""
+    address = parseaddr(settings.mail_from)[1]
+    return address.rpartition("@")[2] or "dsar.local"
+
+
+def queue_message(
     session: Session,
     *,
     key: str,
@@ -46,11 +53,11 @@ def enqueue(
     request_id: int | None = None,
     headers: dict[str, Any] | None = None,
     mail_domain: str = "dsar.local",
-) -> OutboxMessage:
-    """Queue a message once per `key`: a second call with the same key returns the first row.
+) -> bool:
+    """Queue a message once per `key`: True if queued now, False if the key was there already.
 
-    One INSERT ... ON CONFLICT DO NOTHING: no read before it, and losing a race on the key
-    neither raises nor aborts the caller's transaction.
+    One Core INSERT ... ON CONFLICT DO NOTHING, compiled once: no read before it, no unit of
+    work, and losing a race on the key neither raises nor aborts the caller's transaction.
     """
     values = {
         "idempotency_key": key,
@@ -67,23 +74,28 @@ def enqueue(
         "next_attempt_at": now,
         "created_at": now,
     }
-    insert = _insert_for(session)(OutboxMessage).values(**values)
-    statement = insert.on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(
-        OutboxMessage
-    )
-    created = session.scalars(statement).one_or_none()
-    if created is not None:
-        return created
+    statement = _insert_once(session.get_bind().dialect.name)
+    return session.connection().execute(statement, values).scalar() is not None
+
+
+def enqueue(session: Session, *, key: str, **fields: Any) -> OutboxMessage:
+    """`queue_message` for callers that want the row: the new one, or the first with `key`."""
+    queue_message(session, key=key, **fields)
     return session.execute(
         select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
     ).scalar_one()
 
 
-def _insert_for(session: Session):  # type: ignore[no-untyped-def]
-    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
+@functools.cache
+def _insert_once(dialect: str):  # type: ignore[no-untyped-def]
+    """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = OutboxMessage.__table__
+    return (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+        .returning(table.c.id)
+    )
 
 
 def build_email(message: OutboxMessage, settings: Settings, now: datetime) -> EmailMessage:

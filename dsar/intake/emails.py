@@ -7,18 +7,20 @@ here from fixed wording and the reference only: nothing the subject typed reache
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask import render_template
+from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.intake.texts import RIGHT_TITLES
-from dsar.mail import enqueue
+from dsar.mail import mail_domain, queue_message
 from dsar.models import Request
+from dsar.workflow import RequestType
 
 SUBJECTS = {
     "confirm": {
@@ -46,71 +48,103 @@ def long_date(value: date, language: str) -> str:
     return format_date(value, format="long", locale=DATE_LOCALES.get(language, language))
 
 
-def _language(request: Request) -> str:
+@dataclass(frozen=True)
+class MailRequest:
+    """What the intake e-mails show of a request: plain values, so a mail can be rendered
+    before the request's row exists."""
+
+    reference: str
+    subject_name: str
+    subject_email: str
+    type: RequestType
+    language: str
+    controller_name: str
+
+    @classmethod
+    def of(cls, request: Request) -> MailRequest:
+        return cls(
+            reference=request.reference or "",
+            subject_name=request.subject_name,
+            subject_email=request.subject_email or "",
+            type=request.type,
+            language=request.language,
+            controller_name=request.controller.name,
+        )
+
+
+@dataclass(frozen=True)
+class Mail:
+    recipient: str
+    subject: str
+    text: str
+    html: str
+    language: str
+
+    def enqueue(
+        self, session: Session, *, key: str, now: datetime, request_id: int, settings: Settings
+    ) -> None:
+        queue_message(
+            session,
+            key=key,
+            recipient=self.recipient,
+            subject=self.subject,
+            text=self.text,
+            html=self.html,
+            language=self.language,
+            now=now,
+            request_id=request_id,
+            headers={"Auto-Submitted": "auto-generated"},
+            mail_domain=mail_domain(settings),
+        )
+
+
+def _language(request: MailRequest) -> str:
     return request.language if request.language in MAIL_LANGUAGES else "en"
 
 
-def _subject(kind: str, request: Request) -> str:
-    subject = SUBJECTS[kind][_language(request)].format(reference=request.reference)
-    return " ".join(subject.split())  # no line breaks in a header, whatever happens upstream
-
-
-def _render(kind: str, request: Request, **context: object) -> tuple[str, str]:
+def _mail(kind: str, request: MailRequest, **context: object) -> Mail:
+    """Render both bodies straight from the Jinja environment: e-mails use no page context."""
     language = _language(request)
+    environment = current_app.jinja_env
     with force_locale(language):
         context = {
             "request": request,
-            "controller_name": request.controller.name,
+            "controller_name": request.controller_name,
             "right_title": str(RIGHT_TITLES[request.type]),
             **context,
         }
-        text = render_template(f"emails/{language}/intake_{kind}.txt", **context)
-        html = render_template(f"emails/{language}/intake_{kind}.html", **context)
-    return text, html
-
-
-def queue_confirmation(
-    session: Session, request: Request, *, link: str, settings: Settings, now: datetime, key: str
-) -> None:
-    """The e-mail with the confirmation link (`key` makes each sending idempotent)."""
-    text, html = _render("confirm", request, link=link, days=settings.confirmation_link_days)
-    enqueue(
-        session,
-        key=key,
-        recipient=request.subject_email or "",
-        subject=_subject("confirm", request),
+        text = environment.get_template(f"emails/{language}/intake_{kind}.txt").render(context)
+        html = environment.get_template(f"emails/{language}/intake_{kind}.html").render(context)
+    subject = SUBJECTS[kind][language].format(reference=request.reference)
+    return Mail(
+        recipient=request.subject_email,
+        subject=" ".join(subject.split()),  # no line breaks in a header, whatever happens upstream
         text=text,
         html=html,
-        language=_language(request),
-        now=now,
-        request_id=request.id,
-        headers={"Auto-Submitted": "auto-generated"},
+        language=language,
     )
 
 
+def confirmation_mail(request: MailRequest, *, link: str, settings: Settings) -> Mail:
+    """The e-mail with the confirmation link."""
+    return _mail("confirm", request, link=link, days=settings.confirmation_link_days)
+
+
 def queue_acknowledgement(
-    session: Session, request: Request, *, status_link: str, now: datetime
+    session: Session, request: Request, *, status_link: str, settings: Settings, now: datetime
 ) -> None:
     """Acknowledgement (legal.md L1, M8): receipt date, due "from X to Y", next steps, link."""
-    language = _language(request)
+    values = MailRequest.of(request)
+    language = _language(values)
     assert request.received_at is not None and request.due_date is not None
     received = request.received_at.astimezone(ZoneInfo(request.controller.timezone)).date()
-    text, html = _render(
+    mail = _mail(
         "ack",
-        request,
+        values,
         status_link=status_link,
         received_on=long_date(received, language),
         due_on=long_date(request.due_date, language),
     )
-    enqueue(
-        session,
-        key=f"ack:{request.id}",
-        recipient=request.subject_email or "",
-        subject=_subject("ack", request),
-        text=text,
-        html=html,
-        language=language,
-        now=now,
-        request_id=request.id,
-        headers={"Auto-Submitted": "auto-generated"},
+    mail.enqueue(
+        session, key=f"ack:{request.id}", now=now, request_id=request.id, settings=settings
     )

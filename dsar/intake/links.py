@@ -27,9 +27,13 @@ def _serializer(secret_key: str, now: datetime) -> URLSafeTimedSerializer:
     )
 
 
-def make_confirmation_token(secret_key: str, request_id: int, now: datetime) -> str:
-    """A token naming the request, signed with the app secret and stamped with `now`."""
-    return _serializer(secret_key, now).dumps({"r": request_id})
+def make_confirmation_token(secret_key: str, reference: str, now: datetime) -> str:
+    """A token naming the request by reference, signed with the app secret, stamped with `now`.
+
+    The reference, not the row id: it exists before the row does, so the e-mail carrying the
+    link can be rendered before the write transaction starts.
+    """
+    return _serializer(secret_key, now).dumps({"r": reference})
 
 
 class LinkExpired(Exception):
@@ -40,14 +44,14 @@ class LinkInvalid(Exception):
     """The link was not made by this install (tampered, truncated or another secret)."""
 
 
-def read_confirmation_token(secret_key: str, token: str, now: datetime, max_age: timedelta) -> int:
-    """The request id in a genuine, unexpired token; LinkExpired or LinkInvalid otherwise."""
+def read_confirmation_token(secret_key: str, token: str, now: datetime, max_age: timedelta) -> str:
+    """The reference in a genuine, unexpired token; LinkExpired or LinkInvalid otherwise."""
     try:
         payload = _serializer(secret_key, now).loads(token, max_age=max_age.total_seconds())
     except SignatureExpired:
         raise LinkExpired() from None
     except BadSignature:
         raise LinkInvalid() from None
-    if not isinstance(payload, dict) or not isinstance(payload.get("r"), int):
+    if not isinstance(payload, dict) or not isinstance(payload.get("r"), str):
         raise LinkInvalid()
     return payload["r"]

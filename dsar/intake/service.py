@@ -10,20 +10,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
-from dsar.intake.emails import public_url, queue_acknowledgement, queue_confirmation
+from dsar.intake.emails import MailRequest, confirmation_mail, public_url, queue_acknowledgement
 from dsar.intake.links import make_confirmation_token
 from dsar.intake.uploads import Upload
 from dsar.models import Controller, FilePurpose, Request
 from dsar.services.requests import (
-    NewRequest,
     apply_action,
-    create_request,
     hash_token,
+    insert_request_row,
     mark_received,
+    new_reference,
+    start_chain,
 )
 from dsar.storage import FileStore
 from dsar.workflow import Action, Channel, RequestType, Status, Verification
@@ -41,33 +42,83 @@ class Submission:
     uploads: tuple[Upload, ...] = field(default=())
 
 
-def confirmation_link(settings: Settings, request: Request, now: datetime) -> str:
-    token = make_confirmation_token(settings.secret_key, request.id, now)
-    return public_url(settings, f"/c/{request.controller.slug}/confirm/{token}")
+@dataclass(frozen=True)
+class Addressee:
+    """The controller a form is sent to, as its register names it (synced to its row)."""
+
+    slug: str
+    name: str
+
+
+def confirmation_link(settings: Settings, slug: str, reference: str, now: datetime) -> str:
+    token = make_confirmation_token(settings.secret_key, reference, now)
+    return public_url(settings, f"/c/{slug}/confirm/{token}")
 
 
 def submit_request(
     session: Session,
-    controller: Controller,
+    controller: Addressee,
     submission: Submission,
     *,
     settings: Settings,
     now: datetime,
-) -> Request:
-    """Record a web request awaiting e-mail confirmation, its uploads, and the link e-mail."""
-    request, _unused_token = create_request(
+) -> str:
+    """Record a web request awaiting e-mail confirmation, its uploads and the link e-mail.
+
+    Returns the reference. Everything that needs no row (reference, link, both e-mail bodies)
+    is made before the first statement, and nothing is read: four Core statements write the
+    rows `create_request` would make, so on SQLite the write lock is held only for those
+    (benchmarks/intake.py). UnknownController when the slug has no row.
+    """
+    status_token = secrets.token_urlsafe(32)  # replaced at confirmation; never shown
+    while True:
+        reference = new_reference(now)
+        mail = confirmation_mail(
+            MailRequest(
+                reference=reference,
+                subject_name=submission.name,
+                subject_email=submission.email,
+                type=submission.type,
+                language=submission.language,
+                controller_name=controller.name,
+            ),
+            link=confirmation_link(settings, controller.slug, reference, now),
+            settings=settings,
+        )
+        request_id = insert_request_row(
+            session,
+            controller.slug,
+            {
+                "reference": reference,
+                "type": submission.type,
+                "status": Status.AWAITING_CONFIRMATION,
+                "channel": Channel.WEB,
+                "language": submission.language,
+                "subject_name": submission.name,
+                "subject_email": submission.email,
+                "details": dict(submission.details),
+                "verification": Verification.UNVERIFIED,
+                "status_token_hash": hash_token(status_token),
+                "created_at": now,
+                "updated_at": now,
+            },
+        )
+        if request_id is not None:
+            break
+    start_chain(
         session,
-        NewRequest(
-            controller=controller,
-            type=submission.type,
-            channel=Channel.WEB,
-            language=submission.language,
-            subject_name=submission.name,
-            subject_email=submission.email,
-            details=submission.details,
-        ),
+        request_id,
+        "created",
         actor=ACTOR,
         now=now,
+        payload={
+            "type": submission.type,
+            "channel": Channel.WEB,
+            "status": Status.AWAITING_CONFIRMATION,
+        },
+    )
+    mail.enqueue(
+        session, key=f"confirm:{request_id}", now=now, request_id=request_id, settings=settings
     )
     if submission.uploads:
         store = FileStore.from_settings(settings)
@@ -81,18 +132,10 @@ def submit_request(
                 content_type=upload.content_type,
                 purpose=FilePurpose.SUPPORTING_DOCUMENT,
                 now=now,
-                request_id=request.id,
+                request_id=request_id,
                 delete_after=delete_after,
             )
-    queue_confirmation(
-        session,
-        request,
-        link=confirmation_link(settings, request, now),
-        settings=settings,
-        now=now,
-        key=f"confirm:{request.id}",
-    )
-    return request
+    return reference
 
 
 @dataclass(frozen=True)
@@ -104,7 +147,7 @@ class Confirmation:
 def confirm_request(
     session: Session,
     controller: Controller,
-    request_id: int,
+    reference: str,
     *,
     settings: Settings,
     now: datetime,
@@ -113,8 +156,12 @@ def confirm_request(
 
     Single use: a second click finds the request no longer awaiting confirmation.
     """
-    request = session.get(Request, request_id)
-    if request is None or request.controller_id != controller.id:
+    request = session.execute(
+        select(Request).where(
+            Request.reference == reference, Request.controller_id == controller.id
+        )
+    ).scalar_one_or_none()
+    if request is None:
         return Confirmation(None, "unknown")
     if request.status is not Status.AWAITING_CONFIRMATION:
         outcome = "already_confirmed" if request.received_at is not None else "closed"
@@ -127,7 +174,7 @@ def confirm_request(
     request.status_token_hash = hash_token(token)
     session.flush()
     status_link = public_url(settings, f"/c/{controller.slug}/status/{token}")
-    queue_acknowledgement(session, request, status_link=status_link, now=now)
+    queue_acknowledgement(session, request, status_link=status_link, settings=settings, now=now)
     return Confirmation(request, "confirmed")
 
 
@@ -153,14 +200,10 @@ def resend_confirmation(
     ).scalar_one_or_none()
     if request is None or (request.subject_email or "").lower() != email.strip().lower():
         return False
-    queue_confirmation(
-        session,
-        request,
-        link=confirmation_link(settings, request, now),
-        settings=settings,
-        now=now,
-        key=f"confirm:{request.id}:{now.isoformat()}",
-    )
+    link = confirmation_link(settings, controller.slug, request.reference or "", now)
+    mail = confirmation_mail(MailRequest.of(request), link=link, settings=settings)
+    key = f"confirm:{request.id}:{now.isoformat()}"
+    mail.enqueue(session, key=key, now=now, request_id=request.id, settings=settings)
     return True
 
 
@@ -176,15 +219,3 @@ def request_for_status_token(
             Request.controller_id == controller.id,
         )
     ).scalar_one_or_none()
-
-
-def claim_write_lock(session: Session) -> None:
-    """On SQLite, make the transaction a writer before its first read.
-
-    A deferred SQLite transaction that reads first and writes later fails at once with
-    "database is locked" when another writer committed in between (WAL snapshot upgrade);
-    the busy timeout does not help. A no-op UPDATE takes the write lock up front, waiting
-    politely for other writers. PostgreSQL needs nothing.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("UPDATE controller SET id = id WHERE 0 = 1"))

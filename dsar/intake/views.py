@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,7 +9,6 @@ from zoneinfo import ZoneInfo
 from flask import (
     abort,
     current_app,
-    g,
     make_response,
     redirect,
     render_template,
@@ -36,8 +34,8 @@ from dsar.intake.emails import long_date
 from dsar.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
 from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
 from dsar.intake.service import (
+    Addressee,
     Submission,
-    claim_write_lock,
     confirm_request,
     request_for_status_token,
     resend_confirmation,
@@ -47,7 +45,8 @@ from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
 from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
-from dsar.register import find_register
+from dsar.register import Register, find_register
+from dsar.services.requests import UnknownController, new_reference
 from dsar.workflow import RequestType
 
 SUBMITTED_KEY = "intake_submitted"
@@ -63,14 +62,20 @@ def _email_key() -> str:
     return f"email:{email}" if email else f"ip:{get_remote_address()}"
 
 
-def _controller_and_register(slug: str) -> tuple[Controller, Any]:
+def _register(slug: str) -> Register:
+    register = find_register(current_app.extensions["dsar.registers"], slug)
+    if register is None:
+        abort(404, _("There is no such organisation here."))
+    return register
+
+
+def _controller_and_register(slug: str) -> tuple[Controller, Register]:
+    register = _register(slug)
     controller = db.session.execute(
         select(Controller).where(Controller.slug == slug)
     ).scalar_one_or_none()
-    register = find_register(current_app.extensions["dsar.registers"], slug)
-    if controller is None or register is None:
+    if controller is None:
         abort(404, _("There is no such organisation here."))
-    g.controller = controller
     return controller, register
 
 
@@ -132,29 +137,31 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
 @limiter.limit("10/hour", methods=["POST"])
 @limiter.limit("3/hour", key_func=_email_key, methods=["POST"])
 def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
-    if request.method == "POST":
-        claim_write_lock(db.session)
-    controller, register = _controller_and_register(slug)
+    """The form for one right. A valid POST reads nothing from the database: the form is built
+    from the register (in memory), so the only transaction is the one that writes."""
+    register = _register(slug)
     kind = _right(right)
-    no_consents = kind is RequestType.CONSENT_WITHDRAWAL and not register.consent_activities
     form = build_form(kind, register)
-    context = {"controller": controller, "form": form, "right": kind, "title": RIGHT_TITLES[kind]}
-    if no_consents:
-        return render_template("intake/no_consent.html", **context)
+
+    def page(template: str = "intake/form.html", status: int = 200):  # type: ignore[no-untyped-def]
+        controller, _register = _controller_and_register(slug)
+        context = {"controller": controller, "form": form, "right": kind}
+        return render_template(template, title=RIGHT_TITLES[kind], **context), status
+
+    if kind is RequestType.CONSENT_WITHDRAWAL and not register.consent_activities:
+        return page("intake/no_consent.html")
     if isinstance(form, RectificationForm) and form.add_item.data:
         if len(form.items) < RECTIFICATION_MAX_ROWS:
             form.items.append_entry()
-        return render_template("intake/form.html", **context)
+        return page()
     if not form.validate_on_submit():
-        return render_template(
-            "intake/form.html", **context
-        ), 422 if request.method == "POST" else 200
+        return page(status=422 if request.method == "POST" else 200)
     uploads = _uploads(form)
     if uploads is None:
-        return render_template("intake/form.html", **context), 422
+        return page(status=422)
     if form.website.data:
         # The honeypot was filled: a bot. Same answer as for a person, nothing stored.
-        session[SUBMITTED_KEY] = f"DSAR-{clock.now().year}-{secrets.randbelow(10**6):06d}"
+        session[SUBMITTED_KEY] = new_reference(clock.now())
         return redirect(url_for("intake.submitted", slug=slug))
     submission = Submission(
         type=kind,
@@ -164,11 +171,15 @@ def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
         details=form.details(),
         uploads=uploads,
     )
-    created = submit_request(
-        db.session, controller, submission, settings=_settings(), now=clock.now()
-    )
-    session[SUBMITTED_KEY] = created.reference
+    addressee = Addressee(slug=slug, name=register.controller.name)
+    try:
+        reference = submit_request(
+            db.session, addressee, submission, settings=_settings(), now=clock.now()
+        )
+    except UnknownController:
+        abort(404, _("There is no such organisation here."))
     db.session.commit()
+    session[SUBMITTED_KEY] = reference
     return redirect(url_for("intake.submitted", slug=slug))
 
 
@@ -196,7 +207,7 @@ def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
     now = clock.now()
     max_age = timedelta(days=settings.confirmation_link_days)
     try:
-        request_id = read_confirmation_token(settings.secret_key, token, now, max_age)
+        reference = read_confirmation_token(settings.secret_key, token, now, max_age)
     except LinkExpired:
         return _link_problem(controller, "expired")
     except LinkInvalid:
@@ -204,7 +215,7 @@ def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("intake/confirm.html", controller=controller, form=form)
-    result = confirm_request(db.session, controller, request_id, settings=settings, now=now)
+    result = confirm_request(db.session, controller, reference, settings=settings, now=now)
     if result.outcome == "confirmed":
         db.session.commit()
         return render_template(

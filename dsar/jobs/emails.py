@@ -6,7 +6,6 @@ import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parseaddr
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
-from dsar.mail import enqueue
+from dsar.mail import enqueue, mail_domain
 from dsar.models import OutboxMessage, Role, StaffUser
 
 LANGUAGES = ("en", "de")
@@ -82,12 +81,6 @@ def render(name: str, language: str, **context: Any) -> tuple[str, str, str]:
     text = env.get_template(f"{lang}/{name}.txt").render(**context)
     html = env.get_template(f"{lang}/{name}.html").render(**context)
     return " ".join(subject.split()), text, html
-
-
-def mail_domain(settings: Settings) -> str:
-    """The domain of DSAR_MAIL_FROM, for Message-IDs the receiving side can attribute to us."""
-    address = parseaddr(settings.mail_from)[1]
-    return address.rpartition("@")[2] or "dsar.local"
 
 
 def queue_staff_mail(

@@ -32,8 +32,8 @@ def _confirm(client, link: str):  # type: ignore[no-untyped-def]
 
 
 ACK = {
-    "de": ("Wir haben Ihre Anfrage DSAR-2026-", "vom 2. März 2026 bis spätestens 2. April 2026"),
-    "en": ("We have received your request DSAR-2026-", "from 2 March 2026 to 2 April 2026"),
+    "de": ("Wir haben Ihre Anfrage ", "vom 2. März 2026 bis spätestens 2. April 2026"),
+    "en": ("We have received your request ", "from 2 March 2026 to 2 April 2026"),
 }
 STATUS = {
     "de": "Wir haben Ihre Anfrage erhalten und sehen sie uns in Kürze an.",
@@ -77,7 +77,7 @@ def test_confirmation_link_from_the_mail_starts_the_clock(
     send_mail(app, smtp_server, clock.now())
     ack = smtp_server.handler.messages[1]
     subject, period = ACK[language]
-    assert ack["Subject"] == f"{subject}{request.id:06d}" + (
+    assert ack["Subject"] == f"{subject}{request.reference}" + (
         "" if language == "en" else " erhalten"
     )
     text = ack.get_body(("plain",)).get_content()

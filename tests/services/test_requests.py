@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -15,7 +16,7 @@ from tests.factories import make_request
 
 def test_reference_follows_the_pattern(session, controller: Controller, now: datetime) -> None:
     request = make_request(session, controller, now)
-    assert request.reference == f"DSAR-2026-{request.id:06d}"
+    assert re.fullmatch(r"DSAR-2026-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}", request.reference)
 
 
 def test_status_token_is_stored_only_as_hash(
