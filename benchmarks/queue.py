@@ -16,7 +16,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from flask import Flask, render_template_string
+from flask import Flask
 from sqlalchemy import insert, select, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,11 +28,13 @@ from dsar.workflow import Channel, RequestType, Status  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OPEN = [Status.NEW, Status.IN_PROGRESS, Status.AWAITING_INFORMATION, Status.AWAITING_APPROVAL]
+# The same status list, in the same order, as the partial index ix_request_working_due: SQLite
+# uses a partial index only for the identical term (the app writes it with status_in()).
 BARE_SQL = """
 SELECT r.id, r.reference, r.type, r.status, r.subject_name, r.subject_email, r.channel,
        r.language, COALESCE(r.extended_due_date, r.due_date) AS due, s.email AS assignee
 FROM request r LEFT JOIN staff_user s ON s.id = r.assignee_id
-WHERE r.status IN ('new', 'in_progress', 'awaiting_information', 'awaiting_approval')
+WHERE r.status IN ('awaiting_approval', 'awaiting_information', 'in_progress', 'new')
 ORDER BY COALESCE(r.extended_due_date, r.due_date), r.id LIMIT 50
 """
 BARE_TEMPLATE = """<table>{% for r in rows %}<tr><td><a href="/staff/requests/{{ r.id }}">
@@ -158,11 +160,12 @@ def run(backend: str, url: str, instance: Path, args: argparse.Namespace) -> dic
     from tests.conftest import build_app
 
     app = build_app(url, instance)
+    template = app.jinja_env.from_string(BARE_TEMPLATE)  # compiled once, like a template file
 
     @app.get("/bench/bare")
     def bare():  # type: ignore[no-untyped-def]
         rows = db.session.execute(text(BARE_SQL)).mappings().all()
-        return render_template_string(BARE_TEMPLATE, rows=rows)
+        return template.render(rows=rows)
 
     started = time.perf_counter()
     staff_id, open_id = build(app, args.requests, args.events_per_request)

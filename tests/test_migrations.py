@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -75,6 +76,46 @@ def test_queue_and_scheduler_indexes_exist(empty_app) -> None:  # type: ignore[n
         }
         assert ("reference",) in uniques
         assert "ix_request_status_effective_due" in _index_names(db.engine)
+        assert {"ix_request_working_due", "ix_request_open_status"} <= _index_names(db.engine)
+
+
+def test_migrated_partial_indexes_match_the_models(empty_app) -> None:  # type: ignore[no-untyped-def]
+    """Autogenerate cannot compare partial indexes: the migration must say what the model says.
+
+    The queue's queries use the model's status list; an index with another list would be
+    silently unused (SQLite matches the terms literally).
+    """
+    from sqlalchemy.schema import CreateIndex
+
+    from dsar.models import Request
+
+    with empty_app.app_context():
+        upgrade()
+        dialect = db.engine.dialect
+        for name in ("ix_request_working_due", "ix_request_open_status"):
+            [index] = [ix for ix in Request.__table__.indexes if ix.name == name]
+            expected = str(CreateIndex(index).compile(dialect=dialect)).split(" WHERE ", 1)[1]
+            actual = _index_predicate(db.engine, name)
+            assert "status" in actual
+            assert _quoted(actual) == _quoted(expected)  # the same statuses in the same order
+
+
+def _quoted(sql: str) -> list[str]:
+    return re.findall(r"'(\w+)'", sql)
+
+
+def _index_predicate(engine, name: str) -> str:  # type: ignore[no-untyped-def]
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            sql = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+            ).scalar_one()
+            return sql.split(" WHERE ", 1)[1]
+        return connection.exec_driver_sql(
+            "SELECT pg_get_expr(i.indpred, i.indrelid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = %(name)s",
+            {"name": name},
+        ).scalar_one()
 
 
 def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.models.base import Base, UTCDateTime, enum_column
@@ -77,6 +88,40 @@ Index(
     Request.status,
     func.coalesce(Request.extended_due_date, Request.due_date),
     Request.id,
+)
+
+
+def status_in(statuses: Iterable[Status]) -> ColumnElement[bool]:
+    """`status IN ('new', ...)` with the values written into the SQL, in a fixed order.
+
+    A partial index on the same term is then usable: SQLite matches the query's terms to the
+    index's literally, and PostgreSQL proves the match only for values it can see (a bound
+    parameter in a generic prepared plan hides them).
+    """
+    values = sorted(status.value for status in statuses)
+    return Request.status.in_([literal_column(f"'{value}'") for value in values])
+
+
+WORKING = status_in(s for s in Status if s.clock_running)
+OPEN = status_in(s for s in Status if s.is_open)
+
+# The default queue (received, still open) in due order, without reading closed requests:
+# 100,000 closed rows do not slow a page of 50 open ones (benchmarks/queue.py).
+Index(
+    "ix_request_working_due",
+    func.coalesce(Request.extended_due_date, Request.due_date),
+    Request.id,
+    sqlite_where=WORKING,
+    postgresql_where=WORKING,
+)
+# The queue's counts per open status, for every visibility rule (assignee, controller).
+Index(
+    "ix_request_open_status",
+    Request.status,
+    Request.assignee_id,
+    Request.controller_id,
+    sqlite_where=OPEN,
+    postgresql_where=OPEN,
 )
 
 

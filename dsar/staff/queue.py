@@ -13,7 +13,6 @@ from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
 from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
-from dsar.staff.common import LocalToday
 from dsar.workflow import Channel, RequestType, Status
 
 
@@ -23,14 +22,22 @@ def _controllers(user: StaffUser) -> list[Controller]:
     return list(db.session.execute(select(Controller).order_by(Controller.name)).scalars())
 
 
-def _assignable_staff() -> list[StaffUser]:
-    return list(
-        db.session.execute(
-            select(StaffUser)
+def _assignable_staff() -> list[tuple[int, str]]:
+    """(id, e-mail) of everyone who can be given a request: the DPO's assign menus."""
+    return [
+        (staff_id, email)
+        for staff_id, email in db.session.execute(
+            select(StaffUser.id, StaffUser.email)
             .where(StaffUser.active.is_(True), StaffUser.role.in_(REQUEST_WORKERS))
             .order_by(StaffUser.email)
-        ).scalars()
-    )
+        )
+    ]
+
+
+# The filter menus, labelled once: (value, label) pairs for the template.
+STATUS_OPTIONS = tuple((s.value, s.value.replace("_", " ")) for s in Status)
+TYPE_OPTIONS = tuple(t.value for t in RequestType)
+CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 
 
 @bp.get("/queue")
@@ -43,21 +50,24 @@ def queue():  # type: ignore[no-untyped-def]
 
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
     # in practice); each row's days left use its own controller's date.
-    today = local_date(now, jurisdiction_of(controllers[0])) if controllers else now.date()
+    today_by_controller = {c.id: local_date(now, jurisdiction_of(c)) for c in controllers}
+    today = today_by_controller[controllers[0].id] if controllers else now.date()
     filters = QueueFilters.from_args(request.args)
-    page = queue_page(db.session, user, filters, today)
+    page = queue_page(db.session, user, filters, today, today_by_controller)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "staff/queue.html",
         page=page,
         filters=filters,
         args=args,
-        local=LocalToday(now),
+        # One url_for for all rows: the detail links differ only in the id at the end.
+        detail_url=url_for("staff.detail", request_id=0)[:-1],
+        controller_names={c.id: c.name for c in controllers},
         controllers=controllers,
         staff=_assignable_staff() if user.role is Role.DPO else [],
-        statuses=list(Status),
-        types=list(RequestType),
-        channels=list(Channel),
+        statuses=STATUS_OPTIONS,
+        types=TYPE_OPTIONS,
+        channels=CHANNEL_OPTIONS,
     )
 
 
