@@ -8,13 +8,18 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from dsar.extensions import db
 from dsar.models import Request, Role, StaffUser
 
 
 def load_user(user_id: str) -> StaffUser | None:
-    user = db.session.get(StaffUser, int(user_id)) if user_id.isdigit() else None
+    if not user_id.isdigit():
+        return None
+    # Every staff page reads the user's controllers (visibility): load them in the same query.
+    options = [joinedload(StaffUser.controllers)]
+    user = db.session.get(StaffUser, int(user_id), options=options)
     return user if user is not None and user.active else None
 
 
