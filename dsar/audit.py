@@ -157,6 +157,20 @@ def _first_wrong_head(
     return None
 
 
+def link_fault(event: Any, expected_seq: int, prev_hash: str, recomputed: str) -> str | None:
+    """Why `event` does not follow its predecessor in a chain (None when it does).
+
+    Shared by the request chains and the staff chain (dsar/staff_audit.py).
+    """
+    if event.seq != expected_seq:
+        return f"expected #{expected_seq}"
+    if event.prev_hash != prev_hash:
+        return "previous hash differs"
+    if recomputed != event.hash:
+        return "content does not match hash"
+    return None
+
+
 def _first_broken(
     events: Iterable[RequestEvent], heads: dict[int, tuple[int, str, int]]
 ) -> BrokenLink | None:
@@ -164,10 +178,6 @@ def _first_broken(
     for event in events:
         if event.request_id != current_request:
             current_request, expected_seq, prev = event.request_id, 1, GENESIS
-        if event.seq != expected_seq:
-            return BrokenLink(event.request_id, event.seq, event.id, f"expected #{expected_seq}")
-        if event.prev_hash != prev:
-            return BrokenLink(event.request_id, event.seq, event.id, "previous hash differs")
         recomputed = event_hash(
             request_id=event.request_id,
             seq=event.seq,
@@ -177,8 +187,8 @@ def _first_broken(
             created_at=event.created_at,
             prev_hash=event.prev_hash,
         )
-        if recomputed != event.hash:
-            return BrokenLink(event.request_id, event.seq, event.id, "content does not match hash")
+        if fault := link_fault(event, expected_seq, prev, recomputed):
+            return BrokenLink(event.request_id, event.seq, event.id, fault)
         prev, expected_seq = event.hash, expected_seq + 1
         heads[event.request_id] = (event.seq, event.hash, event.id)
     return None

@@ -22,11 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.models import OutboxMessage, OutboxStatus
+from dsar.models.base import insert_for
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ def enqueue(session: Session, *, key: str, **fields: Any) -> OutboxMessage:
 @functools.cache
 def _insert_once(dialect: str):  # type: ignore[no-untyped-def]
     """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(dialect)
     table = OutboxMessage.__table__
     return (
         insert(table)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.audit import BrokenLink, fields_hash, jsonable
+from dsar.audit import BrokenLink, fields_hash, jsonable, link_fault
 from dsar.models import AuditHead, StaffEvent
 from dsar.models.base import dialect_insert
 from dsar.models.chain import GENESIS
@@ -64,26 +64,17 @@ def record_staff_event(
     `seq` makes any that slipped past fail.
     """
     head = _locked_head(session)
-    seq, prev_hash, data = head.seq + 1, head.head, jsonable(payload or {})
-    event = StaffEvent(
-        seq=seq,
-        action=action,
-        actor=actor,
-        subject=subject,
-        payload=data,
-        created_at=now,
-        prev_hash=prev_hash,
-        hash=staff_event_hash(
-            seq=seq,
-            action=action,
-            actor=actor,
-            subject=subject,
-            payload=data,
-            created_at=now,
-            prev_hash=prev_hash,
-        ),
-    )
-    head.seq, head.head = seq, event.hash
+    values = {
+        "seq": head.seq + 1,
+        "action": action,
+        "actor": actor,
+        "subject": subject,
+        "payload": jsonable(payload or {}),
+        "created_at": now,
+        "prev_hash": head.head,
+    }
+    event = StaffEvent(**values, hash=staff_event_hash(**values))
+    head.seq, head.head = event.seq, event.hash
     session.add(event)
     return event
 
@@ -138,10 +129,6 @@ def verify_staff_chain(session: Session) -> BrokenLink | None:
 def _first_broken(events: Iterable[StaffEvent]) -> tuple[BrokenLink | None, tuple[int, str, int]]:
     expected_seq, prev, last = 1, GENESIS, (0, GENESIS, 0)
     for event in events:
-        if event.seq != expected_seq:
-            return BrokenLink(None, event.seq, event.id, f"expected #{expected_seq}"), last
-        if event.prev_hash != prev:
-            return BrokenLink(None, event.seq, event.id, "previous hash differs"), last
         recomputed = staff_event_hash(
             seq=event.seq,
             action=event.action,
@@ -151,7 +138,7 @@ def _first_broken(events: Iterable[StaffEvent]) -> tuple[BrokenLink | None, tupl
             created_at=event.created_at,
             prev_hash=event.prev_hash,
         )
-        if recomputed != event.hash:
-            return BrokenLink(None, event.seq, event.id, "content does not match hash"), last
+        if fault := link_fault(event, expected_seq, prev, recomputed):
+            return BrokenLink(None, event.seq, event.id, fault), last
         prev, expected_seq, last = event.hash, expected_seq + 1, (event.seq, event.hash, event.id)
     return None, last

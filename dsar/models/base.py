@@ -58,8 +58,11 @@ def enum_column(cls: type[enum.Enum], length: int = 32) -> Enum:
     )
 
 
+def insert_for(dialect: str):  # type: ignore[no-untyped-def]
+    """The dialect's `insert`, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def dialect_insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT for `table`, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    """The dialect's INSERT for `table` (see `insert_for`)."""
+    return insert_for(session.get_bind().dialect.name)(table)

@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dsar.audit import event_values, record_event
 from dsar.deadlines import Jurisdiction, statutory_deadline
 from dsar.models import Controller, Request, RequestEvent
+from dsar.models.base import insert_for
 from dsar.models.chain import GENESIS
 from dsar.workflow import Action, Channel, RequestType, Status, Verification, transition
 
@@ -158,7 +158,7 @@ def start_chain(
 def _insert_request(dialect: str):  # type: ignore[no-untyped-def]
     """INSERT INTO request (...) SELECT controller.id, :reference, ... FROM controller
     WHERE slug = :slug ON CONFLICT (reference) DO NOTHING RETURNING id."""
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = insert_for(dialect)
     request, controller = Request.__table__, Controller.__table__
     rows = select(
         controller.c.id, *(bindparam(name, type_=request.c[name].type) for name in WEB_ROW_FIELDS)
