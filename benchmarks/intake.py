@@ -141,9 +141,10 @@ def _wrk(url: str, body: str, cookie: str, seconds: int, connections: int, tmp: 
 
 def _rows(url: str) -> tuple[int, int]:
     engine = create_engine(url)
-    with engine.connect() as connection:
-        requests = connection.execute(text("SELECT count(*) FROM request")).scalar_one()
-        outbox = connection.execute(text("SELECT count(*) FROM outbox_message")).scalar_one()
+    with engine.connect() as connection:  # one statement, one snapshot of both tables
+        requests, outbox = connection.execute(
+            text("SELECT (SELECT count(*) FROM request), (SELECT count(*) FROM outbox_message)")
+        ).one()
     engine.dispose()
     return requests, outbox
 

@@ -33,24 +33,61 @@ def event_hash(
 ) -> str:
     """SHA-256 over a canonical JSON form of the event's fields."""
     return fields_hash(
-        {
-            "request_id": request_id,
-            "seq": seq,
-            "action": action,
-            "actor": actor,
-            "payload": payload,
-            "created_at": created_at.isoformat(timespec="microseconds"),
-            "prev_hash": prev_hash,
-        }
+        _hashed_fields(request_id, seq, action, actor, payload, created_at, prev_hash)
     )
+
+
+def _hashed_fields(
+    request_id: int,
+    seq: int,
+    action: str,
+    actor: str,
+    payload: dict[str, Any],
+    created_at: datetime,
+    prev_hash: str,
+) -> dict[str, Any]:
+    return {
+        "request_id": request_id,
+        "seq": seq,
+        "action": action,
+        "actor": actor,
+        "payload": payload,
+        "created_at": created_at.isoformat(timespec="microseconds"),
+        "prev_hash": prev_hash,
+    }
 
 
 def fields_hash(fields: dict[str, Any]) -> str:
     """SHA-256 over the canonical JSON form of `fields` (sorted keys, no spaces)."""
-    canonical = json.dumps(
+    return hashlib.sha256(canonical_json(fields).encode()).hexdigest()
+
+
+def canonical_json(fields: dict[str, Any]) -> str:
+    return json.dumps(
         fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
     )
-    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def event_text_around_id(
+    *,
+    seq: int,
+    action: str,
+    actor: str,
+    payload: dict[str, Any],
+    created_at: datetime,
+    prev_hash: str,
+) -> tuple[str, str]:
+    """The canonical text `event_hash` digests, split where the request id goes.
+
+    For a database that draws the id and hashes in the same statement
+    (dsar/services/web_requests.py): SHA-256 of `before + str(id) + after` is `event_hash`.
+    The id's key sorts second to last, so it is the one in the text's tail.
+    """
+    text = canonical_json(_hashed_fields(0, seq, action, actor, payload, created_at, prev_hash))
+    tail = f'0,"seq":{seq}}}'
+    if not text.endswith('"request_id":' + tail):
+        raise ValueError("the request id is not where the canonical form puts it")
+    return text[: -len(tail)], tail[1:]
 
 
 def jsonable(payload: dict[str, Any]) -> dict[str, Any]:

@@ -36,8 +36,12 @@ BATCH_SIZE = 100
 
 def mail_domain(settings: Settings) -> str:
     """The domain of DSAR_MAIL_FROM, for Message-IDs the receiving side can attribute to us."""
-    address = parseaddr(settings.mail_from)[1]
-    return address.rpartition("@")[2] or "dsar.local"
+    return _domain_of(settings.mail_from)
+
+
+@functools.lru_cache(maxsize=16)
+def _domain_of(sender: str) -> str:
+    return parseaddr(sender)[1].rpartition("@")[2] or "dsar.local"
 
 
 def queue_message(
@@ -61,8 +65,36 @@ def queue_message(
     """
     values = {
         "idempotency_key": key,
-        "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
         "request_id": request_id,
+        **message_values(
+            recipient=recipient,
+            subject=subject,
+            text=text,
+            now=now,
+            html=html,
+            language=language,
+            headers=headers,
+            mail_domain=mail_domain,
+        ),
+    }
+    statement = _insert_once(session.get_bind().dialect.name)
+    return session.connection().execute(statement, values).scalar() is not None
+
+
+def message_values(
+    *,
+    recipient: str,
+    subject: str,
+    text: str,
+    now: datetime,
+    html: str | None = None,
+    language: str = "en",
+    headers: dict[str, Any] | None = None,
+    mail_domain: str = "dsar.local",
+) -> dict[str, Any]:
+    """An outbox row's column values but its key and request: pending, due now, a new Message-ID."""
+    return {
+        "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
         "recipient": recipient,
         "subject": subject,
         "body_text": text,
@@ -74,8 +106,6 @@ def queue_message(
         "next_attempt_at": now,
         "created_at": now,
     }
-    statement = _insert_once(session.get_bind().dialect.name)
-    return session.connection().execute(statement, values).scalar() is not None
 
 
 def enqueue(session: Session, *, key: str, **fields: Any) -> OutboxMessage:

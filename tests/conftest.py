@@ -204,11 +204,15 @@ def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyp
 
 
 @contextlib.contextmanager
-def committed_app(folder: Path, now: datetime, **overrides: object) -> Iterator[Flask]:
-    """An app on its own SQLite file with the controllers synced, for real commits."""
+def committed_app(
+    folder: Path, now: datetime, database_url: str | None = None, **overrides: object
+) -> Iterator[Flask]:
+    """An app on its own database (an SQLite file unless given) with the controllers synced,
+    for real commits."""
     from dsar.services.controllers import sync_controllers
 
-    app = build_app(f"sqlite:///{folder / 'live.sqlite3'}", folder / "instance", **overrides)
+    url = database_url or f"sqlite:///{folder / 'live.sqlite3'}"
+    app = build_app(url, folder / "instance", **overrides)
     with app.app_context():
         db.create_all()
         sync_controllers(db.session, app.extensions["dsar.registers"], now)

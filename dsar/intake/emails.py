@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.intake.texts import RIGHT_TITLES
-from dsar.mail import mail_domain, queue_message
+from dsar.mail import mail_domain, message_values, queue_message
 from dsar.models import Request
 from dsar.workflow import RequestType
 
@@ -33,6 +34,7 @@ SUBJECTS = {
     },
 }
 MAIL_LANGUAGES = ("de", "en")
+HEADERS = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no auto-replies to these
 
 
 def public_url(settings: Settings, path: str) -> str:
@@ -93,7 +95,20 @@ class Mail:
             language=self.language,
             now=now,
             request_id=request_id,
-            headers={"Auto-Submitted": "auto-generated"},
+            headers=HEADERS,
+            mail_domain=mail_domain(settings),
+        )
+
+    def values(self, *, now: datetime, settings: Settings) -> dict[str, Any]:
+        """The outbox row but its key and request, for a caller that inserts it itself."""
+        return message_values(
+            recipient=self.recipient,
+            subject=self.subject,
+            text=self.text,
+            html=self.html,
+            language=self.language,
+            now=now,
+            headers=HEADERS,
             mail_domain=mail_domain(settings),
         )
 

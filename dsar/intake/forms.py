@@ -98,6 +98,12 @@ class IntakeForm(FlaskForm):
 
     lookup_fields: tuple[str, ...] = ()
 
+    class Meta:
+        # CSRFProtect checks every POST before a view runs (dsar/extensions.py); the form's own
+        # field would sign one more token per request only to skip its check. The template
+        # renders csrf_token() itself.
+        csrf = False
+
     def lookup_values(self) -> dict[str, str]:
         values = {}
         for key_id in self.lookup_fields:

@@ -18,14 +18,9 @@ from dsar.intake.emails import MailRequest, confirmation_mail, public_url, queue
 from dsar.intake.links import make_confirmation_token
 from dsar.intake.uploads import Upload
 from dsar.models import Controller, FilePurpose, Request
-from dsar.services.requests import (
-    apply_action,
-    hash_token,
-    insert_request_row,
-    mark_received,
-    new_reference,
-    start_chain,
-)
+from dsar.one_statement import autocommit_one_statement
+from dsar.services.requests import apply_action, hash_token, mark_received, new_reference
+from dsar.services.web_requests import FirstEvent, insert_web_request
 from dsar.storage import FileStore
 from dsar.workflow import Action, Channel, RequestType, Status, Verification
 
@@ -66,12 +61,27 @@ def submit_request(
     """Record a web request awaiting e-mail confirmation, its uploads and the link e-mail.
 
     Returns the reference. Everything that needs no row (reference, link, both e-mail bodies)
-    is made before the first statement, and nothing is read: four Core statements write the
-    rows `create_request` would make, so on SQLite the write lock is held only for those
+    is made before the first statement, and nothing is read: `insert_web_request` writes the
+    rows `create_request` would make in one statement on PostgreSQL (in autocommit when there
+    are no uploads to store with it), and on SQLite holds the write lock only for its four
     (benchmarks/intake.py). UnknownController when the slug has no row.
     """
+    if not submission.uploads:
+        # The whole write is insert_web_request's one statement: no BEGIN/COMMIT needed.
+        autocommit_one_statement(session)
     status_token = secrets.token_urlsafe(32)  # replaced at confirmation; never shown
-    while True:
+    event = FirstEvent(
+        action="created",
+        actor=ACTOR,
+        payload={
+            "type": submission.type,
+            "channel": Channel.WEB,
+            "status": Status.AWAITING_CONFIRMATION,
+        },
+        created_at=now,
+    )
+    request_id = None
+    while request_id is None:
         reference = new_reference(now)
         mail = confirmation_mail(
             MailRequest(
@@ -85,7 +95,7 @@ def submit_request(
             link=confirmation_link(settings, controller.slug, reference, now),
             settings=settings,
         )
-        request_id = insert_request_row(
+        request_id = insert_web_request(
             session,
             controller.slug,
             {
@@ -102,24 +112,10 @@ def submit_request(
                 "created_at": now,
                 "updated_at": now,
             },
+            event,
+            mail.values(now=now, settings=settings),
+            mail_key_prefix="confirm:",
         )
-        if request_id is not None:
-            break
-    start_chain(
-        session,
-        request_id,
-        "created",
-        actor=ACTOR,
-        now=now,
-        payload={
-            "type": submission.type,
-            "channel": Channel.WEB,
-            "status": Status.AWAITING_CONFIRMATION,
-        },
-    )
-    mail.enqueue(
-        session, key=f"confirm:{request_id}", now=now, request_id=request_id, settings=settings
-    )
     if submission.uploads:
         store = FileStore.from_settings(settings)
         # The identity decision is not known yet: a conservative default the decision shortens.

@@ -46,7 +46,8 @@ from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
 from dsar.register import Register, find_register
-from dsar.services.requests import UnknownController, new_reference
+from dsar.services.requests import new_reference
+from dsar.services.web_requests import UnknownController
 from dsar.workflow import RequestType
 
 SUBMITTED_KEY = "intake_submitted"

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.audit import event_values, record_event
+from dsar.audit import record_event
 from dsar.deadlines import Jurisdiction, statutory_deadline
-from dsar.models import Controller, Request, RequestEvent
-from dsar.models.base import insert_for
-from dsar.models.chain import GENESIS
+from dsar.models import Controller, Request
 from dsar.workflow import Action, Channel, RequestType, Status, Verification, transition
 
 
@@ -35,7 +31,8 @@ def new_reference(now: datetime) -> str:
     is known before the row exists, so the confirmation e-mail can be rendered before the
     write transaction starts (dsar/intake/service.py). A clash is drawn again by the caller.
     """
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    bits = int.from_bytes(secrets.token_bytes(5))  # one read of the OS's randomness
+    chars = "".join(REFERENCE_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
     return f"DSAR-{now.year}-{chars[:4]}-{chars[4:]}"
 
 
@@ -98,89 +95,6 @@ def create_request(
     if new.received_at is not None:
         mark_received(session, request, new.received_at, actor=actor, now=now)
     return request, token
-
-
-WEB_ROW_FIELDS = (
-    "reference",
-    "type",
-    "status",
-    "channel",
-    "language",
-    "subject_name",
-    "subject_email",
-    "details",
-    "verification",
-    "status_token_hash",
-    "created_at",
-    "updated_at",
-)
-
-
-class UnknownController(LookupError):
-    """No controller row has this slug: its register was never synced (`dsar controllers sync`)."""
-
-
-def insert_request_row(
-    session: Session, controller_slug: str, values: dict[str, Any]
-) -> int | None:
-    """INSERT one request row for the controller with this slug, with Core; return its id.
-
-    The fast path of the web form (dsar/intake/service.py), which has every value ready: one
-    statement compiled once, no unit of work, and no read before it, so on SQLite the
-    transaction starts by taking the write lock. `values` holds WEB_ROW_FIELDS. None means
-    the (random) reference is taken: ON CONFLICT DO NOTHING, so the caller draws again.
-    """
-    connection = session.connection()
-    statement = _insert_request(session.get_bind().dialect.name)
-    request_id = connection.execute(statement, {**values, "slug": controller_slug}).scalar()
-    if request_id is None and not _controller_exists(connection, controller_slug):
-        raise UnknownController(controller_slug)
-    return request_id
-
-
-def start_chain(
-    session: Session,
-    request_id: int,
-    action: str,
-    *,
-    actor: str,
-    now: datetime,
-    payload: dict[str, Any] | None = None,
-) -> None:
-    """Write the first event of a request inserted by `insert_request_row`, and its chain head."""
-    event = event_values(request_id, 1, GENESIS, action, actor=actor, now=now, payload=payload)
-    connection = session.connection()
-    connection.execute(insert(RequestEvent.__table__), event)
-    connection.execute(_set_chain_head, {"rid": request_id, "seq": 1, "head": event["hash"]})
-
-
-@functools.cache
-def _insert_request(dialect: str):  # type: ignore[no-untyped-def]
-    """INSERT INTO request (...) SELECT controller.id, :reference, ... FROM controller
-    WHERE slug = :slug ON CONFLICT (reference) DO NOTHING RETURNING id."""
-    insert = insert_for(dialect)
-    request, controller = Request.__table__, Controller.__table__
-    rows = select(
-        controller.c.id, *(bindparam(name, type_=request.c[name].type) for name in WEB_ROW_FIELDS)
-    ).where(controller.c.slug == bindparam("slug"))
-    return (
-        insert(request)
-        .from_select(["controller_id", *WEB_ROW_FIELDS], rows)
-        .on_conflict_do_nothing(index_elements=[request.c.reference])
-        .returning(request.c.id)
-    )
-
-
-def _controller_exists(connection: Connection, slug: str) -> bool:
-    table = Controller.__table__
-    return connection.execute(select(table.c.id).where(table.c.slug == slug)).first() is not None
-
-
-_set_chain_head = (
-    update(Request.__table__)
-    .where(Request.__table__.c.id == bindparam("rid"))
-    .values(event_seq=bindparam("seq"), chain_head=bindparam("head"))
-)
 
 
 def mark_received(
