@@ -53,7 +53,9 @@ def visible_request(request_id: int) -> Request:
     """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing."""
     from dsar.services.queue import can_see
 
-    request = db.session.get(Request, request_id)
+    # Pages show the controller and the assignee: one query with the request.
+    options = [joinedload(Request.controller), joinedload(Request.assignee)]
+    request = db.session.get(Request, request_id, options=options)
     if request is None or not can_see(staff_user(), request):
         abort(404, "There is no request with this number that you may open.")
     return request

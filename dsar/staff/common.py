@@ -1,15 +1,75 @@
-"""Small helpers the staff views share: the controller's local today, the clock settings."""
+"""Small helpers the staff views share: the controller's local today, the clock settings, the
+people a request can be assigned to."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import select
 
-from dsar.deadlines import days_left, local_date
-from dsar.models import Controller, Request
+from dsar.deadlines import Jurisdiction, days_left, local_date
+from dsar.extensions import db
+from dsar.models import Controller, Request, StaffUser
 from dsar.services.deadlines import ClockSettings
 from dsar.services.requests import jurisdiction_of
+from dsar.staff.auth import REQUEST_WORKERS
+
+
+class StaffChoice(NamedTuple):
+    id: int
+    email: str
+
+
+_STAFF = StaffUser.__table__
+_ASSIGNABLE = (
+    select(_STAFF.c.id, _STAFF.c.email)
+    .where(_STAFF.c.active.is_(True), _STAFF.c.role.in_(REQUEST_WORKERS))
+    .order_by(_STAFF.c.email)
+)
+
+
+def assignable_staff() -> list[StaffChoice]:
+    """Everyone who can be given a request, for the DPO's assign menus: two columns, no objects."""
+    return [StaffChoice(*row) for row in db.session.execute(_ASSIGNABLE)]
+
+
+class ControllerChoice(NamedTuple):
+    """A controller as the queue and the intake menus show it, with what dates its days."""
+
+    id: int
+    name: str
+    country: str
+    subdivision: str | None
+    timezone: str
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return Jurisdiction(self.country, self.subdivision or None, self.timezone)
+
+
+_CONTROLLER = Controller.__table__
+_ALL_CONTROLLERS = select(
+    _CONTROLLER.c.id,
+    _CONTROLLER.c.name,
+    _CONTROLLER.c.country,
+    _CONTROLLER.c.subdivision,
+    _CONTROLLER.c.timezone,
+).order_by(_CONTROLLER.c.name)
+
+
+def workable_controllers(user: StaffUser) -> list[ControllerChoice]:
+    """The controllers `user` works for, by name: their own list (loaded with them), or all."""
+    if user.controllers:
+        return sorted(
+            (
+                ControllerChoice(c.id, c.name, c.country, c.subdivision, c.timezone)
+                for c in user.controllers
+            ),
+            key=lambda c: c.name,
+        )
+    return [ControllerChoice(*row) for row in db.session.execute(_ALL_CONTROLLERS)]
 
 
 def clock_settings() -> ClockSettings:

@@ -25,7 +25,7 @@ from dsar.services.decisions import (
 )
 from dsar.staff import bp
 from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user, visible_request
-from dsar.staff.common import LocalToday, clock_settings
+from dsar.staff.common import LocalToday, assignable_staff, clock_settings
 from dsar.staff.forms import AssignForm, DecisionForm, NoteForm
 from dsar.storage import FileStore, StorageError
 from dsar.workflow import Action, IllegalTransition, allowed_actions
@@ -67,15 +67,7 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
         already_extended=req.extended_due_date is not None,
         reason="x",
     )
-    staff = []
-    if user.role is Role.DPO:
-        staff = list(
-            db.session.execute(
-                select(StaffUser)
-                .where(StaffUser.active.is_(True), StaffUser.role.in_(REQUEST_WORKERS))
-                .order_by(StaffUser.email)
-            ).scalars()
-        )
+    staff = assignable_staff() if user.role is Role.DPO else []
     return render_template(
         "staff/detail.html",
         req=req,
@@ -88,9 +80,6 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
         staff=staff,
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
-        decision_form=DecisionForm(),
-        note_form=NoteForm(),
-        assign_form=AssignForm(),
     ), status
 
 

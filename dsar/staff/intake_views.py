@@ -11,8 +11,8 @@ from dsar.models import Controller
 from dsar.services.manual_intake import ManualRequest, Original, record_manual_request
 from dsar.staff import bp
 from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
+from dsar.staff.common import workable_controllers
 from dsar.staff.forms import ManualRequestForm
-from dsar.staff.queue import _controllers
 from dsar.storage import FileStore
 from dsar.workflow import Channel, RequestType
 
@@ -22,7 +22,7 @@ from dsar.workflow import Channel, RequestType
 def new_request():  # type: ignore[no-untyped-def]
     user = staff_user()
     form = ManualRequestForm()
-    controllers = _controllers(user)
+    controllers = workable_controllers(user)
     form.controller.choices = [SelectChoice(c.id, c.name) for c in controllers]
     status = 200
     if form.validate_on_submit():

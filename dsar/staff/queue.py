@@ -8,31 +8,13 @@ from sqlalchemy import select
 from dsar.clock import now as clock_now
 from dsar.deadlines import local_date
 from dsar.extensions import db
-from dsar.models import Controller, Request, Role, StaffUser
+from dsar.models import Request, Role, StaffUser
 from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
 from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
+from dsar.staff.common import assignable_staff, workable_controllers
 from dsar.workflow import Channel, RequestType, Status
-
-
-def _controllers(user: StaffUser) -> list[Controller]:
-    if user.controllers:
-        return sorted(user.controllers, key=lambda c: c.name)
-    return list(db.session.execute(select(Controller).order_by(Controller.name)).scalars())
-
-
-def _assignable_staff() -> list[tuple[int, str]]:
-    """(id, e-mail) of everyone who can be given a request: the DPO's assign menus."""
-    return [
-        (staff_id, email)
-        for staff_id, email in db.session.execute(
-            select(StaffUser.id, StaffUser.email)
-            .where(StaffUser.active.is_(True), StaffUser.role.in_(REQUEST_WORKERS))
-            .order_by(StaffUser.email)
-        )
-    ]
-
 
 # The filter menus, labelled once: (value, label) pairs for the template.
 STATUS_OPTIONS = tuple((s.value, s.value.replace("_", " ")) for s in Status)
@@ -45,12 +27,10 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 def queue():  # type: ignore[no-untyped-def]
     user = staff_user()
     now = clock_now()
-    controllers = _controllers(user)
-    from dsar.services.requests import jurisdiction_of
-
+    controllers = workable_controllers(user)
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
     # in practice); each row's days left use its own controller's date.
-    today_by_controller = {c.id: local_date(now, jurisdiction_of(c)) for c in controllers}
+    today_by_controller = {c.id: local_date(now, c.jurisdiction) for c in controllers}
     today = today_by_controller[controllers[0].id] if controllers else now.date()
     filters = QueueFilters.from_args(request.args)
     page = queue_page(db.session, user, filters, today, today_by_controller)
@@ -60,11 +40,13 @@ def queue():  # type: ignore[no-untyped-def]
         page=page,
         filters=filters,
         args=args,
-        # One url_for for all rows: the detail links differ only in the id at the end.
+        # One url_for for all rows: the detail links differ only in the id at the end; the
+        # count and page links only in their query string.
         detail_url=url_for("staff.detail", request_id=0)[:-1],
+        queue_url=url_for("staff.queue"),
         controller_names={c.id: c.name for c in controllers},
         controllers=controllers,
-        staff=_assignable_staff() if user.role is Role.DPO else [],
+        staff=assignable_staff() if user.role is Role.DPO else [],
         statuses=STATUS_OPTIONS,
         types=TYPE_OPTIONS,
         channels=CHANNEL_OPTIONS,
