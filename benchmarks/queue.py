@@ -123,10 +123,13 @@ def build(app: Flask, n_requests: int, events_per_request: int) -> tuple[int, in
         # Fresh statistics for both planners, and on PostgreSQL a vacuum too: right after a bulk
         # load the visibility map is empty, so index-only scans (the counts) would visit the
         # heap until autovacuum comes by. A running install is in that vacuumed state.
-        with db.engine.connect() as connection:
-            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            is_postgresql = connection.dialect.name == "postgresql"
-            connection.execute(text("VACUUM ANALYZE" if is_postgresql else "ANALYZE"))
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+                connection.execute(text("VACUUM ANALYZE"))
+        else:  # SQLite's ANALYZE writes sqlite_stat1 inside a transaction: commit it
+            db.session.execute(text("ANALYZE"))
+            db.session.commit()
         return staff.id, open_id
 
 

@@ -106,3 +106,32 @@ def test_never_inside_a_begun_transaction(real_app: Flask) -> None:
 def test_not_for_a_session_joined_to_a_connection(session) -> None:  # type: ignore[no-untyped-def]
     """The tests' sessions join an outer transaction, which autocommit would escape."""
     assert autocommit_one_statement(session) is False
+
+
+def test_on_a_migrated_database_too(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path, now: datetime
+) -> None:
+    """The statement names the request's id sequence: the migrations must create it as the
+    models do (create_all), or the one-statement write fails in production only."""
+    from flask_migrate import upgrade
+
+    from dsar.services.controllers import sync_controllers
+    from tests.conftest import build_app
+
+    app = build_app(make_database_url(request, backend, tmp_path), tmp_path / "instance")
+    app.config["WTF_CSRF_ENABLED"] = False
+    with app.app_context():
+        upgrade()
+        sync_controllers(db.session, app.extensions["dsar.registers"], now)
+        db.session.commit()
+    try:
+        response = app.test_client().post(
+            "/c/demo/request/access", data=form_data(key_customer_number="K-100042")
+        )
+        assert response.status_code == 302
+        assert _counts(app) == (1, 1, 0)
+        with app.app_context():
+            assert verify_chain(db.session) is None
+    finally:
+        with app.app_context():
+            db.engine.dispose()
