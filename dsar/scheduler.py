@@ -68,7 +68,9 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),
         JobSpec("planned_deletions", carry_out_planned_deletions, DAY, "planned deletions"),
         JobSpec("purge_requests", purge_closed_requests, DAY, "purge closed requests"),
-        JobSpec("prune_job_runs", prune_job_runs, DAY, "forget old job runs"),
+        JobSpec(
+            "prune_job_runs", prune_job_runs, DAY, "forget old job runs and quiet sign-in counters"
+        ),
         JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail over SMTP"),
     )
 }

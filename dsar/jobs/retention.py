@@ -1,5 +1,7 @@
 """Retention: uploaded documents and exports past their date, closed requests past the period.
 
+Also the housekeeping of tables that would otherwise only grow: job runs, sign-in counters.
+
 A purged request takes its whole record with it (events and their hash chain, files, mail):
 keeping the trail would keep the personal data the retention period exists to remove. What
 stays is one anonymous PurgedRequestStatistic row per request and the JobRun of the purge.
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from dsar.config import Settings
 from dsar.deadlines import add_months
 from dsar.models import Base, FilePurpose, JobRun, PurgedRequestStatistic, Request, StoredFile
+from dsar.services.sign_in_throttle import prune_throttles
 from dsar.storage import FileStore
 from dsar.workflow import CLOSED_STATUSES
 
@@ -163,12 +166,17 @@ def statistic_of(request: Request, now: datetime) -> PurgedRequestStatistic:
 @dataclass
 class PruneResult:
     job_runs: int = 0
+    sign_in_throttles: int = 0
 
 
 def prune_job_runs(session: Session, settings: Settings, now: datetime) -> PruneResult:
-    """Forget job runs older than 90 days (the dispatcher alone records 8,640 a day)."""
+    """Forget job runs older than 90 days and the sign-in counters of long-quiet addresses.
+
+    The dispatcher alone records 8,640 runs a day; anyone can add a counter by posting a made-up
+    address to the sign-in form (dsar/services/sign_in_throttle.py).
+    """
     gone = session.execute(
         delete(JobRun).where(JobRun.started_at < now - timedelta(days=JOB_RUN_DAYS)),
         execution_options={"synchronize_session": False},
     )
-    return PruneResult(job_runs=gone.rowcount or 0)
+    return PruneResult(job_runs=gone.rowcount or 0, sign_in_throttles=prune_throttles(session, now))

@@ -97,3 +97,6 @@ class SignInThrottle(Base):
     address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the last failure was counted: the daily job forgets rows quiet for long enough.
+    # NULL on rows from before migration 0004 (treated as long quiet).
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -3,6 +3,9 @@
 Every address gets the same growing lock and the same answers, so neither a refusal nor a
 lock tells an attacker which addresses have accounts. An address is stored only as an HMAC
 keyed with the app's secret key: the table is no list of who tried to sign in.
+
+Since any address gets a row, random addresses posted to the form would grow the table without
+bound; `prune_throttles` (run daily) forgets the rows of addresses quiet for FORGET_AFTER.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import hmac
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from dsar.models import SignInThrottle
@@ -22,6 +25,9 @@ FREE_FAILURES = 2  # mistyping twice costs nothing
 LOCK_AFTER = 5  # from the fifth failure on, the lock is measured in minutes
 LOCK_MINUTES = 15
 MAX_LOCK = timedelta(hours=24)
+# Longer than the longest lock: an address that fails again within a day of its lock ending
+# keeps its count and its escalation. Only two quiet days start it again at zero.
+FORGET_AFTER = 2 * MAX_LOCK
 _KEY_PURPOSE = b"dsar.sign-in-throttle:"  # this HMAC is never valid as any other signature
 
 
@@ -75,6 +81,7 @@ def seconds_locked(throttle: SignInThrottle, now: datetime) -> int:
 def count_failure(throttle: SignInThrottle, now: datetime) -> timedelta:
     """Add a failure; returns the lock it earns (zero for the free ones)."""
     throttle.failures += 1
+    throttle.last_failure_at = now
     duration = lock_duration(throttle.failures)
     throttle.locked_until = now + duration if duration else None
     return duration
@@ -82,6 +89,28 @@ def count_failure(throttle: SignInThrottle, now: datetime) -> timedelta:
 
 def clear_failures(throttle: SignInThrottle) -> None:
     throttle.failures, throttle.locked_until = 0, None
+
+
+def prune_throttles(session: Session, now: datetime) -> int:
+    """Delete the rows of addresses unlocked and without a failure for FORGET_AFTER; how many.
+
+    What this changes: such an address starts again at zero failures, as after a successful
+    sign-in (two free failures, then 2 s, 4 s, 15 minutes ...). A locked row is never deleted,
+    so no lock ends early; and as no lock is longer than MAX_LOCK < FORGET_AFTER, an attacker
+    who fails again within a day of a lock ending never loses their count. Rows without a
+    failure (claimed, or cleared by a sign-in) hold nothing that a new row would not.
+    """
+    quiet = or_(
+        SignInThrottle.failures == 0,
+        SignInThrottle.last_failure_at.is_(None),  # counted before migration 0004
+        SignInThrottle.last_failure_at < now - FORGET_AFTER,
+    )
+    unlocked = or_(SignInThrottle.locked_until.is_(None), SignInThrottle.locked_until <= now)
+    gone = session.execute(
+        delete(SignInThrottle).where(unlocked, quiet),
+        execution_options={"synchronize_session": False},
+    )
+    return gone.rowcount or 0
 
 
 def throttles_for(

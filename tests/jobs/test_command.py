@@ -32,7 +32,7 @@ def test_run_once_at_a_given_instant_then_status(
         "delete_files: documents=0 exports=0",
         "planned_deletions: done=0 due=0 failed=0",
         "purge_requests: purged=0 files=0",
-        "prune_job_runs: job_runs=0",
+        "prune_job_runs: job_runs=0 sign_in_throttles=0",
         "dispatch_outbox: sent=1 retried=0 failed=0",
     ]
     [message] = session.execute(select(OutboxMessage)).scalars().all()

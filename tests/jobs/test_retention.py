@@ -24,9 +24,11 @@ from dsar.models import (
     PurgedRequestStatistic,
     Request,
     RequestEvent,
+    SignInThrottle,
     StoredFile,
 )
 from dsar.services.requests import apply_action
+from dsar.services.sign_in_throttle import FORGET_AFTER
 from dsar.storage import FileStore
 from dsar.workflow import Action, Channel, RequestType, Status
 from tests.factories import make_request
@@ -244,3 +246,24 @@ def test_old_job_runs_are_pruned(session, now, job_settings) -> None:  # type: i
     session.flush()
     assert prune_job_runs(session, job_settings(), now).job_runs == 1
     assert _count(session, JobRun) == 1
+
+
+def test_the_daily_prune_also_forgets_quiet_sign_in_counters(session, now, job_settings) -> None:  # type: ignore[no-untyped-def]
+    quiet = now - FORGET_AFTER - timedelta(minutes=1)
+    session.add_all(
+        [
+            SignInThrottle(address_key="quiet", failures=3, last_failure_at=quiet),
+            SignInThrottle(address_key="recent", failures=3, last_failure_at=now),
+            SignInThrottle(
+                address_key="locked",
+                failures=40,
+                last_failure_at=quiet,
+                locked_until=now + timedelta(hours=1),
+            ),
+        ]
+    )
+    session.flush()
+    result = prune_job_runs(session, job_settings(), now)
+    assert (result.job_runs, result.sign_in_throttles) == (0, 1)
+    keys = session.execute(select(SignInThrottle.address_key)).scalars().all()
+    assert sorted(keys) == ["locked", "recent"]
