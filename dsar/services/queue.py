@@ -173,12 +173,6 @@ def _status_clause(f: QueueFilters) -> ColumnElement[bool] | None:
     return REQUEST.c.status == Status(f.status)
 
 
-def _order(f: QueueFilters) -> tuple[Any, ...]:
-    if f.status == "open":  # every received request has a due date: the index gives the order
-        return (effective_due(), REQUEST.c.id)
-    return (effective_due().is_(None), effective_due(), REQUEST.c.id)
-
-
 def _total_from_counts(f: QueueFilters, counts: dict[Status, int]) -> int | None:
     """The page total, when the open-status counts already hold it (saves one query)."""
     if f.status == "open":
@@ -219,30 +213,57 @@ def queue_page(
         ).scalar_one()
     pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
     page = min(f.page, pages)
-    due = effective_due().label("due")
-    query = (
-        select(
-            REQUEST.c.id,
-            REQUEST.c.reference,
-            type_coerce(REQUEST.c.type, String),
-            type_coerce(REQUEST.c.status, String),
-            REQUEST.c.subject_name,
-            REQUEST.c.subject_email,
-            type_coerce(REQUEST.c.channel, String),
-            REQUEST.c.language,
-            REQUEST.c.controller_id,
-            STAFF.c.email,
-            due,
-            REQUEST.c.extended_due_date.is_not(None),
-        )
-        .select_from(REQUEST.outerjoin(STAFF, STAFF.c.id == REQUEST.c.assignee_id))
-        .where(*listed)
-        .order_by(*_order(f))
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    )
-    rows = [_row(values, today_by_controller, today) for values in session.execute(query).all()]
+    offset = (page - 1) * PAGE_SIZE
+    if f.status == "open":  # every received request has a due date: the index gives the order
+        values = session.execute(
+            _ROWS.where(*listed)
+            .order_by(effective_due(), REQUEST.c.id)
+            .limit(PAGE_SIZE)
+            .offset(offset)
+        ).all()
+    else:
+        values = _undated_last(session, listed, offset)
+    rows = [_row(v, today_by_controller, today) for v in values]
     return QueuePage(rows, total, page, pages, {s.value: n for s, n in counts.items()})
+
+
+def _undated_last(session: Session, listed: list[ColumnElement[bool]], offset: int) -> list[Any]:
+    """A page of rows in due order with the undated ones last, as two index-ordered queries.
+
+    One query ordered by (due IS NULL, due, id) must sort every matching row: 95,000 completed
+    requests took 45 ms on SQLite. Dated rows in (status, due, id) order come from
+    ix_request_status_effective_due, undated ones by id; the dated ones are counted only
+    when a page starts past their end.
+    """
+    due = effective_due()
+    dated = _ROWS.where(*listed, due.is_not(None)).order_by(due, REQUEST.c.id)
+    values = list(session.execute(dated.limit(PAGE_SIZE).offset(offset)).all())
+    if len(values) == PAGE_SIZE:
+        return values
+    skip = 0
+    if not values and offset:
+        count = select(func.count()).select_from(REQUEST).where(*listed, due.is_not(None))
+        skip = offset - session.execute(count).scalar_one()
+    undated = _ROWS.where(*listed, due.is_(None)).order_by(REQUEST.c.id)
+    values += session.execute(undated.limit(PAGE_SIZE - len(values)).offset(skip)).all()
+    return values
+
+
+# One line of the queue: its columns, the assignee's address from one outer join.
+_ROWS = select(
+    REQUEST.c.id,
+    REQUEST.c.reference,
+    type_coerce(REQUEST.c.type, String),
+    type_coerce(REQUEST.c.status, String),
+    REQUEST.c.subject_name,
+    REQUEST.c.subject_email,
+    type_coerce(REQUEST.c.channel, String),
+    REQUEST.c.language,
+    REQUEST.c.controller_id,
+    STAFF.c.email,
+    effective_due().label("due"),
+    REQUEST.c.extended_due_date.is_not(None),
+).select_from(REQUEST.outerjoin(STAFF, STAFF.c.id == REQUEST.c.assignee_id))
 
 
 # Enum columns are read as their stored strings (type_coerce: same SQL, no enum conversion per

@@ -153,3 +153,26 @@ def test_query_count_does_not_grow_with_page_size(  # type: ignore[no-untyped-de
     assert with_50 == with_10
     assert with_10 <= 7
     assert Status.NEW.value in html.decode()
+
+
+def test_a_closed_status_pages_dated_rows_by_due_date_then_undated_ones(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user, monkeypatch
+) -> None:
+    """Dated and undated rows come from two queries (dsar.services.queue._undated_last); the
+    pages together must hold each row once, in (due, id) order with the undated ones last."""
+    import dsar.services.queue
+
+    monkeypatch.setattr(dsar.services.queue, "PAGE_SIZE", 2)
+    dated = [make_request(session, controller, now - timedelta(days=days)) for days in (5, 30, 12)]
+    undated = [make_request(session, controller, now, received_at=None) for _ in range(2)]
+    for request in [*dated, *undated]:
+        request.status = Status.WITHDRAWN
+    session.commit()
+    dated.sort(key=lambda r: (r.due_date, r.id))
+    expected = [r.reference for r in dated] + [r.reference for r in undated]
+    client = as_user(dpo)
+    pages = [
+        _references(client.get(f"/staff/queue?status=withdrawn&page={n}").data) for n in (1, 2, 3)
+    ]
+    assert pages == [expected[0:2], expected[2:4], expected[4:5]]
+    assert _references(client.get("/staff/queue?status=withdrawn&page=9").data) == expected[4:]
