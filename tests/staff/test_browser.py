@@ -54,13 +54,13 @@ def test_sign_in_with_totp_and_filter(  # type: ignore[no-untyped-def]
     page, live_server: str, seeded: dict[str, str], artifacts_dir: Path
 ) -> None:
     _sign_in(page, live_server)
-    assert page.locator("tr[data-reference]").count() == 2
+    assert page.locator("input[name=ids]").count() == 2
     page.select_option("#f-type", "erasure")
     page.click("form.filters button[type=submit]")
     page.wait_for_url("**type=erasure**")
-    rows = page.locator("tr[data-reference]")
+    rows = page.locator("input[name=ids]")
     assert rows.count() == 1
-    assert rows.first.get_attribute("data-reference") == seeded["erasure"]
+    assert rows.first.get_attribute("aria-label") == f"Select {seeded['erasure']}"
     page.screenshot(path=str(artifacts_dir / "staff-queue-filtered.png"), full_page=True)
 
 

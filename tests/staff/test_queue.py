@@ -13,7 +13,8 @@ from tests.factories import make_request
 
 
 def _references(html: bytes) -> list[str]:
-    return re.findall(r'data-reference="([^"]+)"', html.decode())
+    """The references of the listed rows, read from their checkboxes' labels."""
+    return re.findall(r'name="ids" value="\d+" aria-label="Select ([^"]+)"', html.decode())
 
 
 def test_sorted_by_effective_due_date_with_days_left(  # type: ignore[no-untyped-def]
