@@ -63,22 +63,26 @@ def queue_message(
     One Core INSERT ... ON CONFLICT DO NOTHING, compiled once: no read before it, no unit of
     work, and losing a race on the key neither raises nor aborts the caller's transaction.
     """
-    values = {
-        "idempotency_key": key,
-        "request_id": request_id,
-        **message_values(
-            recipient=recipient,
-            subject=subject,
-            text=text,
-            now=now,
-            html=html,
-            language=language,
-            headers=headers,
-            mail_domain=mail_domain,
-        ),
-    }
+    values = message_values(
+        recipient=recipient,
+        subject=subject,
+        text=text,
+        now=now,
+        html=html,
+        language=language,
+        headers=headers,
+        mail_domain=mail_domain,
+    )
+    return insert_message(session, key=key, request_id=request_id, values=values)
+
+
+def insert_message(
+    session: Session, *, key: str, request_id: int | None, values: dict[str, Any]
+) -> bool:
+    """`queue_message` for values made beforehand by `message_values`."""
+    row = {"idempotency_key": key, "request_id": request_id, **values}
     statement = _insert_once(session.get_bind().dialect.name)
-    return session.connection().execute(statement, values).scalar() is not None
+    return session.connection().execute(statement, row).scalar() is not None
 
 
 def message_values(

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.intake.texts import RIGHT_TITLES
-from dsar.mail import mail_domain, message_values, queue_message
+from dsar.mail import insert_message, mail_domain, message_values
 from dsar.models import Request
 from dsar.workflow import RequestType
 
@@ -85,19 +85,8 @@ class Mail:
     def enqueue(
         self, session: Session, *, key: str, now: datetime, request_id: int, settings: Settings
     ) -> None:
-        queue_message(
-            session,
-            key=key,
-            recipient=self.recipient,
-            subject=self.subject,
-            text=self.text,
-            html=self.html,
-            language=self.language,
-            now=now,
-            request_id=request_id,
-            headers=HEADERS,
-            mail_domain=mail_domain(settings),
-        )
+        values = self.values(now=now, settings=settings)
+        insert_message(session, key=key, request_id=request_id, values=values)
 
     def values(self, *, now: datetime, settings: Settings) -> dict[str, Any]:
         """The outbox row but its key and request, for a caller that inserts it itself."""

@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +17,18 @@ from dsar.models import Controller, Request
 from dsar.workflow import Action, Channel, RequestType, Status, Verification, transition
 
 
-def jurisdiction_of(controller: Controller) -> Jurisdiction:
+class Located(Protocol):
+    """A controller row, or anything carrying its place (the staff menus' plain tuples)."""
+
+    @property
+    def country(self) -> str: ...
+    @property
+    def subdivision(self) -> str | None: ...
+    @property
+    def timezone(self) -> str: ...
+
+
+def jurisdiction_of(controller: Located) -> Jurisdiction:
     return Jurisdiction(controller.country, controller.subdivision or None, controller.timezone)
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from dsar.audit import event_text_around_id, event_values, jsonable
+from dsar.mail import insert_message
 from dsar.models import Controller, OutboxMessage, Request, RequestEvent
 from dsar.models.base import insert_for
 from dsar.models.chain import GENESIS
@@ -87,58 +88,82 @@ def insert_web_request(
     caller draws another. UnknownController when no controller has the slug.
     """
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        before, after = event_text_around_id(
-            seq=1,
-            action=event.action,
-            actor=event.actor,
-            payload=jsonable(event.payload),
-            created_at=event.created_at,
-            prev_hash=GENESIS,
+    if connection.dialect.name == "postgresql":
+        request_id = _in_one_statement(
+            connection, controller_slug, row, event, mail, mail_key_prefix
         )
-        parameters = {
-            **row,
-            "slug": controller_slug,
-            "hash_before": before,
-            "hash_after": after,
-            **{f"event_{name}": value for name, value in _event_columns(event).items()},
-            **{f"mail_{name}": mail[name] for name in MAIL_FIELDS},
-            "mail_key_prefix": mail_key_prefix,
-        }
-        request_id = connection.execute(_one_statement(), parameters).scalar()
     else:
-        request_id = connection.execute(
-            _insert_row(dialect), {**row, "slug": controller_slug}
-        ).scalar()
-        if request_id is not None:
-            first = event_values(
-                request_id,
-                1,
-                GENESIS,
-                event.action,
-                actor=event.actor,
-                now=event.created_at,
-                payload=event.payload,
-            )
-            connection.execute(insert(RequestEvent.__table__), first)
-            connection.execute(_set_chain_head, {"rid": request_id, "head": first["hash"]})
-            message = {**mail, "idempotency_key": f"{mail_key_prefix}{request_id}"}
-            connection.execute(
-                insert(OutboxMessage.__table__), {**message, "request_id": request_id}
-            )
+        request_id = _in_four_statements(
+            session, controller_slug, row, event, mail, mail_key_prefix
+        )
     if request_id is None and not _controller_exists(connection, controller_slug):
         raise UnknownController(controller_slug)
     return request_id
 
 
-def _event_columns(event: FirstEvent) -> dict[str, Any]:
-    return {
+def _in_one_statement(
+    connection: Connection,
+    controller_slug: str,
+    row: dict[str, Any],
+    event: FirstEvent,
+    mail: dict[str, Any],
+    mail_key_prefix: str,
+) -> int | None:
+    payload = jsonable(event.payload)
+    before, after = event_text_around_id(
+        seq=1,
+        action=event.action,
+        actor=event.actor,
+        payload=payload,
+        created_at=event.created_at,
+        prev_hash=GENESIS,
+    )
+    event_columns = {
         "action": event.action,
         "actor": event.actor,
-        "payload": jsonable(event.payload),
+        "payload": payload,
         "created_at": event.created_at,
     }
+    parameters = {
+        **row,
+        "slug": controller_slug,
+        "hash_before": before,
+        "hash_after": after,
+        **{f"event_{name}": value for name, value in event_columns.items()},
+        **{f"mail_{name}": mail[name] for name in MAIL_FIELDS},
+        "mail_key_prefix": mail_key_prefix,
+    }
+    return connection.execute(_one_statement(), parameters).scalar()
+
+
+def _in_four_statements(
+    session: Session,
+    controller_slug: str,
+    row: dict[str, Any],
+    event: FirstEvent,
+    mail: dict[str, Any],
+    mail_key_prefix: str,
+) -> int | None:
+    connection = session.connection()
+    request_id = connection.execute(
+        _insert_row(connection.dialect.name), {**row, "slug": controller_slug}
+    ).scalar()
+    if request_id is None:
+        return None
+    first = event_values(
+        request_id,
+        1,
+        GENESIS,
+        event.action,
+        actor=event.actor,
+        now=event.created_at,
+        payload=event.payload,
+    )
+    connection.execute(insert(RequestEvent.__table__), first)
+    connection.execute(_set_chain_head, {"rid": request_id, "head": first["hash"]})
+    key = f"{mail_key_prefix}{request_id}"
+    insert_message(session, key=key, request_id=request_id, values=mail)
+    return request_id
 
 
 def _row_parameters(table: Any) -> list[Any]:

@@ -46,7 +46,7 @@ class ControllerChoice(NamedTuple):
 
     @property
     def jurisdiction(self) -> Jurisdiction:
-        return Jurisdiction(self.country, self.subdivision or None, self.timezone)
+        return jurisdiction_of(self)
 
 
 _CONTROLLER = Controller.__table__
