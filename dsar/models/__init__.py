@@ -24,6 +24,7 @@ from dsar.models.staff import (
     StaffUser,
     staff_controller,
 )
+from dsar.models.tally import OpenRequestTally
 
 __all__ = [
     "AuditHead",
@@ -39,6 +40,7 @@ __all__ = [
     "FindingStatus",
     "JobRun",
     "ManualTask",
+    "OpenRequestTally",
     "OutboxMessage",
     "OutboxStatus",
     "PlannedDeletion",

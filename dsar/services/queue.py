@@ -1,8 +1,9 @@
 """The staff queue: who sees which requests, the filtered and sorted page, counts per status.
 
 A page costs a fixed number of queries whatever its size: the rows come with their assignee's
-address in one Core query (plain values, no ORM objects to build), the counts in one GROUP BY.
-The default page and the counts read partial indexes on the open statuses (models/requests.py).
+address in one Core query (plain values, no ORM objects to build), the counts in one more. The
+default page reads a partial index on the open statuses (models/requests.py); its counts come
+from the trigger-kept tally (models/tally.py), a filtered page's from a GROUP BY.
 """
 
 from __future__ import annotations
@@ -12,12 +13,24 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, false, func, or_, select, true, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from dsar.deadlines import days_left
 from dsar.models import Request, Role, StaffUser
 from dsar.models.requests import OPEN, WORKING
+from dsar.models.tally import UNASSIGNED, OpenRequestTally
 from dsar.workflow import OPEN_STATUSES, Channel, RequestType, Status
 
 PAGE_SIZE = 50
@@ -25,6 +38,7 @@ PAGE_SIZE = 50
 WORKING_STATUSES = tuple(s for s in Status if s.clock_running)
 # Table columns, not mapped attributes: the page's queries run as Core, with no ORM overhead.
 REQUEST, STAFF = Request.__table__, StaffUser.__table__
+TALLY = OpenRequestTally.__table__
 
 
 def effective_due():  # type: ignore[no-untyped-def]
@@ -165,6 +179,64 @@ def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnEleme
     return where
 
 
+def _counts(
+    session: Session, user: StaffUser, f: QueueFilters, where: list[ColumnElement[bool]]
+) -> dict[Status, int]:
+    """Requests per open status under the page's filters (whatever its status filter)."""
+    if not _tally_serves(f):
+        return {
+            Status(status): n
+            for status, n in session.execute(
+                select(type_coerce(REQUEST.c.status, String), func.count())
+                .where(*where, OPEN)  # literal statuses: ix_request_open_status covers it
+                .group_by(REQUEST.c.status)
+            )
+        }
+    # The tally has every received status; unconfirmed web requests (few) come from the table.
+    tallied = (
+        select(TALLY.c.status, func.sum(TALLY.c.n))
+        .where(*_tally_filtered(user, f))
+        .group_by(TALLY.c.status)
+    )
+    unconfirmed = (
+        select(type_coerce(REQUEST.c.status, String), func.count())
+        .where(*where, REQUEST.c.status == Status.AWAITING_CONFIRMATION)
+        .group_by(REQUEST.c.status)
+    )
+    return {
+        Status(status): int(n) for status, n in session.execute(union_all(tallied, unconfirmed))
+    }
+
+
+def _tally_serves(f: QueueFilters) -> bool:
+    """The tally knows controller, assignee, status and type: other filters need the rows."""
+    return not (
+        f.channel or f.language or f.due_within is not None or f.overdue or f.extended or f.search
+    )
+
+
+def _tally_filtered(user: StaffUser, f: QueueFilters) -> list[ColumnElement[bool]]:
+    """`visible_to` and the page's filters, on the tally's columns."""
+    if not may_see_requests(user):
+        return [false()]
+    where: list[ColumnElement[bool]] = []
+    if user.controllers:
+        where.append(TALLY.c.controller_id.in_([c.id for c in user.controllers]))
+    if user.role is Role.AGENT:
+        where.append(TALLY.c.assignee_key.in_([UNASSIGNED, user.id]))
+    if f.type:
+        where.append(TALLY.c.type == f.type.value)
+    if f.controller_id:
+        where.append(TALLY.c.controller_id == f.controller_id)
+    if f.assignee == "me":
+        where.append(TALLY.c.assignee_key == user.id)
+    elif f.assignee == "none":
+        where.append(TALLY.c.assignee_key == UNASSIGNED)
+    elif f.assignee.isdigit():
+        where.append(TALLY.c.assignee_key == (int(f.assignee) or -1))  # no staff id is 0
+    return where
+
+
 def _status_clause(f: QueueFilters) -> ColumnElement[bool] | None:
     if f.status == "open":
         return WORKING  # literal statuses: ix_request_working_due serves the page
@@ -199,13 +271,7 @@ def queue_page(
     status_clause = _status_clause(f)
     listed = [*where, status_clause] if status_clause is not None else where
     # Open statuses only: counting 100,000 closed requests on every page view buys nothing.
-    counts: dict[Status, int] = dict(
-        session.execute(  # type: ignore[arg-type]
-            select(REQUEST.c.status, func.count())
-            .where(*where, OPEN)  # literal statuses: ix_request_open_status covers it
-            .group_by(REQUEST.c.status)
-        ).all()
-    )
+    counts = _counts(session, user, f, where)
     total = _total_from_counts(f, counts)
     if total is None:
         total = session.execute(
