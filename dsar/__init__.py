@@ -102,8 +102,10 @@ def _register_extensions(app: Flask) -> None:
             event.listen(db.engine, "begin", _sqlite_begin)
         else:
             from dsar.dbping import ping_idle_connections
+            from dsar.read_only import guard_read_only
 
             ping_idle_connections(db.engine)
+            guard_read_only(db.engine)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -19,6 +19,7 @@ from dsar.dashboard import (
 from dsar.deadlines import local_date
 from dsar.extensions import db
 from dsar.models import Controller, Request, StaffUser
+from dsar.read_only import read_only_page
 from dsar.services.queue import WORKING_STATUSES, effective_due
 from dsar.services.requests import jurisdiction_of
 from dsar.staff import bp
@@ -34,6 +35,7 @@ def _scope(user: StaffUser) -> ColumnElement[bool]:
 
 
 @bp.get("/dashboard")
+@read_only_page
 @roles_required(*MANAGERS)
 def dashboard():  # type: ignore[no-untyped-def]
     user, now = staff_user(), clock_now()

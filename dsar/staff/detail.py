@@ -10,6 +10,7 @@ from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
 from dsar.models import FilePurpose, Request, RequestEvent, Role, StaffUser, StoredFile
+from dsar.read_only import read_only_page
 from dsar.register import Register, find_register
 from dsar.services.decisions import (
     Decision,
@@ -84,6 +85,7 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/requests/<int:request_id>")
+@read_only_page
 @roles_required(*REQUEST_WORKERS)
 def detail(request_id: int):  # type: ignore[no-untyped-def]
     return _render(visible_request(request_id))

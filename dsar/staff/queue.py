@@ -9,6 +9,7 @@ from dsar.clock import now as clock_now
 from dsar.deadlines import local_date
 from dsar.extensions import db
 from dsar.models import Request, Role, StaffUser
+from dsar.read_only import read_only_page
 from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
@@ -23,6 +24,7 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 
 
 @bp.get("/queue")
+@read_only_page
 @roles_required(*REQUEST_WORKERS)
 def queue():  # type: ignore[no-untyped-def]
     user = staff_user()
