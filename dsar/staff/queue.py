@@ -74,7 +74,17 @@ def assign_bulk():  # type: ignore[no-untyped-def]
     if not ids:
         flash("Tick at least one request.", "error")
         return redirect(url_for("staff.queue", **_back_args()))
-    rows = db.session.execute(select(Request).where(Request.id.in_(ids))).scalars().all()
+    # In (status, type) order: concurrent bulk assignments then take the tally's rows
+    # (dsar/models/tally.py) in the same order and wait for each other instead of deadlocking.
+    rows = (
+        db.session.execute(
+            select(Request)
+            .where(Request.id.in_(ids))
+            .order_by(Request.status, Request.type, Request.id)
+        )
+        .scalars()
+        .all()
+    )
     now, changed = clock_now(), 0
     try:
         for row in rows:
