@@ -21,6 +21,7 @@ from dsar.models.staff import (
     Role,
     SignInThrottle,
     StaffEvent,
+    StaffIdentity,
     StaffUser,
     staff_controller,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "SignInThrottle",
     "Role",
     "StaffEvent",
+    "StaffIdentity",
     "StaffUser",
     "StoredFile",
     "UTCDateTime",

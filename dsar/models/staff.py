@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
@@ -33,6 +33,22 @@ staff_controller = Table(
 )
 
 
+class StaffIdentity(Protocol):
+    """Who acts, as permission checks and read pages need it: a StaffUser, or the signed-in
+    staff member as loaded for each page (dsar/staff/auth.py), which is no ORM object."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
+    @property
+    def controller_ids(self) -> frozenset[int]: ...  # empty: every controller
+
+    def may_work_for(self, controller_id: int) -> bool: ...
+
+
 class StaffUser(UserMixin, Base):
     __tablename__ = "staff_user"
 
@@ -54,6 +70,10 @@ class StaffUser(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def controller_ids(self) -> frozenset[int]:
+        return frozenset(c.id for c in self.controllers)
 
     def may_work_for(self, controller_id: int) -> bool:
         return not self.controllers or any(c.id == controller_id for c in self.controllers)

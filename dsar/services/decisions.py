@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
-from dsar.models import FilePurpose, Request, Role, StaffUser, StoredFile
+from dsar.models import FilePurpose, Request, Role, StaffIdentity, StaffUser, StoredFile
 from dsar.register import Register
 from dsar.services.deadlines import (
     ClockSettings,
@@ -84,7 +84,7 @@ class DecisionInput:
     purpose: InformationPurpose = InformationPurpose.IDENTITY
 
 
-def may_decide(user: StaffUser, request: Request, decision: Decision) -> bool:
+def may_decide(user: StaffIdentity, request: Request, decision: Decision) -> bool:
     if not can_see(user, request) or user.role not in ROLES[decision]:
         return False
     # Completing an erasure request executes it: the DPO approves that.

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dsar.deadlines import days_left
-from dsar.models import Request, Role, StaffUser
+from dsar.models import Request, Role, StaffIdentity, StaffUser
 from dsar.models.requests import OPEN, WORKING
 from dsar.models.tally import UNASSIGNED, OpenRequestTally
 from dsar.workflow import OPEN_STATUSES, Channel, RequestType, Status
@@ -46,24 +46,24 @@ def effective_due():  # type: ignore[no-untyped-def]
     return func.coalesce(REQUEST.c.extended_due_date, REQUEST.c.due_date)
 
 
-def may_see_requests(user: StaffUser) -> bool:
+def may_see_requests(user: StaffIdentity) -> bool:
     """Admins manage accounts and settings; they do not read data subjects' requests."""
     return user.role in (Role.AGENT, Role.DPO)
 
 
-def visible_to(user: StaffUser) -> ColumnElement[bool]:
+def visible_to(user: StaffIdentity) -> ColumnElement[bool]:
     """The requests `user` may open: their controllers; for agents, unassigned or their own."""
     if not may_see_requests(user):
         return false()
     clauses: list[ColumnElement[bool]] = []
-    if user.controllers:
-        clauses.append(REQUEST.c.controller_id.in_([c.id for c in user.controllers]))
+    if user.controller_ids:
+        clauses.append(REQUEST.c.controller_id.in_(sorted(user.controller_ids)))
     if user.role is Role.AGENT:
         clauses.append(or_(REQUEST.c.assignee_id.is_(None), REQUEST.c.assignee_id == user.id))
     return and_(*clauses) if clauses else true()
 
 
-def can_see(user: StaffUser, request: Request) -> bool:
+def can_see(user: StaffIdentity, request: Request) -> bool:
     """The same rule as `visible_to`, for one loaded request."""
     if not may_see_requests(user) or not user.may_work_for(request.controller_id):
         return False
@@ -144,7 +144,7 @@ class QueuePage:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnElement[bool]]:
+def _filtered(user: StaffIdentity, f: QueueFilters, today: date) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [visible_to(user)]
     if f.type:
         where.append(REQUEST.c.type == f.type)
@@ -180,7 +180,7 @@ def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnEleme
 
 
 def _counts(
-    session: Session, user: StaffUser, f: QueueFilters, where: list[ColumnElement[bool]]
+    session: Session, user: StaffIdentity, f: QueueFilters, where: list[ColumnElement[bool]]
 ) -> dict[Status, int]:
     """Requests per open status under the page's filters (whatever its status filter)."""
     if not _tally_serves(f):
@@ -215,13 +215,13 @@ def _tally_serves(f: QueueFilters) -> bool:
     )
 
 
-def _tally_filtered(user: StaffUser, f: QueueFilters) -> list[ColumnElement[bool]]:
+def _tally_filtered(user: StaffIdentity, f: QueueFilters) -> list[ColumnElement[bool]]:
     """`visible_to` and the page's filters, on the tally's columns."""
     if not may_see_requests(user):
         return [false()]
     where: list[ColumnElement[bool]] = []
-    if user.controllers:
-        where.append(TALLY.c.controller_id.in_([c.id for c in user.controllers]))
+    if user.controller_ids:
+        where.append(TALLY.c.controller_id.in_(sorted(user.controller_ids)))
     if user.role is Role.AGENT:
         where.append(TALLY.c.assignee_key.in_([UNASSIGNED, user.id]))
     if f.type:
@@ -256,7 +256,7 @@ def _total_from_counts(f: QueueFilters, counts: dict[Status, int]) -> int | None
 
 def queue_page(
     session: Session,
-    user: StaffUser,
+    user: StaffIdentity,
     f: QueueFilters,
     today: date,
     today_by_controller: Mapping[int, date] | None = None,

@@ -4,23 +4,17 @@ people a request can be assigned to."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import select
 
-from dsar.deadlines import Jurisdiction, days_left, local_date
+from dsar.deadlines import days_left, local_date
 from dsar.extensions import db
-from dsar.models import Controller, Request, StaffUser
+from dsar.models import Controller, Request, StaffIdentity, StaffUser
 from dsar.services.deadlines import ClockSettings
 from dsar.services.requests import jurisdiction_of
-from dsar.staff.auth import REQUEST_WORKERS
-
-
-class StaffChoice(NamedTuple):
-    id: int
-    email: str
-
+from dsar.staff.auth import REQUEST_WORKERS, SignedIn
+from dsar.staff.choices import ControllerChoice, StaffChoice
 
 _STAFF = StaffUser.__table__
 _ASSIGNABLE = (
@@ -35,20 +29,6 @@ def assignable_staff() -> list[StaffChoice]:
     return [StaffChoice(*row) for row in db.session.execute(_ASSIGNABLE)]
 
 
-class ControllerChoice(NamedTuple):
-    """A controller as the queue and the intake menus show it, with what dates its days."""
-
-    id: int
-    name: str
-    country: str
-    subdivision: str | None
-    timezone: str
-
-    @property
-    def jurisdiction(self) -> Jurisdiction:
-        return jurisdiction_of(self)
-
-
 _CONTROLLER = Controller.__table__
 _ALL_CONTROLLERS = select(
     _CONTROLLER.c.id,
@@ -59,17 +39,19 @@ _ALL_CONTROLLERS = select(
 ).order_by(_CONTROLLER.c.name)
 
 
-def workable_controllers(user: StaffUser) -> list[ControllerChoice]:
+def workable_controllers(user: StaffIdentity) -> list[ControllerChoice]:
     """The controllers `user` works for, by name: their own list (loaded with them), or all."""
-    if user.controllers:
-        return sorted(
+    if isinstance(user, SignedIn):
+        mine = list(user.controllers)
+    else:
+        mine = sorted(
             (
                 ControllerChoice(c.id, c.name, c.country, c.subdivision, c.timezone)
-                for c in user.controllers
+                for c in user.controllers  # type: ignore[attr-defined]
             ),
             key=lambda c: c.name,
         )
-    return [ControllerChoice(*row) for row in db.session.execute(_ALL_CONTROLLERS)]
+    return mine or [ControllerChoice(*row) for row in db.session.execute(_ALL_CONTROLLERS)]
 
 
 def clock_settings() -> ClockSettings:

@@ -18,19 +18,19 @@ from dsar.dashboard import (
 )
 from dsar.deadlines import local_date
 from dsar.extensions import db
-from dsar.models import Controller, Request, StaffUser
+from dsar.models import Controller, Request, StaffIdentity
 from dsar.read_only import read_only_page
 from dsar.services.queue import WORKING_STATUSES, effective_due
 from dsar.services.requests import jurisdiction_of
 from dsar.staff import bp
-from dsar.staff.auth import MANAGERS, roles_required, staff_user
+from dsar.staff.auth import MANAGERS, roles_required, signed_in
 from dsar.workflow import OPEN_STATUSES
 
 
-def _scope(user: StaffUser) -> ColumnElement[bool]:
+def _scope(user: StaffIdentity) -> ColumnElement[bool]:
     """Managers limited to some controllers see only those controllers' figures."""
-    if user.controllers:
-        return Request.controller_id.in_([c.id for c in user.controllers])
+    if user.controller_ids:
+        return Request.controller_id.in_(sorted(user.controller_ids))
     return true()
 
 
@@ -38,7 +38,7 @@ def _scope(user: StaffUser) -> ColumnElement[bool]:
 @read_only_page
 @roles_required(*MANAGERS)
 def dashboard():  # type: ignore[no-untyped-def]
-    user, now = staff_user(), clock_now()
+    user, now = signed_in(), clock_now()
     scope = _scope(user)
     first = db.session.execute(select(Controller).order_by(Controller.id).limit(1)).scalar()
     today = local_date(now, jurisdiction_of(first)) if first else now.date()
@@ -97,7 +97,7 @@ def dashboard():  # type: ignore[no-untyped-def]
 @roles_required(*MANAGERS)
 def register_export():  # type: ignore[no-untyped-def]
     """Every request: reference, type, channel, received, due, extended, closed, outcome."""
-    scope = _scope(staff_user())
+    scope = _scope(signed_in())
     query = (
         select(
             Request.reference,

@@ -9,7 +9,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
-from dsar.models import FilePurpose, Request, RequestEvent, Role, StaffUser, StoredFile
+from dsar.models import (
+    FilePurpose,
+    Request,
+    RequestEvent,
+    Role,
+    StaffIdentity,
+    StaffUser,
+    StoredFile,
+)
 from dsar.read_only import read_only_page
 from dsar.register import Register, find_register
 from dsar.services.decisions import (
@@ -25,7 +33,13 @@ from dsar.services.decisions import (
     may_decide,
 )
 from dsar.staff import bp
-from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user, visible_request
+from dsar.staff.auth import (
+    REQUEST_WORKERS,
+    roles_required,
+    signed_in,
+    staff_user,
+    visible_request,
+)
 from dsar.staff.common import LocalToday, assignable_staff, clock_settings
 from dsar.staff.forms import AssignForm, DecisionForm, NoteForm
 from dsar.storage import FileStore, StorageError
@@ -35,7 +49,7 @@ from dsar.workflow import Action, IllegalTransition, allowed_actions
 _ACTION_OF = {d: Action(d.value) for d in Decision if d is not Decision.EXTEND}
 
 
-def _offered(user: StaffUser, req: Request) -> list[Decision]:
+def _offered(user: StaffIdentity, req: Request) -> list[Decision]:
     """The decisions to show: allowed by the life cycle now and by the user's role."""
     allowed = allowed_actions(req.status)
     offered = [d for d, a in _ACTION_OF.items() if a in allowed and may_decide(user, req, d)]
@@ -45,7 +59,7 @@ def _offered(user: StaffUser, req: Request) -> list[Decision]:
 
 
 def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
-    user = staff_user()
+    user = signed_in()
     local = LocalToday(clock_now())
     events = (
         db.session.execute(

@@ -13,7 +13,7 @@ from dsar.read_only import read_only_page
 from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
-from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
+from dsar.staff.auth import REQUEST_WORKERS, roles_required, signed_in, staff_user
 from dsar.staff.common import assignable_staff, workable_controllers
 from dsar.workflow import Channel, RequestType, Status
 
@@ -27,7 +27,7 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 @read_only_page
 @roles_required(*REQUEST_WORKERS)
 def queue():  # type: ignore[no-untyped-def]
-    user = staff_user()
+    user = signed_in()
     now = clock_now()
     controllers = workable_controllers(user)
     # "Due within" and "overdue" count in the first controller's local date (one zone per install

@@ -8,14 +8,14 @@ from sqlalchemy import select
 from dsar.extensions import db
 from dsar.models import OutboxMessage, Role
 from dsar.staff import bp
-from dsar.staff.auth import ANY_STAFF, roles_required, staff_user
+from dsar.staff.auth import ANY_STAFF, roles_required, signed_in
 
 
 @bp.get("/")
 @roles_required(*ANY_STAFF)
 def home():  # type: ignore[no-untyped-def]
     """Agents and DPOs land on their queue; admins on the user page."""
-    if staff_user().role is Role.ADMIN:
+    if signed_in().role is Role.ADMIN:
         return redirect(url_for("staff.users"))
     from dsar.staff.queue import queue
 
