@@ -14,7 +14,7 @@ from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
 from dsar.staff.auth import REQUEST_WORKERS, roles_required, signed_in, staff_user
-from dsar.staff.common import assignable_staff, workable_controllers
+from dsar.staff.common import queue_menus
 from dsar.workflow import Channel, RequestType, Status
 
 # The filter menus, labelled once: (value, label) pairs for the template.
@@ -29,7 +29,7 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 def queue():  # type: ignore[no-untyped-def]
     user = signed_in()
     now = clock_now()
-    controllers = workable_controllers(user)
+    controllers, staff = queue_menus(user, with_staff=user.role is Role.DPO)
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
     # in practice); each row's days left use its own controller's date.
     today_by_controller = {c.id: local_date(now, c.jurisdiction) for c in controllers}
@@ -48,7 +48,7 @@ def queue():  # type: ignore[no-untyped-def]
         queue_url=url_for("staff.queue"),
         controller_names={c.id: c.name for c in controllers},
         controllers=controllers,
-        staff=assignable_staff() if user.role is Role.DPO else [],
+        staff=staff,
         statuses=STATUS_OPTIONS,
         types=TYPE_OPTIONS,
         channels=CHANNEL_OPTIONS,

@@ -177,3 +177,33 @@ def test_a_closed_status_pages_dated_rows_by_due_date_then_undated_ones(  # type
     ]
     assert pages == [expected[0:2], expected[2:4], expected[4:5]]
     assert _references(client.get("/staff/queue?status=withdrawn&page=9").data) == expected[4:]
+
+
+def test_menus_list_controllers_and_assignable_staff(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, agent, admin, as_user
+) -> None:
+    """A DPO's controller filter and assign menus (one statement for both), by name and by
+    address; admins and inactive accounts cannot take requests; agents get no colleague menu."""
+    from dsar.models import Controller, Role
+    from tests.factories import make_staff
+
+    session.add(
+        Controller(slug="aaa", name="Aaa AG", country="AT", timezone="Europe/Vienna", loaded_at=now)
+    )
+    make_staff(session, now, email="gone@example.org", role=Role.AGENT).active = False
+    session.flush()
+    html = as_user(dpo).get("/staff/queue").data.decode()
+    controller_menu = html.split('id="f-controller"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="\d+" >([^<]+)</option>', controller_menu) == [
+        "Aaa AG",
+        controller.name,
+    ]
+    bulk_menu = html.split('id="bulk-assignee"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d+)">([^<]+)</option>', bulk_menu) == [
+        (str(agent.id), agent.email),
+        (str(dpo.id), dpo.email),
+    ]
+    agent_html = as_user(agent).get("/staff/queue").data.decode()
+    agent_menu = agent_html.split('id="bulk-assignee"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\d+)">', agent_menu) == []
+    assert admin.email not in html
