@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from dsar.audit import verify_chain
 from dsar.extensions import db
 from dsar.models import OutboxMessage, Request, StoredFile
 from dsar.one_statement import autocommit_one_statement
-from tests.conftest import committed_app, make_database_url
+from tests.conftest import committed_app, make_database_url, recorded_statements
 from tests.intake.conftest import form_data
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -34,17 +34,8 @@ def real_app(
 
 @pytest.fixture
 def statements(real_app: Flask) -> Iterator[list[tuple[str, bool]]]:
-    """Each statement sent during the test, with whether its connection was in autocommit."""
-    seen: list[tuple[str, bool]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        dbapi = conn.connection.dbapi_connection
-        seen.append((statement.split(None, 1)[0].upper(), bool(getattr(dbapi, "autocommit", 0))))
-
-    with real_app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
+    with recorded_statements(real_app) as seen:
         yield seen
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _counts(app: Flask) -> tuple[int, int, int]:

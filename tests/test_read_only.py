@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from dsar.extensions import db, login_manager
 from dsar.models import Controller, Request, Role
 from dsar.read_only import WriteOnReadOnlyPage, read_only_page, read_without_transaction
-from tests.conftest import committed_app, make_database_url
+from tests.conftest import committed_app, make_database_url, recorded_statements
 from tests.factories import make_request, make_staff
 
 
@@ -37,17 +37,8 @@ def real_app(
 
 @pytest.fixture
 def statements(real_app: Flask) -> Iterator[list[tuple[str, bool]]]:
-    """Each statement sent, with whether its connection was in autocommit."""
-    seen: list[tuple[str, bool]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        dbapi = conn.connection.dbapi_connection
-        seen.append((statement.split(None, 1)[0].upper(), bool(getattr(dbapi, "autocommit", 0))))
-
-    with real_app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
+    with recorded_statements(real_app) as seen:
         yield seen
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def signed_in(app: Flask):  # type: ignore[no-untyped-def]

@@ -126,9 +126,10 @@ def backfill_sql(statuses: tuple[str, ...] = TALLIED) -> str:
     )
 
 
-def _create_triggers(target, connection, **kw) -> None:  # type: ignore[no-untyped-def]
-    """After create_all (tests, benchmarks): the same triggers the migrations create."""
-    if "request" not in target.tables or "open_request_tally" not in target.tables:
+def _create_triggers(target, connection, tables=(), **kw) -> None:  # type: ignore[no-untyped-def]
+    """After create_all (tests, benchmarks): the same triggers the migrations create, when it
+    created either table (the statements are idempotent)."""
+    if not {"request", "open_request_tally"} & {table.name for table in tables}:
         return
     for statement in tally_ddl(connection.dialect.name):
         connection.execute(DDL(statement.replace("%", "%%")))

@@ -51,16 +51,49 @@ def may_see_requests(user: StaffIdentity) -> bool:
     return user.role in (Role.AGENT, Role.DPO)
 
 
-def visible_to(user: StaffIdentity) -> ColumnElement[bool]:
+class _Keys(NamedTuple):
+    """The columns visibility and the shared filters read: the request's or the tally's."""
+
+    controller_id: Any
+    assignee: Any
+    unassigned: ColumnElement[bool]
+    type: Any
+
+
+_REQUEST_KEYS = _Keys(
+    REQUEST.c.controller_id, REQUEST.c.assignee_id, REQUEST.c.assignee_id.is_(None), REQUEST.c.type
+)
+_TALLY_KEYS = _Keys(
+    TALLY.c.controller_id, TALLY.c.assignee_key, TALLY.c.assignee_key == UNASSIGNED, TALLY.c.type
+)
+
+
+def visible_to(user: StaffIdentity, keys: _Keys = _REQUEST_KEYS) -> ColumnElement[bool]:
     """The requests `user` may open: their controllers; for agents, unassigned or their own."""
     if not may_see_requests(user):
         return false()
     clauses: list[ColumnElement[bool]] = []
     if user.controller_ids:
-        clauses.append(REQUEST.c.controller_id.in_(sorted(user.controller_ids)))
+        clauses.append(keys.controller_id.in_(sorted(user.controller_ids)))
     if user.role is Role.AGENT:
-        clauses.append(or_(REQUEST.c.assignee_id.is_(None), REQUEST.c.assignee_id == user.id))
+        clauses.append(or_(keys.unassigned, keys.assignee == user.id))
     return and_(*clauses) if clauses else true()
+
+
+def _keyed(user: StaffIdentity, f: QueueFilters, keys: _Keys) -> list[ColumnElement[bool]]:
+    """Visibility and the filters the tally can answer too: controller, assignee, type."""
+    where: list[ColumnElement[bool]] = [visible_to(user, keys)]
+    if f.type:
+        where.append(keys.type == f.type.value)
+    if f.controller_id:
+        where.append(keys.controller_id == f.controller_id)
+    if f.assignee == "me":
+        where.append(keys.assignee == user.id)
+    elif f.assignee == "none":
+        where.append(keys.unassigned)
+    elif f.assignee.isdigit():
+        where.append(keys.assignee == (int(f.assignee) or -1))  # no staff id is 0
+    return where
 
 
 def can_see(user: StaffIdentity, request: Request) -> bool:
@@ -145,21 +178,11 @@ class QueuePage:
 
 
 def _filtered(user: StaffIdentity, f: QueueFilters, today: date) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [visible_to(user)]
-    if f.type:
-        where.append(REQUEST.c.type == f.type)
+    where = _keyed(user, f, _REQUEST_KEYS)
     if f.channel:
         where.append(REQUEST.c.channel == f.channel)
     if f.language:
         where.append(REQUEST.c.language == f.language)
-    if f.controller_id:
-        where.append(REQUEST.c.controller_id == f.controller_id)
-    if f.assignee == "me":
-        where.append(REQUEST.c.assignee_id == user.id)
-    elif f.assignee == "none":
-        where.append(REQUEST.c.assignee_id.is_(None))
-    elif f.assignee.isdigit():
-        where.append(REQUEST.c.assignee_id == int(f.assignee))
     if f.due_within is not None:
         where.append(effective_due() <= today + timedelta(days=f.due_within))
     if f.overdue:
@@ -195,7 +218,7 @@ def _counts(
     # The tally has every received status; unconfirmed web requests (few) come from the table.
     tallied = (
         select(TALLY.c.status, func.sum(TALLY.c.n))
-        .where(*_tally_filtered(user, f))
+        .where(*_keyed(user, f, _TALLY_KEYS))
         .group_by(TALLY.c.status)
     )
     unconfirmed = (
@@ -213,28 +236,6 @@ def _tally_serves(f: QueueFilters) -> bool:
     return not (
         f.channel or f.language or f.due_within is not None or f.overdue or f.extended or f.search
     )
-
-
-def _tally_filtered(user: StaffIdentity, f: QueueFilters) -> list[ColumnElement[bool]]:
-    """`visible_to` and the page's filters, on the tally's columns."""
-    if not may_see_requests(user):
-        return [false()]
-    where: list[ColumnElement[bool]] = []
-    if user.controller_ids:
-        where.append(TALLY.c.controller_id.in_(sorted(user.controller_ids)))
-    if user.role is Role.AGENT:
-        where.append(TALLY.c.assignee_key.in_([UNASSIGNED, user.id]))
-    if f.type:
-        where.append(TALLY.c.type == f.type.value)
-    if f.controller_id:
-        where.append(TALLY.c.controller_id == f.controller_id)
-    if f.assignee == "me":
-        where.append(TALLY.c.assignee_key == user.id)
-    elif f.assignee == "none":
-        where.append(TALLY.c.assignee_key == UNASSIGNED)
-    elif f.assignee.isdigit():
-        where.append(TALLY.c.assignee_key == (int(f.assignee) or -1))  # no staff id is 0
-    return where
 
 
 def _status_clause(f: QueueFilters) -> ColumnElement[bool] | None:

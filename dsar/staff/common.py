@@ -74,9 +74,11 @@ def queue_menus(
 ) -> tuple[list[ControllerChoice], list[StaffChoice]]:
     """The queue's controllers (`workable_controllers`) and, for DPOs, the assignable staff,
     in as few statements as the user needs."""
+    if not with_staff:
+        return workable_controllers(user), []
     mine = workable_controllers_of(user)
-    if mine or not with_staff:
-        return mine or workable_controllers(user), assignable_staff() if with_staff else []
+    if mine:
+        return mine, assignable_staff()
     controllers: list[ControllerChoice] = []
     staff: list[StaffChoice] = []
     for kind, *values in db.session.execute(_BOTH_MENUS):

@@ -43,11 +43,10 @@ def upgrade():
 
 
 def downgrade():
+    postgresql = op.get_bind().dialect.name == 'postgresql'
     for trigger in ('insert', 'update', 'delete'):
-        if op.get_bind().dialect.name == 'postgresql':
-            op.execute(f'DROP TRIGGER IF EXISTS open_request_tally_{trigger} ON request')
-        else:
-            op.execute(f'DROP TRIGGER IF EXISTS open_request_tally_{trigger}')
-    if op.get_bind().dialect.name == 'postgresql':
+        on_request = ' ON request' if postgresql else ''
+        op.execute(f'DROP TRIGGER IF EXISTS open_request_tally_{trigger}{on_request}')
+    if postgresql:
         op.execute('DROP FUNCTION IF EXISTS open_request_tally()')
     op.drop_table('open_request_tally')
