@@ -23,6 +23,7 @@ from dsar.models.staff import (
     StaffEvent,
     StaffIdentity,
     StaffUser,
+    Viewer,
     staff_controller,
 )
 from dsar.models.tally import OpenRequestTally
@@ -54,6 +55,7 @@ __all__ = [
     "Role",
     "StaffEvent",
     "StaffIdentity",
+    "Viewer",
     "StaffUser",
     "StoredFile",
     "UTCDateTime",

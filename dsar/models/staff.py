@@ -33,18 +33,23 @@ staff_controller = Table(
 )
 
 
-class StaffIdentity(Protocol):
-    """Who acts, as permission checks and read pages need it: a StaffUser, or the signed-in
-    staff member as loaded for each page (dsar/staff/auth.py), which is no ORM object."""
+class Viewer(Protocol):
+    """Whose requests a read is limited to: what the queue's visibility rule needs."""
 
     @property
     def id(self) -> int: ...
     @property
-    def email(self) -> str: ...
-    @property
     def role(self) -> Role: ...
     @property
     def controller_ids(self) -> frozenset[int]: ...  # empty: every controller
+
+
+class StaffIdentity(Viewer, Protocol):
+    """Who acts, as permission checks and read pages need it: a StaffUser, or the signed-in
+    staff member as loaded for each page (dsar/staff/auth.py), which is no ORM object."""
+
+    @property
+    def email(self) -> str: ...
 
     def may_work_for(self, controller_id: int) -> bool: ...
 

@@ -3,7 +3,9 @@
 Every staff page loads the signed-in member; most only read. So the loader reads one Core row
 per controller (the member and the controllers they work for, in one query) into `SignedIn`:
 0.03 ms where an ORM StaffUser with its controllers took 0.17 ms (SQLite, benchmarks/queue.py).
-Pages that write take the ORM object from `staff_user()`.
+A member who works for every controller gets every controller's row from the same query, so
+the pages' controller menus cost no query of their own. Pages that write take the ORM object
+from `staff_user()`.
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from typing import Any
 
 from flask import abort
 from flask_login import UserMixin, current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from dsar.extensions import db
 from dsar.models import Controller, Request, Role, StaffIdentity, StaffUser, staff_controller
-from dsar.staff.choices import ControllerChoice
+from dsar.services.menus import CONTROLLER_COLUMNS, ControllerChoice
 
 
 @dataclass(frozen=True, eq=False)
@@ -31,30 +33,31 @@ class SignedIn(UserMixin):
     email: str
     name: str
     role: Role
-    controllers: tuple[ControllerChoice, ...]  # the ones they work for; empty: all
+    controllers: tuple[ControllerChoice, ...]  # the ones they may work for, by name
+    restricted: bool  # to those; otherwise `controllers` is every controller
 
     @property
     def controller_ids(self) -> frozenset[int]:
-        return frozenset(c.id for c in self.controllers)
+        """The controllers they are restricted to; empty: every controller (StaffIdentity)."""
+        return frozenset(c.id for c in self.controllers) if self.restricted else frozenset()
 
     def may_work_for(self, controller_id: int) -> bool:
-        return not self.controllers or controller_id in self.controller_ids
+        return not self.restricted or controller_id in self.controller_ids
 
 
 _STAFF, _CONTROLLER = StaffUser.__table__, Controller.__table__
-_SIGNED_IN = select(
-    _STAFF.c.email,
-    _STAFF.c.name,
-    _STAFF.c.role,
-    _CONTROLLER.c.id,
-    _CONTROLLER.c.name,
-    _CONTROLLER.c.country,
-    _CONTROLLER.c.subdivision,
-    _CONTROLLER.c.timezone,
-).select_from(
-    _STAFF.outerjoin(staff_controller, staff_controller.c.staff_id == _STAFF.c.id).outerjoin(
-        _CONTROLLER, _CONTROLLER.c.id == staff_controller.c.controller_id
+_LINKED = staff_controller.c.controller_id
+# A member linked to no controller (one row with a NULL link) is joined to every controller.
+# Built once with a parameter for the id: every staff page runs it, so building and keying
+# the statement per request would be spent again and again.
+_SIGNED_IN = (
+    select(_STAFF.c.email, _STAFF.c.name, _STAFF.c.role, _LINKED.is_not(None), *CONTROLLER_COLUMNS)
+    .select_from(
+        _STAFF.outerjoin(staff_controller, staff_controller.c.staff_id == _STAFF.c.id).outerjoin(
+            _CONTROLLER, or_(_CONTROLLER.c.id == _LINKED, _LINKED.is_(None))
+        )
     )
+    .where(_STAFF.c.id == bindparam("staff_id"), _STAFF.c.active.is_(True))
 )
 
 
@@ -62,16 +65,14 @@ def load_user(user_id: str) -> SignedIn | None:
     """The active staff member with this id, with their controllers by name; None otherwise."""
     if not user_id.isdigit():
         return None
-    rows = db.session.execute(
-        _SIGNED_IN.where(_STAFF.c.id == int(user_id), _STAFF.c.active.is_(True))
-    ).all()
+    rows = db.session.execute(_SIGNED_IN, {"staff_id": int(user_id)}).all()
     if not rows:
         return None
-    email, name, role = rows[0][:3]
+    email, name, role, restricted = rows[0][:4]
     controllers = sorted(
-        (ControllerChoice(*row[3:]) for row in rows if row[3] is not None), key=lambda c: c.name
+        (ControllerChoice(*row[4:]) for row in rows if row[4] is not None), key=lambda c: c.name
     )
-    return SignedIn(int(user_id), email, name, role, tuple(controllers))
+    return SignedIn(int(user_id), email, name, role, tuple(controllers), bool(restricted))
 
 
 def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -111,13 +112,19 @@ def staff_user() -> StaffUser:
     return found
 
 
+# The request with the controller and the assignee that pages show: one query, built once.
+_VISIBLE_REQUEST = (
+    select(Request)
+    .options(joinedload(Request.controller), joinedload(Request.assignee))
+    .where(Request.id == bindparam("request_id"))
+)
+
+
 def visible_request(request_id: int) -> Request:
     """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing."""
     from dsar.services.queue import can_see
 
-    # Pages show the controller and the assignee: one query with the request.
-    options = [joinedload(Request.controller), joinedload(Request.assignee)]
-    request = db.session.get(Request, request_id, options=options)
-    if request is None or not can_see(signed_in(), request):
+    found = db.session.execute(_VISIBLE_REQUEST, {"request_id": request_id}).scalar_one_or_none()
+    if found is None or not can_see(signed_in(), found):
         abort(404, "There is no request with this number that you may open.")
-    return request
+    return found

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, url_for
-from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dsar.clock import now as clock_now
@@ -12,7 +11,6 @@ from dsar.extensions import db
 from dsar.models import (
     FilePurpose,
     Request,
-    RequestEvent,
     Role,
     StaffIdentity,
     StaffUser,
@@ -32,6 +30,7 @@ from dsar.services.decisions import (
     decide,
     may_decide,
 )
+from dsar.services.request_page import request_lists
 from dsar.staff import bp
 from dsar.staff.auth import (
     REQUEST_WORKERS,
@@ -40,7 +39,7 @@ from dsar.staff.auth import (
     staff_user,
     visible_request,
 )
-from dsar.staff.common import LocalToday, assignable_staff, clock_settings
+from dsar.staff.common import LocalToday, clock_settings
 from dsar.staff.forms import AssignForm, DecisionForm, NoteForm
 from dsar.storage import FileStore, StorageError
 from dsar.workflow import Action, IllegalTransition, allowed_actions
@@ -61,20 +60,7 @@ def _offered(user: StaffIdentity, req: Request) -> list[Decision]:
 def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
     user = signed_in()
     local = LocalToday(clock_now())
-    events = (
-        db.session.execute(
-            select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.seq)
-        )
-        .scalars()
-        .all()
-    )
-    files = (
-        db.session.execute(
-            select(StoredFile).where(StoredFile.request_id == req.id).order_by(StoredFile.id)
-        )
-        .scalars()
-        .all()
-    )
+    lists = request_lists(db.session, req.id, with_staff=user.role is Role.DPO)
     today = local.of(req.controller)
     extendable = req.due_date is not None and can_extend(
         today=today,
@@ -82,17 +68,16 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
         already_extended=req.extended_due_date is not None,
         reason="x",
     )
-    staff = assignable_staff() if user.role is Role.DPO else []
     return render_template(
         "staff/detail.html",
         req=req,
-        events=events,
-        files=files,
+        events=lists.events,
+        files=lists.files,
         today=today,
         days_left=local.days_left(req),
         offered=_offered(user, req),
         extendable=extendable,
-        staff=staff,
+        staff=lists.staff,
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
     ), status

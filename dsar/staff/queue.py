@@ -14,7 +14,7 @@ from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
 from dsar.staff.auth import REQUEST_WORKERS, roles_required, signed_in, staff_user
-from dsar.staff.common import queue_menus
+from dsar.staff.common import workable_controllers
 from dsar.workflow import Channel, RequestType, Status
 
 # The filter menus, labelled once: (value, label) pairs for the template.
@@ -29,13 +29,14 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 def queue():  # type: ignore[no-untyped-def]
     user = signed_in()
     now = clock_now()
-    controllers, staff = queue_menus(user, with_staff=user.role is Role.DPO)
+    controllers = workable_controllers(user)  # loaded with the signed-in member
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
     # in practice); each row's days left use its own controller's date.
     today_by_controller = {c.id: local_date(now, c.jurisdiction) for c in controllers}
     today = today_by_controller[controllers[0].id] if controllers else now.date()
     filters = QueueFilters.from_args(request.args)
-    page = queue_page(db.session, user, filters, today, today_by_controller)
+    dpo = user.role is Role.DPO  # filters by and assigns to colleagues
+    page = queue_page(db.session, user, filters, today, today_by_controller, with_staff=dpo)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "staff/queue.html",
@@ -48,7 +49,7 @@ def queue():  # type: ignore[no-untyped-def]
         queue_url=url_for("staff.queue"),
         controller_names={c.id: c.name for c in controllers},
         controllers=controllers,
-        staff=staff,
+        staff=page.staff,
         statuses=STATUS_OPTIONS,
         types=TYPE_OPTIONS,
         channels=CHANNEL_OPTIONS,

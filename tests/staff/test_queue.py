@@ -81,6 +81,31 @@ def test_agents_do_not_see_colleagues_requests(  # type: ignore[no-untyped-def]
     assert sorted(refs) == sorted([mine.reference, free.reference])
 
 
+def test_cached_statements_are_each_viewers_own(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, agent, other_agent, as_user
+) -> None:
+    """The page's statements are built once per viewer, filters and day (services/queue.py):
+    a repeated view reuses them, and views taken in turn never get each other's rows."""
+    from dsar.services.queue import _statements
+
+    mine = make_request(session, controller, now)
+    free = make_request(session, controller, now - timedelta(days=1))
+    theirs = make_request(session, controller, now - timedelta(days=2))
+    mine.assignee, theirs.assignee = agent, other_agent
+    every = [theirs.reference, free.reference, mine.reference]
+    as_dpo, as_agent, as_other = as_user(dpo), as_user(agent), as_user(other_agent)
+    for _ in range(2):
+        assert _references(as_dpo.get("/staff/queue").data) == every
+        assert _references(as_agent.get("/staff/queue").data) == [free.reference, mine.reference]
+        assert _references(as_other.get("/staff/queue").data) == [
+            theirs.reference,
+            free.reference,
+        ]
+    hits = _statements.cache_info().hits
+    as_agent.get("/staff/queue?page=2")  # the page number is a parameter, not a new statement
+    assert _statements.cache_info().hits == hits + 1
+
+
 def test_staff_limited_to_a_controller_see_only_its_requests(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, as_user
 ) -> None:
@@ -182,7 +207,7 @@ def test_a_closed_status_pages_dated_rows_by_due_date_then_undated_ones(  # type
 def test_menus_list_controllers_and_assignable_staff(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, agent, admin, as_user
 ) -> None:
-    """A DPO's controller filter and assign menus (one statement for both), by name and by
+    """A DPO's controller filter (loaded with the member) and assign menus, by name and by
     address; admins and inactive accounts cannot take requests; agents get no colleague menu."""
     from dsar.models import Controller, Role
     from tests.factories import make_staff
