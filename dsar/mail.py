@@ -21,7 +21,7 @@ from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
@@ -219,35 +219,34 @@ def dispatch_outbox(
     Each message's outcome is flushed as it happens, and `after_each` (the scheduler passes
     `session.commit`) makes it durable at once: a process that dies after the server accepted
     a message resends at most that one message, with the same Message-ID (at-least-once).
+
+    The batch is claimed first: its messages' next attempt moves CLAIM_LEASE ahead. With
+    `after_each` the claim is committed before anything is sent, so a second dispatcher at the
+    same time (an operator's `run-once` beside the scheduler) finds them not due and sends
+    none of them again. The claims of a dispatcher that dies are retried when the lease ends.
     """
     result = DispatchResult()
-    due = (
-        session.execute(
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.next_attempt_at <= now,
-            )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        )
-        .scalars()
-        .all()
-    )
+    due = _claim(session, now, limit)
     if not due:
         return result
+    if after_each is not None:
+        after_each()
+    messages = session.execute(select(OutboxMessage).where(OutboxMessage.id.in_(due))).scalars()
+    batch = sorted(messages, key=lambda m: m.id)
     try:
         smtp = _connect(settings)
     except (OSError, smtplib.SMTPException) as error:
-        for message in due:
+        for message in batch:
             _record_failure(message, error, now, result, permanent=False)
         session.flush()
         log.warning(
             "SMTP server %s:%s unreachable: %s", settings.smtp_host, settings.smtp_port, error
         )
         return result
+    tried = 0
     try:
-        for message in due:
+        for message in batch:
+            tried += 1
             try:
                 smtp.send_message(build_email(message, settings, now))
             except (OSError, smtplib.SMTPException, ValueError) as error:
@@ -266,7 +265,43 @@ def dispatch_outbox(
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             smtp.quit()
+    if tried < len(batch):  # the connection was lost: the rest are due again, not leased
+        for message in batch[tried:]:
+            message.next_attempt_at = now
+        session.flush()
+        if after_each is not None:
+            after_each()
     return result
+
+
+# How long a claimed message waits before another dispatcher may take it: far longer than a
+# batch takes to send, so only a dispatcher that died leaves its claims to run out.
+CLAIM_LEASE = timedelta(minutes=15)
+_OUTBOX = OutboxMessage.__table__
+
+
+def _claim(session: Session, now: datetime, limit: int) -> list[int]:
+    """Lease up to `limit` due pending messages, the longest-waiting first; their ids.
+
+    One UPDATE, the transaction's first statement: on SQLite it takes the write lock before
+    reading anything, so a concurrent claim waits instead of failing on a stale snapshot. On
+    PostgreSQL a concurrent claim waits for the first one's row locks and then finds those rows
+    no longer due (READ COMMITTED re-checks the condition on the updated rows).
+    """
+    is_due = (_OUTBOX.c.status == OutboxStatus.PENDING, _OUTBOX.c.next_attempt_at <= now)
+    due = (
+        select(_OUTBOX.c.id)
+        .where(*is_due)
+        .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
+        .limit(limit)
+    )
+    claim = (
+        update(_OUTBOX)
+        .where(_OUTBOX.c.id.in_(due.scalar_subquery()), *is_due)
+        .values(next_attempt_at=now + CLAIM_LEASE)
+        .returning(_OUTBOX.c.id)
+    )
+    return list(session.execute(claim).scalars())
 
 
 def describe_error(error: Exception) -> str:

@@ -150,13 +150,18 @@ def controller(app: Flask, now: datetime) -> Controller:
 
 
 class SMTPRecorder:
-    """An aiosmtpd handler that keeps every message it accepts; can refuse recipients."""
+    """An aiosmtpd handler that keeps every message it accepts; can refuse recipients, or hang
+    up on them (the connection drops mid-batch)."""
 
     def __init__(self) -> None:
         self.messages: list = []
         self.refuse: set[str] = set()
+        self.hang_up: set[str] = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.hang_up:
+            server.transport.close()
+            return "421 closing"
         if address in self.refuse:
             return "550 5.1.1 mailbox unavailable"
         envelope.rcpt_tos.append(address)

@@ -101,6 +101,28 @@ def test_refused_recipient_fails_at_once_and_others_still_go(
     assert session.get(OutboxMessage, good.id).status is OutboxStatus.SENT
 
 
+def test_a_dropped_connection_leaves_the_untried_rest_due_at_once(
+    app, session, smtp_server, now
+) -> None:  # type: ignore[no-untyped-def]
+    """The batch was claimed (leased for CLAIM_LEASE); what the lost connection kept from being
+    tried is due again at once, not when the lease ends."""
+    smtp_server.handler.hang_up.add("drop@example.org")
+    first = _queue(session, now, key="1", to="a@example.org")
+    dropped = _queue(session, now, key="2", to="drop@example.org")
+    untried = _queue(session, now, key="3", to="c@example.org")
+    session.commit()
+    result = dispatch_outbox(
+        session, _settings(app, smtp_server.port), now, after_each=session.commit
+    )
+    assert (result.sent, result.retried, result.failed) == (1, 1, 0)
+    assert session.get(OutboxMessage, first.id).status is OutboxStatus.SENT
+    assert session.get(OutboxMessage, dropped.id).next_attempt_at > now  # backing off
+    rest = session.get(OutboxMessage, untried.id)
+    assert (rest.status, rest.attempts, rest.next_attempt_at) == (OutboxStatus.PENDING, 0, now)
+    assert dispatch_outbox(session, _settings(app, smtp_server.port), now).sent == 1
+    assert [m["To"] for m in smtp_server.handler.messages] == ["a@example.org", "c@example.org"]
+
+
 def test_gives_up_after_max_attempts(app, session, now) -> None:  # type: ignore[no-untyped-def]
     from tests.pg import free_port
 

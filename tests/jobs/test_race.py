@@ -80,3 +80,87 @@ def test_two_schedulers_racing_and_a_restart_queue_each_reminder_once(committed_
             select(func.count()).select_from(JobRun).where(JobRun.job == "reminders")
         ).scalar()
     assert runs == 4
+
+
+def _outbox_settings(app, port: int):  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    return dataclasses.replace(app.config["DSAR_SETTINGS"], smtp_host="127.0.0.1", smtp_port=port)
+
+
+def _queue_mail(app, now: datetime, count: int) -> list[str]:  # type: ignore[no-untyped-def]
+    from dsar.mail import enqueue
+
+    with app.app_context():
+        ids = [
+            enqueue(
+                db.session,
+                key=f"m{i}",
+                recipient=f"p{i}@example.org",
+                subject="s",
+                text="t",
+                now=now,
+            ).message_id
+            for i in range(count)
+        ]
+        db.session.commit()
+        db.session.remove()
+    return ids
+
+
+def test_a_second_dispatcher_skips_the_batch_the_first_one_claimed(  # type: ignore[no-untyped-def]
+    committed_apps, smtp_server
+) -> None:
+    """An operator's run-once beside the scheduler: the one that starts second, while the
+    first is sending, finds nothing due and sends nothing twice."""
+    from dsar.mail import dispatch_outbox
+
+    now = datetime(2026, 3, 2, 9, tzinfo=BERLIN)
+    scheduler, operator = committed_apps(), committed_apps()
+    message_ids = _queue_mail(scheduler, now, 3)
+    second: list[int] = []
+
+    def commit_then_let_the_other_run() -> None:
+        db.session.commit()
+        if not second:  # right after the first dispatcher's claim, before it sends
+            with operator.app_context():
+                settings = _outbox_settings(operator, smtp_server.port)
+                result = dispatch_outbox(db.session, settings, now, after_each=db.session.commit)
+                second.append(result.sent)
+                db.session.remove()
+
+    with scheduler.app_context():
+        settings = _outbox_settings(scheduler, smtp_server.port)
+        first = dispatch_outbox(db.session, settings, now, after_each=commit_then_let_the_other_run)
+        db.session.remove()
+    assert (first.sent, second) == (3, [0])
+    assert sorted(m["Message-ID"] for m in smtp_server.handler.messages) == sorted(message_ids)
+
+
+def test_two_dispatchers_at_once_send_each_message_once(committed_apps, smtp_server) -> None:  # type: ignore[no-untyped-def]
+    """Two dispatchers started together on one database (threads, their own apps): whichever
+    claims a message sends it; together they send every message exactly once."""
+    from dsar.mail import dispatch_outbox
+
+    now = datetime(2026, 3, 2, 9, tzinfo=BERLIN)
+    apps = [committed_apps(), committed_apps()]
+    message_ids = _queue_mail(apps[0], now, 40)
+    sent: list[int] = []
+    start = threading.Barrier(2)
+
+    def dispatch(app) -> None:  # type: ignore[no-untyped-def]
+        with app.app_context():
+            settings = _outbox_settings(app, smtp_server.port)
+            start.wait()
+            result = dispatch_outbox(db.session, settings, now, after_each=db.session.commit)
+            db.session.commit()
+            sent.append(result.sent)
+            db.session.remove()
+
+    threads = [threading.Thread(target=dispatch, args=(app,)) for app in apps]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(sent) == 40 and len(sent) == 2
+    assert sorted(m["Message-ID"] for m in smtp_server.handler.messages) == sorted(message_ids)

@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from dsar.mail import dispatch_outbox, enqueue
+from dsar.mail import CLAIM_LEASE, dispatch_outbox, enqueue
 from dsar.models import JobRun, OutboxMessage, OutboxStatus
 from dsar.scheduler import JOBS, JobSpec, SchedulerProcess, run_job
 
@@ -53,13 +53,20 @@ def test_a_crash_after_the_server_accepted_resends_only_that_message_with_its_id
     ]
     session.commit()
 
+    commits = []
+
     def die_before_recording() -> None:
-        raise SystemExit("killed")  # the process dies between the server's 250 and our commit
+        if commits:  # the process dies between the server's 250 and our commit
+            raise SystemExit("killed")
+        commits.append(session.commit())  # the batch's claim
 
     with pytest.raises(SystemExit):
         dispatch_outbox(session, settings, now, after_each=die_before_recording)
     session.rollback()
-    result = dispatch_outbox(session, settings, now, after_each=session.commit)
+    # The dead dispatcher's claim holds until its lease ends; then everything unrecorded goes.
+    assert dispatch_outbox(session, settings, now, after_each=session.commit).sent == 0
+    later = now + CLAIM_LEASE
+    result = dispatch_outbox(session, settings, later, after_each=session.commit)
     assert result.sent == 3
     ids = [m["Message-ID"] for m in smtp_server.handler.messages]
     assert ids == [
