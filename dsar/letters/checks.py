@@ -11,6 +11,7 @@ if TYPE_CHECKING:
 
 REQUIRED_TEXT: Mapping[str, tuple[str, ...]] = {
     "identity_request": ("doubt", "needed"),
+    "clarification": ("question", "provided"),
     "extension": ("reasons",),
     "rectification": ("changes",),
     "restriction_lift": ("reason",),
@@ -20,6 +21,8 @@ REQUIRED_TEXT: Mapping[str, tuple[str, ...]] = {
 TEXT_NAMES = {
     "doubt": "the reasonable doubt about the identity (Art. 12(6))",
     "needed": "the minimum information needed to confirm the identity",
+    "question": "which information or processing activities the request should cover (Recital 63)",
+    "provided": "what is provided already, or why nothing can be provided before the answer",
     "reasons": "the case-specific reasons",
     "changes": "what was corrected or completed",
     "reason": "the reason for lifting the restriction (Art. 18(3))",
@@ -51,7 +54,7 @@ def missing_elements(
     needs_authority = kind in AUTHORITY_TYPES or bool(content.texts.get("withheld"))
     if kind == "acknowledgement" and not (facts.received_on and facts.due_date):
         missing.append("the date of receipt and the due date")
-    if kind == "identity_request" and not facts.due_date:
+    if kind in ("identity_request", "clarification") and not facts.due_date:
         missing.append("the due date")
     if kind == "extension" and not facts.extended_due_date:
         missing.append("the new due date (extended_due_date)")

@@ -19,6 +19,7 @@ from dsar.register.schema import Address
 LETTER_TYPES = (
     "acknowledgement",
     "identity_request",
+    "clarification",
     "extension",
     "access",
     "rectification",
@@ -37,6 +38,7 @@ LANGUAGES = ("de", "en")
 FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "acknowledgement": ("note",),
     "identity_request": ("doubt", "needed", "note"),
+    "clarification": ("question", "provided", "note"),
     "extension": ("reasons", "note"),
     "access": ("withheld", "note"),
     "rectification": ("changes", "note"),

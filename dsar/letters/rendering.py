@@ -24,6 +24,7 @@ SUBJECTS = {
     "de": {
         "acknowledgement": "Eingangsbestätigung Ihrer Anfrage",
         "identity_request": "Bitte um Angaben zu Ihrer Identität",
+        "clarification": "Rückfrage zum Umfang Ihrer Anfrage",
         "extension": "Verlängerung der Frist für Ihre Anfrage",
         "access": "Auskunft nach Art. 15 DSGVO",
         "rectification": "Berichtigung Ihrer Daten",
@@ -39,6 +40,7 @@ SUBJECTS = {
     "en": {
         "acknowledgement": "We have received your request",
         "identity_request": "Information needed to confirm your identity",
+        "clarification": "Which information your request is about",
         "extension": "Extension of the time to answer your request",
         "access": "Your access request under Art. 15 GDPR",
         "rectification": "Rectification of your data",

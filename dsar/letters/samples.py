@@ -27,6 +27,7 @@ SUBJECT = Subject(
 REQUEST_TYPE = {
     "acknowledgement": "access",
     "identity_request": "access",
+    "clarification": "access",
     "extension": "access",
     "access": "access",
     "refusal": "access",
@@ -43,6 +44,11 @@ TEXTS = {
     "de": {
         "doubt": "Ihre Anfrage kam von einer E-Mail-Adresse, "
         "die in unseren Unterlagen nicht vorkommt.",
+        "question": "Geht es Ihnen um Ihre Bestellungen und Zahlungen, um Ihre Anfragen an "
+        "unseren Kundendienst oder um die Protokolle unserer Website aus den letzten fünf "
+        "Jahren?",
+        "provided": "Ihre Stammdaten und Ihr Newsletter-Abonnement finden Sie schon in der "
+        "beigefügten Übersicht.",
         "needed": "Bitte nennen Sie uns Ihre Kundennummer "
         "und die Postleitzahl Ihrer Lieferanschrift.",
         "reasons": "Ihre Daten liegen in acht Systemen, darunter zwei, "
@@ -62,6 +68,10 @@ TEXTS = {
     },
     "en": {
         "doubt": "Your request came from an e-mail address that does not appear in our records.",
+        "question": "Is your request about your orders and payments, your messages to our "
+        "customer service, or our website's logs from the last five years?",
+        "provided": "Your account details and your newsletter subscription are in the overview "
+        "enclosed.",
         "needed": "Please tell us your customer number and the postcode of your delivery address.",
         "reasons": "Your data is held in eight systems, two of them run for us by a service "
         "provider, whose extract covering €12,500 of sales over five years is still outstanding.",

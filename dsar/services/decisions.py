@@ -163,35 +163,48 @@ def decide(
     else:  # approve or reject a refusal, withdraw: a plain transition
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
-    _draft_letter(session, request, d, register, actor=actor, now=now)
+    _draft_letter(session, request, given, register, actor=actor, now=now)
     session.flush()
 
 
 def _draft_letter(
     session: Session,
     request: Request,
-    decision: Decision,
+    given: DecisionInput,
     register: Register | None,
     *,
     actor: str,
     now: datetime,
 ) -> None:
-    """Draft the letter this step owes the subject (Art. 12(3), 12(4), 12(6), 15-21)."""
+    """Draft the letter this step owes the subject (Art. 12(3), 12(4), 12(6), 15-21).
+
+    Asking for information drafts the identity request (Art. 12(6)) or, for a clarification,
+    the Recital 63 letter, with what the decision said was needed and why already filled in.
+    """
     from dsar.fulfilment.found import found_data_for
     from dsar.services.letters import draft_letter
 
-    letter_type = {
-        Decision.REQUEST_INFORMATION: "identity_request",
-        Decision.EXTEND: "extension",
-        Decision.APPROVE_REFUSAL: "refusal",
-        Decision.COMPLETE: request.type.value,
-    }.get(decision)
-    if letter_type is None:
+    texts: dict[str, str] = {}
+    if given.decision is Decision.REQUEST_INFORMATION:
+        if given.purpose is InformationPurpose.CLARIFICATION:
+            letter_type, texts = "clarification", {"question": given.what.strip()}
+        else:
+            letter_type = "identity_request"
+            texts = {"needed": given.what.strip(), "doubt": given.why.strip()}
+    else:
+        letter_type = {
+            Decision.EXTEND: "extension",
+            Decision.APPROVE_REFUSAL: "refusal",
+            Decision.COMPLETE: request.type.value,
+        }.get(given.decision, "")
+    if not letter_type:
         return
     found = None
     if register is not None and request.type in (RequestType.ACCESS, RequestType.PORTABILITY):
         found = found_data_for(session, request, register)
-    draft_letter(session, request, actor=actor, now=now, letter_type=letter_type, found=found)
+    draft_letter(
+        session, request, actor=actor, now=now, letter_type=letter_type, texts=texts, found=found
+    )
 
 
 def shorten_document_retention(session: Session, request: Request, now: datetime, days: int) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
+from dsar.clock_policies import InformationPurpose
 from dsar.deadlines import local_date
 from dsar.letters.content import (
     FREE_TEXT,
@@ -27,7 +28,7 @@ from dsar.models import FilePurpose, Letter, LetterStatus, Request
 from dsar.register import Register, find_register
 from dsar.services.requests import jurisdiction_of
 from dsar.storage import FileStore
-from dsar.workflow import Status
+from dsar.workflow import Action, Status
 
 
 class LetterError(ValueError):
@@ -44,7 +45,7 @@ def register_for(registers: Sequence[Register], slug: str) -> Register:
 def due_letter_type(request: Request) -> str | None:
     """The letter the request's current step calls for, if any."""
     if request.status is Status.AWAITING_INFORMATION:
-        return "identity_request"
+        return "clarification" if _asked_to_clarify(request) else "identity_request"
     if request.status is Status.REFUSED:
         return "refusal"
     if request.status is Status.COMPLETED:
@@ -52,6 +53,15 @@ def due_letter_type(request: Request) -> str | None:
     if request.status in (Status.NEW, Status.IN_PROGRESS):
         return "extension" if request.extended_due_date else "acknowledgement"
     return None
+
+
+def _asked_to_clarify(request: Request) -> bool:
+    """Whether the latest request for information asked what the request is about (Rec. 63)."""
+    for event in reversed(request.events):
+        if event.action == Action.REQUEST_INFORMATION.value:
+            purpose = (event.payload.get("clock") or {}).get("purpose")
+            return purpose == InformationPurpose.CLARIFICATION.value
+    return False
 
 
 def local_today(request: Request, now: datetime) -> date:

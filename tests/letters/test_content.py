@@ -97,6 +97,16 @@ def test_no_authority_at_all_is_refused(demo_register: Register) -> None:
         ("extension", "reasons", "the case-specific reasons"),
         ("identity_request", "doubt", "the reasonable doubt about the identity (Art. 12(6))"),
         (
+            "clarification",
+            "question",
+            "which information or processing activities the request should cover (Recital 63)",
+        ),
+        (
+            "clarification",
+            "provided",
+            "what is provided already, or why nothing can be provided before the answer",
+        ),
+        (
             "refusal",
             "facts",
             "the facts that show the request is manifestly unfounded or excessive",

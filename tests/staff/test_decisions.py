@@ -84,6 +84,38 @@ def test_request_information_states_what_and_why(  # type: ignore[no-untyped-def
     assert request.status is Status.NEW
 
 
+def test_asking_drafts_the_identity_or_the_clarification_letter_filled_in(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    """Art. 12(6) asks who; Recital 63 asks what the request is about: each has its letter
+    (legal.md L2, L3), with what the decision said already in it."""
+    from dsar.models import Letter
+    from dsar.services.letters import due_letter_type
+
+    client = as_user(agent)
+    who = make_request(session, controller, now)
+    what = make_request(session, controller, now, subject_email="big@example.org")
+    asked = {"what": "Customer number", "why": "Two Zoë Schmidts"}
+    assert _decide(client, who, "request_information", **asked).status_code == 303
+    scope = {"purpose": "clarification", "what": "Orders or support tickets?", "why": "8 systems"}
+    assert _decide(client, what, "request_information", **scope).status_code == 303
+    drafts = {
+        r.id: session.execute(select(Letter).where(Letter.request_id == r.id)).scalar_one()
+        for r in (who, what)
+    }
+    assert (drafts[who.id].type, drafts[who.id].texts) == (
+        "identity_request",
+        {"needed": "Customer number", "doubt": "Two Zoë Schmidts"},
+    )
+    assert (drafts[what.id].type, drafts[what.id].texts) == (
+        "clarification",
+        {"question": "Orders or support tickets?"},
+    )
+    session.refresh(who)
+    session.refresh(what)
+    assert (due_letter_type(who), due_letter_type(what)) == ("identity_request", "clarification")
+
+
 def test_refusal_needs_reasons_and_dpo_approval(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, dpo, as_user, no_csrf
 ) -> None:
