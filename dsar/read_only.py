@@ -20,6 +20,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session
 
+from dsar.one_statement import start_in_autocommit
+
 _OPTION = "dsar_read_only"
 
 
@@ -28,19 +30,9 @@ class WriteOnReadOnlyPage(RuntimeError):
 
 
 def read_without_transaction(session: Session | scoped_session[Session]) -> bool:
-    """Let the session's coming statements run in autocommit, refusing writes; True if they will.
-
-    Only on PostgreSQL, only before the session's transaction began on an engine: a session
-    bound to a connection (tests join an outer transaction) keeps its transaction.
-    """
-    bind = session.get_bind()
-    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
-        return False
-    own = session() if isinstance(session, scoped_session) else session
-    if own.in_transaction():
-        return False
-    session.connection(execution_options={"isolation_level": "AUTOCOMMIT", _OPTION: True})
-    return True
+    """Let the session's coming statements run in autocommit, refusing writes; True if they will
+    (on PostgreSQL, before the session's transaction began: `start_in_autocommit`)."""
+    return start_in_autocommit(session, **{_OPTION: True})
 
 
 def guard_read_only(engine: Engine) -> None:

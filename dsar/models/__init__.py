@@ -17,6 +17,7 @@ from dsar.models.letters import Letter, LetterStatus
 from dsar.models.outbox import OutboxMessage, OutboxStatus
 from dsar.models.requests import Request, RequestEvent
 from dsar.models.staff import (
+    REQUEST_WORKERS,
     AuditHead,
     Role,
     SignInThrottle,
@@ -52,6 +53,7 @@ __all__ = [
     "SearchFinding",
     "SearchRun",
     "SignInThrottle",
+    "REQUEST_WORKERS",
     "Role",
     "StaffEvent",
     "StaffIdentity",

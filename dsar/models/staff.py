@@ -25,6 +25,9 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # users and settings
 
 
+# Who works data subjects' requests; admins manage accounts and settings, not requests.
+REQUEST_WORKERS = (Role.AGENT, Role.DPO)
+
 staff_controller = Table(
     "staff_controller",
     Base.metadata,

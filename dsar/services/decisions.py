@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
-from dsar.models import FilePurpose, Request, Role, StaffIdentity, StaffUser, StoredFile
+from dsar.models import (
+    REQUEST_WORKERS,
+    FilePurpose,
+    Request,
+    Role,
+    StaffIdentity,
+    StaffUser,
+    StoredFile,
+)
 from dsar.register import Register
 from dsar.services.deadlines import (
     ClockSettings,
@@ -27,7 +35,6 @@ from dsar.services.queue import can_see
 from dsar.services.requests import apply_action
 from dsar.workflow import Action, RequestType, Verification, transition
 
-AGENT_OR_DPO = frozenset({Role.AGENT, Role.DPO})
 DPO_ONLY = frozenset({Role.DPO})
 
 
@@ -46,7 +53,7 @@ class Decision(enum.StrEnum):
 
 # The DPO approves refusals and extensions (Art. 12(3), 12(5)) and the execution of erasure.
 ROLES: dict[Decision, frozenset[Role]] = {
-    **{decision: AGENT_OR_DPO for decision in Decision},
+    **{decision: frozenset(REQUEST_WORKERS) for decision in Decision},
     Decision.EXTEND: DPO_ONLY,
     Decision.APPROVE_REFUSAL: DPO_ONLY,
     Decision.REJECT_REFUSAL: DPO_ONLY,
@@ -282,7 +289,7 @@ def assign(
         raise NotPermitted("agents assign requests only to themselves")
     if assignee is not None and (
         not assignee.active
-        or assignee.role not in AGENT_OR_DPO
+        or assignee.role not in REQUEST_WORKERS
         or not assignee.may_work_for(request.controller_id)
     ):
         raise ValueError(f"{assignee.email} cannot work on this request")

@@ -8,7 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 
 from dsar.deadlines import Jurisdiction
-from dsar.models import Controller, Role, StaffUser
+from dsar.models import REQUEST_WORKERS, Controller, StaffUser
 from dsar.services.requests import jurisdiction_of
 
 
@@ -32,9 +32,9 @@ class ControllerChoice(NamedTuple):
 
 
 _STAFF, _CONTROLLER = StaffUser.__table__, Controller.__table__
-# Who can be given a request: active agents and DPOs (admins do not read requests).
+# Who can be given a request: active request workers.
 ASSIGNABLE = select(_STAFF.c.id, _STAFF.c.email).where(
-    _STAFF.c.active.is_(True), _STAFF.c.role.in_((Role.AGENT, Role.DPO))
+    _STAFF.c.active.is_(True), _STAFF.c.role.in_(REQUEST_WORKERS)
 )
 CONTROLLER_COLUMNS = (
     _CONTROLLER.c.id,

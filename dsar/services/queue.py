@@ -34,7 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from dsar.deadlines import days_left
-from dsar.models import Request, Role, StaffIdentity, StaffUser, Viewer
+from dsar.models import REQUEST_WORKERS, Request, Role, StaffIdentity, StaffUser, Viewer
 from dsar.models.requests import OPEN, WORKING
 from dsar.models.tally import UNASSIGNED, OpenRequestTally
 from dsar.services.menus import ASSIGNABLE, StaffChoice
@@ -55,7 +55,7 @@ def effective_due():  # type: ignore[no-untyped-def]
 
 def may_see_requests(user: Viewer) -> bool:
     """Admins manage accounts and settings; they do not read data subjects' requests."""
-    return user.role in (Role.AGENT, Role.DPO)
+    return user.role in REQUEST_WORKERS
 
 
 class _Keys(NamedTuple):

@@ -92,7 +92,6 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 ANY_STAFF = (Role.AGENT, Role.DPO, Role.ADMIN)
-REQUEST_WORKERS = (Role.AGENT, Role.DPO)  # admins do not read requests (README, staff)
 MANAGERS = (Role.DPO, Role.ADMIN)  # the register export: no subjects' names in it
 
 

@@ -16,7 +16,7 @@ from dsar.services.menus import CONTROLLER_COLUMNS, ControllerChoice
 from dsar.services.requests import jurisdiction_of
 from dsar.staff.auth import SignedIn
 
-_ALL_CONTROLLERS = select(*CONTROLLER_COLUMNS).order_by(CONTROLLER_COLUMNS[1])
+_ALL_CONTROLLERS = select(*CONTROLLER_COLUMNS).order_by(Controller.name)
 
 
 def workable_controllers(user: StaffIdentity) -> list[ControllerChoice]:

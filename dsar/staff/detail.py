@@ -9,6 +9,7 @@ from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
 from dsar.models import (
+    REQUEST_WORKERS,
     FilePurpose,
     Request,
     Role,
@@ -33,7 +34,6 @@ from dsar.services.decisions import (
 from dsar.services.request_page import request_lists
 from dsar.staff import bp
 from dsar.staff.auth import (
-    REQUEST_WORKERS,
     roles_required,
     signed_in,
     staff_user,

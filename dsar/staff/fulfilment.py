@@ -24,11 +24,19 @@ from dsar.fulfilment.search import (
     run_search,
 )
 from dsar.intake.uploads import UploadRejected, accept_upload
-from dsar.models import Exclusion, Export, ExportKind, FilePurpose, ManualTask, Request
+from dsar.models import (
+    REQUEST_WORKERS,
+    Exclusion,
+    Export,
+    ExportKind,
+    FilePurpose,
+    ManualTask,
+    Request,
+)
 from dsar.sources.base import row_key
 from dsar.sources.manual import ManualTaskError, complete_manual_task
 from dsar.staff import bp
-from dsar.staff.auth import REQUEST_WORKERS, roles_required, visible_request
+from dsar.staff.auth import roles_required, visible_request
 from dsar.storage import FileStore
 
 

@@ -7,10 +7,10 @@ from wtforms.fields.choices import SelectChoice
 
 from dsar.clock import now as clock_now
 from dsar.extensions import db
-from dsar.models import Controller
+from dsar.models import REQUEST_WORKERS, Controller
 from dsar.services.manual_intake import ManualRequest, Original, record_manual_request
 from dsar.staff import bp
-from dsar.staff.auth import REQUEST_WORKERS, roles_required, staff_user
+from dsar.staff.auth import roles_required, staff_user
 from dsar.staff.common import workable_controllers
 from dsar.staff.forms import ManualRequestForm
 from dsar.storage import FileStore

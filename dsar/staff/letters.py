@@ -13,7 +13,7 @@ from wtforms.validators import Length
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES, IncompleteLetter
-from dsar.models import Letter, Request, Role
+from dsar.models import REQUEST_WORKERS, Letter, Request, Role
 from dsar.services.letters import (
     LetterError,
     approve_letter,
@@ -25,7 +25,7 @@ from dsar.services.letters import (
     send_letter,
 )
 from dsar.staff import bp
-from dsar.staff.auth import REQUEST_WORKERS, roles_required, visible_request
+from dsar.staff.auth import roles_required, visible_request
 from dsar.storage import FileStore
 
 APPROVERS = (Role.DPO,)

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from dsar.clock import now as clock_now
 from dsar.deadlines import local_date
 from dsar.extensions import db
-from dsar.models import Request, Role, StaffUser
+from dsar.models import REQUEST_WORKERS, Request, Role, StaffUser
 from dsar.read_only import read_only_page
 from dsar.services.decisions import NotPermitted, assign
 from dsar.services.queue import QueueFilters, queue_page
 from dsar.staff import bp
-from dsar.staff.auth import REQUEST_WORKERS, roles_required, signed_in, staff_user
+from dsar.staff.auth import roles_required, signed_in, staff_user
 from dsar.staff.common import workable_controllers
 from dsar.workflow import Channel, RequestType, Status
 
