@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.fulfilment import art15
+from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
 from dsar.fulfilment.search import (
     ConnectorFactory,
@@ -24,7 +25,6 @@ from dsar.fulfilment.search import (
     completion_blockers,
     excluded_keys,
     latest_run,
-    subject_for,
 )
 from dsar.fulfilment.writer import FORMAT, PartWritten, PlannedPart, write_export
 from dsar.models import Export, ExportKind, FilePurpose, ManualTask, Request
@@ -180,7 +180,7 @@ def build_export(
                 head=export_head(register, request, kind, now=now, language=language),
                 plan=plan,
                 connectors=open_connectors,
-                subject=subject_for(request),
+                subject=verified_subject(session, request),
                 excluded=excluded_keys(session, request),
                 tail=export_tail(register, manual, language),
                 created_at=now,

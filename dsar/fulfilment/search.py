@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
+from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
 from dsar.models import Exclusion, FindingStatus, Request, SearchFinding, SearchRun
 from dsar.register import Register, find_register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
@@ -43,12 +44,6 @@ def register_for(registers: Iterable[Register], request: Request) -> Register:
     return register
 
 
-def subject_for(request: Request) -> Subject:
-    """The subject's e-mail plus the lookup keys they gave (details["lookup_keys"], by intake)."""
-    lookup = (request.details or {}).get("lookup_keys") or {}
-    return Subject.of(request.subject_email, lookup if isinstance(lookup, dict) else {})
-
-
 def part_categories(source: SqlSource | FileSource, part: str) -> list[str]:
     """The data categories a table or file holds, in register order."""
     if isinstance(source, FileSource):
@@ -72,7 +67,8 @@ def run_search(
     """Search every source of the register for the request's subject; audited."""
     if not identity_settled(request):
         raise FulfilmentError("verify the requester's identity before searching for their data")
-    subject = subject_for(request)
+    check_claims(session, request, register, actor=actor, now=now, connectors=connectors)
+    subject = verified_subject(session, request)
     run = SearchRun(
         request_id=request.id, register_sha256=register.sha256, actor=actor, started_at=now
     )
@@ -168,7 +164,7 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     problems += [
         f"{t.source_name}: manual search not done yet" for t in open_tasks(session, request)
     ]
-    return problems
+    return problems + claim_blockers(session, request, run.started_at)
 
 
 def exclude_row(

@@ -7,7 +7,7 @@ here from fixed wording and the reference only: nothing the subject typed reache
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,10 @@ SUBJECTS = {
     "confirm": {
         "en": "Please confirm your request {reference}",
         "de": "Bitte bestätigen Sie Ihre Anfrage {reference}",
+    },
+    "key_code": {
+        "en": "Your code for request {reference}",
+        "de": "Ihr Code zur Anfrage {reference}",
     },
     "ack": {
         "en": "We have received your request {reference}",
@@ -151,4 +155,34 @@ def queue_acknowledgement(
     )
     mail.enqueue(
         session, key=f"ack:{request.id}", now=now, request_id=request.id, settings=settings
+    )
+
+
+def queue_key_code(
+    session: Session,
+    request: Request,
+    *,
+    code: str,
+    recipient: str,
+    key_label: str,
+    dpo_email: str | None,
+    minutes: int,
+    settings: Settings,
+    now: datetime,
+) -> None:
+    """The one-time code for a typed lookup key, to the address on file (never the requester's)."""
+    mail = _mail(
+        "key_code",
+        MailRequest.of(request),
+        code=code,
+        key_label=key_label,
+        dpo_email=dpo_email,
+        minutes=minutes,
+    )
+    replace(mail, recipient=recipient).enqueue(
+        session,
+        key=f"key_code:{request.id}:{now.isoformat()}:{recipient}",
+        now=now,
+        request_id=request.id,
+        settings=settings,
     )

@@ -30,6 +30,8 @@ from dsar.config import Settings
 from dsar.extensions import db, limiter
 from dsar.intake import bp
 from dsar.intake.binding import build_form, language
+from dsar.intake.claim_views import NOTICES, claim_items
+from dsar.intake.controllers import controller_and_register, register_of
 from dsar.intake.emails import long_date
 from dsar.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
 from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
@@ -45,7 +47,6 @@ from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
 from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
-from dsar.register import Register, find_register
 from dsar.services.requests import new_reference
 from dsar.services.web_requests import UnknownController
 from dsar.workflow import RequestType
@@ -61,23 +62,6 @@ def _email_key() -> str:
     """Rate-limit key: the posted e-mail address, normalised; the IP when there is none."""
     email = (request.form.get("email") or "").strip().lower()
     return f"email:{email}" if email else f"ip:{get_remote_address()}"
-
-
-def _register(slug: str) -> Register:
-    register = find_register(current_app.extensions["dsar.registers"], slug)
-    if register is None:
-        abort(404, _("There is no such organisation here."))
-    return register
-
-
-def _controller_and_register(slug: str) -> tuple[Controller, Register]:
-    register = _register(slug)
-    controller = db.session.execute(
-        select(Controller).where(Controller.slug == slug)
-    ).scalar_one_or_none()
-    if controller is None:
-        abort(404, _("There is no such organisation here."))
-    return controller, register
 
 
 def _right(value: str) -> RequestType:
@@ -97,7 +81,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/c/<slug>/")
 def start(slug: str):  # type: ignore[no-untyped-def]
-    controller, register = _controller_and_register(slug)
+    controller, register = controller_and_register(slug)
     rights = [(right, RIGHT_TITLES[right], RIGHT_SUMMARIES[right]) for right in RequestType]
     return render_template(
         "intake/start.html", controller=controller, register=register, rights=rights
@@ -140,12 +124,12 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
 def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
     """The form for one right. A valid POST reads nothing from the database: the form is built
     from the register (in memory), so the only transaction is the one that writes."""
-    register = _register(slug)
+    register = register_of(slug)
     kind = _right(right)
     form = build_form(kind, register)
 
     def page(template: str = "intake/form.html", status: int = 200):  # type: ignore[no-untyped-def]
-        controller, _register = _controller_and_register(slug)
+        controller, _register = controller_and_register(slug)
         context = {"controller": controller, "form": form, "right": kind}
         return render_template(template, title=RIGHT_TITLES[kind], **context), status
 
@@ -186,7 +170,7 @@ def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/c/<slug>/submitted")
 def submitted(slug: str):  # type: ignore[no-untyped-def]
-    controller, _register = _controller_and_register(slug)
+    controller, _register = controller_and_register(slug)
     reference = session.get(SUBMITTED_KEY)
     if reference is None:
         return redirect(url_for("intake.start", slug=slug))
@@ -203,7 +187,7 @@ class ConfirmForm(FlaskForm):
 @bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("30/hour", methods=["POST"])
 def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
-    controller, _register = _controller_and_register(slug)
+    controller, _register = controller_and_register(slug)
     settings = _settings()
     now = clock.now()
     max_age = timedelta(days=settings.confirmation_link_days)
@@ -249,7 +233,7 @@ class ResendForm(FlaskForm):
 @bp.route("/c/<slug>/confirm/again", methods=["GET", "POST"])
 @limiter.limit("5/hour", methods=["POST"])
 def confirm_again(slug: str):  # type: ignore[no-untyped-def]
-    controller, _register = _controller_and_register(slug)
+    controller, _register = controller_and_register(slug)
     form = ResendForm()
     if form.validate_on_submit():
         resend_confirmation(
@@ -268,7 +252,7 @@ def confirm_again(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/c/<slug>/status/<token>")
 def status(slug: str, token: str):  # type: ignore[no-untyped-def]
-    controller, _register = _controller_and_register(slug)
+    controller, _register = controller_and_register(slug)
     found = request_for_status_token(db.session, controller, token)
     if found is None:
         abort(404, _("This status link is not valid. Please use the link from our e-mail."))
@@ -280,6 +264,9 @@ def status(slug: str, token: str):  # type: ignore[no-untyped-def]
         right_title=RIGHT_TITLES[found.type],
         letters=sent_letters(db.session, found, slug, token),
         downloads=open_exports(db.session, found, clock.now()),
+        claims=claim_items(db.session, found, _register, language()),
+        request_token=token,
+        notice=request.args.get("notice") if request.args.get("notice") in NOTICES else None,
     )
     return _secret_page(make_response(page))
 
@@ -287,7 +274,7 @@ def status(slug: str, token: str):  # type: ignore[no-untyped-def]
 @bp.get("/c/<slug>/status/<token>/letters/<int:letter_id>")
 def status_letter(slug: str, token: str, letter_id: int):  # type: ignore[no-untyped-def]
     """A sent letter exactly as it was frozen at approval (never re-rendered)."""
-    controller, _register = _controller_and_register(slug)
+    controller, _register = controller_and_register(slug)
     found = request_for_status_token(db.session, controller, token)
     letter = frozen_letter(db.session, found, letter_id) if found else None
     if letter is None:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from dsar.letters.checks import missing_elements
+from dsar.letters.identity import Identity, IdentityView, identity_view
 from dsar.letters.labels import LEGAL_BASES, SAFEGUARDS
 from dsar.register import Activity, Register
 from dsar.register.schema import Address
@@ -82,6 +83,7 @@ class RequestFacts:
     extended_due_date: date | None = None
     clock_policy: str = "edpb"
     details: Mapping[str, Any] = field(default_factory=dict)
+    identity: Identity | None = None
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ class LetterContent:
     recipient: Party | None = None
     copy_format: str | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
+    identity: IdentityView | None = None
 
     @property
     def details(self) -> Mapping[str, Any]:
@@ -265,6 +268,7 @@ def build_letter(
         recipient=_recipient(register, facts),
         copy_format=found.copy_format if found else None,
         texts=texts,
+        identity=identity_view(register, facts.identity, t),
     )
     missing = missing_elements(content, register, found)
     if missing:

@@ -89,7 +89,13 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["paragraphs"] = _paragraphs
+    env.filters["sentence_case"] = _sentence_case
     return env
+
+
+def _sentence_case(label: str) -> str:
+    """An English label inside a sentence: "Customer number" -> "customer number", "IBAN" stays."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _paragraphs(text: str) -> Markup:

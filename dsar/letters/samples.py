@@ -16,6 +16,7 @@ from dsar.letters.content import (
     Subject,
     build_letter,
 )
+from dsar.letters.identity import Identity, KeyUsed
 from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource
 
@@ -160,6 +161,12 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         },
         "portability": {"transmit_to": "Beispiel Neu GmbH", "transmitted": True},
     }.get(letter_type, {})
+    key = register.lookup_keys[0].id if register.lookup_keys else None
+    keys = {
+        "access": (KeyUsed(key, "K-100042", "verified", "code_to_contact_on_file"),),
+        "portability": (KeyUsed(key, "K-100043", "set_aside"),),
+    }.get(letter_type, ())
+    identity = Identity(SUBJECT.email, True, keys if key else ())
     facts = RequestFacts(
         reference=f"DSAR-{today.year}-000042",
         request_type=REQUEST_TYPE.get(letter_type, "access"),
@@ -169,6 +176,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         due_date=statutory_deadline(received_at, jurisdiction),
         extended_due_date=statutory_deadline(received_at, jurisdiction, extended=True),
         details=details,
+        identity=identity,
     )
     return Sample(facts, sample_found(register, today), dict(TEXTS[language]))
 

@@ -1,6 +1,7 @@
 """Typed SQLAlchemy 2.0 models, one module per aggregate."""
 
 from dsar.models.base import Base, UTCDateTime
+from dsar.models.claims import ClaimMethod, ClaimState, LookupClaim
 from dsar.models.controllers import Controller
 from dsar.models.files import FilePurpose, StoredFile
 from dsar.models.fulfilment import (
@@ -32,6 +33,8 @@ from dsar.models.tally import OpenRequestTally
 __all__ = [
     "AuditHead",
     "Base",
+    "ClaimMethod",
+    "ClaimState",
     "Controller",
     "DeletionStatus",
     "Exclusion",
@@ -39,6 +42,7 @@ __all__ = [
     "ExportKind",
     "FilePurpose",
     "Letter",
+    "LookupClaim",
     "LetterStatus",
     "FindingStatus",
     "JobRun",

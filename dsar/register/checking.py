@@ -138,6 +138,12 @@ def _check_table(
     lookups = [
         (f"{at}.lookup.match[{i}].column", m.column) for i, m in enumerate(table.lookup.match)
     ]
+    for i, match in enumerate(table.lookup.match):
+        if match.verifiable_by is not None and match.verifiable_by not in columns:
+            problems.append(
+                f"{at}.lookup.match[{i}].verifiable_by: column {match.verifiable_by!r} does not "
+                f"exist in table {table.name!r}"
+            )
     join = table.lookup.join
     if join is not None:
         lookups.append((f"{at}.lookup.join.column", join.column))

@@ -173,9 +173,14 @@ def _containers(source: SqlSource | FileSource) -> list[tuple[Any, Sequence[Fiel
 def _source_problems(register: Register, source: Any, at: str) -> list[Problem]:
     activities = {a.id: a for a in register.activities}
     categories = {c.id for c in register.categories}
-    if isinstance(source, ManualSource):
-        return _holds(at, source.activities, source.categories, activities, categories)
     keys = {EMAIL_KEY} | {k.id for k in register.lookup_keys}
+    if isinstance(source, ManualSource):
+        typed = keys - {EMAIL_KEY}
+        return _holds(at, source.activities, source.categories, activities, categories) + [
+            problem
+            for i, key in enumerate(source.verifiable)
+            for problem in _ref(f"{at}.verifiable[{i}]", key, typed, "a lookup_keys id")
+        ]
     problems: list[Problem] = []
     if isinstance(source, FileSource):
         problems += _duplicates(source.fields, f"{at}.fields", "name")
@@ -191,6 +196,13 @@ def _source_problems(register: Register, source: Any, at: str) -> list[Problem]:
             problems += _ref(
                 f"{tat}.lookup.match[{i}].key", match.key, keys, "email or a lookup_keys id"
             )
+            if match.verifiable_by is not None and table.column(match.verifiable_by) is None:
+                problems.append(
+                    (
+                        f"{tat}.lookup.match[{i}].verifiable_by",
+                        f"{match.verifiable_by!r} is not one of the table's columns",
+                    )
+                )
         problems += _container(tat, table, table.columns, "columns", activities, categories)
     problems += _join_problems(source, at)
     return problems

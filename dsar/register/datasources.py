@@ -70,10 +70,24 @@ class FileField(FieldSpec):
 
 
 class Match(StrictModel):
-    """Rows whose `column` equals the value of lookup key `key` belong to the data subject."""
+    """Rows whose `column` equals the value of lookup key `key` belong to the data subject.
+
+    A key the requester typed is only a claim: `verifiable_by` names the column of the same
+    table that holds the e-mail address on file for the row's owner, so dsar can check the
+    claim against the confirmed address or send a one-time code there (docs/lookup-keys.md).
+    """
 
     column: SqlName
     key: Id
+    verifiable_by: SqlName | None = None
+
+    @model_validator(mode="after")
+    def _not_email(self) -> Match:
+        if self.verifiable_by is not None and self.key == EMAIL_KEY:
+            raise PydanticCustomError(
+                "verifiable_by", "the e-mail address is verified by its link: only lookup keys"
+            )
+        return self
 
 
 class Join(StrictModel):
@@ -192,6 +206,9 @@ class ManualSource(StrictModel):
     categories: list[Id] = Field(min_length=1)
     activities: list[Id] = Field(min_length=1)
     contact: NonEmpty | None = None  # who in the organisation looks after it
+    # Lookup keys whose owner's e-mail address on file staff can read in this system: staff
+    # may then send a one-time code there to verify a requester's claim (docs/lookup-keys.md).
+    verifiable: list[Id] = []
 
 
 Source = Annotated[SqlSource | FileSource | ManualSource, Field(discriminator="type")]

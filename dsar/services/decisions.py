@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
+from dsar.fulfilment.claims import identity_basis
 from dsar.models import (
     REQUEST_WORKERS,
     FilePurpose,
@@ -128,7 +129,8 @@ def decide(
     actor, d = user.email, given.decision
     reason = given.reason.strip()
     if d is Decision.VERIFY_IDENTITY:
-        apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now)
+        basis = identity_basis(request)
+        apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now, payload=basis)
         request.verification = Verification.VERIFIED
         shorten_document_retention(session, request, now, documents_after_decision_days)
     elif d is Decision.REQUEST_INFORMATION:

@@ -7,11 +7,12 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
 from dsar.deadlines import local_date
+from dsar.fulfilment.claims import stored_claims
 from dsar.letters.content import (
     FREE_TEXT,
     LETTER_TYPES,
@@ -22,13 +23,14 @@ from dsar.letters.content import (
     Subject,
     build_letter,
 )
+from dsar.letters.identity import Identity, KeyUsed
 from dsar.letters.rendering import RenderedLetter, letter_hash, render, render_pdf
 from dsar.mail import enqueue
-from dsar.models import FilePurpose, Letter, LetterStatus, Request
+from dsar.models import ClaimState, FilePurpose, Letter, LetterStatus, LookupClaim, Request
 from dsar.register import Register, find_register
 from dsar.services.requests import jurisdiction_of
 from dsar.storage import FileStore
-from dsar.workflow import Action, Status
+from dsar.workflow import Action, Channel, Status
 
 
 class LetterError(ValueError):
@@ -68,9 +70,20 @@ def local_today(request: Request, now: datetime) -> date:
     return local_date(now, jurisdiction_of(request.controller))
 
 
-def facts_for(request: Request, clock_policy: str = "edpb") -> RequestFacts:
+def facts_for(
+    request: Request, clock_policy: str = "edpb", claims: Sequence[LookupClaim] = ()
+) -> RequestFacts:
     """The request's facts as the pure letter content needs them."""
     received = request.received_at
+    identity = Identity(
+        request.subject_email,
+        request.channel is Channel.WEB and received is not None,  # received = link confirmed
+        tuple(
+            KeyUsed(c.key, c.value, c.state.value, c.method.value if c.method else None)
+            for c in claims
+            if c.state in (ClaimState.VERIFIED, ClaimState.SET_ASIDE)
+        ),
+    )
     return RequestFacts(
         reference=request.reference or "",
         request_type=request.type.value,
@@ -81,6 +94,7 @@ def facts_for(request: Request, clock_policy: str = "edpb") -> RequestFacts:
         extended_due_date=request.extended_due_date,
         clock_policy=clock_policy,
         details=dict(request.details or {}),
+        identity=identity,
     )
 
 
@@ -198,7 +212,11 @@ def preview_letter(
 def _content(letter: Letter, register: Register, now: datetime, clock_policy: str):  # type: ignore[no-untyped-def]
     return build_letter(
         register,
-        facts_for(letter.request, clock_policy),
+        facts_for(
+            letter.request,
+            clock_policy,
+            stored_claims(object_session(letter.request), letter.request),  # type: ignore[arg-type]
+        ),
         letter_type=letter.type,
         today=local_today(letter.request, now),
         found=found_from_json(letter.found),

@@ -50,6 +50,19 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class ClaimCheck:
+    """What one source holds under a typed lookup key: rows, and the e-mails on file for them.
+
+    `checkable` is False when some table matches the key without a `verifiable_by` column, so
+    its rows cannot be tied to anybody's address.
+    """
+
+    rows: int
+    contacts: frozenset[str]
+    checkable: bool
+
+
+@dataclass(frozen=True)
 class PartSpec:
     """A table or file of a source as the register describes it: its columns and activities."""
 

@@ -31,7 +31,14 @@ from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
 
 from dsar.register.checking import safe_url
 from dsar.register.datasources import SqlSource, SqlTable
-from dsar.sources.base import PartFound, PartSpec, RegisterMismatch, SourceUnreachable, Subject
+from dsar.sources.base import (
+    ClaimCheck,
+    PartFound,
+    PartSpec,
+    RegisterMismatch,
+    SourceUnreachable,
+    Subject,
+)
 from dsar.sources.base import jsonable as _jsonable
 
 STREAM_BATCH = 1000
@@ -83,6 +90,26 @@ class SqlConnector:
             ).execute(query)
             for row in result.mappings():
                 yield {k: _jsonable(v) for k, v in row.items()}
+
+    def claim_check(self, key: str, value: str) -> ClaimCheck:
+        """Who the rows found by a typed key belong to: their count and e-mails on file."""
+        rows, contacts, checkable = 0, set[str](), True
+        with self._connect() as connection:
+            tables = self._checked_tables(connection)
+            for spec in self.source.tables:
+                for match in (m for m in spec.lookup.match if m.key == key):
+                    table = tables[spec.name]
+                    where = table.c[match.column] == value
+                    rows += connection.execute(
+                        select(func.count()).select_from(table).where(where)
+                    ).scalar_one()
+                    if match.verifiable_by is None:
+                        checkable = False
+                        continue
+                    column = table.c[match.verifiable_by]
+                    found = connection.execute(select(column).where(where).distinct().limit(20))
+                    contacts |= {str(v).strip() for v in found.scalars() if v not in (None, "")}
+        return ClaimCheck(rows, frozenset(contacts), checkable)
 
     def key_columns(self, part: str) -> tuple[str, ...]:
         if self._tables is None:

@@ -6,6 +6,7 @@ bp = Blueprint("staff", __name__)
 
 from dsar.staff import (  # noqa: E402,F401
     auth_views,
+    claims,
     dashboard_views,
     detail,
     fulfilment,

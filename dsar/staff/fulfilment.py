@@ -37,6 +37,7 @@ from dsar.sources.base import row_key
 from dsar.sources.manual import ManualTaskError, complete_manual_task
 from dsar.staff import bp
 from dsar.staff.auth import roles_required, visible_request
+from dsar.staff.claims import claims_context
 from dsar.storage import FileStore
 
 
@@ -124,6 +125,7 @@ def request_data(request_id: int):  # type: ignore[no-untyped-def]
             kind=found.type.value if found.type.value in ("access", "portability") else "access"
         ),
         transmit_form=TransmitForm(),
+        **claims_context(found, run),
     )
 
 

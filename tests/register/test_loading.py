@@ -310,3 +310,36 @@ def test_file_source_format_must_be_known(tmp_path: Path) -> None:
     assert caught.value.problems == [
         f"{path}: sources[1]: cannot tell the format from the path: set format: csv or format: json"
     ]
+
+
+def test_verifiable_by_must_name_a_column_and_only_lookup_keys(tmp_path: Path) -> None:
+    data = _sql_register("sqlite:///shop.sqlite3")
+    data["lookup_keys"] = [{"id": "customer_number", "label": text("Kundennummer", "Number")}]
+    table = data["sources"][1]["tables"][0]
+    table["lookup"]["match"].append(
+        {"key": "customer_number", "column": "email", "verifiable_by": "phone"}
+    )
+    data["sources"][0]["verifiable"] = ["order_number"]
+
+    with pytest.raises(RegisterError) as raised:
+        load_register(write_register(tmp_path, data))
+
+    message = str(raised.value)
+    assert "tables[0].lookup.match[1].verifiable_by: 'phone' is not one of the table's columns" in (
+        message
+    )
+    assert "sources[0].verifiable[0]: 'order_number' is not a lookup_keys id" in message
+
+
+def test_verifiable_by_names_a_column_of_the_table(tmp_path: Path) -> None:
+    data = _sql_register("sqlite:///shop.sqlite3")
+    data["lookup_keys"] = [{"id": "customer_number", "label": text("Kundennummer", "Number")}]
+    data["sources"][1]["tables"][0]["lookup"]["match"].append(
+        {"key": "customer_number", "column": "email", "verifiable_by": "email"}
+    )
+    data["sources"][0]["verifiable"] = ["customer_number"]
+
+    register = load_register(write_register(tmp_path, data))
+
+    assert register.sources[1].tables[0].lookup.match[1].verifiable_by == "email"
+    assert register.sources[0].verifiable == ["customer_number"]

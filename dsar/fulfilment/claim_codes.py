@@ -1,0 +1,156 @@
+"""Verify a typed lookup key with a one-time code sent to the e-mail address on file for it.
+
+The address comes from the controller's own records, never from the requester: the SQL column
+the register names as `verifiable_by`, or (for a manual system the register marks
+`verifiable`) what staff read there. Whoever can read that mailbox owns the key. The answer
+to "send a code" is the same whether or not an address was found, so the form tells nobody
+which customer numbers exist.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from dsar.audit import record_event
+from dsar.fulfilment.claims import ClaimError, ConnectorFactory, verify_claim
+from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request
+from dsar.register import Register
+from dsar.register.datasources import ManualSource, SqlSource
+from dsar.sources import SourceUnreachable, connector_for
+from dsar.sources.sql import SqlConnector
+
+CODE_MINUTES = 30
+MAX_ATTEMPTS = 5  # wrong entries per code
+MAX_CODES = 3  # codes per claim: at most 15 guesses at a 6-digit code, each batch mailed
+
+
+@dataclass(frozen=True)
+class CodeToSend:
+    """A fresh code and where it goes; the caller mails it after recording the claim's state."""
+
+    claim: LookupClaim
+    code: str
+    recipient: str
+    where: str  # the system the address was read from, for the audit trail
+
+
+def code_hash(secret: str, claim_id: int, code: str) -> str:
+    return hmac.new(secret.encode(), f"{claim_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def sql_verifiable(register: Register, key: str) -> bool:
+    """A SQL table holds the e-mail on file for `key`: the subject can ask for a code."""
+    return any(
+        m.key == key and m.verifiable_by
+        for s in register.sources
+        if isinstance(s, SqlSource)
+        for t in s.tables
+        for m in t.lookup.match
+    )
+
+
+def manual_verifiers(register: Register, key: str) -> list[ManualSource]:
+    """Manual systems where staff can read the e-mail on file for `key`."""
+    return [s for s in register.sources if isinstance(s, ManualSource) and key in s.verifiable]
+
+
+def address_on_file(
+    register: Register, claim: LookupClaim, connectors: ConnectorFactory = connector_for
+) -> tuple[str, str] | None:
+    """The one e-mail address the SQL sources hold for the claimed key, and where; else None."""
+    found: set[str] = set()
+    where: list[str] = []
+    for source in register.sources:
+        if not isinstance(source, SqlSource):
+            continue
+        connector = connectors(source)
+        if not isinstance(connector, SqlConnector):
+            continue
+        try:
+            check = connector.claim_check(claim.key, claim.value)
+        except SourceUnreachable:
+            continue
+        finally:
+            connector.close()
+        if check.contacts:
+            found |= {c.casefold() for c in check.contacts}
+            where.append(source.name)
+    if len(found) != 1:
+        return None  # none, or several owners: staff decide
+    return found.pop(), ", ".join(where)
+
+
+def new_code(
+    session: Session,
+    request: Request,
+    claim: LookupClaim,
+    *,
+    recipient: str | None,
+    where: str,
+    secret: str,
+    actor: str,
+    now: datetime,
+) -> CodeToSend | None:
+    """Count a code request; with an address, store a fresh code's hash and return it. Audited.
+
+    Without an address nothing is sent, but the request counts all the same: the limit and
+    the page look alike whether or not the key is on file.
+    """
+    if claim.state is not ClaimState.UNVERIFIED:
+        raise ClaimError("this key needs no code")
+    if claim.codes_sent >= MAX_CODES:
+        raise ClaimError("too many codes for this key")
+    claim.codes_sent += 1
+    claim.code_attempts = 0
+    claim.code_hash = claim.code_sent_at = claim.code_expires_at = None
+    code = f"{secrets.randbelow(10**6):06d}"
+    if recipient:
+        claim.code_hash = code_hash(secret, claim.id, code)
+        claim.code_sent_at, claim.code_expires_at = now, now + timedelta(minutes=CODE_MINUTES)
+    record_event(
+        session,
+        request,
+        "send_lookup_key_code",
+        actor=actor,
+        now=now,
+        payload={"key": claim.key, "where": where, "sent": bool(recipient), "n": claim.codes_sent},
+    )
+    return CodeToSend(claim, code, recipient, where) if recipient else None
+
+
+def enter_code(
+    session: Session,
+    request: Request,
+    claim: LookupClaim,
+    code: str,
+    *,
+    secret: str,
+    now: datetime,
+) -> bool:
+    """True (and the claim verified) when `code` is the one sent and still valid."""
+    if claim.state is not ClaimState.UNVERIFIED or claim.code_hash is None:
+        return False
+    if claim.code_expires_at is None or now >= claim.code_expires_at:
+        return False
+    wanted = code_hash(secret, claim.id, code.strip())
+    if not hmac.compare_digest(wanted, claim.code_hash):
+        claim.code_attempts += 1
+        if claim.code_attempts >= MAX_ATTEMPTS:
+            claim.code_hash = None  # this code is spent: a new one must be sent
+        return False
+    verify_claim(
+        session,
+        request,
+        claim,
+        method=ClaimMethod.CODE_TO_CONTACT_ON_FILE,
+        detail="a one-time code sent to the e-mail address on file for it was entered",
+        actor="subject",
+        now=now,
+    )
+    return True

@@ -1,0 +1,28 @@
+"""The controller and register a public URL's slug names, or a 404 page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from dsar.extensions import db
+from dsar.models import Controller
+from dsar.register import Register, find_register
+
+
+def register_of(slug: str) -> Register:
+    register = find_register(current_app.extensions["dsar.registers"], slug)
+    if register is None:
+        abort(404, _("There is no such organisation here."))
+    return register
+
+
+def controller_and_register(slug: str) -> tuple[Controller, Register]:
+    register = register_of(slug)
+    controller = db.session.execute(
+        select(Controller).where(Controller.slug == slug)
+    ).scalar_one_or_none()
+    if controller is None:
+        abort(404, _("There is no such organisation here."))
+    return controller, register
