@@ -50,6 +50,7 @@ class Settings:
     documents_after_decision_days: int = 7
     reminder_days: tuple[int, ...] = (14, 7, 3, 1)
     confirmation_expiry_days: int = 7
+    unconfirmed_purge_days: int = 30
     retention_years: int = 3
     dpo_mailbox_language: str = "en"
     download_days: int = 14
@@ -209,6 +210,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     )
     values["confirmation_expiry_days"] = _int(
         "DSAR_CONFIRMATION_EXPIRY_DAYS", get("DSAR_CONFIRMATION_EXPIRY_DAYS", "7"), 1, 90
+    )
+    values["unconfirmed_purge_days"] = _int(
+        "DSAR_UNCONFIRMED_PURGE_DAYS", get("DSAR_UNCONFIRMED_PURGE_DAYS", "30"), 0, 365
     )
     values["retention_years"] = _int(
         "DSAR_RETENTION_YEARS", get("DSAR_RETENTION_YEARS", "3"), 1, 30

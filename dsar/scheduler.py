@@ -27,7 +27,7 @@ from dsar.config import Settings
 from dsar.extensions import db
 from dsar.jobs.digest import send_digests
 from dsar.jobs.escalation import escalate_overdue
-from dsar.jobs.expiry import expire_unconfirmed
+from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.planned import carry_out_planned_deletions
 from dsar.jobs.reminders import send_reminders
 from dsar.jobs.retention import delete_expired_files, prune_job_runs, purge_closed_requests
@@ -67,7 +67,11 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("digest", send_digests, HOUR, "daily digest per staff member"),
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),
         JobSpec("planned_deletions", carry_out_planned_deletions, DAY, "planned deletions"),
-        JobSpec("purge_requests", purge_closed_requests, DAY, "purge closed requests"),
+        JobSpec(
+            "purge_requests", purge_closed_requests, DAY, "purge closed requests and rowless blobs"
+        ),
+        # Hourly: a flood of unconfirmed form posts is purged in batches within the day.
+        JobSpec("purge_unconfirmed", purge_unconfirmed, HOUR, "purge expired unconfirmed requests"),
         JobSpec(
             "prune_job_runs", prune_job_runs, DAY, "forget old job runs and quiet sign-in counters"
         ),

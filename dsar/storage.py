@@ -84,6 +84,22 @@ class FileStore:
         (self.root / stored.storage_path).unlink(missing_ok=True)
         stored.deleted_at = now
 
+    def blobs_written_before(self, cutoff: datetime) -> list[str]:
+        """Stored names (as `save` makes them) of the blobs last written before `cutoff`."""
+        names = []
+        for path in self.root.glob("*/*.bin"):
+            try:
+                written = path.stat().st_mtime
+            except FileNotFoundError:  # removed meanwhile
+                continue
+            if written < cutoff.timestamp():
+                names.append(path.relative_to(self.root).as_posix())
+        return sorted(names)
+
+    def remove_blob(self, name: str) -> None:
+        """Remove a blob by its stored name, whether or not a row holds it."""
+        (self.root / name).unlink(missing_ok=True)
+
 
 def file_key(settings: Settings) -> bytes:
     """DSAR_FILE_KEY; development and tests generate one and keep it in the instance folder."""

@@ -79,3 +79,10 @@ def test_starttls_and_ssl_together_are_refused(tmp_path: Path) -> None:
 def test_subdivision_is_checked_against_the_country(tmp_path: Path) -> None:
     assert settings(tmp_path, DSAR_COUNTRY="AT", DSAR_SUBDIVISION="9").subdivision == "9"
     assert settings(tmp_path, DSAR_SUBDIVISION="nw").subdivision == "NW"
+
+
+def test_unconfirmed_requests_are_purged_after_30_days_unless_set(tmp_path: Path) -> None:
+    assert settings(tmp_path).unconfirmed_purge_days == 30
+    assert settings(tmp_path, DSAR_UNCONFIRMED_PURGE_DAYS="0").unconfirmed_purge_days == 0
+    with pytest.raises(ConfigError, match="DSAR_UNCONFIRMED_PURGE_DAYS=366 is out of range"):
+        settings(tmp_path, DSAR_UNCONFIRMED_PURGE_DAYS="366")

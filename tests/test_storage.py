@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
@@ -50,3 +53,29 @@ def test_tampered_or_deleted_files_are_refused(app, session, now) -> None:  # ty
     assert not (store.root / stored.storage_path).exists()
     with pytest.raises(StorageError, match="was deleted"):
         store.read(stored)
+
+
+def test_blobs_are_listed_by_stored_name_and_age_and_removed_by_name(
+    app, session, now, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    store = dataclasses.replace(_store(app), root=tmp_path / "files")
+    old, new = (
+        store.save(
+            session,
+            SECRET,
+            filename="a.pdf",
+            content_type="application/pdf",
+            purpose=FilePurpose.EXPORT,
+            now=now,
+        ).storage_path
+        for _ in range(2)
+    )
+    written = (now - timedelta(hours=2)).timestamp()
+    os.utime(store.root / old, (written, written))
+    os.utime(store.root / new, (now.timestamp(), now.timestamp()))
+    assert store.blobs_written_before(now - timedelta(hours=1)) == [old]
+    assert store.blobs_written_before(now + timedelta(seconds=1)) == sorted([old, new])
+    store.remove_blob(old)
+    store.remove_blob(old)  # gone already is fine
+    assert not (store.root / old).exists() and (store.root / new).exists()
+    assert store.blobs_written_before(now + timedelta(seconds=1)) == [new]

@@ -1,6 +1,7 @@
 """Retention: uploaded documents and exports past their date, closed requests past the period.
 
-Also the housekeeping of tables that would otherwise only grow: job runs, sign-in counters.
+Also the housekeeping of tables that would otherwise only grow: job runs, sign-in counters,
+and of the file store: blobs that no row holds (dsar/jobs/orphans.py).
 
 A purged request takes its whole record with it (events and their hash chain, files, mail):
 keeping the trail would keep the personal data the retention period exists to remove. What
@@ -10,15 +11,17 @@ stays is one anonymous PurgedRequestStatistic row per request and the JobRun of 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, delete, select, update
+from sqlalchemy import Select, Table, delete, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
 from dsar.deadlines import add_months
+from dsar.jobs.orphans import remove_orphan_blobs
 from dsar.models import Base, FilePurpose, JobRun, PurgedRequestStatistic, Request, StoredFile
 from dsar.services.sign_in_throttle import prune_throttles
 from dsar.storage import FileStore
@@ -78,10 +81,12 @@ def retention_cutoff(now: datetime, years: int) -> datetime:
 class PurgeResult:
     purged: int = 0
     files: int = 0
+    orphan_blobs: int = 0  # blobs on disk without a row (a killed worker's upload)
 
 
 def purge_closed_requests(session: Session, settings: Settings, now: datetime) -> PurgeResult:
-    """Purge requests closed before the retention cutoff, keeping one anonymous statistic each."""
+    """Purge requests closed before the retention cutoff, keeping one anonymous statistic each;
+    then remove the file store's blobs that no row holds."""
     cutoff = retention_cutoff(now, settings.retention_years)
     requests = (
         session.execute(
@@ -94,17 +99,31 @@ def purge_closed_requests(session: Session, settings: Settings, now: datetime) -
         .scalars()
         .all()
     )
+    store = FileStore.from_settings(settings)
     result = PurgeResult()
-    if not requests:
-        return result
+    if requests:
+        result.files = purge_with_statistics(session, store, requests, now)
+        result.purged = len(requests)
+        log.info("purged %d requests closed before %s", len(requests), cutoff.date().isoformat())
+    result.orphan_blobs = remove_orphan_blobs(session, store, now)
+    return result
+
+
+def purge_with_statistics(
+    session: Session, store: FileStore, requests: Sequence[Request], now: datetime
+) -> int:
+    """Delete `requests` with their whole record, one anonymous statistic left for each.
+
+    Returns how many file rows went with them. The requests' controllers must be loaded.
+    """
     ids = [request.id for request in requests]
     session.add_all(statistic_of(request, now) for request in requests)
-    store = FileStore.from_settings(settings)
-    files = session.execute(select(StoredFile).where(StoredFile.request_id.in_(ids))).scalars()
-    for stored in files:
+    files = 0
+    stored_files = session.execute(select(StoredFile).where(StoredFile.request_id.in_(ids)))
+    for stored in stored_files.scalars():
         if stored.deleted_at is None:
             store.delete(stored, now)
-        result.files += 1
+        files += 1
     session.flush()
     request_table: Table = Request.__table__  # type: ignore[assignment]
     doomed = select(Request.id).where(Request.id.in_(ids))
@@ -113,15 +132,15 @@ def purge_closed_requests(session: Session, settings: Settings, now: datetime) -
         delete(Request).where(Request.id.in_(ids)), execution_options={"synchronize_session": False}
     )
     _forget(session, set(ids))
-    result.purged = len(ids)
-    log.info("purged %d requests closed before %s", len(ids), cutoff.date().isoformat())
-    return result
+    return files
 
 
 def _forget(session: Session, ids: set[int]) -> None:
     """Drop the purged rows from the session; other loaded rows reload (core updates ran)."""
     for instance in list(session.identity_map.values()):
-        owner = instance.id if isinstance(instance, Request) else getattr(instance, "request_id", 0)
+        # Only what is loaded: reading an expired attribute would reload a row just deleted.
+        state = inspect(instance)
+        owner = state.identity[0] if isinstance(instance, Request) else state.dict.get("request_id")
         if owner in ids and type(instance).__tablename__ not in DETACHED_TABLES:
             session.expunge(instance)
     session.expire_all()

@@ -25,13 +25,14 @@ def test_run_once_at_a_given_instant_then_status(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "running jobs at 2026-03-26T08:00:00+01:00",
-        "expire_unconfirmed: expired=0",
+        "expire_unconfirmed: expired=0 documents=0",
         "reminders: due=1 queued=1 unaddressed=0",
         "escalation: overdue=0 queued=0",
         "digest: staff=0 queued=0",
         "delete_files: documents=0 exports=0",
         "planned_deletions: done=0 due=0 failed=0",
-        "purge_requests: purged=0 files=0",
+        "purge_requests: purged=0 files=0 orphan_blobs=0",
+        "purge_unconfirmed: purged=0 files=0",
         "prune_job_runs: job_runs=0 sign_in_throttles=0",
         "dispatch_outbox: sent=1 retried=0 failed=0",
     ]
@@ -85,7 +86,7 @@ def test_status_before_any_run_and_a_single_job(app, runner, now) -> None:  # ty
     )
     assert result.output.splitlines() == [
         "running jobs at 2026-03-01T08:00:00+01:00",  # no offset: DSAR_TIMEZONE's wall clock
-        "expire_unconfirmed: expired=0",
+        "expire_unconfirmed: expired=0 documents=0",
     ]
 
 

@@ -21,7 +21,7 @@ def test_run_job_records_its_run(app, session, now) -> None:  # type: ignore[no-
     assert (run.job, run.outcome, run.counts, run.started_at) == (
         "expire_unconfirmed",
         "idle",
-        {"expired": 0},
+        {"expired": 0, "documents": 0},
         now,
     )
     assert run.finished_at >= now and ":" in run.instance
