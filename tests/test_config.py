@@ -58,6 +58,11 @@ def test_production_with_key_and_smtp_starts(tmp_path: Path) -> None:
         ("DSAR_SUBDIVISION", "ZZ", "DSAR_SUBDIVISION='ZZ' is not a subdivision of DE"),
         ("DSAR_ENV", "staging", "DSAR_ENV='staging' is not one of"),
         ("DSAR_SMTP_STARTTLS", "maybe", "DSAR_SMTP_STARTTLS='maybe' is not a boolean"),
+        (
+            "DSAR_TRANSMIT_ALLOW_PRIVATE",
+            "internal",
+            "DSAR_TRANSMIT_ALLOW_PRIVATE='internal' is not a boolean",
+        ),
         ("DSAR_CLOCK_POLICY", "lenient", "DSAR_CLOCK_POLICY='lenient' is not one of"),
         ("DSAR_DATABASE_URL", "not a url", "DSAR_DATABASE_URL='not a url' is not a SQLAlchemy"),
     ],
@@ -79,3 +84,8 @@ def test_starttls_and_ssl_together_are_refused(tmp_path: Path) -> None:
 def test_subdivision_is_checked_against_the_country(tmp_path: Path) -> None:
     assert settings(tmp_path, DSAR_COUNTRY="AT", DSAR_SUBDIVISION="9").subdivision == "9"
     assert settings(tmp_path, DSAR_SUBDIVISION="nw").subdivision == "NW"
+
+
+def test_transmissions_reach_public_addresses_only_unless_allowed(tmp_path: Path) -> None:
+    assert settings(tmp_path).transmit_allow_private is False
+    assert settings(tmp_path, DSAR_TRANSMIT_ALLOW_PRIVATE="true").transmit_allow_private is True
