@@ -55,6 +55,7 @@ class Settings:
     dpo_mailbox_language: str = "en"
     download_days: int = 14
     transmit_allow_local_http: bool = False
+    transmit_allow_private: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -223,6 +224,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     values["download_days"] = _int("DSAR_DOWNLOAD_DAYS", get("DSAR_DOWNLOAD_DAYS", "14"), 1, 90)
     values["transmit_allow_local_http"] = _bool(
         "DSAR_TRANSMIT_ALLOW_LOCAL_HTTP", get("DSAR_TRANSMIT_ALLOW_LOCAL_HTTP", "false")
+    )
+    values["transmit_allow_private"] = _bool(
+        "DSAR_TRANSMIT_ALLOW_PRIVATE", get("DSAR_TRANSMIT_ALLOW_PRIVATE", "false")
     )
     if env == "production" and not values["smtp_host"]:
         raise ConfigError("DSAR_SMTP_HOST is required in production: dsar sends mail over SMTP")

@@ -6,12 +6,13 @@ the subject could not be identified. Withdrawn and expired requests needed no an
 
 from __future__ import annotations
 
-import csv
 import io
 import statistics
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from dsar.csv_cells import SafeWriter
 
 ANSWERED_OUTCOMES = frozenset({"completed", "refused", "identity_failed"})
 WINDOW_DAYS = 90
@@ -52,7 +53,6 @@ def share_answered_in_time(
     return sum(1 for r in answered if r.closed_on <= r.due) / len(answered)
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 REGISTER_HEADER = (
     "reference",
     "type",
@@ -65,19 +65,13 @@ REGISTER_HEADER = (
 )
 
 
-def csv_safe(value: object) -> str:
-    """A cell a spreadsheet shows as text: a leading = + - @ would start a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def register_csv(rows: Iterable[tuple[object, ...]]) -> Iterator[str]:
     """The register of requests as CSV text chunks, header first, every cell made safe."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = SafeWriter(buffer, lineterminator="\r\n")
     writer.writerow(REGISTER_HEADER)
     for row in rows:
-        writer.writerow([csv_safe(cell) for cell in row])
+        writer.writerow(row)
         if buffer.tell() > 64 * 1024:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -189,6 +189,35 @@ def smtp_server():  # type: ignore[no-untyped-def]
         server.stop()
 
 
+@pytest.fixture
+def connections(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int]]:
+    """Every socket connection Python code attempts meanwhile, as (host, port); only those
+    to 127.0.0.1 are made, any other is refused before a packet leaves, and host names are
+    not looked up (tests must never send traffic to another address, DNS included)."""
+    import ipaddress
+    import socket
+
+    real_connect, real_getaddrinfo = socket.socket.connect, socket.getaddrinfo
+    attempts: list[tuple[str, int]] = []
+
+    def recorded(sock: socket.socket, address: tuple[str, int]) -> None:
+        attempts.append((address[0], address[1]))
+        if address[0] != "127.0.0.1":
+            raise ConnectionRefusedError(f"test: no traffic to {address[0]}")
+        real_connect(sock, address)
+
+    def no_lookup(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            ipaddress.ip_address(str(host).split("%", 1)[0])
+        except ValueError:
+            raise socket.gaierror(socket.EAI_NONAME, f"test: no DNS lookup of {host}") from None
+        return real_getaddrinfo(host, *args, **kwargs)  # a literal address: nothing is sent
+
+    monkeypatch.setattr(socket.socket, "connect", recorded)
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
+    return attempts
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):  # type: ignore[no-untyped-def]
     """Debian's chromium, never a downloaded browser (see ENVIRONMENT.md)."""

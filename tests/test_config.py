@@ -58,6 +58,11 @@ def test_production_with_key_and_smtp_starts(tmp_path: Path) -> None:
         ("DSAR_SUBDIVISION", "ZZ", "DSAR_SUBDIVISION='ZZ' is not a subdivision of DE"),
         ("DSAR_ENV", "staging", "DSAR_ENV='staging' is not one of"),
         ("DSAR_SMTP_STARTTLS", "maybe", "DSAR_SMTP_STARTTLS='maybe' is not a boolean"),
+        (
+            "DSAR_TRANSMIT_ALLOW_PRIVATE",
+            "internal",
+            "DSAR_TRANSMIT_ALLOW_PRIVATE='internal' is not a boolean",
+        ),
         ("DSAR_CLOCK_POLICY", "lenient", "DSAR_CLOCK_POLICY='lenient' is not one of"),
         ("DSAR_DATABASE_URL", "not a url", "DSAR_DATABASE_URL='not a url' is not a SQLAlchemy"),
     ],
@@ -86,3 +91,8 @@ def test_unconfirmed_requests_are_purged_after_30_days_unless_set(tmp_path: Path
     assert settings(tmp_path, DSAR_UNCONFIRMED_PURGE_DAYS="0").unconfirmed_purge_days == 0
     with pytest.raises(ConfigError, match="DSAR_UNCONFIRMED_PURGE_DAYS=366 is out of range"):
         settings(tmp_path, DSAR_UNCONFIRMED_PURGE_DAYS="366")
+
+
+def test_transmissions_reach_public_addresses_only_unless_allowed(tmp_path: Path) -> None:
+    assert settings(tmp_path).transmit_allow_private is False
+    assert settings(tmp_path, DSAR_TRANSMIT_ALLOW_PRIVATE="true").transmit_allow_private is True

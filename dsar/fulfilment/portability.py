@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import http.client
 import ipaddress
-import ssl
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,8 +16,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from dsar.attachments import content_disposition
 from dsar.audit import record_event
 from dsar.models import Export, Request
+from dsar.outbound import OutboundRefused, check_outbound_url, connect
 from dsar.register import Register
 
 TIMEOUT_SECONDS = 30
@@ -58,18 +59,27 @@ def check_destination(url: str, *, allow_local_http: bool) -> None:
 
 
 def post_export(
-    url: str, data: bytes, *, filename: str, allow_local_http: bool, timeout: int = TIMEOUT_SECONDS
+    url: str,
+    data: bytes,
+    *,
+    filename: str,
+    allow_local_http: bool,
+    allow_private: bool = False,
+    timeout: int = TIMEOUT_SECONDS,
 ) -> TransmissionResult:
-    """POST the ZIP to `url` and return the status and the start of the answer."""
+    """POST the ZIP to `url` and return the status and the start of the answer.
+
+    The host must resolve to public addresses only (dsar.outbound) unless `allow_private`;
+    the connection goes to the address checked, and a redirect is returned, not followed.
+    """
     check_destination(url, allow_local_http=allow_local_http)
+    try:
+        target = check_outbound_url(url, allow_private=allow_private)
+    except OutboundRefused as error:
+        raise TransmissionError(str(error)) from None
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    if parts.scheme == "https":
-        connection: http.client.HTTPConnection = http.client.HTTPSConnection(
-            parts.hostname or "", parts.port, timeout=timeout, context=ssl.create_default_context()
-        )
-    else:
-        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=timeout)
+    connection = connect(target, timeout=timeout)
     try:
         connection.request(
             "POST",
@@ -77,7 +87,7 @@ def post_export(
             body=data,
             headers={
                 "Content-Type": "application/zip",
-                "Content-Disposition": f'attachment; filename="{filename}"',
+                "Content-Disposition": content_disposition(filename),
             },
         )
         response = connection.getresponse()
@@ -99,11 +109,16 @@ def transmit_export(
     actor: str,
     now: datetime,
     allow_local_http: bool = False,
+    allow_private: bool = False,
 ) -> TransmissionResult:
     """Send a portability export to another controller (Art. 20(2)); the answer is audited."""
     try:
         result = post_export(
-            url, data, filename=export.file.filename, allow_local_http=allow_local_http
+            url,
+            data,
+            filename=export.file.filename,
+            allow_local_http=allow_local_http,
+            allow_private=allow_private,
         )
     except TransmissionError as error:
         record_event(

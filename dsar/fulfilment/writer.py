@@ -8,7 +8,6 @@ it is written, for manifest.json.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -22,6 +21,7 @@ from typing import IO, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from dsar import csv_cells
 from dsar.sources import Connector, Subject
 from dsar.sources.base import row_key
 
@@ -154,6 +154,7 @@ def write_export(
             "kind": head.get("kind"),
             "created_at": head.get("created_at"),
             "files": [{"name": m.name, "sha256": m.sha256, "size": m.size} for m in members],
+            "csv_cells": csv_cells.NOTE,
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         _bytes_member(archive, "manifest.json", text.encode("utf-8"), stamp)
@@ -180,7 +181,7 @@ def _write_part(
     skip = excluded.get((part.source_id, part.part), set())
     keys = connector.key_columns(part.part)
     stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)  # type: ignore[arg-type]
-    writer = csv.writer(stream)
+    writer = csv_cells.SafeWriter(stream)  # data.json below gets the exact values
     writer.writerow(part.columns)
     meta = {
         "name": part.part,

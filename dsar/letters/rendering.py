@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from babel import Locale
@@ -152,8 +153,16 @@ def render(content: LetterContent) -> RenderedLetter:
     return RenderedLetter(subject_line(content), render_html(content), render_text(content))
 
 
-def render_pdf(html: str) -> bytes:
-    """The printable version (A4, from the frozen HTML: the PDF shows what was approved)."""
+def render_pdf(html: str, *, static: Path | None = None) -> bytes:
+    """The printable version (A4, from the frozen HTML: the PDF shows what was approved).
+
+    It may load files from the static folder only (dsar.letters.fetcher): no network, no other
+    file; relative URLs resolve there.
+    """
     from weasyprint import HTML
 
-    return HTML(string=html).write_pdf()
+    from dsar.letters.fetcher import STATIC_DIR, StaticOnlyFetcher
+
+    root = (static or STATIC_DIR).resolve()
+    fetcher = StaticOnlyFetcher(root)
+    return HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).write_pdf()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Response, render_template, stream_with_context
+from flask import render_template, stream_with_context
 from sqlalchemy import ColumnElement, func, select, true
 
+from dsar.attachments import private_download
 from dsar.clock import now as clock_now
 from dsar.dashboard import (
     ClosedRow,
@@ -128,8 +129,6 @@ def register_export():  # type: ignore[no-untyped-def]
             )
 
     filename = f"dsar-register-{clock_now():%Y-%m-%d}.csv"
-    return Response(
-        stream_with_context(register_csv(rows())),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    return private_download(
+        stream_with_context(register_csv(rows())), filename=filename, mimetype="text/csv"
     )

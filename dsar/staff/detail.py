@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from sqlalchemy.orm.exc import StaleDataError
 
 from dsar.clock import now as clock_now
@@ -10,12 +10,10 @@ from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_ext
 from dsar.extensions import db
 from dsar.models import (
     REQUEST_WORKERS,
-    FilePurpose,
     Request,
     Role,
     StaffIdentity,
     StaffUser,
-    StoredFile,
 )
 from dsar.read_only import read_only_page
 from dsar.register import Register, find_register
@@ -41,7 +39,6 @@ from dsar.staff.auth import (
 )
 from dsar.staff.common import LocalToday, clock_settings
 from dsar.staff.forms import AssignForm, DecisionForm, NoteForm
-from dsar.storage import FileStore, StorageError
 from dsar.workflow import Action, IllegalTransition, allowed_actions
 
 # Decisions the state machine can offer, by the action each one takes.
@@ -182,28 +179,6 @@ def assign_view(request_id: int):  # type: ignore[no-untyped-def]
     if user.role is Role.AGENT and assignee is None:
         return redirect(url_for("staff.queue"), 303)
     return redirect(url_for("staff.detail", request_id=request_id), 303)
-
-
-@bp.get("/requests/<int:request_id>/files/<int:file_id>")
-@roles_required(*REQUEST_WORKERS)
-def download_file(request_id: int, file_id: int):  # type: ignore[no-untyped-def]
-    """An attached file, decrypted for staff who may open the request."""
-    from flask import current_app
-
-    visible_request(request_id)
-    stored = db.session.get(StoredFile, file_id)
-    if stored is None or stored.request_id != request_id or stored.purpose is FilePurpose.EXPORT:
-        abort(404, "No such file on this request.")
-    try:
-        data = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).read(stored)
-    except StorageError as error:
-        abort(410, str(error))
-    safe_name = "".join(c for c in stored.filename if c.isalnum() or c in "._- ") or "file"
-    return Response(
-        data,
-        mimetype="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{safe_name}"'},
-    )
 
 
 def _register_of(req: Request) -> Register | None:

@@ -280,6 +280,7 @@ def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-u
             actor=current_user.email,
             now=clock_now(),
             allow_local_http=settings.transmit_allow_local_http,
+            allow_private=settings.transmit_allow_private,
         )
     except TransmissionError as error:
         db.session.commit()  # the failed attempt stays in the audit trail

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
+from dsar.attachments import private_download
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES, IncompleteLetter
@@ -187,8 +188,6 @@ def letter_pdf(letter_id: int):  # type: ignore[no-untyped-def]
     if letter.pdf_file is None:
         abort(404)
     data = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).read(letter.pdf_file)
-    return Response(
-        data,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{letter.pdf_file.filename}"'},
+    return private_download(
+        data, filename=letter.pdf_file.filename, mimetype="application/pdf", inline=True
     )

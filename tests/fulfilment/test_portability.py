@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import threading
 import zipfile
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -14,7 +16,9 @@ from sqlalchemy import select
 from dsar.fulfilment.portability import TransmissionError, check_destination, transmit_export
 from dsar.models import ExportKind, RequestEvent
 from dsar.storage import FileStore
+from tests.factories import make_staff
 from tests.fulfilment.test_export import _build, _prepared
+from tests.staff.conftest import StaffClient, login_as
 
 
 def test_portability_keeps_only_provided_data_on_consent_or_contract(
@@ -90,6 +94,7 @@ def test_transmission_posts_the_zip_and_records_the_answer(app, session, now, ve
             actor="dana@example.org",
             now=now,
             allow_local_http=True,
+            allow_private=True,  # 127.0.0.1 is internal: refused without the setting
         )
     finally:
         server.shutdown()
@@ -132,3 +137,202 @@ def test_only_https_destinations(url, allow):
 
 def test_https_destination_is_accepted():
     check_destination("https://new-controller.example/import", allow_local_http=False)
+
+
+def _portability_export(app, session, now, verified_request):  # type: ignore[no-untyped-def]
+    request = verified_request()
+    built, _archive = _build(
+        app,
+        session,
+        now,
+        request,
+        _prepared(app, session, now, request),
+        kind=ExportKind.PORTABILITY,
+    )
+    data = FileStore.from_settings(app.config["DSAR_SETTINGS"]).read(built.export.file)
+    return request, built.export, data
+
+
+def _last_event(session, request):  # type: ignore[no-untyped-def]
+    return (
+        session.execute(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request.id)
+            .order_by(RequestEvent.seq.desc())
+        )
+        .scalars()
+        .first()
+    )
+
+
+@pytest.fixture
+def receiver() -> Iterator[HTTPServer]:
+    """A receiving controller on 127.0.0.1 that accepts with 202."""
+    _Receiver.received.clear()
+    server = HTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://10.0.0.1/import",
+        "https://192.168.178.1/import",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::ffff:172.16.0.9]/import",
+        "https://[fd00::5]:8443/import",
+        "https://127.0.0.1/import",
+    ],
+)
+def test_internal_addresses_are_refused_before_any_connection_and_audited(
+    app,
+    session,
+    now,
+    verified_request,
+    connections,
+    url,
+):
+    request, export, data = _portability_export(app, session, now, verified_request)
+
+    with pytest.raises(TransmissionError, match="address: refused"):
+        transmit_export(session, request, export, data, url=url, actor="dana@example.org", now=now)
+
+    assert connections == []
+    event = _last_event(session, request)
+    assert event.action == "transmit_export" and event.payload["url"] == url
+    assert "address: refused" in event.payload["error"] and "status" not in event.payload
+
+
+def test_local_http_alone_does_not_open_loopback(
+    app,
+    session,
+    now,
+    verified_request,
+    receiver,
+    connections,
+):
+    request, export, data = _portability_export(app, session, now, verified_request)
+    url = f"http://127.0.0.1:{receiver.server_port}/import"
+
+    with pytest.raises(TransmissionError, match="127.0.0.1 is a loopback address: refused"):
+        transmit_export(
+            session,
+            request,
+            export,
+            data,
+            url=url,
+            actor="dana@example.org",
+            now=now,
+            allow_local_http=True,
+        )
+    assert connections == [] and _Receiver.received == []
+
+
+class _Redirect(BaseHTTPRequestHandler):
+    location = ""
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(307)
+        self.send_header("Location", _Redirect.location)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        return None
+
+
+def test_a_redirect_is_not_followed(
+    app,
+    session,
+    now,
+    verified_request,
+    receiver,
+    connections,
+):
+    request, export, data = _portability_export(app, session, now, verified_request)
+    _Redirect.location = f"http://127.0.0.1:{receiver.server_port}/elsewhere"
+    redirecting = HTTPServer(("127.0.0.1", 0), _Redirect)
+    thread = threading.Thread(target=redirecting.serve_forever, daemon=True)
+    thread.start()
+    try:
+        result = transmit_export(
+            session,
+            request,
+            export,
+            data,
+            url=f"http://127.0.0.1:{redirecting.server_port}/import",
+            actor="dana@example.org",
+            now=now,
+            allow_local_http=True,
+            allow_private=True,
+        )
+    finally:
+        redirecting.shutdown()
+        thread.join(5)
+        redirecting.server_close()
+
+    assert result.status == 307
+    assert _Receiver.received == []
+    assert connections == [("127.0.0.1", redirecting.server_port)]
+    assert _last_event(session, request).payload["status"] == 307
+
+
+def _staff_client(app, session, now):  # type: ignore[no-untyped-def]
+    user = make_staff(session, now)
+    return login_as(app, StaffClient(app, app.response_class, use_cookies=True), user)
+
+
+def test_the_staff_page_refuses_an_internal_address_by_default(
+    app,
+    session,
+    now,
+    verified_request,
+    connections,
+    monkeypatch,
+):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    request, export, _data = _portability_export(app, session, now, verified_request)
+    client = _staff_client(app, session, now)
+
+    page = client.post(
+        f"/staff/requests/{request.id}/data/exports/{export.id}/transmit",
+        data={"url": "https://10.20.30.40/import"},
+        follow_redirects=True,
+    )
+
+    assert "10.20.30.40 is a private address: refused" in page.get_data(as_text=True)
+    assert connections == []
+    assert _last_event(session, request).payload["error"].startswith("10.20.30.40 is a private")
+
+
+def test_the_setting_lets_the_staff_page_reach_a_local_receiver(
+    app,
+    session,
+    now,
+    verified_request,
+    receiver,
+    connections,
+    monkeypatch,
+):
+    settings = dataclasses.replace(
+        app.config["DSAR_SETTINGS"], transmit_allow_local_http=True, transmit_allow_private=True
+    )
+    monkeypatch.setitem(app.config, "DSAR_SETTINGS", settings)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    request, export, data = _portability_export(app, session, now, verified_request)
+    client = _staff_client(app, session, now)
+
+    page = client.post(
+        f"/staff/requests/{request.id}/data/exports/{export.id}/transmit",
+        data={"url": f"http://127.0.0.1:{receiver.server_port}/import"},
+        follow_redirects=True,
+    )
+
+    assert "Sent; the receiver answered 202." in page.get_data(as_text=True)
+    assert _Receiver.received == [data]
+    assert connections == [("127.0.0.1", receiver.server_port)]

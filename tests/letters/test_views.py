@@ -48,7 +48,13 @@ def test_draft_edit_approve_send(client, session, signed_in) -> None:  # type: i
     client.post(f"/staff/letters/{letter.id}/approve")
     session.refresh(letter)
     assert letter.status is LetterStatus.APPROVED
-    assert client.get(f"/staff/letters/{letter.id}/pdf").data.startswith(b"%PDF-")
+    pdf = client.get(f"/staff/letters/{letter.id}/pdf")
+    assert pdf.data.startswith(b"%PDF-")
+    assert pdf.headers["Content-Disposition"] == (
+        f"inline; filename={request.reference}-acknowledgement-en.pdf"
+    )
+    assert pdf.headers["X-Content-Type-Options"] == "nosniff"
+    assert pdf.headers["Cache-Control"] == "no-store"
     frozen = client.post(
         f"/staff/letters/{letter.id}/edit", data={"note": "changed"}, follow_redirects=True
     )
