@@ -8,6 +8,7 @@ from dsar.staff import (  # noqa: E402,F401
     auth_views,
     dashboard_views,
     detail,
+    export_links,
     fulfilment,
     intake_views,
     letters,

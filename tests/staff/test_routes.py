@@ -36,6 +36,7 @@ ROLES_BY_ENDPOINT = {
     "staff.request_data_task": {A, D},
     "staff.request_data_export": {A, D},
     "staff.request_data_transmit": {A, D},
+    "staff.revoke_export_link": {A, D},
     "staff.letters": {A, D},
     "staff.letter_draft": {A, D},
     "staff.letter_preview": {A, D},
@@ -68,7 +69,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 29
+    assert len(_routes(app)) == 30
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -94,7 +95,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 7, Role.DPO: 3, Role.ADMIN: 21}[role]
+    expected = {Role.AGENT: 7, Role.DPO: 3, Role.ADMIN: 22}[role]
     assert checked == expected
 
 
