@@ -99,7 +99,9 @@ def _register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-            event.listen(db.engine, "begin", _sqlite_begin)
+            from dsar.write_lock import sqlite_begin
+
+            event.listen(db.engine, "begin", sqlite_begin)
         else:
             from dsar.dbping import ping_idle_connections
             from dsar.read_only import guard_read_only
@@ -110,7 +112,8 @@ def _register_extensions(app: Flask) -> None:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's recipe takes over:
-    # no implicit BEGIN from the driver, an explicit one from the "begin" event below.
+    # no implicit BEGIN from the driver, an explicit one from the "begin" event
+    # (dsar/write_lock.py: IMMEDIATE for requests that must become the writer).
     dbapi_connection.isolation_level = None
     # WAL lets the web app read while the scheduler writes; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
@@ -118,10 +121,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
-
-
-def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -258,6 +258,25 @@ def committed_app(
             db.engine.dispose()
 
 
+@pytest.fixture
+def committed_db_app(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, now: datetime
+) -> Iterator[Flask]:
+    """An app on a fresh database of `backend` (SQLite file or PostgreSQL) with real commits:
+    for threads, which the savepoint-per-test session (one connection) cannot serve.
+
+    While it lives, `db.session` is a plain one again, even where an autouse fixture set up
+    the `app` fixture's joined session first (tests/intake/conftest.py).
+    """
+    joined = db.session
+    db.session = db._make_scoped_session({})
+    try:
+        with committed_app(tmp_path, now, make_database_url(request, backend, tmp_path)) as app:
+            yield app
+    finally:
+        db.session = joined  # the plain one's sessions ended with their app contexts
+
+
 @contextlib.contextmanager
 def recorded_statements(app: Flask) -> Iterator[list[tuple[str, bool]]]:
     """Each statement `app` sends meanwhile: its first word, and whether its connection was

@@ -1,59 +1,143 @@
-"""GET shows the download (or the password form); each download is an audit event."""
+"""GET gives the file (or the password form), streamed; each download is counted and audited.
+
+A link that ended early answers 410 with why (docs/download-links.md); an unknown or expired
+one answers 404. The pages speak German or English like the other public pages.
+"""
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request
+from datetime import datetime
+from typing import Any
+
+from flask import Response, abort, current_app, make_response, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
 from dsar.clock import now as clock_now
 from dsar.downloads import bp
 from dsar.extensions import db, limiter
-from dsar.fulfilment.delivery import DownloadError, find_export, password_ok, record_download
-from dsar.models import Request
+from dsar.fulfilment.delivery import (
+    DownloadError,
+    LinkEnded,
+    find_export,
+    password_ok,
+    record_download,
+)
+from dsar.intake.binding import language
+from dsar.models import Controller, LinkEnd
 from dsar.storage import FileStore, StorageError
+from dsar.write_lock import begin_as_writer
+
+PROBLEMS = {
+    "invalid": (_l("This download link is not valid."), 404),
+    "expired": (_l("This download link has expired. Please ask us for a new one."), 404),
+    "gone": (_l("This download is no longer available."), 410),
+}
+ENDED = {
+    LinkEnd.SUPERSEDED: _l(
+        "This link was replaced by a newer export. Please use the link in our latest e-mail."
+    ),
+    LinkEnd.WITHDRAWN: _l("This link no longer works because the request was withdrawn."),
+    LinkEnd.REFUSED: _l(
+        "This link no longer works because the request was refused. Our letter explains why."
+    ),
+    LinkEnd.IDENTITY_FAILED: _l(
+        "This link no longer works because your identity could not be confirmed."
+    ),
+    LinkEnd.STAFF: _l(
+        "This link was withdrawn by us. Please contact us if you still need your data."
+    ),
+}
 
 
 class PasswordForm(FlaskForm):
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 @bp.route("/c/<slug>/download/<token>", methods=["GET", "POST"])
 @limiter.limit("20/minute")
 def download(slug: str, token: str):  # type: ignore[no-untyped-def]
+    # SQLite: a second click waits for the first one's commit instead of failing on it.
+    begin_as_writer(db.session)
     now = clock_now()
-    try:
-        export = find_export(db.session, token, now=now)
-    except DownloadError as error:
-        return render_template("downloads/unavailable.html", message=str(error)), 404
-    subject_request = db.session.get(Request, export.request_id)
-    if subject_request is None or subject_request.controller.slug != slug:
+    controller = db.session.execute(
+        select(Controller).where(Controller.slug == slug)
+    ).scalar_one_or_none()
+    if controller is None:
         abort(404)
-    form = PasswordForm()
+    try:
+        export = find_export(db.session, token, controller_id=controller.id, now=now)
+    except DownloadError as error:
+        return _unavailable(controller, error)
     if export.password_hash is not None:
+        form = PasswordForm()
         if not form.validate_on_submit():
-            return render_template("downloads/password.html", form=form, export=export)
+            return _password_page(controller, form, export.expires_at)
         if not password_ok(export, form.password.data or ""):
-            form.password.errors = ["The password is not correct."]
-            return render_template("downloads/password.html", form=form, export=export), 403
+            form.password.errors = [_("The password is not correct.")]
+            return _password_page(controller, form, export.expires_at, 403)
     elif request.method == "POST":
         abort(405)
+    filename, size = export.file.filename, export.file.size
     try:
-        data = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).read(export.file)
+        plaintext = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).stream(export.file)
     except StorageError:
-        return render_template(
-            "downloads/unavailable.html", message="This download is no longer available."
-        ), 410
-    record_download(db.session, subject_request, export, now=now)
-    db.session.commit()
-    return Response(
-        data,
+        return _unavailable(controller, DownloadError("gone"))
+    try:
+        record_download(db.session, export, now=now)
+        db.session.commit()
+    except DownloadError as error:  # the link ended while this click waited for the lock
+        plaintext.close()
+        db.session.rollback()
+        return _unavailable(controller, error)
+    except BaseException:
+        plaintext.close()
+        raise
+    response = Response(
+        plaintext,  # chunk by chunk: memory stays flat whatever the size (dsar/storage.py)
         mimetype="application/zip",
+        direct_passthrough=True,
         headers={
-            "Content-Disposition": f'attachment; filename="{export.file.filename}"',
-            "Cache-Control": "no-store",
+            "Content-Length": str(size),
+            "Content-Disposition": f'attachment; filename="{filename}"',
             "X-Content-Type-Options": "nosniff",
-            "Referrer-Policy": "no-referrer",
         },
     )
+    return _secret(response)
+
+
+def _unavailable(controller: Controller, error: DownloadError):  # type: ignore[no-untyped-def]
+    """Why the link gives no file: the reason it was ended (410), or a general problem."""
+    if isinstance(error, LinkEnded):
+        message, status = ENDED[error.reason], 410
+    else:
+        message, status = PROBLEMS[error.problem]
+    page = render_template("downloads/unavailable.html", controller=controller, message=message)
+    return _secret(make_response(page, status))
+
+
+def _password_page(controller: Controller, form: PasswordForm, until: datetime, status: int = 200):  # type: ignore[no-untyped-def]
+    page = render_template("downloads/password.html", controller=controller, form=form, until=until)
+    return _secret(make_response(page, status))
+
+
+def _secret(response: Response) -> Response:
+    # The URL is the secret: keep it out of caches and out of Referer headers.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.before_request
+def _fresh_locale() -> None:
+    refresh()  # as the intake pages: an app context shared by requests keeps no language
+
+
+@bp.context_processor
+def _page_language() -> dict[str, Any]:
+    return {"lang": language()}

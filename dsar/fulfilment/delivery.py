@@ -1,7 +1,8 @@
 """Delivery of an export: a secret expiring download token, optional password, audited downloads.
 
 Only the SHA-256 of the token and the argon2 hash of the password are stored; the link is
-mailed to the subject through the outbox, the password goes by another channel (staff).
+mailed to the subject through the outbox, the password goes by another channel (staff). How a
+link ends early: dsar/fulfilment/links.py; the whole life of a link: docs/download-links.md.
 """
 
 from __future__ import annotations
@@ -12,19 +13,32 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
+from dsar.fulfilment.links import lock_request
 from dsar.mail import enqueue
-from dsar.models import Export, Request
+from dsar.models import Export, LinkEnd, Request
 
 _hasher = PasswordHasher()
 PASSWORD_WORDS = 4
 
 
 class DownloadError(Exception):
-    """The link is unknown, expired, or the export file is gone."""
+    """No file under the link: unknown ("invalid"), expired ("expired") or unreadable ("gone")."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(problem)
+        self.problem = problem
+
+
+class LinkEnded(DownloadError):
+    """The link was ended before it expired (dsar/fulfilment/links.py); `reason` says why."""
+
+    def __init__(self, reason: LinkEnd) -> None:
+        super().__init__("ended")
+        self.reason = reason
 
 
 def token_hash(token: str) -> str:
@@ -40,16 +54,29 @@ def new_download(with_password: bool) -> tuple[str, str, str | None, str | None]
     return token, token_hash(token), password, _hasher.hash(password)
 
 
-def find_export(session: Session, token: str, *, now: datetime) -> Export:
-    """The export for a download token that has not expired, with its file still stored."""
+def find_export(session: Session, token: str, *, controller_id: int, now: datetime) -> Export:
+    """The controller's export for a download token whose link lives, its file still stored.
+
+    Another controller's token is as unknown as a made-up one: why a link ended is told only
+    under the address it was sent with.
+    """
     export = session.execute(
-        select(Export).where(Export.token_hash == token_hash(token))
+        select(Export)
+        .join(Request, Request.id == Export.request_id)
+        .where(Export.token_hash == token_hash(token), Request.controller_id == controller_id)
     ).scalar_one_or_none()
     if export is None:
-        raise DownloadError("This download link is not valid.")
-    if export.expires_at <= now or export.file.deleted_at is not None:
-        raise DownloadError("This download link has expired. Please ask us for a new one.")
+        raise DownloadError("invalid")
+    check_live(export, now)
     return export
+
+
+def check_live(export: Export, now: datetime) -> None:
+    """LinkEnded or DownloadError("expired") unless the export's link still works."""
+    if export.revoked_reason is not None:
+        raise LinkEnded(export.revoked_reason)
+    if export.expires_at <= now or export.file.deleted_at is not None:
+        raise DownloadError("expired")
 
 
 def password_ok(export: Export, password: str) -> bool:
@@ -61,22 +88,33 @@ def password_ok(export: Export, password: str) -> bool:
         return False
 
 
-def record_download(session: Session, request: Request, export: Export, *, now: datetime) -> None:
-    """Count the download and write it to the request's audit trail."""
-    export.download_count += 1
-    export.last_download_at = now
+def record_download(session: Session, export: Export, *, now: datetime) -> int:
+    """Count the download and write it to the request's audit trail; the count so far.
+
+    The count is one UPDATE that adds 1 where the link still lives, so parallel downloads
+    each add theirs and a link ended meanwhile counts nothing (LinkEnded or DownloadError).
+    """
+    request = lock_request(session, export.request_id)  # the chain's head, then the export
+    count = session.execute(
+        update(Export)
+        .where(Export.id == export.id, Export.revoked_at.is_(None), Export.expires_at > now)
+        .values(download_count=Export.download_count + 1, last_download_at=now)
+        .returning(Export.download_count),
+        execution_options={"synchronize_session": False},
+    ).scalar_one_or_none()
+    if count is None:
+        session.refresh(export)
+        check_live(export, now)
+        raise DownloadError("expired")  # live again when read: it was not when counted
     record_event(
         session,
         request,
         "download_export",
         actor="subject",
         now=now,
-        payload={
-            "export": export.id,
-            "file_sha256": export.file.sha256,
-            "count": export.download_count,
-        },
+        payload={"export": export.id, "file_sha256": export.file.sha256, "count": count},
     )
+    return count
 
 
 def mail_download_link(

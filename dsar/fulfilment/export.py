@@ -19,6 +19,7 @@ from dsar.audit import record_event
 from dsar.fulfilment import art15
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
+from dsar.fulfilment.links import end_links
 from dsar.fulfilment.search import (
     ConnectorFactory,
     FulfilmentError,
@@ -27,7 +28,7 @@ from dsar.fulfilment.search import (
     latest_run,
 )
 from dsar.fulfilment.writer import FORMAT, PartWritten, PlannedPart, write_export
-from dsar.models import Export, ExportKind, FilePurpose, ManualTask, Request
+from dsar.models import Export, ExportKind, FilePurpose, LinkEnd, ManualTask, Request
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
 from dsar.sources import Connector, connector_for
@@ -156,7 +157,11 @@ def build_export(
     with_password: bool = False,
     connectors: ConnectorFactory = connector_for,
 ) -> BuiltExport:
-    """Check nothing blocks, write the ZIP in one streamed pass, store it encrypted; audited."""
+    """Check nothing blocks, write the ZIP in one streamed pass, store it encrypted; audited.
+
+    The ZIP is written to a temporary file and encrypted from there in chunks, so memory does
+    not grow with its size. The request's earlier links end (superseded) in the same unit.
+    """
     blockers = completion_blockers(session, request)
     if blockers:
         raise FulfilmentError("the export is blocked: " + "; ".join(blockers))
@@ -173,6 +178,7 @@ def build_export(
     for source in register.sources:
         if not isinstance(source, ManualSource) and any(p.source_id == source.id for p in plan):
             open_connectors[source.id] = connectors(source)  # type: ignore[assignment]
+    expires = now + timedelta(days=download_days)
     try:
         with tempfile.TemporaryFile() as out:
             written = write_export(
@@ -187,21 +193,19 @@ def build_export(
                 templates=templates,
             )
             out.seek(0)
-            data = out.read()  # Fernet encrypts whole messages: the compressed ZIP, once
+            stored = store.save_file(  # encrypted chunk by chunk: never held whole
+                session,
+                out,
+                filename=f"{request.reference or request.id}-{kind.value}.zip",
+                content_type="application/zip",
+                purpose=FilePurpose.EXPORT,
+                now=now,
+                request_id=request.id,
+                delete_after=expires,
+            )
     finally:
         for connector in open_connectors.values():
             connector.close()
-    expires = now + timedelta(days=download_days)
-    stored = store.save(
-        session,
-        data,
-        filename=f"{request.reference or request.id}-{kind.value}.zip",
-        content_type="application/zip",
-        purpose=FilePurpose.EXPORT,
-        now=now,
-        request_id=request.id,
-        delete_after=expires,
-    )
     token, token_hash, password, password_hash = new_download(with_password)
     run = latest_run(session, request)
     export = Export(
@@ -218,6 +222,16 @@ def build_export(
     )
     session.add(export)
     session.flush()
+    # The old links die before the new one is mailed: one may hold rows excluded since.
+    end_links(
+        session,
+        request,
+        LinkEnd.SUPERSEDED,
+        actor=actor,
+        now=now,
+        keep=export.id,
+        payload={"by_export": export.id},
+    )
     record_event(
         session,
         request,

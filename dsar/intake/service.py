@@ -150,12 +150,15 @@ def confirm_request(
 ) -> Confirmation:
     """Confirm the address: the request is received now (README: public intake), the clock starts.
 
-    Single use: a second click finds the request no longer awaiting confirmation.
+    Single use: a second click finds the request no longer awaiting confirmation. One at the
+    same moment waits for the first one's commit (the row is locked until then; on SQLite the
+    view begins as the writer) and finds the same.
     """
     request = session.execute(
-        select(Request).where(
-            Request.reference == reference, Request.controller_id == controller.id
-        )
+        select(Request)
+        .where(Request.reference == reference, Request.controller_id == controller.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if request is None:
         return Confirmation(None, "unknown")

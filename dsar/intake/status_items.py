@@ -47,10 +47,14 @@ def frozen_letter(session: Session, request: Request, letter_id: int) -> Letter 
 
 
 def open_exports(session: Session, request: Request, now: datetime) -> list[StatusItem]:
-    """Exports whose download window is open; the link itself was sent by e-mail."""
+    """Exports whose link still works (open, not ended); the link itself was sent by e-mail."""
     exports = session.execute(
         select(Export)
-        .where(Export.request_id == request.id, Export.expires_at > now)
+        .where(
+            Export.request_id == request.id,
+            Export.expires_at > now,
+            Export.revoked_at.is_(None),
+        )
         .order_by(Export.created_at)
     ).scalars()
     return [

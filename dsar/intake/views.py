@@ -50,6 +50,7 @@ from dsar.models import Controller
 from dsar.services.requests import new_reference
 from dsar.services.web_requests import UnknownController
 from dsar.workflow import RequestType
+from dsar.write_lock import begin_as_writer
 
 SUBMITTED_KEY = "intake_submitted"
 
@@ -187,6 +188,8 @@ class ConfirmForm(FlaskForm):
 @bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("30/hour", methods=["POST"])
 def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        begin_as_writer(db.session)  # SQLite: a second click waits for the first one's commit
     controller, _register = controller_and_register(slug)
     settings = _settings()
     now = clock.now()
@@ -203,11 +206,11 @@ def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
     result = confirm_request(db.session, controller, reference, settings=settings, now=now)
     if result.outcome == "confirmed":
         db.session.commit()
+    if result.outcome in ("confirmed", "already_confirmed"):
+        # A repeated click, or a double click, shows what the first one showed.
         return render_template(
             "intake/confirmed.html", controller=controller, request=result.request
         )
-    if result.outcome == "already_confirmed":
-        return render_template("intake/already_confirmed.html", controller=controller)
     return _link_problem(controller, "invalid")
 
 

@@ -105,6 +105,16 @@ class ExportKind(enum.StrEnum):
     PORTABILITY = "portability"  # Art. 20
 
 
+class LinkEnd(enum.StrEnum):
+    """Why an export's download link was ended before it expired (docs/download-links.md)."""
+
+    SUPERSEDED = "superseded"  # a newer export of the request was built
+    WITHDRAWN = "withdrawn"  # the request was withdrawn
+    REFUSED = "refused"  # the request was refused (Art. 12(5))
+    IDENTITY_FAILED = "identity_failed"  # the subject could not be identified (Art. 11(2))
+    STAFF = "staff"  # revoked by staff on the request's data page
+
+
 class Export(Base):
     """A built export ZIP (encrypted at rest) and the subject's download token for it."""
 
@@ -121,7 +131,11 @@ class Export(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Counted by one UPDATE per download (dsar/fulfilment/delivery.py), never read and written.
     download_count: Mapped[int] = mapped_column(default=0)
     last_download_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[LinkEnd | None] = mapped_column(enum_column(LinkEnd))
+    revoked_by: Mapped[str | None] = mapped_column(String(320))
 
     file: Mapped[StoredFile] = relationship()

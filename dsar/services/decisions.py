@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
 from dsar.fulfilment.claims import identity_basis
+from dsar.fulfilment.links import end_links_on_close
 from dsar.models import (
     REQUEST_WORKERS,
     FilePurpose,
@@ -172,6 +173,7 @@ def decide(
     else:  # approve or reject a refusal, withdraw: a plain transition
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
+    end_links_on_close(session, request, actor=actor, now=now)  # withdrawn, refused, no identity
     _draft_letter(session, request, given, register, actor=actor, now=now)
     session.flush()
 

@@ -9,6 +9,7 @@ from dsar.staff import (  # noqa: E402,F401
     claims,
     dashboard_views,
     detail,
+    export_links,
     files,
     fulfilment,
     intake_views,

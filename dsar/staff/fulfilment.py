@@ -117,6 +117,7 @@ def request_data(request_id: int):  # type: ignore[no-untyped-def]
         excluded=excluded,
         tasks=tasks,
         exports=exports,
+        now=clock_now(),  # which links still live
         row_key=row_key,
         action_form=ActionForm(),
         exclude_form=ExcludeForm(),

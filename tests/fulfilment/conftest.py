@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +11,10 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from dsar.demo.shop import ensure_shop
-from dsar.models import Controller, Request
+from dsar.fulfilment.delivery import new_download
+from dsar.models import Controller, Export, ExportKind, FilePurpose, Request
 from dsar.services.requests import apply_action
+from dsar.storage import FileStore
 from dsar.workflow import Action
 from tests.factories import make_request
 
@@ -44,3 +46,32 @@ def verified_request(session: Session, controller: Controller, now: datetime, sh
         return request
 
     return make
+
+
+def make_export(
+    app: Flask, session: Session, request: Request, now: datetime, data: bytes = b"PK zip"
+) -> tuple[Export, str]:
+    """An export of `data` with a live download link, without a search: (export, token)."""
+    stored = FileStore.from_settings(app.config["DSAR_SETTINGS"]).save(
+        session,
+        data,
+        filename=f"{request.reference}-access.zip",
+        content_type="application/zip",
+        purpose=FilePurpose.EXPORT,
+        now=now,
+        request_id=request.id,
+        delete_after=now + timedelta(days=14),
+    )
+    token, token_hash, _password, _hash = new_download(False)
+    export = Export(
+        request_id=request.id,
+        kind=ExportKind.ACCESS,
+        file_id=stored.id,
+        created_by="dana@example.org",
+        created_at=now,
+        token_hash=token_hash,
+        expires_at=now + timedelta(days=14),
+    )
+    session.add(export)
+    session.flush()
+    return export, token

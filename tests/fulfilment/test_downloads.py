@@ -104,3 +104,56 @@ def test_staff_export_mails_the_link_without_the_password(
     assert "another channel" in mail.body_text
     password = response.data.split(b"(shown once): ")[1].split(b"<")[0].decode()
     assert password not in mail.body_text
+
+
+def test_a_download_is_counted_by_one_update_that_adds_one(app, client, session, controller, now):  # type: ignore[no-untyped-def]
+    """No read-modify-write: the database adds 1, so parallel downloads lose no count
+    (tests/fulfilment/test_downloads_parallel.py shows it with threads)."""
+    from sqlalchemy import event
+
+    from dsar.extensions import db
+    from dsar.fulfilment.delivery import record_download
+    from tests.factories import make_request
+    from tests.fulfilment.conftest import make_export
+
+    request = make_request(session, controller, now)
+    export, _token = make_export(app, session, request, now)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        counts = [record_download(session, export, now=now + timedelta(hours=h)) for h in (1, 2)]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+
+    assert counts == [1, 2]
+    [counting, _again] = [s for s in statements if s.startswith("UPDATE export")]
+    assert "download_count=(export.download_count + " in counting
+    assert "RETURNING" in counting and "revoked_at IS NULL" in counting
+    session.refresh(export)
+    assert (export.download_count, export.last_download_at) == (2, now + timedelta(hours=2))
+
+
+def test_a_link_ended_after_it_was_looked_up_counts_nothing(app, session, controller, now):  # type: ignore[no-untyped-def]
+    """A click that found the link alive, then waited while staff revoked it, gets the 410."""
+    import pytest
+
+    from dsar.fulfilment.delivery import LinkEnded, find_export, record_download
+    from dsar.fulfilment.links import end_links
+    from dsar.models import LinkEnd
+    from tests.factories import make_request
+    from tests.fulfilment.conftest import make_export
+
+    request = make_request(session, controller, now)
+    _export, token = make_export(app, session, request, now)
+    found = find_export(session, token, controller_id=controller.id, now=now)
+    end_links(session, request, LinkEnd.STAFF, actor="dana@example.org", now=now)
+
+    with pytest.raises(LinkEnded) as ended:
+        record_download(session, found, now=now)
+    assert ended.value.reason is LinkEnd.STAFF
+    session.refresh(found)
+    assert (found.download_count, found.last_download_at) == (0, None)

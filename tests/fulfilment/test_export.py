@@ -34,6 +34,8 @@ def _prepared(app, session, now, request):  # type: ignore[no-untyped-def]
 
 
 def _build(app, session, now, request, register, kind=ExportKind.ACCESS, **options):  # type: ignore[no-untyped-def]
+    """The built export and its ZIP opened (read whole: not for large ones, open_archive=False)."""
+    open_archive = options.pop("open_archive", True)
     store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
     built = build_export(
         session,
@@ -47,6 +49,8 @@ def _build(app, session, now, request, register, kind=ExportKind.ACCESS, **optio
         templates=str(TEMPLATES_DIR),
         **options,
     )
+    if not open_archive:
+        return built, None
     return built, zipfile.ZipFile(io.BytesIO(store.read(built.export.file)))
 
 

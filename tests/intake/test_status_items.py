@@ -57,3 +57,20 @@ def test_sent_letter_is_listed_and_shown_frozen(app, client, session, controller
     other, other_token = _with_token(session, controller, now)
     session.commit()
     assert client.get(f"/c/demo/status/{other_token}/letters/{letter.id}").status_code == 404
+
+
+def test_only_live_download_links_are_listed(app, client, session, controller, clock) -> None:  # type: ignore[no-untyped-def]
+    from dsar.fulfilment.links import end_links
+    from dsar.models import LinkEnd
+    from tests.fulfilment.conftest import make_export
+
+    now = clock.now()
+    request, token = _with_token(session, controller, now)
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
+    _superseded, _token = make_export(app, session, request, now)
+    live, _token = make_export(app, session, request, now)
+    end_links(session, request, LinkEnd.SUPERSEDED, actor="dana", now=now, keep=live.id)
+    session.commit()
+
+    page = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
+    assert page.count("Your data (ZIP), available until 2026-03-16") == 1
