@@ -43,13 +43,17 @@ def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], objec
         echo(f"  staff login: {email}  password: {result.password}")
 
 
+def _say(text: str) -> None:
+    print(text, flush=True)  # seen at once when the output goes to a file or a pipe
+
+
 def run_development(app: Flask, *, host: str, port: int, mail_port: int) -> None:
     """Migrate, load the demo when empty, then run mail sink, scheduler and web app together."""
     from dsar.devmail import start_mail_sink
 
     settings = app.config["DSAR_SETTINGS"]
     migrate_database(app)
-    prepare_demo(app, only_if_empty=True, echo=print)
+    prepare_demo(app, only_if_empty=True, echo=_say)
     sink = start_mail_sink(settings.instance_path / "mail", mail_port)
     env = {
         **os.environ,

@@ -112,6 +112,8 @@ def transmit_export(
     allow_private: bool = False,
 ) -> TransmissionResult:
     """Send a portability export to another controller (Art. 20(2)); the answer is audited."""
+    if export.revoked_at is not None:  # superseded or revoked: its data may be wrong or withdrawn
+        raise TransmissionError("this export was replaced or revoked: build a new one to send")
     try:
         result = post_export(
             url,

@@ -336,3 +336,28 @@ def test_the_setting_lets_the_staff_page_reach_a_local_receiver(
     assert "Sent; the receiver answered 202." in page.get_data(as_text=True)
     assert _Receiver.received == [data]
     assert connections == [("127.0.0.1", receiver.server_port)]
+
+
+def test_a_replaced_or_revoked_export_is_not_sent(app, session, now, verified_request):
+    request = verified_request()
+    built, _archive = _build(
+        app,
+        session,
+        now,
+        request,
+        _prepared(app, session, now, request),
+        kind=ExportKind.PORTABILITY,
+    )
+    built.export.revoked_at = now
+    with pytest.raises(TransmissionError, match="replaced or revoked"):
+        transmit_export(
+            session,
+            request,
+            built.export,
+            b"zip",
+            url="http://127.0.0.1:9/import",  # nothing listens: no connection is tried
+            actor="dana@example.org",
+            now=now,
+            allow_local_http=True,
+            allow_private=True,
+        )
