@@ -1,6 +1,6 @@
 """Art. 12(3) deadlines: Regulation 1182/71 arithmetic over the controller's public holidays.
 
-Pure (legal.md section 1): no Flask, no database, no clock, no configuration. Callers pass the
+Pure (docs/legal-rules.md section 1): no Flask, database, clock or configuration. Callers pass the
 instant of receipt and, where the answer depends on it, `today`. Every public function that
 gives a due date or its explanation ends in `_period_end`, so none can drift.
 """
@@ -91,7 +91,7 @@ class Jurisdiction:
 
     @property
     def label(self) -> str:
-        """`DE-NW` or `NL`, as legal.md writes regions."""
+        """`DE-NW` or `NL`, as docs/legal-rules.md writes regions."""
         return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
 
 

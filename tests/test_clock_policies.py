@@ -1,4 +1,4 @@
-"""Clock policies (legal.md D11, D12, cases P1-P4) and the extension rule (D9)."""
+"""Clock policies (docs/legal-rules.md D11, D12, cases P1-P4) and the extension rule (D9)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def answered(day: date) -> ClockEvent:
     return ClockEvent(ClockEventKind.INFORMATION_RECEIVED, day)
 
 
-# legal.md section 1, "Clock policy cases": asked Wed 03-04, answered Tue 03-10.
+# docs/legal-rules.md section 1, "Clock policy cases": asked Wed 03-04, answered Tue 03-10.
 POLICY_CASES = [
     ("P1", ClockPolicy.STRICT, IDENTITY, date(2026, 4, 2), date(2026, 6, 2)),
     ("P2", ClockPolicy.EDPB, IDENTITY, date(2026, 4, 8), date(2026, 6, 8)),

@@ -1,4 +1,4 @@
-"""The deadline engine against legal.md section 1: golden cases, helpers, properties."""
+"""The deadline engine against docs/legal-rules.md section 1: golden cases, helpers, properties."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def region(label: str) -> Jurisdiction:
     return Jurisdiction(*REGIONS[label])
 
 
-# legal.md section 1, "Worked cases": id, received (local day or instant), region, due, extended.
+# docs/legal-rules.md, "Worked cases": id, received (local day or instant), region, due, extended.
 GOLDEN = [
     ("G01", "2026-06-17", "DE", "2026-07-17", "2026-09-17"),
     ("G02", "2026-03-05", "DE", "2026-04-07", "2026-06-05"),
@@ -195,7 +195,7 @@ def test_working_day_helpers_around_easter_2026() -> None:
     assert working_days_between(date(2026, 4, 8), date(2026, 4, 1), de) == -3
 
 
-# Properties over every day 2020-2035 (legal.md D3-D8), with the `holidays` package as oracle.
+# Properties over every day 2020-2035 (docs/legal-rules.md D3-D8), with `holidays` as oracle.
 PROPERTY_REGIONS = ["DE-NW", "DE-BY", "DE-BE", "AT", "NL"]
 FIRST, LAST = date(2020, 1, 1), date(2035, 12, 31)
 EVERY_DAY = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]

@@ -2,7 +2,7 @@
 
 The ZIP holds data.json (by source and part, then by category with its Art. 15(1) facts),
 one CSV per table or file, index.html to read offline, and manifest.json with the SHA-256 of
-every file. The README ("The export ZIP") documents the format.
+every file. docs/fulfilment.md ("The export ZIP") documents the format.
 """
 
 from __future__ import annotations

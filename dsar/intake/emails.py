@@ -141,7 +141,7 @@ def confirmation_mail(request: MailRequest, *, link: str, settings: Settings) ->
 def queue_acknowledgement(
     session: Session, request: Request, *, status_link: str, settings: Settings, now: datetime
 ) -> None:
-    """Acknowledgement (legal.md L1, M8): receipt date, due "from X to Y", next steps, link."""
+    """Acknowledgement (docs/legal-rules.md L1, M8): receipt date, due X to Y, next steps, link."""
     values = MailRequest.of(request)
     language = _language(values)
     assert request.received_at is not None and request.due_date is not None

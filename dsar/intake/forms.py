@@ -1,7 +1,7 @@
 """The public request forms: common fields, one subclass per right, lookup keys from the register.
 
 Each form turns its own fields into `details()`, the stable JSON keys documented in
-the README ("request.details keys") that letters and fulfilment read.
+docs/intake.md ("request.details keys") that letters and fulfilment read.
 """
 
 from __future__ import annotations

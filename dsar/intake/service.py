@@ -148,7 +148,7 @@ def confirm_request(
     settings: Settings,
     now: datetime,
 ) -> Confirmation:
-    """Confirm the address: the request is received now (README: public intake), the clock starts.
+    """Confirm the address: the request is received now (docs/intake.md), the clock starts.
 
     Single use: a second click finds the request no longer awaiting confirmation. One at the
     same moment waits for the first one's commit (the row is locked until then; on SQLite the

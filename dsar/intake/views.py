@@ -323,5 +323,5 @@ def _long_date(value: date) -> str:
 
 @bp.app_template_filter("intake_local_date")
 def _local_long_date(value: datetime, controller: Controller) -> str:
-    """The controller's local date of an instant (legal.md D7)."""
+    """The controller's local date of an instant (docs/legal-rules.md D7)."""
     return long_date(value.astimezone(ZoneInfo(controller.timezone)).date(), language())

@@ -1,4 +1,4 @@
-"""PURE: each letter type's mandatory elements (legal.md section 5), as named omissions."""
+"""PURE: each letter type's mandatory elements (docs/legal-rules.md section 5), named if missing."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """PURE: what a letter says, built from the register and the request's facts, with its checks.
 
 No Flask, no database, no clock: `build_letter(...)` takes plain values and `today`, and
-raises `IncompleteLetter` naming every mandatory element (legal.md section 5) it lacks.
+raises `IncompleteLetter` naming every mandatory element (docs/legal-rules.md section 5) it lacks.
 """
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ class LetterContent:
 
 
 def planned_deletion(activity: Activity, latest_on: date) -> tuple[date | None, date | None]:
-    """Last day of storage and the deletion day after it (legal.md 4.1: R1-R5)."""
+    """Last day of storage and the deletion day after it (docs/legal-rules.md 4.1: R1-R5)."""
     expires = activity.retention.expires_on(latest_on)
     return expires, (expires + timedelta(days=1) if expires else None)
 

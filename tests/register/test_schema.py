@@ -574,7 +574,7 @@ def test_direct_marketing_can_always_be_objected_to() -> None:
 @pytest.mark.parametrize(
     ("retention", "start", "expires"),
     [
-        # legal.md R1: an invoice of 2025-03-15 kept 8 years expires on 2033-12-31
+        # docs/legal-rules.md R1: an invoice of 2025-03-15 kept 8 years expires on 2033-12-31
         (
             {"duration": {"years": 8}, "trigger": "end_of_calendar_year_of_creation"},
             date(2025, 3, 15),

@@ -34,7 +34,7 @@ def _events(session, request, action: str) -> list[RequestEvent]:  # type: ignor
     )
 
 
-# legal.md P1-P4: received Mon 2026-03-02 (DE), asked Wed 03-04, answered Tue 03-10.
+# docs/legal-rules.md P1-P4: received Mon 2026-03-02 (DE), asked Wed 03-04, answered Tue 03-10.
 @pytest.mark.parametrize(
     ("policy", "purpose", "due"),
     [
@@ -123,7 +123,7 @@ def test_extension_once_with_reason_before_due(session, controller) -> None:  # 
         actor="dana",
         now=datetime(2026, 4, 2, 20, 0, tzinfo=UTC),
     )
-    assert new_due == date(2026, 6, 2)  # legal.md P1 extended
+    assert new_due == date(2026, 6, 2)  # docs/legal-rules.md P1 extended
     assert request.effective_due_date == date(2026, 6, 2)
     assert request.details["extension_notice_due"] is True
     [event] = _events(session, request, "extended")

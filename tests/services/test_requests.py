@@ -55,7 +55,7 @@ def test_web_request_has_no_deadline_until_confirmed(
 def test_due_date_uses_the_controllers_local_date(
     session, controller: Controller, now: datetime
 ) -> None:
-    # legal.md G30: 22:30 UTC on 31 March is 1 April in Berlin; 1 May (Labour Day) is a
+    # docs/legal-rules.md G30: 22:30 UTC on 31 March is 1 April in Berlin; 1 May (Labour Day) is a
     # Friday, so the answer is due on Monday 4 May.
     assert controller.timezone == "Europe/Berlin"
     received = datetime(2026, 3, 31, 22, 30, tzinfo=UTC)

@@ -88,7 +88,7 @@ def test_asking_drafts_the_identity_or_the_clarification_letter_filled_in(  # ty
     session, controller, now: datetime, agent, as_user, no_csrf
 ) -> None:
     """Art. 12(6) asks who; Recital 63 asks what the request is about: each has its letter
-    (legal.md L2, L3), with what the decision said already in it."""
+    (docs/legal-rules.md L2, L3), with what the decision said already in it."""
     from dsar.models import Letter
     from dsar.services.letters import due_letter_type
 
