@@ -14,6 +14,7 @@ from flask import Flask
 
 from dsar.clock import SystemClock
 from dsar.config import ConfigError, Settings, load_settings
+from dsar.transaction import TransactionalFlask
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -33,7 +34,7 @@ def create_app(
 ) -> Flask:
     """Build the app from DSAR_* settings; `overrides` replace single settings (tests)."""
     settings = load_settings(environ, **dict(overrides or {}))
-    app = Flask(
+    app = TransactionalFlask(
         __name__,
         template_folder=str(TEMPLATES_DIR),
         instance_path=str(settings.instance_path),

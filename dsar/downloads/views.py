@@ -90,7 +90,6 @@ def download(slug: str, token: str):  # type: ignore[no-untyped-def]
         return _unavailable(controller, DownloadError("gone"))
     try:
         record_download(db.session, export, now=now)
-        db.session.commit()
     except DownloadError as error:  # the link ended while this click waited for the lock
         plaintext.close()
         db.session.rollback()

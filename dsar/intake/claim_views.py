@@ -123,7 +123,6 @@ def send_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-unty
             settings=settings,
             now=now,
         )
-    db.session.commit()
     return _back(slug, token, "sent")
 
 
@@ -136,5 +135,4 @@ def verify_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-un
     accepted = enter_code(
         db.session, found, claim, code, secret=settings.secret_key, now=clock.now()
     )
-    db.session.commit()
     return _back(slug, token, "ok" if accepted else "wrong")

@@ -164,7 +164,6 @@ def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
         )
     except UnknownController:
         abort(404, _("There is no such organisation here."))
-    db.session.commit()
     session[SUBMITTED_KEY] = reference
     return redirect(url_for("intake.submitted", slug=slug))
 
@@ -204,8 +203,6 @@ def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return render_template("intake/confirm.html", controller=controller, form=form)
     result = confirm_request(db.session, controller, reference, settings=settings, now=now)
-    if result.outcome == "confirmed":
-        db.session.commit()
     if result.outcome in ("confirmed", "already_confirmed"):
         # A repeated click, or a double click, shows what the first one showed.
         return render_template(
@@ -247,7 +244,6 @@ def confirm_again(slug: str):  # type: ignore[no-untyped-def]
             settings=_settings(),
             now=clock.now(),
         )
-        db.session.commit()
         # The same page whether or not anything matched: no way to probe for requests.
         return render_template("intake/resent.html", controller=controller)
     return render_template("intake/resend.html", controller=controller, form=form)

@@ -46,13 +46,11 @@ def _finish(user: StaffUser, now: datetime):  # type: ignore[no-untyped-def]
     complete_sign_in(db.session, user, now=now, secret_key=secret_key())
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user)
-    db.session.commit()
     return redirect(_landing(user))
 
 
 def _refuse(result: LoginResult, message: str = REFUSED) -> tuple[str, int]:
     """The same words and status for every address, with or without an account."""
-    db.session.commit()  # the failure counter, the lock and the trail survive the refusal
     if result.step is LoginStep.LOCKED:
         return f"Too many failed attempts. Try again in {result.retry_after} seconds.", 429
     return message, 200
@@ -86,7 +84,6 @@ def login():  # type: ignore[no-untyped-def]
         if result.step is LoginStep.DONE and result.user is not None:
             return _finish(result.user, now)
         if result.step in (LoginStep.TOTP, LoginStep.ENROL) and result.user is not None:
-            db.session.commit()
             session.clear()
             session["pending_login"] = result.user.id
             session["pending_since"] = now.timestamp()
@@ -144,7 +141,6 @@ def account_totp():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         if enrol_totp(db.session, user, secret, form.code.data or "", now=clock_now()):
             session.pop("enrol_secret", None)
-            db.session.commit()
             flash("Two-factor sign-in is on. You will be asked for a code at each sign-in.", "ok")
             return redirect(url_for("staff.account_totp"))
         flash("That code does not match. Check the time on your phone and try again.", "error")
@@ -171,7 +167,6 @@ def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str):  # t
 def logout():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
         record_sign_out(db.session, staff_user(), now=clock_now())
-        db.session.commit()
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"))

@@ -135,7 +135,6 @@ def claim_send_code(request_id: int, claim_id: int):  # type: ignore[no-untyped-
             settings=settings,
             now=now,
         )
-    db.session.commit()
     if to_send is None:
         flash("No single e-mail address is on file for this key: no code was sent.", "error")
     else:
@@ -174,7 +173,6 @@ def claim_verify(request_id: int, claim_id: int):  # type: ignore[no-untyped-def
     except ClaimError as error:
         flash(str(error), "error")
         return _back(found)
-    db.session.commit()
     flash(f"{claim.key} is verified; search again to include what it finds.", "info")
     return _back(found)
 
@@ -199,6 +197,5 @@ def claim_set_aside(request_id: int, claim_id: int):  # type: ignore[no-untyped-
     except ClaimError as error:
         flash(str(error), "error")
         return _back(found)
-    db.session.commit()
     flash(f"The answer will not use {claim.key}.", "info")
     return _back(found)

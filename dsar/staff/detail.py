@@ -126,7 +126,7 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
                 "DSAR_SETTINGS"
             ].documents_after_decision_days,
         )
-        db.session.commit()
+        db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
         db.session.rollback()
         abort(403, f"{str(error).capitalize()}. Nothing was changed.")
@@ -150,7 +150,6 @@ def add_note_view(request_id: int):  # type: ignore[no-untyped-def]
     if not form.validate_on_submit():
         return _refuse(request_id, "The note is empty; nothing was saved.", 400)
     add_note(db.session, req, form.text.data or "", user=staff_user(), now=clock_now())
-    db.session.commit()
     flash("Note added.", "ok")
     return redirect(url_for("staff.detail", request_id=request_id), 303)
 
@@ -170,7 +169,7 @@ def assign_view(request_id: int):  # type: ignore[no-untyped-def]
             return _refuse(request_id, "No such staff member; nothing was changed.", 400)
     try:
         assign(db.session, req, assignee, user=user, now=clock_now())
-        db.session.commit()
+        db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
         db.session.rollback()
         abort(403, f"{str(error).capitalize()}. Nothing was changed.")

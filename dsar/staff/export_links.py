@@ -25,7 +25,6 @@ def revoke_export_link(request_id: int, export_id: int):  # type: ignore[no-unty
     if not ActionForm().validate_on_submit():
         abort(400)
     if revoke_link(db.session, found, export, actor=current_user.email, now=clock_now()):
-        db.session.commit()
         flash("The download link was revoked; it now tells the subject so.", "info")
     else:
         flash("That link had ended already; nothing was changed.", "info")

@@ -143,7 +143,6 @@ def request_data_search(request_id: int):  # type: ignore[no-untyped-def]
     except FulfilmentError as error:
         flash(str(error), "error")
         return _back(found)
-    db.session.commit()
     flash(
         "Blocked: a source could not be searched." if run.blocked else "All sources searched.",
         "error" if run.blocked else "info",
@@ -169,7 +168,6 @@ def request_data_exclude(request_id: int):  # type: ignore[no-untyped-def]
         actor=current_user.email,
         now=clock_now(),
     )
-    db.session.commit()
     flash("The row is left out of the export.", "info")
     return _back(found)
 
@@ -203,7 +201,6 @@ def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped
     except ManualTaskError as error:
         flash(str(error), "error")
         return _back(found)
-    db.session.commit()
     return _back(found)
 
 
@@ -252,7 +249,6 @@ def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
         return _back(found)
     link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
     mail_download_link(db.session, found, built.export, link=link, now=now)
-    db.session.commit()
     flash(f"Export built ({built.export.row_count} rows); the download link was mailed.", "info")
     if built.password:
         flash(f"Send this password by another channel (shown once): {built.password}", "info")
@@ -284,9 +280,7 @@ def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-u
             allow_private=settings.transmit_allow_private,
         )
     except TransmissionError as error:
-        db.session.commit()  # the failed attempt stays in the audit trail
         flash(str(error), "error")
         return _back(found)
-    db.session.commit()
     flash(f"Sent; the receiver answered {result.status}.", "info")
     return _back(found)

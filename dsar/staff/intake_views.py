@@ -58,7 +58,6 @@ def new_request():  # type: ignore[no-untyped-def]
             flash(f"Not recorded: {error}.", "error")
             status = 400
         else:
-            db.session.commit()
             flash(f"Recorded {created.reference}; due {created.due_date}.", "ok")
             return redirect(url_for("staff.detail", request_id=created.id), 303)
     elif form.is_submitted():

@@ -97,7 +97,6 @@ def letter_draft(request_id: int):  # type: ignore[no-untyped-def]
         actor=current_user.email,
         now=clock_now(),
     )
-    db.session.commit()
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 
@@ -134,7 +133,6 @@ def letter_edit(letter_id: int):  # type: ignore[no-untyped-def]
     except LetterError as error:
         flash(str(error), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
-    db.session.commit()
     flash("Saved.")
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
@@ -159,7 +157,6 @@ def letter_approve(letter_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(f"Not approved: {error}", "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
-    db.session.commit()
     flash("Approved: this version is frozen.")
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
@@ -175,7 +172,6 @@ def letter_send(letter_id: int):  # type: ignore[no-untyped-def]
     except LetterError as error:
         flash(str(error), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
-    db.session.commit()
     flash(f"Queued for {letter.recipient}.")
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 

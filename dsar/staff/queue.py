@@ -100,7 +100,6 @@ def assign_bulk():  # type: ignore[no-untyped-def]
     if len(rows) != len(set(ids)):
         db.session.rollback()
         abort(404, "One of the requests does not exist. Nothing was assigned.")
-    db.session.commit()
     flash(f"Assigned {changed} request(s) to {assignee.email if assignee else 'nobody'}.", "ok")
     return redirect(url_for("staff.queue", **_back_args()))
 

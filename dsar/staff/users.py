@@ -78,7 +78,6 @@ def create_user():  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(f"Not created: {error}.", "error")
         return redirect(url_for("staff.users"), 303)
-    db.session.commit()
     log.info("%s created %s account %s", signed_in().email, user.role.value, user.email)
     flash(f"Created {user.email}. Initial password (shown once): {password}", "ok")
     return redirect(url_for("staff.users"), 303)
@@ -116,7 +115,6 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(f"Not changed: {error}.", "error")
         return redirect(url_for("staff.users"), 303)
-    db.session.commit()
     if changes:
         log.info("%s changed %s: %s", signed_in().email, user.email, "; ".join(changes))
     flash(f"{user.email}: {'; '.join(changes) or 'no change'}.", "ok")

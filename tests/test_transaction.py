@@ -1,0 +1,72 @@
+"""One transaction per web request: a view's work stays when it returns, none when it raises."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from flask import abort
+from sqlalchemy import create_engine, text
+
+from dsar.extensions import db
+from tests.conftest import build_app, make_database_url
+
+
+@pytest.fixture
+def probe_app(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    url = make_database_url(request, backend, tmp_path)
+    app = build_app(url, tmp_path)
+    app.config["WTF_CSRF_ENABLED"] = False
+
+    def insert(value: int) -> None:
+        db.session.execute(text("INSERT INTO probe (value) VALUES (:v)"), {"v": value})
+
+    @app.post("/probe/returns/<int:value>")
+    def returns(value: int):  # type: ignore[no-untyped-def]
+        insert(value)
+        return "ok", 200
+
+    @app.post("/probe/refuses/<int:value>")
+    def refuses(value: int):  # type: ignore[no-untyped-def]
+        insert(value)  # e.g. a failed sign-in counted: the refusal page keeps it
+        return "refused", 429
+
+    @app.post("/probe/aborts/<int:value>")
+    def aborts(value: int):  # type: ignore[no-untyped-def]
+        insert(value)
+        abort(403)
+
+    @app.post("/probe/fails/<int:value>")
+    def fails(value: int):  # type: ignore[no-untyped-def]
+        insert(value)
+        raise RuntimeError("half done")
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE probe (value INTEGER)"))
+    yield app, engine
+    engine.dispose()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _values(engine) -> list[int]:  # type: ignore[no-untyped-def]
+    with engine.connect() as connection:  # another connection: sees only committed rows
+        return sorted(connection.execute(text("SELECT value FROM probe")).scalars())
+
+
+def test_a_view_that_returns_commits_whatever_its_status(probe_app) -> None:  # type: ignore[no-untyped-def]
+    app, engine = probe_app
+    client = app.test_client()
+    assert client.post("/probe/returns/1").status_code == 200
+    assert client.post("/probe/refuses/2").status_code == 429
+    assert _values(engine) == [1, 2]
+
+
+def test_a_view_that_raises_leaves_nothing(probe_app) -> None:  # type: ignore[no-untyped-def]
+    app, engine = probe_app
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    assert client.post("/probe/aborts/3").status_code == 403
+    assert client.post("/probe/fails/4").status_code == 500
+    assert _values(engine) == []
