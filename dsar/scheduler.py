@@ -31,6 +31,7 @@ from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.planned import carry_out_planned_deletions
 from dsar.jobs.reminders import send_reminders
 from dsar.jobs.retention import delete_expired_files, prune_job_runs, purge_closed_requests
+from dsar.jobs.transmissions import send_transmissions
 from dsar.leader import LeaderLock, leader_lock_for
 from dsar.mail import dispatch_outbox
 from dsar.models import JobRun
@@ -56,6 +57,11 @@ def _dispatch_outbox(session: Session, settings: Settings, now: datetime) -> Any
     return dispatch_outbox(session, settings, now, after_each=session.commit)
 
 
+def _send_transmissions(session: Session, settings: Settings, now: datetime) -> Any:
+    # Commit after every POST: a crash resends at most the one in flight (at-least-once).
+    return send_transmissions(session, settings, now, after_each=session.commit)
+
+
 # In run order: `dsar jobs run-once` runs them top to bottom, so mail queued by the earlier
 # jobs leaves with the dispatcher at the end.
 JOBS: dict[str, JobSpec] = {
@@ -75,6 +81,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec(
             "prune_job_runs", prune_job_runs, DAY, "forget old job runs and quiet sign-in counters"
         ),
+        JobSpec("send_transmissions", _send_transmissions, 30, "send portability exports onward"),
         JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail over SMTP"),
     )
 }

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.attachments import content_disposition
 from dsar.audit import record_event
-from dsar.models import Export, Request
+from dsar.models import Export, Request, Transmission, TransmissionStatus
 from dsar.outbound import OutboundRefused, check_outbound_url, connect
 from dsar.register import Register
 
@@ -141,3 +142,64 @@ def transmit_export(
         payload={"export": export.id, "url": url, "status": result.status, "answer": result.answer},
     )
     return result
+
+
+def queue_transmission(
+    session: Session,
+    request: Request,
+    export: Export,
+    *,
+    url: str,
+    actor: str,
+    now: datetime,
+    allow_local_http: bool = False,
+    allow_private: bool = False,
+) -> Transmission:
+    """Check the address now (a refusal is audited) and queue the POST for send_transmissions.
+
+    The job posts after this transaction's commit and checks the address again then.
+    """
+    if export.revoked_at is not None:
+        raise TransmissionError("this export was replaced or revoked: build a new one to send")
+    try:
+        check_destination(url, allow_local_http=allow_local_http)
+        check_outbound_url(url, allow_private=allow_private)
+    except (TransmissionError, OutboundRefused) as error:
+        record_event(
+            session,
+            request,
+            "transmit_export",
+            actor=actor,
+            now=now,
+            payload={"export": export.id, "url": url, "error": str(error)},
+        )
+        raise TransmissionError(str(error)) from None
+    queued = Transmission(
+        request_id=request.id,
+        export_id=export.id,
+        url=url,
+        actor=actor,
+        status=TransmissionStatus.QUEUED,
+        created_at=now,
+    )
+    session.add(queued)
+    session.flush()
+    record_event(
+        session,
+        request,
+        "queue_transmission",
+        actor=actor,
+        now=now,
+        payload={"export": export.id, "url": url, "transmission": queued.id},
+    )
+    return queued
+
+
+def transmissions_of(session: Session, request: Request) -> list[Transmission]:
+    return list(
+        session.execute(
+            select(Transmission)
+            .where(Transmission.request_id == request.id)
+            .order_by(Transmission.id.desc())
+        ).scalars()
+    )

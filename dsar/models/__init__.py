@@ -13,6 +13,8 @@ from dsar.models.fulfilment import (
     ManualTask,
     SearchFinding,
     SearchRun,
+    Transmission,
+    TransmissionStatus,
 )
 from dsar.models.jobs import DeletionStatus, JobRun, PlannedDeletion, PurgedRequestStatistic
 from dsar.models.letters import Letter, LetterStatus
@@ -59,6 +61,8 @@ __all__ = [
     "SearchFinding",
     "SearchRun",
     "SignInThrottle",
+    "Transmission",
+    "TransmissionStatus",
     "REQUEST_WORKERS",
     "Role",
     "StaffEvent",

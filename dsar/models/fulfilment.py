@@ -139,3 +139,30 @@ class Export(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(320))
 
     file: Mapped[StoredFile] = relationship()
+
+
+class TransmissionStatus(enum.StrEnum):
+    QUEUED = "queued"  # staff asked; the send_transmissions job posts it after the commit
+    SENT = "sent"  # the receiver answered (any HTTP status, recorded)
+    FAILED = "failed"  # refused address or no connection: staff may queue it again
+
+
+class Transmission(Base):
+    """A portability export to be sent to another controller (Art. 20(2)), and its outcome.
+
+    The POST is made by a job after the staff request's commit, never inside it: a remote call
+    must not happen in a transaction that could still roll back.
+    """
+
+    __tablename__ = "transmission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    export_id: Mapped[int] = mapped_column(ForeignKey("export.id"))
+    url: Mapped[str] = mapped_column(String(500))
+    actor: Mapped[str] = mapped_column(String(320))
+    status: Mapped[TransmissionStatus] = mapped_column(enum_column(TransmissionStatus))
+    http_status: Mapped[int | None]
+    answer: Mapped[str | None] = mapped_column(Text)  # the answer's start, or the error
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.fulfilment.delivery import mail_download_link
 from dsar.fulfilment.export import build_export
-from dsar.fulfilment.portability import TransmissionError, transmit_export
+from dsar.fulfilment.portability import TransmissionError, queue_transmission, transmissions_of
 from dsar.fulfilment.search import (
     FulfilmentError,
     completion_blockers,
@@ -126,6 +126,7 @@ def request_data(request_id: int):  # type: ignore[no-untyped-def]
             kind=found.type.value if found.type.value in ("access", "portability") else "access"
         ),
         transmit_form=TransmitForm(),
+        transmissions=transmissions_of(db.session, found),
         **claims_context(found, run),
     )
 
@@ -266,13 +267,11 @@ def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-u
     if not form.validate_on_submit():
         abort(400)
     settings = current_app.config["DSAR_SETTINGS"]
-    data = FileStore.from_settings(settings).read(export.file)
     try:
-        result = transmit_export(
+        queue_transmission(
             db.session,
             found,
             export,
-            data,
             url=form.url.data or "",
             actor=current_user.email,
             now=clock_now(),
@@ -282,5 +281,5 @@ def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-u
     except TransmissionError as error:
         flash(str(error), "error")
         return _back(found)
-    flash(f"Sent; the receiver answered {result.status}.", "info")
+    flash("Queued: dsar sends it within a minute; the receiver's answer shows here.", "info")
     return _back(found)

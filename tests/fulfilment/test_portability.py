@@ -13,8 +13,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
-from dsar.fulfilment.portability import TransmissionError, check_destination, transmit_export
-from dsar.models import ExportKind, RequestEvent
+from dsar.fulfilment.portability import (
+    TransmissionError,
+    check_destination,
+    queue_transmission,
+    transmit_export,
+)
+from dsar.jobs.transmissions import TransmissionRun, send_transmissions
+from dsar.models import ExportKind, RequestEvent, TransmissionStatus
 from dsar.storage import FileStore
 from tests.factories import make_staff
 from tests.fulfilment.test_export import _build, _prepared
@@ -333,9 +339,41 @@ def test_the_setting_lets_the_staff_page_reach_a_local_receiver(
         follow_redirects=True,
     )
 
-    assert "Sent; the receiver answered 202." in page.get_data(as_text=True)
+    # Queued in the staff request's transaction; nothing is sent before its commit.
+    assert "Queued: dsar sends it within a minute" in page.get_data(as_text=True)
+    assert _Receiver.received == [] and connections == []
+    assert "not sent yet" in page.get_data(as_text=True)
+
+    assert send_transmissions(session, settings, now) == TransmissionRun(sent=1, failed=0)
     assert _Receiver.received == [data]
     assert connections == [("127.0.0.1", receiver.server_port)]
+    page = client.get(f"/staff/requests/{request.id}/data").get_data(as_text=True)
+    assert "the receiver answered 202" in page
+    assert send_transmissions(session, settings, now) == TransmissionRun()  # sent once only
+
+
+def test_the_job_fails_a_transmission_whose_export_was_revoked_meanwhile(
+    app, session, now, verified_request, connections
+):
+    settings = dataclasses.replace(
+        app.config["DSAR_SETTINGS"], transmit_allow_local_http=True, transmit_allow_private=True
+    )
+    request, export, _data = _portability_export(app, session, now, verified_request)
+    queued = queue_transmission(
+        session,
+        request,
+        export,
+        url="http://127.0.0.1:9/import",
+        actor="dana@example.org",
+        now=now,
+        allow_local_http=True,
+        allow_private=True,
+    )
+    export.revoked_at = now
+
+    assert send_transmissions(session, settings, now) == TransmissionRun(sent=0, failed=1)
+    assert queued.status is TransmissionStatus.FAILED and "revoked" in (queued.answer or "")
+    assert connections == []
 
 
 def test_a_replaced_or_revoked_export_is_not_sent(app, session, now, verified_request):
