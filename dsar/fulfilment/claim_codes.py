@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
+from dsar.config import Settings
 from dsar.fulfilment.claims import ClaimError, ConnectorFactory, verify_claim
 from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request
 from dsar.register import Register
@@ -154,3 +155,50 @@ def enter_code(
         now=now,
     )
     return True
+
+
+def send_code(
+    session: Session,
+    request: Request,
+    claim: LookupClaim,
+    register: Register,
+    *,
+    on_file: tuple[str, str] | None,
+    settings: Settings,
+    actor: str,
+    now: datetime,
+) -> CodeToSend | None:
+    """`new_code` for the address on file (address, where) and the mail with it; ClaimError."""
+    from dsar.intake.emails import queue_key_code
+
+    to_send = new_code(
+        session,
+        request,
+        claim,
+        recipient=on_file[0] if on_file else None,
+        where=on_file[1] if on_file else "",
+        secret=settings.secret_key,
+        actor=actor,
+        now=now,
+    )
+    if to_send is not None:
+        queue_key_code(
+            session,
+            request,
+            code=to_send.code,
+            recipient=to_send.recipient,
+            key_label=key_label(register, claim.key, request.language),
+            dpo_email=register.dpo.email if register.dpo else None,
+            minutes=CODE_MINUTES,
+            settings=settings,
+            now=now,
+        )
+    return to_send
+
+
+def key_label(register: Register, key: str, language: str) -> str:
+    """The register's label of a lookup key in `language` (its id if it has none)."""
+    spec = register.lookup_key(key)
+    if spec is None:
+        return key
+    return spec.label.get(language, fallback=spec.label.languages[0]) or key

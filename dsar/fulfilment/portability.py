@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from dsar.attachments import content_disposition
 from dsar.audit import record_event
 from dsar.models import Export, Request, Transmission, TransmissionStatus
-from dsar.outbound import OutboundRefused, check_outbound_url, connect
+from dsar.outbound import OutboundRefused, OutboundTarget, check_outbound_url, connect
 from dsar.register import Register
 
 TIMEOUT_SECONDS = 30
@@ -59,6 +59,15 @@ def check_destination(url: str, *, allow_local_http: bool) -> None:
     raise TransmissionError(f"{url} is not an https:// address")
 
 
+def checked_target(url: str, *, allow_local_http: bool, allow_private: bool) -> OutboundTarget:
+    """The scheme rule, then the address rule (dsar.outbound); TransmissionError says which."""
+    check_destination(url, allow_local_http=allow_local_http)
+    try:
+        return check_outbound_url(url, allow_private=allow_private)
+    except OutboundRefused as error:
+        raise TransmissionError(str(error)) from None
+
+
 def post_export(
     url: str,
     data: bytes,
@@ -73,11 +82,7 @@ def post_export(
     The host must resolve to public addresses only (dsar.outbound) unless `allow_private`;
     the connection goes to the address checked, and a redirect is returned, not followed.
     """
-    check_destination(url, allow_local_http=allow_local_http)
-    try:
-        target = check_outbound_url(url, allow_private=allow_private)
-    except OutboundRefused as error:
-        raise TransmissionError(str(error)) from None
+    target = checked_target(url, allow_local_http=allow_local_http, allow_private=allow_private)
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection = connect(target, timeout=timeout)
@@ -113,8 +118,7 @@ def transmit_export(
     allow_private: bool = False,
 ) -> TransmissionResult:
     """Send a portability export to another controller (Art. 20(2)); the answer is audited."""
-    if export.revoked_at is not None:  # superseded or revoked: its data may be wrong or withdrawn
-        raise TransmissionError("this export was replaced or revoked: build a new one to send")
+    _refuse_revoked(export)
     try:
         result = post_export(
             url,
@@ -124,24 +128,24 @@ def transmit_export(
             allow_private=allow_private,
         )
     except TransmissionError as error:
-        record_event(
-            session,
-            request,
-            "transmit_export",
-            actor=actor,
-            now=now,
-            payload={"export": export.id, "url": url, "error": str(error)},
+        _record(
+            session, request, actor, now, {"export": export.id, "url": url, "error": str(error)}
         )
         raise
-    record_event(
-        session,
-        request,
-        "transmit_export",
-        actor=actor,
-        now=now,
-        payload={"export": export.id, "url": url, "status": result.status, "answer": result.answer},
-    )
+    answer = {"status": result.status, "answer": result.answer}
+    _record(session, request, actor, now, {"export": export.id, "url": url, **answer})
     return result
+
+
+def _refuse_revoked(export: Export) -> None:
+    if export.revoked_at is not None:  # superseded or revoked: its data may be wrong or withdrawn
+        raise TransmissionError("this export was replaced or revoked: build a new one to send")
+
+
+def _record(
+    session: Session, request: Request, actor: str, now: datetime, payload: dict[str, Any]
+) -> None:
+    record_event(session, request, "transmit_export", actor=actor, now=now, payload=payload)
 
 
 def queue_transmission(
@@ -159,21 +163,14 @@ def queue_transmission(
 
     The job posts after this transaction's commit and checks the address again then.
     """
-    if export.revoked_at is not None:
-        raise TransmissionError("this export was replaced or revoked: build a new one to send")
+    _refuse_revoked(export)
     try:
-        check_destination(url, allow_local_http=allow_local_http)
-        check_outbound_url(url, allow_private=allow_private)
-    except (TransmissionError, OutboundRefused) as error:
-        record_event(
-            session,
-            request,
-            "transmit_export",
-            actor=actor,
-            now=now,
-            payload={"export": export.id, "url": url, "error": str(error)},
+        checked_target(url, allow_local_http=allow_local_http, allow_private=allow_private)
+    except TransmissionError as error:
+        _record(
+            session, request, actor, now, {"export": export.id, "url": url, "error": str(error)}
         )
-        raise TransmissionError(str(error)) from None
+        raise
     queued = Transmission(
         request_id=request.id,
         export_id=export.id,

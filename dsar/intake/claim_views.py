@@ -15,16 +15,15 @@ from sqlalchemy.orm import Session
 from dsar import clock
 from dsar.extensions import db, limiter
 from dsar.fulfilment.claim_codes import (
-    CODE_MINUTES,
     address_on_file,
     enter_code,
-    new_code,
+    key_label,
+    send_code,
     sql_verifiable,
 )
 from dsar.fulfilment.claims import ClaimError, stored_claims, typed_keys
 from dsar.intake import bp
 from dsar.intake.controllers import controller_and_register
-from dsar.intake.emails import queue_key_code
 from dsar.intake.service import request_for_status_token
 from dsar.models import ClaimState, LookupClaim, Request
 from dsar.register import Register
@@ -41,13 +40,6 @@ class ClaimItem:
     value: str
     state: str  # unverified, verified, set_aside
     can_send: bool
-
-
-def key_label(register: Register, key: str, language: str) -> str:
-    spec = register.lookup_key(key)
-    if spec is None:
-        return key
-    return spec.label.get(language, fallback=spec.label.languages[0]) or key
 
 
 def claim_items(
@@ -97,32 +89,19 @@ def send_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-unty
         abort(404)
     settings = current_app.config["DSAR_SETTINGS"]
     now = clock.now()
-    on_file = address_on_file(register, claim)
     try:
-        to_send = new_code(
+        send_code(
             db.session,
             found,
             claim,
-            recipient=on_file[0] if on_file else None,
-            where=on_file[1] if on_file else "",
-            secret=settings.secret_key,
+            register,
+            on_file=address_on_file(register, claim),
+            settings=settings,
             actor="subject",
             now=now,
         )
     except ClaimError:
         return _back(slug, token, "limit")
-    if to_send is not None:
-        queue_key_code(
-            db.session,
-            found,
-            code=to_send.code,
-            recipient=to_send.recipient,
-            key_label=key_label(register, claim.key, found.language),
-            dpo_email=register.dpo.email if register.dpo else None,
-            minutes=CODE_MINUTES,
-            settings=settings,
-            now=now,
-        )
     return _back(slug, token, "sent")
 
 

@@ -18,10 +18,9 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.fulfilment.claim_codes import (
-    CODE_MINUTES,
     address_on_file,
     manual_verifiers,
-    new_code,
+    send_code,
     sql_verifiable,
 )
 from dsar.fulfilment.claims import (
@@ -32,8 +31,6 @@ from dsar.fulfilment.claims import (
     verify_claim,
 )
 from dsar.fulfilment.search import register_for
-from dsar.intake.claim_views import key_label
-from dsar.intake.emails import queue_key_code
 from dsar.models import REQUEST_WORKERS, ClaimMethod, LookupClaim, Request, Role, SearchRun
 from dsar.staff import bp
 from dsar.staff.auth import roles_required, visible_request
@@ -107,34 +104,20 @@ def claim_send_code(request_id: int, claim_id: int):  # type: ignore[no-untyped-
         on_file = address_on_file(register, claim)
     else:
         abort(400)
-    settings = current_app.config["DSAR_SETTINGS"]
-    now = clock_now()
     try:
-        to_send = new_code(
+        to_send = send_code(
             db.session,
             found,
             claim,
-            recipient=on_file[0] if on_file else None,
-            where=on_file[1] if on_file else "",
-            secret=settings.secret_key,
+            register,
+            on_file=on_file,
+            settings=current_app.config["DSAR_SETTINGS"],
             actor=current_user.email,
-            now=now,
+            now=clock_now(),
         )
     except ClaimError as error:
         flash(f"No code sent: {error}.", "error")
         return _back(found)
-    if to_send is not None:
-        queue_key_code(
-            db.session,
-            found,
-            code=to_send.code,
-            recipient=to_send.recipient,
-            key_label=key_label(register, claim.key, found.language),
-            dpo_email=register.dpo.email if register.dpo else None,
-            minutes=CODE_MINUTES,
-            settings=settings,
-            now=now,
-        )
     if to_send is None:
         flash("No single e-mail address is on file for this key: no code was sent.", "error")
     else:
