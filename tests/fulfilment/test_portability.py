@@ -377,21 +377,13 @@ def test_the_job_fails_a_transmission_whose_export_was_revoked_meanwhile(
 
 
 def test_a_replaced_or_revoked_export_is_not_sent(app, session, now, verified_request):
-    request = verified_request()
-    built, _archive = _build(
-        app,
-        session,
-        now,
-        request,
-        _prepared(app, session, now, request),
-        kind=ExportKind.PORTABILITY,
-    )
-    built.export.revoked_at = now
+    request, export, _data = _portability_export(app, session, now, verified_request)
+    export.revoked_at = now
     with pytest.raises(TransmissionError, match="replaced or revoked"):
         transmit_export(
             session,
             request,
-            built.export,
+            export,
             b"zip",
             url="http://127.0.0.1:9/import",  # nothing listens: no connection is tried
             actor="dana@example.org",
