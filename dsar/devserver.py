@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -52,6 +53,9 @@ def run_development(app: Flask, *, host: str, port: int, mail_port: int) -> None
     from dsar.devmail import start_mail_sink
 
     settings = app.config["DSAR_SETTINGS"]
+    if not os.environ.get("DSAR_BASE_URL"):  # links in e-mails point where this server listens
+        settings = dataclasses.replace(settings, base_url=f"http://{host}:{port}")
+        app.config["DSAR_SETTINGS"] = settings
     migrate_database(app)
     prepare_demo(app, only_if_empty=True, echo=_say)
     sink = start_mail_sink(settings.instance_path / "mail", mail_port)
@@ -62,6 +66,7 @@ def run_development(app: Flask, *, host: str, port: int, mail_port: int) -> None
         "DSAR_SMTP_STARTTLS": "false",
         "DSAR_SMTP_SSL": "false",
         "DSAR_INSTANCE_PATH": str(settings.instance_path),
+        "DSAR_BASE_URL": settings.base_url,
     }
     scheduler = subprocess.Popen([sys.executable, "-m", "dsar", "scheduler"], env=env)  # noqa: S603
     print(f"mail sink: 127.0.0.1:{mail_port}, messages as .eml in {sink.folder}")
