@@ -2,20 +2,16 @@
 
 Pure (docs/legal-rules.md section 1): no Flask, database, clock or configuration. Callers pass the
 instant of receipt and, where the answer depends on it, `today`. Every public function that
-gives a due date or its explanation ends in `_period_end`, so none can drift.
+gives a due date or its explanation ends in `_period_end`, so none can drift. The calendar it
+counts in (jurisdiction, holidays, working days, local date) is `dsar.legal_calendar`.
 """
 
 from __future__ import annotations
 
-import calendar
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from types import MappingProxyType
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-import holidays
 
 from dsar.clock_policies import ClockEvent, ClockPolicy, Step, StepKind, day_label, resolve_clock
 
@@ -26,147 +22,24 @@ from dsar.clock_policies import InformationPurpose as InformationPurpose
 from dsar.clock_policies import can_extend as can_extend
 from dsar.clock_policies import check_extension as check_extension
 
+# The calendar is not re-exported: its names are imported from dsar.legal_calendar.
+from dsar.legal_calendar import (
+    Jurisdiction,
+    add_months,
+    add_working_days,
+    holiday_name,
+    is_working_day,
+    local_date,
+)
+
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August")
 _MONTHS += ("September", "October", "November", "December")
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-class InvalidJurisdiction(ValueError):
-    """A country, subdivision or timezone that the holiday calendar or the tz database lacks."""
-
-
-@functools.cache
-def _subdivisions_by_country() -> Mapping[str, tuple[str, ...]]:
-    supported = holidays.list_supported_countries(include_aliases=False)
-    return MappingProxyType({code: tuple(subdivs) for code, subdivs in supported.items()})
-
-
-@functools.lru_cache(maxsize=256)
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        message = f"unknown timezone {name!r}: use an IANA name such as Europe/Berlin"
-        raise InvalidJurisdiction(message) from None
-
-
-@functools.lru_cache(maxsize=1024)
-def _canonical(country: str, subdivision: str | None) -> tuple[str, str | None]:
-    code = country.strip().upper()
-    subdivisions = _subdivisions_by_country().get(code)
-    if subdivisions is None:
-        example = "an ISO 3166-1 alpha-2 code such as DE, AT, NL or GB"
-        raise InvalidJurisdiction(f"unknown country {country!r}: use {example}")
-    wanted = (subdivision or "").strip()
-    if not wanted:
-        return code, None
-    for known in subdivisions:
-        if known.casefold() == wanted.casefold():
-            return code, known
-    valid = ", ".join(subdivisions) if subdivisions else "none: leave it empty"
-    raise InvalidJurisdiction(f"unknown subdivision {subdivision!r} for {code}: use {valid}")
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    """Where the controller acts: whose public holidays count (D6) and whose date it is (D7).
-
-    `subdivision` is named as the `holidays` package names it (DE+NW, AT+9, GB+ENG); an empty
-    one means national holidays only. Codes are normalised, so `de`/`nw` equals `DE`/`NW`.
-    """
-
-    country: str
-    subdivision: str | None
-    timezone: str
-
-    def __post_init__(self) -> None:
-        country, subdivision = _canonical(self.country, self.subdivision)
-        object.__setattr__(self, "country", country)
-        object.__setattr__(self, "subdivision", subdivision)
-        _zone(self.timezone)
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return _zone(self.timezone)
-
-    @property
-    def label(self) -> str:
-        """`DE-NW` or `NL`, as docs/legal-rules.md writes regions."""
-        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
-
-
-@functools.cache
-def _name_language(country: str) -> str | None:
-    # Explicit, because `holidays` otherwise follows the process locale (LANG) for the names.
-    entity = holidays.country_holidays(country)
-    return "en_US" if "en_US" in entity.supported_languages else entity.default_language
-
-
-@functools.lru_cache(maxsize=4096)
-def _holidays_in(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
-    """One year's public holidays; cached because reminder sweeps ask for millions of days."""
-    # Neighbouring years too: a substitute day can fall in another year than its holiday.
-    entity = holidays.country_holidays(
-        country,
-        subdiv=subdivision,
-        years=(year - 1, year, year + 1),
-        language=_name_language(country),
-    )
-    return MappingProxyType({day: name for day, name in entity.items() if day.year == year})
-
-
-def holiday_name(day: date, jurisdiction: Jurisdiction) -> str | None:
-    """The public holiday on `day` (national or the subdivision's), in English, or None."""
-    return _holidays_in(jurisdiction.country, jurisdiction.subdivision, day.year).get(day)
-
-
-def is_working_day(day: date, jurisdiction: Jurisdiction) -> bool:
-    """Not a Saturday, Sunday or public holiday (Regulation 1182/71 Art. 2(2), 3(4))."""
-    if day.weekday() >= 5:
-        return False
-    return day not in _holidays_in(jurisdiction.country, jurisdiction.subdivision, day.year)
-
-
-def add_working_days(start: date, n: int, jurisdiction: Jurisdiction) -> date:
-    """The n-th working day after `start` (before it if n < 0); `start` itself never counts."""
-    step = timedelta(days=1 if n >= 0 else -1)
-    day, remaining = start, abs(n)
-    while remaining:
-        day += step
-        if is_working_day(day, jurisdiction):
-            remaining -= 1
-    return day
-
-
-def working_days_between(a: date, b: date, jurisdiction: Jurisdiction) -> int:
-    """Working days landed on walking from a to b (b counts, a does not); negative if b < a.
-
-    The inverse of `add_working_days`: `working_days_between(a, add_working_days(a, n)) == n`.
-    """
-    sign, days = (
-        (1, range(1, (b - a).days + 1)) if b >= a else (-1, range(-1, (b - a).days - 1, -1))
-    )
-    return sign * sum(is_working_day(a + timedelta(days=i), jurisdiction) for i in days)
-
-
 def days_left(today: date, due: date) -> int:
     """Calendar days until the due day: 0 on it, negative once overdue."""
     return (due - today).days
-
-
-def local_date(instant: datetime, jurisdiction: Jurisdiction) -> date:
-    """The controller's calendar day at `instant` (D7); a naive datetime is refused, not guessed."""
-    if instant.tzinfo is None or instant.utcoffset() is None:
-        example = "such as 2026-01-31T10:00:00+01:00"
-        raise ValueError(f"{instant.isoformat()} has no timezone: pass an aware datetime {example}")
-    return instant.astimezone(jurisdiction.zone).date()
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day number `months` later, or that month's last day if it has none (D3, D4)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

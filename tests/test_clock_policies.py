@@ -17,7 +17,6 @@ from dsar.deadlines import (
     ClockPolicy,
     ExtensionNotAllowed,
     InformationPurpose,
-    Jurisdiction,
     StepKind,
     can_extend,
     check_extension,
@@ -25,6 +24,7 @@ from dsar.deadlines import (
     explain_deadline,
     statutory_deadline,
 )
+from dsar.legal_calendar import Jurisdiction
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DE = Jurisdiction("DE", None, "Europe/Berlin")

@@ -1,4 +1,4 @@
-"""The deadline engine against docs/legal-rules.md section 1: golden cases, helpers, properties."""
+"""Due dates against docs/legal-rules.md section 1: golden cases, explanations, properties."""
 
 from __future__ import annotations
 
@@ -6,39 +6,12 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dsar import deadlines
-from dsar.deadlines import (
-    InvalidJurisdiction,
-    Jurisdiction,
-    StepKind,
-    add_working_days,
-    days_left,
-    explain_deadline,
-    holiday_name,
-    is_working_day,
-    statutory_deadline,
-    working_days_between,
-)
-
-REGIONS = {
-    "DE": ("DE", None, "Europe/Berlin"),
-    "DE-NW": ("DE", "NW", "Europe/Berlin"),
-    "DE-BY": ("DE", "BY", "Europe/Berlin"),
-    "DE-BE": ("DE", "BE", "Europe/Berlin"),
-    "AT": ("AT", None, "Europe/Vienna"),
-    "NL": ("NL", None, "Europe/Amsterdam"),
-    "GB-ENG": ("GB", "ENG", "Europe/London"),
-}
-
-
-def region(label: str) -> Jurisdiction:
-    return Jurisdiction(*REGIONS[label])
-
+from dsar.deadlines import StepKind, days_left, explain_deadline, statutory_deadline
+from tests.regions import FIRST, LAST, PROPERTY_REGIONS, REGIONS, oracle_working_days, region
 
 # docs/legal-rules.md, "Worked cases": id, received (local day or instant), region, due, extended.
 GOLDEN = [
@@ -140,44 +113,6 @@ def test_explain_g07_shows_the_month_end_clamp() -> None:
     assert steps[-1].on == date(2026, 3, 2)
 
 
-def test_gb_substitute_boxing_day_is_a_holiday() -> None:
-    name = holiday_name(date(2026, 12, 28), region("GB-ENG"))
-    assert name is not None and "Boxing Day" in name
-    assert not is_working_day(date(2026, 12, 28), region("GB-ENG"))
-    assert is_working_day(date(2026, 12, 28), region("DE"))
-
-
-def test_holiday_names_do_not_follow_the_process_locale(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "de_DE.UTF-8")
-    monkeypatch.setenv("LC_ALL", "de_DE.UTF-8")
-    deadlines._holidays_in.cache_clear()
-    assert holiday_name(date(2026, 4, 6), region("DE")) == "Easter Monday"
-    deadlines._holidays_in.cache_clear()
-
-
-def test_jurisdiction_normalises_codes() -> None:
-    assert Jurisdiction("de", "nw", "Europe/Berlin") == Jurisdiction("DE", "NW", "Europe/Berlin")
-    assert Jurisdiction("DE", "", "Europe/Berlin").subdivision is None
-    assert Jurisdiction("AT", "9", "Europe/Vienna").label == "AT-9"
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("XX", None, "Europe/Berlin"), "unknown country 'XX': use an ISO 3166-1 alpha-2 code"),
-        (("DE", "ZZ", "Europe/Berlin"), "unknown subdivision 'ZZ' for DE: use BB, BE"),
-        (("DE", None, "Mars/Olympus"), "unknown timezone 'Mars/Olympus': use an IANA name"),
-        (("DE", None, ""), "unknown timezone '': use an IANA name"),
-    ],
-)
-def test_jurisdiction_rejects_unknown_values(
-    args: tuple[str, str | None, str], message: str
-) -> None:
-    with pytest.raises(InvalidJurisdiction, match=message):
-        Jurisdiction(*args)
-    assert issubclass(InvalidJurisdiction, ValueError)
-
-
 def test_days_left() -> None:
     due = date(2026, 4, 7)
     assert days_left(date(2026, 4, 2), due) == 5
@@ -185,26 +120,8 @@ def test_days_left() -> None:
     assert days_left(date(2026, 4, 9), due) == -2
 
 
-def test_working_day_helpers_around_easter_2026() -> None:
-    de = region("DE")
-    assert add_working_days(date(2026, 3, 2), 3, de) == date(2026, 3, 5)
-    assert add_working_days(date(2026, 4, 2), 1, de) == date(2026, 4, 7)
-    assert add_working_days(date(2026, 4, 7), -1, de) == date(2026, 4, 2)
-    assert add_working_days(date(2026, 4, 5), 0, de) == date(2026, 4, 5)
-    assert working_days_between(date(2026, 4, 1), date(2026, 4, 8), de) == 3
-    assert working_days_between(date(2026, 4, 8), date(2026, 4, 1), de) == -3
-
-
 # Properties over every day 2020-2035 (docs/legal-rules.md D3-D8), with `holidays` as oracle.
-PROPERTY_REGIONS = ["DE-NW", "DE-BY", "DE-BE", "AT", "NL"]
-FIRST, LAST = date(2020, 1, 1), date(2035, 12, 31)
 EVERY_DAY = [FIRST + timedelta(days=i) for i in range((LAST - FIRST).days + 1)]
-
-
-def oracle_working_days(label: str):  # type: ignore[no-untyped-def]
-    country, subdivision, _ = REGIONS[label]
-    calendar_ = holidays.country_holidays(country, subdiv=subdivision, years=range(2019, 2037))
-    return lambda day: day.weekday() < 5 and day not in calendar_
 
 
 def plain_month_end(day: date, months: int) -> date:
@@ -261,17 +178,3 @@ def test_only_the_local_day_of_receipt_matters(label: str, instant: datetime) ->
     assert statutory_deadline(instant, jurisdiction) == statutory_deadline(
         noon(local_day, label), jurisdiction
     )
-
-
-@settings(max_examples=300, deadline=None, database=None)
-@given(
-    label=st.sampled_from(PROPERTY_REGIONS),
-    start=st.dates(FIRST, LAST),
-    n=st.integers(-40, 40),
-)
-def test_add_working_days_and_between_are_inverse(label: str, start: date, n: int) -> None:
-    jurisdiction, working = region(label), oracle_working_days(label)
-    end = add_working_days(start, n, jurisdiction)
-    assert working_days_between(start, end, jurisdiction) == n
-    assert n == 0 or working(end)
-    assert (end > start) == (n > 0) and (end < start) == (n < 0)

@@ -7,7 +7,7 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from dsar.fulfilment.search import latest_run
-from dsar.letters.content import FoundData, FoundSource
+from dsar.letters.facts import FoundData, FoundSource
 from dsar.models import Request
 from dsar.models.fulfilment import FindingStatus
 from dsar.register import FileSource, Register, SqlSource

@@ -20,8 +20,8 @@ from sqlalchemy import Select, Table, delete, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
-from dsar.deadlines import add_months
 from dsar.jobs.orphans import remove_orphan_blobs
+from dsar.legal_calendar import add_months
 from dsar.models import Base, FilePurpose, JobRun, PurgedRequestStatistic, Request, StoredFile
 from dsar.services.sign_in_throttle import prune_throttles
 from dsar.storage import FileStore

@@ -4,15 +4,11 @@ from dsar.letters.content import (
     FREE_TEXT,
     LANGUAGES,
     LETTER_TYPES,
-    FoundData,
-    FoundSource,
     IncompleteLetter,
-    KeptRecords,
     LetterContent,
-    RequestFacts,
-    Subject,
     build_letter,
 )
+from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
 
 __all__ = [
     "FREE_TEXT",

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dsar.letters.content import FoundData, LetterContent
+    from dsar.letters.content import LetterContent
+    from dsar.letters.facts import FoundData
     from dsar.register import Register
 
 REQUIRED_TEXT: Mapping[str, tuple[str, ...]] = {

@@ -93,3 +93,11 @@ REQUEST_TYPES: dict[str, dict[str, str]] = {
         "consent_withdrawal": "withdrawal of consent (Art. 7(3) GDPR)",
     },
 }
+
+
+def safeguard_label(language: str, safeguard: str) -> str:
+    return SAFEGUARDS[language].get(safeguard, safeguard)
+
+
+def legal_basis_label(language: str, basis: str) -> str:
+    return LEGAL_BASES[language].get(basis, basis)

@@ -16,8 +16,14 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from dsar.letters.content import LetterContent, legal_basis_label, safeguard_label
-from dsar.letters.labels import RECIPIENT_ACTIONS, REQUEST_TYPES, RESTRICTION_GROUNDS
+from dsar.letters.content import LetterContent
+from dsar.letters.labels import (
+    RECIPIENT_ACTIONS,
+    REQUEST_TYPES,
+    RESTRICTION_GROUNDS,
+    legal_basis_label,
+    safeguard_label,
+)
 
 # British English for the EU reader: "2 March 2026", not "March 2, 2026".
 LOCALES = {"de": "de_DE", "en": "en_GB"}

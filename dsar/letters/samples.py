@@ -6,16 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from dsar.deadlines import Jurisdiction, statutory_deadline
-from dsar.letters.content import (
-    FoundData,
-    FoundSource,
-    KeptRecords,
-    LetterContent,
-    RequestFacts,
-    Subject,
-    build_letter,
-)
+from dsar.deadlines import statutory_deadline
+from dsar.legal_calendar import Jurisdiction
+from dsar.letters.content import LetterContent, build_letter
+from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource

@@ -22,7 +22,8 @@ from dsar.clock_policies import (
     check_extension,
 )
 from dsar.config import Settings
-from dsar.deadlines import DeadlineResult, due_date_with_clock, local_date
+from dsar.deadlines import DeadlineResult, due_date_with_clock
+from dsar.legal_calendar import local_date
 from dsar.models import Request, RequestEvent
 from dsar.services.requests import apply_action, jurisdiction_of
 from dsar.workflow import Action, Verification

@@ -3,34 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
-from dsar.deadlines import local_date
-from dsar.fulfilment.claims import stored_claims
-from dsar.letters.content import (
-    FREE_TEXT,
-    LETTER_TYPES,
-    FoundData,
-    FoundSource,
-    KeptRecords,
-    RequestFacts,
-    Subject,
-    build_letter,
-)
-from dsar.letters.identity import Identity, KeyUsed
+from dsar.letters.content import FREE_TEXT, LETTER_TYPES
+from dsar.letters.facts import FoundData
 from dsar.letters.rendering import RenderedLetter, letter_hash, render, render_pdf
 from dsar.mail import enqueue
-from dsar.models import ClaimState, FilePurpose, Letter, LetterStatus, LookupClaim, Request
+from dsar.models import FilePurpose, Letter, LetterStatus, Request
 from dsar.register import Register, find_register
-from dsar.services.requests import jurisdiction_of
+from dsar.services.letter_inputs import found_to_json, letter_content
 from dsar.storage import FileStore
-from dsar.workflow import Action, Channel, Status
+from dsar.workflow import Action, Status
 
 
 class LetterError(ValueError):
@@ -64,73 +51,6 @@ def _asked_to_clarify(request: Request) -> bool:
             purpose = (event.payload.get("clock") or {}).get("purpose")
             return purpose == InformationPurpose.CLARIFICATION.value
     return False
-
-
-def local_today(request: Request, now: datetime) -> date:
-    return local_date(now, jurisdiction_of(request.controller))
-
-
-def facts_for(
-    request: Request, clock_policy: str = "edpb", claims: Sequence[LookupClaim] = ()
-) -> RequestFacts:
-    """The request's facts as the pure letter content needs them."""
-    received = request.received_at
-    identity = Identity(
-        request.subject_email,
-        request.channel is Channel.WEB and received is not None,  # received = link confirmed
-        tuple(
-            KeyUsed(c.key, c.value, c.state.value, c.method.value if c.method else None)
-            for c in claims
-            if c.state in (ClaimState.VERIFIED, ClaimState.SET_ASIDE)
-        ),
-    )
-    return RequestFacts(
-        reference=request.reference or "",
-        request_type=request.type.value,
-        language=request.language,
-        subject=Subject(request.subject_name, request.subject_email, request.subject_address),
-        received_on=local_date(received, jurisdiction_of(request.controller)) if received else None,
-        due_date=request.due_date,
-        extended_due_date=request.extended_due_date,
-        clock_policy=clock_policy,
-        details=dict(request.details or {}),
-        identity=identity,
-    )
-
-
-def found_to_json(found: FoundData) -> dict[str, Any]:
-    return json_safe(asdict(found))
-
-
-def json_safe(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
-    if data is None:
-        return None
-    sources = tuple(
-        FoundSource(
-            s["source"],
-            dict(s["categories"]),
-            tuple(s["activities"]),
-            tuple(
-                KeptRecords(
-                    k["activity"],
-                    tuple(k["categories"]),
-                    k["count"],
-                    date.fromisoformat(k["latest_on"]),
-                )
-                for k in s.get("kept", ())
-            ),
-        )
-        for s in data["sources"]
-    )
-    return FoundData(sources, data.get("copy_format", "JSON, CSV"))
 
 
 def draft_letter(
@@ -206,22 +126,7 @@ def preview_letter(
     """What the letter looks like: the frozen version once approved, else a fresh rendering."""
     if letter.frozen:
         return RenderedLetter(letter.subject_line or "", letter.html or "", letter.text or "")
-    return render(_content(letter, register, now, clock_policy))
-
-
-def _content(letter: Letter, register: Register, now: datetime, clock_policy: str):  # type: ignore[no-untyped-def]
-    return build_letter(
-        register,
-        facts_for(
-            letter.request,
-            clock_policy,
-            stored_claims(object_session(letter.request), letter.request),  # type: ignore[arg-type]
-        ),
-        letter_type=letter.type,
-        today=local_today(letter.request, now),
-        found=found_from_json(letter.found),
-        texts=letter.texts,
-    )
+    return render(letter_content(letter, register, now, clock_policy))
 
 
 def approve_letter(
@@ -237,7 +142,7 @@ def approve_letter(
     """Render once, hash, store the PDF and freeze; IncompleteLetter if an element is missing."""
     if letter.frozen:
         raise LetterError(f"letter {letter.id} is already {letter.status.value}")
-    content = _content(letter, register, now, clock_policy)
+    content = letter_content(letter, register, now, clock_policy)
     rendered = render(content)
     pdf = store.save(
         session,

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from dsar.deadlines import Jurisdiction
+from dsar.legal_calendar import Jurisdiction
 from dsar.models import REQUEST_WORKERS, Controller, StaffUser
 from dsar.services.requests import jurisdiction_of
 

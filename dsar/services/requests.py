@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
-from dsar.deadlines import Jurisdiction, statutory_deadline
+from dsar.deadlines import statutory_deadline
+from dsar.legal_calendar import Jurisdiction
 from dsar.models import Controller, Request
 from dsar.workflow import Action, Channel, RequestType, Status, Verification, transition
 

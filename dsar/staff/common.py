@@ -8,8 +8,9 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from dsar.deadlines import days_left, local_date
+from dsar.deadlines import days_left
 from dsar.extensions import db
+from dsar.legal_calendar import local_date
 from dsar.models import Controller, Request, StaffIdentity
 from dsar.services.deadlines import ClockSettings
 from dsar.services.menus import CONTROLLER_COLUMNS, ControllerChoice

@@ -17,8 +17,8 @@ from dsar.dashboard import (
     register_csv,
     share_answered_in_time,
 )
-from dsar.deadlines import local_date
 from dsar.extensions import db
+from dsar.legal_calendar import local_date
 from dsar.models import Controller, Request, StaffIdentity
 from dsar.read_only import read_only_page
 from dsar.services.queue import WORKING_STATUSES, effective_due

@@ -6,8 +6,8 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from dsar.clock import now as clock_now
-from dsar.deadlines import local_date
 from dsar.extensions import db
+from dsar.legal_calendar import local_date
 from dsar.models import REQUEST_WORKERS, Request, Role, StaffUser
 from dsar.read_only import read_only_page
 from dsar.services.decisions import NotPermitted, assign

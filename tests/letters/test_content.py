@@ -6,16 +6,9 @@ from datetime import date
 
 import pytest
 
-from dsar.letters.content import (
-    FoundData,
-    FoundSource,
-    IncompleteLetter,
-    KeptRecords,
-    RequestFacts,
-    Subject,
-    build_letter,
-    planned_deletion,
-)
+from dsar.letters.content import IncompleteLetter, build_letter
+from dsar.letters.content_parts import planned_deletion
+from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
 from dsar.letters.samples import sample_inputs, sample_letter
 from dsar.register import Register
 from tests.letters.conftest import TODAY

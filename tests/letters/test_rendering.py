@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dsar.letters.content import LETTER_TYPES, RequestFacts, Subject, build_letter
+from dsar.letters.content import LETTER_TYPES, build_letter
+from dsar.letters.facts import RequestFacts, Subject
 from dsar.letters.rendering import render, render_pdf
 from dsar.letters.samples import sample_inputs, sample_letter
 from dsar.register import Register
@@ -191,7 +192,7 @@ def test_access_pdf_of_seed_controllers(
 
 
 def test_no_data_found_is_a_negative_confirmation(demo_register: Register) -> None:
-    from dsar.letters.content import FoundData
+    from dsar.letters.facts import FoundData
 
     facts = RequestFacts(
         "DSAR-2026-000001", "access", "en", Subject("Ada"), date(2026, 2, 2), date(2026, 3, 2)

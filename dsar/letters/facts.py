@@ -1,0 +1,65 @@
+"""The request and what the search found, as the plain values a letter is built from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dsar.letters.identity import Identity
+
+
+@dataclass(frozen=True)
+class Subject:
+    name: str
+    email: str | None = None
+    address: str | None = None  # as the subject wrote it, one line per address line
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """The request as the letter needs it; `details` holds the type's own facts (see docs)."""
+
+    reference: str
+    request_type: str
+    language: str
+    subject: Subject
+    received_on: date | None
+    due_date: date | None
+    extended_due_date: date | None = None
+    clock_policy: str = "edpb"
+    details: Mapping[str, Any] = field(default_factory=dict)
+    identity: Identity | None = None
+
+
+@dataclass(frozen=True)
+class KeptRecords:
+    """Records an erasure kept because a retention duty applies (Art. 17(3)(b))."""
+
+    activity: str  # the activity whose retention keeps them
+    categories: tuple[str, ...]
+    count: int
+    latest_on: date  # the latest trigger date (e.g. invoice date) among them
+
+
+@dataclass(frozen=True)
+class FoundSource:
+    """What the search found in one source: counts per category, and the activities."""
+
+    source: str
+    categories: Mapping[str, int]
+    activities: tuple[str, ...]
+    kept: tuple[KeptRecords, ...] = ()
+
+
+@dataclass(frozen=True)
+class FoundData:
+    """The fulfilment's summary for the letter; the copy itself is a separate export."""
+
+    sources: tuple[FoundSource, ...]
+    copy_format: str = "JSON, CSV"
+
+    @property
+    def activity_ids(self) -> list[str]:
+        return list(dict.fromkeys(a for s in self.sources for a in s.activities))

@@ -1,0 +1,105 @@
+"""A stored letter's inputs to the pure content: the request's facts, found data as JSON, today."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import object_session
+
+from dsar.fulfilment.claims import stored_claims
+from dsar.legal_calendar import local_date
+from dsar.letters.content import LetterContent, build_letter
+from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
+from dsar.letters.identity import Identity, KeyUsed
+from dsar.models import ClaimState, Letter, LookupClaim, Request
+from dsar.register import Register
+from dsar.services.requests import jurisdiction_of
+from dsar.workflow import Channel
+
+
+def local_today(request: Request, now: datetime) -> date:
+    return local_date(now, jurisdiction_of(request.controller))
+
+
+def facts_for(
+    request: Request, clock_policy: str = "edpb", claims: Sequence[LookupClaim] = ()
+) -> RequestFacts:
+    """The request's facts as the pure letter content needs them."""
+    received = request.received_at
+    identity = Identity(
+        request.subject_email,
+        request.channel is Channel.WEB and received is not None,  # received = link confirmed
+        tuple(
+            KeyUsed(c.key, c.value, c.state.value, c.method.value if c.method else None)
+            for c in claims
+            if c.state in (ClaimState.VERIFIED, ClaimState.SET_ASIDE)
+        ),
+    )
+    return RequestFacts(
+        reference=request.reference or "",
+        request_type=request.type.value,
+        language=request.language,
+        subject=Subject(request.subject_name, request.subject_email, request.subject_address),
+        received_on=local_date(received, jurisdiction_of(request.controller)) if received else None,
+        due_date=request.due_date,
+        extended_due_date=request.extended_due_date,
+        clock_policy=clock_policy,
+        details=dict(request.details or {}),
+        identity=identity,
+    )
+
+
+def found_to_json(found: FoundData) -> dict[str, Any]:
+    return json_safe(asdict(found))
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
+    if data is None:
+        return None
+    sources = tuple(
+        FoundSource(
+            s["source"],
+            dict(s["categories"]),
+            tuple(s["activities"]),
+            tuple(
+                KeptRecords(
+                    k["activity"],
+                    tuple(k["categories"]),
+                    k["count"],
+                    date.fromisoformat(k["latest_on"]),
+                )
+                for k in s.get("kept", ())
+            ),
+        )
+        for s in data["sources"]
+    )
+    return FoundData(sources, data.get("copy_format", "JSON, CSV"))
+
+
+def letter_content(
+    letter: Letter, register: Register, now: datetime, clock_policy: str
+) -> LetterContent:
+    """The content a stored letter says today: its request's facts, found data and free text."""
+    return build_letter(
+        register,
+        facts_for(
+            letter.request,
+            clock_policy,
+            stored_claims(object_session(letter.request), letter.request),  # type: ignore[arg-type]
+        ),
+        letter_type=letter.type,
+        today=local_today(letter.request, now),
+        found=found_from_json(letter.found),
+        texts=letter.texts,
+    )
