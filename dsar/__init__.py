@@ -72,7 +72,9 @@ def _engine_options(url: str) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # A writer waits for the lock instead of failing at once (web app + scheduler).
         return {"connect_args": {"timeout": 15}}
-    return {}  # PostgreSQL: dsar.dbping checks connections that sat idle
+    # PostgreSQL: a pooled connection is tested before use; one the server closed (a restart at
+    # night) is replaced instead of failing the request.
+    return {"pool_pre_ping": True}
 
 
 def _register_extensions(app: Flask) -> None:
@@ -103,12 +105,6 @@ def _register_extensions(app: Flask) -> None:
             from dsar.write_lock import sqlite_begin
 
             event.listen(db.engine, "begin", sqlite_begin)
-        else:
-            from dsar.dbping import ping_idle_connections
-            from dsar.read_only import guard_read_only
-
-            ping_idle_connections(db.engine)
-            guard_read_only(db.engine)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

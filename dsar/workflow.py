@@ -101,6 +101,21 @@ class Action(enum.StrEnum):
     WITHDRAW = "withdraw"
 
 
+class Decision(enum.StrEnum):
+    """What staff decide on a request: an action of the life cycle, or an extension."""
+
+    VERIFY_IDENTITY = "verify_identity"
+    REQUEST_INFORMATION = "request_information"
+    RECEIVE_INFORMATION = "receive_information"
+    FAIL_IDENTITY = "fail_identity"
+    EXTEND = "extend"
+    PROPOSE_REFUSAL = "propose_refusal"
+    APPROVE_REFUSAL = "approve_refusal"
+    REJECT_REFUSAL = "reject_refusal"
+    COMPLETE = "complete"
+    WITHDRAW = "withdraw"
+
+
 S, A = Status, Action
 _withdrawable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS, S.AWAITING_APPROVAL)
 

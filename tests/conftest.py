@@ -280,7 +280,7 @@ def committed_db_app(
 @contextlib.contextmanager
 def recorded_statements(app: Flask) -> Iterator[list[tuple[str, bool]]]:
     """Each statement `app` sends meanwhile: its first word, and whether its connection was
-    in autocommit (dsar/one_statement.py, dsar/read_only.py)."""
+    in autocommit (dsar/one_statement.py)."""
     from sqlalchemy import event
 
     seen: list[tuple[str, bool]] = []

@@ -133,3 +133,28 @@ def test_a_command_before_migrations_says_what_to_run(tmp_path: Path) -> None:
     assert result.stderr.strip() == (
         "error: the database has no dsar tables yet: run `dsar db upgrade` first"
     )
+
+
+def test_a_postgresql_connection_closed_while_pooled_is_replaced(  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """pool_pre_ping: a request after a database restart gets a live connection, not an error."""
+    if "postgresql" not in request.config.getoption("--db").split(","):
+        pytest.skip("PostgreSQL not selected with --db")
+    import psycopg
+    from sqlalchemy import text
+
+    from dsar.extensions import db
+    from tests.conftest import make_database_url
+
+    url = make_database_url(request, "postgresql", tmp_path)
+    app = build_app(url, tmp_path)
+    pid = "SELECT pg_backend_pid()"
+    with app.app_context():
+        first = db.session.execute(text(pid)).scalar()
+        db.session.remove()  # the connection goes back to the pool
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+        assert db.session.execute(text(pid)).scalar() != first
+        db.session.remove()
+        db.engine.dispose()

@@ -127,3 +127,54 @@ def _index_names(engine) -> set[str]:  # type: ignore[no-untyped-def]
     )
     with engine.connect() as connection:
         return {row[0] for row in connection.exec_driver_sql(query)}
+
+
+def _tally(engine) -> int | None:  # type: ignore[no-untyped-def]
+    """The open-request tally's sum, None without the table (revisions 0005 to 0007 have it)."""
+    if "open_request_tally" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as connection:
+        sql = "SELECT coalesce(sum(n), 0) FROM open_request_tally"
+        return connection.exec_driver_sql(sql).scalar()
+
+
+def _triggers(engine) -> set[str]:  # type: ignore[no-untyped-def]
+    query = (
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        if engine.dialect.name == "sqlite"
+        else "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    )
+    with engine.connect() as connection:
+        return {row[0] for row in connection.exec_driver_sql(query)}
+
+
+def test_0008_drops_the_tally_and_its_downgrade_restores_it(empty_app, now) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from dsar.models import Controller
+    from dsar.services.controllers import sync_controllers
+    from tests.factories import make_request
+
+    with empty_app.app_context():
+        upgrade(revision="0007")
+        sync_controllers(db.session, empty_app.extensions["dsar.registers"], now)
+        controller = db.session.execute(select(Controller)).scalars().one()
+        for _ in range(3):
+            make_request(db.session, controller, now)
+        make_request(db.session, controller, now, received_at=None)  # unconfirmed: not tallied
+        db.session.commit()
+        assert _tally(db.engine) == 3
+        assert len(_triggers(db.engine)) == 3
+
+        upgrade(revision="0008")
+        assert _tally(db.engine) is None
+        assert _triggers(db.engine) == set()
+        make_request(db.session, controller, now)  # writes to request need nothing of it
+        db.session.commit()
+
+        downgrade(revision="0007")
+        assert _tally(db.engine) == 4  # counted from the requests there are
+        make_request(db.session, controller, now)
+        db.session.commit()
+        assert _tally(db.engine) == 5  # the triggers are back
+        db.session.remove()

@@ -21,17 +21,13 @@ from dsar.models.letters import Letter, LetterStatus
 from dsar.models.outbox import OutboxMessage, OutboxStatus
 from dsar.models.requests import Request, RequestEvent
 from dsar.models.staff import (
-    REQUEST_WORKERS,
     AuditHead,
     Role,
     SignInThrottle,
     StaffEvent,
-    StaffIdentity,
     StaffUser,
-    Viewer,
     staff_controller,
 )
-from dsar.models.tally import OpenRequestTally
 
 __all__ = [
     "AuditHead",
@@ -51,7 +47,6 @@ __all__ = [
     "JobRun",
     "LinkEnd",
     "ManualTask",
-    "OpenRequestTally",
     "OutboxMessage",
     "OutboxStatus",
     "PlannedDeletion",
@@ -63,11 +58,8 @@ __all__ = [
     "SignInThrottle",
     "Transmission",
     "TransmissionStatus",
-    "REQUEST_WORKERS",
     "Role",
     "StaffEvent",
-    "StaffIdentity",
-    "Viewer",
     "StaffUser",
     "StoredFile",
     "UTCDateTime",

@@ -99,7 +99,6 @@ def status_in(statuses: Iterable[Status]) -> ColumnElement[bool]:
     parameter in a generic prepared plan hides them).
     """
     values = sorted(status.value for status in statuses)
-    # The table's column, not the mapped attribute: the queue's Core queries stay Core.
     return Request.__table__.c.status.in_([literal_column(f"'{value}'") for value in values])
 
 

@@ -1,4 +1,5 @@
-"""Staff accounts: who may work on requests, in which role, for which controllers.
+"""Staff accounts: who may work on requests, in which role, for which controllers (what each
+role may do is in dsar/services/permissions.py).
 
 Also the accounts' append-only event chain (one chain for all accounts, its head in
 `audit_head`) and the failed sign-ins per e-mail address.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
@@ -25,36 +26,12 @@ class Role(enum.StrEnum):
     ADMIN = "admin"  # users and settings
 
 
-# Who works data subjects' requests; admins manage accounts and settings, not requests.
-REQUEST_WORKERS = (Role.AGENT, Role.DPO)
-
 staff_controller = Table(
     "staff_controller",
     Base.metadata,
     Column("staff_id", ForeignKey("staff_user.id", ondelete="CASCADE"), primary_key=True),
     Column("controller_id", ForeignKey("controller.id", ondelete="CASCADE"), primary_key=True),
 )
-
-
-class Viewer(Protocol):
-    """Whose requests a read is limited to: what the queue's visibility rule needs."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def role(self) -> Role: ...
-    @property
-    def controller_ids(self) -> frozenset[int]: ...  # empty: every controller
-
-
-class StaffIdentity(Viewer, Protocol):
-    """Who acts, as permission checks and read pages need it: a StaffUser, or the signed-in
-    staff member as loaded for each page (dsar/staff/auth.py), which is no ORM object."""
-
-    @property
-    def email(self) -> str: ...
-
-    def may_work_for(self, controller_id: int) -> bool: ...
 
 
 class StaffUser(UserMixin, Base):

@@ -1,4 +1,5 @@
-"""Staff decisions on a request: who may take which, stale-form checks, notes and assignment.
+"""Staff decisions on a request, stale-form checks, notes and assignment (who may take
+which decision: dsar/services/permissions.py).
 
 Every decision goes through the state machine (dsar.workflow) and leaves an audit event with
 the staff member's e-mail as actor. Checks come first, so a refused decision changes nothing.
@@ -17,15 +18,7 @@ from dsar.audit import record_event
 from dsar.clock_policies import InformationPurpose
 from dsar.fulfilment.claims import identity_basis
 from dsar.fulfilment.links import end_links_on_close
-from dsar.models import (
-    REQUEST_WORKERS,
-    FilePurpose,
-    Request,
-    Role,
-    StaffIdentity,
-    StaffUser,
-    StoredFile,
-)
+from dsar.models import FilePurpose, Request, StaffUser, StoredFile
 from dsar.register import Register
 from dsar.services.deadlines import (
     ClockSettings,
@@ -33,33 +26,9 @@ from dsar.services.deadlines import (
     receive_information,
     request_information,
 )
-from dsar.services.queue import can_see
+from dsar.services.permissions import can_be_assigned, can_see, may_assign_to, may_decide
 from dsar.services.requests import apply_action
-from dsar.workflow import Action, RequestType, Verification, transition
-
-DPO_ONLY = frozenset({Role.DPO})
-
-
-class Decision(enum.StrEnum):
-    VERIFY_IDENTITY = "verify_identity"
-    REQUEST_INFORMATION = "request_information"
-    RECEIVE_INFORMATION = "receive_information"
-    FAIL_IDENTITY = "fail_identity"
-    EXTEND = "extend"
-    PROPOSE_REFUSAL = "propose_refusal"
-    APPROVE_REFUSAL = "approve_refusal"
-    REJECT_REFUSAL = "reject_refusal"
-    COMPLETE = "complete"
-    WITHDRAW = "withdraw"
-
-
-# The DPO approves refusals and extensions (Art. 12(3), 12(5)) and the execution of erasure.
-ROLES: dict[Decision, frozenset[Role]] = {
-    **{decision: frozenset(REQUEST_WORKERS) for decision in Decision},
-    Decision.EXTEND: DPO_ONLY,
-    Decision.APPROVE_REFUSAL: DPO_ONLY,
-    Decision.REJECT_REFUSAL: DPO_ONLY,
-}
+from dsar.workflow import Action, Decision, RequestType, Verification, transition
 
 
 class RefusalGround(enum.StrEnum):
@@ -91,17 +60,6 @@ class DecisionInput:
     why: str = ""  # Art. 12(6): why it is needed
     ground: RefusalGround | None = None
     purpose: InformationPurpose = InformationPurpose.IDENTITY
-
-
-def may_decide(user: StaffIdentity, request: Request, decision: Decision) -> bool:
-    if not can_see(user, request) or user.role not in ROLES[decision]:
-        return False
-    # Completing an erasure request executes it: the DPO approves that.
-    return not (
-        decision is Decision.COMPLETE
-        and request.type is RequestType.ERASURE
-        and user.role is not Role.DPO
-    )
 
 
 def check_fresh(request: Request, version: int) -> None:
@@ -289,13 +247,9 @@ def assign(
     """Assign (or unassign); agents take or release only their own. Returns whether it changed."""
     if not can_see(user, request):
         raise NotPermitted("you may not work on this request")
-    if user.role is Role.AGENT and assignee is not None and assignee.id != user.id:
+    if not may_assign_to(user, assignee):
         raise NotPermitted("agents assign requests only to themselves")
-    if assignee is not None and (
-        not assignee.active
-        or assignee.role not in REQUEST_WORKERS
-        or not assignee.may_work_for(request.controller_id)
-    ):
+    if assignee is not None and not can_be_assigned(assignee, request):
         raise ValueError(f"{assignee.email} cannot work on this request")
     if request.assignee_id == (assignee.id if assignee else None):
         return False

@@ -13,6 +13,7 @@ from markupsafe import Markup
 from dsar.clock import now as clock_now
 from dsar.extensions import db, limiter
 from dsar.models import Role, StaffUser
+from dsar.services.permissions import ANY_STAFF
 from dsar.services.staff_login import (
     LoginResult,
     LoginStep,
@@ -25,7 +26,7 @@ from dsar.services.staff_login import (
     record_sign_out,
 )
 from dsar.staff import bp
-from dsar.staff.auth import ANY_STAFF, roles_required, staff_user
+from dsar.staff.auth import roles_required
 from dsar.staff.common import secret_key
 from dsar.staff.forms import LoginForm, TotpForm
 
@@ -69,7 +70,7 @@ def _pending_user(now: datetime) -> StaffUser:
 @limiter.limit("10/minute", methods=["POST"])
 def login():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
-        return redirect(_landing(staff_user()))
+        return redirect(_landing(current_user))
     form, status = LoginForm(), 200
     if form.validate_on_submit():
         now = clock_now()
@@ -132,7 +133,7 @@ def login_enrol():  # type: ignore[no-untyped-def]
 @roles_required(*ANY_STAFF)
 def account_totp():  # type: ignore[no-untyped-def]
     """Enrol TOTP voluntarily (agents and DPOs; admins too outside production)."""
-    user = staff_user()
+    user = current_user._get_current_object()
     if user.totp_secret:
         return render_template("staff/account_totp.html", enrolled=True)
     secret = session.get("enrol_secret") or new_totp_secret()
@@ -166,7 +167,7 @@ def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str):  # t
 @bp.post("/logout")
 def logout():  # type: ignore[no-untyped-def]
     if current_user.is_authenticated:
-        record_sign_out(db.session, staff_user(), now=clock_now())
+        record_sign_out(db.session, current_user._get_current_object(), now=clock_now())
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"))

@@ -11,28 +11,15 @@ from sqlalchemy import select
 from dsar.deadlines import days_left
 from dsar.extensions import db
 from dsar.legal_calendar import local_date
-from dsar.models import Controller, Request, StaffIdentity
+from dsar.models import Controller, Request, StaffUser
 from dsar.services.deadlines import ClockSettings
-from dsar.services.menus import CONTROLLER_COLUMNS, ControllerChoice
 from dsar.services.requests import jurisdiction_of
-from dsar.staff.auth import SignedIn
-
-_ALL_CONTROLLERS = select(*CONTROLLER_COLUMNS).order_by(Controller.name)
 
 
-def workable_controllers(user: StaffIdentity) -> list[ControllerChoice]:
-    """The controllers `user` works for, by name: loaded with the signed-in member (no query),
-    or an ORM member's own list, or all."""
-    if isinstance(user, SignedIn):
-        return list(user.controllers)
-    own = sorted(
-        (
-            ControllerChoice(c.id, c.name, c.country, c.subdivision, c.timezone)
-            for c in user.controllers  # type: ignore[attr-defined]
-        ),
-        key=lambda c: c.name,
-    )
-    return own or [ControllerChoice(*row) for row in db.session.execute(_ALL_CONTROLLERS)]
+def workable_controllers(user: StaffUser) -> list[Controller]:
+    """The controllers `user` works for, by name: their own, or every controller if not limited."""
+    own = sorted(user.controllers, key=lambda c: c.name)
+    return own or list(db.session.scalars(select(Controller).order_by(Controller.name)))
 
 
 def clock_settings() -> ClockSettings:

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
-from dsar.models import (
-    REQUEST_WORKERS,
-    Request,
-    Role,
-    StaffIdentity,
-    StaffUser,
-)
-from dsar.read_only import read_only_page
+from dsar.models import Request, RequestEvent, Role, StaffUser, StoredFile
 from dsar.register import Register, find_register
 from dsar.services.decisions import (
-    Decision,
     DecisionInput,
     NotPermitted,
     NotReady,
@@ -27,25 +21,20 @@ from dsar.services.decisions import (
     add_note,
     assign,
     decide,
-    may_decide,
 )
-from dsar.services.request_page import request_lists
+from dsar.services.menus import assignable_staff
+from dsar.services.permissions import REQUEST_WORKERS, may_decide
 from dsar.staff import bp
-from dsar.staff.auth import (
-    roles_required,
-    signed_in,
-    staff_user,
-    visible_request,
-)
+from dsar.staff.auth import roles_required, visible_request
 from dsar.staff.common import LocalToday, clock_settings
 from dsar.staff.forms import AssignForm, DecisionForm, NoteForm
-from dsar.workflow import Action, IllegalTransition, allowed_actions
+from dsar.workflow import Action, Decision, IllegalTransition, allowed_actions
 
 # Decisions the state machine can offer, by the action each one takes.
 _ACTION_OF = {d: Action(d.value) for d in Decision if d is not Decision.EXTEND}
 
 
-def _offered(user: StaffIdentity, req: Request) -> list[Decision]:
+def _offered(user: StaffUser, req: Request) -> list[Decision]:
     """The decisions to show: allowed by the life cycle now and by the user's role."""
     allowed = allowed_actions(req.status)
     offered = [d for d, a in _ACTION_OF.items() if a in allowed and may_decide(user, req, d)]
@@ -55,9 +44,13 @@ def _offered(user: StaffIdentity, req: Request) -> list[Decision]:
 
 
 def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
-    user = signed_in()
     local = LocalToday(clock_now())
-    lists = request_lists(db.session, req.id, with_staff=user.role is Role.DPO)
+    events = db.session.scalars(
+        select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.seq)
+    ).all()
+    files = db.session.scalars(
+        select(StoredFile).where(StoredFile.request_id == req.id).order_by(StoredFile.id)
+    ).all()
     today = local.of(req.controller)
     extendable = req.due_date is not None and can_extend(
         today=today,
@@ -68,20 +61,20 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
     return render_template(
         "staff/detail.html",
         req=req,
-        events=lists.events,
-        files=lists.files,
+        events=events,
+        files=files,
         today=today,
         days_left=local.days_left(req),
-        offered=_offered(user, req),
+        offered=_offered(current_user, req),
         extendable=extendable,
-        staff=lists.staff,
+        # DPOs assign to colleagues; agents take or release requests themselves.
+        staff=assignable_staff(db.session) if current_user.role is Role.DPO else [],
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
     ), status
 
 
 @bp.get("/requests/<int:request_id>")
-@read_only_page
 @roles_required(*REQUEST_WORKERS)
 def detail(request_id: int):  # type: ignore[no-untyped-def]
     return _render(visible_request(request_id))
@@ -118,7 +111,7 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
             db.session,
             req,
             given,
-            user=staff_user(),
+            user=current_user._get_current_object(),
             clock=clock_settings(),
             now=clock_now(),
             register=_register_of(req),
@@ -149,7 +142,8 @@ def add_note_view(request_id: int):  # type: ignore[no-untyped-def]
     form = NoteForm()
     if not form.validate_on_submit():
         return _refuse(request_id, "The note is empty; nothing was saved.", 400)
-    add_note(db.session, req, form.text.data or "", user=staff_user(), now=clock_now())
+    user = current_user._get_current_object()
+    add_note(db.session, req, form.text.data or "", user=user, now=clock_now())
     flash("Note added.", "ok")
     return redirect(url_for("staff.detail", request_id=request_id), 303)
 
@@ -161,7 +155,7 @@ def assign_view(request_id: int):  # type: ignore[no-untyped-def]
     form = AssignForm()
     if not form.validate_on_submit():
         return _refuse(request_id, "The form is incomplete; nothing was changed.", 400)
-    user, target = staff_user(), (form.assignee.data or "").strip()
+    user, target = current_user._get_current_object(), (form.assignee.data or "").strip()
     assignee = user if target == "me" else None
     if target.isdigit():
         assignee = db.session.get(StaffUser, int(target))

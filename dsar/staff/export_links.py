@@ -8,7 +8,8 @@ from flask_login import current_user
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.fulfilment.links import revoke_link
-from dsar.models import REQUEST_WORKERS, Export
+from dsar.models import Export
+from dsar.services.permissions import REQUEST_WORKERS
 from dsar.staff import bp
 from dsar.staff.auth import roles_required, visible_request
 from dsar.staff.fulfilment import ActionForm

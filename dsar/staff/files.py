@@ -6,7 +6,8 @@ from flask import abort, current_app
 
 from dsar.attachments import private_download
 from dsar.extensions import db
-from dsar.models import REQUEST_WORKERS, FilePurpose, StoredFile
+from dsar.models import FilePurpose, StoredFile
+from dsar.services.permissions import REQUEST_WORKERS
 from dsar.staff import bp
 from dsar.staff.auth import roles_required, visible_request
 from dsar.storage import FileStore, StorageError

@@ -25,7 +25,6 @@ from dsar.fulfilment.search import (
 )
 from dsar.intake.uploads import UploadRejected, accept_upload
 from dsar.models import (
-    REQUEST_WORKERS,
     Exclusion,
     Export,
     ExportKind,
@@ -33,6 +32,7 @@ from dsar.models import (
     ManualTask,
     Request,
 )
+from dsar.services.permissions import REQUEST_WORKERS
 from dsar.sources.base import row_key
 from dsar.sources.manual import ManualTaskError, complete_manual_task
 from dsar.staff import bp

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from dsar.clock import now as clock_now
 from dsar.extensions import db
-from dsar.models import REQUEST_WORKERS, Controller
+from dsar.models import Controller
 from dsar.services.manual_intake import ManualRequest, Original, record_manual_request
+from dsar.services.permissions import REQUEST_WORKERS
 from dsar.staff import bp
-from dsar.staff.auth import roles_required, staff_user
+from dsar.staff.auth import roles_required
 from dsar.staff.common import workable_controllers
 from dsar.staff.forms import ManualRequestForm
 from dsar.storage import FileStore
@@ -20,7 +22,7 @@ from dsar.workflow import Channel, RequestType
 @bp.route("/requests/new", methods=["GET", "POST"])
 @roles_required(*REQUEST_WORKERS)
 def new_request():  # type: ignore[no-untyped-def]
-    user = staff_user()
+    user = current_user._get_current_object()
     form = ManualRequestForm()
     controllers = workable_controllers(user)
     form.controller.choices = [SelectChoice(c.id, c.name) for c in controllers]

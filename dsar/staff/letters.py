@@ -14,7 +14,7 @@ from dsar.attachments import private_download
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES, IncompleteLetter
-from dsar.models import REQUEST_WORKERS, Letter, Request, Role
+from dsar.models import Letter, Request
 from dsar.services.letters import (
     LetterError,
     approve_letter,
@@ -25,11 +25,10 @@ from dsar.services.letters import (
     register_for,
     send_letter,
 )
+from dsar.services.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.staff import bp
 from dsar.staff.auth import roles_required, visible_request
 from dsar.storage import FileStore
-
-APPROVERS = (Role.DPO,)
 
 
 class DraftForm(FlaskForm):
@@ -116,7 +115,7 @@ def letter_preview(letter_id: int):  # type: ignore[no-untyped-def]
         problem=problem,
         form=None if letter.frozen else _text_form(letter),
         button=ButtonForm(),
-        may_approve=current_user.role in APPROVERS,
+        may_approve=current_user.role in LETTER_APPROVERS,
     )
 
 
@@ -138,7 +137,7 @@ def letter_edit(letter_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/letters/<int:letter_id>/approve")
-@roles_required(*APPROVERS)
+@roles_required(*LETTER_APPROVERS)
 def letter_approve(letter_id: int):  # type: ignore[no-untyped-def]
     letter = _letter_or_404(letter_id)
     if not ButtonForm().validate_on_submit():
@@ -162,7 +161,7 @@ def letter_approve(letter_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/letters/<int:letter_id>/send")
-@roles_required(*APPROVERS)
+@roles_required(*LETTER_APPROVERS)
 def letter_send(letter_id: int):  # type: ignore[no-untyped-def]
     letter = _letter_or_404(letter_id)
     if not ButtonForm().validate_on_submit():

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.legal_calendar import local_date
-from dsar.models import REQUEST_WORKERS, Request, Role, StaffUser
-from dsar.read_only import read_only_page
+from dsar.models import Request, Role, StaffUser
 from dsar.services.decisions import NotPermitted, assign
+from dsar.services.menus import assignable_staff
+from dsar.services.permissions import REQUEST_WORKERS
 from dsar.services.queue import QueueFilters, queue_page
+from dsar.services.requests import jurisdiction_of
 from dsar.staff import bp
-from dsar.staff.auth import roles_required, signed_in, staff_user
+from dsar.staff.auth import roles_required
 from dsar.staff.common import workable_controllers
 from dsar.workflow import Channel, RequestType, Status
 
@@ -24,32 +27,27 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 
 
 @bp.get("/queue")
-@read_only_page
 @roles_required(*REQUEST_WORKERS)
 def queue():  # type: ignore[no-untyped-def]
-    user = signed_in()
     now = clock_now()
-    controllers = workable_controllers(user)  # loaded with the signed-in member
+    controllers = workable_controllers(current_user)
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
     # in practice); each row's days left use its own controller's date.
-    today_by_controller = {c.id: local_date(now, c.jurisdiction) for c in controllers}
+    today_by_controller = {c.id: local_date(now, jurisdiction_of(c)) for c in controllers}
     today = today_by_controller[controllers[0].id] if controllers else now.date()
     filters = QueueFilters.from_args(request.args)
-    dpo = user.role is Role.DPO  # filters by and assigns to colleagues
-    page = queue_page(db.session, user, filters, today, today_by_controller, with_staff=dpo)
+    page = queue_page(db.session, current_user, filters, today, today_by_controller)
+    # DPOs filter by and assign to colleagues; agents take requests for themselves.
+    staff = assignable_staff(db.session) if current_user.role is Role.DPO else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "staff/queue.html",
         page=page,
         filters=filters,
         args=args,
-        # One url_for for all rows: the detail links differ only in the id at the end; the
-        # count and page links only in their query string.
-        detail_url=url_for("staff.detail", request_id=0)[:-1],
-        queue_url=url_for("staff.queue"),
         controller_names={c.id: c.name for c in controllers},
         controllers=controllers,
-        staff=page.staff,
+        staff=staff,
         statuses=STATUS_OPTIONS,
         types=TYPE_OPTIONS,
         channels=CHANNEL_OPTIONS,
@@ -60,7 +58,7 @@ def queue():  # type: ignore[no-untyped-def]
 @roles_required(*REQUEST_WORKERS)
 def assign_bulk():  # type: ignore[no-untyped-def]
     """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague."""
-    user = staff_user()
+    user = current_user._get_current_object()
     one = request.form.get("one", type=int)
     ids = [one] if one else [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
     target = request.form.get("assignee", "me") if one is None else "me"
@@ -75,14 +73,8 @@ def assign_bulk():  # type: ignore[no-untyped-def]
     if not ids:
         flash("Tick at least one request.", "error")
         return redirect(url_for("staff.queue", **_back_args()))
-    # In (status, type) order: concurrent bulk assignments then take the tally's rows
-    # (dsar/models/tally.py) in the same order and wait for each other instead of deadlocking.
     rows = (
-        db.session.execute(
-            select(Request)
-            .where(Request.id.in_(ids))
-            .order_by(Request.status, Request.type, Request.id)
-        )
+        db.session.execute(select(Request).where(Request.id.in_(ids)).order_by(Request.id))
         .scalars()
         .all()
     )

@@ -9,6 +9,7 @@ import logging
 import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -18,7 +19,7 @@ from dsar.models import Controller, Role, StaffUser
 from dsar.services.sign_in_throttle import throttles_for
 from dsar.services.staff import StaffError, create_staff, list_staff, update_staff
 from dsar.staff import bp
-from dsar.staff.auth import roles_required, signed_in, staff_user
+from dsar.staff.auth import roles_required
 from dsar.staff.common import secret_key
 from dsar.staff.forms import EditStaffForm, NewStaffForm
 from dsar.staff_audit import account_history
@@ -72,13 +73,13 @@ def create_user():  # type: ignore[no-untyped-def]
             role=Role(form.role.data),
             password=password,
             now=clock_now(),
-            actor=signed_in().email,
+            actor=current_user.email,
         )
     except StaffError as error:
         db.session.rollback()
         flash(f"Not created: {error}.", "error")
         return redirect(url_for("staff.users"), 303)
-    log.info("%s created %s account %s", signed_in().email, user.role.value, user.email)
+    log.info("%s created %s account %s", current_user.email, user.role.value, user.email)
     flash(f"Created {user.email}. Initial password (shown once): {password}", "ok")
     return redirect(url_for("staff.users"), 303)
 
@@ -101,7 +102,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
         changes = update_staff(
             db.session,
             user,
-            acting=staff_user(),
+            acting=current_user._get_current_object(),
             role=Role(form.role.data),
             active=bool(form.active.data),
             controllers=chosen,
@@ -116,7 +117,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
         flash(f"Not changed: {error}.", "error")
         return redirect(url_for("staff.users"), 303)
     if changes:
-        log.info("%s changed %s: %s", signed_in().email, user.email, "; ".join(changes))
+        log.info("%s changed %s: %s", current_user.email, user.email, "; ".join(changes))
     flash(f"{user.email}: {'; '.join(changes) or 'no change'}.", "ok")
     if password is not None:
         flash(f"New password for {user.email} (shown once): {password}", "ok")

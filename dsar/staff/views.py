@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from dsar.extensions import db
 from dsar.models import OutboxMessage, Role
+from dsar.services.permissions import ANY_STAFF
 from dsar.staff import bp
-from dsar.staff.auth import ANY_STAFF, roles_required, signed_in
+from dsar.staff.auth import roles_required
 
 
 @bp.get("/")
 @roles_required(*ANY_STAFF)
 def home():  # type: ignore[no-untyped-def]
     """Agents and DPOs land on their queue; admins on the user page."""
-    if signed_in().role is Role.ADMIN:
+    if current_user.role is Role.ADMIN:
         return redirect(url_for("staff.users"))
     from dsar.staff.queue import queue
 

@@ -9,7 +9,8 @@ from dsar.fulfilment.found import found_data_for
 from dsar.models import Role
 from dsar.models.letters import Letter
 from dsar.services.deadlines import ClockSettings
-from dsar.services.decisions import Decision, DecisionInput, decide
+from dsar.services.decisions import DecisionInput, decide
+from dsar.workflow import Decision
 from tests.factories import make_staff
 from tests.fulfilment.test_downloads import _export
 

@@ -16,9 +16,9 @@ from dsar.fulfilment.links import ENDED_BY_STATUS
 from dsar.fulfilment.search import exclude_row
 from dsar.models import Export, RequestEvent, Role
 from dsar.services.deadlines import ClockSettings
-from dsar.services.decisions import Decision, DecisionInput, RefusalGround, StaleForm, decide
+from dsar.services.decisions import DecisionInput, RefusalGround, StaleForm, decide
 from dsar.services.requests import apply_action
-from dsar.workflow import CLOSED_STATUSES, Action, Status
+from dsar.workflow import CLOSED_STATUSES, Action, Decision, Status
 from tests.factories import make_request, make_staff
 from tests.fulfilment.conftest import make_export
 from tests.fulfilment.test_export import _build, _prepared

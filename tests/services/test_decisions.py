@@ -7,8 +7,9 @@ from datetime import timedelta
 from dsar.clock_policies import ClockPolicy
 from dsar.models import FilePurpose, Role
 from dsar.services.deadlines import ClockSettings
-from dsar.services.decisions import Decision, DecisionInput, decide
+from dsar.services.decisions import DecisionInput, decide
 from dsar.storage import FileStore
+from dsar.workflow import Decision
 from tests.factories import make_request, make_staff
 
 

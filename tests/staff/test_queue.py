@@ -1,4 +1,4 @@
-"""The queue: visibility, filters, sorting, days left, counts, bulk assign, fixed query count."""
+"""The queue page: visibility, filters, sorting, days left, counts, menus, bulk assign."""
 
 from __future__ import annotations
 
@@ -81,13 +81,10 @@ def test_agents_do_not_see_colleagues_requests(  # type: ignore[no-untyped-def]
     assert sorted(refs) == sorted([mine.reference, free.reference])
 
 
-def test_cached_statements_are_each_viewers_own(  # type: ignore[no-untyped-def]
+def test_each_viewer_gets_their_own_rows_in_turn(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, agent, other_agent, as_user
 ) -> None:
-    """The page's statements are built once per viewer, filters and day (services/queue.py):
-    a repeated view reuses them, and views taken in turn never get each other's rows."""
-    from dsar.services.queue import _statements
-
+    """The default page for a DPO and two agents, taken in turn: each sees what they may."""
     mine = make_request(session, controller, now)
     free = make_request(session, controller, now - timedelta(days=1))
     theirs = make_request(session, controller, now - timedelta(days=2))
@@ -101,9 +98,6 @@ def test_cached_statements_are_each_viewers_own(  # type: ignore[no-untyped-def]
             theirs.reference,
             free.reference,
         ]
-    hits = _statements.cache_info().hits
-    as_agent.get("/staff/queue?page=2")  # the page number is a parameter, not a new statement
-    assert _statements.cache_info().hits == hits + 1
 
 
 def test_staff_limited_to_a_controller_see_only_its_requests(  # type: ignore[no-untyped-def]
@@ -176,8 +170,7 @@ def test_query_count_does_not_grow_with_page_size(  # type: ignore[no-untyped-de
     html = client.get("/staff/queue").data
     assert len(_references(html)) == 50
     with_50 = _count_queries(client, "/staff/queue")
-    assert with_50 == with_10
-    assert with_10 <= 7
+    assert with_50 == with_10  # no query per row
     assert Status.NEW.value in html.decode()
 
 
@@ -207,8 +200,8 @@ def test_a_closed_status_pages_dated_rows_by_due_date_then_undated_ones(  # type
 def test_menus_list_controllers_and_assignable_staff(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, agent, admin, as_user
 ) -> None:
-    """A DPO's controller filter (loaded with the member) and assign menus, by name and by
-    address; admins and inactive accounts cannot take requests; agents get no colleague menu."""
+    """A DPO's controller filter and assign menus, by name and by address; admins and inactive
+    accounts cannot take requests; agents get no colleague menu."""
     from dsar.models import Controller, Role
     from tests.factories import make_staff
 
