@@ -192,7 +192,7 @@ def _report(name: str, results: dict, connections: int) -> None:
     form = results["form"]
     lost = form["requests"] - form["rows"][0]
     print(
-        f"ratio form/bare: {results['ratio']:.2f} (target >= 0.50); "
+        f"ratio form/bare: {results['ratio']:.2f} (target >= 0.20); "
         f"answered form POSTs without a row: {max(lost, 0)}"
     )
 

@@ -68,28 +68,6 @@ def canonical_json(fields: dict[str, Any]) -> str:
     )
 
 
-def event_text_around_id(
-    *,
-    seq: int,
-    action: str,
-    actor: str,
-    payload: dict[str, Any],
-    created_at: datetime,
-    prev_hash: str,
-) -> tuple[str, str]:
-    """The canonical text `event_hash` digests, split where the request id goes.
-
-    For a database that draws the id and hashes in the same statement
-    (dsar/services/web_requests.py): SHA-256 of `before + str(id) + after` is `event_hash`.
-    The id's key sorts second to last, so it is the one in the text's tail.
-    """
-    text = canonical_json(_hashed_fields(0, seq, action, actor, payload, created_at, prev_hash))
-    tail = f'0,"seq":{seq}}}'
-    if not text.endswith('"request_id":' + tail):
-        raise ValueError("the request id is not where the canonical form puts it")
-    return text[: -len(tail)], tail[1:]
-
-
 def jsonable(payload: dict[str, Any]) -> dict[str, Any]:
     """Dates and enums become strings now, so the stored payload hashes the same when re-read."""
     return json.loads(json.dumps(payload, default=str))

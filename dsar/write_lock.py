@@ -6,7 +6,7 @@ instead of waiting. BEGIN IMMEDIATE takes the write lock at the start, waiting f
 engine's busy timeout), so the reads that follow see the latest commit and the writes cannot
 fail that way. PostgreSQL locks rows instead (SELECT ... FOR UPDATE in the operation): this
 does nothing there. Used by the confirmation link and the download link, which the same
-person may click twice at once.
+person may click twice at once, and by the public form, whose POSTs come in at any rate.
 """
 
 from __future__ import annotations

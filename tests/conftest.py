@@ -278,26 +278,6 @@ def committed_db_app(
 
 
 @contextlib.contextmanager
-def recorded_statements(app: Flask) -> Iterator[list[tuple[str, bool]]]:
-    """Each statement `app` sends meanwhile: its first word, and whether its connection was
-    in autocommit (dsar/one_statement.py)."""
-    from sqlalchemy import event
-
-    seen: list[tuple[str, bool]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
-        dbapi = conn.connection.dbapi_connection
-        seen.append((statement.split(None, 1)[0].upper(), bool(getattr(dbapi, "autocommit", 0))))
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            yield seen
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-
-
-@contextlib.contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 in a thread; yields the base URL."""
     import threading

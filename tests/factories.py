@@ -34,8 +34,7 @@ def make_request(
         "received_at": now if received_at == "now" else received_at,
     }
     values.update(fields)
-    request, _token = create_request(session, NewRequest(**values), actor="test", now=now)
-    return request
+    return create_request(session, NewRequest(**values), actor="test", now=now).request
 
 
 def make_staff(

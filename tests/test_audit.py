@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -114,28 +114,3 @@ def test_cli_verify_reports_the_first_broken_link(runner, session, controller, n
     bad = runner(["audit", "verify"])
     assert bad.exit_code == 1
     assert f"request {request.id}, event #1" in bad.output
-
-
-def test_text_around_the_id_digests_to_the_event_hash() -> None:
-    """PostgreSQL hashes `before || id || after` in SQL (dsar/services/web_requests.py)."""
-    import hashlib
-
-    from dsar.audit import event_hash, event_text_around_id
-
-    at = datetime(2026, 3, 2, 9, 0, 0, 123456, tzinfo=UTC)
-    payload = {"request_id": 7, "note": 'Zoë — "quoted" \\ ü', "seq": 99, "nested": {"b": 1}}
-    before, after = event_text_around_id(
-        seq=1, action="created", actor="subject", payload=payload, created_at=at, prev_hash=GENESIS
-    )
-    for request_id in (1, 42, 2_147_483_647):
-        expected = event_hash(
-            request_id=request_id,
-            seq=1,
-            action="created",
-            actor="subject",
-            payload=payload,
-            created_at=at,
-            prev_hash=GENESIS,
-        )
-        digest = hashlib.sha256(f"{before}{request_id}{after}".encode()).hexdigest()
-        assert digest == expected

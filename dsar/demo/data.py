@@ -63,7 +63,7 @@ def load_demo(session: Session, controller: Controller, now: datetime) -> DemoRe
         name = NAMES[index % len(NAMES)]
         received = now - timedelta(days=rng.randint(0, 45), hours=rng.randint(0, 23))
         local = name.split()[0].lower().encode("ascii", "ignore").decode() or "subject"
-        request, _token = create_request(
+        request = create_request(
             session,
             NewRequest(
                 controller=controller,
@@ -77,7 +77,7 @@ def load_demo(session: Session, controller: Controller, now: datetime) -> DemoRe
             ),
             actor="demo",
             now=received,
-        )
+        ).request
         if index % 3 == 0:
             request.assignee = staff[1]
         if index % 4 == 1:

@@ -56,8 +56,7 @@ def long_date(value: date, language: str) -> str:
 
 @dataclass(frozen=True)
 class MailRequest:
-    """What the intake e-mails show of a request: plain values, so a mail can be rendered
-    before the request's row exists."""
+    """What the intake e-mails show of a request, as plain values."""
 
     reference: str
     subject_name: str

@@ -18,9 +18,15 @@ from dsar.intake.emails import MailRequest, confirmation_mail, public_url, queue
 from dsar.intake.links import make_confirmation_token
 from dsar.intake.uploads import Upload
 from dsar.models import Controller, FilePurpose, Request
-from dsar.one_statement import autocommit_one_statement
-from dsar.services.requests import apply_action, hash_token, mark_received, new_reference
-from dsar.services.web_requests import FirstEvent, insert_web_request
+from dsar.services.requests import (
+    FirstMail,
+    NewFile,
+    NewRequest,
+    apply_action,
+    create_request,
+    hash_token,
+    mark_received,
+)
 from dsar.storage import FileStore
 from dsar.workflow import Action, Channel, RequestType, Status, Verification
 
@@ -37,14 +43,6 @@ class Submission:
     uploads: tuple[Upload, ...] = field(default=())
 
 
-@dataclass(frozen=True)
-class Addressee:
-    """The controller a form is sent to, as its register names it (synced to its row)."""
-
-    slug: str
-    name: str
-
-
 def confirmation_link(settings: Settings, slug: str, reference: str, now: datetime) -> str:
     token = make_confirmation_token(settings.secret_key, reference, now)
     return public_url(settings, f"/c/{slug}/confirm/{token}")
@@ -52,7 +50,7 @@ def confirmation_link(settings: Settings, slug: str, reference: str, now: dateti
 
 def submit_request(
     session: Session,
-    controller: Addressee,
+    controller: Controller,
     submission: Submission,
     *,
     settings: Settings,
@@ -60,78 +58,44 @@ def submit_request(
 ) -> str:
     """Record a web request awaiting e-mail confirmation, its uploads and the link e-mail.
 
-    Returns the reference. Everything that needs no row (reference, link, both e-mail bodies)
-    is made before the first statement, and nothing is read: `insert_web_request` writes the
-    rows `create_request` would make in one statement on PostgreSQL (in autocommit when there
-    are no uploads to store with it), and on SQLite holds the write lock only for its four
-    (benchmarks/intake.py). UnknownController when the slug has no row.
+    Returns the reference. The web channel's part of `create_request`: the confirmation
+    e-mail, and how long uploads are kept.
     """
-    if not submission.uploads:
-        # The whole write is insert_web_request's one statement: no BEGIN/COMMIT needed.
-        autocommit_one_statement(session)
-    status_token = secrets.token_urlsafe(32)  # replaced at confirmation; never shown
-    event = FirstEvent(
-        action="created",
+
+    def confirmation(request: Request) -> dict[str, Any]:
+        link = confirmation_link(settings, controller.slug, request.reference or "", now)
+        mail = confirmation_mail(MailRequest.of(request), link=link, settings=settings)
+        return mail.values(now=now, settings=settings)
+
+    # The identity decision is not known yet: a conservative default the decision shortens.
+    delete_after = now + timedelta(days=settings.upload_retention_days)
+    created = create_request(
+        session,
+        NewRequest(
+            controller=controller,
+            type=submission.type,
+            channel=Channel.WEB,
+            language=submission.language,
+            subject_name=submission.name,
+            subject_email=submission.email,
+            details=submission.details,
+        ),
         actor=ACTOR,
-        payload={
-            "type": submission.type,
-            "channel": Channel.WEB,
-            "status": Status.AWAITING_CONFIRMATION,
-        },
-        created_at=now,
-    )
-    request_id = None
-    while request_id is None:
-        reference = new_reference(now)
-        mail = confirmation_mail(
-            MailRequest(
-                reference=reference,
-                subject_name=submission.name,
-                subject_email=submission.email,
-                type=submission.type,
-                language=submission.language,
-                controller_name=controller.name,
-            ),
-            link=confirmation_link(settings, controller.slug, reference, now),
-            settings=settings,
-        )
-        request_id = insert_web_request(
-            session,
-            controller.slug,
-            {
-                "reference": reference,
-                "type": submission.type,
-                "status": Status.AWAITING_CONFIRMATION,
-                "channel": Channel.WEB,
-                "language": submission.language,
-                "subject_name": submission.name,
-                "subject_email": submission.email,
-                "details": dict(submission.details),
-                "verification": Verification.UNVERIFIED,
-                "status_token_hash": hash_token(status_token),
-                "created_at": now,
-                "updated_at": now,
-            },
-            event,
-            mail.values(now=now, settings=settings),
-            mail_key_prefix="confirm:",
-        )
-    if submission.uploads:
-        store = FileStore.from_settings(settings)
-        # The identity decision is not known yet: a conservative default the decision shortens.
-        delete_after = now + timedelta(days=settings.upload_retention_days)
-        for upload in submission.uploads:
-            store.save(
-                session,
-                upload.data,
+        now=now,
+        mail=FirstMail(key_prefix="confirm:", values=confirmation),
+        files=[
+            NewFile(
                 filename=upload.filename,
                 content_type=upload.content_type,
+                data=upload.data,
                 purpose=FilePurpose.SUPPORTING_DOCUMENT,
-                now=now,
-                request_id=request_id,
                 delete_after=delete_after,
             )
-    return reference
+            for upload in submission.uploads
+        ],
+        store=FileStore.from_settings(settings) if submission.uploads else None,
+    )
+    return created.request.reference or ""
 
 
 @dataclass(frozen=True)

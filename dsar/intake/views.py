@@ -36,7 +36,6 @@ from dsar.intake.emails import long_date
 from dsar.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
 from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
 from dsar.intake.service import (
-    Addressee,
     Submission,
     confirm_request,
     request_for_status_token,
@@ -48,7 +47,6 @@ from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES, STATUS_TEXTS
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.models import Controller
 from dsar.services.requests import new_reference
-from dsar.services.web_requests import UnknownController
 from dsar.workflow import RequestType
 from dsar.write_lock import begin_as_writer
 
@@ -123,8 +121,8 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
 @limiter.limit("10/hour", methods=["POST"])
 @limiter.limit("3/hour", key_func=_email_key, methods=["POST"])
 def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
-    """The form for one right. A valid POST reads nothing from the database: the form is built
-    from the register (in memory), so the only transaction is the one that writes."""
+    """The form for one right, built from the register (in memory). A valid POST records the
+    request (`submit_request`), commits and redirects to the page that asks to confirm."""
     register = register_of(slug)
     kind = _right(right)
     form = build_form(kind, register)
@@ -157,13 +155,11 @@ def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
         details=form.details(),
         uploads=uploads,
     )
-    addressee = Addressee(slug=slug, name=register.controller.name)
-    try:
-        reference = submit_request(
-            db.session, addressee, submission, settings=_settings(), now=clock.now()
-        )
-    except UnknownController:
-        abort(404, _("There is no such organisation here."))
+    begin_as_writer(db.session)  # SQLite: it reads (controller, reference) before it writes
+    controller, _register = controller_and_register(slug)
+    reference = submit_request(
+        db.session, controller, submission, settings=_settings(), now=clock.now()
+    )
     session[SUBMITTED_KEY] = reference
     return redirect(url_for("intake.submitted", slug=slug))
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.models import Controller, FilePurpose, Request, StaffUser
-from dsar.services.requests import NewRequest, create_request
+from dsar.services.requests import NewFile, NewRequest, create_request
 from dsar.storage import FileStore
 from dsar.workflow import Channel, RequestType
 
@@ -70,7 +70,17 @@ def record_manual_request(
         raise ValueError("the data subject's name is needed")
     if original is None and new.channel is not Channel.PHONE:
         raise ValueError("attach the original e-mail or a scan of the letter")
-    request, _token = create_request(
+    files: list[NewFile] = []
+    if original is not None:
+        files.append(
+            NewFile(
+                filename=original.filename or "original",
+                content_type=original.content_type or "application/octet-stream",
+                data=original.data,
+                purpose=FilePurpose.ORIGINAL_REQUEST,
+            )
+        )
+    created = create_request(
         session,
         NewRequest(
             controller=new.controller,
@@ -86,23 +96,16 @@ def record_manual_request(
         ),
         actor=user.email,
         now=now,
+        files=files,
+        store=store,
     )
-    if original is not None:
-        stored = store.save(
-            session,
-            original.data,
-            filename=original.filename or "original",
-            content_type=original.content_type or "application/octet-stream",
-            purpose=FilePurpose.ORIGINAL_REQUEST,
-            now=now,
-            request_id=request.id,
-        )
+    for stored in created.files:
         record_event(
             session,
-            request,
+            created.request,
             "original_attached",
             actor=user.email,
             now=now,
             payload={"file_id": stored.id, "filename": stored.filename, "sha256": stored.sha256},
         )
-    return request
+    return created.request

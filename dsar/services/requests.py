@@ -1,9 +1,14 @@
-"""Creating requests and moving them through the life cycle, with an audit event each time."""
+"""Creating requests and moving them through the life cycle, with an audit event each time.
+
+`create_request` is the one way a request comes into being, whatever the channel (the web
+form, manual intake by staff, the demo data, the tests' factories).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -14,7 +19,9 @@ from sqlalchemy.orm import Session
 from dsar.audit import record_event
 from dsar.deadlines import statutory_deadline
 from dsar.legal_calendar import Jurisdiction
-from dsar.models import Controller, Request
+from dsar.mail import insert_message
+from dsar.models import Controller, FilePurpose, Request, StoredFile
+from dsar.storage import FileStore
 from dsar.workflow import Action, Channel, RequestType, Status, Verification, transition
 
 
@@ -39,9 +46,8 @@ REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: 
 def new_reference(now: datetime) -> str:
     """A fresh random reference such as DSAR-2026-7KQ3-M9XD (40 random bits).
 
-    Random rather than counted: a reference tells nobody how many requests came in, and it
-    is known before the row exists, so the confirmation e-mail can be rendered before the
-    write transaction starts (dsar/intake/service.py). A clash is drawn again by the caller.
+    Random rather than counted: a reference tells nobody how many requests came in. A clash
+    is drawn again (`create_request`).
     """
     bits = int.from_bytes(secrets.token_bytes(5))  # one read of the OS's randomness
     chars = "".join(REFERENCE_ALPHABET[(bits >> shift) & 31] for shift in range(35, -1, -5))
@@ -68,10 +74,53 @@ class NewRequest:
     received_at: datetime | None = None
 
 
+@dataclass(frozen=True)
+class FirstMail:
+    """The e-mail a new request sends at once (the web form's confirmation link).
+
+    Queued in the outbox under `key_prefix` + the request's id; `values` renders the outbox
+    row (`dsar.mail.message_values`) for the new request, once its reference is drawn.
+    """
+
+    key_prefix: str
+    values: Callable[[Request], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class NewFile:
+    """A file that comes with a request: a form's upload, the original letter or e-mail."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    purpose: FilePurpose
+    delete_after: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Created:
+    request: Request
+    status_token: str  # the status page's secret: shown once, stored hashed
+    files: tuple[StoredFile, ...]
+
+
 def create_request(
-    session: Session, new: NewRequest, *, actor: str, now: datetime
-) -> tuple[Request, str]:
-    """Record a request and return it with its status-page token (shown once, stored hashed)."""
+    session: Session,
+    new: NewRequest,
+    *,
+    actor: str,
+    now: datetime,
+    mail: FirstMail | None = None,
+    files: Sequence[NewFile] = (),
+    store: FileStore | None = None,
+) -> Created:
+    """Add a request, its first audit events, its first e-mail and its files; flushes only.
+
+    Every file's encrypted blob is written before the caller commits: a transaction that then
+    fails leaves blobs without rows, which the daily sweep removes (dsar/jobs/orphans.py).
+    """
+    if files and store is None:
+        raise ValueError("a request with files needs a FileStore")
     token = secrets.token_urlsafe(32)
     awaiting = new.received_at is None
     reference = new_reference(now)
@@ -106,7 +155,26 @@ def create_request(
     )
     if new.received_at is not None:
         mark_received(session, request, new.received_at, actor=actor, now=now)
-    return request, token
+    if mail is not None:
+        key = f"{mail.key_prefix}{request.id}"
+        insert_message(session, key=key, request_id=request.id, values=mail.values(request))
+    stored: list[StoredFile] = []
+    for file in files:
+        assert store is not None
+        stored.append(
+            store.save(
+                session,
+                file.data,
+                filename=file.filename,
+                content_type=file.content_type,
+                purpose=file.purpose,
+                now=now,
+                request_id=request.id,
+                delete_after=file.delete_after,
+            )
+        )
+    session.flush()
+    return Created(request, token, tuple(stored))
 
 
 def mark_received(

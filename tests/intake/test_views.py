@@ -118,6 +118,17 @@ def test_unknown_right_and_controller_are_404(client, controller) -> None:  # ty
     assert client.get("/c/nobody/request/access").status_code == 404
 
 
+def test_a_register_never_synced_to_its_row_answers_404_and_stores_nothing(
+    client, session, no_csrf
+) -> None:  # type: ignore[no-untyped-def]
+    """No `controller` fixture: the demo register is loaded, its controller row is missing."""
+    response = client.post("/c/demo/request/access", data=form_data())
+    assert response.status_code == 404
+    assert "There is no such organisation here." in response.get_data(as_text=True)
+    assert _count(session, Request) == 0
+    assert _count(session, OutboxMessage) == 0
+
+
 def test_rectification_add_another_row_without_javascript(
     client, controller, no_csrf, session
 ) -> None:  # type: ignore[no-untyped-def]
