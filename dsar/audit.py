@@ -85,7 +85,7 @@ def event_values(
 ) -> dict[str, Any]:
     """The column values of the event after `prev_hash` in a request's chain, hash included."""
     data = jsonable(payload or {})
-    values = {
+    values: dict[str, Any] = {
         "request_id": request_id,
         "seq": seq,
         "action": action,

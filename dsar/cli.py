@@ -48,7 +48,7 @@ def create_staff_command(email: str, role: str, name: str, password: str | None)
     password = password or secrets.token_urlsafe(15)
     try:
         user = create_staff(
-            db.session,
+            db.session(),
             email=email,
             name=name,
             role=Role(role),
@@ -77,7 +77,7 @@ def controllers_sync_command() -> None:
     from dsar.services.controllers import sync_controllers
 
     controllers = sync_controllers(
-        db.session, current_app.extensions["dsar.registers"], clock_now()
+        db.session(), current_app.extensions["dsar.registers"], clock_now()
     )
     db.session.commit()
     for controller in controllers:
@@ -159,7 +159,7 @@ def audit_verify_command() -> None:
     """Check every request's hash chain and the staff accounts' chain; name the first break."""
     from dsar.audit import verify_chain
 
-    broken = verify_chain(db.session)
+    broken = verify_chain(db.session())
     if broken is not None:
         click.echo(f"broken: {broken}", err=True)
         sys.exit(1)

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENVIRONMENTS = ("development", "production", "testing")
@@ -157,9 +158,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     get = env_vars.get
 
     env = _choice("DSAR_ENV", get("DSAR_ENV", "development"), ENVIRONMENTS)
-    instance_path = Path(get("DSAR_INSTANCE_PATH") or overrides.pop("instance_path", "instance"))
+    instance_path = Path(
+        get("DSAR_INSTANCE_PATH") or str(overrides.pop("instance_path", "instance"))
+    )
     instance_path = instance_path.resolve()
-    values: dict[str, object] = {"env": env, "instance_path": instance_path}
+    values: dict[str, Any] = {"env": env, "instance_path": instance_path}  # Settings' fields
 
     default_db = f"sqlite:///{instance_path / 'dsar.sqlite3'}"
     values["database_url"] = _database_url(
@@ -239,7 +242,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         if key not in known:
             raise ConfigError(f"unknown setting override {key!r}")
         values[key] = value
-    return Settings(**values)  # type: ignore[arg-type]
+    return Settings(**values)
 
 
 def _check_subdivision(country: str, subdivision: str) -> None:

@@ -31,12 +31,12 @@ def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], objec
         echo("demo shop database generated in the instance folder")
     now = app.extensions["dsar.clock"].now()
     with app.app_context():
-        controllers = sync_controllers(db.session, app.extensions["dsar.registers"], now)
-        if only_if_empty and not database_is_empty(db.session):
+        controllers = sync_controllers(db.session(), app.extensions["dsar.registers"], now)
+        if only_if_empty and not database_is_empty(db.session()):
             db.session.commit()
             echo("database already has data: demo not loaded")
             return
-        result = load_demo(db.session, controllers[0], now)
+        result = load_demo(db.session(), controllers[0], now)
         name = controllers[0].name
         db.session.commit()
     echo(f"demo loaded: {result.requests} requests for {name}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -15,20 +16,20 @@ def _wants_json() -> bool:
 
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         message = "The form expired or was not sent from this site. Reload the page and try again."
         return _page(400, message)
 
     @app.errorhandler(IllegalTransition)
-    def illegal_transition(error: IllegalTransition):  # type: ignore[no-untyped-def]
+    def illegal_transition(error: IllegalTransition) -> ResponseReturnValue:
         return _page(409, str(error))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         return _page(error.code or 500, error.description or error.name)
 
 
-def _page(code: int, message: str):  # type: ignore[no-untyped-def]
+def _page(code: int, message: str) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, message=message), code

@@ -23,10 +23,11 @@ from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from dsar.config import Settings
 from dsar.models import OutboxMessage, OutboxStatus
-from dsar.models.base import insert_for
+from dsar.models.base import insert_for, table_of
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +122,10 @@ def enqueue(session: Session, *, key: str, **fields: Any) -> OutboxMessage:
 
 
 @functools.cache
-def _insert_once(dialect: str):  # type: ignore[no-untyped-def]
+def _insert_once(dialect: str) -> ReturningInsert[int]:
     """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
     insert = insert_for(dialect)
-    table = OutboxMessage.__table__
+    table = table_of(OutboxMessage)
     return (
         insert(table)
         .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
@@ -277,7 +278,7 @@ def dispatch_outbox(
 # How long a claimed message waits before another dispatcher may take it: far longer than a
 # batch takes to send, so only a dispatcher that died leaves its claims to run out.
 CLAIM_LEASE = timedelta(minutes=15)
-_OUTBOX = OutboxMessage.__table__
+_OUTBOX = table_of(OutboxMessage)
 
 
 def _claim(session: Session, now: datetime, limit: int) -> list[int]:

@@ -107,7 +107,7 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> Any:
         settings = app.config["DSAR_SETTINGS"]
         started = time.monotonic()
         for attempt in range(1, ATTEMPTS + 1):
-            session = db.session
+            session = db.session()
             try:
                 result = spec.function(session, settings, now)
                 counts = counts_of(result)

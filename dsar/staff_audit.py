@@ -64,7 +64,7 @@ def record_staff_event(
     `seq` makes any that slipped past fail.
     """
     head = _locked_head(session)
-    values = {
+    values: dict[str, Any] = {
         "seq": head.seq + 1,
         "action": action,
         "actor": actor,

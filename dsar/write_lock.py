@@ -14,12 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
 OPTION = "dsar_write_lock"
 
 
-def begin_as_writer(session: Session | scoped_session[Session]) -> bool:
+def begin_as_writer(session: Session) -> bool:
     """Let the session's coming transaction start holding SQLite's write lock; True if it will.
 
     Call it before the transaction's first statement: a session that began its transaction
@@ -29,8 +29,7 @@ def begin_as_writer(session: Session | scoped_session[Session]) -> bool:
     bind = session.get_bind()
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return False
-    own = session() if isinstance(session, scoped_session) else session
-    if own.in_transaction():
+    if session.in_transaction():
         return False
     session.connection(execution_options={OPTION: True})
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 import click
@@ -22,7 +23,7 @@ def letters_group() -> None:
     """Response letters."""
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(2)
 
@@ -43,24 +44,25 @@ def sample_command(slug: str, letter_type: str, language: str, fmt: str, out: Pa
         _fail(f"unknown controller {slug!r}: the registers define {known}")
     if letter_type not in LETTER_TYPES:
         _fail(f"unknown letter type {letter_type!r}: use one of {', '.join(LETTER_TYPES)}")
-    if language not in register.controller.languages:  # type: ignore[union-attr]
-        languages = " or ".join(register.controller.languages)  # type: ignore[union-attr]
+    if language not in register.controller.languages:
+        languages = " or ".join(register.controller.languages)
         _fail(f"{slug} writes letters in {languages}, not {language!r}")
     if fmt not in ("text", "html", "pdf"):
         _fail(f"unknown format {fmt!r}: use text, html or pdf")
     try:
-        today = clock_now().astimezone(ZoneInfo(register.jurisdiction.timezone)).date()  # type: ignore[union-attr]
-        content = sample_letter(register, letter_type, language, today)  # type: ignore[arg-type]
+        today = clock_now().astimezone(ZoneInfo(register.jurisdiction.timezone)).date()
+        content = sample_letter(register, letter_type, language, today)
     except IncompleteLetter as error:
         _fail(str(error))
     rendered = render(content)
-    data = {"text": rendered.text.encode(), "html": rendered.html.encode()}.get(fmt)
     if fmt == "pdf":
         data = render_pdf(rendered.html)
+    else:
+        data = (rendered.html if fmt == "html" else rendered.text).encode()
     if out is not None:
-        out.write_bytes(data)  # type: ignore[arg-type]
+        out.write_bytes(data)
         click.echo(f"wrote {out}", err=True)
     elif fmt == "pdf":
         _fail("a PDF goes to a file: add --out FILE")
     else:
-        click.echo(data.decode(), nl=False)  # type: ignore[union-attr]
+        click.echo(data.decode(), nl=False)

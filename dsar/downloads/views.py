@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, current_app, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
@@ -61,9 +62,9 @@ class PasswordForm(FlaskForm):
 
 @bp.route("/c/<slug>/download/<token>", methods=["GET", "POST"])
 @limiter.limit("20/minute")
-def download(slug: str, token: str):  # type: ignore[no-untyped-def]
+def download(slug: str, token: str) -> ResponseReturnValue:
     # SQLite: a second click waits for the first one's commit instead of failing on it.
-    begin_as_writer(db.session)
+    begin_as_writer(db.session())
     now = clock_now()
     controller = db.session.execute(
         select(Controller).where(Controller.slug == slug)
@@ -71,7 +72,7 @@ def download(slug: str, token: str):  # type: ignore[no-untyped-def]
     if controller is None:
         abort(404)
     try:
-        export = find_export(db.session, token, controller_id=controller.id, now=now)
+        export = find_export(db.session(), token, controller_id=controller.id, now=now)
     except DownloadError as error:
         return _unavailable(controller, error)
     if export.password_hash is not None:
@@ -89,7 +90,7 @@ def download(slug: str, token: str):  # type: ignore[no-untyped-def]
     except StorageError:
         return _unavailable(controller, DownloadError("gone"))
     try:
-        record_download(db.session, export, now=now)
+        record_download(db.session(), export, now=now)
     except DownloadError as error:  # the link ended while this click waited for the lock
         plaintext.close()
         db.session.rollback()
@@ -110,7 +111,7 @@ def download(slug: str, token: str):  # type: ignore[no-untyped-def]
     return _secret(response)
 
 
-def _unavailable(controller: Controller, error: DownloadError):  # type: ignore[no-untyped-def]
+def _unavailable(controller: Controller, error: DownloadError) -> ResponseReturnValue:
     """Why the link gives no file: the reason it was ended (410), or a general problem."""
     if isinstance(error, LinkEnded):
         message, status = ENDED[error.reason], 410
@@ -120,7 +121,9 @@ def _unavailable(controller: Controller, error: DownloadError):  # type: ignore[
     return _secret(make_response(page, status))
 
 
-def _password_page(controller: Controller, form: PasswordForm, until: datetime, status: int = 200):  # type: ignore[no-untyped-def]
+def _password_page(
+    controller: Controller, form: PasswordForm, until: datetime, status: int = 200
+) -> ResponseReturnValue:
     page = render_template("downloads/password.html", controller=controller, form=form, until=until)
     return _secret(make_response(page, status))
 

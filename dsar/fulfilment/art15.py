@@ -70,9 +70,7 @@ def activity_info(register: Register, activity: Activity, language: str) -> dict
         "transfers": [
             {
                 "recipient": (
-                    register.recipient(t.recipient).name
-                    if register.recipient(t.recipient)
-                    else t.recipient
+                    named.name if (named := register.recipient(t.recipient)) else t.recipient
                 ),
                 "country": t.country,
                 "safeguard": t.safeguard,

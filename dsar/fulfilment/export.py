@@ -8,7 +8,7 @@ every file. docs/fulfilment.md ("The export ZIP") documents the format.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +30,7 @@ from dsar.fulfilment.search import (
 from dsar.fulfilment.writer import FORMAT, PartWritten, PlannedPart, write_export
 from dsar.models import Export, ExportKind, FilePurpose, LinkEnd, ManualTask, Request
 from dsar.register import Register
-from dsar.register.datasources import FileSource, ManualSource, SqlSource
+from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
 from dsar.sources import Connector, connector_for
 from dsar.storage import FileStore
 
@@ -50,6 +50,7 @@ def plan_parts(register: Register, keep: ColumnFilter | None = None) -> list[Pla
     for source in register.sources:
         if isinstance(source, ManualSource):
             continue
+        items: list[tuple[str, list[str], Sequence[Column | FileField]]]
         if isinstance(source, SqlSource):
             items = [(t.name, t.activities, t.columns) for t in source.tables]
         else:
@@ -177,7 +178,9 @@ def build_export(
     open_connectors: dict[str, Connector] = {}
     for source in register.sources:
         if not isinstance(source, ManualSource) and any(p.source_id == source.id for p in plan):
-            open_connectors[source.id] = connectors(source)  # type: ignore[assignment]
+            connector = connectors(source)
+            assert connector is not None  # only manual sources have none
+            open_connectors[source.id] = connector
     expires = now + timedelta(days=download_days)
     try:
         with tempfile.TemporaryFile() as out:

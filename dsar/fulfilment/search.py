@@ -6,7 +6,7 @@ blocks the export and completion: dsar never answers with a silently partial exp
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from dsar.audit import record_event
 from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
 from dsar.models import Exclusion, FindingStatus, Request, SearchFinding, SearchRun
 from dsar.register import Register, find_register
-from dsar.register.datasources import FileSource, ManualSource, SqlSource
+from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
 from dsar.sources.manual import open_manual_task, open_tasks
 from dsar.workflow import Status, Verification
@@ -46,6 +46,7 @@ def register_for(registers: Iterable[Register], request: Request) -> Register:
 
 def part_categories(source: SqlSource | FileSource, part: str) -> list[str]:
     """The data categories a table or file holds, in register order."""
+    specs: Sequence[Column | FileField]
     if isinstance(source, FileSource):
         specs = source.fields
     else:

@@ -27,6 +27,7 @@ from dsar.sources.base import row_key
 
 HTML_ROW_LIMIT = 200
 FORMAT = "dsar-export/1"
+_Stamp = tuple[int, int, int, int, int, int]  # a ZIP member's date_time
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,10 @@ class _Hashing(io.RawIOBase):
     def __init__(self, target: IO[bytes]) -> None:
         self.target, self.sha256, self.size = target, hashlib.sha256(), 0
 
+    @property
+    def name(self) -> Any:  # part of what io.TextIOWrapper expects of its buffer
+        return self.target.name
+
     def writable(self) -> bool:
         return True
 
@@ -105,7 +110,7 @@ def write_export(
     templates: str,
 ) -> ExportWritten:
     """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys."""
-    stamp = created_at.timetuple()[:6]
+    stamp = _zip_stamp(created_at)
     members: list[Member] = []
     written: list[PartWritten] = []
     with (
@@ -161,8 +166,13 @@ def write_export(
     return ExportWritten(members, written)
 
 
-def _ZipInfo(name: str, stamp: tuple[int, ...]) -> zipfile.ZipInfo:  # noqa: N802 - a factory
-    info = zipfile.ZipInfo(name, date_time=stamp)  # type: ignore[arg-type]
+def _zip_stamp(moment: datetime) -> _Stamp:
+    """The moment's year, month, day, hour, minute and second (its `timetuple()[:6]`)."""
+    return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+
+
+def _ZipInfo(name: str, stamp: _Stamp) -> zipfile.ZipInfo:  # noqa: N802 - a factory
+    info = zipfile.ZipInfo(name, date_time=stamp)
     info.compress_type = zipfile.ZIP_DEFLATED
     return info
 
@@ -180,7 +190,7 @@ def _write_part(
     result = PartWritten(part)
     skip = excluded.get((part.source_id, part.part), set())
     keys = connector.key_columns(part.part)
-    stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)  # type: ignore[arg-type]
+    stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)
     writer = csv_cells.SafeWriter(stream)  # data.json below gets the exact values
     writer.writerow(part.columns)
     meta = {
@@ -216,21 +226,17 @@ def _write_part(
     return result
 
 
-def _copy_member(
-    archive: zipfile.ZipFile, name: str, source: IO[str], stamp: tuple[int, ...]
-) -> Member:
+def _copy_member(archive: zipfile.ZipFile, name: str, source: IO[str], stamp: _Stamp) -> Member:
     with archive.open(_ZipInfo(name, stamp), "w") as raw:
         hashing = _Hashing(raw)
-        stream = io.TextIOWrapper(hashing, encoding="utf-8", newline="")  # type: ignore[arg-type]
+        stream = io.TextIOWrapper(hashing, encoding="utf-8", newline="")
         shutil.copyfileobj(source, stream, 1 << 16)
         stream.flush()
         stream.detach()
     return Member(name, hashing.sha256.hexdigest(), hashing.size)
 
 
-def _bytes_member(
-    archive: zipfile.ZipFile, name: str, data: bytes, stamp: tuple[int, ...]
-) -> Member:
+def _bytes_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: _Stamp) -> Member:
     archive.writestr(_ZipInfo(name, stamp), data)
     return Member(name, hashlib.sha256(data).hexdigest(), len(data))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -25,7 +26,7 @@ from dsar.intake.texts import ERASURE_GROUNDS, LANGUAGE_NAMES, RESTRICTION_GROUN
 from dsar.workflow import RequestType
 
 
-def _pattern_check(pattern: str | None):  # type: ignore[no-untyped-def]
+def _pattern_check(pattern: str | None) -> Callable[[Any, Any], None]:
     def check(form: Any, field: Any) -> None:
         value = (field.data or "").strip()
         if value and pattern is not None and re.fullmatch(pattern, value) is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, current_app, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
@@ -70,20 +71,20 @@ def claim_items(
 
 def _claim(slug: str, token: str, claim_id: int) -> tuple[Request, LookupClaim, Register]:
     controller, register = controller_and_register(slug)
-    found = request_for_status_token(db.session, controller, token)
+    found = request_for_status_token(db.session(), controller, token)
     claim = db.session.get(LookupClaim, claim_id) if found else None
     if found is None or claim is None or claim.request_id != found.id:
         abort(404, _("This status link is not valid. Please use the link from our e-mail."))
     return found, claim, register
 
 
-def _back(slug: str, token: str, notice: str):  # type: ignore[no-untyped-def]
+def _back(slug: str, token: str, notice: str) -> ResponseReturnValue:
     return redirect(url_for("intake.status", slug=slug, token=token, notice=notice) + "#keys")
 
 
 @bp.post("/c/<slug>/status/<token>/keys/<int:claim_id>/code")
 @limiter.limit("5/minute")
-def send_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-untyped-def]
+def send_key_code(slug: str, token: str, claim_id: int) -> ResponseReturnValue:
     found, claim, register = _claim(slug, token, claim_id)
     if not found.status.is_open or not sql_verifiable(register, claim.key):
         abort(404)
@@ -91,7 +92,7 @@ def send_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-unty
     now = clock.now()
     try:
         send_code(
-            db.session,
+            db.session(),
             found,
             claim,
             register,
@@ -107,11 +108,11 @@ def send_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-unty
 
 @bp.post("/c/<slug>/status/<token>/keys/<int:claim_id>/verify")
 @limiter.limit("10/minute")
-def verify_key_code(slug: str, token: str, claim_id: int):  # type: ignore[no-untyped-def]
+def verify_key_code(slug: str, token: str, claim_id: int) -> ResponseReturnValue:
     found, claim, _register = _claim(slug, token, claim_id)
     code = (request.form.get("code") or "").strip()[:20]
     settings = current_app.config["DSAR_SETTINGS"]
     accepted = enter_code(
-        db.session, found, claim, code, secret=settings.secret_key, now=clock.now()
+        db.session(), found, claim, code, secret=settings.secret_key, now=clock.now()
     )
     return _back(slug, token, "ok" if accepted else "wrong")

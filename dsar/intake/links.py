@@ -47,7 +47,7 @@ class LinkInvalid(Exception):
 def read_confirmation_token(secret_key: str, token: str, now: datetime, max_age: timedelta) -> str:
     """The reference in a genuine, unexpired token; LinkExpired or LinkInvalid otherwise."""
     try:
-        payload = _serializer(secret_key, now).loads(token, max_age=max_age.total_seconds())
+        payload = _serializer(secret_key, now).loads(token, max_age=int(max_age.total_seconds()))
     except SignatureExpired:
         raise LinkExpired() from None
     except BadSignature:

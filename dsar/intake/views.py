@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
+    Response,
     abort,
     current_app,
     make_response,
@@ -16,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
@@ -71,7 +73,7 @@ def _right(value: str) -> RequestType:
 
 
 @bp.get("/")
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     controllers = db.session.execute(select(Controller).order_by(Controller.name)).scalars().all()
     if len(controllers) == 1:
         return redirect(url_for("intake.start", slug=controllers[0].slug))
@@ -79,7 +81,7 @@ def index():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/c/<slug>/")
-def start(slug: str):  # type: ignore[no-untyped-def]
+def start(slug: str) -> ResponseReturnValue:
     controller, register = controller_and_register(slug)
     rights = [(right, RIGHT_TITLES[right], RIGHT_SUMMARIES[right]) for right in RequestType]
     return render_template(
@@ -120,14 +122,14 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
 @bp.route("/c/<slug>/request/<right>", methods=["GET", "POST"])
 @limiter.limit("10/hour", methods=["POST"])
 @limiter.limit("3/hour", key_func=_email_key, methods=["POST"])
-def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
+def request_form(slug: str, right: str) -> ResponseReturnValue:
     """The form for one right, built from the register (in memory). A valid POST records the
     request (`submit_request`), commits and redirects to the page that asks to confirm."""
     register = register_of(slug)
     kind = _right(right)
     form = build_form(kind, register)
 
-    def page(template: str = "intake/form.html", status: int = 200):  # type: ignore[no-untyped-def]
+    def page(template: str = "intake/form.html", status: int = 200) -> ResponseReturnValue:
         controller, _register = controller_and_register(slug)
         context = {"controller": controller, "form": form, "right": kind}
         return render_template(template, title=RIGHT_TITLES[kind], **context), status
@@ -155,17 +157,17 @@ def request_form(slug: str, right: str):  # type: ignore[no-untyped-def]
         details=form.details(),
         uploads=uploads,
     )
-    begin_as_writer(db.session)  # SQLite: it reads (controller, reference) before it writes
+    begin_as_writer(db.session())  # SQLite: it reads (controller, reference) before it writes
     controller, _register = controller_and_register(slug)
     reference = submit_request(
-        db.session, controller, submission, settings=_settings(), now=clock.now()
+        db.session(), controller, submission, settings=_settings(), now=clock.now()
     )
     session[SUBMITTED_KEY] = reference
     return redirect(url_for("intake.submitted", slug=slug))
 
 
 @bp.get("/c/<slug>/submitted")
-def submitted(slug: str):  # type: ignore[no-untyped-def]
+def submitted(slug: str) -> ResponseReturnValue:
     controller, _register = controller_and_register(slug)
     reference = session.get(SUBMITTED_KEY)
     if reference is None:
@@ -182,9 +184,9 @@ class ConfirmForm(FlaskForm):
 
 @bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("30/hour", methods=["POST"])
-def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
+def confirm(slug: str, token: str) -> ResponseReturnValue:
     if request.method == "POST":
-        begin_as_writer(db.session)  # SQLite: a second click waits for the first one's commit
+        begin_as_writer(db.session())  # SQLite: a second click waits for the first one's commit
     controller, _register = controller_and_register(slug)
     settings = _settings()
     now = clock.now()
@@ -198,7 +200,7 @@ def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("intake/confirm.html", controller=controller, form=form)
-    result = confirm_request(db.session, controller, reference, settings=settings, now=now)
+    result = confirm_request(db.session(), controller, reference, settings=settings, now=now)
     if result.outcome in ("confirmed", "already_confirmed"):
         # A repeated click, or a double click, shows what the first one showed.
         return render_template(
@@ -207,7 +209,7 @@ def confirm(slug: str, token: str):  # type: ignore[no-untyped-def]
     return _link_problem(controller, "invalid")
 
 
-def _link_problem(controller: Controller, problem: str):  # type: ignore[no-untyped-def]
+def _link_problem(controller: Controller, problem: str) -> ResponseReturnValue:
     form = ResendForm(formdata=None)
     page = render_template(
         "intake/link_problem.html", controller=controller, problem=problem, form=form
@@ -228,12 +230,12 @@ class ResendForm(FlaskForm):
 
 @bp.route("/c/<slug>/confirm/again", methods=["GET", "POST"])
 @limiter.limit("5/hour", methods=["POST"])
-def confirm_again(slug: str):  # type: ignore[no-untyped-def]
+def confirm_again(slug: str) -> ResponseReturnValue:
     controller, _register = controller_and_register(slug)
     form = ResendForm()
     if form.validate_on_submit():
         resend_confirmation(
-            db.session,
+            db.session(),
             controller,
             form.reference.data,
             form.email.data,
@@ -246,9 +248,9 @@ def confirm_again(slug: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/c/<slug>/status/<token>")
-def status(slug: str, token: str):  # type: ignore[no-untyped-def]
+def status(slug: str, token: str) -> ResponseReturnValue:
     controller, _register = controller_and_register(slug)
-    found = request_for_status_token(db.session, controller, token)
+    found = request_for_status_token(db.session(), controller, token)
     if found is None:
         abort(404, _("This status link is not valid. Please use the link from our e-mail."))
     page = render_template(
@@ -257,9 +259,9 @@ def status(slug: str, token: str):  # type: ignore[no-untyped-def]
         request=found,
         status_text=STATUS_TEXTS[found.status],
         right_title=RIGHT_TITLES[found.type],
-        letters=sent_letters(db.session, found, slug, token),
-        downloads=open_exports(db.session, found, clock.now()),
-        claims=claim_items(db.session, found, _register, language()),
+        letters=sent_letters(db.session(), found, slug, token),
+        downloads=open_exports(db.session(), found, clock.now()),
+        claims=claim_items(db.session(), found, _register, language()),
         request_token=token,
         notice=request.args.get("notice") if request.args.get("notice") in NOTICES else None,
     )
@@ -267,11 +269,11 @@ def status(slug: str, token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/c/<slug>/status/<token>/letters/<int:letter_id>")
-def status_letter(slug: str, token: str, letter_id: int):  # type: ignore[no-untyped-def]
+def status_letter(slug: str, token: str, letter_id: int) -> ResponseReturnValue:
     """A sent letter exactly as it was frozen at approval (never re-rendered)."""
     controller, _register = controller_and_register(slug)
-    found = request_for_status_token(db.session, controller, token)
-    letter = frozen_letter(db.session, found, letter_id) if found else None
+    found = request_for_status_token(db.session(), controller, token)
+    letter = frozen_letter(db.session(), found, letter_id) if found else None
     if letter is None:
         abort(404, _("This status link is not valid. Please use the link from our e-mail."))
     response = _secret_page(make_response(letter.html))
@@ -283,7 +285,7 @@ def status_letter(slug: str, token: str, letter_id: int):  # type: ignore[no-unt
     return response
 
 
-def _secret_page(response):  # type: ignore[no-untyped-def]
+def _secret_page(response: Response) -> Response:
     # The URL is the secret: keep it out of caches and out of Referer headers.
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -291,7 +293,7 @@ def _secret_page(response):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     db.session.execute(select(1))
     return {"status": "ok"}
 

@@ -84,7 +84,8 @@ def assigned_items(session: Session, now: datetime, within_days: int) -> list[Du
             Request.due_date <= limit,
         )
     )
-    effective = [(rid, cid, ext or due) for rid, cid, ext, due in rows]
+    # `due_date <= limit` already left out the rows without a due date; this tells the types.
+    effective = [(rid, cid, ext or due) for rid, cid, ext, due in rows if due is not None]
     return _load(
         session,
         [row for row in _with_days_left(session, now, effective) if row[2] <= within_days],

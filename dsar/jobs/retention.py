@@ -14,15 +14,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, Table, delete, inspect, select, update
+from sqlalchemy import CursorResult, Select, Table, delete, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
 from dsar.jobs.orphans import remove_orphan_blobs
 from dsar.legal_calendar import add_months
 from dsar.models import Base, FilePurpose, JobRun, PurgedRequestStatistic, Request, StoredFile
+from dsar.models.base import table_of
 from dsar.services.sign_in_throttle import prune_throttles
 from dsar.storage import FileStore
 from dsar.workflow import CLOSED_STATUSES
@@ -125,7 +127,7 @@ def purge_with_statistics(
             store.delete(stored, now)
         files += 1
     session.flush()
-    request_table: Table = Request.__table__  # type: ignore[assignment]
+    request_table = table_of(Request)
     doomed = select(Request.id).where(Request.id.in_(ids))
     _delete_dependents(session, request_table, doomed, set())
     session.execute(
@@ -141,7 +143,7 @@ def _forget(session: Session, ids: set[int]) -> None:
         # Only what is loaded: reading an expired attribute would reload a row just deleted.
         state = inspect(instance)
         owner = state.identity[0] if isinstance(instance, Request) else state.dict.get("request_id")
-        if owner in ids and type(instance).__tablename__ not in DETACHED_TABLES:
+        if owner in ids and state.class_.__tablename__ not in DETACHED_TABLES:
             session.expunge(instance)
     session.expire_all()
 
@@ -198,4 +200,5 @@ def prune_job_runs(session: Session, settings: Settings, now: datetime) -> Prune
         delete(JobRun).where(JobRun.started_at < now - timedelta(days=JOB_RUN_DAYS)),
         execution_options={"synchronize_session": False},
     )
-    return PruneResult(job_runs=gone.rowcount or 0, sign_in_throttles=prune_throttles(session, now))
+    job_runs = cast(CursorResult[Any], gone).rowcount or 0  # a DELETE's result is a CursorResult
+    return PruneResult(job_runs=job_runs, sign_in_throttles=prune_throttles(session, now))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dsar.deadlines import statutory_deadline
@@ -136,7 +137,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
     recipient = next((r for r in register.recipients if r.contact), None) or (
         register.recipients[0] if register.recipients else None
     )
-    details = {
+    details_by_type: dict[str, dict[str, Any]] = {
         "restriction": {"ground": "18.1.a", "activities": [activities[0].id]},
         "restriction_lift": {
             "ground": "18.1.a",
@@ -154,13 +155,16 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "action_on": today.isoformat(),
         },
         "portability": {"transmit_to": "Beispiel Neu GmbH", "transmitted": True},
-    }.get(letter_type, {})
+    }
+    details = details_by_type.get(letter_type, {})
     key = register.lookup_keys[0].id if register.lookup_keys else None
-    keys = {
-        "access": (KeyUsed(key, "K-100042", "verified", "code_to_contact_on_file"),),
-        "portability": (KeyUsed(key, "K-100043", "set_aside"),),
-    }.get(letter_type, ())
-    identity = Identity(SUBJECT.email, True, keys if key else ())
+    keys: tuple[KeyUsed, ...] = ()
+    if key:
+        keys = {
+            "access": (KeyUsed(key, "K-100042", "verified", "code_to_contact_on_file"),),
+            "portability": (KeyUsed(key, "K-100043", "set_aside"),),
+        }.get(letter_type, ())
+    identity = Identity(SUBJECT.email, True, keys)
     facts = RequestFacts(
         reference=f"DSAR-{today.year}-000042",
         request_type=REQUEST_TYPE.get(letter_type, "access"),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Enum, MetaData
+from sqlalchemy import DateTime, Enum, MetaData, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -58,7 +60,12 @@ def enum_column(cls: type[enum.Enum], length: int = 32) -> Enum:
     )
 
 
-def insert_for(dialect: str):  # type: ignore[no-untyped-def]
+def table_of(model: type[Base]) -> Table:
+    """The model's Table (`Model.__table__` is typed as any FromClause, a join included)."""
+    return Base.metadata.tables[model.__tablename__]
+
+
+def insert_for(dialect: str) -> Callable[[Any], postgresql.Insert | sqlite.Insert]:
     """The dialect's `insert`, which knows ON CONFLICT (SQLite and PostgreSQL both do)."""
     return postgresql.insert if dialect == "postgresql" else sqlite.insert
 

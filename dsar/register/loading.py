@@ -52,7 +52,7 @@ def load_registers(
             registers.append(load_register(file, instance_path=instance_path, environ=environ))
         except RegisterError as error:
             problems += error.problems
-    seen: dict[str, Path] = {}
+    seen: dict[str, Path | None] = {}
     for register in registers:
         slug = register.controller.slug
         if slug in seen:
@@ -63,7 +63,7 @@ def load_registers(
                     f"{slug!r} is already used by {seen[slug]}",
                 )
             )
-        seen.setdefault(slug, register.source_path)  # type: ignore[arg-type]
+        seen.setdefault(slug, register.source_path)
     if problems:
         raise RegisterError(problems)
     return registers
@@ -185,7 +185,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=deep)
             if isinstance(key, str | int) and key in seen:
                 raise yaml.constructor.ConstructorError(
                     "while reading a mapping",

@@ -8,8 +8,10 @@ from typing import Any
 from dsar.register.activities import Activity
 from dsar.register.datasources import (
     EMAIL_KEY,
+    Column,
     Erasure,
     FieldSpec,
+    FileField,
     FileSource,
     ManualSource,
     SqlSource,
@@ -131,13 +133,13 @@ def _list(ids: Sequence[str]) -> str:
 def _container(
     at: str,
     container: SqlTable | FileSource,
-    fields: Sequence[FieldSpec],
+    fields: Sequence[Column | FileField],
     kind: str,
     activities: dict[str, Activity],
     categories: set[str],
 ) -> list[Problem]:
     problems = _activity_refs(at, container.activities, activities)
-    names = {f.name for f in fields}  # type: ignore[attr-defined]
+    names = {f.name for f in fields}
     problems += _erasure(f"{at}.erasure", container.erasure, container.activities, names, "table")
     level = container.erasure.action
     for i, field in enumerate(fields):

@@ -91,13 +91,11 @@ def letter_content(
     letter: Letter, register: Register, now: datetime, clock_policy: str
 ) -> LetterContent:
     """The content a stored letter says today: its request's facts, found data and free text."""
+    session = object_session(letter.request)
+    assert session is not None  # a stored letter's request was loaded through a session
     return build_letter(
         register,
-        facts_for(
-            letter.request,
-            clock_policy,
-            stored_claims(object_session(letter.request), letter.request),  # type: ignore[arg-type]
-        ),
+        facts_for(letter.request, clock_policy, stored_claims(session, letter.request)),
         letter_type=letter.type,
         today=local_today(letter.request, now),
         found=found_from_json(letter.found),

@@ -202,9 +202,7 @@ def queue_page(
 def _rows(where: list[ColumnElement[bool]]) -> Select[Any]:
     """The queue's lines under `where`, unordered."""
     return (
-        select(*ROW_COLUMNS)
-        .outerjoin(StaffUser, StaffUser.id == Request.assignee_id)
-        .where(*where)
+        select(*ROW_COLUMNS).outerjoin(StaffUser, StaffUser.id == Request.assignee_id).where(*where)
     )
 
 

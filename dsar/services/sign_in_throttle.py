@@ -14,8 +14,9 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from dsar.models import SignInThrottle
@@ -110,7 +111,7 @@ def prune_throttles(session: Session, now: datetime) -> int:
         delete(SignInThrottle).where(unlocked, quiet),
         execution_options={"synchronize_session": False},
     )
-    return gone.rowcount or 0
+    return cast(CursorResult[Any], gone).rowcount or 0  # a DELETE's result is a CursorResult
 
 
 def throttles_for(

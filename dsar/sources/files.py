@@ -29,7 +29,8 @@ class FileConnector:
         return [PartSpec(self.source_id, tuple(f.name for f in self.source.fields))]
 
     def search(self, subject: Subject, sample_size: int) -> list[PartFound]:
-        count, sample = 0, []
+        count = 0
+        sample: list[dict[str, Any]] = []
         for row in self.rows(subject, self.source_id):
             count += 1
             if len(sample) < sample_size:

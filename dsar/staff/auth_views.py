@@ -7,6 +7,7 @@ from datetime import datetime
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
@@ -43,8 +44,8 @@ def _landing(user: StaffUser) -> str:
     return url_for("staff.users") if user.role is Role.ADMIN else url_for("staff.queue")
 
 
-def _finish(user: StaffUser, now: datetime):  # type: ignore[no-untyped-def]
-    complete_sign_in(db.session, user, now=now, secret_key=secret_key())
+def _finish(user: StaffUser, now: datetime) -> ResponseReturnValue:
+    complete_sign_in(db.session(), user, now=now, secret_key=secret_key())
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user)
     return redirect(_landing(user))
@@ -68,14 +69,14 @@ def _pending_user(now: datetime) -> StaffUser:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(_landing(current_user))
     form, status = LoginForm(), 200
     if form.validate_on_submit():
         now = clock_now()
         result = check_password(
-            db.session,
+            db.session(),
             form.email.data or "",
             form.password.data or "",
             now=now,
@@ -99,13 +100,13 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.route("/login/totp", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-def login_totp():  # type: ignore[no-untyped-def]
+def login_totp() -> ResponseReturnValue:
     now = clock_now()
     user = _pending_user(now)
     form, status = TotpForm(), 200
     if form.validate_on_submit():
         result = check_totp(
-            db.session, user, form.code.data or "", now=now, secret_key=secret_key()
+            db.session(), user, form.code.data or "", now=now, secret_key=secret_key()
         )
         if result.step is LoginStep.DONE:
             return _finish(user, now)
@@ -116,14 +117,14 @@ def login_totp():  # type: ignore[no-untyped-def]
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
 @limiter.limit("10/minute", methods=["POST"])
-def login_enrol():  # type: ignore[no-untyped-def]
+def login_enrol() -> ResponseReturnValue:
     """Admins in production enrol a second factor before their first sign-in completes."""
     now = clock_now()
     user = _pending_user(now)
     secret = session.get("enrol_secret") or ""
     form = TotpForm()
     if form.validate_on_submit():
-        if enrol_totp(db.session, user, secret, form.code.data or "", now=now):
+        if enrol_totp(db.session(), user, secret, form.code.data or "", now=now):
             return _finish(user, now)
         flash("That code does not match. Check the time on your phone and try again.", "error")
     return _enrol_page(user, secret, form, url_for("staff.login_enrol"))
@@ -131,7 +132,7 @@ def login_enrol():  # type: ignore[no-untyped-def]
 
 @bp.route("/account/totp", methods=["GET", "POST"])
 @roles_required(*ANY_STAFF)
-def account_totp():  # type: ignore[no-untyped-def]
+def account_totp() -> ResponseReturnValue:
     """Enrol TOTP voluntarily (agents and DPOs; admins too outside production)."""
     user = current_user._get_current_object()
     if user.totp_secret:
@@ -140,7 +141,7 @@ def account_totp():  # type: ignore[no-untyped-def]
     session["enrol_secret"] = secret
     form = TotpForm()
     if form.validate_on_submit():
-        if enrol_totp(db.session, user, secret, form.code.data or "", now=clock_now()):
+        if enrol_totp(db.session(), user, secret, form.code.data or "", now=clock_now()):
             session.pop("enrol_secret", None)
             flash("Two-factor sign-in is on. You will be asked for a code at each sign-in.", "ok")
             return redirect(url_for("staff.account_totp"))
@@ -148,7 +149,7 @@ def account_totp():  # type: ignore[no-untyped-def]
     return _enrol_page(user, secret, form, url_for("staff.account_totp"))
 
 
-def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str):  # type: ignore[no-untyped-def]
+def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str) -> ResponseReturnValue:
     uri = provisioning_uri(user, secret)
     svg = io.BytesIO()
     segno.make(uri, error="m").save(svg, kind="svg", scale=4, xmldecl=False, svgns=True)
@@ -165,9 +166,9 @@ def _enrol_page(user: StaffUser, secret: str, form: TotpForm, action: str):  # t
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     if current_user.is_authenticated:
-        record_sign_out(db.session, current_user._get_current_object(), now=clock_now())
+        record_sign_out(db.session(), current_user._get_current_object(), now=clock_now())
     logout_user()
     session.clear()
     return redirect(url_for("staff.login"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
@@ -58,7 +59,7 @@ class ClaimSetAsideForm(FlaskForm):
 def claims_context(found: Request, run: SearchRun | None) -> dict[str, Any]:
     """What the data page shows of the typed keys, and the forms to resolve them."""
     register = register_for(current_app.extensions["dsar.registers"], found)
-    claims = stored_claims(db.session, found)
+    claims = stored_claims(db.session(), found)
     unchecked = {k: v for k, v in typed_keys(found).items() if k not in {c.key for c in claims}}
     open_claims = [c for c in claims if not c.resolved]
     found_nothing = run is not None and not any(f.row_count for f in run.findings)
@@ -82,13 +83,13 @@ def _claim(request_id: int, claim_id: int) -> tuple[Request, LookupClaim]:
     return found, claim
 
 
-def _back(found: Request):  # type: ignore[no-untyped-def]
+def _back(found: Request) -> ResponseReturnValue:
     return redirect(url_for("staff.request_data", request_id=found.id) + "#keys")
 
 
 @bp.post("/requests/<int:request_id>/data/keys/<int:claim_id>/code")
 @roles_required(*REQUEST_WORKERS)
-def claim_send_code(request_id: int, claim_id: int):  # type: ignore[no-untyped-def]
+def claim_send_code(request_id: int, claim_id: int) -> ResponseReturnValue:
     found, claim = _claim(request_id, claim_id)
     form = ClaimCodeForm()
     if not form.validate_on_submit():
@@ -107,7 +108,7 @@ def claim_send_code(request_id: int, claim_id: int):  # type: ignore[no-untyped-
         abort(400)
     try:
         to_send = send_code(
-            db.session,
+            db.session(),
             found,
             claim,
             register,
@@ -128,7 +129,7 @@ def claim_send_code(request_id: int, claim_id: int):  # type: ignore[no-untyped-
 
 @bp.post("/requests/<int:request_id>/data/keys/<int:claim_id>/verify")
 @roles_required(*REQUEST_WORKERS)
-def claim_verify(request_id: int, claim_id: int):  # type: ignore[no-untyped-def]
+def claim_verify(request_id: int, claim_id: int) -> ResponseReturnValue:
     found, claim = _claim(request_id, claim_id)
     form = ClaimVerifyForm()
     if not form.validate_on_submit():
@@ -146,7 +147,7 @@ def claim_verify(request_id: int, claim_id: int):  # type: ignore[no-untyped-def
         return _back(found)
     try:
         verify_claim(
-            db.session,
+            db.session(),
             found,
             claim,
             method=method,
@@ -163,7 +164,7 @@ def claim_verify(request_id: int, claim_id: int):  # type: ignore[no-untyped-def
 
 @bp.post("/requests/<int:request_id>/data/keys/<int:claim_id>/set-aside")
 @roles_required(*REQUEST_WORKERS)
-def claim_set_aside(request_id: int, claim_id: int):  # type: ignore[no-untyped-def]
+def claim_set_aside(request_id: int, claim_id: int) -> ResponseReturnValue:
     found, claim = _claim(request_id, claim_id)
     form = ClaimSetAsideForm()
     if not form.validate_on_submit():
@@ -171,7 +172,7 @@ def claim_set_aside(request_id: int, claim_id: int):  # type: ignore[no-untyped-
         return _back(found)
     try:
         set_aside_claim(
-            db.session,
+            db.session(),
             found,
             claim,
             reason=form.reason.data or "",

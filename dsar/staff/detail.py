@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -37,13 +38,15 @@ _ACTION_OF = {d: Action(d.value) for d in Decision if d is not Decision.EXTEND}
 def _offered(user: StaffUser, req: Request) -> list[Decision]:
     """The decisions to show: allowed by the life cycle now and by the user's role."""
     allowed = allowed_actions(req.status)
-    offered = [d for d, a in _ACTION_OF.items() if a in allowed and may_decide(user, req, d)]
+    offered: list[Decision] = [
+        d for d, a in _ACTION_OF.items() if a in allowed and may_decide(user, req, d)
+    ]
     if req.status.clock_running and may_decide(user, req, Decision.EXTEND):
         offered.append(Decision.EXTEND)
     return offered
 
 
-def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
+def _render(req: Request, status: int = 200) -> ResponseReturnValue:
     local = LocalToday(clock_now())
     events = db.session.scalars(
         select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.seq)
@@ -68,7 +71,7 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
         offered=_offered(current_user, req),
         extendable=extendable,
         # DPOs assign to colleagues; agents take or release requests themselves.
-        staff=assignable_staff(db.session) if current_user.role is Role.DPO else [],
+        staff=assignable_staff(db.session()) if current_user.role is Role.DPO else [],
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
     ), status
@@ -76,11 +79,11 @@ def _render(req: Request, status: int = 200):  # type: ignore[no-untyped-def]
 
 @bp.get("/requests/<int:request_id>")
 @roles_required(*REQUEST_WORKERS)
-def detail(request_id: int):  # type: ignore[no-untyped-def]
+def detail(request_id: int) -> ResponseReturnValue:
     return _render(visible_request(request_id))
 
 
-def _refuse(request_id: int, message: str, status: int):  # type: ignore[no-untyped-def]
+def _refuse(request_id: int, message: str, status: int) -> ResponseReturnValue:
     db.session.rollback()
     flash(message, "error")
     return _render(visible_request(request_id), status)
@@ -88,7 +91,7 @@ def _refuse(request_id: int, message: str, status: int):  # type: ignore[no-unty
 
 @bp.post("/requests/<int:request_id>/decide")
 @roles_required(*REQUEST_WORKERS)
-def decide_view(request_id: int):  # type: ignore[no-untyped-def]
+def decide_view(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     form = DecisionForm()
     if not form.validate_on_submit():
@@ -108,7 +111,7 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
         return _refuse(request_id, "Unknown decision; nothing was changed.", 400)
     try:
         decide(
-            db.session,
+            db.session(),
             req,
             given,
             user=current_user._get_current_object(),
@@ -137,20 +140,20 @@ def decide_view(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requests/<int:request_id>/notes")
 @roles_required(*REQUEST_WORKERS)
-def add_note_view(request_id: int):  # type: ignore[no-untyped-def]
+def add_note_view(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     form = NoteForm()
     if not form.validate_on_submit():
         return _refuse(request_id, "The note is empty; nothing was saved.", 400)
     user = current_user._get_current_object()
-    add_note(db.session, req, form.text.data or "", user=user, now=clock_now())
+    add_note(db.session(), req, form.text.data or "", user=user, now=clock_now())
     flash("Note added.", "ok")
     return redirect(url_for("staff.detail", request_id=request_id), 303)
 
 
 @bp.post("/requests/<int:request_id>/assign")
 @roles_required(*REQUEST_WORKERS)
-def assign_view(request_id: int):  # type: ignore[no-untyped-def]
+def assign_view(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     form = AssignForm()
     if not form.validate_on_submit():
@@ -162,7 +165,7 @@ def assign_view(request_id: int):  # type: ignore[no-untyped-def]
         if assignee is None:
             return _refuse(request_id, "No such staff member; nothing was changed.", 400)
     try:
-        assign(db.session, req, assignee, user=user, now=clock_now())
+        assign(db.session(), req, assignee, user=user, now=clock_now())
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
         db.session.rollback()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from dsar.clock import now as clock_now
@@ -17,7 +18,7 @@ from dsar.staff.fulfilment import ActionForm
 
 @bp.post("/requests/<int:request_id>/data/exports/<int:export_id>/revoke")
 @roles_required(*REQUEST_WORKERS)
-def revoke_export_link(request_id: int, export_id: int):  # type: ignore[no-untyped-def]
+def revoke_export_link(request_id: int, export_id: int) -> ResponseReturnValue:
     """End one export's download link now; who may work on the request may."""
     found = visible_request(request_id)  # the queue's visibility rules: 404 for others'
     export = db.session.get(Export, export_id)
@@ -25,7 +26,7 @@ def revoke_export_link(request_id: int, export_id: int):  # type: ignore[no-unty
         abort(404)
     if not ActionForm().validate_on_submit():
         abort(400)
-    if revoke_link(db.session, found, export, actor=current_user.email, now=clock_now()):
+    if revoke_link(db.session(), found, export, actor=current_user.email, now=clock_now()):
         flash("The download link was revoked; it now tells the subject so.", "info")
     else:
         flash("That link had ended already; nothing was changed.", "info")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app
+from flask.typing import ResponseReturnValue
 
 from dsar.attachments import private_download
 from dsar.extensions import db
@@ -15,7 +16,7 @@ from dsar.storage import FileStore, StorageError
 
 @bp.get("/requests/<int:request_id>/files/<int:file_id>")
 @roles_required(*REQUEST_WORKERS)
-def download_file(request_id: int, file_id: int):  # type: ignore[no-untyped-def]
+def download_file(request_id: int, file_id: int) -> ResponseReturnValue:
     """An attached file under its own name, as a download that is never cached or sniffed."""
     visible_request(request_id)
     stored = db.session.get(StoredFile, file_id)

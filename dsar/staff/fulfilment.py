@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -32,6 +33,7 @@ from dsar.models import (
     ManualTask,
     Request,
 )
+from dsar.register import Register
 from dsar.services.permissions import REQUEST_WORKERS
 from dsar.sources.base import row_key
 from dsar.sources.manual import ManualTaskError, complete_manual_task
@@ -73,19 +75,19 @@ def _request_or_404(request_id: int) -> Request:
     return visible_request(request_id)  # the queue's visibility rules: 404 for others' requests
 
 
-def _register(found: Request):  # type: ignore[no-untyped-def]
+def _register(found: Request) -> Register:
     return register_for(current_app.extensions["dsar.registers"], found)
 
 
-def _back(found: Request):  # type: ignore[no-untyped-def]
+def _back(found: Request) -> ResponseReturnValue:
     return redirect(url_for("staff.request_data", request_id=found.id))
 
 
 @bp.get("/requests/<int:request_id>/data")
 @roles_required(*REQUEST_WORKERS)
-def request_data(request_id: int):  # type: ignore[no-untyped-def]
+def request_data(request_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
-    run = latest_run(db.session, found)
+    run = latest_run(db.session(), found)
     exclusions = (
         db.session.execute(
             select(Exclusion).where(Exclusion.request_id == found.id).order_by(Exclusion.id)
@@ -112,7 +114,7 @@ def request_data(request_id: int):  # type: ignore[no-untyped-def]
         "staff/fulfilment.html",
         req=found,
         run=run,
-        blockers=completion_blockers(db.session, found),
+        blockers=completion_blockers(db.session(), found),
         exclusions=exclusions,
         excluded=excluded,
         tasks=tasks,
@@ -126,20 +128,20 @@ def request_data(request_id: int):  # type: ignore[no-untyped-def]
             kind=found.type.value if found.type.value in ("access", "portability") else "access"
         ),
         transmit_form=TransmitForm(),
-        transmissions=transmissions_of(db.session, found),
+        transmissions=transmissions_of(db.session(), found),
         **claims_context(found, run),
     )
 
 
 @bp.post("/requests/<int:request_id>/data/search")
 @roles_required(*REQUEST_WORKERS)
-def request_data_search(request_id: int):  # type: ignore[no-untyped-def]
+def request_data_search(request_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
         run = run_search(
-            db.session, found, _register(found), actor=current_user.email, now=clock_now()
+            db.session(), found, _register(found), actor=current_user.email, now=clock_now()
         )
     except FulfilmentError as error:
         flash(str(error), "error")
@@ -153,14 +155,14 @@ def request_data_search(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requests/<int:request_id>/data/exclude")
 @roles_required(*REQUEST_WORKERS)
-def request_data_exclude(request_id: int):  # type: ignore[no-untyped-def]
+def request_data_exclude(request_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
     form = ExcludeForm()
     if not form.validate_on_submit():
         flash("Give a reason for leaving the row out.", "error")
         return _back(found)
     exclude_row(
-        db.session,
+        db.session(),
         found,
         source_id=form.source_id.data or "",
         part=form.part.data or "",
@@ -175,7 +177,7 @@ def request_data_exclude(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requests/<int:request_id>/data/tasks/<int:task_id>")
 @roles_required(*REQUEST_WORKERS)
-def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped-def]
+def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
     task = db.session.get(ManualTask, task_id)
     form = TaskForm()
@@ -186,7 +188,7 @@ def request_data_task(request_id: int, task_id: int):  # type: ignore[no-untyped
         return _back(found)
     try:
         complete_manual_task(
-            db.session,
+            db.session(),
             found,
             task,
             actor=current_user.email,
@@ -212,7 +214,7 @@ def _save_evidence(found: Request, upload: FileStorage | None) -> int | None:
     settings = current_app.config["DSAR_SETTINGS"]
     accepted = accept_upload(upload.filename, upload.read(), max_bytes=settings.upload_max_bytes)
     stored = FileStore.from_settings(settings).save(
-        db.session,
+        db.session(),
         accepted.data,
         filename=accepted.filename,
         content_type=accepted.content_type,
@@ -225,7 +227,7 @@ def _save_evidence(found: Request, upload: FileStorage | None) -> int | None:
 
 @bp.post("/requests/<int:request_id>/data/export")
 @roles_required(*REQUEST_WORKERS)
-def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
+def request_data_export(request_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
     form = ExportForm()
     if not form.validate_on_submit():
@@ -234,7 +236,7 @@ def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
     now = clock_now()
     try:
         built = build_export(
-            db.session,
+            db.session(),
             found,
             _register(found),
             FileStore.from_settings(settings),
@@ -242,14 +244,14 @@ def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
             actor=current_user.email,
             now=now,
             download_days=settings.download_days,
-            templates=current_app.template_folder or "templates",
+            templates=str(current_app.template_folder or "templates"),
             with_password=bool(form.with_password.data),
         )
     except FulfilmentError as error:
         flash(str(error), "error")
         return _back(found)
     link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
-    mail_download_link(db.session, found, built.export, link=link, now=now)
+    mail_download_link(db.session(), found, built.export, link=link, now=now)
     flash(f"Export built ({built.export.row_count} rows); the download link was mailed.", "info")
     if built.password:
         flash(f"Send this password by another channel (shown once): {built.password}", "info")
@@ -258,7 +260,7 @@ def request_data_export(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requests/<int:request_id>/data/exports/<int:export_id>/transmit")
 @roles_required(*REQUEST_WORKERS)
-def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-untyped-def]
+def request_data_transmit(request_id: int, export_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
     export = db.session.get(Export, export_id)
     form = TransmitForm()
@@ -269,7 +271,7 @@ def request_data_transmit(request_id: int, export_id: int):  # type: ignore[no-u
     settings = current_app.config["DSAR_SETTINGS"]
     try:
         queue_transmission(
-            db.session,
+            db.session(),
             found,
             export,
             url=form.url.data or "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -21,7 +22,7 @@ from dsar.workflow import Channel, RequestType
 
 @bp.route("/requests/new", methods=["GET", "POST"])
 @roles_required(*REQUEST_WORKERS)
-def new_request():  # type: ignore[no-untyped-def]
+def new_request() -> ResponseReturnValue:
     user = current_user._get_current_object()
     form = ManualRequestForm()
     controllers = workable_controllers(user)
@@ -31,13 +32,13 @@ def new_request():  # type: ignore[no-untyped-def]
         controller = db.session.get(Controller, form.controller.data)
         upload = form.original.data
         original = None
-        if upload is not None and getattr(upload, "filename", ""):
+        if upload is not None and getattr(upload, "filename", None):
             original = Original(upload.filename, upload.mimetype or "", upload.read())
         settings = current_app.config["DSAR_SETTINGS"]
         try:
             assert controller is not None  # the choices hold only existing controllers
             created = record_manual_request(
-                db.session,
+                db.session(),
                 ManualRequest(
                     controller=controller,
                     type=RequestType(form.type.data),
@@ -48,7 +49,7 @@ def new_request():  # type: ignore[no-untyped-def]
                     subject_address=form.subject_address.data,
                     subject_phone=form.subject_phone.data,
                     description=form.description.data or "",
-                    received_local=form.received_at.data,  # type: ignore[arg-type]
+                    received_local=form.received_at.data,
                 ),
                 original,
                 user=user,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from dsar.clock import now as clock_now
 from dsar.extensions import db
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES, IncompleteLetter
 from dsar.models import Letter, Request
+from dsar.register import Register
 from dsar.services.letters import (
     LetterError,
     approve_letter,
@@ -63,13 +65,13 @@ def _letter_or_404(letter_id: int) -> Letter:
     return letter
 
 
-def _register(request: Request):  # type: ignore[no-untyped-def]
+def _register(request: Request) -> Register:
     return register_for(current_app.extensions["dsar.registers"], request.controller.slug)
 
 
 @bp.get("/requests/<int:request_id>/letters")
 @roles_required(*REQUEST_WORKERS)
-def letters(request_id: int):  # type: ignore[no-untyped-def]
+def letters(request_id: int) -> ResponseReturnValue:
     request = _request_or_404(request_id)
     rows = (
         db.session.execute(
@@ -84,13 +86,13 @@ def letters(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/requests/<int:request_id>/letters")
 @roles_required(*REQUEST_WORKERS)
-def letter_draft(request_id: int):  # type: ignore[no-untyped-def]
+def letter_draft(request_id: int) -> ResponseReturnValue:
     request = _request_or_404(request_id)
     form = DraftForm()
     if not form.validate_on_submit():
         abort(400)
     letter = draft_letter(
-        db.session,
+        db.session(),
         request,
         letter_type=form.letter_type.data,
         actor=current_user.email,
@@ -101,7 +103,7 @@ def letter_draft(request_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/letters/<int:letter_id>")
 @roles_required(*REQUEST_WORKERS)
-def letter_preview(letter_id: int):  # type: ignore[no-untyped-def]
+def letter_preview(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
     rendered, problem = None, None
     try:
@@ -121,14 +123,14 @@ def letter_preview(letter_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/letters/<int:letter_id>/edit")
 @roles_required(*REQUEST_WORKERS)
-def letter_edit(letter_id: int):  # type: ignore[no-untyped-def]
+def letter_edit(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
     form = _text_form(letter)
     if not form.validate_on_submit():
         abort(400)
     try:
         texts = {name: form[name].data or "" for name in FREE_TEXT[letter.type]}
-        edit_letter(db.session, letter, texts, actor=current_user.email, now=clock_now())
+        edit_letter(db.session(), letter, texts, actor=current_user.email, now=clock_now())
     except LetterError as error:
         flash(str(error), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
@@ -138,14 +140,14 @@ def letter_edit(letter_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/letters/<int:letter_id>/approve")
 @roles_required(*LETTER_APPROVERS)
-def letter_approve(letter_id: int):  # type: ignore[no-untyped-def]
+def letter_approve(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     store = FileStore.from_settings(current_app.config["DSAR_SETTINGS"])
     try:
         approve_letter(
-            db.session,
+            db.session(),
             letter,
             register=_register(letter.request),
             store=store,
@@ -162,12 +164,12 @@ def letter_approve(letter_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/letters/<int:letter_id>/send")
 @roles_required(*LETTER_APPROVERS)
-def letter_send(letter_id: int):  # type: ignore[no-untyped-def]
+def letter_send(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
     if not ButtonForm().validate_on_submit():
         abort(400)
     try:
-        send_letter(db.session, letter, actor=current_user.email, now=clock_now())
+        send_letter(db.session(), letter, actor=current_user.email, now=clock_now())
     except LetterError as error:
         flash(str(error), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
@@ -177,7 +179,7 @@ def letter_send(letter_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/letters/<int:letter_id>/pdf")
 @roles_required(*REQUEST_WORKERS)
-def letter_pdf(letter_id: int):  # type: ignore[no-untyped-def]
+def letter_pdf(letter_id: int) -> ResponseReturnValue:
     """The printable version for post: the PDF frozen at approval."""
     letter = _letter_or_404(letter_id)
     if letter.pdf_file is None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -28,7 +31,7 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 
 @bp.get("/queue")
 @roles_required(*REQUEST_WORKERS)
-def queue():  # type: ignore[no-untyped-def]
+def queue() -> ResponseReturnValue:
     now = clock_now()
     controllers = workable_controllers(current_user)
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
@@ -36,9 +39,9 @@ def queue():  # type: ignore[no-untyped-def]
     today_by_controller = {c.id: local_date(now, jurisdiction_of(c)) for c in controllers}
     today = today_by_controller[controllers[0].id] if controllers else now.date()
     filters = QueueFilters.from_args(request.args)
-    page = queue_page(db.session, current_user, filters, today, today_by_controller)
+    page = queue_page(db.session(), current_user, filters, today, today_by_controller)
     # DPOs filter by and assign to colleagues; agents take requests for themselves.
-    staff = assignable_staff(db.session) if current_user.role is Role.DPO else []
+    staff = assignable_staff(db.session()) if current_user.role is Role.DPO else []
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "staff/queue.html",
@@ -56,7 +59,7 @@ def queue():  # type: ignore[no-untyped-def]
 
 @bp.post("/queue/assign")
 @roles_required(*REQUEST_WORKERS)
-def assign_bulk():  # type: ignore[no-untyped-def]
+def assign_bulk() -> ResponseReturnValue:
     """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague."""
     user = current_user._get_current_object()
     one = request.form.get("one", type=int)
@@ -81,7 +84,7 @@ def assign_bulk():  # type: ignore[no-untyped-def]
     now, changed = clock_now(), 0
     try:
         for row in rows:
-            changed += assign(db.session, row, assignee, user=user, now=now)
+            changed += assign(db.session(), row, assignee, user=user, now=now)
     except NotPermitted as error:
         db.session.rollback()
         abort(403, str(error).capitalize() + ". Nothing was assigned.")
@@ -96,7 +99,7 @@ def assign_bulk():  # type: ignore[no-untyped-def]
     return redirect(url_for("staff.queue", **_back_args()))
 
 
-def _back_args() -> dict[str, str]:
+def _back_args() -> dict[str, Any]:  # url_for(**values) takes Any
     raw = request.form.get("back", "")
     from urllib.parse import parse_qsl
 

@@ -9,6 +9,7 @@ import logging
 import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -34,9 +35,9 @@ def _all_controllers() -> list[Controller]:
 
 @bp.get("/users")
 @roles_required(Role.ADMIN)
-def users():  # type: ignore[no-untyped-def]
+def users() -> ResponseReturnValue:
     controllers = _all_controllers()
-    staff = list_staff(db.session)
+    staff = list_staff(db.session())
     edit_forms = {}
     for user in staff:
         form = EditStaffForm(prefix=f"u{user.id}")
@@ -50,16 +51,16 @@ def users():  # type: ignore[no-untyped-def]
         "staff/users.html",
         edit_forms=edit_forms,
         new_form=NewStaffForm(),
-        throttles=throttles_for(db.session, secret_key(), (u.email for u in staff)),
+        throttles=throttles_for(db.session(), secret_key(), (u.email for u in staff)),
         account=account,
-        history=account_history(db.session, account, HISTORY_ROWS),
+        history=account_history(db.session(), account, HISTORY_ROWS),
         now=clock_now(),
     )
 
 
 @bp.post("/users")
 @roles_required(Role.ADMIN)
-def create_user():  # type: ignore[no-untyped-def]
+def create_user() -> ResponseReturnValue:
     form = NewStaffForm()
     if not form.validate_on_submit():
         flash("Give a valid e-mail address and a role.", "error")
@@ -67,7 +68,7 @@ def create_user():  # type: ignore[no-untyped-def]
     password = secrets.token_urlsafe(15)
     try:
         user = create_staff(
-            db.session,
+            db.session(),
             email=form.email.data or "",
             name=form.name.data or "",
             role=Role(form.role.data),
@@ -86,7 +87,7 @@ def create_user():  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<int:user_id>")
 @roles_required(Role.ADMIN)
-def update_user(user_id: int):  # type: ignore[no-untyped-def]
+def update_user(user_id: int) -> ResponseReturnValue:
     user = db.session.get(StaffUser, user_id)
     if user is None:
         abort(404, "No such staff account.")
@@ -100,7 +101,7 @@ def update_user(user_id: int):  # type: ignore[no-untyped-def]
     password = secrets.token_urlsafe(15) if form.reset_password.data else None
     try:
         changes = update_staff(
-            db.session,
+            db.session(),
             user,
             acting=current_user._get_current_object(),
             role=Role(form.role.data),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,7 +16,7 @@ from dsar.staff.auth import roles_required
 
 @bp.get("/")
 @roles_required(*ANY_STAFF)
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     """Agents and DPOs land on their queue; admins on the user page."""
     if current_user.role is Role.ADMIN:
         return redirect(url_for("staff.users"))
@@ -26,7 +27,7 @@ def home():  # type: ignore[no-untyped-def]
 
 @bp.get("/mail")
 @roles_required(*ANY_STAFF)
-def mail():  # type: ignore[no-untyped-def]
+def mail() -> ResponseReturnValue:
     """The outbox as staff see it: what was sent, what waits, what failed."""
     page = max(request.args.get("page", 1, type=int), 1)
     rows = (
