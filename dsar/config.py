@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from dsar.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 ENVIRONMENTS = ("development", "production", "testing")
 CLOCK_POLICIES = ("edpb", "ico", "strict")
 
@@ -222,7 +224,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "DSAR_RETENTION_YEARS", get("DSAR_RETENTION_YEARS", "3"), 1, 30
     )
     values["dpo_mailbox_language"] = _choice(
-        "DSAR_DPO_MAILBOX_LANGUAGE", get("DSAR_DPO_MAILBOX_LANGUAGE") or "en", ("en", "de")
+        "DSAR_DPO_MAILBOX_LANGUAGE",
+        get("DSAR_DPO_MAILBOX_LANGUAGE") or DEFAULT_LANGUAGE,
+        LANGUAGES,
     )
     values["download_days"] = _int("DSAR_DOWNLOAD_DAYS", get("DSAR_DOWNLOAD_DAYS", "14"), 1, 90)
     values["transmit_allow_local_http"] = _bool(

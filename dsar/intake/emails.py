@@ -8,16 +8,16 @@ here from fixed wording and the reference only: nothing the subject typed reache
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
+from dsar.i18n import long_date, supported
 from dsar.intake.texts import RIGHT_TITLES
 from dsar.mail import insert_message, mail_domain, message_values
 from dsar.models import Request
@@ -37,21 +37,12 @@ SUBJECTS = {
         "de": "Wir haben Ihre Anfrage {reference} erhalten",
     },
 }
-MAIL_LANGUAGES = ("de", "en")
 HEADERS = {"Auto-Submitted": "auto-generated"}  # RFC 3834: no auto-replies to these
 
 
 def public_url(settings: Settings, path: str) -> str:
     """Links in e-mails point at DSAR_BASE_URL, never at whatever Host header came in."""
     return settings.base_url.rstrip("/") + path
-
-
-# European day-month-year order in English too ("2 April 2026", not "April 2, 2026").
-DATE_LOCALES = {"en": "en_GB", "de": "de_DE"}
-
-
-def long_date(value: date, language: str) -> str:
-    return format_date(value, format="long", locale=DATE_LOCALES.get(language, language))
 
 
 @dataclass(frozen=True)
@@ -106,7 +97,7 @@ class Mail:
 
 
 def _language(request: MailRequest) -> str:
-    return request.language if request.language in MAIL_LANGUAGES else "en"
+    return supported(request.language)
 
 
 def _mail(kind: str, request: MailRequest, **context: object) -> Mail:

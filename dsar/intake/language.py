@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import has_request_context, request, session
 
-LANGUAGES = ("de", "en")
-DEFAULT_LANGUAGE = "en"
+from dsar.i18n import DEFAULT_LANGUAGE, LANGUAGES
+
 SESSION_KEY = "lang"
 
 

@@ -30,11 +30,11 @@ from wtforms.validators import InputRequired, Length
 from dsar import clock
 from dsar.config import Settings
 from dsar.extensions import db, limiter
+from dsar.i18n import long_date
 from dsar.intake import bp
 from dsar.intake.binding import build_form, language
 from dsar.intake.claim_views import NOTICES, claim_items
 from dsar.intake.controllers import controller_and_register, register_of
-from dsar.intake.emails import long_date
 from dsar.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
 from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
 from dsar.intake.service import (

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
+from dsar.i18n import supported
 from dsar.mail import enqueue, mail_domain
 from dsar.models import OutboxMessage, Role, StaffUser
 
-LANGUAGES = ("en", "de")
 # RFC 3834: marks the message as machine-made, so auto-responders do not answer it.
 AUTO_HEADERS = {"Auto-Submitted": "auto-generated"}
 
@@ -34,7 +34,7 @@ class Recipient:
 
 
 def _language(code: str | None) -> str:
-    return code if code in LANGUAGES else "en"
+    return supported(code)
 
 
 def staff_recipient(user: StaffUser) -> Recipient:

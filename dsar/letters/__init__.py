@@ -2,7 +2,6 @@
 
 from dsar.letters.content import (
     FREE_TEXT,
-    LANGUAGES,
     LETTER_TYPES,
     IncompleteLetter,
     LetterContent,
@@ -12,7 +11,6 @@ from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts
 
 __all__ = [
     "FREE_TEXT",
-    "LANGUAGES",
     "LETTER_TYPES",
     "FoundData",
     "FoundSource",

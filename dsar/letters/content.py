@@ -44,7 +44,6 @@ LETTER_TYPES = (
     "recipient_notice",
     "portability",
 )
-LANGUAGES = ("de", "en")
 
 # The parts staff write per letter type; the required ones must be filled before approval.
 FREE_TEXT: Mapping[str, tuple[str, ...]] = {

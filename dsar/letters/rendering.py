@@ -16,6 +16,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from dsar.i18n import LOCALES
 from dsar.letters.content import LetterContent
 from dsar.letters.labels import (
     RECIPIENT_ACTIONS,
@@ -26,7 +27,6 @@ from dsar.letters.labels import (
 )
 
 # British English for the EU reader: "2 March 2026", not "March 2, 2026".
-LOCALES = {"de": "de_DE", "en": "en_GB"}
 SUBJECTS = {
     "de": {
         "acknowledgement": "Eingangsbestätigung Ihrer Anfrage",

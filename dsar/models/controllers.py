@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from dsar.i18n import LANGUAGES
 from dsar.models.base import Base, UTCDateTime
 
 
@@ -19,7 +20,7 @@ class Controller(Base):
     country: Mapped[str] = mapped_column(String(8))
     subdivision: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64))
-    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: ["de", "en"])
+    languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(LANGUAGES))
     register_path: Mapped[str | None] = mapped_column(String(1000))
     register_sha256: Mapped[str | None] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from calendar import monthrange
 from datetime import date, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
@@ -17,9 +17,6 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-
-LANGUAGES = ("de", "en")
-Language = Literal["de", "en"]
 
 ART6 = tuple(f"6.1.{letter}" for letter in "abcdef")
 ART9 = tuple(f"9.2.{letter}" for letter in "abcdefghij")

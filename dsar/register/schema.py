@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import EmailStr, Field, PrivateAttr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from dsar.i18n import Language
 from dsar.register.activities import (
     Activity,
     DataCategory,
@@ -24,7 +25,6 @@ from dsar.register.datasources import Source
 from dsar.register.primitives import (
     CountryCode,
     Id,
-    Language,
     NonEmpty,
     Slug,
     StrictModel,

@@ -19,6 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from dsar.i18n import LANGUAGES, NAMES
 from dsar.models import Role
 from dsar.workflow import RequestType
 
@@ -63,7 +64,7 @@ class ManualRequestForm(FlaskForm):
     )
     channel = SelectField("Came in by", choices=[SelectChoice(v, label) for v, label in CHANNELS])
     language = SelectField(
-        "Language", choices=[SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+        "Language", choices=[SelectChoice(code, NAMES[code]) for code in LANGUAGES]
     )
     received_at = DateTimeLocalField(
         "Received (local time of the controller)",
