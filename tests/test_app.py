@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -155,6 +156,14 @@ def test_a_postgresql_connection_closed_while_pooled_is_replaced(  # type: ignor
         db.session.remove()  # the connection goes back to the pool
         with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as admin:
             admin.execute("SELECT pg_terminate_backend(%s)", (first,))
+            # pg_terminate_backend only signals: wait (bounded) until the backend is gone.
+            for _ in range(200):
+                gone = admin.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (first,)
+                ).fetchone()
+                if gone is not None and gone[0] == 0:
+                    break
+                time.sleep(0.01)
         assert db.session.execute(text(pid)).scalar() != first
         db.session.remove()
         db.engine.dispose()
