@@ -9,6 +9,11 @@ from __future__ import annotations
 import enum
 from types import MappingProxyType
 
+# The grounds a subject may name (Art. 17(1)(a)-(f) for erasure, Art. 18(1)(a)-(d) for
+# restriction): stored in request.details["ground"]; the forms and the letters word them.
+ERASURE_GROUNDS = ("17.1.a", "17.1.b", "17.1.c", "17.1.d", "17.1.e", "17.1.f")
+RESTRICTION_GROUNDS = ("18.1.a", "18.1.b", "18.1.c", "18.1.d")
+
 
 class RequestType(enum.StrEnum):
     ACCESS = "access"  # Art. 15

@@ -97,3 +97,13 @@ def test_clock_does_not_run_before_confirmation() -> None:
     assert not S.AWAITING_CONFIRMATION.clock_running
     assert S.NEW.clock_running and S.AWAITING_INFORMATION.clock_running
     assert not S.COMPLETED.clock_running
+
+
+def test_every_ground_is_worded_in_the_forms_and_the_letters() -> None:
+    from dsar.intake import texts
+    from dsar.letters.labels import RESTRICTION_GROUNDS as LETTER_WORDING
+    from dsar.workflow import ERASURE_GROUNDS, RESTRICTION_GROUNDS
+
+    assert tuple(texts.ERASURE_GROUNDS) == ERASURE_GROUNDS
+    assert tuple(texts.RESTRICTION_GROUNDS) == RESTRICTION_GROUNDS
+    assert all(tuple(w) == RESTRICTION_GROUNDS for w in LETTER_WORDING.values())

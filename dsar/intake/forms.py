@@ -164,9 +164,6 @@ class RectificationForm(IntakeForm):
         return {"items": self.filled_items()}
 
 
-ERASURE_GROUNDS = ("17.1.a", "17.1.b", "17.1.c", "17.1.d", "17.1.e", "17.1.f")
-
-
 class ErasureForm(IntakeForm):
     scope = RadioField(
         _l("What should be erased?"),
@@ -191,9 +188,6 @@ class ErasureForm(IntakeForm):
             "categories": list(self.categories.data or []) if chosen else [],
             "ground": self.ground.data or None,
         }
-
-
-RESTRICTION_GROUNDS = ("18.1.a", "18.1.b", "18.1.c", "18.1.d")
 
 
 class RestrictionForm(IntakeForm):

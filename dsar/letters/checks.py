@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from dsar.workflow import RESTRICTION_GROUNDS
+
 if TYPE_CHECKING:
     from dsar.letters.content import LetterContent
     from dsar.letters.facts import FoundData
@@ -75,10 +77,7 @@ def missing_elements(
             if kept.deletion_on is None:
                 missing.append(f"a retention period with a duration for {kept.activity!r}")
     if kind in ("restriction", "restriction_lift") and details.get("ground") not in (
-        "18.1.a",
-        "18.1.b",
-        "18.1.c",
-        "18.1.d",
+        RESTRICTION_GROUNDS
     ):
         missing.append("the ground of the restriction (details.ground: 18.1.a to 18.1.d)")
     if kind == "restriction_lift" and not details.get("lift_on"):
