@@ -6,6 +6,7 @@ one answers 404. The pages speak German or English like the other public pages.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -15,10 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
+from dsar.attachments import private_download_headers
 from dsar.clock import now as clock_now
 from dsar.downloads import bp
 from dsar.extensions import db, limiter
@@ -30,9 +31,12 @@ from dsar.fulfilment.delivery import (
     record_download,
 )
 from dsar.intake.binding import language
+from dsar.intake.controllers import controller_or_404
 from dsar.models import Controller, LinkEnd
 from dsar.storage import FileStore, StorageError
 from dsar.write_lock import begin_as_writer
+
+log = logging.getLogger(__name__)
 
 PROBLEMS = {
     "invalid": (_l("This download link is not valid."), 404),
@@ -44,9 +48,7 @@ ENDED = {
         "This link was replaced by a newer export. Please use the link in our latest e-mail."
     ),
     LinkEnd.WITHDRAWN: _l("This link no longer works because the request was withdrawn."),
-    LinkEnd.REFUSED: _l(
-        "This link no longer works because the request was refused. Our letter explains why."
-    ),
+    LinkEnd.REFUSED: _l("This link no longer works because the request was refused."),
     LinkEnd.IDENTITY_FAILED: _l(
         "This link no longer works because your identity could not be confirmed."
     ),
@@ -66,11 +68,7 @@ def download(slug: str, token: str) -> ResponseReturnValue:
     # SQLite: a second click waits for the first one's commit instead of failing on it.
     begin_as_writer(db.session())
     now = clock_now()
-    controller = db.session.execute(
-        select(Controller).where(Controller.slug == slug)
-    ).scalar_one_or_none()
-    if controller is None:
-        abort(404)
+    controller = controller_or_404(slug)
     try:
         export = find_export(db.session(), token, controller_id=controller.id, now=now)
     except DownloadError as error:
@@ -87,13 +85,13 @@ def download(slug: str, token: str) -> ResponseReturnValue:
     filename, size = export.file.filename, export.file.size
     try:
         plaintext = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).stream(export.file)
-    except StorageError:
+    except StorageError:  # a missing blob or a wrong DSAR_FILE_KEY: the operator must know
+        log.exception("export %s of request %s cannot be read", export.id, export.request_id)
         return _unavailable(controller, DownloadError("gone"))
     try:
         record_download(db.session(), export, now=now)
     except DownloadError as error:  # the link ended while this click waited for the lock
         plaintext.close()
-        db.session.rollback()
         return _unavailable(controller, error)
     except BaseException:
         plaintext.close()
@@ -102,11 +100,7 @@ def download(slug: str, token: str) -> ResponseReturnValue:
         plaintext,  # chunk by chunk: memory stays flat whatever the size (dsar/storage.py)
         mimetype="application/zip",
         direct_passthrough=True,
-        headers={
-            "Content-Length": str(size),
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Content-Type-Options": "nosniff",
-        },
+        headers={"Content-Length": str(size), **private_download_headers(filename)},
     )
     return _secret(response)
 

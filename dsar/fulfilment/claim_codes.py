@@ -19,12 +19,11 @@ from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
 from dsar.config import Settings
-from dsar.fulfilment.claims import ClaimError, ConnectorFactory, verify_claim
+from dsar.fulfilment.claims import ClaimError, ConnectorFactory, check_sources, verify_claim
 from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request
 from dsar.register import Register
 from dsar.register.datasources import ManualSource, SqlSource
-from dsar.sources import SourceUnreachable, connector_for
-from dsar.sources.sql import SqlConnector
+from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 
 CODE_MINUTES = 30
 MAX_ATTEMPTS = 5  # wrong entries per code
@@ -64,26 +63,15 @@ def manual_verifiers(register: Register, key: str) -> list[ManualSource]:
 def address_on_file(
     register: Register, claim: LookupClaim, connectors: ConnectorFactory = connector_for
 ) -> tuple[str, str] | None:
-    """The one e-mail address the SQL sources hold for the claimed key, and where; else None."""
-    found: set[str] = set()
-    where: list[str] = []
-    for source in register.sources:
-        if not isinstance(source, SqlSource):
-            continue
-        connector = connectors(source)
-        if not isinstance(connector, SqlConnector):
-            continue
-        try:
-            check = connector.claim_check(claim.key, claim.value)
-        except SourceUnreachable:
-            continue
-        finally:
-            connector.close()
-        if check.contacts:
-            found |= {c.casefold() for c in check.contacts}
-            where.append(source.name)
+    """The one e-mail address the SQL sources hold for the claimed key, and where; else None
+    (no address, several owners, or a source that cannot answer: staff decide)."""
+    try:
+        check, where = check_sources(register, claim.key, claim.value, connectors)
+    except (SourceUnreachable, RegisterMismatch):
+        return None
+    found = {c.casefold() for c in check.contacts}
     if len(found) != 1:
-        return None  # none, or several owners: staff decide
+        return None
     return found.pop(), ", ".join(where)
 
 

@@ -13,17 +13,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from dsar.audit import record_event
-from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request
+from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request, RequestEvent
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
 from dsar.sources.base import ClaimCheck
 from dsar.sources.sql import SqlConnector
-from dsar.workflow import Channel
 
 ConnectorFactory = Callable[[SqlSource | FileSource | ManualSource], Connector | None]
 
@@ -74,10 +73,24 @@ def stored_claims(session: Session, request: Request) -> list[LookupClaim]:
     )
 
 
-def identity_basis(request: Request) -> dict[str, Any]:
+def email_confirmed_by_link(session: Session, request: Request) -> bool:
+    """The subject confirmed the address through our link: its `confirm_email` event says so."""
+    return (
+        session.scalar(
+            select(
+                exists().where(
+                    RequestEvent.request_id == request.id, RequestEvent.action == "confirm_email"
+                )
+            )
+        )
+        is True
+    )
+
+
+def identity_basis(session: Session, request: Request) -> dict[str, Any]:
     """What "identity verified" rests on, for the decision's audit event: the e-mail and how;
     typed keys are listed as claims, each verified on its own (docs/lookup-keys.md)."""
-    confirmed = request.channel is Channel.WEB and request.received_at is not None
+    confirmed = email_confirmed_by_link(session, request)
     return {
         "verified": {"email": "confirmed by link" if confirmed else "checked by staff"},
         "claims": sorted(typed_keys(request)),
@@ -108,7 +121,7 @@ def check_claims(
         if claim.resolved:
             continue
         try:
-            check, where = _check(register, claim.key, claim.value, connectors)
+            check, where = check_sources(register, claim.key, claim.value, connectors)
         except (SourceUnreachable, RegisterMismatch) as error:
             claim.finding = f"could not be checked: {error}"
             continue
@@ -134,10 +147,11 @@ def check_claims(
     return claims
 
 
-def _check(
-    register: Register, key: str, value: str, connectors: ConnectorFactory
+def check_sources(
+    register: Register, key: str, value: str, connectors: ConnectorFactory = connector_for
 ) -> tuple[ClaimCheck, list[str]]:
-    """The SQL sources' rows under the key, summed; where they were found."""
+    """The SQL sources' rows under the key and their e-mails on file, summed; where they were
+    found. SourceUnreachable or RegisterMismatch when a source cannot answer."""
     rows, contacts, checkable, where = 0, set[str](), True, []
     for source in register.sources:
         if isinstance(source, FileSource) and any(m.key == key for m in source.lookup):

@@ -97,7 +97,7 @@ def record_download(session: Session, export: Export, *, now: datetime) -> int:
     request = lock_request(session, export.request_id)  # the chain's head, then the export
     count = session.execute(
         update(Export)
-        .where(Export.id == export.id, Export.revoked_at.is_(None), Export.expires_at > now)
+        .where(Export.id == export.id, Export.live_at(now))
         .values(download_count=Export.download_count + 1, last_download_at=now)
         .returning(Export.download_count),
         execution_options={"synchronize_session": False},

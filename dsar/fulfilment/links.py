@@ -66,8 +66,7 @@ def end_links(
         update(Export)
         .where(
             Export.request_id == request.id,
-            Export.revoked_at.is_(None),
-            Export.expires_at > now,
+            Export.live_at(now),
         )
         .values(revoked_at=now, revoked_reason=reason, revoked_by=actor)
         .returning(Export.id)

@@ -118,8 +118,8 @@ def transmit_export(
     allow_private: bool = False,
 ) -> TransmissionResult:
     """Send a portability export to another controller (Art. 20(2)); the answer is audited."""
-    _refuse_revoked(export)
     try:
+        _refuse_revoked(export)
         result = post_export(
             url,
             data,
@@ -128,9 +128,7 @@ def transmit_export(
             allow_private=allow_private,
         )
     except TransmissionError as error:
-        _record(
-            session, request, actor, now, {"export": export.id, "url": url, "error": str(error)}
-        )
+        record_failure(session, request, export, url=url, actor=actor, now=now, error=error)
         raise
     answer = {"status": result.status, "answer": result.answer}
     _record(session, request, actor, now, {"export": export.id, "url": url, **answer})
@@ -140,6 +138,21 @@ def transmit_export(
 def _refuse_revoked(export: Export) -> None:
     if export.revoked_at is not None:  # superseded or revoked: its data may be wrong or withdrawn
         raise TransmissionError("this export was replaced or revoked: build a new one to send")
+
+
+def record_failure(
+    session: Session,
+    request: Request,
+    export: Export,
+    *,
+    url: str,
+    actor: str,
+    now: datetime,
+    error: Exception,
+) -> None:
+    """Audit a transmission that did not reach the receiver, with the reason."""
+    payload = {"export": export.id, "url": url, "error": str(error)}
+    _record(session, request, actor, now, payload)
 
 
 def _record(
@@ -167,9 +180,7 @@ def queue_transmission(
     try:
         checked_target(url, allow_local_http=allow_local_http, allow_private=allow_private)
     except TransmissionError as error:
-        _record(
-            session, request, actor, now, {"export": export.id, "url": url, "error": str(error)}
-        )
+        record_failure(session, request, export, url=url, actor=actor, now=now, error=error)
         raise
     queued = Transmission(
         request_id=request.id,

@@ -13,6 +13,7 @@ from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from dsar.i18n import NAMES
 from dsar.intake.forms import (
     FORMS,
     LOOKUP_MAX,
@@ -22,7 +23,7 @@ from dsar.intake.forms import (
     RestrictionForm,
     single_line,
 )
-from dsar.intake.texts import ERASURE_GROUNDS, LANGUAGE_NAMES, RESTRICTION_GROUNDS
+from dsar.intake.texts import ERASURE_GROUNDS, RESTRICTION_GROUNDS
 from dsar.workflow import RequestType
 
 
@@ -66,9 +67,7 @@ def build_form(right: RequestType, register: Any, **kwargs: Any) -> IntakeForm:
         field.label.text = key.label.get(lang, "en") or key.id
         field.description = key.help.get(lang, "en") if key.help else ""
     languages = list(register.controller.languages)
-    form.language.choices = [
-        SelectChoice(code, LANGUAGE_NAMES.get(code, code)) for code in languages
-    ]
+    form.language.choices = [SelectChoice(code, NAMES.get(code, code)) for code in languages]
     if form.language.data is None:
         form.language.data = lang if lang in languages else languages[0]
     if isinstance(form, ErasureForm):

@@ -18,11 +18,16 @@ def register_of(slug: str) -> Register:
     return register
 
 
-def controller_and_register(slug: str) -> tuple[Controller, Register]:
-    register = register_of(slug)
+def controller_or_404(slug: str) -> Controller:
+    """The controller row a public URL names."""
     controller = db.session.execute(
         select(Controller).where(Controller.slug == slug)
     ).scalar_one_or_none()
     if controller is None:
         abort(404, _("There is no such organisation here."))
-    return controller, register
+    return controller
+
+
+def controller_and_register(slug: str) -> tuple[Controller, Register]:
+    register = register_of(slug)
+    return controller_or_404(slug), register

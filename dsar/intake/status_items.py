@@ -52,8 +52,7 @@ def open_exports(session: Session, request: Request, now: datetime) -> list[Stat
         select(Export)
         .where(
             Export.request_id == request.id,
-            Export.expires_at > now,
-            Export.revoked_at.is_(None),
+            Export.live_at(now),
         )
         .order_by(Export.created_at)
     ).scalars()

@@ -77,5 +77,3 @@ STATUS_TEXTS = {
     Status.WITHDRAWN: _l("You withdrew this request."),
     Status.EXPIRED: _l("This request was never confirmed and has expired."),
 }
-
-LANGUAGE_NAMES = {"de": "Deutsch", "en": "English"}

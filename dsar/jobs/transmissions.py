@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
-from dsar.fulfilment.portability import TransmissionError, transmit_export
+from dsar.fulfilment.portability import TransmissionError, record_failure, transmit_export
 from dsar.models import Export, Request, Transmission, TransmissionStatus
 from dsar.storage import FileStore, StorageError
 
@@ -60,6 +60,10 @@ def send_transmissions(
                 allow_private=settings.transmit_allow_private,
             )
         except (TransmissionError, StorageError) as error:
+            if isinstance(error, StorageError):  # the file could not be read: no POST was made
+                record_failure(
+                    session, request, export, url=row.url, actor=row.actor, now=now, error=error
+                )
             row.status, row.answer = TransmissionStatus.FAILED, str(error)
             result.failed += 1
         else:

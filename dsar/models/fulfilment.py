@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.models.base import Base, UTCDateTime, enum_column
@@ -139,6 +139,11 @@ class Export(Base):
     revoked_by: Mapped[str | None] = mapped_column(String(320))
 
     file: Mapped[StoredFile] = relationship()
+
+    @staticmethod
+    def live_at(now: datetime) -> ColumnElement[bool]:
+        """Its download link still works at `now`: neither ended nor expired."""
+        return and_(Export.revoked_at.is_(None), Export.expires_at > now)
 
 
 class TransmissionStatus(enum.StrEnum):

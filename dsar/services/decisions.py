@@ -88,7 +88,7 @@ def decide(
     actor, d = user.email, given.decision
     reason = given.reason.strip()
     if d is Decision.VERIFY_IDENTITY:
-        basis = identity_basis(request)
+        basis = identity_basis(session, request)
         apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now, payload=basis)
         request.verification = Verification.VERIFIED
         shorten_document_retention(session, request, now, documents_after_decision_days)

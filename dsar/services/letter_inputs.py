@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from dsar.fulfilment.claims import stored_claims
+from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.legal_calendar import local_date
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
@@ -17,7 +17,6 @@ from dsar.letters.identity import Identity, KeyUsed
 from dsar.models import ClaimState, Letter, LookupClaim, Request
 from dsar.register import Register
 from dsar.services.requests import jurisdiction_of
-from dsar.workflow import Channel
 
 
 def local_today(request: Request, now: datetime) -> date:
@@ -25,13 +24,17 @@ def local_today(request: Request, now: datetime) -> date:
 
 
 def facts_for(
-    request: Request, clock_policy: str = "edpb", claims: Sequence[LookupClaim] = ()
+    request: Request,
+    clock_policy: str = "edpb",
+    claims: Sequence[LookupClaim] = (),
+    *,
+    email_confirmed: bool = False,
 ) -> RequestFacts:
     """The request's facts as the pure letter content needs them."""
     received = request.received_at
     identity = Identity(
         request.subject_email,
-        request.channel is Channel.WEB and received is not None,  # received = link confirmed
+        email_confirmed,  # through our link: the request's confirm_email event
         tuple(
             KeyUsed(c.key, c.value, c.state.value, c.method.value if c.method else None)
             for c in claims
@@ -95,7 +98,12 @@ def letter_content(
     assert session is not None  # a stored letter's request was loaded through a session
     return build_letter(
         register,
-        facts_for(letter.request, clock_policy, stored_claims(session, letter.request)),
+        facts_for(
+            letter.request,
+            clock_policy,
+            stored_claims(session, letter.request),
+            email_confirmed=email_confirmed_by_link(session, letter.request),
+        ),
         letter_type=letter.type,
         today=local_today(letter.request, now),
         found=found_from_json(letter.found),

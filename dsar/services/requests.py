@@ -11,7 +11,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,18 +25,8 @@ from dsar.storage import FileStore
 from dsar.workflow import Action, Channel, RequestType, Status, Verification, transition
 
 
-class Located(Protocol):
-    """A controller row, or anything carrying its place (the staff menus' plain tuples)."""
-
-    @property
-    def country(self) -> str: ...
-    @property
-    def subdivision(self) -> str | None: ...
-    @property
-    def timezone(self) -> str: ...
-
-
-def jurisdiction_of(controller: Located) -> Jurisdiction:
+def jurisdiction_of(controller: Controller) -> Jurisdiction:
+    """Where the controller's days are counted: its country, region and time zone."""
     return Jurisdiction(controller.country, controller.subdivision or None, controller.timezone)
 
 

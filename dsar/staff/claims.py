@@ -26,6 +26,7 @@ from dsar.fulfilment.claim_codes import (
 )
 from dsar.fulfilment.claims import (
     ClaimError,
+    email_confirmed_by_link,
     set_aside_claim,
     stored_claims,
     typed_keys,
@@ -65,6 +66,7 @@ def claims_context(found: Request, run: SearchRun | None) -> dict[str, Any]:
     found_nothing = run is not None and not any(f.row_count for f in run.findings)
     return {
         "claims": claims,
+        "email_confirmed": email_confirmed_by_link(db.session(), found),
         "unchecked_claims": unchecked,
         "email_found_nothing": found_nothing and any(c.conflict for c in open_claims),
         "sql_verifiable": {c.key: sql_verifiable(register, c.key) for c in claims},

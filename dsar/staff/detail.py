@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dsar.clock import now as clock_now
 from dsar.clock_policies import ExtensionNotAllowed, InformationPurpose, can_extend
 from dsar.extensions import db
+from dsar.fulfilment.claims import email_confirmed_by_link
 from dsar.models import Request, RequestEvent, Role, StaffUser, StoredFile
 from dsar.register import Register, find_register
 from dsar.services.decisions import (
@@ -74,6 +75,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         staff=assignable_staff(db.session()) if current_user.role is Role.DPO else [],
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
+        email_confirmed=email_confirmed_by_link(db.session(), req),
     ), status
 
 
@@ -124,7 +126,6 @@ def decide_view(request_id: int) -> ResponseReturnValue:
         )
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        db.session.rollback()
         abort(403, f"{str(error).capitalize()}. Nothing was changed.")
     except (StaleForm, StaleDataError):
         return _refuse(request_id, "This request changed meanwhile; reload and decide again.", 409)
@@ -164,11 +165,12 @@ def assign_view(request_id: int) -> ResponseReturnValue:
         assignee = db.session.get(StaffUser, int(target))
         if assignee is None:
             return _refuse(request_id, "No such staff member; nothing was changed.", 400)
+    elif target not in ("", "me"):
+        return _refuse(request_id, "Choose whom to assign it to; nothing was changed.", 400)
     try:
         assign(db.session(), req, assignee, user=user, now=clock_now())
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        db.session.rollback()
         abort(403, f"{str(error).capitalize()}. Nothing was changed.")
     except ValueError as error:
         return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 400)

@@ -81,20 +81,18 @@ def assign_bulk() -> ResponseReturnValue:
         .scalars()
         .all()
     )
+    if len(rows) != len(set(ids)):
+        abort(404, "One of the requests does not exist. Nothing was assigned.")
     now, changed = clock_now(), 0
     try:
         for row in rows:
             changed += assign(db.session(), row, assignee, user=user, now=now)
     except NotPermitted as error:
-        db.session.rollback()
         abort(403, str(error).capitalize() + ". Nothing was assigned.")
     except ValueError as error:
         db.session.rollback()
         flash(f"Nothing was assigned: {error}.", "error")
         return redirect(url_for("staff.queue", **_back_args()))
-    if len(rows) != len(set(ids)):
-        db.session.rollback()
-        abort(404, "One of the requests does not exist. Nothing was assigned.")
     flash(f"Assigned {changed} request(s) to {assignee.email if assignee else 'nobody'}.", "ok")
     return redirect(url_for("staff.queue", **_back_args()))
 

@@ -231,3 +231,17 @@ def test_verifying_needs_a_detail_and_set_aside_a_reason(app, session, now, veri
     run_search(session, request, _register(app, request), actor="dana@example.org", now=now)
     assert _claim(session, request).state is ClaimState.SET_ASIDE  # a new search keeps it
     assert not any("customer_number" in b for b in completion_blockers(session, request))
+
+
+def test_the_address_counts_as_confirmed_only_by_its_recorded_confirmation(
+    app, session, now, verified_request
+):
+    from dsar.audit import record_event
+    from dsar.fulfilment.claims import email_confirmed_by_link, identity_basis
+
+    request = verified_request()  # received, but no confirmation was ever recorded
+    assert not email_confirmed_by_link(session, request)
+    assert identity_basis(session, request)["verified"] == {"email": "checked by staff"}
+    record_event(session, request, "confirm_email", actor="subject", now=now)
+    assert email_confirmed_by_link(session, request)
+    assert identity_basis(session, request)["verified"] == {"email": "confirmed by link"}

@@ -32,6 +32,10 @@ def test_download_returns_the_zip_and_is_audited(
 
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename={built.export.file.filename}"
+    )
     assert "data.json" in zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     event = (
         session.execute(
@@ -157,3 +161,22 @@ def test_a_link_ended_after_it_was_looked_up_counts_nothing(app, session, contro
     assert ended.value.reason is LinkEnd.STAFF
     session.refresh(found)
     assert (found.download_count, found.last_download_at) == (0, None)
+
+
+def test_an_unreadable_file_is_logged_says_so_and_counts_nothing(
+    app, client, session, now, verified_request, caplog, monkeypatch
+):
+    from dsar.storage import FileStore
+
+    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=1)))
+    _request, built = _export(app, session, now, verified_request)
+    store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
+    (store.root / built.export.file.storage_path).unlink()
+
+    response = client.get(f"/c/demo/download/{built.token}")
+
+    assert response.status_code == 410
+    assert b"This download is no longer available." in response.data
+    assert f"export {built.export.id} of request" in caplog.text
+    session.refresh(built.export)
+    assert built.export.download_count == 0

@@ -76,25 +76,16 @@ class _Receiver(BaseHTTPRequestHandler):
 
 
 def test_transmission_posts_the_zip_and_records_the_answer(app, session, now, verified_request):
-    request = verified_request()
-    built, _archive = _build(
-        app,
-        session,
-        now,
-        request,
-        _prepared(app, session, now, request),
-        kind=ExportKind.PORTABILITY,
-    )
+    request, export, data = _portability_export(app, session, now, verified_request)
     server = HTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    data = FileStore.from_settings(app.config["DSAR_SETTINGS"]).read(built.export.file)
     try:
         url = f"http://127.0.0.1:{server.server_port}/import"
         result = transmit_export(
             session,
             request,
-            built.export,
+            export,
             data,
             url=url,
             actor="dana@example.org",
@@ -120,7 +111,7 @@ def test_transmission_posts_the_zip_and_records_the_answer(app, session, now, ve
     )
     assert event.action == "transmit_export"
     assert event.payload == {
-        "export": built.export.id,
+        "export": export.id,
         "url": url,
         "status": 202,
         "answer": '{"accepted": true}',
@@ -374,6 +365,33 @@ def test_the_job_fails_a_transmission_whose_export_was_revoked_meanwhile(
     assert send_transmissions(session, settings, now) == TransmissionRun(sent=0, failed=1)
     assert queued.status is TransmissionStatus.FAILED and "revoked" in (queued.answer or "")
     assert connections == []
+    event = _last_event(session, request)
+    assert event.action == "transmit_export" and "revoked" in event.payload["error"]
+
+
+def test_the_job_fails_and_audits_a_transmission_whose_file_is_gone(
+    app, session, now, verified_request, connections
+):
+    settings = dataclasses.replace(
+        app.config["DSAR_SETTINGS"], transmit_allow_local_http=True, transmit_allow_private=True
+    )
+    request, export, _data = _portability_export(app, session, now, verified_request)
+    queued = queue_transmission(
+        session,
+        request,
+        export,
+        url="http://127.0.0.1:9/import",
+        actor="dana@example.org",
+        now=now,
+        allow_local_http=True,
+        allow_private=True,
+    )
+    (FileStore.from_settings(settings).root / export.file.storage_path).unlink()
+
+    assert send_transmissions(session, settings, now) == TransmissionRun(sent=0, failed=1)
+    assert queued.status is TransmissionStatus.FAILED and connections == []
+    event = _last_event(session, request)
+    assert event.action == "transmit_export" and event.payload["error"] == queued.answer
 
 
 def test_a_replaced_or_revoked_export_is_not_sent(app, session, now, verified_request):

@@ -85,6 +85,10 @@ def test_attacker_typing_another_customers_number_gets_nothing_of_theirs(  # typ
     assert 'id="claim-warning"' in page  # own address found nothing, the number finds somebody
     assert "differs from the confirmed one" in page
     assert "not verified: not used" in page
+    assert "attacker@example.org</strong> (confirmed through the link we mailed)" in page
+    detail = staff.get(f"/staff/requests/{request.id}").get_data(as_text=True)
+    assert "(confirmed through the link we mailed)" in detail
+    assert "a claim, not an identity" in detail
     assert VICTIM_EMAIL not in page  # no sample row of the other customer is shown
     claim = session.execute(select(LookupClaim)).scalar_one()
     assert claim.state is ClaimState.UNVERIFIED and claim.conflict

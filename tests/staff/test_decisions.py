@@ -277,6 +277,11 @@ def test_assignment_rules(  # type: ignore[no-untyped-def]
         {"from": None, "to": "alex@example.org"},
         {"from": "alex@example.org", "to": "olga@example.org"},
     ]
+    # A value that names nobody is refused; it does not release the request.
+    unclear = dpo_client.post(f"/staff/requests/{request.id}/assign", data={"assignee": "bob"})
+    assert unclear.status_code == 400
+    session.refresh(request)
+    assert request.assignee_id == other_agent.id
 
 
 def test_decision_without_csrf_token_is_refused(  # type: ignore[no-untyped-def]
