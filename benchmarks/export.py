@@ -103,7 +103,7 @@ def job_export(instance: Path, *, traced: bool = False) -> dict:
     import tracemalloc
     from datetime import UTC, datetime
 
-    from dsar import TEMPLATES_DIR
+    from dsar.core.paths import TEMPLATES_DIR
     from dsar.fulfilment.export import export_tail, plan_parts
     from dsar.fulfilment.writer import write_export
 
@@ -137,8 +137,9 @@ def job_stored(instance: Path, *, traced: bool = False) -> dict:
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from dsar.models import Base, FilePurpose
-    from dsar.storage import FileStore
+    from dsar.core.db import Base
+    from dsar.files.models import FilePurpose
+    from dsar.files.storage import FileStore
 
     zip_path = instance / "bench-export.zip"
     if not zip_path.exists():  # made by an untimed run first (see main)
@@ -195,7 +196,7 @@ def datetime_utc():  # type: ignore[no-untyped-def]
 def _write_zip(instance: Path, zip_path: Path) -> None:
     import shutil
 
-    from dsar import TEMPLATES_DIR
+    from dsar.core.paths import TEMPLATES_DIR
     from dsar.fulfilment.export import export_tail, plan_parts
     from dsar.fulfilment.writer import write_export
 

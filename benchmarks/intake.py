@@ -48,11 +48,11 @@ def _prepare(env: dict[str, str]) -> None:
     """Create the schema and the demo controller, as `dsar db upgrade` + sync would."""
     code = (
         "from dsar import create_app; from dsar.extensions import db; from dsar import clock;"
-        "from dsar.services.controllers import sync_controllers\n"
+        "from dsar.controllers.operations import sync_controllers\n"
         "app = create_app()\n"
         "with app.app_context():\n"
         "    db.create_all(); sync_controllers(db.session, app.extensions['dsar.registers'],"
-        " app.extensions['dsar.clock'].now()); db.session.commit()\n"
+        " app.extensions['dsar.core.clock'].now()); db.session.commit()\n"
     )
     subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, check=True)
 

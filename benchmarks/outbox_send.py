@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from dsar.extensions import db  # noqa: E402
-from dsar.mail import dispatch_outbox  # noqa: E402
-from dsar.models import OutboxMessage, OutboxStatus  # noqa: E402
+from dsar.outbox.dispatch import dispatch_outbox  # noqa: E402
+from dsar.outbox.models import OutboxMessage, OutboxStatus  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 

@@ -23,9 +23,11 @@ from sqlalchemy import insert, select, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from dsar.accounts.models import Role  # noqa: E402
+from dsar.controllers.models import Controller  # noqa: E402
 from dsar.extensions import db, login_manager  # noqa: E402
-from dsar.models import Controller, Request, RequestEvent, Role  # noqa: E402
-from dsar.workflow import Channel, RequestType, Status  # noqa: E402
+from dsar.requests.models import Request, RequestEvent  # noqa: E402
+from dsar.requests.workflow import Channel, RequestType, Status  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OPEN = [Status.NEW, Status.IN_PROGRESS, Status.AWAITING_INFORMATION, Status.AWAITING_APPROVAL]
@@ -46,7 +48,7 @@ BARE_TEMPLATE = """<table>{% for r in rows %}<tr><td><a href="/staff/requests/{{
 
 def build(app: Flask, n_requests: int, events_per_request: int) -> tuple[int, int]:
     """Bulk-insert the data set with Core executemany; returns (a staff id, an open request id)."""
-    from dsar.services.controllers import sync_controllers
+    from dsar.controllers.operations import sync_controllers
     from tests.factories import make_staff
 
     rng = random.Random(5)
@@ -165,7 +167,7 @@ def measure(client, urls: dict[str, str], iterations: int) -> dict[str, tuple[fl
 def count_plan(app: Flask) -> str:
     """The plan of the queue's count per open status: it must read the partial index on open
     requests, not the table."""
-    from dsar.models.requests import OPEN
+    from dsar.requests.models import OPEN
 
     with app.app_context():
         where = str(OPEN.compile(dialect=db.engine.dialect))
@@ -198,9 +200,9 @@ def run(backend: str, url: str, instance: Path, args: argparse.Namespace) -> dic
     started = time.perf_counter()
     staff_id, open_id = build(app, args.requests, args.events_per_request)
     build_seconds = time.perf_counter() - started
-    from dsar.clock import FixedClock
+    from dsar.core.clock import FixedClock
 
-    app.extensions["dsar.clock"] = FixedClock(NOW)
+    app.extensions["dsar.core.clock"] = FixedClock(NOW)
     # No app context around the client: each request gets its own, as under a WSGI server,
     # so nothing (the signed-in user, say) stays cached in the session between requests.
     client = signed_in_client(app, staff_id)

@@ -30,15 +30,15 @@ sys.path.insert(0, str(ROOT))
 
 from dsar.extensions import db  # noqa: E402
 from dsar.jobs.reminders import due_rows, plan_reminders, send_reminders  # noqa: E402
-from dsar.models import Request  # noqa: E402
-from dsar.workflow import Channel, RequestType, Status  # noqa: E402
+from dsar.requests.models import Request  # noqa: E402
+from dsar.requests.workflow import Channel, RequestType, Status  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 RUNNING = ["new", "in_progress", "awaiting_information", "awaiting_approval"]
 
 
 def build(app, n: int) -> None:  # type: ignore[no-untyped-def]
-    from dsar.services.controllers import sync_controllers
+    from dsar.controllers.operations import sync_controllers
 
     rng = random.Random(6)
     today = NOW.date()

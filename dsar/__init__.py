@@ -7,26 +7,14 @@ and the processing registers come together.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from dsar.clock import SystemClock
 from dsar.config import ConfigError, Settings, load_settings
-from dsar.transaction import TransactionalFlask
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def _resource_dir(name: str) -> Path:
-    """`templates/` and `migrations/` sit beside the package in a checkout, inside it in a wheel."""
-    beside = PACKAGE_DIR.parent / name
-    return beside if beside.is_dir() else PACKAGE_DIR / name
-
-
-TEMPLATES_DIR = _resource_dir("templates")
-MIGRATIONS_DIR = _resource_dir("migrations")
+from dsar.core.clock import SystemClock
+from dsar.core.paths import MIGRATIONS_DIR, TEMPLATES_DIR
+from dsar.web.transaction import TransactionalFlask
 
 
 def create_app(
@@ -40,7 +28,7 @@ def create_app(
         instance_path=str(settings.instance_path),
     )
     _configure(app, settings)
-    app.extensions["dsar.clock"] = SystemClock()  # tests and `--now` put a FixedClock here
+    app.extensions["dsar.core.clock"] = SystemClock()  # tests and `--now` put a FixedClock here
     _register_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)
@@ -88,21 +76,21 @@ def _register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    from dsar.intake.language import select_locale
+    from dsar.web.intake.language import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "staff.login"
     login_manager.session_protection = "strong"
 
-    from dsar.staff.auth import load_user
+    from dsar.web.staff.auth import load_user
 
     login_manager.user_loader(load_user)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
-            from dsar.write_lock import sqlite_begin
+            from dsar.core.write_lock import sqlite_begin
 
             event.listen(db.engine, "begin", sqlite_begin)
 
@@ -110,7 +98,7 @@ def _register_extensions(app: Flask) -> None:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy's recipe takes over:
     # no implicit BEGIN from the driver, an explicit one from the "begin" event
-    # (dsar/write_lock.py: IMMEDIATE for requests that must become the writer).
+    # (dsar/core/write_lock.py: IMMEDIATE for requests that must become the writer).
     dbapi_connection.isolation_level = None
     # WAL lets the web app read while the scheduler writes; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
@@ -121,26 +109,26 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from dsar.intake import bp as intake_bp
-    from dsar.staff import bp as staff_bp
+    from dsar.web.intake import bp as intake_bp
+    from dsar.web.staff import bp as staff_bp
 
     app.register_blueprint(intake_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
 
-    from dsar.downloads import bp as downloads_bp
+    from dsar.web.downloads import bp as downloads_bp
 
     app.register_blueprint(downloads_bp)
 
 
 def _register_error_pages(app: Flask) -> None:
-    from dsar.errors import register_error_pages
+    from dsar.web.errors import register_error_pages
 
     register_error_pages(app)
 
 
 def _load_registers(app: Flask, settings: Settings) -> None:
     """Validate every processing register now: an invalid one stops start-up with its field."""
-    from dsar.services.controllers import load_configured_registers
+    from dsar.controllers.operations import load_configured_registers
 
     app.extensions["dsar.registers"] = load_configured_registers(settings)
 

@@ -10,10 +10,10 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from dsar import create_app
-from dsar.clock import now as clock_now
+from dsar.accounts.models import Role
 from dsar.config import ConfigError
+from dsar.core.clock import now as clock_now
 from dsar.extensions import db
-from dsar.models import Role
 
 
 def _create_app_or_exit() -> Flask:
@@ -42,7 +42,7 @@ def cli() -> None:
 @with_appcontext
 def create_staff_command(email: str, role: str, name: str, password: str | None) -> None:
     """Create a staff account."""
-    from dsar.services.staff import StaffError, create_staff
+    from dsar.accounts.operations import StaffError, create_staff
 
     generated = password is None
     password = password or secrets.token_urlsafe(15)
@@ -74,7 +74,7 @@ def controllers_group() -> None:
 @with_appcontext
 def controllers_sync_command() -> None:
     """Create or update a controller row for every configured register."""
-    from dsar.services.controllers import sync_controllers
+    from dsar.controllers.operations import sync_controllers
 
     controllers = sync_controllers(
         db.session(), current_app.extensions["dsar.registers"], clock_now()
@@ -96,7 +96,7 @@ def demo_group() -> None:
 @with_appcontext
 def demo_load_command(if_empty: bool) -> None:
     """Load demo staff and requests (development only)."""
-    from dsar.devserver import prepare_demo
+    from dsar.commands.devserver import prepare_demo
 
     if current_app.config["DSAR_SETTINGS"].is_production:
         click.echo("error: demo data is not loaded in production", err=True)
@@ -111,7 +111,7 @@ def demo_load_command(if_empty: bool) -> None:
 @with_appcontext
 def dev_command(host: str, port: int, mail_port: int) -> None:
     """Migrate, load the demo when empty, and run web app, scheduler and a local mail sink."""
-    from dsar.devserver import run_development
+    from dsar.commands.devserver import run_development
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_development(app, host=host, port=port, mail_port=mail_port)
@@ -123,7 +123,7 @@ def scheduler_command() -> None:
     """Run the background jobs (one leading instance at a time)."""
     import logging
 
-    from dsar.scheduler import run_scheduler
+    from dsar.jobs.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per run is noise
@@ -137,7 +137,7 @@ def mail_sink_command(port: int) -> None:
     """Run a local SMTP server that stores every message as an .eml file (development)."""
     import time
 
-    from dsar.devmail import start_mail_sink
+    from dsar.outbox.devmail import start_mail_sink
 
     sink = start_mail_sink(current_app.config["DSAR_SETTINGS"].instance_path / "mail", port)
     click.echo(f"mail sink on 127.0.0.1:{port}, writing to {sink.folder}")
@@ -157,7 +157,7 @@ def audit_group() -> None:
 @with_appcontext
 def audit_verify_command() -> None:
     """Check every request's hash chain and the staff accounts' chain; name the first break."""
-    from dsar.audit import verify_chain
+    from dsar.audit.request_trail import verify_chain
 
     broken = verify_chain(db.session())
     if broken is not None:

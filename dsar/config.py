@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dsar.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from dsar.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 ENVIRONMENTS = ("development", "production", "testing")
 CLOCK_POLICIES = ("edpb", "ico", "strict")

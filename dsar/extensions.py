@@ -8,7 +8,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
-from dsar.models.base import Base
+from dsar.core.db import Base
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
@@ -16,3 +16,14 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address)
+
+# Every model module, so that db.metadata (create_all, Alembic) holds every table.
+from dsar.accounts import models as _accounts  # noqa: E402,F401
+from dsar.controllers import models as _controllers  # noqa: E402,F401
+from dsar.files import models as _files  # noqa: E402,F401
+from dsar.fulfilment import claim_models as _claims  # noqa: E402,F401
+from dsar.fulfilment import models as _fulfilment  # noqa: E402,F401
+from dsar.jobs import models as _jobs  # noqa: E402,F401
+from dsar.letters import models as _letters  # noqa: E402,F401
+from dsar.outbox import models as _outbox  # noqa: E402,F401
+from dsar.requests import models as _requests  # noqa: E402,F401

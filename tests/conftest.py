@@ -18,8 +18,8 @@ from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import select
 
 from dsar import create_app
+from dsar.controllers.models import Controller
 from dsar.extensions import db
-from dsar.models import Controller
 from tests.pg import PostgresServer, start_postgres
 
 BACKENDS = ("sqlite", "postgresql")
@@ -143,7 +143,7 @@ def now() -> datetime:
 @pytest.fixture
 def controller(app: Flask, now: datetime) -> Controller:
     """The demo controller from the built-in register, as a database row."""
-    from dsar.services.controllers import sync_controllers
+    from dsar.controllers.operations import sync_controllers
 
     sync_controllers(db.session, app.extensions["dsar.registers"], now)
     return db.session.execute(select(Controller)).scalars().one()
@@ -243,7 +243,7 @@ def committed_app(
 ) -> Iterator[Flask]:
     """An app on its own database (an SQLite file unless given) with the controllers synced,
     for real commits."""
-    from dsar.services.controllers import sync_controllers
+    from dsar.controllers.operations import sync_controllers
 
     url = database_url or f"sqlite:///{folder / 'live.sqlite3'}"
     app = build_app(url, folder / "instance", **overrides)

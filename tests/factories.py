@@ -7,10 +7,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dsar.models import Controller, Request, Role, StaffUser
-from dsar.services.requests import NewRequest, create_request
-from dsar.services.staff import create_staff
-from dsar.workflow import Channel, RequestType
+from dsar.accounts.models import Role, StaffUser
+from dsar.accounts.operations import create_staff
+from dsar.controllers.models import Controller
+from dsar.requests.models import Request
+from dsar.requests.operations import NewRequest, create_request
+from dsar.requests.workflow import Channel, RequestType
 
 PASSWORD = "correct horse battery staple"
 

@@ -6,7 +6,7 @@ from datetime import date
 
 import holidays
 
-from dsar.legal_calendar import Jurisdiction
+from dsar.requests.deadlines.legal_calendar import Jurisdiction
 
 REGIONS = {
     "DE": ("DE", None, "Europe/Berlin"),

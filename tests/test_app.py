@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from dsar.accounts.models import StaffEvent
 from dsar.config import ConfigError
-from dsar.models import StaffEvent
 from tests.conftest import build_app
 
 

@@ -87,7 +87,7 @@ def test_migrated_partial_indexes_match_the_models(empty_app) -> None:  # type: 
     """
     from sqlalchemy.schema import CreateIndex
 
-    from dsar.models import Request
+    from dsar.requests.models import Request
 
     with empty_app.app_context():
         upgrade()
@@ -151,8 +151,8 @@ def _triggers(engine) -> set[str]:  # type: ignore[no-untyped-def]
 def test_0008_drops_the_tally_and_its_downgrade_restores_it(empty_app, now) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from dsar.models import Controller
-    from dsar.services.controllers import sync_controllers
+    from dsar.controllers.models import Controller
+    from dsar.controllers.operations import sync_controllers
     from tests.factories import make_request
 
     with empty_app.app_context():

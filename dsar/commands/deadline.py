@@ -9,8 +9,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from dsar.deadlines import explain_deadline, statutory_deadline
-from dsar.legal_calendar import InvalidJurisdiction, Jurisdiction
+from dsar.requests.deadlines.legal_calendar import InvalidJurisdiction, Jurisdiction
+from dsar.requests.deadlines.rules import explain_deadline, statutory_deadline
 
 EXAMPLE = "2026-01-31T10:00:00+01:00"
 

@@ -11,9 +11,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from dsar.clock import FixedClock
+from dsar.core.clock import FixedClock
 from dsar.extensions import db
-from dsar.models import JobRun
+from dsar.jobs.models import JobRun
 
 EXAMPLE = "2026-03-01T08:00:00+01:00"
 
@@ -41,7 +41,7 @@ def _parse_now(text: str, timezone: str) -> datetime:
 @with_appcontext
 def run_once_command(now_text: str | None, names: tuple[str, ...]) -> None:
     """Run each job once, in order, each in its own transaction; exit 1 if one failed."""
-    from dsar.scheduler import JOBS, run_job
+    from dsar.jobs.scheduler import JOBS, run_job
 
     unknown = [name for name in names if name not in JOBS]
     if unknown:
@@ -49,12 +49,12 @@ def run_once_command(now_text: str | None, names: tuple[str, ...]) -> None:
         sys.exit(2)
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     settings = app.config["DSAR_SETTINGS"]
-    previous = app.extensions["dsar.clock"]
+    previous = app.extensions["dsar.core.clock"]
     if now_text:
-        app.extensions["dsar.clock"] = FixedClock(_parse_now(now_text, settings.timezone))
+        app.extensions["dsar.core.clock"] = FixedClock(_parse_now(now_text, settings.timezone))
     failed = False
     try:
-        now = app.extensions["dsar.clock"].now()
+        now = app.extensions["dsar.core.clock"].now()
         click.echo(f"running jobs at {now.isoformat()}")
         for name in names or tuple(JOBS):
             try:
@@ -65,13 +65,13 @@ def run_once_command(now_text: str | None, names: tuple[str, ...]) -> None:
                 continue
             click.echo(f"{name}: {_format_counts(result)}")
     finally:
-        app.extensions["dsar.clock"] = previous
+        app.extensions["dsar.core.clock"] = previous
     if failed:
         sys.exit(1)
 
 
 def _format_counts(result: object) -> str:
-    from dsar.scheduler import counts_of
+    from dsar.jobs.scheduler import counts_of
 
     counts = counts_of(result)
     return " ".join(f"{key}={value}" for key, value in counts.items()) or "done"
@@ -81,7 +81,7 @@ def _format_counts(result: object) -> str:
 @with_appcontext
 def status_command() -> None:
     """List the jobs with their interval, last run (outcome, counts) and next run."""
-    from dsar.scheduler import JOBS
+    from dsar.jobs.scheduler import JOBS
 
     click.echo(f"{'job':<20} {'every':>6}  {'last run (UTC)':<19}  {'outcome':<7}  next run (UTC)")
     for spec in JOBS.values():

@@ -11,7 +11,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from dsar.clock import now as clock_now
+from dsar.core.clock import now as clock_now
 from dsar.letters.content import LETTER_TYPES, IncompleteLetter
 from dsar.letters.rendering import render, render_pdf
 from dsar.letters.samples import sample_letter

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dsar.models import Controller, Request, Role, StaffUser
-from dsar.services.requests import NewRequest, apply_action, create_request
-from dsar.services.staff import create_staff
-from dsar.workflow import Action, Channel, RequestType
+from dsar.accounts.models import Role, StaffUser
+from dsar.accounts.operations import create_staff
+from dsar.controllers.models import Controller
+from dsar.requests.models import Request
+from dsar.requests.operations import NewRequest, apply_action, create_request
+from dsar.requests.workflow import Action, Channel, RequestType
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - development demo only, printed to the user
 DEMO_STAFF = (

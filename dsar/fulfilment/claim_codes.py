@@ -17,12 +17,13 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from dsar.audit import record_event
+from dsar.audit.request_trail import record_event
 from dsar.config import Settings
+from dsar.fulfilment.claim_models import ClaimMethod, ClaimState, LookupClaim
 from dsar.fulfilment.claims import ClaimError, ConnectorFactory, check_sources, verify_claim
-from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request
 from dsar.register import Register
 from dsar.register.datasources import ManualSource, SqlSource
+from dsar.requests.models import Request
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 
 CODE_MINUTES = 30

@@ -16,10 +16,11 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from dsar.audit import record_event
-from dsar.models import ClaimMethod, ClaimState, LookupClaim, Request, RequestEvent
+from dsar.audit.request_trail import record_event
+from dsar.fulfilment.claim_models import ClaimMethod, ClaimState, LookupClaim
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
+from dsar.requests.models import Request, RequestEvent
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
 from dsar.sources.base import ClaimCheck
 from dsar.sources.sql import SqlConnector

@@ -16,10 +16,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from dsar.audit import record_event
+from dsar.audit.request_trail import record_event
 from dsar.fulfilment.links import lock_request
-from dsar.mail import enqueue
-from dsar.models import Export, LinkEnd, Request
+from dsar.fulfilment.models import Export, LinkEnd
+from dsar.outbox.mail import enqueue
+from dsar.requests.models import Request
 
 _hasher = PasswordHasher()
 PASSWORD_WORDS = 4

@@ -15,11 +15,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dsar.audit import record_event
+from dsar.audit.request_trail import record_event
+from dsar.files.models import FilePurpose
+from dsar.files.storage import FileStore
 from dsar.fulfilment import art15
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
 from dsar.fulfilment.links import end_links
+from dsar.fulfilment.models import Export, ExportKind, LinkEnd, ManualTask
 from dsar.fulfilment.search import (
     ConnectorFactory,
     FulfilmentError,
@@ -28,11 +31,10 @@ from dsar.fulfilment.search import (
     latest_run,
 )
 from dsar.fulfilment.writer import FORMAT, PartWritten, PlannedPart, write_export
-from dsar.models import Export, ExportKind, FilePurpose, LinkEnd, ManualTask, Request
 from dsar.register import Register
 from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
+from dsar.requests.models import Request
 from dsar.sources import Connector, connector_for
-from dsar.storage import FileStore
 
 ColumnFilter = Callable[[Register, Any, list[str]], bool]
 

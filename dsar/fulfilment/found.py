@@ -6,11 +6,11 @@ from collections import Counter
 
 from sqlalchemy.orm import Session
 
+from dsar.fulfilment.models import FindingStatus
 from dsar.fulfilment.search import latest_run
 from dsar.letters.facts import FoundData, FoundSource
-from dsar.models import Request
-from dsar.models.fulfilment import FindingStatus
 from dsar.register import FileSource, Register, SqlSource
+from dsar.requests.models import Request
 
 
 def found_data_for(session: Session, request: Request, register: Register) -> FoundData | None:

@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from dsar.audit import record_event
-from dsar.models import Export, LinkEnd, Request
-from dsar.workflow import Status
+from dsar.audit.request_trail import record_event
+from dsar.fulfilment.models import Export, LinkEnd
+from dsar.requests.models import Request
+from dsar.requests.workflow import Status
 
 # The request closed without the answer the links carry. Completing delivers the answer
 # through them (they stay); an unconfirmed request that expired never had one.
@@ -35,7 +36,7 @@ def lock_request(session: Session, request_id: int) -> Request:
     Its audit chain's head is on that row: appenders queue here instead of failing on the
     version check. Everything that ends or counts a link locks the request before the export
     rows, so two of them never wait for each other (PostgreSQL; on SQLite, which has one writer
-    at a time, dsar/write_lock.py makes the download's transaction that writer from its start).
+    at a time, dsar/core/write_lock.py makes the download's transaction that writer from its start).
     """
     return session.execute(
         select(Request)

@@ -17,11 +17,12 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.attachments import content_disposition
-from dsar.audit import record_event
-from dsar.models import Export, Request, Transmission, TransmissionStatus
-from dsar.outbound import OutboundRefused, OutboundTarget, check_outbound_url, connect
+from dsar.audit.request_trail import record_event
+from dsar.core.attachments import content_disposition
+from dsar.core.outbound import OutboundRefused, OutboundTarget, check_outbound_url, connect
+from dsar.fulfilment.models import Export, Transmission, TransmissionStatus
 from dsar.register import Register
+from dsar.requests.models import Request
 
 TIMEOUT_SECONDS = 30
 ANSWER_LIMIT = 2000
@@ -60,7 +61,7 @@ def check_destination(url: str, *, allow_local_http: bool) -> None:
 
 
 def checked_target(url: str, *, allow_local_http: bool, allow_private: bool) -> OutboundTarget:
-    """The scheme rule, then the address rule (dsar.outbound); TransmissionError says which."""
+    """The scheme rule, then the address rule (dsar.core.outbound); TransmissionError says which."""
     check_destination(url, allow_local_http=allow_local_http)
     try:
         return check_outbound_url(url, allow_private=allow_private)
@@ -79,7 +80,7 @@ def post_export(
 ) -> TransmissionResult:
     """POST the ZIP to `url` and return the status and the start of the answer.
 
-    The host must resolve to public addresses only (dsar.outbound) unless `allow_private`;
+    The host must resolve to public addresses only (dsar.core.outbound) unless `allow_private`;
     the connection goes to the address checked, and a redirect is returned, not followed.
     """
     target = checked_target(url, allow_local_http=allow_local_http, allow_private=allow_private)

@@ -12,14 +12,15 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.audit import record_event
+from dsar.audit.request_trail import record_event
 from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
-from dsar.models import Exclusion, FindingStatus, Request, SearchFinding, SearchRun
+from dsar.fulfilment.manual_tasks import open_manual_task, open_tasks
+from dsar.fulfilment.models import Exclusion, FindingStatus, SearchFinding, SearchRun
 from dsar.register import Register, find_register
 from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
+from dsar.requests.models import Request
+from dsar.requests.workflow import Status, Verification
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
-from dsar.sources.manual import open_manual_task, open_tasks
-from dsar.workflow import Status, Verification
 
 SAMPLE_SIZE = 3
 ConnectorFactory = Callable[[SqlSource | FileSource | ManualSource], Connector | None]

@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from dsar import csv_cells
+from dsar.core import csv_cells
 from dsar.sources import Connector, Subject
 from dsar.sources.base import row_key
 

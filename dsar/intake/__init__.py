@@ -1,7 +1,3 @@
-"""The public pages data subjects use."""
-
-from flask import Blueprint
-
-bp = Blueprint("intake", __name__)
-
-from dsar.intake import views  # noqa: E402,F401
+"""Intake operations behind the public pages: submit, confirm, new link, status; their e-mails,
+tokens and uploads.
+"""

@@ -17,11 +17,11 @@ from flask_babel import force_locale
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
-from dsar.i18n import long_date, supported
+from dsar.core.i18n import long_date, supported
 from dsar.intake.texts import RIGHT_TITLES
-from dsar.mail import insert_message, mail_domain, message_values
-from dsar.models import Request
-from dsar.workflow import RequestType
+from dsar.outbox.mail import insert_message, mail_domain, message_values
+from dsar.requests.models import Request
+from dsar.requests.workflow import RequestType
 
 SUBJECTS = {
     "confirm": {

@@ -7,7 +7,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-SALT = "dsar.intake.confirm"
+SALT = "dsar.intake.confirm"  # unchanged since 0.1: links already sent stay valid
 
 
 class _ClockSigner(TimestampSigner):

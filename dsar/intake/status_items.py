@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.models import Request
-from dsar.models.fulfilment import Export
-from dsar.models.letters import Letter, LetterStatus
+from dsar.fulfilment.models import Export
+from dsar.letters.models import Letter, LetterStatus
+from dsar.requests.models import Request
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from dsar.workflow import RequestType, Status
+from dsar.requests.workflow import RequestType, Status
 
 RIGHT_TITLES = {
     RequestType.ACCESS: _l("Get a copy of your data"),

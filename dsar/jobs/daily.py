@@ -11,9 +11,9 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
-from dsar.deadlines import days_left
 from dsar.jobs.reminders import REMINDED_STATUSES, zones_by_controller
-from dsar.models import Request
+from dsar.requests.deadlines.rules import days_left
+from dsar.requests.models import Request
 
 # Daily mails go out with the first run after 07:00 in DSAR_TIMEZONE (jobs run hourly), so
 # they are in the inbox at the start of the working day, whatever time the scheduler started.

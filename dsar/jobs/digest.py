@@ -12,10 +12,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dsar.accounts.models import Role, StaffUser
 from dsar.config import Settings
 from dsar.jobs.daily import DueItem, assigned_items, daily_date
 from dsar.jobs.emails import queue_staff_mail, queued_keys, staff_recipient
-from dsar.models import DeletionStatus, PlannedDeletion, Role, StaffUser
+from dsar.jobs.models import DeletionStatus, PlannedDeletion
 
 DIGEST_DAYS = 7
 

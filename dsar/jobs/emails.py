@@ -12,10 +12,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dsar.accounts.models import Role, StaffUser
 from dsar.config import Settings
-from dsar.i18n import supported
-from dsar.mail import enqueue, mail_domain
-from dsar.models import OutboxMessage, Role, StaffUser
+from dsar.core.i18n import supported
+from dsar.outbox.mail import enqueue, mail_domain
+from dsar.outbox.models import OutboxMessage
 
 # RFC 3834: marks the message as machine-made, so auto-responders do not answer it.
 AUTO_HEADERS = {"Auto-Submitted": "auto-generated"}
@@ -73,7 +74,7 @@ def _environment(folder: str) -> Environment:
 
 def render(name: str, language: str, **context: Any) -> tuple[str, str, str]:
     """Subject, text and HTML of templates/emails/<language>/<name>.*"""
-    from dsar import TEMPLATES_DIR
+    from dsar.core.paths import TEMPLATES_DIR
 
     env = _environment(str(TEMPLATES_DIR / "emails"))
     lang = _language(language)

@@ -16,11 +16,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
+from dsar.files.models import StoredFile
+from dsar.files.storage import FileStore
 from dsar.jobs.retention import PURGE_BATCH, purge_with_statistics
-from dsar.models import Request, StoredFile
-from dsar.services.requests import apply_action
-from dsar.storage import FileStore
-from dsar.workflow import Action, Status
+from dsar.requests.models import Request
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action, Status
 
 ACTOR = "scheduler"
 

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.models import StoredFile
-from dsar.storage import FileStore
+from dsar.files.models import StoredFile
+from dsar.files.storage import FileStore
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
+from dsar.jobs.models import DeletionStatus, PlannedDeletion
 from dsar.jobs.reminders import zones_by_controller
-from dsar.models import DeletionStatus, PlannedDeletion
 
 log = logging.getLogger(__name__)
 

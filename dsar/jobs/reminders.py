@@ -19,9 +19,11 @@ from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
+from dsar.controllers.models import Controller
 from dsar.jobs.emails import Recipient, dpo_recipients, queue_staff_mail, staff_recipient
-from dsar.models import Controller, OutboxMessage, Request
-from dsar.workflow import Status
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request
+from dsar.requests.workflow import Status
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +125,9 @@ def plan_reminders(session: Session, settings: Settings, now: datetime) -> list[
     by_days = [threshold_reached(days, thresholds) for days in range(max(thresholds) + 1)]
     candidates = []
     for request_id, controller_id, due in rows:
-        left = (due - today_in[controller_id]).days  # dsar.deadlines.days_left, inlined
+        left = (
+            due - today_in[controller_id]
+        ).days  # dsar.requests.deadlines.rules.days_left, inlined
         if 0 <= left < len(by_days) and (threshold := by_days[left]) is not None:
             candidates.append(DueReminder(request_id, due, left, threshold))
     if not candidates:

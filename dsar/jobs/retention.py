@@ -20,14 +20,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import CursorResult, Select, Table, delete, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from dsar.accounts.throttle import prune_throttles
 from dsar.config import Settings
+from dsar.core.db import Base, table_of
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
+from dsar.jobs.models import JobRun, PurgedRequestStatistic
 from dsar.jobs.orphans import remove_orphan_blobs
-from dsar.legal_calendar import add_months
-from dsar.models import Base, FilePurpose, JobRun, PurgedRequestStatistic, Request, StoredFile
-from dsar.models.base import table_of
-from dsar.services.sign_in_throttle import prune_throttles
-from dsar.storage import FileStore
-from dsar.workflow import CLOSED_STATUSES
+from dsar.requests.deadlines.legal_calendar import add_months
+from dsar.requests.models import Request
+from dsar.requests.workflow import CLOSED_STATUSES
 
 log = logging.getLogger(__name__)
 
@@ -194,7 +196,7 @@ def prune_job_runs(session: Session, settings: Settings, now: datetime) -> Prune
     """Forget job runs older than 90 days and the sign-in counters of long-quiet addresses.
 
     The dispatcher alone records 8,640 runs a day; anyone can add a counter by posting a made-up
-    address to the sign-in form (dsar/services/sign_in_throttle.py).
+    address to the sign-in form (dsar/accounts/throttle.py).
     """
     gone = session.execute(
         delete(JobRun).where(JobRun.started_at < now - timedelta(days=JOB_RUN_DAYS)),

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
+from dsar.files.storage import FileStore, StorageError
+from dsar.fulfilment.models import Export, Transmission, TransmissionStatus
 from dsar.fulfilment.portability import TransmissionError, record_failure, transmit_export
-from dsar.models import Export, Request, Transmission, TransmissionStatus
-from dsar.storage import FileStore, StorageError
+from dsar.requests.models import Request
 
 BATCH = 20
 

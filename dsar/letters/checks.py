@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from dsar.workflow import RESTRICTION_GROUNDS
+from dsar.requests.workflow import RESTRICTION_GROUNDS
 
 if TYPE_CHECKING:
     from dsar.letters.content import LetterContent

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from dsar import PACKAGE_DIR
+from dsar.core.paths import PACKAGE_DIR
 
 # Flask's static folder for create_app(): dsar/static. Relative URLs in a letter resolve here.
 STATIC_DIR = PACKAGE_DIR / "static"

@@ -16,7 +16,7 @@ from babel.numbers import format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from dsar.i18n import LOCALES
+from dsar.core.i18n import LOCALES
 from dsar.letters.content import LetterContent
 from dsar.letters.labels import (
     RECIPIENT_ACTIONS,
@@ -85,7 +85,7 @@ def letter_hash(html: str, text: str) -> str:
 
 @cache
 def environment() -> Environment:
-    from dsar import TEMPLATES_DIR
+    from dsar.core.paths import TEMPLATES_DIR
 
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR / "letters")),

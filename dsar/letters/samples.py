@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dsar.deadlines import statutory_deadline
-from dsar.legal_calendar import Jurisdiction
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource
+from dsar.requests.deadlines.legal_calendar import Jurisdiction
+from dsar.requests.deadlines.rules import statutory_deadline
 
 SUBJECT = Subject(
     name="Jürgen Weiß",

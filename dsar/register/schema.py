@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import EmailStr, Field, PrivateAttr, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
-from dsar.i18n import Language
+from dsar.core.i18n import Language
 from dsar.register.activities import (
     Activity,
     DataCategory,

@@ -2,7 +2,7 @@
 
 Partial indexes on the open statuses, so the default queue page and its counts read the open
 requests only, however many closed ones there are. The query writes the same status list
-(dsar.models.requests.status_in), which is what lets both databases use them.
+(dsar.requests.models.status_in), which is what lets both databases use them.
 
 Revision ID: 0003
 Revises: 0002

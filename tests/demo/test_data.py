@@ -6,9 +6,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from dsar.audit import verify_chain
+from dsar.accounts.models import StaffUser
+from dsar.audit.request_trail import verify_chain
+from dsar.controllers.models import Controller
 from dsar.demo.data import database_is_empty, load_demo
-from dsar.models import Controller, OutboxMessage, Request, StaffUser
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request
 
 
 def test_load_demo_fills_an_empty_database_with_intact_chains(

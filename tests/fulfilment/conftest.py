@@ -10,12 +10,15 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session
 
+from dsar.controllers.models import Controller
 from dsar.demo.shop import ensure_shop
+from dsar.files.models import FilePurpose
+from dsar.files.storage import FileStore
 from dsar.fulfilment.delivery import new_download
-from dsar.models import Controller, Export, ExportKind, FilePurpose, Request
-from dsar.services.requests import apply_action
-from dsar.storage import FileStore
-from dsar.workflow import Action
+from dsar.fulfilment.models import Export, ExportKind
+from dsar.requests.models import Request
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action
 from tests.factories import make_request
 
 GOLDEN_EMAIL = "kunde042@example.org"

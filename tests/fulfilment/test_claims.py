@@ -14,6 +14,7 @@ from dsar.fulfilment.claim_codes import (
     enter_code,
     new_code,
 )
+from dsar.fulfilment.claim_models import ClaimMethod, ClaimState, LookupClaim
 from dsar.fulfilment.claims import (
     ClaimError,
     claims_of,
@@ -22,7 +23,7 @@ from dsar.fulfilment.claims import (
     verify_claim,
 )
 from dsar.fulfilment.search import completion_blockers, register_for, run_search
-from dsar.models import ClaimMethod, ClaimState, LookupClaim, RequestEvent
+from dsar.requests.models import RequestEvent
 from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
 
 SECRET = "test-secret"
@@ -236,7 +237,7 @@ def test_verifying_needs_a_detail_and_set_aside_a_reason(app, session, now, veri
 def test_the_address_counts_as_confirmed_only_by_its_recorded_confirmation(
     app, session, now, verified_request
 ):
-    from dsar.audit import record_event
+    from dsar.audit.request_trail import record_event
     from dsar.fulfilment.claims import email_confirmed_by_link, identity_basis
 
     request = verified_request()  # received, but no confirmation was ever recorded

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from dsar.clock import FixedClock
-from dsar.models import OutboxMessage, RequestEvent
+from dsar.core.clock import FixedClock
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import RequestEvent
 from tests.fulfilment.test_export import _build, _prepared
 
 
@@ -25,7 +26,7 @@ def _export(app, session, now, verified_request, **options):  # type: ignore[no-
 def test_download_returns_the_zip_and_is_audited(
     app, client, session, now, verified_request, monkeypatch
 ):
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=1)))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now + timedelta(days=1)))
     request, built = _export(app, session, now, verified_request)
 
     response = client.get(f"/c/demo/download/{built.token}")
@@ -54,14 +55,14 @@ def test_expired_or_wrong_link_is_refused(app, client, session, now, verified_re
 
     assert client.get("/c/demo/download/not-a-token").status_code == 404
     assert client.get(f"/c/other/download/{built.token}").status_code == 404
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=14)))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now + timedelta(days=14)))
     response = client.get(f"/c/demo/download/{built.token}")
     assert response.status_code == 404
     assert b"This download link has expired" in response.data
 
 
 def test_password_protected_download(app, client, session, now, verified_request, monkeypatch):
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     _request, built = _export(app, session, now, verified_request, with_password=True)
     url = f"/c/demo/download/{built.token}"
@@ -73,7 +74,7 @@ def test_password_protected_download(app, client, session, now, verified_request
 
 
 def test_password_form_needs_csrf_token(app, client, session, now, verified_request, monkeypatch):
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
     _request, built = _export(app, session, now, verified_request, with_password=True)
 
     response = client.post(f"/c/demo/download/{built.token}", data={"password": built.password})
@@ -85,7 +86,7 @@ def test_staff_export_mails_the_link_without_the_password(
 ):
     from tests.factories import PASSWORD, make_staff
 
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     request = verified_request()
     _prepared(app, session, now, request)
@@ -147,7 +148,7 @@ def test_a_link_ended_after_it_was_looked_up_counts_nothing(app, session, contro
 
     from dsar.fulfilment.delivery import LinkEnded, find_export, record_download
     from dsar.fulfilment.links import end_links
-    from dsar.models import LinkEnd
+    from dsar.fulfilment.models import LinkEnd
     from tests.factories import make_request
     from tests.fulfilment.conftest import make_export
 
@@ -166,9 +167,9 @@ def test_a_link_ended_after_it_was_looked_up_counts_nothing(app, session, contro
 def test_an_unreadable_file_is_logged_says_so_and_counts_nothing(
     app, client, session, now, verified_request, caplog, monkeypatch
 ):
-    from dsar.storage import FileStore
+    from dsar.files.storage import FileStore
 
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=1)))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now + timedelta(days=1)))
     _request, built = _export(app, session, now, verified_request)
     store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
     (store.root / built.export.file.storage_path).unlink()

@@ -8,10 +8,12 @@ import os
 
 from sqlalchemy import select
 
-from dsar.audit import verify_chain
-from dsar.clock import FixedClock
+from dsar.audit.request_trail import verify_chain
+from dsar.controllers.models import Controller
+from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter
-from dsar.models import Controller, Export, RequestEvent
+from dsar.fulfilment.models import Export
+from dsar.requests.models import RequestEvent
 from tests.conftest import NOW
 from tests.factories import make_request
 from tests.fulfilment.conftest import make_export
@@ -22,7 +24,7 @@ CLICKS = 10
 
 def test_parallel_downloads_all_get_the_file_and_are_all_counted(committed_db_app, monkeypatch):  # type: ignore[no-untyped-def]
     app = committed_db_app
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(NOW))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
     monkeypatch.setattr(limiter, "enabled", False)  # ten clicks from one address
     data = os.urandom(300_000)  # more than one chunk of the stored file
     with app.app_context():

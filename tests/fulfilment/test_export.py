@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from dsar import TEMPLATES_DIR
+from dsar.core.paths import TEMPLATES_DIR
+from dsar.files.models import FilePurpose
+from dsar.files.storage import FileStore
 from dsar.fulfilment.export import build_export
+from dsar.fulfilment.manual_tasks import complete_manual_task
+from dsar.fulfilment.models import Export, ExportKind, ManualTask
 from dsar.fulfilment.search import FulfilmentError, exclude_row, register_for, run_search
-from dsar.models import Export, ExportKind, FilePurpose, ManualTask, RequestEvent
-from dsar.sources.manual import complete_manual_task
-from dsar.storage import FileStore
+from dsar.requests.models import RequestEvent
 
 GOLDEN = Path(__file__).parent / "golden" / "customer-42"
 UPDATE = os.environ.get("DSAR_UPDATE_GOLDEN") == "1"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from dsar.clock_policies import ClockPolicy
+from dsar.accounts.models import Role
 from dsar.fulfilment.found import found_data_for
-from dsar.models import Role
-from dsar.models.letters import Letter
-from dsar.services.deadlines import ClockSettings
-from dsar.services.decisions import DecisionInput, decide
-from dsar.workflow import Decision
+from dsar.letters.models import Letter
+from dsar.requests.deadlines.clock_policies import ClockPolicy
+from dsar.requests.deadlines.operations import ClockSettings
+from dsar.requests.decisions import DecisionInput, decide
+from dsar.requests.workflow import Decision
 from tests.factories import make_staff
 from tests.fulfilment.test_downloads import _export
 

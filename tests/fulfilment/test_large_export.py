@@ -10,12 +10,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from dsar.clock import FixedClock
+from dsar.controllers.models import Controller
+from dsar.core.clock import FixedClock
 from dsar.demo.shop import ensure_shop
 from dsar.extensions import db, limiter
-from dsar.models import Controller
-from dsar.services.requests import apply_action
-from dsar.workflow import Action
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action
 from tests.conftest import committed_app
 from tests.factories import make_request
 from tests.fulfilment.test_export import _build, _prepared
@@ -54,7 +54,7 @@ def _peak(call):  # type: ignore[no-untyped-def]
 def test_large_export_is_built_and_downloaded_in_flat_memory(tmp_path, now, monkeypatch):  # type: ignore[no-untyped-def]
     # Memory does not depend on the database: one committed SQLite app is enough.
     with committed_app(tmp_path, now) as app, app.app_context():
-        monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+        monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
         monkeypatch.setattr(limiter, "enabled", False)
         _large_customer(Path(app.instance_path))
         controller = db.session.execute(select(Controller)).scalar_one()

@@ -9,16 +9,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from dsar.clock import FixedClock
-from dsar.clock_policies import ClockPolicy
+from dsar.accounts.models import Role
+from dsar.core.clock import FixedClock
 from dsar.extensions import limiter
 from dsar.fulfilment.links import ENDED_BY_STATUS
+from dsar.fulfilment.models import Export
 from dsar.fulfilment.search import exclude_row
-from dsar.models import Export, RequestEvent, Role
-from dsar.services.deadlines import ClockSettings
-from dsar.services.decisions import DecisionInput, RefusalGround, StaleForm, decide
-from dsar.services.requests import apply_action
-from dsar.workflow import CLOSED_STATUSES, Action, Decision, Status
+from dsar.requests.deadlines.clock_policies import ClockPolicy
+from dsar.requests.deadlines.operations import ClockSettings
+from dsar.requests.decisions import DecisionInput, RefusalGround, StaleForm, decide
+from dsar.requests.models import RequestEvent
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import CLOSED_STATUSES, Action, Decision, Status
 from tests.factories import make_request, make_staff
 from tests.fulfilment.conftest import make_export
 from tests.fulfilment.test_export import _build, _prepared
@@ -78,7 +80,7 @@ def _says_only_why(client, token: str, reason: str, request) -> None:  # type: i
 def test_a_rebuilt_export_supersedes_the_old_link(  # type: ignore[no-untyped-def]
     app, client, session, now, verified_request, monkeypatch
 ):
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=1)))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now + timedelta(days=1)))
     request = verified_request()
     register = _prepared(app, session, now, request)
     first, _archive = _build(app, session, now, request, register)
@@ -130,7 +132,7 @@ DECISIONS = {
 def test_closing_without_an_answer_ends_every_link_in_the_same_transaction(  # type: ignore[no-untyped-def]
     app, client, session, controller, now, monkeypatch, reason
 ):
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=1)))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now + timedelta(days=1)))
     request = make_request(session, controller, now)
     apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
     links = [make_export(app, session, request, now) for _ in range(2)]  # two mails sent
@@ -191,7 +193,7 @@ def test_unknown_and_expired_links_say_nothing_of_a_revocation(  # type: ignore[
     _export, token = make_export(app, session, request, now)
     session.commit()
 
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now + timedelta(days=15)))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now + timedelta(days=15)))
     expired = _get(client, token)
     assert expired.status_code == 404 and b"has expired" in expired.data
     unknown = _get(client, "x" * 43, "de")

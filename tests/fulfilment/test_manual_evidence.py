@@ -6,17 +6,18 @@ import io
 
 from sqlalchemy import select
 
-from dsar.clock import FixedClock
+from dsar.core.clock import FixedClock
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
+from dsar.fulfilment.models import ManualTask
 from dsar.fulfilment.search import register_for, run_search
-from dsar.models import FilePurpose, ManualTask, StoredFile
-from dsar.storage import FileStore
 from tests.factories import PASSWORD, make_staff
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 def _task_page(app, client, session, now, verified_request, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     request = verified_request()
     run_search(

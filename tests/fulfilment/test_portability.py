@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 from sqlalchemy import select
 
+from dsar.files.storage import FileStore
+from dsar.fulfilment.models import ExportKind, TransmissionStatus
 from dsar.fulfilment.portability import (
     TransmissionError,
     check_destination,
@@ -20,8 +22,7 @@ from dsar.fulfilment.portability import (
     transmit_export,
 )
 from dsar.jobs.transmissions import TransmissionRun, send_transmissions
-from dsar.models import ExportKind, RequestEvent, TransmissionStatus
-from dsar.storage import FileStore
+from dsar.requests.models import RequestEvent
 from tests.factories import make_staff
 from tests.fulfilment.test_export import _build, _prepared
 from tests.staff.conftest import StaffClient, login_as

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from dsar.fulfilment.manual_tasks import complete_manual_task
+from dsar.fulfilment.models import FindingStatus, ManualTask
 from dsar.fulfilment.search import (
     FulfilmentError,
     completion_blockers,
@@ -11,9 +13,8 @@ from dsar.fulfilment.search import (
     register_for,
     run_search,
 )
-from dsar.models import FindingStatus, ManualTask, RequestEvent
 from dsar.register.datasources import Column
-from dsar.sources.manual import complete_manual_task
+from dsar.requests.models import RequestEvent
 from tests.factories import make_request
 
 

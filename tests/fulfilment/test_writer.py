@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from dsar import TEMPLATES_DIR
-from dsar.csv_cells import NOTE
+from dsar.core.csv_cells import NOTE
+from dsar.core.paths import TEMPLATES_DIR
+from dsar.files.storage import FileStore
 from dsar.fulfilment.export import build_export
-from dsar.models import ExportKind
+from dsar.fulfilment.models import ExportKind
 from dsar.sources import connector_for
-from dsar.storage import FileStore
 from tests.fulfilment.test_export import _prepared
 
 # What a customer could type into the shop's forms, and a number the database holds as one.

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from dsar.clock import FixedClock
+from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter
-from dsar.mail import dispatch_outbox
+from dsar.outbox.dispatch import dispatch_outbox
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +27,7 @@ def _fresh_limits(app: Flask) -> Iterator[None]:
 @pytest.fixture
 def clock(app: Flask, now: datetime, monkeypatch: pytest.MonkeyPatch) -> FixedClock:
     fixed = FixedClock(now)
-    monkeypatch.setitem(app.extensions, "dsar.clock", fixed)
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", fixed)
     return fixed
 
 

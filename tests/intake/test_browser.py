@@ -11,9 +11,9 @@ import pytest
 from flask import Flask
 
 from dsar.extensions import db
-from dsar.mail import dispatch_outbox
-from dsar.models import Request
-from dsar.workflow import Status
+from dsar.outbox.dispatch import dispatch_outbox
+from dsar.requests.models import Request
+from dsar.requests.workflow import Status
 from tests.conftest import committed_app, serving
 from tests.intake.conftest import link_in
 
@@ -31,7 +31,7 @@ def mail_server_url(mail_app: Flask) -> Iterator[str]:
 
 
 def _dispatch(app: Flask) -> None:
-    from dsar import clock
+    from dsar.core import clock
 
     with app.app_context():
         dispatch_outbox(db.session, app.config["DSAR_SETTINGS"], clock.now())

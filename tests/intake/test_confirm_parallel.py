@@ -7,12 +7,14 @@ import re
 
 from sqlalchemy import func, select
 
-from dsar.audit import verify_chain
-from dsar.clock import FixedClock
+from dsar.audit.request_trail import verify_chain
+from dsar.controllers.models import Controller
+from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter
 from dsar.intake.links import make_confirmation_token
-from dsar.models import Controller, OutboxMessage, Request, RequestEvent
-from dsar.workflow import Status
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request, RequestEvent
+from dsar.requests.workflow import Status
 from tests.conftest import NOW
 from tests.factories import make_request
 from tests.threads import at_once, summary
@@ -28,7 +30,7 @@ def test_parallel_confirmations_all_see_the_same_page_and_confirm_once(  # type:
     committed_db_app, monkeypatch
 ):
     app = committed_db_app
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(NOW))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
     monkeypatch.setattr(limiter, "enabled", False)  # ten clicks from one address
     with app.app_context():
         controller = db.session.execute(select(Controller)).scalar_one()

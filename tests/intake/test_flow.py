@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import func, select
 
-from dsar.models import OutboxMessage, Request, RequestEvent
-from dsar.workflow import Status, Verification
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request, RequestEvent
+from dsar.requests.workflow import Status, Verification
 from tests.intake.conftest import form_data, link_in, send_mail
 
 
@@ -146,8 +147,8 @@ def test_tampered_link_is_refused(client, controller, clock) -> None:  # type: i
 def test_unconfirmed_request_expired_by_the_scheduler_cannot_be_confirmed(
     app, client, session, controller, clock, smtp_server, now
 ) -> None:  # type: ignore[no-untyped-def]
-    from dsar.services.requests import apply_action
-    from dsar.workflow import Action
+    from dsar.requests.operations import apply_action
+    from dsar.requests.workflow import Action
 
     _submit(client, "en")
     send_mail(app, smtp_server, now)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dsar.models import OutboxMessage, Request
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request
 from tests.intake.conftest import form_data
 
 LONG = "x" * 201

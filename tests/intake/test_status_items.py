@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import secrets
 
-from dsar.services.letters import approve_letter, draft_letter, send_letter
-from dsar.services.requests import apply_action, hash_token
-from dsar.storage import FileStore
-from dsar.workflow import Action, RequestType
+from dsar.files.storage import FileStore
+from dsar.letters.operations import approve_letter, draft_letter, send_letter
+from dsar.requests.operations import apply_action, hash_token
+from dsar.requests.workflow import Action, RequestType
 from tests.factories import make_request
 
 
@@ -61,7 +61,7 @@ def test_sent_letter_is_listed_and_shown_frozen(app, client, session, controller
 
 def test_only_live_download_links_are_listed(app, client, session, controller, clock) -> None:  # type: ignore[no-untyped-def]
     from dsar.fulfilment.links import end_links
-    from dsar.models import LinkEnd
+    from dsar.fulfilment.models import LinkEnd
     from tests.fulfilment.conftest import make_export
 
     now = clock.now()

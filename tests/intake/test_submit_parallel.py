@@ -10,11 +10,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from dsar.audit import verify_chain
-from dsar.clock import FixedClock
+from dsar.audit.request_trail import verify_chain
+from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter
-from dsar.models import OutboxMessage, Request, RequestEvent, StoredFile
-from dsar.storage import FileStore
+from dsar.files.models import StoredFile
+from dsar.files.storage import FileStore
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request, RequestEvent
 from tests.conftest import NOW
 from tests.intake.conftest import form_data
 from tests.threads import at_once, summary
@@ -26,7 +28,7 @@ TABLES = (Request, RequestEvent, OutboxMessage, StoredFile)
 
 @pytest.fixture
 def form_app(committed_db_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
-    monkeypatch.setitem(committed_db_app.extensions, "dsar.clock", FixedClock(NOW))
+    monkeypatch.setitem(committed_db_app.extensions, "dsar.core.clock", FixedClock(NOW))
     monkeypatch.setitem(committed_db_app.config, "WTF_CSRF_ENABLED", False)
     monkeypatch.setattr(limiter, "enabled", False)  # many posts from one address
     return committed_db_app

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
 from dsar.intake.uploads import UploadRejected, accept_upload, clean_filename, sniff
-from dsar.models import FilePurpose, Request, StoredFile
-from dsar.storage import FileStore
+from dsar.requests.models import Request
 from tests.intake.conftest import form_data
 
 PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF\n"

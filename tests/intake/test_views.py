@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from dsar.models import OutboxMessage, Request, StoredFile
-from dsar.workflow import RequestType, Status
+from dsar.files.models import StoredFile
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request
+from dsar.requests.workflow import RequestType, Status
 from tests.intake.conftest import form_data
 
 RIGHTS = {

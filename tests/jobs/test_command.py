@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from dsar.clock import SystemClock
-from dsar.models import OutboxMessage
+from dsar.core.clock import SystemClock
+from dsar.outbox.models import OutboxMessage
 from tests.factories import make_request
 
 
@@ -40,7 +40,7 @@ def test_run_once_at_a_given_instant_then_status(
     [message] = session.execute(select(OutboxMessage)).scalars().all()
     assert message.idempotency_key == f"reminder:{request.id}:2026-04-02:7"
     assert message.sent_at == datetime(2026, 3, 26, 7, tzinfo=UTC)
-    assert isinstance(app.extensions["dsar.clock"], SystemClock)  # --now was for this run only
+    assert isinstance(app.extensions["dsar.core.clock"], SystemClock)  # --now was for this run only
 
     status = runner(["jobs", "status"])
     assert status.exit_code == 0, status.output

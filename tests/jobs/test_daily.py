@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from dsar.accounts.models import Role
 from dsar.jobs.digest import send_digests
 from dsar.jobs.escalation import escalate_overdue
-from dsar.models import DeletionStatus, OutboxMessage, PlannedDeletion, Role
+from dsar.jobs.models import DeletionStatus, PlannedDeletion
+from dsar.outbox.models import OutboxMessage
 from tests.factories import make_request, make_staff
 
 BERLIN = ZoneInfo("Europe/Berlin")

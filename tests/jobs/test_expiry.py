@@ -11,21 +11,17 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from dsar.audit import record_event, verify_chain
-from dsar.clock import FixedClock
+from dsar.audit.request_trail import record_event, verify_chain
+from dsar.core.clock import FixedClock
 from dsar.extensions import limiter
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
-from dsar.mail import enqueue
-from dsar.models import (
-    FilePurpose,
-    OutboxMessage,
-    PurgedRequestStatistic,
-    Request,
-    RequestEvent,
-    StoredFile,
-)
-from dsar.storage import FileStore
-from dsar.workflow import Channel, RequestType, Status
+from dsar.jobs.models import PurgedRequestStatistic
+from dsar.outbox.mail import enqueue
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request, RequestEvent
+from dsar.requests.workflow import Channel, RequestType, Status
 from tests.factories import make_request
 from tests.intake.conftest import form_data
 
@@ -195,7 +191,7 @@ def test_links_of_a_purged_request_open_nothing(
     monkeypatch.setitem(app.config, "DSAR_SETTINGS", settings)
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
     clock = FixedClock(now)
-    monkeypatch.setitem(app.extensions, "dsar.clock", clock)
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", clock)
     limiter.reset()
     data = form_data(name="Zoë Schmidt", key_customer_number="K-100042")
     data["documents"] = [(io.BytesIO(b"%PDF-1.7\n%%EOF\n"), "ausweis.pdf", "application/pdf")]

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
+from dsar.jobs.models import JobRun
 from dsar.jobs.orphans import remove_orphan_blobs
-from dsar.models import FilePurpose, JobRun, StoredFile
-from dsar.scheduler import run_job
-from dsar.storage import FileStore
+from dsar.jobs.scheduler import run_job
 
 
 def _save(session, store: FileStore, now: datetime) -> StoredFile:  # type: ignore[no-untyped-def]

@@ -8,10 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from dsar.controllers.operations import sync_controllers
 from dsar.extensions import db
-from dsar.models import JobRun, OutboxMessage
-from dsar.scheduler import run_job
-from dsar.services.controllers import sync_controllers
+from dsar.jobs.models import JobRun
+from dsar.jobs.scheduler import run_job
+from dsar.outbox.models import OutboxMessage
 from tests.factories import make_request
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -89,7 +90,7 @@ def _outbox_settings(app, port: int):  # type: ignore[no-untyped-def]
 
 
 def _queue_mail(app, now: datetime, count: int) -> list[str]:  # type: ignore[no-untyped-def]
-    from dsar.mail import enqueue
+    from dsar.outbox.mail import enqueue
 
     with app.app_context():
         ids = [
@@ -113,7 +114,7 @@ def test_a_second_dispatcher_skips_the_batch_the_first_one_claimed(  # type: ign
 ) -> None:
     """An operator's run-once beside the scheduler: the one that starts second, while the
     first is sending, finds nothing due and sends nothing twice."""
-    from dsar.mail import dispatch_outbox
+    from dsar.outbox.dispatch import dispatch_outbox
 
     now = datetime(2026, 3, 2, 9, tzinfo=BERLIN)
     scheduler, operator = committed_apps(), committed_apps()
@@ -140,7 +141,7 @@ def test_a_second_dispatcher_skips_the_batch_the_first_one_claimed(  # type: ign
 def test_two_dispatchers_at_once_send_each_message_once(committed_apps, smtp_server) -> None:  # type: ignore[no-untyped-def]
     """Two dispatchers started together on one database (threads, their own apps): whichever
     claims a message sends it; together they send every message exactly once."""
-    from dsar.mail import dispatch_outbox
+    from dsar.outbox.dispatch import dispatch_outbox
 
     now = datetime(2026, 3, 2, 9, tzinfo=BERLIN)
     apps = [committed_apps(), committed_apps()]

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from dsar.accounts.models import Role
 from dsar.jobs.reminders import send_reminders, threshold_reached
-from dsar.mail import dispatch_outbox
-from dsar.models import OutboxMessage, Role
+from dsar.outbox.dispatch import dispatch_outbox
+from dsar.outbox.models import OutboxMessage
 from tests.factories import make_request, make_staff
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -147,8 +148,8 @@ def test_without_a_dpo_mailbox_every_active_dpo_is_reminded(
 def test_closed_and_unconfirmed_requests_get_no_reminder(
     session, controller, now, job_settings
 ) -> None:  # type: ignore[no-untyped-def]
-    from dsar.services.requests import apply_action
-    from dsar.workflow import Action
+    from dsar.requests.operations import apply_action
+    from dsar.requests.workflow import Action
 
     withdrawn = make_request(session, controller, now)
     apply_action(session, withdrawn, Action.WITHDRAW, actor="test", now=now)

@@ -7,6 +7,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from dsar.accounts.models import SignInThrottle
+from dsar.accounts.throttle import FORGET_AFTER
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
+from dsar.jobs.models import DeletionStatus, JobRun, PlannedDeletion, PurgedRequestStatistic
 from dsar.jobs.planned import EXECUTORS, carry_out_planned_deletions
 from dsar.jobs.retention import (
     delete_expired_files,
@@ -14,23 +19,11 @@ from dsar.jobs.retention import (
     purge_closed_requests,
     retention_cutoff,
 )
-from dsar.mail import enqueue
-from dsar.models import (
-    DeletionStatus,
-    FilePurpose,
-    JobRun,
-    OutboxMessage,
-    PlannedDeletion,
-    PurgedRequestStatistic,
-    Request,
-    RequestEvent,
-    SignInThrottle,
-    StoredFile,
-)
-from dsar.services.requests import apply_action
-from dsar.services.sign_in_throttle import FORGET_AFTER
-from dsar.storage import FileStore
-from dsar.workflow import Action, Channel, RequestType, Status
+from dsar.outbox.mail import enqueue
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import Request, RequestEvent
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action, Channel, RequestType, Status
 from tests.factories import make_request
 
 

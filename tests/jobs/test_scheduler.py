@@ -9,9 +9,11 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from dsar.mail import CLAIM_LEASE, dispatch_outbox, enqueue
-from dsar.models import JobRun, OutboxMessage, OutboxStatus
-from dsar.scheduler import JOBS, JobSpec, SchedulerProcess, run_job
+from dsar.jobs.models import JobRun
+from dsar.jobs.scheduler import JOBS, JobSpec, SchedulerProcess, run_job
+from dsar.outbox.dispatch import CLAIM_LEASE, dispatch_outbox
+from dsar.outbox.mail import enqueue
+from dsar.outbox.models import OutboxMessage, OutboxStatus
 
 
 def test_run_job_records_its_run(app, session, now) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +82,7 @@ def test_a_crash_after_the_server_accepted_resends_only_that_message_with_its_id
 
 
 def test_only_one_scheduler_leads_and_the_standby_takes_over(committed_apps, caplog) -> None:  # type: ignore[no-untyped-def]
-    caplog.set_level(logging.INFO, logger="dsar.scheduler")
+    caplog.set_level(logging.INFO, logger="dsar.jobs.scheduler")
     first = SchedulerProcess(committed_apps(), poll_seconds=0.05, jobs=[])
     second = SchedulerProcess(committed_apps(), poll_seconds=0.05, jobs=[])
     threads = [threading.Thread(target=p.run, daemon=True) for p in (first, second)]

@@ -8,10 +8,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from dsar.accounts.models import Role
+from dsar.accounts.operations import create_staff
+from dsar.controllers.models import Controller
 from dsar.extensions import db
-from dsar.models import Controller, Role
-from dsar.services.letters import draft_letter
-from dsar.services.staff import create_staff
+from dsar.letters.operations import draft_letter
 from tests.factories import PASSWORD, make_request
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from dsar.clock import FixedClock
+from dsar.core.clock import FixedClock
 from tests.conftest import NOW
 
 
@@ -20,7 +20,7 @@ def examples_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Flask:
     app = build_app(
         f"sqlite:///{tmp_path / 'x.sqlite3'}", tmp_path / "instance", register=str(EXAMPLES)
     )
-    app.extensions["dsar.clock"] = FixedClock(NOW)
+    app.extensions["dsar.core.clock"] = FixedClock(NOW)
     return app
 
 

@@ -8,11 +8,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from dsar.controllers.models import Controller
+from dsar.files.storage import FileStore
 from dsar.letters.content import IncompleteLetter
-from dsar.letters.rendering import letter_hash
-from dsar.models import Controller, Letter, LetterStatus, OutboxMessage, RequestEvent
-from dsar.models.letters import FrozenLetterError
-from dsar.services.letters import (
+from dsar.letters.models import FrozenLetterError, Letter, LetterStatus
+from dsar.letters.operations import (
     LetterError,
     approve_letter,
     draft_letter,
@@ -22,7 +22,9 @@ from dsar.services.letters import (
     register_for,
     send_letter,
 )
-from dsar.storage import FileStore
+from dsar.letters.rendering import letter_hash
+from dsar.outbox.models import OutboxMessage
+from dsar.requests.models import RequestEvent
 from tests.factories import make_request
 
 

@@ -6,15 +6,17 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from dsar.clock import FixedClock
-from dsar.models import Letter, LetterStatus, OutboxMessage, Role
+from dsar.accounts.models import Role
+from dsar.core.clock import FixedClock
+from dsar.letters.models import Letter, LetterStatus
+from dsar.outbox.models import OutboxMessage
 from tests.factories import PASSWORD, make_request, make_staff
 
 
 @pytest.fixture
 def signed_in(app: Flask, client, session, now, controller, monkeypatch):  # type: ignore[no-untyped-def]
     def sign_in(role: Role = Role.DPO, csrf: bool = False):  # type: ignore[no-untyped-def]
-        monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+        monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
         monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", csrf)
         make_staff(session, now, role=role)
         request = make_request(session, controller, now, language="en", subject_name="Zoë Weiß")

@@ -8,15 +8,15 @@ import pytest
 from flask import Flask, g
 from flask.testing import FlaskClient
 
-from dsar.clock import FixedClock
+from dsar.accounts.models import Role, StaffUser
+from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter, login_manager
-from dsar.models import Role, StaffUser
 from tests.factories import make_staff
 
 
 @pytest.fixture(autouse=True)
 def _fixed_clock_no_limits(app: Flask, now: datetime, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(app.extensions, "dsar.clock", FixedClock(now))
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
     monkeypatch.setattr(limiter, "enabled", False)  # many sign-ins from 127.0.0.1 per session
 
 

@@ -6,8 +6,9 @@ from datetime import datetime
 
 from sqlalchemy import inspect
 
-from dsar.models import Controller, Role
-from dsar.staff.auth import load_user
+from dsar.accounts.models import Role
+from dsar.controllers.models import Controller
+from dsar.web.staff.auth import load_user
 from tests.factories import make_staff
 
 

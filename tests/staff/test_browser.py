@@ -10,9 +10,11 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from dsar.accounts.models import Role
+from dsar.controllers.models import Controller
 from dsar.extensions import db
-from dsar.models import Controller, Request, Role
-from dsar.workflow import RequestType, Status
+from dsar.requests.models import Request
+from dsar.requests.workflow import RequestType, Status
 from tests.factories import PASSWORD, make_request, make_staff
 
 pytestmark = pytest.mark.browser

@@ -16,8 +16,10 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from dsar.demo.shop import ensure_shop
-from dsar.models import ClaimState, Export, LookupClaim, Request
-from dsar.storage import FileStore
+from dsar.files.storage import FileStore
+from dsar.fulfilment.claim_models import ClaimState, LookupClaim
+from dsar.fulfilment.models import Export
+from dsar.requests.models import Request
 from tests.intake.conftest import form_data, link_in, send_mail
 
 VICTIM_NUMBER = "K-100002"
@@ -52,7 +54,7 @@ def _verify_and_search(client, request: Request) -> str:  # type: ignore[no-unty
 
 
 def _finish_manual_tasks(client, session, request: Request) -> None:  # type: ignore[no-untyped-def]
-    from dsar.models import ManualTask
+    from dsar.fulfilment.models import ManualTask
 
     for task in session.execute(
         select(ManualTask).where(ManualTask.request_id == request.id, ManualTask.done_at.is_(None))
@@ -165,8 +167,8 @@ def test_owner_with_a_new_address_proves_the_number_with_the_code(  # type: igno
 
 def _claimed(session, controller, now, email: str):  # type: ignore[no-untyped-def]
     from dsar.fulfilment.claims import claims_of
-    from dsar.services.requests import apply_action
-    from dsar.workflow import Action
+    from dsar.requests.operations import apply_action
+    from dsar.requests.workflow import Action
     from tests.factories import make_request
 
     request = make_request(
@@ -200,7 +202,7 @@ def test_only_the_dpo_verifies_a_key_by_document(  # type: ignore[no-untyped-def
 def test_staff_send_a_code_to_the_address_a_manual_system_holds(  # type: ignore[no-untyped-def]
     app, session, controller, now, agent, as_user, no_csrf, monkeypatch
 ) -> None:
-    from dsar.models import OutboxMessage
+    from dsar.outbox.models import OutboxMessage
 
     registers = app.extensions["dsar.registers"]
     demo = next(r for r in registers if r.controller.slug == "demo")

@@ -6,9 +6,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from dsar.audit import verify_chain
-from dsar.models import Request, RequestEvent
-from dsar.workflow import RequestType, Status, Verification
+from dsar.audit.request_trail import verify_chain
+from dsar.requests.models import Request, RequestEvent
+from dsar.requests.workflow import RequestType, Status, Verification
 from tests.factories import make_request
 
 
@@ -89,8 +89,8 @@ def test_asking_drafts_the_identity_or_the_clarification_letter_filled_in(  # ty
 ) -> None:
     """Art. 12(6) asks who; Recital 63 asks what the request is about: each has its letter
     (docs/legal-rules.md L2, L3), with what the decision said already in it."""
-    from dsar.models import Letter
-    from dsar.services.letters import due_letter_type
+    from dsar.letters.models import Letter
+    from dsar.letters.operations import due_letter_type
 
     client = as_user(agent)
     who = make_request(session, controller, now)
@@ -211,7 +211,7 @@ def test_stale_form_is_refused_and_changes_nothing(  # type: ignore[no-untyped-d
 def test_erasure_is_completed_only_by_the_dpo(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, dpo, as_user, no_csrf
 ) -> None:
-    from dsar.workflow import RequestType
+    from dsar.requests.workflow import RequestType
 
     request = make_request(session, controller, now, type=RequestType.ERASURE)
     _decide(as_user(agent), request, "verify_identity")

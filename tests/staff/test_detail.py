@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from dsar.audit import record_event
-from dsar.models import Controller, FilePurpose, Role, StoredFile
+from dsar.accounts.models import Role
+from dsar.audit.request_trail import record_event
+from dsar.controllers.models import Controller
+from dsar.files.models import FilePurpose, StoredFile
 from tests.factories import make_request, make_staff
 
 

@@ -7,9 +7,9 @@ import re
 
 from sqlalchemy import select
 
-from dsar.models import RequestEvent
-from dsar.services.requests import apply_action
-from dsar.workflow import Action
+from dsar.requests.models import RequestEvent
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action
 from tests.factories import make_request
 from tests.fulfilment.conftest import make_export
 

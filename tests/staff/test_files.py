@@ -8,10 +8,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from dsar.models import FilePurpose, Request, StoredFile
-from dsar.storage import FileStore
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.files.storage import FileStore
+from dsar.requests.models import Request
+from tests.core.test_attachments import parsed_name
 from tests.factories import make_request
-from tests.test_attachments import parsed_name
 
 NAMES = ["Łukasz-dowód.pdf", "Ελένη.pdf", "паспорт 日本.pdf", 'Scan "1".pdf', "plain.pdf"]
 

@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from dsar.dashboard import ClosedRow, median_days_to_completion, share_answered_in_time
-from dsar.models import FilePurpose, Request, Role, StaffUser, StoredFile
-from dsar.services.requests import apply_action
-from dsar.workflow import Action, Status
+from dsar.accounts.models import Role, StaffUser
+from dsar.files.models import FilePurpose, StoredFile
+from dsar.requests.dashboard import ClosedRow, median_days_to_completion, share_answered_in_time
+from dsar.requests.models import Request
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action, Status
 from tests.factories import make_request
 
 TODAY = date(2026, 3, 2)

@@ -13,8 +13,8 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from dsar.models import SignInThrottle, StaffEvent
-from dsar.services.sign_in_throttle import address_key, lock_duration
+from dsar.accounts.models import SignInThrottle, StaffEvent
+from dsar.accounts.throttle import address_key, lock_duration
 from tests.factories import PASSWORD
 from tests.staff.conftest import StaffClient
 
@@ -78,10 +78,10 @@ def test_unknown_email_and_wrong_password_get_the_same_answer(
 def test_failures_lock_without_sleeping(  # type: ignore[no-untyped-def]
     app: Flask, fresh, agent, session, now: datetime, no_csrf, monkeypatch
 ) -> None:
-    from dsar.clock import FixedClock
+    from dsar.core.clock import FixedClock
 
     clock = FixedClock(now)
-    monkeypatch.setitem(app.extensions, "dsar.clock", clock)
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", clock)
     session.commit()
     for _ in range(3):
         _login(fresh, "alex@example.org", "wrong password!")
@@ -181,12 +181,12 @@ def _events(session, subject: str) -> list[tuple[str, str, dict]]:  # type: igno
 def test_unknown_and_inactive_addresses_answer_exactly_like_an_account(  # type: ignore[no-untyped-def]
     app: Flask, agent, session, now: datetime, no_csrf, monkeypatch, other: str
 ) -> None:
-    from dsar.clock import FixedClock
+    from dsar.core.clock import FixedClock
     from tests.factories import make_staff
 
     make_staff(session, now, email="idle@example.org").active = False
     clock = FixedClock(now)
-    monkeypatch.setitem(app.extensions, "dsar.clock", clock)
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", clock)
     session.commit()
     known = StaffClient(app, app.response_class, use_cookies=True)
     unknown = StaffClient(app, app.response_class, use_cookies=True)
@@ -230,7 +230,7 @@ def test_addresses_are_stored_only_as_keyed_hashes(  # type: ignore[no-untyped-d
 def test_sign_in_steps_are_in_the_staff_chain(  # type: ignore[no-untyped-def]
     app: Flask, fresh, dpo, session, now: datetime, no_csrf
 ) -> None:
-    from dsar.audit import verify_chain
+    from dsar.audit.request_trail import verify_chain
 
     secret = pyotp.random_base32()
     dpo.totp_secret = secret
@@ -247,7 +247,7 @@ def test_sign_in_steps_are_in_the_staff_chain(  # type: ignore[no-untyped-def]
     ]
     assert events[3] == ("sign_in_failed", "anonymous", {"reason": "wrong password", "failures": 3})
     assert events[4] == ("locked", "system", {"failures": 3, "seconds": 2})
-    clock = app.extensions["dsar.clock"]
+    clock = app.extensions["dsar.core.clock"]
     clock.advance(seconds=3)
     _login(fresh, "dana@example.org")
     fresh.post("/staff/login/totp", data={"code": "000000"})

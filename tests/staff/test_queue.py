@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import event
 
 from dsar.extensions import db
-from dsar.workflow import Channel, RequestType, Status
+from dsar.requests.workflow import Channel, RequestType, Status
 from tests.factories import make_request
 
 
@@ -58,8 +58,8 @@ def test_filters_and_search(  # type: ignore[no-untyped-def]
 def test_counts_per_status(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, as_user
 ) -> None:
-    from dsar.services.requests import apply_action
-    from dsar.workflow import Action
+    from dsar.requests.operations import apply_action
+    from dsar.requests.workflow import Action
 
     for _ in range(2):
         make_request(session, controller, now)
@@ -103,7 +103,7 @@ def test_each_viewer_gets_their_own_rows_in_turn(  # type: ignore[no-untyped-def
 def test_staff_limited_to_a_controller_see_only_its_requests(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, as_user
 ) -> None:
-    from dsar.models import Controller
+    from dsar.controllers.models import Controller
 
     other = Controller(
         slug="other",
@@ -177,11 +177,11 @@ def test_query_count_does_not_grow_with_page_size(  # type: ignore[no-untyped-de
 def test_a_closed_status_pages_dated_rows_by_due_date_then_undated_ones(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, dpo, as_user, monkeypatch
 ) -> None:
-    """Dated and undated rows come from two queries (dsar.services.queue._undated_last); the
+    """Dated and undated rows come from two queries (dsar.requests.queue._undated_last); the
     pages together must hold each row once, in (due, id) order with the undated ones last."""
-    import dsar.services.queue
+    import dsar.requests.queue
 
-    monkeypatch.setattr(dsar.services.queue, "PAGE_SIZE", 2)
+    monkeypatch.setattr(dsar.requests.queue, "PAGE_SIZE", 2)
     dated = [make_request(session, controller, now - timedelta(days=days)) for days in (5, 30, 12)]
     undated = [make_request(session, controller, now, received_at=None) for _ in range(2)]
     for request in [*dated, *undated]:
@@ -202,7 +202,8 @@ def test_menus_list_controllers_and_assignable_staff(  # type: ignore[no-untyped
 ) -> None:
     """A DPO's controller filter and assign menus, by name and by address; admins and inactive
     accounts cannot take requests; agents get no colleague menu."""
-    from dsar.models import Controller, Role
+    from dsar.accounts.models import Role
+    from dsar.controllers.models import Controller
     from tests.factories import make_staff
 
     session.add(

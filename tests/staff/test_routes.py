@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from dsar.models import Role
+from dsar.accounts.models import Role
 
 A, D, M = Role.AGENT, Role.DPO, Role.ADMIN
 ROLES_BY_ENDPOINT = {

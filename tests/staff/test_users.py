@@ -9,8 +9,8 @@ import re
 from flask import Flask
 from sqlalchemy import select
 
-from dsar.audit import verify_chain
-from dsar.models import StaffEvent
+from dsar.accounts.models import StaffEvent
+from dsar.audit.request_trail import verify_chain
 from tests.factories import PASSWORD
 from tests.staff.conftest import StaffClient
 

@@ -1,0 +1,1 @@
+"""The audit trails: one hash chain per request and one for staff accounts, and their verifiers."""

@@ -1,0 +1,1 @@
+"""The controllers dsar serves: a row per controller, synchronised from the processing registers."""

@@ -1,0 +1,3 @@
+"""Encrypted files at rest: the StoredFile model, the store that seals and streams blobs, and its
+cipher.
+"""

@@ -1,0 +1,79 @@
+"""Manual sources: a system without a connector becomes a task for staff, done with evidence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.audit.request_trail import record_event
+from dsar.fulfilment.models import ManualTask
+from dsar.register.datasources import ManualSource
+from dsar.requests.models import Request
+
+
+class ManualTaskError(Exception):
+    """A manual task cannot be completed as asked (already done, no evidence given)."""
+
+
+def open_manual_task(
+    session: Session, request: Request, source: ManualSource, *, language: str, now: datetime
+) -> ManualTask:
+    """The request's task for `source`, created once; a second search finds the same task."""
+    task = session.execute(
+        select(ManualTask).where(
+            ManualTask.request_id == request.id, ManualTask.source_id == source.id
+        )
+    ).scalar_one_or_none()
+    if task is not None:
+        return task
+    instructions = source.instructions.get(language, fallback=source.instructions.languages[0])
+    task = ManualTask(
+        request_id=request.id,
+        source_id=source.id,
+        source_name=source.name,
+        instructions=instructions or "",
+        created_at=now,
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+def complete_manual_task(
+    session: Session,
+    request: Request,
+    task: ManualTask,
+    *,
+    actor: str,
+    now: datetime,
+    note: str,
+    evidence_file_id: int | None = None,
+) -> ManualTask:
+    """Mark the task done with a note and optionally a stored evidence file; audited."""
+    if task.done_at is not None:
+        raise ManualTaskError(f"the task for {task.source_name} was already done")
+    if not note.strip():
+        raise ManualTaskError("describe what was searched and found: the note is the evidence")
+    task.done_by, task.done_at, task.note = actor, now, note.strip()
+    task.evidence_file_id = evidence_file_id
+    record_event(
+        session,
+        request,
+        "manual_source_done",
+        actor=actor,
+        now=now,
+        payload={"source": task.source_id, "evidence_file_id": evidence_file_id},
+    )
+    return task
+
+
+def open_tasks(session: Session, request: Request) -> list[ManualTask]:
+    return list(
+        session.execute(
+            select(ManualTask)
+            .where(ManualTask.request_id == request.id, ManualTask.done_at.is_(None))
+            .order_by(ManualTask.id)
+        ).scalars()
+    )

@@ -1,0 +1,113 @@
+"""A stored letter's inputs to the pure content: the request's facts, found data as JSON, today."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import object_session
+
+from dsar.fulfilment.claim_models import ClaimState, LookupClaim
+from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
+from dsar.letters.content import LetterContent, build_letter
+from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
+from dsar.letters.identity import Identity, KeyUsed
+from dsar.letters.models import Letter
+from dsar.register import Register
+from dsar.requests.deadlines.legal_calendar import local_date
+from dsar.requests.models import Request
+from dsar.requests.operations import jurisdiction_of
+
+
+def local_today(request: Request, now: datetime) -> date:
+    return local_date(now, jurisdiction_of(request.controller))
+
+
+def facts_for(
+    request: Request,
+    clock_policy: str = "edpb",
+    claims: Sequence[LookupClaim] = (),
+    *,
+    email_confirmed: bool = False,
+) -> RequestFacts:
+    """The request's facts as the pure letter content needs them."""
+    received = request.received_at
+    identity = Identity(
+        request.subject_email,
+        email_confirmed,  # through our link: the request's confirm_email event
+        tuple(
+            KeyUsed(c.key, c.value, c.state.value, c.method.value if c.method else None)
+            for c in claims
+            if c.state in (ClaimState.VERIFIED, ClaimState.SET_ASIDE)
+        ),
+    )
+    return RequestFacts(
+        reference=request.reference or "",
+        request_type=request.type.value,
+        language=request.language,
+        subject=Subject(request.subject_name, request.subject_email, request.subject_address),
+        received_on=local_date(received, jurisdiction_of(request.controller)) if received else None,
+        due_date=request.due_date,
+        extended_due_date=request.extended_due_date,
+        clock_policy=clock_policy,
+        details=dict(request.details or {}),
+        identity=identity,
+    )
+
+
+def found_to_json(found: FoundData) -> dict[str, Any]:
+    return json_safe(asdict(found))
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
+    if data is None:
+        return None
+    sources = tuple(
+        FoundSource(
+            s["source"],
+            dict(s["categories"]),
+            tuple(s["activities"]),
+            tuple(
+                KeptRecords(
+                    k["activity"],
+                    tuple(k["categories"]),
+                    k["count"],
+                    date.fromisoformat(k["latest_on"]),
+                )
+                for k in s.get("kept", ())
+            ),
+        )
+        for s in data["sources"]
+    )
+    return FoundData(sources, data.get("copy_format", "JSON, CSV"))
+
+
+def letter_content(
+    letter: Letter, register: Register, now: datetime, clock_policy: str
+) -> LetterContent:
+    """The content a stored letter says today: its request's facts, found data and free text."""
+    session = object_session(letter.request)
+    assert session is not None  # a stored letter's request was loaded through a session
+    return build_letter(
+        register,
+        facts_for(
+            letter.request,
+            clock_policy,
+            stored_claims(session, letter.request),
+            email_confirmed=email_confirmed_by_link(session, letter.request),
+        ),
+        letter_type=letter.type,
+        today=local_today(letter.request, now),
+        found=found_from_json(letter.found),
+        texts=letter.texts,
+    )

@@ -1,0 +1,3 @@
+"""The statutory deadline: the legal calendar, the rules, the clock policies and the stored
+deadline.
+"""

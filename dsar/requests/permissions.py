@@ -1,0 +1,85 @@
+"""Who may see and do what: the staff roles, the requests each member may open, the decisions
+each may take. The one place for these rules; views, services and queries import them."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from dsar.accounts.models import Role, StaffUser
+from dsar.requests.models import Request
+from dsar.requests.workflow import Decision, RequestType
+
+# Who works data subjects' requests; admins manage accounts and settings, not requests.
+REQUEST_WORKERS = (Role.AGENT, Role.DPO)
+ANY_STAFF = (Role.AGENT, Role.DPO, Role.ADMIN)
+MANAGERS = (Role.DPO, Role.ADMIN)  # the dashboard and the register export: no subjects' names
+LETTER_APPROVERS = (Role.DPO,)
+
+DPO_ONLY = frozenset({Role.DPO})
+# The DPO approves refusals and extensions (Art. 12(3), 12(5)) and the execution of erasure.
+DECISION_ROLES: dict[Decision, frozenset[Role]] = {
+    **{decision: frozenset(REQUEST_WORKERS) for decision in Decision},
+    Decision.EXTEND: DPO_ONLY,
+    Decision.APPROVE_REFUSAL: DPO_ONLY,
+    Decision.REJECT_REFUSAL: DPO_ONLY,
+}
+
+
+def may_see_requests(user: StaffUser) -> bool:
+    """Admins manage accounts and settings; they do not read data subjects' requests."""
+    return user.role in REQUEST_WORKERS
+
+
+def of_their_controllers(user: StaffUser) -> ColumnElement[bool]:
+    """SQL: requests of the controllers `user` works for (all of them when not limited)."""
+    if user.controller_ids:
+        return Request.controller_id.in_(sorted(user.controller_ids))
+    return true()
+
+
+def visible_to(user: StaffUser) -> ColumnElement[bool]:
+    """SQL: the requests `user` may open; for agents, only unassigned ones or their own."""
+    if not may_see_requests(user):
+        return false()
+    clauses = [of_their_controllers(user)]
+    if user.role is Role.AGENT:
+        clauses.append(or_(Request.assignee_id.is_(None), Request.assignee_id == user.id))
+    return and_(*clauses)
+
+
+def can_see(user: StaffUser, request: Request) -> bool:
+    """The same rule as `visible_to`, for one loaded request."""
+    if not may_see_requests(user) or not user.may_work_for(request.controller_id):
+        return False
+    return user.role is not Role.AGENT or request.assignee_id in (None, user.id)
+
+
+def may_decide(user: StaffUser, request: Request, decision: Decision) -> bool:
+    """Whether `user` may take `decision` on `request` (the life cycle decides whether now)."""
+    if not can_see(user, request) or user.role not in DECISION_ROLES[decision]:
+        return False
+    # Completing an erasure request executes it: the DPO approves that.
+    return not (
+        decision is Decision.COMPLETE
+        and request.type is RequestType.ERASURE
+        and user.role is not Role.DPO
+    )
+
+
+def may_assign_to(user: StaffUser, assignee: StaffUser | None) -> bool:
+    """DPOs give requests to anyone; agents take or release only their own."""
+    return user.role is not Role.AGENT or assignee is None or assignee.id == user.id
+
+
+def can_be_assigned(assignee: StaffUser, request: Request) -> bool:
+    """Whether `assignee` can take `request`: an active request worker for its controller."""
+    return (
+        assignee.active
+        and assignee.role in REQUEST_WORKERS
+        and assignee.may_work_for(request.controller_id)
+    )
+
+
+def may_compare_documents(user: StaffUser) -> bool:
+    """Verifying a lookup key by comparing a document overrides the automated checks: DPO only."""
+    return user.role is Role.DPO

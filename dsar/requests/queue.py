@@ -1,0 +1,230 @@
+"""The staff queue: the filtered and sorted page of requests and its counts per open status.
+
+Plain queries, built for each page view: the rows with their assignee's address (one query),
+the counts per open status (a GROUP BY on the partial index of open requests) and, for other
+status filters than the open ones, the total. Who sees which requests: services/permissions.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from dsar.accounts.models import StaffUser
+from dsar.requests.deadlines.rules import days_left
+from dsar.requests.models import OPEN, WORKING, Request
+from dsar.requests.permissions import visible_to
+from dsar.requests.workflow import OPEN_STATUSES, Channel, RequestType, Status
+
+PAGE_SIZE = 50
+# The default view: received and still open, so every row has a due date.
+WORKING_STATUSES = tuple(s for s in Status if s.clock_running)
+
+
+def effective_due() -> ColumnElement[Any]:
+    """SQL for Request.effective_due_date: the extended date once extended."""
+    return func.coalesce(Request.extended_due_date, Request.due_date)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str = "open"  # "open", "all" or a Status value
+    type: RequestType | None = None
+    assignee: str = ""  # "", "me", "none" or a staff id
+    channel: Channel | None = None
+    language: str = ""
+    controller_id: int | None = None
+    due_within: int | None = None  # days from today
+    overdue: bool = False
+    extended: bool = False
+    search: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_args(cls, args: Any) -> QueueFilters:
+        """Parse query-string arguments; a value that does not parse is ignored, not an error."""
+
+        def pick(enum_cls: Any, raw: str | None) -> Any:
+            try:
+                return enum_cls(raw) if raw else None
+            except ValueError:
+                return None
+
+        status = args.get("status", "open")
+        if status not in ("open", "all") and pick(Status, status) is None:
+            status = "open"
+        return cls(
+            status=status,
+            type=pick(RequestType, args.get("type")),
+            assignee=args.get("assignee", "")[:12],
+            channel=pick(Channel, args.get("channel")),
+            language=args.get("language", "")[:8],
+            controller_id=args.get("controller", type=int),
+            due_within=_bounded(args.get("due_within", type=int), 0, 3650),
+            overdue=args.get("overdue") == "1",
+            extended=args.get("extended") == "1",
+            search=args.get("q", "").strip()[:200],
+            page=max(args.get("page", 1, type=int) or 1, 1),
+        )
+
+
+def _bounded(value: int | None, low: int, high: int) -> int | None:
+    return None if value is None else min(max(value, low), high)
+
+
+@dataclass
+class QueuePage:
+    rows: Sequence[Row[Any]]  # named as in ROW_COLUMNS: row.reference, row.due, ...
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int] = field(default_factory=dict)  # per open status value
+    days_left: dict[int, int | None] = field(default_factory=dict)  # by request id; None: no clock
+
+
+# What one line of the queue shows, the assignee's address from an outer join.
+ROW_COLUMNS = (
+    Request.id,
+    Request.reference,
+    Request.type,
+    Request.status,
+    Request.subject_name,
+    Request.subject_email,
+    Request.channel,
+    Request.language,
+    Request.controller_id,
+    Request.extended_due_date,
+    effective_due().label("due"),
+    StaffUser.email.label("assignee_email"),
+)
+
+
+def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnElement[bool]]:
+    """Visibility and every filter but the status."""
+    where = [visible_to(user)]
+    if f.type:
+        where.append(Request.type == f.type)
+    if f.controller_id:
+        where.append(Request.controller_id == f.controller_id)
+    if f.assignee == "me":
+        where.append(Request.assignee_id == user.id)
+    elif f.assignee == "none":
+        where.append(Request.assignee_id.is_(None))
+    elif f.assignee.isdigit():
+        where.append(Request.assignee_id == (int(f.assignee) or -1))  # no staff id is 0
+    if f.channel:
+        where.append(Request.channel == f.channel)
+    if f.language:
+        where.append(Request.language == f.language)
+    if f.due_within is not None:
+        where.append(effective_due() <= today + timedelta(days=f.due_within))
+    if f.overdue:
+        where.extend((effective_due() < today, WORKING))
+    if f.extended:
+        where.append(Request.extended_due_date.is_not(None))
+    if f.search:
+        term = f.search.lower()
+        where.append(
+            or_(
+                Request.reference == f.search.upper(),
+                func.lower(Request.subject_email) == term,
+                func.lower(Request.subject_name).contains(term, autoescape=True),
+            )
+        )
+    return where
+
+
+def _status_clause(f: QueueFilters) -> ColumnElement[bool] | None:
+    if f.status == "open":
+        return WORKING  # literal statuses: ix_request_working_due serves the page
+    if f.status == "all":
+        return None
+    return Request.status == Status(f.status)
+
+
+def _counts(session: Session, where: list[ColumnElement[bool]]) -> dict[Status, int]:
+    """Requests per open status under the page's filters, whatever its status filter."""
+    rows = session.execute(
+        select(Request.status, func.count())
+        .where(*where, OPEN)  # literal statuses: ix_request_open_status covers it
+        .group_by(Request.status)
+    ).all()
+    return {status: number for status, number in rows}
+
+
+def queue_page(
+    session: Session,
+    user: StaffUser,
+    f: QueueFilters,
+    today: date,
+    today_by_controller: Mapping[int, date] | None = None,
+) -> QueuePage:
+    """One page of the queue, sorted by effective due date (undated last), with status counts.
+
+    `today` dates the filters; each row's days left count from its controller's local date
+    (`today_by_controller`, D7), `today` for a controller not in it.
+    """
+    today_by_controller = today_by_controller or {}
+    where = _filtered(user, f, today)
+    status_clause = _status_clause(f)
+    listed = where if status_clause is None else [*where, status_clause]
+    counts = _counts(session, where)
+    if f.status == "open":
+        total = sum(counts.get(s, 0) for s in WORKING_STATUSES)
+    elif f.status != "all" and Status(f.status) in OPEN_STATUSES:
+        total = counts.get(Status(f.status), 0)
+    else:  # closed statuses are not counted above
+        count = select(func.count()).select_from(Request).where(*listed)
+        total = session.execute(count).scalar_one()
+    pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+    page = min(f.page, pages)
+    offset = (page - 1) * PAGE_SIZE
+    if f.status == "open":  # every received request has a due date: the index gives the order
+        rows = session.execute(
+            _rows(listed).order_by(effective_due(), Request.id).limit(PAGE_SIZE).offset(offset)
+        ).all()
+    else:
+        rows = _undated_last(session, listed, offset)
+    left = {
+        row.id: days_left(today_by_controller.get(row.controller_id, today), row.due)
+        if row.due is not None and row.status.clock_running
+        else None
+        for row in rows
+    }
+    return QueuePage(rows, total, page, pages, {s.value: n for s, n in counts.items()}, left)
+
+
+def _rows(where: list[ColumnElement[bool]]) -> Select[Any]:
+    """The queue's lines under `where`, unordered."""
+    return (
+        select(*ROW_COLUMNS).outerjoin(StaffUser, StaffUser.id == Request.assignee_id).where(*where)
+    )
+
+
+def _undated_last(
+    session: Session, listed: list[ColumnElement[bool]], offset: int
+) -> list[Row[Any]]:
+    """A page of rows in due order with the undated ones last, as two index-ordered queries.
+
+    One query ordered by (due IS NULL, due, id) must sort every matching row: 95,000 completed
+    requests took 49 ms on SQLite. Dated rows in (status, due, id) order come from
+    ix_request_status_effective_due, undated ones by id; the dated ones are counted only
+    when a page starts past their end.
+    """
+    due = effective_due()
+    dated = _rows([*listed, due.is_not(None)]).order_by(due, Request.id)
+    rows = list(session.execute(dated.limit(PAGE_SIZE).offset(offset)).all())
+    if len(rows) == PAGE_SIZE:
+        return rows
+    skip = 0
+    if not rows and offset:
+        count = select(func.count()).select_from(Request).where(*listed, due.is_not(None))
+        skip = offset - session.execute(count).scalar_one()
+    undated = _rows([*listed, due.is_(None)]).order_by(Request.id)
+    rows += session.execute(undated.limit(PAGE_SIZE - len(rows)).offset(skip)).all()
+    return rows

@@ -1,1 +1,0 @@
-"""Services: take a session, change models, write audit events, flush; never commit."""

@@ -1,0 +1,3 @@
+"""The HTTP layer: blueprints for the public pages, the staff pages and downloads; views parse,
+authorise, call an operation and render.
+"""

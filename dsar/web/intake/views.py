@@ -1,0 +1,195 @@
+"""The public pages: start page, one form per right, confirmation, new link, status page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_limiter.util import get_remote_address
+from sqlalchemy import select
+
+from dsar.config import Settings
+from dsar.controllers.models import Controller
+from dsar.core import clock
+from dsar.core.i18n import long_date
+from dsar.core.write_lock import begin_as_writer
+from dsar.extensions import db, limiter
+from dsar.intake.operations import (
+    Submission,
+    submit_request,
+)
+from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES
+from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
+from dsar.requests.operations import new_reference
+from dsar.requests.workflow import RequestType
+from dsar.web.intake import bp
+from dsar.web.intake.binding import build_form, language
+from dsar.web.intake.controllers import controller_and_register, register_of
+from dsar.web.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
+
+SUBMITTED_KEY = "intake_submitted"
+
+
+def _settings() -> Settings:
+    return current_app.config["DSAR_SETTINGS"]
+
+
+def _email_key() -> str:
+    """Rate-limit key: the posted e-mail address, normalised; the IP when there is none."""
+    email = (request.form.get("email") or "").strip().lower()
+    return f"email:{email}" if email else f"ip:{get_remote_address()}"
+
+
+def _right(value: str) -> RequestType:
+    try:
+        return RequestType(value)
+    except ValueError:
+        abort(404, _("There is no such form here."))
+
+
+@bp.get("/")
+def index() -> ResponseReturnValue:
+    controllers = db.session.execute(select(Controller).order_by(Controller.name)).scalars().all()
+    if len(controllers) == 1:
+        return redirect(url_for("intake.start", slug=controllers[0].slug))
+    return render_template("intake/index.html", controllers=controllers)
+
+
+@bp.get("/c/<slug>/")
+def start(slug: str) -> ResponseReturnValue:
+    controller, register = controller_and_register(slug)
+    rights = [(right, RIGHT_TITLES[right], RIGHT_SUMMARIES[right]) for right in RequestType]
+    return render_template(
+        "intake/start.html", controller=controller, register=register, rights=rights
+    )
+
+
+def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
+    """Accepted uploads, or None after putting the reason next to the field."""
+    files = [f for f in (form.documents.data or []) if f and f.filename]
+    if len(files) > MAX_FILES:
+        form.documents.errors = [_("Please upload at most %(n)d files.", n=MAX_FILES)]
+        return None
+    limit = _settings().upload_max_bytes
+    accepted = []
+    for storage in files:
+        try:
+            accepted.append(
+                accept_upload(storage.filename, storage.read(limit + 1), max_bytes=limit)
+            )
+        except UploadRejected as rejected:
+            reason = {
+                "empty": _("The file %(name)s is empty.", name=storage.filename),
+                "too_large": _(
+                    "The file %(name)s is larger than %(mb).1f MB.",
+                    name=storage.filename,
+                    mb=limit / 1024 / 1024,
+                ),
+                "type": _(
+                    "The file %(name)s is not a PDF, PNG or JPEG file.", name=storage.filename
+                ),
+            }[str(rejected)]
+            form.documents.errors = [reason]
+            return None
+    return tuple(accepted)
+
+
+@bp.route("/c/<slug>/request/<right>", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+@limiter.limit("3/hour", key_func=_email_key, methods=["POST"])
+def request_form(slug: str, right: str) -> ResponseReturnValue:
+    """The form for one right, built from the register (in memory). A valid POST records the
+    request (`submit_request`), commits and redirects to the page that asks to confirm."""
+    register = register_of(slug)
+    kind = _right(right)
+    form = build_form(kind, register)
+
+    def page(template: str = "intake/form.html", status: int = 200) -> ResponseReturnValue:
+        controller, _register = controller_and_register(slug)
+        context = {"controller": controller, "form": form, "right": kind}
+        return render_template(template, title=RIGHT_TITLES[kind], **context), status
+
+    if kind is RequestType.CONSENT_WITHDRAWAL and not register.consent_activities:
+        return page("intake/no_consent.html")
+    if isinstance(form, RectificationForm) and form.add_item.data:
+        if len(form.items) < RECTIFICATION_MAX_ROWS:
+            form.items.append_entry()
+        return page()
+    if not form.validate_on_submit():
+        return page(status=422 if request.method == "POST" else 200)
+    uploads = _uploads(form)
+    if uploads is None:
+        return page(status=422)
+    if form.website.data:
+        # The honeypot was filled: a bot. Same answer as for a person, nothing stored.
+        session[SUBMITTED_KEY] = new_reference(clock.now())
+        return redirect(url_for("intake.submitted", slug=slug))
+    submission = Submission(
+        type=kind,
+        language=form.language.data,
+        name=form.name.data.strip(),
+        email=form.email.data,
+        details=form.details(),
+        uploads=uploads,
+    )
+    begin_as_writer(db.session())  # SQLite: it reads (controller, reference) before it writes
+    controller, _register = controller_and_register(slug)
+    reference = submit_request(
+        db.session(), controller, submission, settings=_settings(), now=clock.now()
+    )
+    session[SUBMITTED_KEY] = reference
+    return redirect(url_for("intake.submitted", slug=slug))
+
+
+@bp.get("/c/<slug>/submitted")
+def submitted(slug: str) -> ResponseReturnValue:
+    controller, _register = controller_and_register(slug)
+    reference = session.get(SUBMITTED_KEY)
+    if reference is None:
+        return redirect(url_for("intake.start", slug=slug))
+    days = _settings().confirmation_link_days
+    return render_template(
+        "intake/submitted.html", controller=controller, reference=reference, days=days
+    )
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    db.session.execute(select(1))
+    return {"status": "ok"}
+
+
+@bp.before_request
+def _fresh_locale() -> None:
+    # Flask-Babel caches the locale on `g`; an app context shared by several requests (tests,
+    # CLI) would otherwise keep the first request's language.
+    refresh()
+
+
+@bp.context_processor
+def _page_language() -> dict[str, Any]:
+    return {"lang": language()}
+
+
+@bp.app_template_filter("intake_date")
+def _long_date(value: date) -> str:
+    return long_date(value, language())
+
+
+@bp.app_template_filter("intake_local_date")
+def _local_long_date(value: datetime, controller: Controller) -> str:
+    """The controller's local date of an instant (docs/legal-rules.md D7)."""
+    return long_date(value.astimezone(ZoneInfo(controller.timezone)).date(), language())

@@ -1,0 +1,20 @@
+"""The staff workspace: sign-in, queue, request detail and decisions, users, dashboard."""
+
+from flask import Blueprint
+
+bp = Blueprint("staff", __name__)
+
+from dsar.web.staff import (  # noqa: E402,F401
+    auth_views,
+    claims,
+    dashboard_views,
+    detail,
+    export_links,
+    files,
+    fulfilment,
+    intake_views,
+    letters,
+    queue,
+    users,
+    views,
+)

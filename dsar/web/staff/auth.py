@@ -1,0 +1,64 @@
+"""Flask-Login glue: loading the signed-in staff member and checking roles on the server.
+
+`current_user` is the signed-in member's StaffUser, loaded with the controllers they work for
+in the same query. What each role may do is in dsar/requests/permissions.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from dsar.accounts.models import Role, StaffUser
+from dsar.extensions import db
+from dsar.requests.models import Request
+from dsar.requests.permissions import can_see
+
+
+def load_user(user_id: str) -> StaffUser | None:
+    """The active staff member with this id, with their controllers; None otherwise."""
+    if not user_id.isdigit():
+        return None
+    return (
+        db.session.execute(
+            select(StaffUser)
+            .options(joinedload(StaffUser.controllers))
+            .where(StaffUser.id == int(user_id), StaffUser.active.is_(True))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
+
+
+def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Refuse with 403 unless the logged-in user has one of `roles`; anonymous users log in."""
+
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403, "Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def visible_request(request_id: int) -> Request:
+    """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing."""
+    found = db.session.execute(
+        select(Request)
+        .options(joinedload(Request.controller), joinedload(Request.assignee))
+        .where(Request.id == request_id)
+    ).scalar_one_or_none()
+    if found is None or not can_see(current_user, found):
+        abort(404, "There is no request with this number that you may open.")
+    return found

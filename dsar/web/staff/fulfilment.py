@@ -1,0 +1,282 @@
+"""Staff pages for answering with data: search results, exclusions, manual tasks, exports."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
+from wtforms.validators import AnyOf, DataRequired, Length
+
+from dsar.core.clock import now as clock_now
+from dsar.extensions import db
+from dsar.files.models import FilePurpose
+from dsar.files.storage import FileStore
+from dsar.fulfilment.delivery import mail_download_link
+from dsar.fulfilment.export import build_export
+from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task
+from dsar.fulfilment.models import Exclusion, Export, ExportKind, ManualTask
+from dsar.fulfilment.portability import TransmissionError, queue_transmission, transmissions_of
+from dsar.fulfilment.search import (
+    FulfilmentError,
+    completion_blockers,
+    exclude_row,
+    latest_run,
+    register_for,
+    run_search,
+)
+from dsar.intake.uploads import UploadRejected, accept_upload
+from dsar.register import Register
+from dsar.requests.models import Request
+from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.sources.base import row_key
+from dsar.web.staff import bp
+from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.claims import claims_context
+
+
+class ActionForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+class ExcludeForm(FlaskForm):
+    source_id = HiddenField(validators=[DataRequired(), Length(max=64)])
+    part = HiddenField(validators=[DataRequired(), Length(max=128)])
+    row_key = HiddenField(validators=[DataRequired(), Length(max=200)])
+    reason = StringField("Reason", validators=[DataRequired(), Length(max=500)])
+
+
+class TaskForm(FlaskForm):
+    note = TextAreaField(
+        "What was searched and found", validators=[DataRequired(), Length(max=4000)]
+    )
+
+
+class ExportForm(FlaskForm):
+    kind = StringField("Export", validators=[AnyOf([k.value for k in ExportKind])])
+    with_password = BooleanField("Protect the download with a password (sent separately)")
+
+
+class TransmitForm(FlaskForm):
+    url = StringField(
+        "Receiving controller's HTTPS address", validators=[DataRequired(), Length(max=500)]
+    )
+
+
+def _request_or_404(request_id: int) -> Request:
+    return visible_request(request_id)  # the queue's visibility rules: 404 for others' requests
+
+
+def _register(found: Request) -> Register:
+    return register_for(current_app.extensions["dsar.registers"], found)
+
+
+def _back(found: Request) -> ResponseReturnValue:
+    return redirect(url_for("staff.request_data", request_id=found.id))
+
+
+@bp.get("/requests/<int:request_id>/data")
+@roles_required(*REQUEST_WORKERS)
+def request_data(request_id: int) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    run = latest_run(db.session(), found)
+    exclusions = (
+        db.session.execute(
+            select(Exclusion).where(Exclusion.request_id == found.id).order_by(Exclusion.id)
+        )
+        .scalars()
+        .all()
+    )
+    tasks = (
+        db.session.execute(
+            select(ManualTask).where(ManualTask.request_id == found.id).order_by(ManualTask.id)
+        )
+        .scalars()
+        .all()
+    )
+    exports = (
+        db.session.execute(
+            select(Export).where(Export.request_id == found.id).order_by(Export.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    excluded = {(e.source_id, e.part, e.row_key) for e in exclusions}
+    return render_template(
+        "staff/fulfilment.html",
+        req=found,
+        run=run,
+        blockers=completion_blockers(db.session(), found),
+        exclusions=exclusions,
+        excluded=excluded,
+        tasks=tasks,
+        exports=exports,
+        now=clock_now(),  # which links still live
+        row_key=row_key,
+        action_form=ActionForm(),
+        exclude_form=ExcludeForm(),
+        task_form=TaskForm(),
+        export_form=ExportForm(
+            kind=found.type.value if found.type.value in ("access", "portability") else "access"
+        ),
+        transmit_form=TransmitForm(),
+        transmissions=transmissions_of(db.session(), found),
+        **claims_context(found, run),
+    )
+
+
+@bp.post("/requests/<int:request_id>/data/search")
+@roles_required(*REQUEST_WORKERS)
+def request_data_search(request_id: int) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        run = run_search(
+            db.session(), found, _register(found), actor=current_user.email, now=clock_now()
+        )
+    except FulfilmentError as error:
+        flash(str(error), "error")
+        return _back(found)
+    flash(
+        "Blocked: a source could not be searched." if run.blocked else "All sources searched.",
+        "error" if run.blocked else "info",
+    )
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/exclude")
+@roles_required(*REQUEST_WORKERS)
+def request_data_exclude(request_id: int) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    form = ExcludeForm()
+    if not form.validate_on_submit():
+        flash("Give a reason for leaving the row out.", "error")
+        return _back(found)
+    exclude_row(
+        db.session(),
+        found,
+        source_id=form.source_id.data or "",
+        part=form.part.data or "",
+        row_key=form.row_key.data or "",
+        reason=form.reason.data or "",
+        actor=current_user.email,
+        now=clock_now(),
+    )
+    flash("The row is left out of the export.", "info")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/tasks/<int:task_id>")
+@roles_required(*REQUEST_WORKERS)
+def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    task = db.session.get(ManualTask, task_id)
+    form = TaskForm()
+    if task is None or task.request_id != found.id:
+        abort(404)
+    if not form.validate_on_submit():
+        flash("Describe what was searched and found.", "error")
+        return _back(found)
+    try:
+        complete_manual_task(
+            db.session(),
+            found,
+            task,
+            actor=current_user.email,
+            now=clock_now(),
+            note=form.note.data or "",
+            evidence_file_id=_save_evidence(found, request.files.get("evidence")),
+        )
+    except UploadRejected:
+        flash(
+            "The evidence file was refused: use a PDF, PNG or JPEG within the size limit.", "error"
+        )
+        return _back(found)
+    except ManualTaskError as error:
+        flash(str(error), "error")
+        return _back(found)
+    return _back(found)
+
+
+def _save_evidence(found: Request, upload: FileStorage | None) -> int | None:
+    """The optional evidence file: type by content (PDF, PNG, JPEG), encrypted at rest."""
+    if upload is None or not upload.filename:
+        return None
+    settings = current_app.config["DSAR_SETTINGS"]
+    accepted = accept_upload(upload.filename, upload.read(), max_bytes=settings.upload_max_bytes)
+    stored = FileStore.from_settings(settings).save(
+        db.session(),
+        accepted.data,
+        filename=accepted.filename,
+        content_type=accepted.content_type,
+        purpose=FilePurpose.EVIDENCE,
+        now=clock_now(),
+        request_id=found.id,
+    )
+    return stored.id
+
+
+@bp.post("/requests/<int:request_id>/data/export")
+@roles_required(*REQUEST_WORKERS)
+def request_data_export(request_id: int) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    form = ExportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    settings = current_app.config["DSAR_SETTINGS"]
+    now = clock_now()
+    try:
+        built = build_export(
+            db.session(),
+            found,
+            _register(found),
+            FileStore.from_settings(settings),
+            kind=ExportKind(form.kind.data),
+            actor=current_user.email,
+            now=now,
+            download_days=settings.download_days,
+            templates=str(current_app.template_folder or "templates"),
+            with_password=bool(form.with_password.data),
+        )
+    except FulfilmentError as error:
+        flash(str(error), "error")
+        return _back(found)
+    link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
+    mail_download_link(db.session(), found, built.export, link=link, now=now)
+    flash(f"Export built ({built.export.row_count} rows); the download link was mailed.", "info")
+    if built.password:
+        flash(f"Send this password by another channel (shown once): {built.password}", "info")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/data/exports/<int:export_id>/transmit")
+@roles_required(*REQUEST_WORKERS)
+def request_data_transmit(request_id: int, export_id: int) -> ResponseReturnValue:
+    found = _request_or_404(request_id)
+    export = db.session.get(Export, export_id)
+    form = TransmitForm()
+    if export is None or export.request_id != found.id or export.kind is not ExportKind.PORTABILITY:
+        abort(404)
+    if not form.validate_on_submit():
+        abort(400)
+    settings = current_app.config["DSAR_SETTINGS"]
+    try:
+        queue_transmission(
+            db.session(),
+            found,
+            export,
+            url=form.url.data or "",
+            actor=current_user.email,
+            now=clock_now(),
+            allow_local_http=settings.transmit_allow_local_http,
+            allow_private=settings.transmit_allow_private,
+        )
+    except TransmissionError as error:
+        flash(str(error), "error")
+        return _back(found)
+    flash("Queued: dsar sends it within a minute; the receiver's answer shows here.", "info")
+    return _back(found)

@@ -1,0 +1,68 @@
+"""Manual intake: a request that came by e-mail, letter or phone, with its time of receipt."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from dsar.controllers.models import Controller
+from dsar.core.clock import now as clock_now
+from dsar.extensions import db
+from dsar.files.storage import FileStore
+from dsar.requests.manual_intake import ManualRequest, Original, record_manual_request
+from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.requests.workflow import Channel, RequestType
+from dsar.web.staff import bp
+from dsar.web.staff.auth import roles_required
+from dsar.web.staff.common import workable_controllers
+from dsar.web.staff.forms import ManualRequestForm
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@roles_required(*REQUEST_WORKERS)
+def new_request() -> ResponseReturnValue:
+    user = current_user._get_current_object()
+    form = ManualRequestForm()
+    controllers = workable_controllers(user)
+    form.controller.choices = [SelectChoice(c.id, c.name) for c in controllers]
+    status = 200
+    if form.validate_on_submit():
+        controller = db.session.get(Controller, form.controller.data)
+        upload = form.original.data
+        original = None
+        if upload is not None and getattr(upload, "filename", None):
+            original = Original(upload.filename, upload.mimetype or "", upload.read())
+        settings = current_app.config["DSAR_SETTINGS"]
+        try:
+            assert controller is not None  # the choices hold only existing controllers
+            created = record_manual_request(
+                db.session(),
+                ManualRequest(
+                    controller=controller,
+                    type=RequestType(form.type.data),
+                    channel=Channel(form.channel.data),
+                    language=form.language.data or "en",
+                    subject_name=form.subject_name.data or "",
+                    subject_email=form.subject_email.data,
+                    subject_address=form.subject_address.data,
+                    subject_phone=form.subject_phone.data,
+                    description=form.description.data or "",
+                    received_local=form.received_at.data,
+                ),
+                original,
+                user=user,
+                store=FileStore.from_settings(settings),
+                now=clock_now(),
+            )
+        except ValueError as error:
+            db.session.rollback()
+            flash(f"Not recorded: {error}.", "error")
+            status = 400
+        else:
+            flash(f"Recorded {created.reference}; due {created.due_date}.", "ok")
+            return redirect(url_for("staff.detail", request_id=created.id), 303)
+    elif form.is_submitted():
+        status = 400
+    return render_template("staff/new_request.html", form=form), status

@@ -1,0 +1,120 @@
+"""The request queue: filters, counts per status, days left, assign to me and bulk assign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from dsar.accounts.menus import assignable_staff
+from dsar.accounts.models import Role, StaffUser
+from dsar.core.clock import now as clock_now
+from dsar.extensions import db
+from dsar.requests.deadlines.legal_calendar import local_date
+from dsar.requests.decisions import NotPermitted, assign
+from dsar.requests.models import Request
+from dsar.requests.operations import jurisdiction_of
+from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.requests.queue import QueueFilters, queue_page
+from dsar.requests.workflow import Channel, RequestType, Status
+from dsar.web.staff import bp
+from dsar.web.staff.auth import roles_required
+from dsar.web.staff.common import workable_controllers
+
+# The filter menus, labelled once: (value, label) pairs for the template.
+STATUS_OPTIONS = tuple((s.value, s.value.replace("_", " ")) for s in Status)
+TYPE_OPTIONS = tuple(t.value for t in RequestType)
+CHANNEL_OPTIONS = tuple(c.value for c in Channel)
+
+
+@bp.get("/queue")
+@roles_required(*REQUEST_WORKERS)
+def queue() -> ResponseReturnValue:
+    now = clock_now()
+    controllers = workable_controllers(current_user)
+    # "Due within" and "overdue" count in the first controller's local date (one zone per install
+    # in practice); each row's days left use its own controller's date.
+    today_by_controller = {c.id: local_date(now, jurisdiction_of(c)) for c in controllers}
+    today = today_by_controller[controllers[0].id] if controllers else now.date()
+    filters = QueueFilters.from_args(request.args)
+    page = queue_page(db.session(), current_user, filters, today, today_by_controller)
+    # DPOs filter by and assign to colleagues; agents take requests for themselves.
+    staff = assignable_staff(db.session()) if current_user.role is Role.DPO else []
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "staff/queue.html",
+        page=page,
+        filters=filters,
+        args=args,
+        controller_names={c.id: c.name for c in controllers},
+        controllers=controllers,
+        staff=staff,
+        statuses=STATUS_OPTIONS,
+        types=TYPE_OPTIONS,
+        channels=CHANNEL_OPTIONS,
+    )
+
+
+@bp.post("/queue/assign")
+@roles_required(*REQUEST_WORKERS)
+def assign_bulk() -> ResponseReturnValue:
+    """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague."""
+    user = current_user._get_current_object()
+    one = request.form.get("one", type=int)
+    ids = [one] if one else [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
+    target = request.form.get("assignee", "me") if one is None else "me"
+    if target == "me":
+        assignee: StaffUser | None = user
+    elif target.isdigit():
+        assignee = db.session.get(StaffUser, int(target))
+        if assignee is None:
+            abort(400, "No such staff member.")
+    else:
+        abort(400, "Choose whom to assign the requests to.")
+    if not ids:
+        flash("Tick at least one request.", "error")
+        return redirect(url_for("staff.queue", **_back_args()))
+    rows = (
+        db.session.execute(select(Request).where(Request.id.in_(ids)).order_by(Request.id))
+        .scalars()
+        .all()
+    )
+    if len(rows) != len(set(ids)):
+        abort(404, "One of the requests does not exist. Nothing was assigned.")
+    now, changed = clock_now(), 0
+    try:
+        for row in rows:
+            changed += assign(db.session(), row, assignee, user=user, now=now)
+    except NotPermitted as error:
+        abort(403, str(error).capitalize() + ". Nothing was assigned.")
+    except ValueError as error:
+        db.session.rollback()
+        flash(f"Nothing was assigned: {error}.", "error")
+        return redirect(url_for("staff.queue", **_back_args()))
+    flash(f"Assigned {changed} request(s) to {assignee.email if assignee else 'nobody'}.", "ok")
+    return redirect(url_for("staff.queue", **_back_args()))
+
+
+def _back_args() -> dict[str, Any]:  # url_for(**values) takes Any
+    raw = request.form.get("back", "")
+    from urllib.parse import parse_qsl
+
+    return {k: v for k, v in parse_qsl(raw) if k in _FILTER_KEYS}
+
+
+_FILTER_KEYS = {
+    "status",
+    "type",
+    "assignee",
+    "channel",
+    "language",
+    "controller",
+    "due_within",
+    "overdue",
+    "extended",
+    "q",
+    "page",
+}

@@ -1,0 +1,25 @@
+"""One transaction per web request: a view's work commits when the view returns, and nothing
+of it stays when the view raises (Flask-SQLAlchemy's teardown rolls the session back).
+
+Views and the operations they call never commit; this is the web's one boundary, as the job
+runner (dsar/jobs/scheduler.py) and each CLI command are theirs. A view that answers a refusal
+(a 4xx page it renders itself) still commits: operations check before they write, so what
+they did write (a failed sign-in counted, a failed transmission audited) is meant to stay.
+An `abort()` or any other exception rolls back.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.typing import ResponseReturnValue
+
+from dsar.extensions import db
+
+
+class TransactionalFlask(Flask):
+    """Flask whose every view runs in one transaction, committed when the view returns."""
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        result = super().dispatch_request()
+        db.session.commit()  # before the response goes out: mail waits in the outbox for it
+        return result

@@ -1,0 +1,181 @@
+"""The staff accounts' hash chain: appending, concurrent appenders, and the verifier."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from dsar.accounts.models import AuditHead, StaffEvent
+from dsar.audit.chain import GENESIS
+from dsar.audit.request_trail import verify_chain
+from dsar.audit.staff_trail import STAFF_CHAIN, record_staff_event, staff_event_hash
+from dsar.extensions import db
+from tests.conftest import build_app, make_database_url
+
+
+def _chain(session, now: datetime) -> list[StaffEvent]:  # type: ignore[no-untyped-def]
+    for minutes, action in enumerate(("account_created", "role_changed", "signed_in", "locked")):
+        record_staff_event(
+            session,
+            action,
+            actor="ada@example.org",
+            subject="alex@example.org",
+            now=now + timedelta(minutes=minutes),
+            payload={"n": minutes},
+        )
+    session.commit()
+    return list(session.execute(select(StaffEvent).order_by(StaffEvent.seq)).scalars())
+
+
+def test_events_form_one_chain_with_its_head_stored(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    assert [e.seq for e in events] == [1, 2, 3, 4]
+    assert events[0].prev_hash == GENESIS
+    for previous, event in zip(events, events[1:], strict=False):
+        assert event.prev_hash == previous.hash
+    head = session.get(AuditHead, STAFF_CHAIN)
+    assert (head.seq, head.head) == (4, events[-1].hash)
+    assert (events[1].actor, events[1].subject, events[1].payload) == (
+        "ada@example.org",
+        "alex@example.org",
+        {"n": 1},
+    )
+    assert verify_chain(session) is None
+
+
+def test_changed_event_is_named(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    session.execute(
+        update(StaffEvent).where(StaffEvent.id == events[2].id).values(actor="eve@example.org")
+    )
+    session.expire_all()
+    broken = verify_chain(session)
+    assert str(broken) == f"staff chain, event #3 (id {events[2].id}): content does not match hash"
+
+
+def test_rehashed_event_breaks_the_next_link(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    e = events[1]
+    forged = {"n": 99}
+    rehashed = staff_event_hash(
+        seq=e.seq,
+        action=e.action,
+        actor=e.actor,
+        subject=e.subject,
+        payload=forged,
+        created_at=e.created_at,
+        prev_hash=e.prev_hash,
+    )
+    session.execute(
+        update(StaffEvent).where(StaffEvent.id == e.id).values(payload=forged, hash=rehashed)
+    )
+    session.expire_all()
+    broken = verify_chain(session)
+    assert broken is not None and (broken.seq, broken.reason) == (3, "previous hash differs")
+
+
+def test_deleted_tail_is_found_through_the_head(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    session.execute(delete(StaffEvent).where(StaffEvent.id == events[-1].id))
+    session.expire_all()
+    broken = verify_chain(session)
+    assert broken is not None and broken.request_id is None
+    assert broken.reason == "the chain head is event #4, the trail ends at #3"
+
+
+def test_deleted_middle_event_is_found(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    session.execute(delete(StaffEvent).where(StaffEvent.id == events[1].id))
+    session.expire_all()
+    broken = verify_chain(session)
+    assert broken is not None and (broken.seq, broken.reason) == (3, "expected #2")
+
+
+def test_reordered_events_are_found(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    second, third = events[1], events[2]
+    # Swap #2 and #3 (through a free number: seq is unique).
+    session.execute(update(StaffEvent).where(StaffEvent.id == second.id).values(seq=99))
+    session.execute(update(StaffEvent).where(StaffEvent.id == third.id).values(seq=2))
+    session.execute(update(StaffEvent).where(StaffEvent.id == second.id).values(seq=3))
+    session.expire_all()
+    broken = verify_chain(session)
+    assert broken is not None
+    assert (broken.seq, broken.event_id, broken.reason) == (2, third.id, "previous hash differs")
+
+
+def test_deleted_head_row_is_found(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    _chain(session, now)
+    session.execute(delete(AuditHead))
+    session.expire_all()
+    broken = verify_chain(session)
+    assert broken is not None and broken.reason == "the chain's head row is missing"
+
+
+def test_empty_chain_is_intact(session) -> None:  # type: ignore[no-untyped-def]
+    assert verify_chain(session) is None
+
+
+def test_cli_verify_names_the_staff_link(runner, session, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    events = _chain(session, now)
+    assert runner(["audit", "verify"]).exit_code == 0
+    session.execute(update(StaffEvent).where(StaffEvent.id == events[0].id).values(subject="x"))
+    session.commit()
+    result = runner(["audit", "verify"])
+    assert result.exit_code == 1
+    assert f"staff chain, event #1 (id {events[0].id}): content does not match hash" in (
+        result.output
+    )
+
+
+@pytest.fixture
+def own_database(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A database of its own with real commits, for two connections at once."""
+    app = build_app(make_database_url(request, backend, tmp_path), tmp_path)
+    with app.app_context():
+        db.create_all()
+        yield db.engine
+        db.engine.dispose()
+
+
+def test_concurrent_appenders_queue_instead_of_forking(own_database, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    def append(session: Session, action: str) -> None:
+        record_staff_event(session, action, actor="system", subject="a@example.org", now=now)
+        session.flush()
+
+    with Session(own_database) as first:
+        append(first, "account_created")
+        first.commit()
+        append(first, "signed_in")  # holds the head until its commit
+        outcome: list[object] = []
+
+        def second_appender() -> None:
+            with Session(own_database) as second:
+                try:
+                    append(second, "signed_out")
+                    second.commit()
+                    outcome.append("committed")
+                except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                    outcome.append(error)
+
+        thread = threading.Thread(target=second_appender)
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive(), outcome  # waiting for the head, not reading a stale one
+        first.commit()
+        thread.join(timeout=20)
+    assert outcome == ["committed"]
+    with Session(own_database) as check:
+        events = list(check.execute(select(StaffEvent).order_by(StaffEvent.seq)).scalars())
+        assert [(e.seq, e.action) for e in events] == [
+            (1, "account_created"),
+            (2, "signed_in"),
+            (3, "signed_out"),
+        ]
+        assert verify_chain(check) is None
