@@ -5,18 +5,36 @@ another one committed after the first read, SQLite refuses at once ("database is
 instead of waiting. BEGIN IMMEDIATE takes the write lock at the start, waiting for it (the
 engine's busy timeout), so the reads that follow see the latest commit and the writes cannot
 fail that way. PostgreSQL locks rows instead (SELECT ... FOR UPDATE in the operation): this
-does nothing there. Used by the confirmation link and the download link, which the same
-person may click twice at once, and by the public form, whose POSTs come in at any rate.
+does nothing there.
+
+The web boundary (dsar/web/transaction.py) marks every request with an unsafe method (POST,
+...) as a writer, so its transaction begins IMMEDIATE at its first statement; a GET that
+writes (the download link, which the same person may click twice at once) calls
+`begin_as_writer` itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 OPTION = "dsar_write_lock"
+_WRITER: ContextVar[bool] = ContextVar("dsar_writer", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Within this block, every SQLite transaction that begins takes the write lock first."""
+    token = _WRITER.set(True)
+    try:
+        yield
+    finally:
+        _WRITER.reset(token)
 
 
 def begin_as_writer(session: Session) -> bool:
@@ -37,5 +55,5 @@ def begin_as_writer(session: Session) -> bool:
 
 def sqlite_begin(connection: Any) -> None:
     """The "begin" listener of SQLite engines (dsar/__init__.py): BEGIN, IMMEDIATE if asked."""
-    immediate = connection.get_execution_options().get(OPTION)
+    immediate = connection.get_execution_options().get(OPTION) or _WRITER.get()
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

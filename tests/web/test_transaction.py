@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from flask import abort
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError
 
 from dsar.extensions import db
 from tests.conftest import build_app, make_database_url
@@ -70,3 +71,34 @@ def test_a_view_that_raises_leaves_nothing(probe_app) -> None:  # type: ignore[n
     assert client.post("/probe/aborts/3").status_code == 403
     assert client.post("/probe/fails/4").status_code == 500
     assert _values(engine) == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_an_unsafe_request_is_the_sqlite_writer_from_its_first_read(probe_app) -> None:  # type: ignore[no-untyped-def]
+    """A POST that reads before it writes holds SQLite's write lock from the read on, so no other
+    writer can commit in between and make its write fail with "database is locked"; a GET
+    reads without taking it."""
+    app, engine = probe_app
+    other = create_engine(str(engine.url), connect_args={"timeout": 0})
+    outcomes: dict[str, str] = {}
+
+    def read_then_let_another_write(method: str) -> str:
+        db.session.execute(text("SELECT count(*) FROM probe")).scalar_one()
+        try:
+            with other.begin() as connection:
+                connection.execute(text("INSERT INTO probe (value) VALUES (9)"))
+        except OperationalError as error:
+            outcomes[method] = "locked" if "locked" in str(error) else repr(error)
+        else:
+            outcomes[method] = "written"
+        return "ok"
+
+    app.add_url_rule("/probe/read", "read_get", lambda: read_then_let_another_write("GET"))
+    app.add_url_rule(
+        "/probe/read", "read_post", lambda: read_then_let_another_write("POST"), methods=["POST"]
+    )
+    client = app.test_client()
+    assert client.get("/probe/read").status_code == 200
+    assert client.post("/probe/read").status_code == 200
+    other.dispose()
+    assert outcomes == {"GET": "written", "POST": "locked"}

@@ -66,7 +66,8 @@ class PasswordForm(FlaskForm):
 @bp.route("/c/<slug>/download/<token>", methods=["GET", "POST"])
 @limiter.limit("20/minute")
 def download(slug: str, token: str) -> ResponseReturnValue:
-    # SQLite: a second click waits for the first one's commit instead of failing on it.
+    # A GET that writes (the download count): SQLite's second click waits for the first one's
+    # commit instead of failing on it (POSTs are writers at the boundary already).
     begin_as_writer(db.session())
     now = clock_now()
     controller = controller_or_404(slug)

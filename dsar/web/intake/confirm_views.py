@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app, render_template, request
+from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,7 +14,6 @@ from wtforms.validators import InputRequired, Length
 from dsar.config import Settings
 from dsar.controllers.models import Controller
 from dsar.core import clock
-from dsar.core.write_lock import begin_as_writer
 from dsar.extensions import db, limiter
 from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
 from dsar.intake.operations import confirm_request, resend_confirmation
@@ -33,8 +32,6 @@ class ConfirmForm(FlaskForm):
 @bp.route("/c/<slug>/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit("30/hour", methods=["POST"])
 def confirm(slug: str, token: str) -> ResponseReturnValue:
-    if request.method == "POST":
-        begin_as_writer(db.session())  # SQLite: a second click waits for the first one's commit
     controller, _register = controller_and_register(slug)
     settings = _settings()
     now = clock.now()

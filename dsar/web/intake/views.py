@@ -25,7 +25,6 @@ from dsar.config import Settings
 from dsar.controllers.models import Controller
 from dsar.core import clock
 from dsar.core.i18n import long_date
-from dsar.core.write_lock import begin_as_writer
 from dsar.extensions import db, limiter
 from dsar.intake.operations import (
     Submission,
@@ -145,7 +144,6 @@ def request_form(slug: str, right: str) -> ResponseReturnValue:
         details=form.details(),
         uploads=uploads,
     )
-    begin_as_writer(db.session())  # SQLite: it reads (controller, reference) before it writes
     controller, _register = controller_and_register(slug)
     reference = submit_request(
         db.session(), controller, submission, settings=_settings(), now=clock.now()
