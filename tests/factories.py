@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from dsar.accounts.models import Role, StaffUser
 from dsar.accounts.operations import create_staff
 from dsar.controllers.models import Controller
+from dsar.outbox.mail import enqueue
+from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request
 from dsar.requests.operations import NewRequest, create_request
 from dsar.requests.workflow import Channel, RequestType
@@ -44,4 +46,30 @@ def make_staff(
 ) -> StaffUser:
     return create_staff(
         session, email=email, name="Dana", role=role, password=PASSWORD, now=now, actor="system"
+    )
+
+
+def make_mail(
+    session: Session,
+    now: datetime,
+    *,
+    key: str,
+    to: str = "zoe@example.org",
+    language: str = "en",
+    request_id: int | None = None,
+    auto_submitted: bool = False,
+    **bodies: str,
+) -> OutboxMessage:
+    """A queued mail with the given `subject`, `text` and `html` (through the letter template)."""
+    context = {"subject": "s", "text": "t", "html": "<p>t</p>", **bodies}
+    return enqueue(
+        session,
+        key=key,
+        to=to,
+        template="letter",
+        language=language,
+        context=context,
+        now=now,
+        request_id=request_id,
+        auto_submitted=auto_submitted,
     )

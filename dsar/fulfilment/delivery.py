@@ -124,25 +124,18 @@ def mail_download_link(
     """Queue the e-mail with the download link; the password (if any) is not in it."""
     if not request.subject_email:
         return
-    until = export.expires_at.strftime("%Y-%m-%d")
-    if request.language == "de":
-        subject = f"Ihre Daten zum Herunterladen ({request.reference})"
-        text = (
-            f"Guten Tag,\n\nIhre Daten stehen bis {until} zum Herunterladen bereit:\n{link}\n\n"
-            + ("Das Passwort erhalten Sie auf einem anderen Weg.\n" if export.password_hash else "")
-        )
-    else:
-        subject = f"Your data is ready to download ({request.reference})"
-        text = f"Hello,\n\nyour data can be downloaded until {until}:\n{link}\n\n" + (
-            "You will receive the password by another channel.\n" if export.password_hash else ""
-        )
     enqueue(
         session,
         key=f"export-link-{export.id}",
-        recipient=request.subject_email,
-        subject=subject,
-        text=text,
+        to=request.subject_email,
+        template="download_link",
         language=request.language,
+        context={
+            "reference": request.reference,
+            "link": link,
+            "until": export.expires_at.date(),
+            "with_password": bool(export.password_hash),
+        },
         now=now,
         request_id=request.id,
     )

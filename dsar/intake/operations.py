@@ -17,12 +17,11 @@ from dsar.config import Settings
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
-from dsar.intake.emails import MailRequest, confirmation_mail, public_url, queue_acknowledgement
+from dsar.intake.emails import public_url, queue_acknowledgement, queue_confirmation
 from dsar.intake.links import make_confirmation_token
 from dsar.intake.uploads import Upload
 from dsar.requests.models import Request
 from dsar.requests.operations import (
-    FirstMail,
     NewFile,
     NewRequest,
     apply_action,
@@ -60,15 +59,9 @@ def submit_request(
 ) -> str:
     """Record a web request awaiting e-mail confirmation, its uploads and the link e-mail.
 
-    Returns the reference. The web channel's part of `create_request`: the confirmation
-    e-mail, and how long uploads are kept.
+    Returns the reference. The web channel's part of `create_request`: how long uploads are
+    kept, and the confirmation e-mail, queued in the same transaction.
     """
-
-    def confirmation(request: Request) -> dict[str, Any]:
-        link = confirmation_link(settings, controller.slug, request.reference or "", now)
-        mail = confirmation_mail(MailRequest.of(request), link=link, settings=settings)
-        return mail.values(now=now, settings=settings)
-
     # The identity decision is not known yet: a conservative default the decision shortens.
     delete_after = now + timedelta(days=settings.upload_retention_days)
     created = create_request(
@@ -84,7 +77,6 @@ def submit_request(
         ),
         actor=ACTOR,
         now=now,
-        mail=FirstMail(key_prefix="confirm:", values=confirmation),
         files=[
             NewFile(
                 filename=upload.filename,
@@ -97,7 +89,13 @@ def submit_request(
         ],
         store=FileStore.from_settings(settings) if submission.uploads else None,
     )
-    return created.request.reference or ""
+    request = created.request
+    reference = request.reference or ""
+    link = confirmation_link(settings, controller.slug, reference, now)
+    queue_confirmation(
+        session, request, key=f"confirm:{request.id}", link=link, settings=settings, now=now
+    )
+    return reference
 
 
 @dataclass(frozen=True)
@@ -166,9 +164,8 @@ def resend_confirmation(
     if request is None or (request.subject_email or "").lower() != email.strip().lower():
         return False
     link = confirmation_link(settings, controller.slug, request.reference or "", now)
-    mail = confirmation_mail(MailRequest.of(request), link=link, settings=settings)
     key = f"confirm:{request.id}:{now.isoformat()}"
-    mail.enqueue(session, key=key, now=now, request_id=request.id, settings=settings)
+    queue_confirmation(session, request, key=key, link=link, settings=settings, now=now)
     return True
 
 

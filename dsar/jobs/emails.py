@@ -1,14 +1,12 @@
-"""Staff mail from the jobs: who gets it, in which language, rendered from templates."""
+"""Staff mail from the jobs: who gets it and in which language; the outbox renders and queues it."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,9 +15,6 @@ from dsar.config import Settings
 from dsar.core.i18n import supported
 from dsar.outbox.mail import enqueue, mail_domain
 from dsar.outbox.models import OutboxMessage
-
-# RFC 3834: marks the message as machine-made, so auto-responders do not answer it.
-AUTO_HEADERS = {"Auto-Submitted": "auto-generated"}
 
 
 @dataclass(frozen=True)
@@ -34,12 +29,8 @@ class Recipient:
         return hashlib.sha256(self.email.lower().encode()).hexdigest()[:12]
 
 
-def _language(code: str | None) -> str:
-    return supported(code)
-
-
 def staff_recipient(user: StaffUser) -> Recipient:
-    return Recipient(user.email, _language(user.language), user)
+    return Recipient(user.email, supported(user.language), user)
 
 
 def dpo_recipients(
@@ -47,7 +38,7 @@ def dpo_recipients(
 ) -> list[Recipient]:
     """The DPO mailbox, or (if not configured) every active DPO working for the controller."""
     if settings.dpo_mailbox:
-        return [Recipient(settings.dpo_mailbox, _language(settings.dpo_mailbox_language))]
+        return [Recipient(settings.dpo_mailbox, supported(settings.dpo_mailbox_language))]
     dpos = session.execute(
         select(StaffUser)
         .where(StaffUser.role == Role.DPO, StaffUser.active.is_(True))
@@ -58,30 +49,6 @@ def dpo_recipients(
         for user in dpos
         if controller_id is None or user.may_work_for(controller_id)
     ]
-
-
-@functools.cache
-def _environment(folder: str) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(folder),
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def render(name: str, language: str, **context: Any) -> tuple[str, str, str]:
-    """Subject, text and HTML of templates/emails/<language>/<name>.*"""
-    from dsar.core.paths import TEMPLATES_DIR
-
-    env = _environment(str(TEMPLATES_DIR / "emails"))
-    lang = _language(language)
-    subject = env.get_template(f"{lang}/{name}.subject.txt").render(**context)
-    text = env.get_template(f"{lang}/{name}.txt").render(**context)
-    html = env.get_template(f"{lang}/{name}.html").render(**context)
-    return " ".join(subject.split()), text, html
 
 
 def queue_staff_mail(
@@ -95,21 +62,17 @@ def queue_staff_mail(
     request_id: int | None = None,
     **context: Any,
 ) -> OutboxMessage:
-    """Render `template` in the recipient's language and queue it once per `key`."""
-    subject, text, html = render(
-        template, recipient.language, recipient=recipient, base_url=settings.base_url, **context
-    )
+    """Queue `template` in the recipient's language once per `key`."""
     return enqueue(
         session,
         key=key,
-        recipient=recipient.email,
-        subject=subject,
-        text=text,
-        html=html,
+        to=recipient.email,
+        template=template,
         language=recipient.language,
+        context={"recipient": recipient, "base_url": settings.base_url, **context},
         now=now,
         request_id=request_id,
-        headers=AUTO_HEADERS,
+        auto_submitted=True,
         mail_domain=mail_domain(settings),
     )
 

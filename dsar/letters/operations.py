@@ -196,13 +196,12 @@ def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) 
     message = enqueue(
         session,
         key=f"letter:{letter.id}",
-        recipient=letter.recipient,
-        subject=letter.subject_line or "",
-        text=letter.text or "",
-        html=letter.html,
+        to=letter.recipient,
+        template="letter",
         language=letter.language,
-        request_id=letter.request_id,
+        context={"subject": letter.subject_line, "text": letter.text, "html": letter.html},
         now=now,
+        request_id=letter.request_id,
     )
     letter.status, letter.sent_at, letter.updated_at = LetterStatus.SENT, now, now
     session.flush()

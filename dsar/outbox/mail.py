@@ -1,122 +1,128 @@
-"""Queue a message in the outbox, inside the caller's transaction.
+"""The one way to queue mail: render a template in its language, insert the row once per key.
 
-Operations call `enqueue()` (or `insert_message()` for a first message built before its row);
-nothing is sent here: the dispatcher (dsar/outbox/dispatch.py) sends after the commit.
+Every mail is a template in templates/emails/<language>/: `<name>.subject.txt`, `<name>.txt`
+and, for a multipart mail, `<name>.html`, all rendered in the one environment below, so a mail
+reads the same whether a web request, a job or a CLI command queues it. Nothing is sent here:
+the dispatcher (dsar/outbox/dispatch.py) sends after the caller's commit.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
+from flask_babel import force_locale, gettext, ngettext
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    select_autoescape,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import ReturningInsert
 
 from dsar.config import Settings
-from dsar.core.db import insert_for, table_of
+from dsar.core.db import dialect_insert
+from dsar.core.i18n import supported
+from dsar.core.paths import TEMPLATES_DIR
 from dsar.outbox.models import OutboxMessage, OutboxStatus
 
-log = logging.getLogger(__name__)
+# RFC 3834: marks a message as machine-made, so auto-responders do not answer it.
+AUTO_SUBMITTED = {"Auto-Submitted": "auto-generated"}
 
 
 def mail_domain(settings: Settings) -> str:
     """The domain of DSAR_MAIL_FROM, for Message-IDs the receiving side can attribute to us."""
-    return _domain_of(settings.mail_from)
-
-
-@functools.lru_cache(maxsize=16)
-def _domain_of(sender: str) -> str:
-    return parseaddr(sender)[1].rpartition("@")[2] or "dsar.local"
-
-
-def queue_message(
-    session: Session,
-    *,
-    key: str,
-    recipient: str,
-    subject: str,
-    text: str,
-    now: datetime,
-    html: str | None = None,
-    language: str = "en",
-    request_id: int | None = None,
-    headers: dict[str, Any] | None = None,
-    mail_domain: str = "dsar.local",
-) -> bool:
-    """Queue a message once per `key`: True if queued now, False if the key was there already.
-
-    One Core INSERT ... ON CONFLICT DO NOTHING, compiled once: no read before it, no unit of
-    work, and losing a race on the key neither raises nor aborts the caller's transaction.
-    """
-    values = message_values(
-        recipient=recipient,
-        subject=subject,
-        text=text,
-        now=now,
-        html=html,
-        language=language,
-        headers=headers,
-        mail_domain=mail_domain,
-    )
-    return insert_message(session, key=key, request_id=request_id, values=values)
-
-
-def insert_message(
-    session: Session, *, key: str, request_id: int | None, values: dict[str, Any]
-) -> bool:
-    """`queue_message` for values made beforehand by `message_values`."""
-    row = {"idempotency_key": key, "request_id": request_id, **values}
-    statement = _insert_once(session.get_bind().dialect.name)
-    return session.connection().execute(statement, row).scalar() is not None
-
-
-def message_values(
-    *,
-    recipient: str,
-    subject: str,
-    text: str,
-    now: datetime,
-    html: str | None = None,
-    language: str = "en",
-    headers: dict[str, Any] | None = None,
-    mail_domain: str = "dsar.local",
-) -> dict[str, Any]:
-    """An outbox row's column values but its key and request: pending, due now, a new Message-ID."""
-    return {
-        "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
-        "recipient": recipient,
-        "subject": subject,
-        "body_text": text,
-        "body_html": html,
-        "language": language,
-        "headers": dict(headers or {}),
-        "status": OutboxStatus.PENDING,
-        "attempts": 0,
-        "next_attempt_at": now,
-        "created_at": now,
-    }
-
-
-def enqueue(session: Session, *, key: str, **fields: Any) -> OutboxMessage:
-    """`queue_message` for callers that want the row: the new one, or the first with `key`."""
-    queue_message(session, key=key, **fields)
-    return session.execute(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-    ).scalar_one()
+    return parseaddr(settings.mail_from)[1].rpartition("@")[2] or "dsar.local"
 
 
 @functools.cache
-def _insert_once(dialect: str) -> ReturningInsert[int]:
-    """INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, built once per dialect."""
-    insert = insert_for(dialect)
-    table = table_of(OutboxMessage)
-    return (
-        insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
-        .returning(table.c.id)
+def environment() -> Environment:
+    """The Jinja environment of all mail, built once: HTML autoescaped, plain text as typed."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES_DIR / "emails"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _render(
+    template: str, language: str, context: Mapping[str, Any]
+) -> tuple[str, str, str | None]:
+    """Subject (one line), text and HTML (None without an .html template) of a mail.
+
+    Rendered in `language`'s locale, so translated values in `context` (a right's title) and
+    `_()` in a template come out in the mail's language, not the page's.
+    """
+    env = environment()
+    with force_locale(language):
+        subject = env.get_template(f"{language}/{template}.subject.txt").render(context)
+        text = env.get_template(f"{language}/{template}.txt").render(context)
+        try:
+            html_template = env.get_template(f"{language}/{template}.html")
+        except TemplateNotFound:
+            html = None
+        else:
+            html = html_template.render(context)
+    return " ".join(subject.split()), text, html  # no line breaks in a header, whatever came in
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    to: str,
+    template: str,
+    language: str | None,
+    context: Mapping[str, Any],
+    now: datetime,
+    request_id: int | None = None,
+    auto_submitted: bool = False,
+    mail_domain: str = "dsar.local",
+) -> OutboxMessage:
+    """Render `template` and queue it once per `key`; the new row, or the one `key` already has.
+
+    One INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING: a second insert of the
+    same key, by a re-run or a racing scheduler, adds nothing and neither raises nor aborts the
+    caller's transaction; only then is the existing row read.
+    """
+    language = supported(language)
+    subject, text, html = _render(template, language, context)
+    queued = session.scalars(
+        dialect_insert(session, OutboxMessage)
+        .values(
+            {
+                "idempotency_key": key,
+                "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
+                "request_id": request_id,
+                "recipient": to,
+                "subject": subject,
+                "body_text": text,
+                "body_html": html,
+                "language": language,
+                "headers": dict(AUTO_SUBMITTED if auto_submitted else {}),
+                "status": OutboxStatus.PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage)
+    ).one_or_none()
+    if queued is None:  # queued before: the first message under the key stands
+        queued = session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+        ).scalar_one()
+    return queued

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,7 +20,6 @@ from dsar.audit.request_trail import record_event
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
-from dsar.outbox.mail import insert_message
 from dsar.requests.deadlines.legal_calendar import Jurisdiction
 from dsar.requests.deadlines.rules import statutory_deadline
 from dsar.requests.models import Request
@@ -67,18 +66,6 @@ class NewRequest:
 
 
 @dataclass(frozen=True)
-class FirstMail:
-    """The e-mail a new request sends at once (the web form's confirmation link).
-
-    Queued in the outbox under `key_prefix` + the request's id; `values` renders the outbox
-    row (`dsar.outbox.mail.message_values`) for the new request, once its reference is drawn.
-    """
-
-    key_prefix: str
-    values: Callable[[Request], dict[str, Any]]
-
-
-@dataclass(frozen=True)
 class NewFile:
     """A file that comes with a request: a form's upload, the original letter or e-mail."""
 
@@ -102,11 +89,10 @@ def create_request(
     *,
     actor: str,
     now: datetime,
-    mail: FirstMail | None = None,
     files: Sequence[NewFile] = (),
     store: FileStore | None = None,
 ) -> Created:
-    """Add a request, its first audit events, its first e-mail and its files; flushes only.
+    """Add a request, its first audit events and its files; flushes only.
 
     Every file's encrypted blob is written before the caller commits: a transaction that then
     fails leaves blobs without rows, which the daily sweep removes (dsar/jobs/orphans.py).
@@ -147,9 +133,6 @@ def create_request(
     )
     if new.received_at is not None:
         mark_received(session, request, new.received_at, actor=actor, now=now)
-    if mail is not None:
-        key = f"{mail.key_prefix}{request.id}"
-        insert_message(session, key=key, request_id=request.id, values=mail.values(request))
     stored: list[StoredFile] = []
     for file in files:
         assert store is not None

@@ -107,6 +107,7 @@ def test_staff_export_mails_the_link_without_the_password(
     assert mail.recipient == "kunde042@example.org"
     assert "http://127.0.0.1:5000/c/demo/download/" in mail.body_text
     assert "another channel" in mail.body_text
+    assert mail.body_html is None  # plain text: there is no download_link.html
     password = response.data.split(b"(shown once): ")[1].split(b"<")[0].decode()
     assert password not in mail.body_text
 

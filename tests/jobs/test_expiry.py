@@ -16,9 +16,9 @@ from dsar.core.clock import FixedClock
 from dsar.extensions import limiter
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
+from dsar.intake.emails import queue_confirmation
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.models import PurgedRequestStatistic
-from dsar.outbox.mail import enqueue
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request, RequestEvent
 from dsar.requests.workflow import Channel, RequestType, Status
@@ -98,14 +98,13 @@ def _expired(session, controller, settings, expired_at, email):  # type: ignore[
         details={"lookup_keys": {"customer_number": "K-100042"}, "message": "Zoë, Köln"},
     )
     stored = _upload(session, settings, request, request.created_at)
-    enqueue(
+    queue_confirmation(
         session,
+        request,
         key=f"confirm:{request.id}",
-        recipient=email,
-        subject="Please confirm",
-        text="Dear Zoë Schmidt",
+        link="http://127.0.0.1:5000/c/demo/confirm/token",
+        settings=settings,
         now=request.created_at,
-        request_id=request.id,
     )
     assert expire_unconfirmed(session, settings, expired_at).expired == 1
     return request, stored

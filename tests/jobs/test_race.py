@@ -90,18 +90,11 @@ def _outbox_settings(app, port: int):  # type: ignore[no-untyped-def]
 
 
 def _queue_mail(app, now: datetime, count: int) -> list[str]:  # type: ignore[no-untyped-def]
-    from dsar.outbox.mail import enqueue
+    from tests.factories import make_mail
 
     with app.app_context():
         ids = [
-            enqueue(
-                db.session,
-                key=f"m{i}",
-                recipient=f"p{i}@example.org",
-                subject="s",
-                text="t",
-                now=now,
-            ).message_id
+            make_mail(db.session, now, key=f"m{i}", to=f"p{i}@example.org").message_id
             for i in range(count)
         ]
         db.session.commit()

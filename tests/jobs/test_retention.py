@@ -19,12 +19,11 @@ from dsar.jobs.retention import (
     purge_closed_requests,
     retention_cutoff,
 )
-from dsar.outbox.mail import enqueue
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, Channel, RequestType, Status
-from tests.factories import make_request
+from tests.factories import make_mail, make_request
 
 
 def _save(session, settings, now, purpose, delete_after, request_id=None):  # type: ignore[no-untyped-def]
@@ -113,24 +112,8 @@ def test_closed_requests_older_than_the_retention_are_purged_leaving_a_statistic
     )
     still_open = make_request(session, controller, datetime(2022, 5, 1, 9, tzinfo=UTC))
     old_file = _save(session, settings, now, FilePurpose.EXPORT, None, request_id=old.id)
-    enqueue(
-        session,
-        key="old-mail",
-        recipient="zoe@example.org",
-        subject="s",
-        text="t",
-        now=now,
-        request_id=old.id,
-    )
-    enqueue(
-        session,
-        key="new-mail",
-        recipient="zoe@example.org",
-        subject="s",
-        text="t",
-        now=now,
-        request_id=recent.id,
-    )
+    make_mail(session, now, key="old-mail", request_id=old.id)
+    make_mail(session, now, key="new-mail", request_id=recent.id)
     planned = PlannedDeletion(
         controller_id=controller.id,
         request_id=old.id,

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from dsar.jobs.models import JobRun
 from dsar.jobs.scheduler import JOBS, JobSpec, SchedulerProcess, run_job
 from dsar.outbox.dispatch import CLAIM_LEASE, dispatch_outbox
-from dsar.outbox.mail import enqueue
 from dsar.outbox.models import OutboxMessage, OutboxStatus
+from tests.factories import make_mail
 
 
 def test_run_job_records_its_run(app, session, now) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +31,7 @@ def test_run_job_records_its_run(app, session, now) -> None:  # type: ignore[no-
 
 def test_a_failing_job_rolls_back_and_records_the_error(app, session, now, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     def broken(session, settings, now):  # type: ignore[no-untyped-def]
-        enqueue(session, key="lost", recipient="a@example.org", subject="s", text="t", now=now)
+        make_mail(session, now, key="lost", to="a@example.org")
         raise RuntimeError("disk on fire")
 
     monkeypatch.setitem(JOBS, "broken", JobSpec("broken", broken, 60, "test"))
@@ -49,10 +49,7 @@ def test_a_crash_after_the_server_accepted_resends_only_that_message_with_its_id
     settings = dataclasses.replace(
         app.config["DSAR_SETTINGS"], smtp_host="127.0.0.1", smtp_port=smtp_server.port
     )
-    queued = [
-        enqueue(session, key=f"k{i}", recipient=f"p{i}@example.org", subject="s", text="t", now=now)
-        for i in range(3)
-    ]
+    queued = [make_mail(session, now, key=f"k{i}", to=f"p{i}@example.org") for i in range(3)]
     session.commit()
 
     commits = []

@@ -1,4 +1,5 @@
-"""The outbox against a real SMTP server: delivery, retries, permanent failures, no duplicates."""
+"""The outbox: one rendering for every caller; against a real SMTP server: delivery, retries,
+permanent failures, no duplicates."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
+from dsar.intake.emails import queue_confirmation
 from dsar.outbox.dispatch import MAX_ATTEMPTS, dispatch_outbox
-from dsar.outbox.mail import enqueue
+from dsar.outbox.mail import mail_domain
 from dsar.outbox.models import OutboxMessage, OutboxStatus
+from tests.factories import make_mail, make_request
 
 
 def _settings(app, port: int):  # type: ignore[no-untyped-def]
@@ -22,21 +25,21 @@ def _settings(app, port: int):  # type: ignore[no-untyped-def]
 
 
 def _queue(session, now: datetime, key: str = "k1", to: str = "zoe@example.org", **kw):  # type: ignore[no-untyped-def]
-    return enqueue(
+    return make_mail(
         session,
+        now,
         key=key,
-        recipient=to,
+        to=to,
+        language="de",
         subject="Ihre Anfrage – Bestätigung",
         text="Grüße, Zoë",
         html="<p>Grüße, <b>Zoë</b></p>",
-        language="de",
-        now=now,
         **kw,
     )
 
 
 def test_message_arrives_multipart_with_headers(app, session, smtp_server, now) -> None:  # type: ignore[no-untyped-def]
-    queued = _queue(session, now, headers={"Auto-Submitted": "auto-generated"})
+    queued = _queue(session, now, auto_submitted=True)
     session.commit()
     result = dispatch_outbox(session, _settings(app, smtp_server.port), now)
     session.commit()
@@ -144,3 +147,37 @@ def test_without_smtp_host_messages_become_eml_files(app, session, now) -> None:
     assert dispatch_outbox(session, settings, now).sent == 1
     files = list((settings.instance_path / "mail").glob("*.eml"))
     assert any(queued.message_id.strip("<>") in f.name for f in files)
+
+
+def test_a_mail_reads_the_same_from_a_job_and_from_a_page_in_another_language(
+    app, session, controller, now
+) -> None:  # type: ignore[no-untyped-def]
+    """Rendered in the mail's language by the outbox's environment, not the page's."""
+    request = make_request(session, controller, now, received_at=None, language="de")
+    settings = app.config["DSAR_SETTINGS"]
+    link = "http://127.0.0.1:5000/c/demo/confirm/token"
+    queue_confirmation(session, request, key="job", link=link, settings=settings, now=now)
+    with app.test_request_context("/c/demo/?lang=en"):
+        queue_confirmation(session, request, key="page", link=link, settings=settings, now=now)
+    job, page = (
+        session.execute(
+            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+        ).scalar_one()
+        for key in ("job", "page")
+    )
+    assert (job.subject, job.body_text, job.body_html) == (
+        page.subject,
+        page.body_text,
+        page.body_html,
+    )
+    assert job.subject == f"Bitte bestätigen Sie Ihre Anfrage {request.reference}"
+    assert "Auskunft und Kopie Ihrer Daten (Art. 15 DSGVO)" in job.body_text
+    assert job.headers == {"Auto-Submitted": "auto-generated"}
+    assert job.message_id.endswith(f"@{mail_domain(settings)}>")
+
+
+def test_a_second_mail_under_the_same_key_changes_nothing(session, now) -> None:  # type: ignore[no-untyped-def]
+    first = _queue(session, now, key="once")
+    again = make_mail(session, now, key="once", to="someone@example.org", subject="other")
+    assert again.id == first.id
+    assert (again.recipient, again.subject) == ("zoe@example.org", "Ihre Anfrage – Bestätigung")

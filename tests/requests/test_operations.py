@@ -1,4 +1,4 @@
-"""Creating requests: the rows, the first events, the first e-mail, the files; reference,
+"""Creating requests: the rows, the first events, the files; reference,
 hashed status token, due date from the jurisdiction."""
 
 from __future__ import annotations
@@ -13,11 +13,9 @@ from dsar.audit.request_trail import GENESIS, event_hash, verify_chain
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
-from dsar.outbox.mail import message_values
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import (
-    FirstMail,
     NewFile,
     NewRequest,
     apply_action,
@@ -121,25 +119,10 @@ def _web_request(controller: Controller, **fields) -> NewRequest:  # type: ignor
     return NewRequest(**{**values, **fields})
 
 
-def _mail(now: datetime) -> FirstMail:
-    def values(request: Request) -> dict:
-        return message_values(
-            recipient=request.subject_email or "",
-            subject=f"Bitte bestätigen: {request.reference}",
-            text="Link",
-            html="<p>Link</p>",
-            now=now,
-        )
-
-    return FirstMail(key_prefix="confirm:", values=values)
-
-
-def test_writes_the_request_its_first_event_and_the_mail(
+def test_writes_the_request_and_its_first_event(
     session, controller: Controller, now: datetime
 ) -> None:
-    created = create_request(
-        session, _web_request(controller), actor="subject", now=now, mail=_mail(now)
-    )
+    created = create_request(session, _web_request(controller), actor="subject", now=now)
     session.commit()
     session.expire_all()
 
@@ -177,15 +160,8 @@ def test_writes_the_request_its_first_event_and_the_mail(
     assert event.hash == expected
     assert (request.event_seq, request.chain_head) == (1, expected)
     assert verify_chain(session, request.id) is None
-    (mail,) = session.execute(
-        select(OutboxMessage).where(OutboxMessage.request_id == request.id)
-    ).scalars()
-    assert mail.idempotency_key == f"confirm:{request.id}"
-    assert (mail.recipient, mail.subject, mail.status.value) == (
-        "zoe@example.org",
-        f"Bitte bestätigen: {request.reference}",
-        "pending",
-    )
+    # The channel queues its own first mail (the web form: intake.operations.submit_request).
+    assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
     assert session.scalar(select(func.count()).select_from(StoredFile)) == 0
 
 
