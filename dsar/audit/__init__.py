@@ -1,1 +1,1 @@
-"""The audit trails: one hash chain per request and one for staff accounts, and their verifiers."""
+"""The audit trails: one generic hash chain and verifier (chain), and the two trails built on it."""

@@ -1,3 +1,172 @@
-"""The audit chain's starting value, shared by the models and dsar.audit.request_trail."""
+"""One hash chain, whatever its events: their canonical text, their hash, and the verifier.
 
-GENESIS = "0" * 64
+An event's hash is SHA-256 over the canonical text of all its fields, its predecessor's hash
+(`prev_hash`) among them, so changing, deleting or reordering a stored event breaks the chain
+there. Every stored hash depends on this text and on the fields hashed: changing either makes
+existing chains fail to verify. A trail (dsar/audit/request_trail.py, staff_trail.py) adds the
+fields that say whose event it is, and stores and locks its chain head.
+Pure: no Flask, no database, no clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol, TypeVar
+
+GENESIS = "0" * 64  # the `prev_hash` of every chain's first event
+
+
+class Event(Protocol):
+    """The fields every trail's event has, all of them hashed."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def payload(self) -> Mapping[str, Any]: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def prev_hash(self) -> str: ...
+
+
+class StoredEvent(Event, Protocol):
+    """An event as read back: its row id and the hash stored with it."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def hash(self) -> str: ...
+
+
+def canonical_text(fields: Mapping[str, object]) -> str:
+    """JSON with sorted keys and no spaces, non-ASCII kept as is, any other value as str()."""
+    return json.dumps(
+        fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def fields_hash(fields: Mapping[str, object]) -> str:
+    """SHA-256 (hex) over the canonical text of `fields`."""
+    return hashlib.sha256(canonical_text(fields).encode()).hexdigest()
+
+
+def link_hash(event: Event, **whose: object) -> str:
+    """The hash of `event`: its own fields, its predecessor's hash and the trail's `whose`."""
+    return fields_hash(
+        {
+            **whose,
+            "seq": event.seq,
+            "action": event.action,
+            "actor": event.actor,
+            "payload": event.payload,
+            "created_at": event.created_at.isoformat(timespec="microseconds"),
+            "prev_hash": event.prev_hash,
+        }
+    )
+
+
+def jsonable(payload: Mapping[str, object]) -> dict[str, Any]:
+    """Dates and enums become strings now, so the stored payload hashes the same when re-read."""
+    stored: dict[str, Any] = json.loads(json.dumps(payload, default=str))
+    return stored
+
+
+def next_event(
+    head_seq: int,
+    head_hash: str,
+    action: str,
+    *,
+    actor: str,
+    now: datetime,
+    payload: Mapping[str, object] | None = None,
+) -> dict[str, Any]:
+    """The column values of the event after a chain's head (seq and hash), all but its hash."""
+    return {
+        "seq": head_seq + 1,
+        "action": action,
+        "actor": actor,
+        "payload": jsonable(payload or {}),
+        "created_at": now,
+        "prev_hash": head_hash,
+    }
+
+
+class Fault(Enum):
+    ORDER = "order"  # not the next seq: an event deleted, inserted or moved
+    LINK = "link"  # its prev_hash is not its predecessor's hash
+    CONTENT = "content"  # its fields do not hash to its stored hash
+    HEAD = "head"  # the head kept outside the chain does not match the chain's end
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first break in a chain: which event, what kind of fault, and why."""
+
+    chain: str  # "request 12", "staff chain"
+    seq: int
+    event_id: int
+    fault: Fault
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.chain}, event #{self.seq} (id {self.event_id}): {self.reason}"
+
+
+@dataclass(frozen=True)
+class End:
+    """The last event of a chain that follows its predecessor (seq 0: none)."""
+
+    seq: int = 0
+    hash: str = GENESIS
+    event_id: int = 0
+
+
+E = TypeVar("E", bound=StoredEvent)
+
+
+def walk(
+    chain: str, events: Iterable[E], rehash: Callable[[E], str]
+) -> tuple[BrokenLink | None, End]:
+    """Follow one chain's `events` in stored order: its first broken link (or None), and its end.
+
+    `rehash` is the trail's hash of an event from its stored fields.
+    """
+    end = End()
+    for event in events:
+        fault = _fault(event, end, rehash)
+        if fault is not None:
+            return BrokenLink(chain, event.seq, event.id, *fault), end
+        end = End(event.seq, event.hash, event.id)
+    return None, end
+
+
+def _fault(event: E, end: End, rehash: Callable[[E], str]) -> tuple[Fault, str] | None:
+    if event.seq != end.seq + 1:
+        return Fault.ORDER, f"expected #{end.seq + 1}"
+    if event.prev_hash != end.hash:
+        return Fault.LINK, "previous hash differs"
+    if rehash(event) != event.hash:
+        return Fault.CONTENT, "content does not match hash"
+    return None
+
+
+def head_break(chain: str, head: str, seq: int, hash_: str, end: End) -> BrokenLink | None:
+    """The stored head (`seq`, `hash_`) against the chain's end: a deleted tail shows here.
+
+    `head` names the head in the reason ("the chain head").
+    """
+    if (seq, hash_) == (end.seq, end.hash):
+        return None
+    reason = f"{head} is event #{seq}, the trail ends at #{end.seq}"
+    if seq == end.seq:
+        reason = f"{head} does not match its last event"
+    return BrokenLink(chain, end.seq, end.event_id, Fault.HEAD, reason)

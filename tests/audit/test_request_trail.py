@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from dsar.audit.request_trail import GENESIS, verify_chain
+from dsar.audit.chain import Fault
+from dsar.audit.request_trail import event_hash, verify_chain
 from dsar.controllers.models import Controller
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action
+from tests.audit.stored_rows import assert_linked, change, forge, remove
 from tests.factories import make_request
 
 
@@ -34,12 +36,10 @@ def _chain(session, controller: Controller, now: datetime):  # type: ignore[no-u
 
 
 def test_events_form_a_chain(session, controller: Controller, now: datetime) -> None:
-    _request, events = _chain(session, controller, now)
+    request, events = _chain(session, controller, now)
     assert [e.action for e in events] == ["created", "received", "verify_identity", "complete"]
-    assert [e.seq for e in events] == [1, 2, 3, 4]
-    assert events[0].prev_hash == GENESIS
-    for previous, event in zip(events, events[1:], strict=False):
-        assert event.prev_hash == previous.hash
+    assert_linked(events)
+    assert (request.event_seq, request.chain_head) == (4, events[-1].hash)
     assert events[2].payload == {"from": "new", "to": "in_progress"}
     assert events[2].actor == "dana"
     assert verify_chain(session) is None
@@ -47,70 +47,58 @@ def test_events_form_a_chain(session, controller: Controller, now: datetime) -> 
 
 def test_changed_payload_is_found(session, controller: Controller, now: datetime) -> None:
     request, events = _chain(session, controller, now)
-    session.execute(
-        update(RequestEvent)
-        .where(RequestEvent.id == events[2].id)
-        .values(payload={"to": "refused"})
-    )
-    session.expire_all()
+    change(session, events[2], payload={"to": "refused"})
     broken = verify_chain(session)
     assert broken is not None
-    assert (broken.request_id, broken.seq) == (request.id, 3)
+    assert (broken.chain, broken.seq, broken.fault) == (f"request {request.id}", 3, Fault.CONTENT)
     assert "content does not match hash" in str(broken)
 
 
 def test_deleted_event_is_found(session, controller: Controller, now: datetime) -> None:
     request, events = _chain(session, controller, now)
-    session.delete(events[1])
-    session.flush()
-    session.expire_all()
+    remove(session, events[1])
     broken = verify_chain(session)
     assert broken is not None
-    assert (broken.request_id, broken.seq) == (request.id, 3)
+    assert (broken.chain, broken.seq, broken.fault) == (f"request {request.id}", 3, Fault.ORDER)
     assert "expected #2" in broken.reason
 
 
 def test_deleted_last_event_is_found(session, controller: Controller, now: datetime) -> None:
     request, events = _chain(session, controller, now)
-    session.delete(events[-1])
-    session.flush()
-    session.expire_all()
+    remove(session, events[-1])
     broken = verify_chain(session)
-    assert broken is not None and broken.request_id == request.id
-    assert "chain head is event #4, the trail ends at #3" in broken.reason
+    assert broken is not None
+    assert (broken.chain, broken.fault) == (f"request {request.id}", Fault.HEAD)
+    assert broken.reason == "the request's chain head is event #4, the trail ends at #3"
+
+
+def test_changed_head_is_found(session, controller: Controller, now: datetime) -> None:
+    request, events = _chain(session, controller, now)
+    request.chain_head = "f" * 64
+    session.flush()
+    broken = verify_chain(session, request.id)
+    assert str(broken) == (
+        f"request {request.id}, event #4 (id {events[-1].id}): the request's chain head does not"
+        " match its last event"
+    )
 
 
 def test_rehashed_row_still_breaks_the_next_link(
     session, controller: Controller, now: datetime
 ) -> None:
-    request, events = _chain(session, controller, now)
+    _request, events = _chain(session, controller, now)
     # A forger who recomputes the row's own hash still breaks its successor's prev_hash.
-    from dsar.audit.request_trail import event_hash
-
-    forged = {"from": "new", "to": "refused"}
-    e = events[2]
-    new_hash = event_hash(
-        request_id=e.request_id,
-        seq=e.seq,
-        action=e.action,
-        actor=e.actor,
-        payload=forged,
-        created_at=e.created_at,
-        prev_hash=e.prev_hash,
-    )
-    session.execute(
-        update(RequestEvent).where(RequestEvent.id == e.id).values(payload=forged, hash=new_hash)
-    )
-    session.expire_all()
+    forge(session, events[2], event_hash, payload={"from": "new", "to": "refused"})
     broken = verify_chain(session)
-    assert broken is not None and (broken.seq, broken.reason) == (4, "previous hash differs")
+    assert broken is not None
+    assert (broken.seq, broken.fault, broken.reason) == (4, Fault.LINK, "previous hash differs")
 
 
 def test_cli_verify_reports_the_first_broken_link(runner, session, controller, now) -> None:  # type: ignore[no-untyped-def]
     request, events = _chain(session, controller, now)
     ok = runner(["audit", "verify"])
     assert ok.exit_code == 0 and "intact" in ok.output
-    session.execute(update(RequestEvent).where(RequestEvent.id == events[0].id).values(actor="eve"))
+    change(session, events[0], actor="eve")
     session.commit()
     bad = runner(["audit", "verify"])
     assert bad.exit_code == 1

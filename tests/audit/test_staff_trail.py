@@ -8,14 +8,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import AuditHead, StaffEvent
-from dsar.audit.chain import GENESIS
+from dsar.audit.chain import Fault
 from dsar.audit.request_trail import verify_chain
 from dsar.audit.staff_trail import STAFF_CHAIN, record_staff_event, staff_event_hash
 from dsar.extensions import db
+from tests.audit.stored_rows import assert_linked, change, forge, remove
 from tests.conftest import build_app, make_database_url
 
 
@@ -35,10 +36,7 @@ def _chain(session, now: datetime) -> list[StaffEvent]:  # type: ignore[no-untyp
 
 def test_events_form_one_chain_with_its_head_stored(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
     events = _chain(session, now)
-    assert [e.seq for e in events] == [1, 2, 3, 4]
-    assert events[0].prev_hash == GENESIS
-    for previous, event in zip(events, events[1:], strict=False):
-        assert event.prev_hash == previous.hash
+    assert_linked(events)
     head = session.get(AuditHead, STAFF_CHAIN)
     assert (head.seq, head.head) == (4, events[-1].hash)
     assert (events[1].actor, events[1].subject, events[1].payload) == (
@@ -51,48 +49,31 @@ def test_events_form_one_chain_with_its_head_stored(session, now: datetime) -> N
 
 def test_changed_event_is_named(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
     events = _chain(session, now)
-    session.execute(
-        update(StaffEvent).where(StaffEvent.id == events[2].id).values(actor="eve@example.org")
-    )
-    session.expire_all()
+    change(session, events[2], actor="eve@example.org")
     broken = verify_chain(session)
+    assert broken is not None and broken.fault is Fault.CONTENT
     assert str(broken) == f"staff chain, event #3 (id {events[2].id}): content does not match hash"
 
 
 def test_rehashed_event_breaks_the_next_link(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
     events = _chain(session, now)
-    e = events[1]
-    forged = {"n": 99}
-    rehashed = staff_event_hash(
-        seq=e.seq,
-        action=e.action,
-        actor=e.actor,
-        subject=e.subject,
-        payload=forged,
-        created_at=e.created_at,
-        prev_hash=e.prev_hash,
-    )
-    session.execute(
-        update(StaffEvent).where(StaffEvent.id == e.id).values(payload=forged, hash=rehashed)
-    )
-    session.expire_all()
+    forge(session, events[1], staff_event_hash, payload={"n": 99})
     broken = verify_chain(session)
-    assert broken is not None and (broken.seq, broken.reason) == (3, "previous hash differs")
+    assert broken is not None
+    assert (broken.seq, broken.fault, broken.reason) == (3, Fault.LINK, "previous hash differs")
 
 
 def test_deleted_tail_is_found_through_the_head(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
     events = _chain(session, now)
-    session.execute(delete(StaffEvent).where(StaffEvent.id == events[-1].id))
-    session.expire_all()
+    remove(session, events[-1])
     broken = verify_chain(session)
-    assert broken is not None and broken.request_id is None
+    assert broken is not None and (broken.chain, broken.fault) == ("staff chain", Fault.HEAD)
     assert broken.reason == "the chain head is event #4, the trail ends at #3"
 
 
 def test_deleted_middle_event_is_found(session, now: datetime) -> None:  # type: ignore[no-untyped-def]
     events = _chain(session, now)
-    session.execute(delete(StaffEvent).where(StaffEvent.id == events[1].id))
-    session.expire_all()
+    remove(session, events[1])
     broken = verify_chain(session)
     assert broken is not None and (broken.seq, broken.reason) == (3, "expected #2")
 
@@ -101,10 +82,9 @@ def test_reordered_events_are_found(session, now: datetime) -> None:  # type: ig
     events = _chain(session, now)
     second, third = events[1], events[2]
     # Swap #2 and #3 (through a free number: seq is unique).
-    session.execute(update(StaffEvent).where(StaffEvent.id == second.id).values(seq=99))
-    session.execute(update(StaffEvent).where(StaffEvent.id == third.id).values(seq=2))
-    session.execute(update(StaffEvent).where(StaffEvent.id == second.id).values(seq=3))
-    session.expire_all()
+    change(session, second, seq=99)
+    change(session, third, seq=2)
+    change(session, second, seq=3)
     broken = verify_chain(session)
     assert broken is not None
     assert (broken.seq, broken.event_id, broken.reason) == (2, third.id, "previous hash differs")
@@ -125,7 +105,7 @@ def test_empty_chain_is_intact(session) -> None:  # type: ignore[no-untyped-def]
 def test_cli_verify_names_the_staff_link(runner, session, now: datetime) -> None:  # type: ignore[no-untyped-def]
     events = _chain(session, now)
     assert runner(["audit", "verify"]).exit_code == 0
-    session.execute(update(StaffEvent).where(StaffEvent.id == events[0].id).values(subject="x"))
+    change(session, events[0], subject="x")
     session.commit()
     result = runner(["audit", "verify"])
     assert result.exit_code == 1
