@@ -53,6 +53,23 @@ def record_event(
     return event
 
 
+def lock_request(session: Session, request_id: int) -> Request:
+    """Lock the request's row until the commit, and read what the last holder committed.
+
+    The chain's head is on that row: appenders that may run at once (two clicks on a download
+    link, a link ended while it is counted) lock here and queue instead of failing on the
+    version check. Lock the request before other rows, so two of them never wait for each
+    other (PostgreSQL; on SQLite, which has one writer at a time, dsar/core/write_lock.py makes
+    such a transaction the writer from its start).
+    """
+    return session.execute(
+        select(Request)
+        .where(Request.id == request_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def verify_chain(session: Session, request_id: int | None = None) -> BrokenLink | None:
     """Walk every chain (or one request's) in order; return the first broken link, or None.
 

@@ -16,8 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from dsar.audit.request_trail import record_event
-from dsar.fulfilment.links import lock_request
+from dsar.audit.request_trail import lock_request, record_event
 from dsar.fulfilment.models import Export, LinkEnd
 from dsar.outbox.mail import enqueue
 from dsar.requests.models import Request

@@ -11,10 +11,10 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from dsar.audit.request_trail import record_event
+from dsar.audit.request_trail import lock_request, record_event
 from dsar.fulfilment.models import Export, LinkEnd
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status
@@ -28,22 +28,6 @@ ENDED_BY_STATUS: MappingProxyType[Status, LinkEnd] = MappingProxyType(
         Status.IDENTITY_FAILED: LinkEnd.IDENTITY_FAILED,
     }
 )
-
-
-def lock_request(session: Session, request_id: int) -> Request:
-    """Lock the request's row until the commit, and read what the last holder committed.
-
-    Its audit chain's head is on that row: appenders queue here instead of failing on the
-    version check. Everything that ends or counts a link locks the request before the export
-    rows, so two of them never wait for each other (PostgreSQL; on SQLite, which has one writer
-    at a time, dsar/core/write_lock.py makes the download's transaction that writer from its start).
-    """
-    return session.execute(
-        select(Request)
-        .where(Request.id == request_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
 
 
 def end_links(
