@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import NoReturn
-from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -16,6 +15,7 @@ from dsar.letters.content import LETTER_TYPES, IncompleteLetter
 from dsar.letters.rendering import render, render_pdf
 from dsar.letters.samples import sample_letter
 from dsar.register import find_register
+from dsar.requests.deadlines.legal_calendar import date_in
 
 
 @click.group("letters")
@@ -50,7 +50,7 @@ def sample_command(slug: str, letter_type: str, language: str, fmt: str, out: Pa
     if fmt not in ("text", "html", "pdf"):
         _fail(f"unknown format {fmt!r}: use text, html or pdf")
     try:
-        today = clock_now().astimezone(ZoneInfo(register.jurisdiction.timezone)).date()
+        today = date_in(clock_now(), register.jurisdiction.timezone)
         content = sample_letter(register, letter_type, language, today)
     except IncompleteLetter as error:
         _fail(str(error))

@@ -83,6 +83,20 @@ def refusal_reason(address: IPAddress, *, allow_private: bool) -> str | None:
     return None
 
 
+def require_https(url: str, *, allow_local_http: bool) -> None:
+    """HTTPS only; plain HTTP only to 127.0.0.1/::1 and only when `allow_local_http` (tests)."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and allow_local_http and parts.hostname:
+        try:
+            if ipaddress.ip_address(parts.hostname).is_loopback:
+                return
+        except ValueError:
+            pass
+    raise OutboundRefused(f"{url} is not an https:// address")
+
+
 def check_outbound_url(url: str, *, allow_private: bool) -> OutboundTarget:
     """Resolve the URL's host and refuse it unless every address is allowed; http(s) only."""
     parts = urlsplit(url)

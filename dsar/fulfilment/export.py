@@ -22,6 +22,7 @@ from dsar.fulfilment import art15
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
 from dsar.fulfilment.links import end_links
+from dsar.fulfilment.manual_tasks import tasks_of
 from dsar.fulfilment.models import Export, ExportKind, LinkEnd, ManualTask
 from dsar.fulfilment.search import (
     ConnectorFactory,
@@ -176,7 +177,7 @@ def build_export(
         if request.language in register.controller.languages
         else register.controller.languages[0]
     )
-    manual = [] if kind is ExportKind.PORTABILITY else _done_tasks(session, request)
+    manual = [] if kind is ExportKind.PORTABILITY else tasks_of(session, request, done=True)
     open_connectors: dict[str, Connector] = {}
     for source in register.sources:
         if not isinstance(source, ManualSource) and any(p.source_id == source.id for p in plan):
@@ -253,18 +254,6 @@ def build_export(
         },
     )
     return BuiltExport(export, token, password)
-
-
-def _done_tasks(session: Session, request: Request) -> list[ManualTask]:
-    from sqlalchemy import select
-
-    return list(
-        session.execute(
-            select(ManualTask)
-            .where(ManualTask.request_id == request.id, ManualTask.done_at.is_not(None))
-            .order_by(ManualTask.id)
-        ).scalars()
-    )
 
 
 __all__ = ["BuiltExport", "FileSource", "build_export", "export_head", "plan_parts"]

@@ -69,11 +69,11 @@ def complete_manual_task(
     return task
 
 
-def open_tasks(session: Session, request: Request) -> list[ManualTask]:
-    return list(
-        session.execute(
-            select(ManualTask)
-            .where(ManualTask.request_id == request.id, ManualTask.done_at.is_(None))
-            .order_by(ManualTask.id)
-        ).scalars()
-    )
+def tasks_of(session: Session, request: Request, *, done: bool | None = None) -> list[ManualTask]:
+    """The request's manual tasks in the order they were opened: all, or only done or open ones."""
+    query = select(ManualTask).where(ManualTask.request_id == request.id).order_by(ManualTask.id)
+    if done is not None:
+        query = query.where(
+            ManualTask.done_at.is_not(None) if done else ManualTask.done_at.is_(None)
+        )
+    return list(session.execute(query).scalars())

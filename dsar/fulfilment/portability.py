@@ -8,7 +8,6 @@ sources (processed by automated means, 20(1)(b)); manual sources are out of scop
 from __future__ import annotations
 
 import http.client
-import ipaddress
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,7 +18,13 @@ from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
 from dsar.core.attachments import content_disposition
-from dsar.core.outbound import OutboundRefused, OutboundTarget, check_outbound_url, connect
+from dsar.core.outbound import (
+    OutboundRefused,
+    OutboundTarget,
+    check_outbound_url,
+    connect,
+    require_https,
+)
 from dsar.fulfilment.models import Export, Transmission, TransmissionStatus
 from dsar.register import Register
 from dsar.requests.models import Request
@@ -46,24 +51,10 @@ class TransmissionResult:
     answer: str
 
 
-def check_destination(url: str, *, allow_local_http: bool) -> None:
-    """HTTPS only; plain HTTP only to 127.0.0.1/::1 and only when the setting allows it (tests)."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return
-    if parts.scheme == "http" and allow_local_http and parts.hostname:
-        try:
-            if ipaddress.ip_address(parts.hostname).is_loopback:
-                return
-        except ValueError:
-            pass
-    raise TransmissionError(f"{url} is not an https:// address")
-
-
 def checked_target(url: str, *, allow_local_http: bool, allow_private: bool) -> OutboundTarget:
     """The scheme rule, then the address rule (dsar.core.outbound); TransmissionError says which."""
-    check_destination(url, allow_local_http=allow_local_http)
     try:
+        require_https(url, allow_local_http=allow_local_http)
         return check_outbound_url(url, allow_private=allow_private)
     except OutboundRefused as error:
         raise TransmissionError(str(error)) from None

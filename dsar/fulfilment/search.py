@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
 from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
-from dsar.fulfilment.manual_tasks import open_manual_task, open_tasks
+from dsar.fulfilment.manual_tasks import open_manual_task, tasks_of
 from dsar.fulfilment.models import Exclusion, FindingStatus, SearchFinding, SearchRun
 from dsar.register import Register, find_register
 from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
@@ -164,7 +164,8 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
         f"{f.source_id}: {labels[f.status]} — {f.message}" for f in run.findings if _blocking(f)
     ]
     problems += [
-        f"{t.source_name}: manual search not done yet" for t in open_tasks(session, request)
+        f"{t.source_name}: manual search not done yet"
+        for t in tasks_of(session, request, done=False)
     ]
     return problems + claim_blockers(session, request, run.started_at)
 

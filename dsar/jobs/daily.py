@@ -11,8 +11,9 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
-from dsar.jobs.reminders import REMINDED_STATUSES, zones_by_controller
+from dsar.jobs.reminders import REMINDED_STATUSES
 from dsar.requests.deadlines.rules import days_left
+from dsar.requests.deadlines.today import today_by_controller
 from dsar.requests.models import Request
 
 # Daily mails go out with the first run after 07:00 in DSAR_TIMEZONE (jobs run hourly), so
@@ -38,8 +39,7 @@ class DueItem:
 def _with_days_left(
     session: Session, now: datetime, rows: Sequence[tuple[int, int, date]]
 ) -> list[tuple[int, date, int]]:
-    zones = zones_by_controller(session)
-    today_in = {cid: now.astimezone(zone).date() for cid, zone in zones.items()}
+    today_in = today_by_controller(session, now)
     return [(rid, due, days_left(today_in[cid], due)) for rid, cid, due in rows]
 
 

@@ -2,8 +2,8 @@
 
 Nobody proved they own the address such a request names, so it may have been typed in
 someone else's name: its uploaded documents go when it expires (in the same transaction),
-and the request itself DSAR_UNCONFIRMED_PURGE_DAYS later, through the retention purge
-(one anonymous statistic stays), not three years later like answered requests.
+and the request itself DSAR_UNCONFIRMED_PURGE_DAYS later, through the same purge as answered
+requests (dsar/jobs/purge.py: one anonymous statistic stays), not three years later like them.
 """
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.files.models import StoredFile
 from dsar.files.storage import FileStore
-from dsar.jobs.retention import PURGE_BATCH, purge_with_statistics
+from dsar.jobs.purge import PurgeResult, purge_requests
 from dsar.requests.models import Request
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, Status
@@ -66,36 +66,13 @@ def expire_unconfirmed(session: Session, settings: Settings, now: datetime) -> E
     return result
 
 
-@dataclass
-class UnconfirmedPurgeResult:
-    purged: int = 0
-    files: int = 0  # file rows that went with them (their blobs went at expiry)
-
-
-def purge_unconfirmed(
-    session: Session, settings: Settings, now: datetime
-) -> UnconfirmedPurgeResult:
+def purge_unconfirmed(session: Session, settings: Settings, now: datetime) -> PurgeResult:
     """Delete requests that expired unconfirmed over DSAR_UNCONFIRMED_PURGE_DAYS ago, with
-    their whole record; one anonymous statistic stays for each."""
+    their whole record; one anonymous statistic stays for each (their blobs went at expiry)."""
     cutoff = now - timedelta(days=settings.unconfirmed_purge_days)
-    requests = (
-        session.execute(
-            select(Request)
-            .where(
-                Request.status == Status.EXPIRED,
-                Request.received_at.is_(None),  # never confirmed, so never received
-                Request.closed_at < cutoff,
-            )
-            .order_by(Request.id)
-            .limit(PURGE_BATCH)
-            .options(selectinload(Request.controller))
-        )
-        .scalars()
-        .all()
+    expired_unconfirmed = (
+        Request.status == Status.EXPIRED,
+        Request.received_at.is_(None),  # never confirmed, so never received
+        Request.closed_at < cutoff,
     )
-    result = UnconfirmedPurgeResult()
-    if requests:
-        store = FileStore.from_settings(settings)
-        result.files = purge_with_statistics(session, store, requests, now)
-        result.purged = len(requests)
-    return result
+    return purge_requests(session, settings, now, *expired_unconfirmed)

@@ -2,8 +2,8 @@
 
 `FileStore.save` writes the encrypted blob, then the row, and the caller commits later: a worker
 killed in between leaves a blob on disk with no row, which no retention rule would ever find.
-The daily retention job (dsar/jobs/retention.py) runs this sweep so the store and the database
-agree again.
+The daily `purge_requests` job (`retention.daily_purge`) runs this sweep after its purge, so
+the store and the database agree again.
 """
 
 from __future__ import annotations

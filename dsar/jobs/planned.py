@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.jobs.models import DeletionStatus, PlannedDeletion
-from dsar.jobs.reminders import zones_by_controller
+from dsar.requests.deadlines.today import today_by_controller
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +51,9 @@ def carry_out_planned_deletions(
         )
         .order_by(PlannedDeletion.id)
     ).scalars()
-    zones = zones_by_controller(session)
+    today_in = today_by_controller(session, now)
     for planned in candidates:
-        if planned.blocked_until >= now.astimezone(zones[planned.controller_id]).date():
+        if planned.blocked_until >= today_in[planned.controller_id]:
             continue  # still the last day it must be kept, in the controller's local date
         executor = EXECUTORS.get(planned.kind)
         if executor is None:

@@ -13,15 +13,15 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.config import Settings
-from dsar.controllers.models import Controller
 from dsar.jobs.emails import Recipient, dpo_recipients, queue_staff_mail, staff_recipient
 from dsar.outbox.models import OutboxMessage
+from dsar.requests.deadlines.rules import days_left
+from dsar.requests.deadlines.today import today_by_controller
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status
 
@@ -66,11 +66,6 @@ class ReminderResult:
     due: int = 0  # requests with a reminder to send in this run
     queued: int = 0  # messages queued (a request may go to several DPOs)
     unaddressed: int = 0  # no assignee, no DPO mailbox, no active DPO: retried next run
-
-
-def zones_by_controller(session: Session) -> dict[int, ZoneInfo]:
-    rows = session.execute(select(Controller.id, Controller.timezone)).all()
-    return {controller_id: ZoneInfo(name) for controller_id, name in rows}
 
 
 def _due_selects(low: date, high: date) -> tuple[Select, Select]:
@@ -119,15 +114,12 @@ def plan_reminders(session: Session, settings: Settings, now: datetime) -> list[
     rows = due_rows(session, low, high)
     if not rows:
         return []
-    zones = zones_by_controller(session)
-    today_in: dict[int, date] = {cid: now.astimezone(zone).date() for cid, zone in zones.items()}
+    today_in = today_by_controller(session, now)
     # One lookup per row instead of a search: the threshold for every possible days-left value.
     by_days = [threshold_reached(days, thresholds) for days in range(max(thresholds) + 1)]
     candidates = []
     for request_id, controller_id, due in rows:
-        left = (
-            due - today_in[controller_id]
-        ).days  # dsar.requests.deadlines.rules.days_left, inlined
+        left = days_left(today_in[controller_id], due)
         if 0 <= left < len(by_days) and (threshold := by_days[left]) is not None:
             candidates.append(DueReminder(request_id, due, left, threshold))
     if not candidates:

@@ -32,7 +32,7 @@ from dsar.jobs.leader import LeaderLock, leader_lock_for
 from dsar.jobs.models import JobRun
 from dsar.jobs.planned import carry_out_planned_deletions
 from dsar.jobs.reminders import send_reminders
-from dsar.jobs.retention import delete_expired_files, prune_job_runs, purge_closed_requests
+from dsar.jobs.retention import daily_purge, delete_expired_files, prune_job_runs
 from dsar.jobs.transmissions import send_transmissions
 from dsar.outbox.dispatch import dispatch_outbox
 
@@ -73,9 +73,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("digest", send_digests, HOUR, "daily digest per staff member"),
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),
         JobSpec("planned_deletions", carry_out_planned_deletions, DAY, "planned deletions"),
-        JobSpec(
-            "purge_requests", purge_closed_requests, DAY, "purge closed requests and rowless blobs"
-        ),
+        JobSpec("purge_requests", daily_purge, DAY, "purge closed requests and rowless blobs"),
         # Hourly: a flood of unconfirmed form posts is purged in batches within the day.
         JobSpec("purge_unconfirmed", purge_unconfirmed, HOUR, "purge expired unconfirmed requests"),
         JobSpec(

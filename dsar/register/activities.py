@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -21,7 +21,7 @@ from dsar.register.primitives import (
 )
 
 # Triggers after which `duration` runs; the period ends `duration` after the event.
-AFTER_TRIGGERS = (
+AfterTrigger = Literal[
     "after_collection",
     "after_session_end",
     "after_answer",
@@ -30,30 +30,17 @@ AFTER_TRIGGERS = (
     "after_order_completion",
     "after_contract_end",
     "end_of_calendar_year_of_creation",
-)
+]
 # Triggers that end the storage themselves: no duration.
-UNTIL_TRIGGERS = (
-    "until_settled",
-    "until_contract_end",
-    "until_account_deleted",
-    "until_consent_withdrawn",
-    "until_purpose_fulfilled",
-)
-Trigger = Literal[
-    "after_collection",
-    "after_session_end",
-    "after_answer",
-    "after_case_closed",
-    "after_purchase",
-    "after_order_completion",
-    "after_contract_end",
-    "end_of_calendar_year_of_creation",
+UntilTrigger = Literal[
     "until_settled",
     "until_contract_end",
     "until_account_deleted",
     "until_consent_withdrawn",
     "until_purpose_fulfilled",
 ]
+Trigger = Literal[AfterTrigger, UntilTrigger]  # flattened: one Literal of all the triggers
+UNTIL_TRIGGERS: tuple[str, ...] = get_args(UntilTrigger)
 
 
 class DataCategory(StrictModel):

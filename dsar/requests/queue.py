@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
-from dsar.requests.deadlines.rules import days_left
+from dsar.requests.deadlines.today import days_left_while_running
 from dsar.requests.models import OPEN, WORKING, Request
 from dsar.requests.permissions import visible_to
 from dsar.requests.workflow import OPEN_STATUSES, Channel, RequestType, Status
@@ -29,6 +29,11 @@ WORKING_STATUSES = tuple(s for s in Status if s.clock_running)
 def effective_due() -> ColumnElement[Any]:
     """SQL for Request.effective_due_date: the extended date once extended."""
     return func.coalesce(Request.extended_due_date, Request.due_date)
+
+
+def overdue(today: date) -> tuple[ColumnElement[bool], ...]:
+    """SQL for a request whose clock runs and whose effective due date is before `today`."""
+    return (effective_due() < today, WORKING)
 
 
 @dataclass(frozen=True)
@@ -124,7 +129,7 @@ def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnEleme
     if f.due_within is not None:
         where.append(effective_due() <= today + timedelta(days=f.due_within))
     if f.overdue:
-        where.extend((effective_due() < today, WORKING))
+        where.extend(overdue(today))
     if f.extended:
         where.append(Request.extended_due_date.is_not(None))
     if f.search:
@@ -191,9 +196,9 @@ def queue_page(
     else:
         rows = _undated_last(session, listed, offset)
     left = {
-        row.id: days_left(today_by_controller.get(row.controller_id, today), row.due)
-        if row.due is not None and row.status.clock_running
-        else None
+        row.id: days_left_while_running(
+            today_by_controller.get(row.controller_id, today), row.due, row.status
+        )
         for row in rows
     }
     return QueuePage(rows, total, page, pages, {s.value: n for s, n in counts.items()}, left)

@@ -22,6 +22,7 @@ from dsar.core.outbound import (
     connect,
     embedded_ipv4,
     refusal_reason,
+    require_https,
 )
 
 _real_getaddrinfo = socket.getaddrinfo
@@ -155,6 +156,28 @@ def test_a_name_is_refused_when_any_of_its_addresses_is_internal(
 def test_only_http_and_https_with_a_host_and_port(url: str) -> None:
     with pytest.raises(OutboundRefused):
         check_outbound_url(url, allow_private=True)
+
+
+@pytest.mark.parametrize(
+    ("url", "allow"),
+    [
+        ("http://127.0.0.1:9/x", False),  # plain HTTP needs the setting
+        ("http://example.org/x", True),  # and even then only to the loopback address
+        ("ftp://example.org/x", True),
+        ("https:///nohost", False),
+    ],
+)
+def test_only_https_destinations(url: str, allow: bool) -> None:
+    with pytest.raises(OutboundRefused, match="is not an https:// address"):
+        require_https(url, allow_local_http=allow)
+
+
+@pytest.mark.parametrize(
+    ("url", "allow"),
+    [("https://new-controller.example/import", False), ("http://[::1]:8/x", True)],
+)
+def test_https_or_allowed_local_http_passes(url: str, allow: bool) -> None:
+    require_https(url, allow_local_http=allow)
 
 
 def test_a_public_name_is_accepted_with_the_address_to_use(dns: dict[str, list[str]]) -> None:

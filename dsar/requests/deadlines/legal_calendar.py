@@ -136,10 +136,15 @@ def working_days_between(a: date, b: date, jurisdiction: Jurisdiction) -> int:
 
 def local_date(instant: datetime, jurisdiction: Jurisdiction) -> date:
     """The controller's calendar day at `instant` (D7); a naive datetime is refused, not guessed."""
+    return date_in(instant, jurisdiction.timezone)
+
+
+def date_in(instant: datetime, timezone: str) -> date:
+    """The calendar day at `instant` in `timezone` (an IANA name); a naive datetime is refused."""
     if instant.tzinfo is None or instant.utcoffset() is None:
         example = "such as 2026-01-31T10:00:00+01:00"
         raise ValueError(f"{instant.isoformat()} has no timezone: pass an aware datetime {example}")
-    return instant.astimezone(jurisdiction.zone).date()
+    return instant.astimezone(_zone(timezone)).date()
 
 
 def add_months(day: date, months: int) -> date:

@@ -22,8 +22,8 @@ from dsar.requests.deadlines.clock_policies import (
     InformationPurpose,
     check_extension,
 )
-from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.deadlines.rules import DeadlineResult, due_date_with_clock
+from dsar.requests.deadlines.today import today_of
 from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import apply_action, jurisdiction_of
 from dsar.requests.workflow import Action, Verification
@@ -86,7 +86,7 @@ def recompute_due_dates(
     cause: str,
 ) -> DeadlineResult:
     """Recompute both due dates from the trail; record old and new when they change."""
-    today = local_date(now, jurisdiction_of(request.controller))
+    today = today_of(request.controller, now)
     result = compute(session, request, clock, today, extended=False)
     old = (request.due_date, request.extended_due_date)
     request.due_date = result.due
@@ -130,7 +130,7 @@ def request_information(
     """Art. 12(6): ask the subject for what is needed, and let the clock policy act on it."""
     if not what.strip() or not why.strip():
         raise ValueError("say exactly what information is needed and why")
-    on = local_date(now, jurisdiction_of(request.controller))
+    on = today_of(request.controller, now)
     apply_action(
         session,
         request,
@@ -151,7 +151,7 @@ def receive_information(
     session: Session, request: Request, clock: ClockSettings, *, actor: str, now: datetime
 ) -> DeadlineResult:
     """The subject's answer arrived: the clock runs again from today's local date."""
-    on = local_date(now, jurisdiction_of(request.controller))
+    on = today_of(request.controller, now)
     apply_action(
         session,
         request,
@@ -175,7 +175,7 @@ def extend_request(
     """Art. 12(3): extend once, with reasons, before the first due date; the notice is due."""
     if not request.status.clock_running or request.due_date is None:
         raise ValueError("only a received, open request can be extended")
-    today = local_date(now, jurisdiction_of(request.controller))
+    today = today_of(request.controller, now)
     check_extension(
         today=today,
         due=request.due_date,

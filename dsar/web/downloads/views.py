@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
 from flask import Response, abort, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import refresh
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
@@ -34,7 +32,6 @@ from dsar.fulfilment.delivery import (
 )
 from dsar.fulfilment.models import LinkEnd
 from dsar.web.downloads import bp
-from dsar.web.intake.binding import language
 from dsar.web.intake.controllers import controller_or_404
 
 log = logging.getLogger(__name__)
@@ -129,13 +126,3 @@ def _secret(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     return response
-
-
-@bp.before_request
-def _fresh_locale() -> None:
-    refresh()  # as the intake pages: an app context shared by requests keeps no language
-
-
-@bp.context_processor
-def _page_language() -> dict[str, Any]:
-    return {"lang": language()}

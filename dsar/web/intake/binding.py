@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +24,7 @@ from dsar.web.intake.forms import (
     RestrictionForm,
     single_line,
 )
+from dsar.web.intake.language import language
 
 
 def _pattern_check(pattern: str | None) -> Callable[[Any, Any], None]:
@@ -51,10 +51,6 @@ def _form_class(right: RequestType, keys: tuple[tuple[str, str | None], ...]) ->
     }
     fields["lookup_fields"] = tuple(key_id for key_id, _pattern in keys)
     return type(f"{base.__name__}With{len(keys)}Keys", (base,), fields)
-
-
-def language() -> str:
-    return str(get_locale() or "en")
 
 
 def build_form(right: RequestType, register: Any, **kwargs: Any) -> IntakeForm:

@@ -1,8 +1,12 @@
-"""Which language a page speaks: ?lang= (kept in the session), else the browser's preference."""
+"""Which language a public page speaks: ?lang= (kept in the session), else the browser's
+preference."""
 
 from __future__ import annotations
 
-from flask import has_request_context, request, session
+from typing import Any
+
+from flask import Blueprint, has_request_context, request, session
+from flask_babel import get_locale, refresh
 
 from dsar.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
@@ -25,3 +29,21 @@ def select_locale() -> str:
     if not has_request_context():
         return DEFAULT_LANGUAGE
     return chosen_language() or request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def language() -> str:
+    """The language the current page speaks."""
+    return str(get_locale() or "en")
+
+
+def _page_language() -> dict[str, Any]:
+    return {"lang": language()}
+
+
+def speaks_visitor_language(bp: Blueprint) -> None:
+    """Make a public blueprint choose the visitor's language afresh for each request and give
+    its templates `lang`."""
+    # Flask-Babel caches the locale on `g`; an app context shared by several requests (tests,
+    # CLI) would otherwise keep the first request's language.
+    bp.before_request(refresh)
+    bp.context_processor(_page_language)

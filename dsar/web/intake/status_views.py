@@ -12,9 +12,9 @@ from dsar.intake.operations import request_for_status_token
 from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
 from dsar.intake.texts import RIGHT_TITLES, STATUS_TEXTS
 from dsar.web.intake import bp
-from dsar.web.intake.binding import language
 from dsar.web.intake.claim_views import NOTICES, claim_items
 from dsar.web.intake.controllers import controller_and_register
+from dsar.web.intake.language import language
 
 
 @bp.get("/c/<slug>/status/<token>")

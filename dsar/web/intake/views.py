@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import (
     abort,
@@ -17,7 +16,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import refresh
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 
@@ -32,12 +30,14 @@ from dsar.intake.operations import (
 )
 from dsar.intake.texts import RIGHT_SUMMARIES, RIGHT_TITLES
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
+from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.operations import new_reference
 from dsar.requests.workflow import RequestType
 from dsar.web.intake import bp
-from dsar.web.intake.binding import build_form, language
+from dsar.web.intake.binding import build_form
 from dsar.web.intake.controllers import controller_and_register, register_of
 from dsar.web.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
+from dsar.web.intake.language import language
 
 SUBMITTED_KEY = "intake_submitted"
 
@@ -170,18 +170,6 @@ def healthz() -> ResponseReturnValue:
     return {"status": "ok"}
 
 
-@bp.before_request
-def _fresh_locale() -> None:
-    # Flask-Babel caches the locale on `g`; an app context shared by several requests (tests,
-    # CLI) would otherwise keep the first request's language.
-    refresh()
-
-
-@bp.context_processor
-def _page_language() -> dict[str, Any]:
-    return {"lang": language()}
-
-
 @bp.app_template_filter("intake_date")
 def _long_date(value: date) -> str:
     return long_date(value, language())
@@ -190,4 +178,4 @@ def _long_date(value: date) -> str:
 @bp.app_template_filter("intake_local_date")
 def _local_long_date(value: datetime, controller: Controller) -> str:
     """The controller's local date of an instant (docs/legal-rules.md D7)."""
-    return long_date(value.astimezone(ZoneInfo(controller.timezone)).date(), language())
+    return long_date(date_in(value, controller.timezone), language())

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from flask import render_template, stream_with_context
 from flask.typing import ResponseReturnValue
@@ -22,11 +21,11 @@ from dsar.requests.dashboard import (
     register_csv,
     share_answered_in_time,
 )
-from dsar.requests.deadlines.legal_calendar import local_date
+from dsar.requests.deadlines.legal_calendar import date_in
+from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.models import Request
-from dsar.requests.operations import jurisdiction_of
 from dsar.requests.permissions import MANAGERS, of_their_controllers
-from dsar.requests.queue import WORKING_STATUSES, effective_due
+from dsar.requests.queue import WORKING_STATUSES, effective_due, overdue
 from dsar.requests.workflow import OPEN_STATUSES
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
@@ -38,21 +37,23 @@ def dashboard() -> ResponseReturnValue:
     now = clock_now()
     scope = of_their_controllers(current_user)  # managers limited to some see only theirs
     first = db.session.execute(select(Controller).order_by(Controller.id).limit(1)).scalar()
-    today = local_date(now, jurisdiction_of(first)) if first else now.date()
+    today = LocalToday(now).of(first)
     open_counts = db.session.execute(
         select(Request.status, Request.type, func.count())
         .where(scope, Request.status.in_(OPEN_STATUSES))
         .group_by(Request.status, Request.type)
         .order_by(Request.status, Request.type)
     ).all()
-    working = (scope, Request.status.in_(WORKING_STATUSES))
     due_this_week = db.session.execute(
         select(func.count()).where(
-            *working, effective_due() >= today, effective_due() <= today + timedelta(days=6)
+            scope,
+            Request.status.in_(WORKING_STATUSES),
+            effective_due() >= today,
+            effective_due() <= today + timedelta(days=6),
         )
     ).scalar_one()
-    overdue = db.session.execute(
-        select(func.count()).where(*working, effective_due() < today)
+    overdue_count = db.session.execute(
+        select(func.count()).where(scope, *overdue(today))
     ).scalar_one()
     closed = db.session.execute(
         select(
@@ -70,8 +71,8 @@ def dashboard() -> ResponseReturnValue:
     ).all()
     rows = [
         ClosedRow(
-            received_on=r.received_at.astimezone(ZoneInfo(r.timezone)).date(),
-            closed_on=r.closed_at.astimezone(ZoneInfo(r.timezone)).date(),
+            received_on=date_in(r.received_at, r.timezone),
+            closed_on=date_in(r.closed_at, r.timezone),
             due=r.extended_due_date or r.due_date,
             outcome=r.status.value,
         )
@@ -83,7 +84,7 @@ def dashboard() -> ResponseReturnValue:
         open_counts=open_counts,
         open_total=sum(n for _s, _t, n in open_counts),
         due_this_week=due_this_week,
-        overdue=overdue,
+        overdue=overdue_count,
         median_days=median_days_to_completion(rows, today),
         in_time=share_answered_in_time(rows, today),
         today=today,

@@ -20,6 +20,7 @@ from dsar.requests.deadlines.clock_policies import (
     InformationPurpose,
     can_extend,
 )
+from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.decisions import (
     DecisionInput,
     NotPermitted,
@@ -35,7 +36,7 @@ from dsar.requests.permissions import REQUEST_WORKERS, may_decide
 from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_actions
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
-from dsar.web.staff.common import LocalToday, clock_settings
+from dsar.web.staff.common import clock_settings
 from dsar.web.staff.forms import AssignForm, DecisionForm, NoteForm
 
 # Decisions the state machine can offer, by the action each one takes.

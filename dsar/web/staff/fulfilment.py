@@ -17,7 +17,7 @@ from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.fulfilment.delivery import mail_download_link
 from dsar.fulfilment.export import build_export
-from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task
+from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task, tasks_of
 from dsar.fulfilment.models import Exclusion, Export, ExportKind, ManualTask
 from dsar.fulfilment.portability import TransmissionError, queue_transmission, transmissions_of
 from dsar.fulfilment.search import (
@@ -90,13 +90,7 @@ def request_data(request_id: int) -> ResponseReturnValue:
         .scalars()
         .all()
     )
-    tasks = (
-        db.session.execute(
-            select(ManualTask).where(ManualTask.request_id == found.id).order_by(ManualTask.id)
-        )
-        .scalars()
-        .all()
-    )
+    tasks = tasks_of(db.session(), found)
     exports = (
         db.session.execute(
             select(Export).where(Export.request_id == found.id).order_by(Export.id.desc())

@@ -13,10 +13,9 @@ from dsar.accounts.menus import assignable_staff
 from dsar.accounts.models import Role, StaffUser
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
-from dsar.requests.deadlines.legal_calendar import local_date
+from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.decisions import NotPermitted, assign
 from dsar.requests.models import Request
-from dsar.requests.operations import jurisdiction_of
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.requests.queue import QueueFilters, queue_page
 from dsar.requests.workflow import Channel, RequestType, Status
@@ -33,12 +32,12 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 @bp.get("/queue")
 @roles_required(*REQUEST_WORKERS)
 def queue() -> ResponseReturnValue:
-    now = clock_now()
+    local = LocalToday(clock_now())
     controllers = workable_controllers(current_user)
     # "Due within" and "overdue" count in the first controller's local date (one zone per install
     # in practice); each row's days left use its own controller's date.
-    today_by_controller = {c.id: local_date(now, jurisdiction_of(c)) for c in controllers}
-    today = today_by_controller[controllers[0].id] if controllers else now.date()
+    today_by_controller = {c.id: local.of(c) for c in controllers}
+    today = local.of(controllers[0] if controllers else None)
     filters = QueueFilters.from_args(request.args)
     page = queue_page(db.session(), current_user, filters, today, today_by_controller)
     # DPOs filter by and assign to colleagues; agents take requests for themselves.
