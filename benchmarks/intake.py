@@ -47,7 +47,7 @@ FORM = {
 def _prepare(env: dict[str, str]) -> None:
     """Create the schema and the demo controller, as `dsar db upgrade` + sync would."""
     code = (
-        "from dsar import create_app; from dsar.extensions import db; from dsar import clock;"
+        "from dsar import create_app; from dsar.extensions import db;"
         "from dsar.controllers.operations import sync_controllers\n"
         "app = create_app()\n"
         "with app.app_context():\n"

@@ -226,3 +226,26 @@ def test_menus_list_controllers_and_assignable_staff(  # type: ignore[no-untyped
     agent_menu = agent_html.split('id="bulk-assignee"')[1].split("</select>")[0]
     assert re.findall(r'<option value="(\d+)">', agent_menu) == []
     assert admin.email not in html
+
+
+def test_each_row_links_to_its_request_page(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    """The rows' links are relative to the queue's URL; followed from there, each opens its own
+    request page (the one url_for per row was most of the page's rendering time)."""
+    from urllib.parse import urljoin
+
+    first = make_request(session, controller, now, subject_name="First")
+    second = make_request(session, controller, now, subject_name="Second")
+    client = as_user(dpo)
+    html = client.get("/staff/queue?status=open").data.decode()
+    links = dict(
+        (reference, href)
+        for href, reference in re.findall(r'<td><a href="([^"]+)">([^<]+)</a></td>', html)
+    )
+    for request in (first, second):
+        target = urljoin("http://localhost/staff/queue?status=open", links[request.reference])
+        page = client.get(target)
+        assert page.status_code == 200, target
+        assert request.reference in page.data.decode()
+        assert target.endswith(f"/staff/requests/{request.id}")
