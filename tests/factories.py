@@ -62,7 +62,7 @@ def make_mail(
 ) -> OutboxMessage:
     """A queued mail with the given `subject`, `text` and `html` (through the letter template)."""
     context = {"subject": "s", "text": "t", "html": "<p>t</p>", **bodies}
-    return enqueue(
+    queued = enqueue(
         session,
         key=key,
         to=to,
@@ -73,3 +73,4 @@ def make_mail(
         request_id=request_id,
         auto_submitted=auto_submitted,
     )
+    return session.get_one(OutboxMessage, queued)

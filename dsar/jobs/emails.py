@@ -61,8 +61,8 @@ def queue_staff_mail(
     template: str,
     request_id: int | None = None,
     **context: Any,
-) -> OutboxMessage:
-    """Queue `template` in the recipient's language once per `key`."""
+) -> int:
+    """Queue `template` in the recipient's language once per `key`; the outbox row's id."""
     return enqueue(
         session,
         key=key,

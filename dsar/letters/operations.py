@@ -193,9 +193,10 @@ def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) 
         raise LetterError(f"letter {letter.id} does not match its recorded SHA-256: not sent")
     if not letter.recipient:
         raise LetterError(f"letter {letter.id} has no e-mail address to go to: print the PDF")
-    message = enqueue(
+    key = f"letter:{letter.id}"
+    enqueue(
         session,
-        key=f"letter:{letter.id}",
+        key=key,
         to=letter.recipient,
         template="letter",
         language=letter.language,
@@ -214,7 +215,7 @@ def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) 
         payload={
             "letter_id": letter.id,
             "sha256": letter.sha256,
-            "outbox_key": message.idempotency_key,
+            "outbox_key": key,
         },
     )
     return letter

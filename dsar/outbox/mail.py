@@ -27,7 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
-from dsar.core.db import dialect_insert
+from dsar.core.db import insert_for, table_of
 from dsar.core.i18n import supported
 from dsar.core.paths import TEMPLATES_DIR
 from dsar.outbox.models import OutboxMessage, OutboxStatus
@@ -90,17 +90,19 @@ def enqueue(
     request_id: int | None = None,
     auto_submitted: bool = False,
     mail_domain: str = "dsar.local",
-) -> OutboxMessage:
-    """Render `template` and queue it once per `key`; the new row, or the one `key` already has.
+) -> int:
+    """Render `template` and queue it once per `key`; the id of the new row, or of the row
+    `key` already has.
 
-    One INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING: a second insert of the
+    One INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: a second insert of the
     same key, by a re-run or a racing scheduler, adds nothing and neither raises nor aborts the
-    caller's transaction; only then is the existing row read.
+    caller's transaction; only then is the existing row's id read.
     """
     language = supported(language)
     subject, text, html = _render(template, language, context)
-    queued = session.scalars(
-        dialect_insert(session, OutboxMessage)
+    outbox = table_of(OutboxMessage)  # a Core insert: the caller needs the id, not an object
+    queued = session.execute(
+        insert_for(session.get_bind().dialect.name)(outbox)
         .values(
             {
                 "idempotency_key": key,
@@ -119,10 +121,10 @@ def enqueue(
             }
         )
         .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxMessage)
-    ).one_or_none()
+        .returning(outbox.c.id)
+    ).scalar_one_or_none()
     if queued is None:  # queued before: the first message under the key stands
         queued = session.execute(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
+            select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
         ).scalar_one()
     return queued
