@@ -136,6 +136,7 @@ def update_staff(
         changes.append("password reset")
         events.append(("password_reset", {}))
         user.password_hash = hash_password(new_password)
+        user.end_sessions()
     if unlock and (failures := _unlock(session, secret_key, user)):
         changes.append("unlocked")
         events.append(("unlocked", {"failures": failures}))
