@@ -3,9 +3,10 @@ each may take. The one place for these rules; views, services and queries import
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from dsar.accounts.models import Role, StaffUser
+from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request
 from dsar.requests.workflow import Decision, RequestType
 
@@ -45,6 +46,14 @@ def visible_to(user: StaffUser) -> ColumnElement[bool]:
     if user.role is Role.AGENT:
         clauses.append(or_(Request.assignee_id.is_(None), Request.assignee_id == user.id))
     return and_(*clauses)
+
+
+def mail_visible_to(user: StaffUser) -> ColumnElement[bool]:
+    """SQL: the outbox rows `user` may read: those of requests they may open, and mail
+    addressed to themselves (reminders, digests); never another controller's or colleague's."""
+    of_their_requests = OutboxMessage.request_id.in_(select(Request.id).where(visible_to(user)))
+    to_them = and_(OutboxMessage.request_id.is_(None), OutboxMessage.recipient == user.email)
+    return or_(of_their_requests, to_them)
 
 
 def can_see(user: StaffUser, request: Request) -> bool:
