@@ -56,6 +56,23 @@ def mail_visible_to(user: StaffUser) -> ColumnElement[bool]:
     return or_(of_their_requests, to_them)
 
 
+def may_manage(admin: StaffUser, member: StaffUser) -> bool:
+    """Whether `admin` may see and change `member`'s account: an admin limited to controllers
+    manages only accounts limited to some of those (never an account of every controller)."""
+    if admin.role is not Role.ADMIN:
+        return False
+    if not admin.controller_ids:
+        return True
+    return bool(member.controller_ids) and member.controller_ids <= admin.controller_ids
+
+
+def may_grant(admin: StaffUser, controller_ids: frozenset[int]) -> bool:
+    """Whether `admin` may give an account these controllers (none: every controller)."""
+    if not admin.controller_ids:
+        return True
+    return bool(controller_ids) and controller_ids <= admin.controller_ids
+
+
 def can_see(user: StaffUser, request: Request) -> bool:
     """The same rule as `visible_to`, for one loaded request."""
     if not may_see_requests(user) or not user.may_work_for(request.controller_id):
