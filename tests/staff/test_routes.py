@@ -36,6 +36,9 @@ ROLES_BY_ENDPOINT = {
     "staff.request_data_task": {A, D},
     "staff.request_data_export": {A, D},
     "staff.request_data_transmit": {A, D},
+    "staff.manual_finding_add": {A, D},
+    "staff.manual_finding_remove": {A, D},
+    "staff.manual_upload_link": {A, D},
     # Typed lookup keys: a document comparison inside claim_verify is the DPO's alone.
     "staff.claim_send_code": {A, D},
     "staff.claim_verify": {A, D},
@@ -52,7 +55,17 @@ ROLES_BY_ENDPOINT = {
 # Reachable before sign-in by design: the sign-in steps and sign-out.
 PUBLIC = {"staff.login", "staff.login_totp", "staff.login_enrol", "staff.logout"}
 ARGS = dict.fromkeys(
-    ("request_id", "file_id", "user_id", "task_id", "export_id", "letter_id", "claim_id"), 999999
+    (
+        "request_id",
+        "file_id",
+        "user_id",
+        "task_id",
+        "export_id",
+        "letter_id",
+        "claim_id",
+        "finding_id",
+    ),
+    999999,
 )
 
 

@@ -107,7 +107,7 @@ def owner_upload(slug: str, token: str) -> ResponseReturnValue:
         db.session.rollback()
         form.files.errors = [_reason(error)]
         page = render_template("downloads/extract.html", form=form, **context)
-        return _private(make_response(page, 400))
+        return _private(make_response(page, 422))
     page = render_template("downloads/extract_done.html", **context)
     return _private(make_response(page))
 
