@@ -134,7 +134,15 @@ def _entries(form: OwnerForm, request: Any) -> list[OwnerEntry]:
     checked: list[Upload] = [
         check_extract(f.filename, f.read(limit + 1), max_bytes=limit) for f in files
     ]
-    rows = parse_rows(form.rows.data or "")
+    try:
+        rows = parse_rows(form.rows.data or "")
+    except ManualFindingError:
+        raise ManualFindingError(
+            _(
+                'Write the data as "name: value" lines, or as a table with the column '
+                "names on the first line."
+            )
+        ) from None
     if not (form.description.data or "").strip() or not (rows or checked):
         raise ManualFindingError(_("Describe the data and add it as text or as files."))
     store = FileStore.from_settings(current_app.config["DSAR_SETTINGS"])
