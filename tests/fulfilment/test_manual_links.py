@@ -85,6 +85,9 @@ def test_owner_link_works_once_and_staff_see_what_came(app, client, session, sta
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert request.reference in text and task.instructions in text
     assert request.subject_email not in text and request.subject_name not in text
+    german = client.get(path + "?lang=de").get_data(as_text=True)
+    assert "Daten zu einer Anfrage liefern" in german and "Was haben Sie gefunden?" in german
+    client.get(path + "?lang=en")
 
     done = _upload(client, path, (PDF, "r.pdf"), (EML, "mail.eml"), rows="number: 2025-117")
     assert done.status_code == 200 and "The link no longer works" in done.get_data(as_text=True)
