@@ -61,7 +61,7 @@ class ManualExport:
                 entry["categories"].append(written)
                 self._found_in(closing, task, category, findings)
         order = [c.id for c in self.register.categories]
-        closing["categories"].sort(
+        closing.setdefault("categories", []).sort(
             key=lambda c: order.index(c["id"]) if c["id"] in order else len(order)
         )
         return members

@@ -217,3 +217,26 @@ def test_an_outcome_must_be_chosen_and_match_the_entries(
     with pytest.raises(ManualTaskError, match="before completing as found"):
         complete_manual_task(session, request, task, outcome=ManualOutcome.FOUND, **done)
     assert task.outcome is None and task.done_at is None
+
+
+def test_the_data_page_offers_each_sources_categories(
+    app, client, session, now, examples, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from dsar.core.clock import FixedClock
+    from tests.factories import PASSWORD, make_staff
+
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(now))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    register = examples["cadooz"]
+    request = _request(app, session, now, register, monkeypatch)
+    make_staff(session, now)
+    session.commit()
+    client.post("/staff/login", data={"email": "dana@example.org", "password": PASSWORD})
+    page = client.get(f"/staff/requests/{request.id}/data").get_data(as_text=True)
+    for task in tasks_of(session, request):
+        source = register.source(task.source_id)
+        assert isinstance(source, ManualSource)
+        assert f'id="task-{task.id}"' in page
+        for category_id in source.categories:
+            assert f'<option value="{category_id}">' in page
+    assert 'name="outcome" value="nothing_found"' in page and " checked" not in page
