@@ -193,3 +193,14 @@ def test_staff_add_typed_rows_and_complete_as_found(app, client, session, staff_
     assert task.outcome is ManualOutcome.FOUND
     page = client.get(f"/staff/requests/{request.id}/data").get_data(as_text=True)
     assert "found: the entries above" in page and "2025-118" in page
+
+
+def test_the_owners_page_refuses_a_post_without_its_csrf_token(
+    app, client, session, staff_page, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    request, task, _clock = staff_page
+    path = _send_link(client, session, request, task)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    assert 'name="csrf_token"' in client.get(path).get_data(as_text=True)
+    assert _upload(client, path, (PDF, "r.pdf")).status_code == 400
+    assert session.execute(select(ManualUploadLink.used_at)).scalar_one() is None
