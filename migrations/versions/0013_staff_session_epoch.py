@@ -5,7 +5,7 @@ older than the member's opens nothing. Existing rows start at 0; sessions from b
 revision (id only) no longer load, so everyone signs in once more.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-07
 
 """
