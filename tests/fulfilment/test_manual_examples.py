@@ -149,6 +149,7 @@ def test_manual_findings_reach_the_letter_and_the_export(
         )  # fmt: skip
     assert completion_blockers(session, request) == []
 
+    archive = _build(app, session, request, register, now)  # the letter says how it went
     text = _letter(session, request, register, now)
     assert CONFIRM[request.language] in text
     assert NO_DATA[request.language] not in text
@@ -156,7 +157,6 @@ def test_manual_findings_reach_the_letter_and_the_export(
     activity = register.activity(source.activities[0])
     assert activity is not None and activity.title.get(request.language) in text
 
-    archive = _build(app, session, request, register, now)
     data = json.loads(archive.read("data.json"))
     manual = {m["id"]: m for m in data["manual_sources"]}
     assert {t.source_id: manual[t.source_id]["result"] for t in others} == dict.fromkeys(
