@@ -109,6 +109,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from dsar.web.converters import BoundedIntegerConverter
+
+    app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
     from dsar.web.intake import bp as intake_bp
     from dsar.web.staff import bp as staff_bp
 

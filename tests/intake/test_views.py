@@ -257,3 +257,9 @@ def test_status_page_needs_the_secret_token_not_the_reference(
     assert client.get(f"/c/demo/status/{request.reference}").status_code == 404
     assert client.get("/c/demo/status/").status_code == 404
     assert _count(session, StoredFile) == 0
+
+
+def test_a_urlencoded_documents_field_is_no_upload(client, controller, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    """`documents=x` in a urlencoded POST is a string, not a file: ignored, never a 500."""
+    response = client.post("/c/demo/request/access", data={**form_data(), "documents": "x"})
+    assert response.status_code == 302

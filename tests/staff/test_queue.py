@@ -249,3 +249,31 @@ def test_each_row_links_to_its_request_page(  # type: ignore[no-untyped-def]
         assert page.status_code == 200, target
         assert request.reference in page.data.decode()
         assert target.endswith(f"/staff/requests/{request.id}")
+
+
+def test_ids_beyond_64_bits_and_other_controllers_requests_are_just_unknown(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, agent, as_user, no_csrf
+) -> None:
+    """Issue 22: huge ids raised OverflowError (500); another controller's request answered 403
+    where a missing one answered 404 (an existence oracle). Now a huge id is no id (404 in a
+    URL, ignored in the form) and a hidden request answers exactly like a missing one."""
+    from dsar.controllers.models import Controller
+
+    huge = "9" * 20
+    client = as_user(agent)
+    assert client.get(f"/staff/requests/{huge}").status_code == 404
+    for field in ("ids", "one"):  # no id a database can hold: "tick at least one request"
+        response = client.post("/staff/queue/assign", data={field: [huge]})
+        assert response.status_code == 302
+    other = Controller(slug="aaa", name="Aaa AG", country="AT", timezone="Europe/Vienna")
+    other.loaded_at = now
+    session.add(other)
+    session.flush()
+    agent.controllers = [controller]
+    theirs = make_request(session, other, now)
+    session.commit()
+    hidden = client.post("/staff/queue/assign", data={"ids": [theirs.id]})
+    missing = client.post("/staff/queue/assign", data={"ids": [theirs.id + 1000]})
+    assert (hidden.status_code, missing.status_code) == (404, 404)
+    message = "One of the requests does not exist. Nothing was assigned."
+    assert message in hidden.get_data(as_text=True) and message in missing.get_data(as_text=True)

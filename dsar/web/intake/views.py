@@ -18,6 +18,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from dsar.config import Settings
 from dsar.controllers.models import Controller
@@ -78,28 +79,29 @@ def start(slug: str) -> ResponseReturnValue:
 
 def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
     """Accepted uploads, or None after putting the reason next to the field."""
-    files = [f for f in (form.documents.data or []) if f and f.filename]
+    # A urlencoded POST gives strings here, not files: they are not uploads.
+    files = [
+        (f.filename, f)
+        for f in (form.documents.data or [])
+        if isinstance(f, FileStorage) and f.filename
+    ]
     if len(files) > MAX_FILES:
         form.documents.errors = [_("Please upload at most %(n)d files.", n=MAX_FILES)]
         return None
     limit = _settings().upload_max_bytes
     accepted = []
-    for storage in files:
+    for filename, storage in files:
         try:
-            accepted.append(
-                accept_upload(storage.filename, storage.read(limit + 1), max_bytes=limit)
-            )
+            accepted.append(accept_upload(filename, storage.read(limit + 1), max_bytes=limit))
         except UploadRejected as rejected:
             reason = {
-                "empty": _("The file %(name)s is empty.", name=storage.filename),
+                "empty": _("The file %(name)s is empty.", name=filename),
                 "too_large": _(
                     "The file %(name)s is larger than %(mb).1f MB.",
-                    name=storage.filename,
+                    name=filename,
                     mb=limit / 1024 / 1024,
                 ),
-                "type": _(
-                    "The file %(name)s is not a PDF, PNG or JPEG file.", name=storage.filename
-                ),
+                "type": _("The file %(name)s is not a PDF, PNG or JPEG file.", name=filename),
             }[str(rejected)]
             form.documents.errors = [reason]
             return None

@@ -16,9 +16,10 @@ from dsar.extensions import db
 from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.decisions import NotPermitted, assign
 from dsar.requests.models import Request
-from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.requests.permissions import REQUEST_WORKERS, can_see
 from dsar.requests.queue import QueueFilters, queue_page
 from dsar.requests.workflow import Channel, RequestType, Status
+from dsar.web.converters import bounded_ids
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import workable_controllers
@@ -62,8 +63,8 @@ def queue() -> ResponseReturnValue:
 def assign_bulk() -> ResponseReturnValue:
     """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague."""
     user = current_user._get_current_object()
-    one = request.form.get("one", type=int)
-    ids = [one] if one else [int(i) for i in request.form.getlist("ids") if i.isdigit()][:200]
+    one = next(iter(bounded_ids(request.form.getlist("one"))), None)
+    ids = [one] if one else bounded_ids(request.form.getlist("ids"))[:200]
     target = request.form.get("assignee", "me") if one is None else "me"
     if target == "me":
         assignee: StaffUser | None = user
@@ -76,11 +77,13 @@ def assign_bulk() -> ResponseReturnValue:
     if not ids:
         flash("Tick at least one request.", "error")
         return redirect(url_for("staff.queue", **_back_args()))
-    rows = (
-        db.session.execute(select(Request).where(Request.id.in_(ids)).order_by(Request.id))
-        .scalars()
-        .all()
-    )
+    rows = [
+        row
+        for row in db.session.execute(
+            select(Request).where(Request.id.in_(ids)).order_by(Request.id)
+        ).scalars()
+        if can_see(user, row)  # another controller's request is as unknown as a missing one
+    ]
     if len(rows) != len(set(ids)):
         abort(404, "One of the requests does not exist. Nothing was assigned.")
     now, changed = clock_now(), 0
