@@ -227,3 +227,58 @@ def request_export(session, request: Request):  # type: ignore[no-untyped-def]
     from dsar.fulfilment.models import Export
 
     return session.execute(select(Export).where(Export.request_id == request.id)).scalar_one()
+
+
+def test_a_refusal_counts_as_answered_once_its_letter_is_delivered(  # type: ignore[no-untyped-def]
+    app, client, session, controller, now, dpo, as_user, no_csrf, smtp_server, monkeypatch
+) -> None:
+    request = make_request(session, controller, now - timedelta(days=3))
+    token = _with_token(request)
+    staff = as_user(dpo)
+    _decide(staff, request, "propose_refusal", ground="excessive", reason="Twelve requests.")
+    session.refresh(request)
+    _decide(staff, request, "approve_refusal")
+    session.refresh(request)
+    assert (request.status, request.answered_at) == (Status.REFUSED, None)
+    status = client.get(f"/c/demo/status/{token}").get_data(as_text=True)
+    assert "our letter to you is on its way" in status and "We have answered" not in status
+    assert '<strong id="median-days">—</strong>' in staff.get("/staff/dashboard").get_data(
+        as_text=True
+    )
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    assert letter.type == "refusal"
+    staff.post(
+        f"/staff/letters/{letter.id}/edit",
+        data={"facts": "Twelve requests this week.", "reasons": "Excessive (Art. 12(5))."},
+    )
+    staff.post(f"/staff/letters/{letter.id}/send")
+    assert dispatch(app, smtp_server, monkeypatch, now).answered == 1
+    session.refresh(request)
+    assert (request.status, request.answered_at) == (Status.REFUSED, now)
+    assert [e.action for e in request.events][-1] == "answered"
+    status = client.get(f"/c/demo/status/{token}").get_data(as_text=True)
+    assert "We have answered your request" in status and 'id="answered-on"' in status
+    dashboard = staff.get("/staff/dashboard").get_data(as_text=True)
+    assert '<strong id="median-days">3.0</strong>' in dashboard
+
+
+def test_a_letter_other_than_the_answer_closes_nothing(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, smtp_server, monkeypatch
+) -> None:
+    request = make_request(session, controller, now, type=RequestType.OBJECTION)
+    staff = as_user(dpo)
+    _decide(staff, request, "verify_identity")
+    session.refresh(request)
+    _decide(staff, request, "prepare_answer")
+    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "acknowledgement"})
+    acknowledgement = session.execute(
+        select(Letter).where(Letter.request_id == request.id, Letter.type == "acknowledgement")
+    ).scalar_one()
+    staff.post(f"/staff/letters/{acknowledgement.id}/send")
+    session.refresh(acknowledgement)
+    assert acknowledgement.status is LetterStatus.SENT
+    assert dispatch(app, smtp_server, monkeypatch, now).answered == 0
+    session.refresh(request)
+    assert (request.status, request.answered_at) == (Status.ANSWERING, None)
+    page = staff.get(f"/staff/requests/{request.id}").get_data(as_text=True)
+    assert "The answer is prepared: approve and send the" in page
