@@ -94,11 +94,13 @@ def mark_posted(
     now: datetime,
     copy_posted: bool = False,
 ) -> Letter:
-    """Record that the approved letter was printed and posted on `posted_on`; a final letter
-    answers its request with that date."""
-    if letter.status is not LetterStatus.APPROVED:
+    """Record that the approved letter (or one whose e-mail could not be delivered) was printed
+    and posted on `posted_on`; a final letter answers its request with that date."""
+    failed = delivery_of(session, letter) is OutboxStatus.FAILED
+    if letter.status is not LetterStatus.APPROVED and not failed:
         raise LetterError(
-            f"letter {letter.id} is {letter.status.value}: only an approved letter is posted"
+            f"letter {letter.id} is {letter.status.value}: only an approved letter, or one whose "
+            "e-mail could not be delivered, is recorded as posted"
         )
     request = letter.request
     timezone = ZoneInfo(request.controller.timezone)
@@ -108,8 +110,9 @@ def mark_posted(
     if blockers:
         raise NotReady("the answer cannot be recorded as posted: " + "; ".join(blockers))
     posted_at = datetime.combine(posted_on, time(12), timezone).astimezone(UTC)
-    letter.status, letter.sent_at, letter.posted_on = LetterStatus.SENT, posted_at, posted_on
-    letter.updated_at = now
+    if letter.status is LetterStatus.APPROVED:
+        letter.status, letter.sent_at = LetterStatus.SENT, posted_at
+    letter.posted_on, letter.updated_at = posted_on, now
     session.flush()
     record_event(
         session,
@@ -122,6 +125,13 @@ def mark_posted(
     if is_final(letter):
         record_answer(session, request, letter, posted_at, actor=actor, now=now)
     return letter
+
+
+def delivery_of(session: Session, letter: Letter) -> OutboxStatus | None:
+    """The outbox status of the letter's e-mail; None if it was never queued."""
+    return session.execute(
+        select(OutboxMessage.status).where(OutboxMessage.idempotency_key == f"letter:{letter.id}")
+    ).scalar()
 
 
 def record_answer(
@@ -184,6 +194,7 @@ class AnswerState:
     letter: Letter | None  # the newest final letter, if drafted
     missing: tuple[str, ...]  # what stops the answer from being prepared or sent now
     waiting_for_delivery: bool  # sent to the outbox; the request closes once delivered
+    delivery_failed: bool = False  # the outbox gave up: print, post and record the day
 
 
 def answer_state(session: Session, request: Request, now: datetime) -> AnswerState:
@@ -209,4 +220,5 @@ def answer_state(session: Session, request: Request, now: datetime) -> AnswerSta
         and request.answered_at is None
         and request.status in AWAITING_ANSWER
     )
-    return AnswerState(letter, tuple(missing), waiting)
+    failed = waiting and letter is not None and delivery_of(session, letter) is OutboxStatus.FAILED
+    return AnswerState(letter, tuple(missing), waiting, failed)

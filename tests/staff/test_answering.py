@@ -282,3 +282,36 @@ def test_a_letter_other_than_the_answer_closes_nothing(  # type: ignore[no-untyp
     assert (request.status, request.answered_at) == (Status.ANSWERING, None)
     page = staff.get(f"/staff/requests/{request.id}").get_data(as_text=True)
     assert "The answer is prepared: approve and send the" in page
+
+
+def test_an_undeliverable_answer_is_posted_instead(  # type: ignore[no-untyped-def]
+    session, controller, now, dpo, as_user, no_csrf
+) -> None:
+    from dsar.outbox.models import OutboxMessage, OutboxStatus
+
+    request = make_request(session, controller, now, type=RequestType.RECTIFICATION)
+    staff = as_user(dpo)
+    _decide(staff, request, "verify_identity")
+    session.refresh(request)
+    _decide(staff, request, "prepare_answer")
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    staff.post(
+        f"/staff/letters/{letter.id}/edit",
+        data={"changes": "Address corrected.", "fact_done_on": "2026-03-01"},
+    )
+    staff.post(f"/staff/letters/{letter.id}/send")
+    message = session.execute(
+        select(OutboxMessage).where(OutboxMessage.idempotency_key == f"letter:{letter.id}")
+    ).scalar_one()
+    message.status = OutboxStatus.FAILED  # the dispatcher gave up
+    session.commit()
+    case = staff.get(f"/staff/requests/{request.id}").get_data(as_text=True)
+    assert "could not be delivered (see Mail)" in case
+    page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    assert 'id="delivery-failed"' in page and 'id="posted-form"' in page
+    staff.post(f"/staff/letters/{letter.id}/posted", data={"posted_on": "2026-03-02"})
+    session.refresh(request)
+    session.refresh(letter)
+    assert (request.status, letter.posted_on.isoformat()) == (Status.COMPLETED, "2026-03-02")
+    assert letter.sent_at == now  # queued then; the answer date is the posting
+    assert request.answered_at.date().isoformat() == "2026-03-02"

@@ -19,7 +19,7 @@ from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.files.storage import FileStore
 from dsar.fulfilment.found import found_data_for
-from dsar.letters.answer import answer_blockers, is_final
+from dsar.letters.answer import answer_blockers, delivery_of, is_final
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES, IncompleteLetter
 from dsar.letters.fields import (
     BY_HAND,
@@ -167,6 +167,7 @@ def letter_preview(letter_id: int) -> ResponseReturnValue:
         button=ButtonForm(),
         posted=PostedForm(),
         final=is_final(letter),
+        delivery=delivery_of(db.session(), letter),
         missing=answer_blockers(db.session(), letter, clock_now()),
         may_approve=current_user.role in LETTER_APPROVERS,
     )
