@@ -44,8 +44,14 @@ def is_final(letter: Letter) -> bool:
 def answer_blockers(
     session: Session, letter: Letter, now: datetime, *, copy_posted: bool = False
 ) -> list[str]:
-    """What stops the final letter from going out now (empty for any other letter)."""
+    """What stops the letter from going out now: an outcome letter goes out only as the
+    prepared answer, and for access and portability only with the copy available."""
     request = letter.request
+    if letter.type == request.type.value and request.status not in (
+        Status.ANSWERING,
+        Status.COMPLETED,
+    ):
+        return ["prepare the answer on the request's page first: it checks what is missing"]
     if not is_final(letter) or request.status is not Status.ANSWERING:
         return []
     return copy_blockers(session, request, now, copy_posted=copy_posted)
@@ -68,7 +74,8 @@ def approve_and_send(
     """
     blockers = answer_blockers(session, letter, now)
     by_email = letter.recipient if letter.frozen else letter.request.subject_email
-    if blockers and by_email:  # a printed letter may carry the copy: checked when posted
+    copy_may_follow = not by_email and letter.request.status is Status.ANSWERING
+    if blockers and not copy_may_follow:  # a printed letter may carry the copy: see posting
         raise NotReady("the answer cannot go out yet: " + "; ".join(blockers))
     if letter.status is LetterStatus.DRAFT:
         approve_letter(
@@ -172,6 +179,8 @@ def close_delivered_answers(session: Session, now: datetime) -> int:
             Request.answered_at.is_(None),
             Request.status.in_(AWAITING_ANSWER),
             OutboxMessage.status == OutboxStatus.SENT,
+            # A refusal answers only if it went out after the refusal was approved.
+            (Request.status != Status.REFUSED) | (Letter.sent_at >= Request.closed_at),
         )
         .order_by(Letter.id)
     ).all()

@@ -16,6 +16,7 @@ from dsar.demo.shop import ensure_shop
 from dsar.letters.content import LETTER_TYPES
 from dsar.letters.fields import TEXT_LABELS, fact_fields
 from dsar.letters.models import Letter, LetterStatus
+from dsar.requests.workflow import RequestType
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
 from tests.staff.test_answering import search_and_export
@@ -59,11 +60,15 @@ def test_the_table_covers_every_letter_type() -> None:
 def test_each_letter_type_is_finished_through_its_labelled_fields(  # type: ignore[no-untyped-def]
     app, session, controller, now, dpo, as_user, no_csrf, letter_type
 ) -> None:
+    """Drafted on the Letters page of a request of another right: an outcome letter of the
+    request's own right goes out only as its prepared answer (tests/staff/test_answering.py)."""
     ensure_shop(Path(app.instance_path))
+    other = RequestType.ERASURE if letter_type == "rectification" else RequestType.RECTIFICATION
     request = make_request(
         session,
         controller,
         now,
+        type=other,
         subject_email=GOLDEN_EMAIL,
         details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
     )
@@ -138,3 +143,24 @@ def test_a_right_carried_out_by_hand_needs_its_day(  # type: ignore[no-untyped-d
     assert b"Not sent:" in refused.data
     session.refresh(letter)
     assert letter.status is LetterStatus.DRAFT
+
+
+def test_an_outcome_letter_goes_out_only_as_the_prepared_answer(  # type: ignore[no-untyped-def]
+    session, controller, now, dpo, as_user, no_csrf
+) -> None:
+    from dsar.requests.workflow import Status
+
+    request = make_request(session, controller, now, type=RequestType.RECTIFICATION)
+    staff = as_user(dpo)
+    staff.post(
+        f"/staff/requests/{request.id}/decide",
+        data={"decision": "verify_identity", "version": str(request.version)},
+    )
+    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "rectification"})
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    staff.post(f"/staff/letters/{letter.id}/edit", data=FILLED["rectification"])
+    refused = staff.post(f"/staff/letters/{letter.id}/send", follow_redirects=True)
+    assert b"Not sent: the answer cannot go out yet: prepare the answer" in refused.data
+    session.refresh(letter)
+    session.refresh(request)
+    assert (letter.status, request.status) == (LetterStatus.DRAFT, Status.IN_PROGRESS)
