@@ -28,6 +28,7 @@ from dsar.requests.closing import (
     copy_blockers,
     final_letter_type,
 )
+from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.models import Request
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, Status
@@ -204,6 +205,8 @@ class AnswerState:
     missing: tuple[str, ...]  # what stops the answer from being prepared or sent now
     waiting_for_delivery: bool  # sent to the outbox; the request closes once delivered
     delivery_failed: bool = False  # the outbox gave up: print, post and record the day
+    answered_on: date | None = None  # the answer date in the controller's local date
+    days_late: int | None = None  # after the (extended) due date; 0 or less: in time
 
 
 def answer_state(session: Session, request: Request, now: datetime) -> AnswerState:
@@ -230,4 +233,9 @@ def answer_state(session: Session, request: Request, now: datetime) -> AnswerSta
         and request.status in AWAITING_ANSWER
     )
     failed = waiting and letter is not None and delivery_of(session, letter) is OutboxStatus.FAILED
-    return AnswerState(letter, tuple(missing), waiting, failed)
+    answered_on = days_late = None
+    if request.answered_at is not None:
+        answered_on = date_in(request.answered_at, request.controller.timezone)
+        due = request.effective_due_date
+        days_late = (answered_on - due).days if due else None
+    return AnswerState(letter, tuple(missing), waiting, failed, answered_on, days_late)
