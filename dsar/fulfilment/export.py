@@ -22,6 +22,7 @@ from dsar.fulfilment import art15
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
 from dsar.fulfilment.links import end_links
+from dsar.fulfilment.manual_export import manual_export
 from dsar.fulfilment.manual_tasks import tasks_of
 from dsar.fulfilment.models import Export, ExportKind, LinkEnd, ManualTask
 from dsar.fulfilment.search import (
@@ -197,6 +198,7 @@ def build_export(
                 tail=export_tail(register, manual, language),
                 created_at=now,
                 templates=templates,
+                manual=manual_export(session, request, register, store, manual, language=language),
             )
             out.seek(0)
             stored = store.save_file(  # encrypted chunk by chunk: never held whole

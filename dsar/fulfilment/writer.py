@@ -14,7 +14,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import IO, Any
@@ -108,8 +108,13 @@ def write_export(
     tail: Any,
     created_at: datetime,
     templates: str,
+    manual: Callable[[zipfile.ZipFile, _Stamp, dict[str, Any]], list[Member]] | None = None,
 ) -> ExportWritten:
-    """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys."""
+    """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys.
+
+    `manual(archive, stamp, closing)` adds the manual sources' members and completes the
+    closing keys (dsar/fulfilment/manual_export.py).
+    """
     stamp = _zip_stamp(created_at)
     members: list[Member] = []
     written: list[PartWritten] = []
@@ -147,6 +152,8 @@ def write_export(
             body.write("\n      ]\n    }")
         body.write("\n  ],\n")
         closing = tail(written)
+        if manual is not None:  # manual sources' entries and extracts: manual_export.py
+            members.extend(manual(archive, stamp, closing))
         body.write(",\n".join(f"  {json.dumps(k)}: {_dump(v, 1)}" for k, v in closing.items()))
         body.write("\n}\n")
         body.seek(0)

@@ -11,8 +11,16 @@ from sqlalchemy.orm import object_session
 
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
+from dsar.fulfilment.copy_delivery import copy_delivery
 from dsar.letters.content import LetterContent, build_letter
-from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
+from dsar.letters.facts import (
+    CopyDelivery,
+    FoundData,
+    FoundSource,
+    KeptRecords,
+    RequestFacts,
+    Subject,
+)
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.letters.models import Letter
 from dsar.register import Register
@@ -31,6 +39,7 @@ def facts_for(
     claims: Sequence[LookupClaim] = (),
     *,
     email_confirmed: bool = False,
+    copy: CopyDelivery | None = None,
 ) -> RequestFacts:
     """The request's facts as the pure letter content needs them."""
     received = request.received_at
@@ -54,6 +63,7 @@ def facts_for(
         clock_policy=clock_policy,
         details=dict(request.details or {}),
         identity=identity,
+        copy=copy,
     )
 
 
@@ -103,6 +113,7 @@ def letter_content(
         clock_policy,
         stored_claims(session, letter.request),
         email_confirmed=email_confirmed_by_link(session, letter.request),
+        copy=copy_delivery(session, letter.request, now),
     )
     # What staff recorded on the letter's page stands over what the request brought.
     facts = replace(facts, details={**facts.details, **(letter.details or {})})

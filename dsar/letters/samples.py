@@ -8,7 +8,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dsar.letters.content import LetterContent, build_letter
-from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
+from dsar.letters.facts import (
+    CopyDelivery,
+    FoundData,
+    FoundSource,
+    KeptRecords,
+    RequestFacts,
+    Subject,
+)
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource
@@ -189,6 +196,9 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         extended_due_date=statutory_deadline(received_at, jurisdiction, extended=True),
         details=details,
         identity=identity,
+        copy=CopyDelivery(today, today + timedelta(days=14), link_mailed=True, with_password=False)
+        if letter_type in ("access", "portability")
+        else None,
     )
     return Sample(facts, sample_found(register, today), dict(TEXTS[language]))
 

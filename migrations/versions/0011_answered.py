@@ -8,7 +8,7 @@ indexes. Requests closed before this revision get the date of their final letter
 was sent, else NULL: nothing says they were answered.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-07
 
 """
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0013'  # re-chained after main's 0010 and 0013
 branch_labels = None
 depends_on = None
 

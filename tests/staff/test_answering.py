@@ -58,7 +58,8 @@ def search_and_export(client, session, request: Request, kind: str | None) -> No
         ManualTask.request_id == request.id, ManualTask.done_at.is_(None)
     )
     for task in session.execute(tasks).scalars().all():
-        client.post(f"/staff/requests/{request.id}/data/tasks/{task.id}", data={"note": "none"})
+        done = {"note": "Searched by name", "outcome": "nothing_found"}
+        client.post(f"/staff/requests/{request.id}/data/tasks/{task.id}", data=done)
     if kind:
         response = client.post(f"/staff/requests/{request.id}/data/export", data={"kind": kind})
         assert response.status_code == 302

@@ -93,9 +93,10 @@ def test_access_from_the_queue_to_a_delivered_answer(  # type: ignore[no-untyped
     page.wait_for_selector("text=Done: verify identity.")
     page.click("text=Data found and export")  # 3
     page.click("text=Search all sources")  # 4
-    for note in page.locator("textarea[name=note]").all():  # the demo's one manual source
-        note.fill("Searched the support mailbox: nothing about the subject.")
-        page.click("text=Mark done")  # 5
+    # The demo's one manual source: its result and how it was searched.
+    page.check("input[name=outcome][value=nothing_found]")
+    page.fill("textarea[name=note]", "Searched the support mailbox by name and e-mail.")
+    page.click("form:has(textarea[name=note]) button[type=submit]")  # 5
     page.click("text=Build export and mail the link")  # 6
     page.wait_for_selector("text=the download link was mailed")
     page.click("header a[href$='/staff/queue']")  # 7: back through the queue

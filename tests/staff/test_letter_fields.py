@@ -60,10 +60,14 @@ def test_the_table_covers_every_letter_type() -> None:
 def test_each_letter_type_is_finished_through_its_labelled_fields(  # type: ignore[no-untyped-def]
     app, session, controller, now, dpo, as_user, no_csrf, letter_type
 ) -> None:
-    """Drafted on the Letters page of a request of another right: an outcome letter of the
-    request's own right goes out only as its prepared answer (tests/staff/test_answering.py)."""
+    """Drafted on the Letters page of a request of another right (an outcome letter of the
+    request's own right goes out only as its prepared answer); access and portability, whose
+    copy belongs to their own request, as the prepared answer."""
     ensure_shop(Path(app.instance_path))
     other = RequestType.ERASURE if letter_type == "rectification" else RequestType.RECTIFICATION
+    with_copy = letter_type in ("access", "portability")  # their copy is of their own right
+    if with_copy:
+        other = RequestType(letter_type)
     request = make_request(
         session,
         controller,
@@ -78,9 +82,17 @@ def test_each_letter_type_is_finished_through_its_labelled_fields(  # type: igno
         f"/staff/requests/{request.id}/decide",
         data={"decision": "verify_identity", "version": str(request.version)},
     )
-    if letter_type in SEARCHED:
-        search_and_export(staff, session, request, None)
-    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": letter_type})
+    if letter_type in SEARCHED:  # the copy, where one is owed, is recorded by the system
+        kind = letter_type if letter_type != "erasure" else None
+        search_and_export(staff, session, request, kind)
+    if with_copy:  # drafted as the prepared answer
+        session.refresh(request)
+        staff.post(
+            f"/staff/requests/{request.id}/decide",
+            data={"decision": "prepare_answer", "version": str(request.version)},
+        )
+    else:
+        staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": letter_type})
     letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
 
     page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)

@@ -15,6 +15,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     intake_views,
     letter_answer,
     letters,
+    manual_findings,
     queue,
     users,
     views,
