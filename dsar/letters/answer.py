@@ -114,10 +114,13 @@ def mark_posted(
     timezone = ZoneInfo(request.controller.timezone)
     if posted_on > now.astimezone(timezone).date():
         raise LetterError("the day it was posted cannot be in the future")
+    if letter.approved_at and posted_on < letter.approved_at.astimezone(timezone).date():
+        raise LetterError("the day it was posted cannot be before the letter was approved")
     blockers = answer_blockers(session, letter, now, copy_posted=copy_posted)
     if blockers:
         raise NotReady("the answer cannot be recorded as posted: " + "; ".join(blockers))
-    posted_at = datetime.combine(posted_on, time(12), timezone).astimezone(UTC)
+    # Noon of that day stands for the posting, or now when that is earlier (posted today).
+    posted_at = min(datetime.combine(posted_on, time(12), timezone).astimezone(UTC), now)
     if letter.status is LetterStatus.APPROVED:
         letter.status, letter.sent_at = LetterStatus.SENT, posted_at
     letter.posted_on, letter.updated_at = posted_on, now

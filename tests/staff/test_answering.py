@@ -182,6 +182,12 @@ def test_a_printed_letter_answers_on_the_day_it_was_posted(  # type: ignore[no-u
         follow_redirects=True,
     )
     assert b"cannot be in the future" in future.data
+    early = staff.post(
+        f"/staff/letters/{letter.id}/posted",
+        data={"posted_on": "2026-03-01"},
+        follow_redirects=True,
+    )
+    assert b"cannot be before the letter was approved" in early.data
     session.refresh(request)
     assert (request.status, request.answered_at) == (Status.ANSWERING, None)
 
@@ -190,7 +196,7 @@ def test_a_printed_letter_answers_on_the_day_it_was_posted(  # type: ignore[no-u
     session.refresh(letter)
     assert (letter.status, letter.posted_on.isoformat()) == (LetterStatus.SENT, "2026-03-02")
     assert request.status is Status.COMPLETED
-    assert request.answered_at.date().isoformat() == "2026-03-02"
+    assert request.answered_at == now  # posted today: not later than now
     actions = [e.action for e in request.events]
     assert actions[-2:] == ["letter_posted", "complete"]
 
