@@ -292,6 +292,11 @@ def test_a_letter_other_than_the_answer_closes_nothing(  # type: ignore[no-untyp
     assert (request.status, request.answered_at) == (Status.ANSWERING, None)
     page = staff.get(f"/staff/requests/{request.id}").get_data(as_text=True)
     assert "The answer is prepared: approve and send the" in page
+    assert "Back to work (the answer is not ready)" in page
+    assert _decide(staff, request, "reopen").status_code == 303
+    session.refresh(request)
+    assert request.status is Status.IN_PROGRESS
+    assert [e.action for e in request.events][-1] == "reopen"
 
 
 def test_an_undeliverable_answer_is_posted_instead(  # type: ignore[no-untyped-def]
