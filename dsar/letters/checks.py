@@ -107,7 +107,7 @@ def missing_elements(
         if not details.get("effective_on"):
             missing.append("the date the withdrawal took effect")
         if not content.activities:
-            missing.append("the consent-based processing concerned")
+            missing.append("the consent-based processing concerned (the activities concerned)")
     if kind == "recipient_notice":
         if content.recipient is None:
             missing.append("the recipient (one of the register's recipients)")

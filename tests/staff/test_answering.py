@@ -27,14 +27,14 @@ from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
 
 # What staff fill in on each final letter's page (the labelled fields), by right.
-FILLED: dict[str, dict[str, str]] = {
+FILLED: dict[str, dict[str, str | list[str]]] = {
     "access": {},
     "portability": {},
     "rectification": {"changes": "Your postal address now reads Hauptstr. 2.", "fact_done_on": ""},
     "erasure": {"fact_done_on": ""},
     "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
     "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
-    "consent_withdrawal": {"fact_effective_on": ""},
+    "consent_withdrawal": {"fact_effective_on": "", "fact_activities": ["newsletter"]},
 }
 SEARCHED = ("access", "portability", "erasure")
 RAW_NAMES = re.compile(r">\s*(withheld|note|changes|done on|done_on)\s*<")
