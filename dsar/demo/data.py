@@ -85,6 +85,6 @@ def load_demo(session: Session, controller: Controller, now: datetime) -> DemoRe
         if index % 4 == 1:
             apply_action(session, request, Action.VERIFY_IDENTITY, actor="demo", now=received)
             if index % 8 == 5:
-                apply_action(session, request, Action.COMPLETE, actor="demo", now=now)
+                apply_action(session, request, Action.PREPARE_ANSWER, actor="demo", now=now)
     session.flush()
     return DemoResult(tuple(e for e, _, _ in DEMO_STAFF), DEMO_PASSWORD, count)

@@ -71,9 +71,12 @@ STATUS_TEXTS = {
     ),
     Status.IN_PROGRESS: _l("We are working on your request."),
     Status.AWAITING_APPROVAL: _l("We are working on your request."),
+    Status.ANSWERING: _l("Our answer to you is ready and on its way."),
     Status.COMPLETED: _l("Your request has been answered."),
     Status.REFUSED: _l("We have answered your request; please see our letter for the reasons."),
     Status.IDENTITY_FAILED: _l("We could not confirm your identity; please see our letter to you."),
     Status.WITHDRAWN: _l("You withdrew this request."),
     Status.EXPIRED: _l("This request was never confirmed and has expired."),
 }
+# A refusal is decided before its letter goes out: until then the page claims no answer.
+REFUSAL_ON_ITS_WAY = _l("We have decided on your request; our letter to you is on its way.")

@@ -114,6 +114,7 @@ def statistic_of(request: Request, now: datetime) -> PurgedRequestStatistic:
     timezone = request.controller.timezone
     received = date_in(request.received_at, timezone) if request.received_at else None
     closed = date_in(request.closed_at, timezone) if request.closed_at else None
+    answered = date_in(request.answered_at, timezone) if request.answered_at else None
     due = request.effective_due_date
     return PurgedRequestStatistic(
         controller_id=request.controller_id,
@@ -122,7 +123,8 @@ def statistic_of(request: Request, now: datetime) -> PurgedRequestStatistic:
         received_month=f"{received:%Y-%m}" if received else None,
         outcome=request.status,
         extended=request.extended_due_date is not None,
-        answered_in_time=(closed <= due) if (closed and due) else None,
+        # The day the answer was sent counts, not the day the request was closed.
+        answered_in_time=(answered <= due) if (answered and due) else None,
         days_to_close=(closed - received).days if (closed and received) else None,
         purged_at=now,
     )

@@ -34,7 +34,8 @@ from dsar.jobs.planned import carry_out_planned_deletions
 from dsar.jobs.reminders import send_reminders
 from dsar.jobs.retention import daily_purge, delete_expired_files, prune_job_runs
 from dsar.jobs.transmissions import send_transmissions
-from dsar.outbox.dispatch import dispatch_outbox
+from dsar.letters.answer import close_delivered_answers
+from dsar.outbox.dispatch import DispatchResult, dispatch_outbox
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +53,17 @@ class JobSpec:
     description: str
 
 
+@dataclasses.dataclass
+class Dispatched(DispatchResult):
+    answered: int = 0  # requests closed because their final letter was delivered
+
+
 def _dispatch_outbox(session: Session, settings: Settings, now: datetime) -> Any:
     # Commit after every message: a crash resends at most the one in flight (at-least-once).
-    return dispatch_outbox(session, settings, now, after_each=session.commit)
+    result = dispatch_outbox(session, settings, now, after_each=session.commit)
+    # The outbox knows no requests: the letters package closes those now answered.
+    answered = close_delivered_answers(session, now)
+    return Dispatched(**dataclasses.asdict(result), answered=answered)
 
 
 def _send_transmissions(session: Session, settings: Settings, now: datetime) -> Any:

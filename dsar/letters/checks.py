@@ -37,6 +37,12 @@ TEXT_NAMES = {
     "ineligible_reason": "why the data is outside the right to portability",
 }
 AUTHORITY_TYPES = frozenset({"access", "refusal"})
+# The day a right was carried out: recorded, never assumed to be the letter's date.
+DONE_ON = {
+    "rectification": "the date the data was corrected",
+    "erasure": "the date the data was erased",
+    "restriction": "the date the processing was restricted",
+}
 
 
 def missing_elements(
@@ -60,7 +66,7 @@ def missing_elements(
     if kind in ("identity_request", "clarification") and not facts.due_date:
         missing.append("the due date")
     if kind == "extension" and not facts.extended_due_date:
-        missing.append("the new due date (extended_due_date)")
+        missing.append("the new due date (extend the request first)")
     if kind in ("access", "erasure", "portability") and found is None:
         missing.append("what the search found (the found data)")
     copy_owed = kind == "portability" or (kind == "access" and bool(content.found))
@@ -79,35 +85,41 @@ def missing_elements(
                 missing.append(f"the retention norm of {kept.activity!r} (retention.norm)")
             if kept.deletion_on is None:
                 missing.append(f"a retention period with a duration for {kept.activity!r}")
+    if kind in DONE_ON and not details.get("done_on"):
+        missing.append(DONE_ON[kind])
     if kind in ("restriction", "restriction_lift") and details.get("ground") not in (
         RESTRICTION_GROUNDS
     ):
-        missing.append("the ground of the restriction (details.ground: 18.1.a to 18.1.d)")
+        missing.append("the ground of the restriction (Art. 18(1)(a) to (d))")
     if kind == "restriction_lift" and not details.get("lift_on"):
-        missing.append("the date the restriction will be lifted (details.lift_on)")
+        missing.append("the date the restriction will be lifted")
     if kind == "objection":
         outcome = details.get("outcome")
         if outcome not in ("stopped", "continued"):
-            missing.append("the outcome of the objection (details.outcome: stopped or continued)")
+            missing.append("the outcome of the objection (processing stopped or continues)")
+        if outcome == "stopped" and not details.get("done_on"):
+            missing.append("the date the processing stopped")
         if outcome == "continued":
             needs_authority = True
             if not content.texts.get("grounds"):
                 missing.append(TEXT_NAMES["grounds"])
     if kind == "consent_withdrawal":
         if not details.get("effective_on"):
-            missing.append("the date the withdrawal took effect (details.effective_on)")
+            missing.append("the date the withdrawal took effect")
         if not content.activities:
-            missing.append("the consent-based processing concerned (details.activities)")
+            missing.append("the consent-based processing concerned (the activities concerned)")
     if kind == "recipient_notice":
         if content.recipient is None:
-            missing.append("the recipient (details.recipient: a recipient id of the register)")
+            missing.append("the recipient (one of the register's recipients)")
         elif not content.recipient.email:
-            missing.append("the recipient's contact for Art. 19 notices (recipients[].contact)")
+            missing.append("the recipient's e-mail address for Art. 19 notices")
         if details.get("action") not in ("rectify", "erase", "restrict"):
-            missing.append("the action (details.action: rectify, erase or restrict)")
+            missing.append("what was done (rectified, erased or restricted)")
         if not details.get("action_on"):
-            missing.append("the date of the action (details.action_on)")
+            missing.append("the date it was done")
     if kind == "portability":
+        if details.get("transmitted") and not details.get("transmitted_on"):
+            missing.append("the date of the direct transmission")
         untransmitted = details.get("transmit_to") and not details.get("transmitted")
         if untransmitted and not content.texts.get("not_transmitted_reason"):
             missing.append(TEXT_NAMES["not_transmitted_reason"])

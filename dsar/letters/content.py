@@ -177,9 +177,8 @@ def _relevant(
     if letter_type in ("access", "portability", "erasure"):
         wanted = found.activity_ids if found else []
     elif letter_type in ("objection", "consent_withdrawal", "restriction", "restriction_lift"):
+        # Only what the subject named or staff recorded: never every consent activity.
         wanted = list(facts.details.get("activities") or [])
-        if not wanted and letter_type == "consent_withdrawal":
-            wanted = [a.id for a in register.consent_activities]
     else:
         wanted = []
     return [a for a in (register.activity(i) for i in wanted) if a is not None]

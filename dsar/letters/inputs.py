@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -108,15 +108,18 @@ def letter_content(
     """The content a stored letter says today: its request's facts, found data and free text."""
     session = object_session(letter.request)
     assert session is not None  # a stored letter's request was loaded through a session
+    facts = facts_for(
+        letter.request,
+        clock_policy,
+        stored_claims(session, letter.request),
+        email_confirmed=email_confirmed_by_link(session, letter.request),
+        copy=copy_delivery(session, letter.request, now),
+    )
+    # What staff recorded on the letter's page stands over what the request brought.
+    facts = replace(facts, details={**facts.details, **(letter.details or {})})
     return build_letter(
         register,
-        facts_for(
-            letter.request,
-            clock_policy,
-            stored_claims(session, letter.request),
-            email_confirmed=email_confirmed_by_link(session, letter.request),
-            copy=copy_delivery(session, letter.request, now),
-        ),
+        facts,
         letter_type=letter.type,
         today=local_today(letter.request, now),
         found=found_from_json(letter.found),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, event, inspect
@@ -26,6 +26,7 @@ FROZEN_FIELDS = (
     "type",
     "language",
     "texts",
+    "details",
     "found",
     "recipient",
     "subject_line",
@@ -51,6 +52,8 @@ class Letter(Base):
     language: Mapped[str] = mapped_column(String(8))
     status: Mapped[LetterStatus] = mapped_column(enum_column(LetterStatus, 16))
     texts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # staff free text
+    # Facts staff record on the letter's page (dates, choices): dsar/letters/fields.py.
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     found: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # fulfilment summary, if any
     recipient: Mapped[str | None] = mapped_column(String(320))  # where the e-mail goes
     subject_line: Mapped[str | None] = mapped_column(String(300))
@@ -64,6 +67,7 @@ class Letter(Base):
     approved_by: Mapped[str | None] = mapped_column(String(320))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    posted_on: Mapped[date | None]  # a printed letter: the day staff posted it
 
     request: Mapped[Request] = relationship()
     pdf_file: Mapped[StoredFile | None] = relationship()

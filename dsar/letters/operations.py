@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -39,7 +40,7 @@ def due_letter_type(request: Request) -> str | None:
         return "clarification" if _asked_to_clarify(request) else "identity_request"
     if request.status is Status.REFUSED:
         return "refusal"
-    if request.status is Status.COMPLETED:
+    if request.status in (Status.ANSWERING, Status.COMPLETED):
         return request.type.value
     if request.status in (Status.NEW, Status.IN_PROGRESS):
         return "extension" if request.extended_due_date else "acknowledgement"
@@ -118,6 +119,27 @@ def edit_letter(
         actor=actor,
         now=now,
         payload={"letter_id": letter.id, "parts": sorted(letter.texts)},
+    )
+    return letter
+
+
+def record_facts(
+    session: Session, letter: Letter, facts: Mapping[str, Any], *, actor: str, now: datetime
+) -> Letter:
+    """Replace the draft's case facts recorded by staff (dsar/letters/fields.py)."""
+    if letter.frozen:
+        raise LetterError(
+            f"letter {letter.id} is {letter.status.value}: its facts can no longer change"
+        )
+    letter.details = dict(facts)
+    letter.updated_at = now
+    record_event(
+        session,
+        letter.request,
+        "letter_facts",
+        actor=actor,
+        now=now,
+        payload={"letter_id": letter.id, "facts": dict(facts)},
     )
     return letter
 

@@ -145,13 +145,23 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         register.recipients[0] if register.recipients else None
     )
     details_by_type: dict[str, dict[str, Any]] = {
-        "restriction": {"ground": "18.1.a", "activities": [activities[0].id]},
+        "rectification": {"done_on": today.isoformat()},
+        "erasure": {"done_on": today.isoformat()},
+        "restriction": {
+            "ground": "18.1.a",
+            "activities": [activities[0].id],
+            "done_on": today.isoformat(),
+        },
         "restriction_lift": {
             "ground": "18.1.a",
             "activities": [activities[0].id],
             "lift_on": (today + timedelta(days=14)).isoformat(),
         },
-        "objection": {"outcome": "stopped", "activities": objectionable[:1]},
+        "objection": {
+            "outcome": "stopped",
+            "activities": objectionable[:1],
+            "done_on": today.isoformat(),
+        },
         "consent_withdrawal": {"effective_on": received_on.isoformat(), "activities": consent},
         "recipient_notice": {
             "recipient": recipient.id if recipient else None,
@@ -161,7 +171,11 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "action": "erase",
             "action_on": today.isoformat(),
         },
-        "portability": {"transmit_to": "Beispiel Neu GmbH", "transmitted": True},
+        "portability": {
+            "transmit_to": "Beispiel Neu GmbH",
+            "transmitted": True,
+            "transmitted_on": today.isoformat(),
+        },
     }
     details = details_by_type.get(letter_type, {})
     key = register.lookup_keys[0].id if register.lookup_keys else None

@@ -1,7 +1,8 @@
 """Accountability figures for the dashboard, from plain rows: no clock, no database.
 
-"Answered" means a closed request that got an answer: completed, refused, or closed because
-the subject could not be identified. Withdrawn and expired requests needed no answer.
+"Answered" means a request whose answer reached the subject: its final letter was delivered by
+the outbox or posted (`request.answered_at`, docs/staff.md): completed, or refused. The
+answer's date, not the day the request was closed in the workspace, is what counts.
 """
 
 from __future__ import annotations
@@ -20,17 +21,17 @@ WINDOW_DAYS = 90
 
 @dataclass(frozen=True)
 class ClosedRow:
-    """One closed request, in the controller's local dates."""
+    """One answered request, in the controller's local dates."""
 
     received_on: date
-    closed_on: date
+    answered_on: date  # the day the final letter was delivered or posted
     due: date  # the effective due date (extended if extended)
     outcome: str  # the closing status value
 
 
 def _answered_in_window(rows: Iterable[ClosedRow], today: date, days: int) -> list[ClosedRow]:
     since = today - timedelta(days=days)
-    return [r for r in rows if r.outcome in ANSWERED_OUTCOMES and since < r.closed_on <= today]
+    return [r for r in rows if r.outcome in ANSWERED_OUTCOMES and since < r.answered_on <= today]
 
 
 def median_days_to_completion(
@@ -40,7 +41,7 @@ def median_days_to_completion(
     answered = _answered_in_window(rows, today, days)
     if not answered:
         return None
-    return float(statistics.median((r.closed_on - r.received_on).days for r in answered))
+    return float(statistics.median((r.answered_on - r.received_on).days for r in answered))
 
 
 def share_answered_in_time(
@@ -50,7 +51,7 @@ def share_answered_in_time(
     answered = _answered_in_window(rows, today, days)
     if not answered:
         return None
-    return sum(1 for r in answered if r.closed_on <= r.due) / len(answered)
+    return sum(1 for r in answered if r.answered_on <= r.due) / len(answered)
 
 
 REGISTER_HEADER = (
@@ -61,6 +62,7 @@ REGISTER_HEADER = (
     "due",
     "extended",
     "closed",
+    "answered",
     "outcome",
 )
 

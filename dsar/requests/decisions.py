@@ -20,6 +20,7 @@ from dsar.files.models import FilePurpose, StoredFile
 from dsar.fulfilment.claims import identity_basis
 from dsar.fulfilment.links import end_links_on_close
 from dsar.register import Register
+from dsar.requests.closing import FOUND_TYPES, NotReady, completion_blockers
 from dsar.requests.deadlines.clock_policies import InformationPurpose
 from dsar.requests.deadlines.operations import (
     ClockSettings,
@@ -30,7 +31,7 @@ from dsar.requests.deadlines.operations import (
 from dsar.requests.models import Request
 from dsar.requests.operations import apply_action
 from dsar.requests.permissions import can_be_assigned, can_see, may_assign_to, may_decide
-from dsar.requests.workflow import Action, Decision, RequestType, Verification, transition
+from dsar.requests.workflow import Action, Decision, Verification, transition
 
 
 class RefusalGround(enum.StrEnum):
@@ -40,10 +41,6 @@ class RefusalGround(enum.StrEnum):
 
 class NotPermitted(Exception):
     """The staff member's role or assignment does not allow this decision on this request."""
-
-
-class NotReady(Exception):
-    """The decision is allowed, but what must come first has not happened yet."""
 
 
 class StaleForm(Exception):
@@ -123,13 +120,13 @@ def decide(
         apply_action(
             session, request, Action.PROPOSE_REFUSAL, actor=actor, now=now, payload=payload
         )
-    elif d is Decision.COMPLETE:
-        transition(request.status, Action.COMPLETE)  # an illegal step is refused as such first
+    elif d is Decision.PREPARE_ANSWER:
+        transition(request.status, Action.PREPARE_ANSWER)  # an illegal step is refused first
         blockers = completion_blockers(session, request)
         if blockers:
-            raise NotReady("cannot complete yet: " + "; ".join(blockers))
+            raise NotReady("cannot prepare the answer yet: " + "; ".join(blockers))
         payload = {"comment": reason} if reason else {}
-        apply_action(session, request, Action.COMPLETE, actor=actor, now=now, payload=payload)
+        apply_action(session, request, Action.PREPARE_ANSWER, actor=actor, now=now, payload=payload)
     else:  # approve or reject a refusal, withdraw: a plain transition
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
@@ -166,12 +163,12 @@ def _draft_letter(
         letter_type = {
             Decision.EXTEND: "extension",
             Decision.APPROVE_REFUSAL: "refusal",
-            Decision.COMPLETE: request.type.value,
+            Decision.PREPARE_ANSWER: request.type.value,
         }.get(given.decision, "")
     if not letter_type:
         return
     found = None
-    if register is not None and request.type in (RequestType.ACCESS, RequestType.PORTABILITY):
+    if register is not None and request.type in FOUND_TYPES:
         found = found_data_for(session, request, register)
     draft_letter(
         session, request, actor=actor, now=now, letter_type=letter_type, texts=texts, found=found
@@ -196,26 +193,6 @@ def shorten_document_retention(session: Session, request: Request, now: datetime
             document.delete_after = until
             changed += 1
     return changed
-
-
-def completion_blockers(session: Session, request: Request) -> list[str]:
-    """What must happen before an access or portability request can be completed.
-
-    Its data must have been searched in every source (an unreachable source or an open
-    manual search blocks: no silently partial answer) and the export must exist.
-    """
-    if request.type not in (RequestType.ACCESS, RequestType.PORTABILITY):
-        return []
-    from dsar.fulfilment.models import Export
-    from dsar.fulfilment.search import completion_blockers as search_blockers
-
-    blockers = search_blockers(session, request)
-    has_export = session.execute(
-        select(Export.id).where(Export.request_id == request.id).limit(1)
-    ).first()
-    if not blockers and has_export is None:
-        blockers.append("the export for the subject has not been built yet")
-    return blockers
 
 
 def _require(value: str, message: str) -> None:

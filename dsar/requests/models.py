@@ -59,6 +59,8 @@ class Request(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the final letter reached the subject (outbox delivered, or posted): the answer date.
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The head of the audit chain: appending an event needs no query for its predecessor.
     event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     chain_head: Mapped[str] = mapped_column(String(64), default=GENESIS, server_default=GENESIS)

@@ -84,9 +84,9 @@ def may_decide(user: StaffUser, request: Request, decision: Decision) -> bool:
     """Whether `user` may take `decision` on `request` (the life cycle decides whether now)."""
     if not can_see(user, request) or user.role not in DECISION_ROLES[decision]:
         return False
-    # Completing an erasure request executes it: the DPO approves that.
+    # Preparing an erasure request's answer says it was carried out: the DPO approves that.
     return not (
-        decision is Decision.COMPLETE
+        decision is Decision.PREPARE_ANSWER
         and request.type is RequestType.ERASURE
         and user.role is not Role.DPO
     )

@@ -64,7 +64,9 @@ class Status(enum.StrEnum):
     AWAITING_INFORMATION = "awaiting_information"  # Art. 12(6): identity information asked for
     IN_PROGRESS = "in_progress"  # identity settled; being worked on
     AWAITING_APPROVAL = "awaiting_approval"  # a refusal waits for the DPO
-    COMPLETED = "completed"
+    # The answer is drafted; it closes the request once sent (outbox delivered) or posted.
+    ANSWERING = "answering"
+    COMPLETED = "completed"  # the final letter was sent: `answered_at` is its date
     REFUSED = "refused"  # Art. 12(5) refusal, approved
     IDENTITY_FAILED = "identity_failed"  # Art. 11(2)/12(2): could not identify the subject
     WITHDRAWN = "withdrawn"  # the subject withdrew the request
@@ -87,6 +89,7 @@ OPEN_STATUSES = frozenset(
         Status.AWAITING_INFORMATION,
         Status.IN_PROGRESS,
         Status.AWAITING_APPROVAL,
+        Status.ANSWERING,
     }
 )
 CLOSED_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
@@ -102,7 +105,9 @@ class Action(enum.StrEnum):
     PROPOSE_REFUSAL = "propose_refusal"
     APPROVE_REFUSAL = "approve_refusal"
     REJECT_REFUSAL = "reject_refusal"
-    COMPLETE = "complete"
+    PREPARE_ANSWER = "prepare_answer"  # staff: nothing is missing; the final letter is drafted
+    REOPEN = "reopen"  # staff: back to work before the answer goes out
+    COMPLETE = "complete"  # the system: the final letter was delivered or posted
     WITHDRAW = "withdraw"
 
 
@@ -117,12 +122,13 @@ class Decision(enum.StrEnum):
     PROPOSE_REFUSAL = "propose_refusal"
     APPROVE_REFUSAL = "approve_refusal"
     REJECT_REFUSAL = "reject_refusal"
-    COMPLETE = "complete"
+    PREPARE_ANSWER = "prepare_answer"
+    REOPEN = "reopen"
     WITHDRAW = "withdraw"
 
 
 S, A = Status, Action
-_withdrawable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS, S.AWAITING_APPROVAL)
+_withdrawable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.ANSWERING)
 
 TRANSITIONS: MappingProxyType[tuple[Status, Action], Status] = MappingProxyType(
     {
@@ -137,7 +143,9 @@ TRANSITIONS: MappingProxyType[tuple[Status, Action], Status] = MappingProxyType(
         (S.AWAITING_INFORMATION, A.FAIL_IDENTITY): S.IDENTITY_FAILED,
         (S.IN_PROGRESS, A.REQUEST_INFORMATION): S.AWAITING_INFORMATION,
         (S.IN_PROGRESS, A.PROPOSE_REFUSAL): S.AWAITING_APPROVAL,
-        (S.IN_PROGRESS, A.COMPLETE): S.COMPLETED,
+        (S.IN_PROGRESS, A.PREPARE_ANSWER): S.ANSWERING,
+        (S.ANSWERING, A.REOPEN): S.IN_PROGRESS,
+        (S.ANSWERING, A.COMPLETE): S.COMPLETED,
         (S.AWAITING_APPROVAL, A.APPROVE_REFUSAL): S.REFUSED,
         (S.AWAITING_APPROVAL, A.REJECT_REFUSAL): S.IN_PROGRESS,
         **{(status, A.WITHDRAW): S.WITHDRAWN for status in _withdrawable},

@@ -21,6 +21,7 @@ def _chain(session, controller: Controller, now: datetime):  # type: ignore[no-u
     apply_action(
         session, request, Action.VERIFY_IDENTITY, actor="dana", now=now + timedelta(hours=1)
     )
+    apply_action(session, request, Action.PREPARE_ANSWER, actor="dana", now=now + timedelta(days=2))
     apply_action(session, request, Action.COMPLETE, actor="dana", now=now + timedelta(days=2))
     session.commit()
     events = (
@@ -37,9 +38,15 @@ def _chain(session, controller: Controller, now: datetime):  # type: ignore[no-u
 
 def test_events_form_a_chain(session, controller: Controller, now: datetime) -> None:
     request, events = _chain(session, controller, now)
-    assert [e.action for e in events] == ["created", "received", "verify_identity", "complete"]
+    assert [e.action for e in events] == [
+        "created",
+        "received",
+        "verify_identity",
+        "prepare_answer",
+        "complete",
+    ]
     assert_linked(events)
-    assert (request.event_seq, request.chain_head) == (4, events[-1].hash)
+    assert (request.event_seq, request.chain_head) == (5, events[-1].hash)
     assert events[2].payload == {"from": "new", "to": "in_progress"}
     assert events[2].actor == "dana"
     assert verify_chain(session) is None
@@ -69,7 +76,7 @@ def test_deleted_last_event_is_found(session, controller: Controller, now: datet
     broken = verify_chain(session)
     assert broken is not None
     assert (broken.chain, broken.fault) == (f"request {request.id}", Fault.HEAD)
-    assert broken.reason == "the request's chain head is event #4, the trail ends at #3"
+    assert broken.reason == "the request's chain head is event #5, the trail ends at #4"
 
 
 def test_changed_head_is_found(session, controller: Controller, now: datetime) -> None:
@@ -78,7 +85,7 @@ def test_changed_head_is_found(session, controller: Controller, now: datetime) -
     session.flush()
     broken = verify_chain(session, request.id)
     assert str(broken) == (
-        f"request {request.id}, event #4 (id {events[-1].id}): the request's chain head does not"
+        f"request {request.id}, event #5 (id {events[-1].id}): the request's chain head does not"
         " match its last event"
     )
 

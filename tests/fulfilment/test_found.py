@@ -39,7 +39,7 @@ def test_completing_access_drafts_the_letter_with_found_data(
     decide(
         session,
         request,
-        DecisionInput(Decision.COMPLETE, version=request.version),
+        DecisionInput(Decision.PREPARE_ANSWER, version=request.version),
         user=dpo,
         clock=ClockSettings(ClockPolicy.EDPB, 3),
         now=now,

@@ -18,7 +18,11 @@ def _with_token(session, controller, now):  # type: ignore[no-untyped-def]
         now,
         language="de",
         type=RequestType.OBJECTION,
-        details={"objection": "direct_marketing", "outcome": "stopped"},
+        details={
+            "objection": "direct_marketing",
+            "outcome": "stopped",
+            "done_on": now.date().isoformat(),
+        },
     )
     token = secrets.token_urlsafe(32)
     request.status_token_hash = hash_token(token)
@@ -28,7 +32,7 @@ def _with_token(session, controller, now):  # type: ignore[no-untyped-def]
 def test_sent_letter_is_listed_and_shown_frozen(app, client, session, controller, now) -> None:  # type: ignore[no-untyped-def]
     request, token = _with_token(session, controller, now)
     apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
-    apply_action(session, request, Action.COMPLETE, actor="dana", now=now)
+    apply_action(session, request, Action.PREPARE_ANSWER, actor="dana", now=now)
     letter = draft_letter(session, request, actor="dana", now=now, letter_type="objection")
     draft = draft_letter(session, request, actor="dana", now=now, letter_type="objection")
     approve_letter(

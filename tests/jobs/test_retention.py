@@ -83,6 +83,8 @@ def test_retention_cutoff(now: datetime, years: int, cutoff: datetime) -> None:
 def _closed(session, controller, received: datetime, closed: datetime) -> Request:  # type: ignore[no-untyped-def]
     request = make_request(session, controller, received)
     apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=received)
+    apply_action(session, request, Action.PREPARE_ANSWER, actor="test", now=closed)
+    request.answered_at = closed  # its final letter was delivered then
     apply_action(session, request, Action.COMPLETE, actor="test", now=closed)
     return request
 
@@ -139,7 +141,7 @@ def test_closed_requests_older_than_the_retention_are_purged_leaving_a_statistic
     assert session.get(PlannedDeletion, planned_id).request_id is None  # the deletion still runs
     assert session.get(Request, recent.id).status is Status.COMPLETED
     assert session.get(Request, still_open.id).status is Status.NEW
-    assert _count(session, RequestEvent, request_id=recent.id) == 4
+    assert _count(session, RequestEvent, request_id=recent.id) == 5
     assert _count(session, OutboxMessage, request_id=recent.id) == 1
     [statistic] = session.execute(select(PurgedRequestStatistic)).scalars().all()
     assert (

@@ -103,6 +103,7 @@ def test_closing_sets_closed_at(session, controller: Controller, now: datetime) 
     request = make_request(session, controller, now)
     apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
     assert request.closed_at is None
+    apply_action(session, request, Action.PREPARE_ANSWER, actor="dana", now=now)
     apply_action(session, request, Action.COMPLETE, actor="dana", now=now)
     assert request.status is Status.COMPLETED and request.closed_at == now
 

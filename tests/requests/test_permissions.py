@@ -72,7 +72,7 @@ def test_can_see_and_visible_to_agree_for_every_role_controller_and_assignee(  #
     [
         (Role.AGENT, Decision.VERIFY_IDENTITY, True),
         (Role.AGENT, Decision.PROPOSE_REFUSAL, True),
-        (Role.AGENT, Decision.COMPLETE, True),
+        (Role.AGENT, Decision.PREPARE_ANSWER, True),
         (Role.AGENT, Decision.EXTEND, False),
         (Role.AGENT, Decision.APPROVE_REFUSAL, False),
         (Role.AGENT, Decision.REJECT_REFUSAL, False),
@@ -96,14 +96,14 @@ def test_completing_an_erasure_is_the_dpos_and_nobody_decides_unseen_requests(  
     colleague = make_staff(session, now, email="colleague@example.org", role=Role.AGENT)
     dpo = make_staff(session, now, email="dpo@example.org", role=Role.DPO)
     erasure = make_request(session, controller, now, type=RequestType.ERASURE)
-    assert may_decide(dpo, erasure, Decision.COMPLETE)
-    assert not may_decide(agent, erasure, Decision.COMPLETE)
+    assert may_decide(dpo, erasure, Decision.PREPARE_ANSWER)
+    assert not may_decide(agent, erasure, Decision.PREPARE_ANSWER)
     assert may_decide(agent, erasure, Decision.VERIFY_IDENTITY)
     erasure.assignee = colleague
     session.flush()
     assert not may_decide(agent, erasure, Decision.VERIFY_IDENTITY)  # not theirs to see
     dpo.controllers = [_other_controller(session, now)]
-    assert not may_decide(dpo, erasure, Decision.COMPLETE)  # another controller's request
+    assert not may_decide(dpo, erasure, Decision.PREPARE_ANSWER)  # another controller's request
 
 
 def test_assignment_and_document_comparison(session, controller, now: datetime) -> None:  # type: ignore[no-untyped-def]

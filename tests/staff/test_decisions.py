@@ -27,7 +27,7 @@ def _decide(client, request: Request, decision: str, **fields: str):  # type: ig
     return client.post(f"/staff/requests/{request.id}/decide", data=data)
 
 
-def test_verify_then_complete_records_each_step(  # type: ignore[no-untyped-def]
+def test_verify_then_prepare_the_answer_records_each_step(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, as_user, no_csrf
 ) -> None:
     request = make_request(session, controller, now, type=RequestType.OBJECTION)
@@ -35,21 +35,26 @@ def test_verify_then_complete_records_each_step(  # type: ignore[no-untyped-def]
     assert _decide(client, request, "verify_identity").status_code == 303
     session.refresh(request)
     assert (request.status, request.verification) == (Status.IN_PROGRESS, Verification.VERIFIED)
-    assert _decide(client, request, "complete", reason="Export sent").status_code == 303
+    response = _decide(client, request, "prepare_answer", reason="Processing stopped")
+    assert response.status_code == 303  # on to the drafted letter
     session.refresh(request)
-    assert request.status is Status.COMPLETED
-    assert request.closed_at == now
+    # Not closed: the request completes only once its letter has been sent.
+    assert request.status is Status.ANSWERING
+    assert (request.closed_at, request.answered_at) == (None, None)
     events = _events(session, request)
-    # Completing drafts the outcome letter the subject is owed (here: the objection's).
+    # Preparing drafts the outcome letter the subject is owed (here: the objection's).
     assert [(e.action, e.actor) for e in events[-3:]] == [
         ("verify_identity", "alex@example.org"),
-        ("complete", "alex@example.org"),
+        ("prepare_answer", "alex@example.org"),
         ("letter_drafted", "alex@example.org"),
     ]
+    assert response.headers["Location"].endswith(
+        f"/staff/letters/{events[-1].payload['letter_id']}"
+    )
     assert events[-2].payload == {
         "from": "in_progress",
-        "to": "completed",
-        "comment": "Export sent",
+        "to": "answering",
+        "comment": "Processing stopped",
     }
     assert events[-1].payload["type"] == "objection"
     assert verify_chain(session, request.id) is None
@@ -165,16 +170,16 @@ def test_extension_by_the_dpo_once_with_reasons(  # type: ignore[no-untyped-def]
     assert b"already extended once" in second.data
 
 
-def test_access_cannot_be_completed_before_search_and_export(  # type: ignore[no-untyped-def]
+def test_access_answer_cannot_be_prepared_before_search_and_export(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, as_user, no_csrf
 ) -> None:
     request = make_request(session, controller, now)  # an access request
     client = as_user(agent)
     assert _decide(client, request, "verify_identity").status_code == 303
     session.refresh(request)
-    response = _decide(client, request, "complete")
+    response = _decide(client, request, "prepare_answer")
     assert response.status_code == 409
-    assert b"the sources have not been searched yet" in response.data
+    assert b"Cannot prepare the answer yet: the sources have not been searched yet" in response.data
     session.refresh(request)
     assert request.status is Status.IN_PROGRESS
 
@@ -183,9 +188,9 @@ def test_illegal_transition_is_a_clear_409(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, as_user, no_csrf
 ) -> None:
     request = make_request(session, controller, now)
-    response = _decide(as_user(agent), request, "complete")
+    response = _decide(as_user(agent), request, "prepare_answer")
     assert response.status_code == 409
-    assert b"cannot complete a request that is new" in response.data
+    assert b"cannot prepare answer a request that is new" in response.data
     session.refresh(request)
     assert request.status is Status.NEW
     assert [e.action for e in _events(session, request)] == ["created", "received"]
@@ -208,7 +213,7 @@ def test_stale_form_is_refused_and_changes_nothing(  # type: ignore[no-untyped-d
     assert _events(session, request)[-1].action == "verify_identity"
 
 
-def test_erasure_is_completed_only_by_the_dpo(  # type: ignore[no-untyped-def]
+def test_erasure_answer_is_prepared_only_by_the_dpo(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, agent, dpo, as_user, no_csrf
 ) -> None:
     from dsar.requests.workflow import RequestType
@@ -216,8 +221,10 @@ def test_erasure_is_completed_only_by_the_dpo(  # type: ignore[no-untyped-def]
     request = make_request(session, controller, now, type=RequestType.ERASURE)
     _decide(as_user(agent), request, "verify_identity")
     session.refresh(request)
-    assert _decide(as_user(agent), request, "complete").status_code == 403
-    assert _decide(as_user(dpo), request, "complete").status_code == 303
+    assert _decide(as_user(agent), request, "prepare_answer").status_code == 403
+    # The DPO may, once the search says what there was to erase.
+    response = _decide(as_user(dpo), request, "prepare_answer")
+    assert (response.status_code, b"not been searched yet" in response.data) == (409, True)
 
 
 def test_another_agents_request_is_404(  # type: ignore[no-untyped-def]

@@ -91,6 +91,8 @@ def test_dashboard_figures_and_register(  # type: ignore[no-untyped-def]
     make_request(session, controller, now - timedelta(days=27))  # open, not yet due
     done = make_request(session, controller, now - timedelta(days=10), subject_name="-cmd")
     apply_action(session, done, Action.VERIFY_IDENTITY, actor="t", now=now)
+    apply_action(session, done, Action.PREPARE_ANSWER, actor="t", now=now)
+    done.answered_at = now  # its final letter was delivered (dsar/letters/answer.py)
     apply_action(session, done, Action.COMPLETE, actor="t", now=now)
     client = as_user(dpo)
     html = client.get("/staff/dashboard").data.decode()
@@ -102,9 +104,11 @@ def test_dashboard_figures_and_register(  # type: ignore[no-untyped-def]
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     lines = response.data.decode().splitlines()
-    assert lines[0] == "reference,type,channel,received,due,extended,closed,outcome"
-    assert lines[1] == f"{overdue.reference},access,web,2026-01-21T09:00:00+00:00,2026-02-23,,,open"
-    assert lines[3].endswith(",2026-03-02T09:00:00+00:00,completed")
+    assert lines[0] == "reference,type,channel,received,due,extended,closed,answered,outcome"
+    assert (
+        lines[1] == f"{overdue.reference},access,web,2026-01-21T09:00:00+00:00,2026-02-23,,,,open"
+    )
+    assert lines[3].endswith(",2026-03-02T09:00:00+00:00,2026-03-02T09:00:00+00:00,completed")
 
 
 def test_admin_manages_accounts(  # type: ignore[no-untyped-def]

@@ -50,6 +50,7 @@ ROLES_BY_ENDPOINT = {
     "staff.letter_edit": {A, D},
     "staff.letter_approve": {D},
     "staff.letter_send": {D},
+    "staff.letter_posted": {D},
     "staff.letter_pdf": {A, D},
 }
 # Reachable before sign-in by design: the sign-in steps and sign-out.
@@ -86,7 +87,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 36
+    assert len(_routes(app)) == 37
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -112,7 +113,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 7, Role.DPO: 3, Role.ADMIN: 28}[role]
+    expected = {Role.AGENT: 8, Role.DPO: 3, Role.ADMIN: 29}[role]
     assert checked == expected
 
 

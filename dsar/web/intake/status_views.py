@@ -10,7 +10,8 @@ from dsar.core import clock
 from dsar.extensions import db
 from dsar.intake.operations import request_for_status_token
 from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
-from dsar.intake.texts import RIGHT_TITLES, STATUS_TEXTS
+from dsar.intake.texts import REFUSAL_ON_ITS_WAY, RIGHT_TITLES, STATUS_TEXTS
+from dsar.requests.workflow import Status
 from dsar.web.intake import bp
 from dsar.web.intake.claim_views import NOTICES, claim_items
 from dsar.web.intake.controllers import controller_and_register
@@ -27,7 +28,11 @@ def status(slug: str, token: str) -> ResponseReturnValue:
         "intake/status.html",
         controller=controller,
         request=found,
-        status_text=STATUS_TEXTS[found.status],
+        status_text=(
+            REFUSAL_ON_ITS_WAY
+            if found.status is Status.REFUSED and found.answered_at is None
+            else STATUS_TEXTS[found.status]
+        ),
         right_title=RIGHT_TITLES[found.type],
         letters=sent_letters(db.session(), found, slug, token),
         downloads=open_exports(db.session(), found, slug, token, clock.now()),

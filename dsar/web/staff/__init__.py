@@ -13,6 +13,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     files,
     fulfilment,
     intake_views,
+    letter_answer,
     letters,
     manual_findings,
     queue,

@@ -55,10 +55,10 @@ def dashboard() -> ResponseReturnValue:
     overdue_count = db.session.execute(
         select(func.count()).where(scope, *overdue(today))
     ).scalar_one()
-    closed = db.session.execute(
+    answered = db.session.execute(
         select(
             Request.received_at,
-            Request.closed_at,
+            Request.answered_at,
             Request.due_date,
             Request.extended_due_date,
             Request.status,
@@ -66,17 +66,19 @@ def dashboard() -> ResponseReturnValue:
         )
         .join(Controller, Request.controller_id == Controller.id)
         .where(
-            scope, Request.closed_at >= now - timedelta(days=92), Request.received_at.is_not(None)
+            scope,
+            Request.answered_at >= now - timedelta(days=92),
+            Request.received_at.is_not(None),
         )
     ).all()
     rows = [
         ClosedRow(
             received_on=date_in(r.received_at, r.timezone),
-            closed_on=date_in(r.closed_at, r.timezone),
+            answered_on=date_in(r.answered_at, r.timezone),
             due=r.extended_due_date or r.due_date,
             outcome=r.status.value,
         )
-        for r in closed
+        for r in answered
         if (r.extended_due_date or r.due_date) is not None
     ]
     return render_template(
@@ -94,7 +96,8 @@ def dashboard() -> ResponseReturnValue:
 @bp.get("/register.csv")
 @roles_required(*MANAGERS)
 def register_export() -> ResponseReturnValue:
-    """Every request: reference, type, channel, received, due, extended, closed, outcome."""
+    """Every request: reference, type, channel, received, due, extended, closed, answered,
+    outcome (a request is completed only once its answer was sent)."""
     scope = of_their_controllers(current_user)
     query = (
         select(
@@ -105,6 +108,7 @@ def register_export() -> ResponseReturnValue:
             Request.due_date,
             Request.extended_due_date,
             Request.closed_at,
+            Request.answered_at,
             Request.status,
         )
         .where(scope)
@@ -122,6 +126,7 @@ def register_export() -> ResponseReturnValue:
                 r.due_date.isoformat() if r.due_date else "",
                 r.extended_due_date.isoformat() if r.extended_due_date else "",
                 r.closed_at.isoformat(timespec="seconds") if r.closed_at else "",
+                r.answered_at.isoformat(timespec="seconds") if r.answered_at else "",
                 r.status.value if not r.status.is_open else "open",
             )
 

@@ -14,6 +14,7 @@ from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.files.models import StoredFile
 from dsar.fulfilment.claims import email_confirmed_by_link
+from dsar.letters.answer import answer_state
 from dsar.register import Register, find_register
 from dsar.requests.deadlines.clock_policies import (
     ExtensionNotAllowed,
@@ -83,6 +84,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
         email_confirmed=email_confirmed_by_link(db.session(), req),
+        answer=answer_state(db.session(), req, clock_now()),
     ), status
 
 
@@ -143,6 +145,10 @@ def decide_view(request_id: int) -> ResponseReturnValue:
     except ValueError as error:
         return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 400)
     flash(f"Done: {decision.value.replace('_', ' ')}.", "ok")
+    if decision is Decision.PREPARE_ANSWER:  # the next click is on the drafted letter
+        letter = answer_state(db.session(), req, clock_now()).letter
+        if letter is not None:
+            return redirect(url_for("staff.letter_preview", letter_id=letter.id), 303)
     return redirect(url_for("staff.detail", request_id=request_id), 303)
 
 

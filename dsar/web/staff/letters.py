@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import request as flask_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import SelectField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length
+from wtforms.validators import DataRequired, Length
 
 from dsar.core.attachments import private_download
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.files.storage import FileStore
+from dsar.fulfilment.found import found_data_for
+from dsar.letters.answer import answer_blockers, delivery_of, is_final
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES, IncompleteLetter
+from dsar.letters.fields import (
+    BY_HAND,
+    FactField,
+    fact_fields,
+    parse_facts,
+    shown_value,
+    text_labels,
+)
 from dsar.letters.models import Letter
 from dsar.letters.operations import (
     LetterError,
@@ -24,8 +37,8 @@ from dsar.letters.operations import (
     due_letter_type,
     edit_letter,
     preview_letter,
+    record_facts,
     register_for,
-    send_letter,
 )
 from dsar.register import Register
 from dsar.requests.models import Request
@@ -44,14 +57,39 @@ class ButtonForm(FlaskForm):
     """A button that only carries the CSRF token."""
 
 
+class PostedForm(FlaskForm):
+    posted_on = DateField("Day the printed letter was posted", validators=[DataRequired()])
+    copy_posted = BooleanField(
+        "The copy of the data was posted with it (on paper or a data carrier)"
+    )
+
+
 def _text_form(letter: Letter) -> FlaskForm:
     class TextsForm(FlaskForm):
         pass
 
-    for name in FREE_TEXT[letter.type]:
-        field = TextAreaField(name.replace("_", " "), validators=[Length(max=10_000)])
+    for name, label in text_labels(letter.type):
+        field = TextAreaField(label, validators=[Length(max=10_000)])
         setattr(TextsForm, name, field)
     return TextsForm(data=dict(letter.texts))
+
+
+def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
+    lang, fallback = letter.language, register.controller.languages[0]
+    return fact_fields(
+        letter.type,
+        activities=[(a.id, a.title.get(lang, fallback) or a.id) for a in register.activities],
+        recipients=[
+            (r.id, r.name if r.named and r.name else r.category.get(lang, fallback) or r.id)
+            for r in register.recipients
+        ],
+    )
+
+
+def _facts_shown(letter: Letter, fields: tuple[FactField, ...]) -> list[tuple[FactField, Any]]:
+    """Each fact with its value: recorded on the letter, else what the request brought."""
+    recorded = {**(letter.request.details or {}), **(letter.details or {})}
+    return [(field, recorded.get(field.name)) for field in fields]
 
 
 def _request_or_404(request_id: int) -> Request:
@@ -92,12 +130,17 @@ def letter_draft(request_id: int) -> ResponseReturnValue:
     form = DraftForm()
     if not form.validate_on_submit():
         abort(400)
+    letter_type = form.letter_type.data
+    found = None
+    if letter_type in ("access", "portability", "erasure"):  # what the latest search found
+        found = found_data_for(db.session(), request, _register(request))
     letter = draft_letter(
         db.session(),
         request,
-        letter_type=form.letter_type.data,
+        letter_type=letter_type,
         actor=current_user.email,
         now=clock_now(),
+        found=found,
     )
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
@@ -106,9 +149,10 @@ def letter_draft(request_id: int) -> ResponseReturnValue:
 @roles_required(*REQUEST_WORKERS)
 def letter_preview(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
+    register = _register(letter.request)
     rendered, problem = None, None
     try:
-        rendered = preview_letter(letter, _register(letter.request), now=clock_now())
+        rendered = preview_letter(letter, register, now=clock_now())
     except IncompleteLetter as error:
         problem = str(error)
     return render_template(
@@ -117,7 +161,14 @@ def letter_preview(letter_id: int) -> ResponseReturnValue:
         rendered=rendered,
         problem=problem,
         form=None if letter.frozen else _text_form(letter),
+        facts=_facts_shown(letter, _fact_fields(letter, register)),
+        shown_value=shown_value,
+        by_hand=BY_HAND,
         button=ButtonForm(),
+        posted=PostedForm(),
+        final=is_final(letter),
+        delivery=delivery_of(db.session(), letter),
+        missing=answer_blockers(db.session(), letter, clock_now()),
         may_approve=current_user.role in LETTER_APPROVERS,
     )
 
@@ -129,14 +180,26 @@ def letter_edit(letter_id: int) -> ResponseReturnValue:
     form = _text_form(letter)
     if not form.validate_on_submit():
         abort(400)
+    fields = _fact_fields(letter, _register(letter.request))
     try:
         texts = {name: form[name].data or "" for name in FREE_TEXT[letter.type]}
         edit_letter(db.session(), letter, texts, actor=current_user.email, now=clock_now())
-    except LetterError as error:
-        flash(str(error), "error")
+        if fields:
+            given = {f.name: _form_value(f) for f in fields}
+            facts = parse_facts(fields, given)
+            record_facts(db.session(), letter, facts, actor=current_user.email, now=clock_now())
+    except (LetterError, ValueError) as error:
+        db.session.rollback()
+        flash(f"Not saved: {error}", "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
     flash("Saved.")
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
+
+
+def _form_value(field: FactField) -> Any:
+    if field.kind == "activities":
+        return flask_request.form.getlist(f"fact_{field.name}")
+    return flask_request.form.get(f"fact_{field.name}", "")
 
 
 @bp.post("/letters/<int:letter_id>/approve")
@@ -160,21 +223,6 @@ def letter_approve(letter_id: int) -> ResponseReturnValue:
         flash(f"Not approved: {error}", "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     flash("Approved: this version is frozen.")
-    return redirect(url_for("staff.letter_preview", letter_id=letter.id))
-
-
-@bp.post("/letters/<int:letter_id>/send")
-@roles_required(*LETTER_APPROVERS)
-def letter_send(letter_id: int) -> ResponseReturnValue:
-    letter = _letter_or_404(letter_id)
-    if not ButtonForm().validate_on_submit():
-        abort(400)
-    try:
-        send_letter(db.session(), letter, actor=current_user.email, now=clock_now())
-    except LetterError as error:
-        flash(str(error), "error")
-        return redirect(url_for("staff.letter_preview", letter_id=letter.id))
-    flash(f"Queued for {letter.recipient}.")
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 

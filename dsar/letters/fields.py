@@ -1,0 +1,196 @@
+"""PURE: what staff fill in on a letter's page, per letter type, with plain labels.
+
+Two kinds: the free-text parts (stored in `letter.texts`) and the case facts (dates, choices;
+stored in `letter.details`, which the letter reads over `request.details`). A fact that belongs
+to carrying out a right which dsar does not carry out itself is labelled as a record of what
+staff did by hand. Every fact a template prints is either recorded by the system or here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from dsar.letters.content import FREE_TEXT
+from dsar.requests.workflow import RESTRICTION_GROUNDS
+
+BY_HAND = "records what staff did by hand: dsar did not do it"
+
+TEXT_LABELS: Mapping[str, str] = {
+    "note": "A closing note to the subject (optional)",
+    "withheld": "Data withheld to protect the rights of others, and why (Art. 15(4); optional)",
+    "doubt": "Why we doubt the subject's identity (Art. 12(6))",
+    "needed": "The least information we need to confirm the identity",
+    "question": "What the subject should clarify (Recital 63)",
+    "provided": "What we provide already, or why nothing can be provided before the answer",
+    "reasons": "The reasons for the extension",
+    "changes": "What was corrected or completed",
+    "reason": "Why the restriction is lifted (Art. 18(3))",
+    "facts": "The facts that show the request is manifestly unfounded or excessive",
+    "grounds": "The compelling legitimate grounds that override the objection (Art. 21(1))",
+    "identifier": "How the recipient finds the subject (e.g. a customer number)",
+    "change": "The corrected value, or what was erased or restricted",
+    "not_transmitted_reason": "Why the direct transmission was not possible (Art. 20(2))",
+    "ineligible_reason": "Why the data is outside the right to portability",
+}
+
+
+@dataclass(frozen=True)
+class FactField:
+    """One case fact: `kind` is date, choice, yes_no, text or activities (several choices)."""
+
+    name: str
+    label: str
+    kind: str
+    choices: tuple[tuple[str, str], ...] = ()
+    hint: str = ""
+
+
+def _done_on(what: str) -> FactField:
+    return FactField("done_on", f"Date the data was {what}", "date", hint=BY_HAND)
+
+
+_GROUND = FactField(
+    "ground",
+    "Ground of the restriction (Art. 18(1))",
+    "choice",
+    tuple((g, f"Art. 18(1)({g[-1]})") for g in RESTRICTION_GROUNDS),
+)
+_YES_NO = (("yes", "yes"), ("no", "no"))
+
+
+def fact_fields(
+    letter_type: str,
+    *,
+    activities: Sequence[tuple[str, str]] = (),
+    recipients: Sequence[tuple[str, str]] = (),
+) -> tuple[FactField, ...]:
+    """The facts staff record for a letter of `letter_type` (choices from the register)."""
+    concerned = FactField(
+        "activities", "The processing activities concerned", "activities", tuple(activities)
+    )
+    fields: dict[str, tuple[FactField, ...]] = {
+        "rectification": (_done_on("corrected"),),
+        "erasure": (_done_on("erased"),),
+        "restriction": (_GROUND, concerned, _done_on("restricted")),
+        "restriction_lift": (
+            _GROUND,
+            concerned,
+            FactField("lift_on", "Date the restriction will be lifted", "date"),
+        ),
+        "objection": (
+            FactField(
+                "outcome",
+                "Outcome of the objection",
+                "choice",
+                (("stopped", "processing stopped"), ("continued", "processing continues")),
+            ),
+            concerned,
+            FactField(
+                "done_on", "Date the processing stopped (when stopped)", "date", hint=BY_HAND
+            ),
+        ),
+        "consent_withdrawal": (
+            FactField("effective_on", "Date the withdrawal took effect", "date", hint=BY_HAND),
+            concerned,
+            FactField(
+                "kept_basis",
+                "Legal basis under which the data is still kept",
+                "choice",
+                (
+                    ("6.1.b", "contract"),
+                    ("6.1.c", "legal obligation"),
+                    ("6.1.f", "legitimate interests"),
+                ),
+                hint="leave empty only if staff erased the data processed under this consent alone",
+            ),
+        ),
+        "recipient_notice": (
+            FactField(
+                "recipient", "The recipient (from the register)", "choice", tuple(recipients)
+            ),
+            FactField(
+                "action",
+                "What was done",
+                "choice",
+                (("rectify", "rectified"), ("erase", "erased"), ("restrict", "restricted")),
+            ),
+            FactField("action_on", "Date it was done", "date", hint=BY_HAND),
+            FactField(
+                "recipient_contact",
+                "The recipient's e-mail address for this notice",
+                "text",
+                hint="only where the register gives none",
+            ),
+        ),
+        "portability": (
+            FactField(
+                "transmitted",
+                "The data was transmitted directly to the new controller",
+                "yes_no",
+                _YES_NO,
+                hint=BY_HAND,
+            ),
+            FactField("transmitted_on", "Date of the transmission", "date", hint=BY_HAND),
+            FactField(
+                "eligible",
+                "The data is covered by the right to portability (Art. 20(1))",
+                "yes_no",
+                _YES_NO,
+            ),
+        ),
+        "refusal": (
+            FactField("partial", "Only part of the request is refused", "yes_no", _YES_NO),
+        ),
+    }
+    return fields.get(letter_type, ())
+
+
+def text_labels(letter_type: str) -> list[tuple[str, str]]:
+    """The free-text parts of `letter_type` with their labels."""
+    return [(name, TEXT_LABELS[name]) for name in FREE_TEXT[letter_type]]
+
+
+def parse_facts(fields: Sequence[FactField], form: Mapping[str, Any]) -> dict[str, Any]:
+    """The facts as stored from the form's strings; ValueError names a wrong value."""
+    facts: dict[str, Any] = {}
+    for field in fields:
+        raw = form.get(field.name)
+        if field.kind == "activities":
+            allowed = {value for value, _label in field.choices}
+            chosen = [v for v in (raw or []) if v in allowed]
+            if chosen:
+                facts[field.name] = chosen
+            continue
+        value = (raw or "").strip() if isinstance(raw, str) or raw is None else raw
+        if not value:
+            continue
+        if field.kind == "date":
+            try:
+                date.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"{field.label}: give a date as YYYY-MM-DD") from None
+            facts[field.name] = value
+        elif field.kind == "yes_no":
+            facts[field.name] = value == "yes"
+        elif field.kind == "text":
+            facts[field.name] = value[:320]
+        elif value in {v for v, _label in field.choices}:
+            facts[field.name] = value
+        else:
+            raise ValueError(f"{field.label}: choose one of the listed values")
+    return facts
+
+
+def shown_value(field: FactField, value: Any) -> str:
+    """A stored fact as the page shows it back."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field.kind == "yes_no":
+        return "yes" if value else "no"
+    labels = dict(field.choices)
+    if field.kind == "activities":
+        return "; ".join(labels.get(v, v) for v in value)
+    return labels.get(value, str(value))

@@ -1,0 +1,78 @@
+"""What must be true before a request's answer is prepared, sent and the request closed.
+
+A request is `completed` only when its final letter reached the subject (the outbox delivered
+it, or staff recorded the day it was posted) and, for access and portability, the copy was
+made available (a live download link, or posted with the letter): dsar/letters/answer.py.
+Each check returns every gap in words staff understand; a refused step names them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.requests.models import Request
+from dsar.requests.workflow import RequestType, Status
+
+# The requests whose answer carries a copy of the data (Art. 15(3), Art. 20(1)).
+COPY_TYPES = (RequestType.ACCESS, RequestType.PORTABILITY)
+# The requests whose final letter says what the search found.
+FOUND_TYPES = (RequestType.ACCESS, RequestType.PORTABILITY, RequestType.ERASURE)
+
+
+class NotReady(Exception):
+    """The step is allowed, but what must come first has not happened yet."""
+
+
+def final_letter_type(request: Request) -> str | None:
+    """The letter that answers the request now: its outcome letter, or the refusal."""
+    if request.status in (Status.ANSWERING, Status.COMPLETED):
+        return request.type.value
+    if request.status is Status.REFUSED:
+        return "refusal"
+    return None
+
+
+def completion_blockers(session: Session, request: Request) -> list[str]:
+    """What must happen before the answer to the request can be prepared.
+
+    Access, portability and erasure: its data must have been searched in every source (an
+    unreachable source or an open manual search blocks: no silently partial answer; the erasure
+    letter says what was erased); access and portability need the export too. Other rights
+    need nothing the system can check; their letter asks staff for its facts.
+    """
+    if request.type not in FOUND_TYPES:
+        return []
+    from dsar.fulfilment.models import Export
+    from dsar.fulfilment.search import completion_blockers as search_blockers
+
+    blockers = search_blockers(session, request)
+    if request.type not in COPY_TYPES:
+        return blockers
+    has_export = session.execute(
+        select(Export.id).where(Export.request_id == request.id).limit(1)
+    ).first()
+    if not blockers and has_export is None:
+        blockers.append("the export for the subject has not been built yet")
+    return blockers
+
+
+def copy_blockers(
+    session: Session, request: Request, now: datetime, *, copy_posted: bool = False
+) -> list[str]:
+    """Access and portability: the copy must be available when the answer goes out."""
+    if request.type not in COPY_TYPES or copy_posted:
+        return []
+    from dsar.fulfilment.models import Export
+
+    live = session.execute(
+        select(Export.id).where(Export.request_id == request.id, Export.live_at(now)).limit(1)
+    ).first()
+    if live is None:
+        return [
+            "the copy of the data is not available: build the export so that its download "
+            "link is live, or post the copy with the letter and record that"
+        ]
+    return []
