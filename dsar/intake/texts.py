@@ -80,3 +80,6 @@ STATUS_TEXTS = {
 }
 # A refusal is decided before its letter goes out: until then the page claims no answer.
 REFUSAL_ON_ITS_WAY = _l("We have decided on your request; our letter to you is on its way.")
+NOT_IDENTIFIED_ON_ITS_WAY = _l(
+    "We could not confirm your identity; our letter explaining why is on its way to you."
+)

@@ -23,6 +23,7 @@ from dsar.letters.operations import LetterError, approve_letter, send_letter
 from dsar.outbox.models import OutboxMessage, OutboxStatus
 from dsar.register import Register
 from dsar.requests.closing import (
+    CLOSING_LETTERS,
     NotReady,
     completion_blockers,
     copy_blockers,
@@ -34,7 +35,7 @@ from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, Status
 
 # The statuses in which a final letter still waits to reach the subject.
-AWAITING_ANSWER = (Status.ANSWERING, Status.REFUSED)
+AWAITING_ANSWER = (Status.ANSWERING, *CLOSING_LETTERS)
 
 
 def is_final(letter: Letter) -> bool:
@@ -183,8 +184,8 @@ def close_delivered_answers(session: Session, now: datetime) -> int:
             Request.answered_at.is_(None),
             Request.status.in_(AWAITING_ANSWER),
             OutboxMessage.status == OutboxStatus.SENT,
-            # A refusal answers only if it went out after the refusal was approved.
-            (Request.status != Status.REFUSED) | (Letter.sent_at >= Request.closed_at),
+            # A refusal (or identity notice) answers only if it went out after the decision.
+            Request.status.not_in(CLOSING_LETTERS) | (Letter.sent_at >= Request.closed_at),
         )
         .order_by(Letter.id)
     ).all()

@@ -19,6 +19,7 @@ REQUIRED_TEXT: Mapping[str, tuple[str, ...]] = {
     "rectification": ("changes",),
     "restriction_lift": ("reason",),
     "refusal": ("facts", "reasons"),
+    "identity_failed": ("unidentified",),
     "recipient_notice": ("identifier", "change"),
 }
 TEXT_NAMES = {
@@ -30,13 +31,14 @@ TEXT_NAMES = {
     "changes": "what was corrected or completed",
     "reason": "the reason for lifting the restriction (Art. 18(3))",
     "facts": "the facts that show the request is manifestly unfounded or excessive",
+    "unidentified": "why the data subject could not be identified (Art. 11(2), 12(2))",
     "grounds": "the compelling legitimate grounds that override the objection (Art. 21(1))",
     "identifier": "the identifier by which the recipient finds the data subject",
     "change": "the corrected value or what was erased or restricted",
     "not_transmitted_reason": "why the direct transmission was not possible (Art. 20(2))",
     "ineligible_reason": "why the data is outside the right to portability",
 }
-AUTHORITY_TYPES = frozenset({"access", "refusal"})
+AUTHORITY_TYPES = frozenset({"access", "refusal", "identity_failed"})
 # The day a right was carried out: recorded, never assumed to be the letter's date.
 DONE_ON = {
     "rectification": "the date the data was corrected",

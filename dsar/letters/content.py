@@ -41,6 +41,7 @@ LETTER_TYPES = (
     "objection",
     "consent_withdrawal",
     "refusal",
+    "identity_failed",
     "recipient_notice",
     "portability",
 )
@@ -59,6 +60,7 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "objection": ("grounds", "note"),
     "consent_withdrawal": ("note",),
     "refusal": ("facts", "reasons", "note"),
+    "identity_failed": ("unidentified", "note"),
     "recipient_notice": ("identifier", "change", "note"),
     "portability": ("not_transmitted_reason", "ineligible_reason", "note"),
 }

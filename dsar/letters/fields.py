@@ -29,6 +29,7 @@ TEXT_LABELS: Mapping[str, str] = {
     "changes": "What was corrected or completed",
     "reason": "Why the restriction is lifted (Art. 18(3))",
     "facts": "The facts that show the request is manifestly unfounded or excessive",
+    "unidentified": "Why we could not identify the subject (Art. 11(2), 12(2))",
     "grounds": "The compelling legitimate grounds that override the objection (Art. 21(1))",
     "identifier": "How the recipient finds the subject (e.g. a customer number)",
     "change": "The corrected value, or what was erased or restricted",

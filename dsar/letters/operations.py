@@ -40,6 +40,8 @@ def due_letter_type(request: Request) -> str | None:
         return "clarification" if _asked_to_clarify(request) else "identity_request"
     if request.status is Status.REFUSED:
         return "refusal"
+    if request.status is Status.IDENTITY_FAILED:
+        return "identity_failed"
     if request.status in (Status.ANSWERING, Status.COMPLETED):
         return request.type.value
     if request.status in (Status.NEW, Status.IN_PROGRESS):

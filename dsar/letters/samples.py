@@ -34,6 +34,7 @@ REQUEST_TYPE = {
     "extension": "access",
     "access": "access",
     "refusal": "access",
+    "identity_failed": "access",
     "rectification": "rectification",
     "erasure": "erasure",
     "recipient_notice": "erasure",
@@ -60,6 +61,8 @@ TEXTS = {
         "changes": "Ihre Anschrift lautet jetzt: Große Straße 5, 10117 Berlin "
         "(vorher: Kleine Gasse 3).",
         "reason": "Die Prüfung hat ergeben, dass die gespeicherte Anschrift richtig ist.",
+        "unidentified": "Die Anfrage kam von einer E-Mail-Adresse, die in unseren Unterlagen "
+        "nicht vorkommt, und auf unsere Bitte um Ihre Kundennummer haben Sie nicht geantwortet.",
         "facts": "Sie haben seit dem 1. Januar 26 gleichlautende Anfragen gestellt; die letzte "
         "Auskunft erhielten Sie vor neun Tagen, seitdem hat sich nichts geändert.",
         "grounds": "Wir benötigen die Protokolle zur Aufklärung "
@@ -80,6 +83,8 @@ TEXTS = {
         "provider, whose extract covering €12,500 of sales over five years is still outstanding.",
         "changes": "Your address is now: Große Straße 5, 10117 Berlin (before: Kleine Gasse 3).",
         "reason": "Our check showed that the stored address is correct.",
+        "unidentified": "The request came from an e-mail address that is not in our records, and "
+        "you did not answer when we asked for your customer number.",
         "facts": "You have sent 26 identical requests since 1 January; you received our last "
         "answer nine days ago and nothing has changed since.",
         "grounds": "We need the logs to investigate an attempted fraud involving your account.",

@@ -27,12 +27,15 @@ class NotReady(Exception):
 
 
 def final_letter_type(request: Request) -> str | None:
-    """The letter that answers the request now: its outcome letter, or the refusal."""
+    """The letter that answers the request now: its outcome letter, the refusal, or the notice
+    that the subject could not be identified."""
     if request.status in (Status.ANSWERING, Status.COMPLETED):
         return request.type.value
-    if request.status is Status.REFUSED:
-        return "refusal"
-    return None
+    return CLOSING_LETTERS.get(request.status)
+
+
+# Decisions that close a request before its answer: their letter is the answer.
+CLOSING_LETTERS = {Status.REFUSED: "refusal", Status.IDENTITY_FAILED: "identity_failed"}
 
 
 def completion_blockers(session: Session, request: Request) -> list[str]:

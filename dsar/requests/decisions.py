@@ -153,6 +153,8 @@ def _draft_letter(
     from dsar.letters.operations import draft_letter
 
     texts: dict[str, str] = {}
+    if given.decision is Decision.FAIL_IDENTITY:
+        texts = {"unidentified": given.reason.strip()}
     if given.decision is Decision.REQUEST_INFORMATION:
         if given.purpose is InformationPurpose.CLARIFICATION:
             letter_type, texts = "clarification", {"question": given.what.strip()}
@@ -163,6 +165,7 @@ def _draft_letter(
         letter_type = {
             Decision.EXTEND: "extension",
             Decision.APPROVE_REFUSAL: "refusal",
+            Decision.FAIL_IDENTITY: "identity_failed",
             Decision.PREPARE_ANSWER: request.type.value,
         }.get(given.decision, "")
     if not letter_type:

@@ -330,3 +330,32 @@ def test_an_undeliverable_answer_is_posted_instead(  # type: ignore[no-untyped-d
     assert (request.status, letter.posted_on.isoformat()) == (Status.COMPLETED, "2026-03-02")
     assert letter.sent_at == now  # queued then; the answer date is the posting
     assert request.answered_at.date().isoformat() == "2026-03-02"
+
+
+def test_an_unidentified_subject_is_told_why_and_the_notice_is_the_answer(  # type: ignore[no-untyped-def]
+    app, client, session, controller, now, dpo, as_user, no_csrf, smtp_server, monkeypatch
+) -> None:
+    """Art. 11(2), 12(2): failing identity drafts the notice with the reason staff gave; the
+    status page says a letter is on its way until it is delivered, then the request counts
+    as answered on that day."""
+    request = make_request(session, controller, now - timedelta(days=2))
+    token = _with_token(request)
+    staff = as_user(dpo)
+    _decide(staff, request, "fail_identity", reason="No customer number matched the address.")
+    session.refresh(request)
+    assert (request.status, request.answered_at) == (Status.IDENTITY_FAILED, None)
+    status = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
+    assert "our letter explaining why is on its way" in status
+    assert "please see our letter" not in status
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    assert letter.type == "identity_failed"
+    assert letter.texts == {"unidentified": "No customer number matched the address."}
+    staff.post(f"/staff/letters/{letter.id}/send")
+    assert dispatch(app, smtp_server, monkeypatch, now).answered == 1
+    session.refresh(request)
+    assert (request.status, request.answered_at) == (Status.IDENTITY_FAILED, now)
+    session.refresh(letter)
+    assert "No customer number matched the address." in (letter.text or "")
+    assert "Art. 11(2)" in (letter.text or "") and "Art. 77" in (letter.text or "")
+    status = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
+    assert "please see our letter" in status

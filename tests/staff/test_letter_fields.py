@@ -40,6 +40,7 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
         "reasons": "Excessive.",
         "fact_partial": "no",
     },
+    "identity_failed": {"unidentified": "No customer number matched the address."},
     "recipient_notice": {
         "fact_recipient": "parcel",
         "fact_action": "erase",

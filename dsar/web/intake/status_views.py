@@ -10,7 +10,13 @@ from dsar.core import clock
 from dsar.extensions import db
 from dsar.intake.operations import request_for_status_token
 from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
-from dsar.intake.texts import REFUSAL_ON_ITS_WAY, RIGHT_TITLES, STATUS_TEXTS
+from dsar.intake.texts import (
+    NOT_IDENTIFIED_ON_ITS_WAY,
+    REFUSAL_ON_ITS_WAY,
+    RIGHT_TITLES,
+    STATUS_TEXTS,
+)
+from dsar.requests.models import Request
 from dsar.requests.workflow import Status
 from dsar.web.intake import bp
 from dsar.web.intake.claim_views import NOTICES, claim_items
@@ -28,11 +34,7 @@ def status(slug: str, token: str) -> ResponseReturnValue:
         "intake/status.html",
         controller=controller,
         request=found,
-        status_text=(
-            REFUSAL_ON_ITS_WAY
-            if found.status is Status.REFUSED and found.answered_at is None
-            else STATUS_TEXTS[found.status]
-        ),
+        status_text=_status_text(found),
         right_title=RIGHT_TITLES[found.type],
         letters=sent_letters(db.session(), found, slug, token),
         downloads=open_exports(db.session(), found, slug, token, clock.now()),
@@ -58,6 +60,15 @@ def status_letter(slug: str, token: str, letter_id: int) -> ResponseReturnValue:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _status_text(found: Request) -> str:
+    """The status in words; a decision whose letter has not reached the subject yet says so."""
+    if found.answered_at is None and found.status is Status.REFUSED:
+        return str(REFUSAL_ON_ITS_WAY)
+    if found.answered_at is None and found.status is Status.IDENTITY_FAILED:
+        return str(NOT_IDENTIFIED_ON_ITS_WAY)
+    return str(STATUS_TEXTS[found.status])
 
 
 def _secret_page(response: Response) -> Response:
