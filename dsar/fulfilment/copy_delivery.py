@@ -1,4 +1,5 @@
-"""How a request's copy was made available, read from what was recorded, for its letter.
+"""How a request's copy was made available, read from what was recorded, for its letter:
+the download (below) and, for portability, the direct transmission to another controller.
 
 The letter for an access or portability request says how the subject gets the copy; it may
 say only what happened: the newest export whose link still works, whether its link was mailed
@@ -13,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.fulfilment.models import Export, ExportKind
+from dsar.fulfilment.models import Export, ExportKind, Transmission, TransmissionStatus
 from dsar.letters.facts import CopyDelivery
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.deadlines.legal_calendar import local_date
@@ -52,3 +53,22 @@ def copy_delivery(session: Session, request: Request, now: datetime) -> CopyDeli
         link_mailed=mailed is not None,
         with_password=export.password_hash is not None,
     )
+
+
+def recorded_transmission(session: Session, request: Request) -> dict[str, object]:
+    """The letter facts of a direct transmission dsar made (Art. 20(2)) and the receiver
+    accepted (a 2xx answer): `transmitted` and its local date; empty when there is none."""
+    finished = session.execute(
+        select(Transmission.finished_at)
+        .where(
+            Transmission.request_id == request.id,
+            Transmission.status == TransmissionStatus.SENT,
+            Transmission.http_status.between(200, 299),
+        )
+        .order_by(Transmission.finished_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if finished is None:
+        return {}
+    on = local_date(finished, jurisdiction_of(request.controller))
+    return {"transmitted": True, "transmitted_on": on.isoformat()}

@@ -11,7 +11,7 @@ from sqlalchemy.orm import object_session
 
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
-from dsar.fulfilment.copy_delivery import copy_delivery
+from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import (
     CopyDelivery,
@@ -115,8 +115,12 @@ def letter_content(
         email_confirmed=email_confirmed_by_link(session, letter.request),
         copy=copy_delivery(session, letter.request, now),
     )
-    # What staff recorded on the letter's page stands over what the request brought.
-    facts = replace(facts, details={**facts.details, **(letter.details or {})})
+    # What staff recorded on the letter's page stands over what the request brought, and what
+    # dsar itself recorded (a direct transmission it made) over both.
+    recorded = (
+        recorded_transmission(session, letter.request) if letter.type == "portability" else {}
+    )
+    facts = replace(facts, details={**facts.details, **(letter.details or {}), **recorded})
     return build_letter(
         register,
         facts,

@@ -10,7 +10,7 @@ from dsar.files.storage import FileStore
 from dsar.fulfilment.copy_delivery import copy_delivery
 from dsar.fulfilment.delivery import mail_download_link
 from dsar.fulfilment.links import end_links
-from dsar.fulfilment.models import LinkEnd
+from dsar.fulfilment.models import ExportKind, LinkEnd
 from dsar.letters.content import IncompleteLetter
 from dsar.letters.facts import CopyDelivery, FoundData, FoundSource
 from dsar.letters.inputs import found_to_json
@@ -55,3 +55,41 @@ def test_an_access_letter_names_the_delivery_made_and_waits_for_one(  # type: ig
     assert "We e-mailed you the download link on 2 March 2026." in text
     assert "until 16 March 2026" in text
     assert "attached" not in text
+
+
+def test_a_transmission_dsar_made_is_a_recorded_fact_of_the_portability_letter(  # type: ignore[no-untyped-def]
+    app, session, verified_request, now
+) -> None:
+    from dsar.fulfilment.copy_delivery import recorded_transmission
+    from dsar.fulfilment.models import Transmission, TransmissionStatus
+
+    request = verified_request(
+        type=RequestType.PORTABILITY, language="en", details={"transmit_to": "Neu GmbH"}
+    )
+    export, _token = make_export(app, session, request, now)
+    export.kind = ExportKind.PORTABILITY
+    refused = Transmission(
+        request_id=request.id,
+        export_id=export.id,
+        url="https://neu.example/import",
+        actor="dana",
+        status=TransmissionStatus.SENT,
+        http_status=500,
+        created_at=now,
+        finished_at=now,
+    )
+    session.add(refused)
+    session.flush()
+    assert recorded_transmission(session, request) == {}  # the receiver did not accept it
+    refused.http_status = 201
+    session.flush()
+    assert recorded_transmission(session, request) == {
+        "transmitted": True,
+        "transmitted_on": "2026-03-02",
+    }
+    letter = draft_letter(session, request, actor="dana", now=now, letter_type="portability")
+    letter.found = found_to_json(FOUND)
+    session.flush()
+    register = app.extensions["dsar.registers"][0]
+    text = " ".join(preview_letter(letter, register, now=now).text.split())
+    assert "we transmitted the data directly to Neu GmbH on 2 March 2026" in text
