@@ -7,8 +7,8 @@ the day a printed letter was posted. The open status 'answering' joins the two p
 indexes. Requests closed before this revision get the date of their final letter where one
 was sent, else NULL: nothing says they were answered.
 
-Revision ID: 0011
-Revises: 0013
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011'
-down_revision = '0013'  # re-chained after main's 0010 and 0013
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Flask-Login's session id becomes "<id>.<epoch>" (StaffUser.get_id); a session wh
 older than the member's opens nothing. Existing rows start at 0; sessions from before this
 revision (id only) no longer load, so everyone signs in once more.
 
-Revision ID: 0013
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-07
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0013"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
