@@ -15,6 +15,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     intake_views,
     letters,
     queue,
+    review,
     users,
     views,
 )
