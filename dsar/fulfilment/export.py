@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
@@ -33,6 +34,7 @@ from dsar.fulfilment.search import (
     latest_run,
 )
 from dsar.fulfilment.writer import FORMAT, FORMATS, PartWritten, write_export
+from dsar.letters.facts import ExportedPart
 from dsar.register import Register
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
@@ -54,6 +56,35 @@ def export_formats(request: Request, kind: ExportKind) -> tuple[str, ...]:
     chosen = (request.details or {}).get("format")
     wanted = {chosen} if isinstance(chosen, str) else set(chosen or ())
     return tuple(f for f in FORMATS if f in wanted) or FORMATS
+
+
+def copy_facts(session: Session, request: Request) -> dict[str, Any]:
+    """What the request's latest copy (not revoked) holds, as FoundData's fields for letters:
+    its parts and format; {} before a copy was built."""
+    export = session.execute(
+        select(Export)
+        .where(Export.request_id == request.id, Export.revoked_at.is_(None))
+        .order_by(Export.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if export is None or export.contents is None:
+        return {}
+    parts = [
+        ExportedPart(
+            c["label"], tuple(c["files"]), c["rows"], tuple(c["categories"]), tuple(c["columns"])
+        )
+        for c in export.contents
+    ]
+    files = {f for p in parts for f in p.files}
+    formats = [
+        name
+        for name, there in (
+            ("JSON", "data.json" in files),
+            ("CSV", any(f.endswith(".csv") for f in files)),
+        )
+        if there
+    ]
+    return {"exported": tuple(parts), "copy_format": ", ".join(formats) or "JSON, CSV"}
 
 
 def export_head(

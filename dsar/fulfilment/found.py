@@ -6,6 +6,7 @@ from collections import Counter
 
 from sqlalchemy.orm import Session
 
+from dsar.fulfilment.export import copy_facts
 from dsar.fulfilment.models import FindingStatus
 from dsar.fulfilment.search import latest_run
 from dsar.letters.facts import FoundData, FoundSource
@@ -32,7 +33,8 @@ def found_data_for(session: Session, request: Request, register: Register) -> Fo
         tuple(
             FoundSource(source_id, dict(found), tuple(dict.fromkeys(activities[source_id])))
             for source_id, found in counts.items()
-        )
+        ),
+        **copy_facts(session, request),  # the copy as built: its parts and format
     )
 
 

@@ -53,8 +53,7 @@ def plan_parts(
                         dict.fromkeys(a for c in chosen for a in (c.activities or spec.activities))
                     ),
                     label=art15.text(spec.label, language) or part,
-                    source_label=art15.text(source.label, language)
-                    or source.name,
+                    source_label=art15.text(source.label, language) or source.name,
                     key=spec.key,
                 )
             )

@@ -12,7 +12,14 @@ from sqlalchemy.orm import object_session
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.letters.content import LetterContent, build_letter
-from dsar.letters.facts import FoundData, FoundSource, KeptRecords, RequestFacts, Subject
+from dsar.letters.facts import (
+    ExportedPart,
+    FoundData,
+    FoundSource,
+    KeptRecords,
+    RequestFacts,
+    Subject,
+)
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.letters.models import Letter
 from dsar.register import Register
@@ -89,7 +96,13 @@ def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
         )
         for s in data["sources"]
     )
-    return FoundData(sources, data.get("copy_format", "JSON, CSV"))
+    exported = tuple(
+        ExportedPart(
+            e["label"], tuple(e["files"]), e["rows"], tuple(e["categories"]), tuple(e["columns"])
+        )
+        for e in data.get("exported", ())
+    )
+    return FoundData(sources, data.get("copy_format", "JSON, CSV"), exported)
 
 
 def letter_content(
