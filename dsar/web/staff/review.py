@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from dsar.core.clock import now as clock_now
@@ -35,9 +36,11 @@ class ExcludeForm(FlaskForm):
     part = HiddenField(validators=[DataRequired(), Length(max=128)])
     row_key = HiddenField(validators=[DataRequired(), Length(max=200)])
     page = IntegerField(validators=[Optional()])
-    field = SelectField("Leave out", choices=[("", "the whole row")], validate_choice=False)
+    field = SelectField(
+        "Leave out", choices=[SelectChoice("", "the whole row")], validate_choice=False
+    )
     reason_code = SelectField(
-        "Because", choices=[(r.value, label) for r, label in REASON_LABELS.items()]
+        "Because", choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()]
     )
     reason = StringField("In your words", validators=[DataRequired(), Length(max=500)])
 
