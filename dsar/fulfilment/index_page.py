@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_datetime
@@ -62,7 +62,8 @@ def render_index(
         if not value:
             return ""
         stamp = datetime.fromisoformat(value)
-        return format_datetime(stamp, format="medium", locale=locale_of(language))
+        shown = format_datetime(stamp, format="medium", tzinfo=UTC, locale=locale_of(language))
+        return shown if stamp.tzinfo is None else f"{shown} UTC"
 
     template = _environment(templates, language).get_template("exports/index.html")
     return template.render(

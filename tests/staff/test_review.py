@@ -50,6 +50,8 @@ def test_every_row_can_be_reviewed_page_by_page(  # type: ignore[no-untyped-def]
     assert "400 rows found; rows 351–400 below." in text and 'rel="next"' not in text
     last = staff.get(LOGS.format(id=request.id) + "?page=99").get_data(as_text=True)
     assert "page 8 of 8" in last  # past the end: the last page
+    unknown = f"/staff/requests/{request.id}/data/review/shop_db/sqlite_master"
+    assert staff.get(unknown).status_code == 404  # only a table the search found
 
 
 def test_a_row_and_a_field_left_out_are_absent_from_the_zip(  # type: ignore[no-untyped-def]
@@ -67,7 +69,18 @@ def test_a_row_and_a_field_left_out_are_absent_from_the_zip(  # type: ignore[no-
         f"/staff/requests/{request.id}/data/exclude",
         data={**form, "row_key": row_key, "reason_code": "third_party", "reason": ""},
     )
-    assert refused.status_code == 302 and session.execute(select(Exclusion)).first() is None
+    no_such_field = staff.post(
+        f"/staff/requests/{request.id}/data/exclude",
+        data={
+            **form,
+            "row_key": row_key,
+            "field": "password",
+            "reason_code": "other",
+            "reason": "x",
+        },
+    )
+    assert refused.status_code == no_such_field.status_code == 302
+    assert session.execute(select(Exclusion)).first() is None
     for key, field in ((row_key, ""), (other_key, "ip_address")):
         answer = staff.post(
             f"/staff/requests/{request.id}/data/exclude",
