@@ -59,11 +59,12 @@ def export_formats(request: Request, kind: ExportKind) -> tuple[str, ...]:
 
 
 def copy_facts(session: Session, request: Request) -> dict[str, Any]:
-    """What the request's latest copy (not revoked) holds, as FoundData's fields for letters:
-    its parts and format; {} before a copy was built."""
+    """What the request's latest copy of its own kind (not revoked) holds, as FoundData's
+    fields for letters: its parts and format; {} before such a copy was built."""
+    kind = ExportKind.PORTABILITY if request.type.value == "portability" else ExportKind.ACCESS
     export = session.execute(
         select(Export)
-        .where(Export.request_id == request.id, Export.revoked_at.is_(None))
+        .where(Export.request_id == request.id, Export.kind == kind, Export.revoked_at.is_(None))
         .order_by(Export.id.desc())
         .limit(1)
     ).scalar_one_or_none()
