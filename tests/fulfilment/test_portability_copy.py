@@ -68,3 +68,15 @@ def test_each_row_keeps_its_identifying_column(app, session, now, verified_reque
     lines = archive.read("shop_db/orders.csv").decode().splitlines()
     assert lines[0] == "Order number,Delivery address"
     assert [line.split(",")[0] for line in lines[1:]] == ["116", "117", "118", "119"]
+
+
+def test_the_data_page_says_which_format_was_chosen(app, session, now, verified_request):  # type: ignore[no-untyped-def]
+    from dsar.accounts.models import Role
+    from tests.factories import make_staff
+    from tests.staff.conftest import StaffClient, login_as
+
+    request = verified_request(type=RequestType.PORTABILITY, details={"format": "csv"})
+    staff = make_staff(session, now, email="pat@example.org", role=Role.DPO)
+    client = login_as(app, StaffClient(app, app.response_class, use_cookies=True), staff)
+    page = client.get(f"/staff/requests/{request.id}/data").get_data(as_text=True)
+    assert "The requester chose CSV: a portability export holds only that format." in page
