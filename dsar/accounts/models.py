@@ -50,8 +50,19 @@ class StaffUser(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Reminders and digests go out in this language ("en" or "de").
     language: Mapped[str] = mapped_column(String(8), default="en")
+    # Part of every session's user id (`get_id`): raising it ends all the member's sessions,
+    # on sign-out and when the password changes (a copied session cookie opens nothing after).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     # Empty means every controller: a single-controller install never has to fill this in.
     controllers: Mapped[list[Controller]] = relationship(secondary=staff_controller)
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the member's id and session epoch ("7.3")."""
+        return f"{self.id}.{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Every session signed in so far stops working at its next request."""
+        self.session_epoch += 1
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -6,6 +6,7 @@ transaction, with who made it; passwords and TOTP secrets never go into an event
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -52,8 +53,10 @@ def create_staff(
     password: str,
     now: datetime,
     actor: str,
+    controllers: Sequence[Controller] = (),
 ) -> StaffUser:
-    """Add a staff account; refuses a duplicate e-mail or a short password."""
+    """Add a staff account (for `controllers`; none: every controller); refuses a duplicate
+    e-mail or a short password."""
     email = email.strip().lower()
     if "@" not in email:
         raise StaffError(f"{email!r} is not an e-mail address")
@@ -67,10 +70,13 @@ def create_staff(
         password_hash=hash_password(password),
         active=True,
         created_at=now,
+        controllers=list(controllers),
     )
     session.add(user)
     session.flush()
-    payload = {"role": role.value, "name": user.name}
+    payload: dict[str, object] = {"role": role.value, "name": user.name}
+    if controllers:
+        payload["controllers"] = sorted(c.slug for c in controllers)
     record_staff_event(
         session, "account_created", actor=actor, subject=email, now=now, payload=payload
     )
@@ -136,6 +142,7 @@ def update_staff(
         changes.append("password reset")
         events.append(("password_reset", {}))
         user.password_hash = hash_password(new_password)
+        user.end_sessions()
     if unlock and (failures := _unlock(session, secret_key, user)):
         changes.append("unlocked")
         events.append(("unlocked", {"failures": failures}))

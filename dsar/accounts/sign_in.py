@@ -136,6 +136,8 @@ def complete_sign_in(session: Session, user: StaffUser, *, now: datetime, secret
 
 
 def record_sign_out(session: Session, user: StaffUser, *, now: datetime) -> None:
+    """Sign out: every session of the member ends (a copy of the cookie included)."""
+    user.end_sessions()
     record_staff_event(session, "signed_out", actor=user.email, subject=user.email, now=now)
 
 

@@ -10,6 +10,7 @@ payload.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -73,12 +74,18 @@ def _locked_head(session: Session) -> AuditHead:
 
 
 def account_history(
-    session: Session, subject: str | None = None, limit: int = 100
+    session: Session,
+    subject: str | None = None,
+    limit: int = 100,
+    among: Collection[str] | None = None,
 ) -> list[StaffEvent]:
-    """The latest account events, newest first; only `subject`'s when given."""
+    """The latest account events, newest first; only `subject`'s when given, only those of the
+    accounts `among` when given."""
     query = select(StaffEvent).order_by(StaffEvent.seq.desc()).limit(limit)
     if subject is not None:
         query = query.where(StaffEvent.subject == subject)
+    if among is not None:
+        query = query.where(StaffEvent.subject.in_(sorted(among)))
     return list(session.execute(query).scalars())
 
 

@@ -18,6 +18,7 @@ class FilePurpose(enum.StrEnum):
     EXPORT = "export"
     LETTER = "letter"
     EVIDENCE = "evidence"  # what staff attach when they close a manual search
+    EXTRACT = "extract"  # a manual source's data for the subject's copy (staff or system owner)
 
 
 class StoredFile(Base):

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import lock_request, record_event
+from dsar.fulfilment.copy_delivery import link_mail_key
 from dsar.fulfilment.models import Export, LinkEnd
 from dsar.outbox.mail import enqueue
 from dsar.requests.models import Request
@@ -125,7 +126,7 @@ def mail_download_link(
         return
     enqueue(
         session,
-        key=f"export-link-{export.id}",
+        key=link_mail_key(export.id),
         to=request.subject_email,
         template="download_link",
         language=request.language,

@@ -24,6 +24,7 @@ from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
 from dsar.fulfilment.exclusions import excluded_for
 from dsar.fulfilment.links import end_links
+from dsar.fulfilment.manual_export import manual_export
 from dsar.fulfilment.manual_tasks import tasks_of
 from dsar.fulfilment.models import Export, ExportKind, LinkEnd, ManualTask
 from dsar.fulfilment.plan import ColumnFilter, export_contents, plan_parts
@@ -198,6 +199,7 @@ def build_export(
                 created_at=now,
                 templates=templates,
                 formats=formats,
+                manual=manual_export(session, request, register, store, manual, language=language),
             )
             out.seek(0)
             stored = store.save_file(  # encrypted chunk by chunk: never held whole

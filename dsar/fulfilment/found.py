@@ -7,7 +7,9 @@ from collections import Counter
 from sqlalchemy.orm import Session
 
 from dsar.fulfilment.export import copy_facts
-from dsar.fulfilment.models import FindingStatus
+from dsar.fulfilment.manual_findings import entry_count, findings_of
+from dsar.fulfilment.manual_tasks import tasks_of
+from dsar.fulfilment.models import FindingStatus, ManualOutcome
 from dsar.fulfilment.search import latest_run
 from dsar.letters.facts import FoundData, FoundSource
 from dsar.register import FileSource, Register, SqlSource
@@ -29,6 +31,7 @@ def found_data_for(session: Session, request: Request, register: Register) -> Fo
             dict.fromkeys(finding.categories, finding.row_count)
         )
         activities.setdefault(finding.source_id, []).extend(_activities(source, finding.part))
+    _add_manual(session, request, register, counts, activities)
     return FoundData(
         tuple(
             FoundSource(source_id, dict(found), tuple(dict.fromkeys(activities[source_id])))
@@ -36,6 +39,26 @@ def found_data_for(session: Session, request: Request, register: Register) -> Fo
         ),
         **copy_facts(session, request),  # the copy as built: its parts and format
     )
+
+
+def _add_manual(
+    session: Session,
+    request: Request,
+    register: Register,
+    counts: dict[str, Counter[str]],
+    activities: dict[str, list[str]],
+) -> None:
+    """Manual sources completed as found: their entries per category, like a table's rows."""
+    entries = findings_of(session, request)
+    for task in tasks_of(session, request, done=True):
+        if task.outcome is not ManualOutcome.FOUND or not entries.get(task.id):
+            continue
+        found = counts.setdefault(task.source_id, Counter())
+        for entry in entries[task.id]:
+            found[entry.category] += entry_count(entry)
+        activities.setdefault(task.source_id, []).extend(
+            _activities(register.source(task.source_id), None)
+        )
 
 
 def _activities(source: object, part: str | None) -> list[str]:

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
-from dsar.fulfilment.models import ManualTask
+from dsar.fulfilment.models import ManualFinding, ManualOutcome, ManualTask
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 
@@ -49,31 +49,58 @@ def complete_manual_task(
     actor: str,
     now: datetime,
     note: str,
+    outcome: ManualOutcome | None,
     evidence_file_id: int | None = None,
 ) -> ManualTask:
-    """Mark the task done with a note and optionally a stored evidence file; audited."""
-    if task.done_at is not None:
+    """Mark the task done with a note, its outcome and optionally an evidence file; audited.
+
+    "Found" needs at least one entry (dsar/fulfilment/manual_findings.py), "nothing found"
+    none: the letter says "no data" only when every source recorded nothing, explicitly.
+    """
+    if task.outcome is not None:
         raise ManualTaskError(f"the task for {task.source_name} was already done")
     if not note.strip():
         raise ManualTaskError("describe what was searched and found: the note is the evidence")
+    if outcome is None:
+        raise ManualTaskError("choose what the search found: entries, or nothing")
+    entries = session.execute(
+        select(ManualFinding.id).where(ManualFinding.task_id == task.id)
+    ).all()
+    if outcome is ManualOutcome.FOUND and not entries:
+        raise ManualTaskError(
+            f"add what {task.source_name} holds (rows or an extract) before completing as found"
+        )
+    if outcome is ManualOutcome.NOTHING_FOUND and entries:
+        raise ManualTaskError(
+            f"{task.source_name} has entries: remove them, or complete it as found"
+        )
     task.done_by, task.done_at, task.note = actor, now, note.strip()
-    task.evidence_file_id = evidence_file_id
+    task.evidence_file_id, task.outcome = evidence_file_id, outcome
     record_event(
         session,
         request,
         "manual_source_done",
         actor=actor,
         now=now,
-        payload={"source": task.source_id, "evidence_file_id": evidence_file_id},
+        payload={
+            "source": task.source_id,
+            "evidence_file_id": evidence_file_id,
+            "outcome": outcome.value,
+            "entries": len(entries),
+        },
     )
     return task
 
 
 def tasks_of(session: Session, request: Request, *, done: bool | None = None) -> list[ManualTask]:
-    """The request's manual tasks in the order they were opened: all, or only done or open ones."""
+    """The request's manual tasks in the order they were opened: all, or only done or open ones.
+
+    Done means an outcome was recorded: a task closed with a note alone (before issue 18) is
+    open again until staff say what it found.
+    """
     query = select(ManualTask).where(ManualTask.request_id == request.id).order_by(ManualTask.id)
     if done is not None:
         query = query.where(
-            ManualTask.done_at.is_not(None) if done else ManualTask.done_at.is_(None)
+            ManualTask.outcome.is_not(None) if done else ManualTask.outcome.is_(None)
         )
     return list(session.execute(query).scalars())

@@ -96,6 +96,11 @@ class Exclusion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ManualOutcome(enum.StrEnum):
+    FOUND = "found"  # the task's findings are what the source holds about the subject
+    NOTHING_FOUND = "nothing_found"  # an explicit answer, never a default
+
+
 class ManualTask(Base):
     """A source without a connector: staff search it by hand and record what they did."""
 
@@ -112,8 +117,49 @@ class ManualTask(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
     evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    # Set when the task is done: what the search of this source came to (issue 18).
+    outcome: Mapped[ManualOutcome | None] = mapped_column(enum_column(ManualOutcome))
 
     evidence_file: Mapped[StoredFile | None] = relationship()
+
+
+# Manual findings (dsar/fulfilment/manual_findings.py): what staff or a system owner found.
+
+
+class ManualFinding(Base):
+    """One entry of a manual source: a category, a description, and rows typed or an extract."""
+
+    __tablename__ = "manual_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("manual_task.id"), index=True)
+    category: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str] = mapped_column(Text)
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    added_by: Mapped[str] = mapped_column(String(320))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    file: Mapped[StoredFile | None] = relationship()
+
+
+class ManualUploadLink(Base):
+    """A single-use, expiring link through which a system owner supplies a source's findings."""
+
+    __tablename__ = "manual_upload_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("manual_task.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    owner_email: Mapped[str] = mapped_column(String(320))
+    created_by: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    owner_found_nothing: Mapped[bool | None]  # the owner's answer, for staff to complete the task
+    owner_note: Mapped[str | None] = mapped_column(Text)
 
 
 class ExportKind(enum.StrEnum):

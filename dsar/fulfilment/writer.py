@@ -15,7 +15,7 @@ import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
@@ -86,9 +86,14 @@ def write_export(
     templates: str,
     excluded: Excluded | None = None,
     formats: Collection[str] = FORMATS,
+    manual: Callable[[zipfile.ZipFile, _Stamp, dict[str, Any]], list[Member]] | None = None,
 ) -> ExportWritten:
     """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys;
-    `formats` says which of data.json and the CSVs it holds (index.html is always there)."""
+    `formats` says which of data.json and the CSVs it holds (index.html is always there).
+
+    `manual(archive, stamp, closing)` adds the manual sources' members and completes the
+    closing keys (dsar/fulfilment/manual_export.py).
+    """
     excluded = excluded or Excluded()
     stamp = _zip_stamp(created_at)
     members: list[Member] = []
@@ -123,6 +128,8 @@ def write_export(
             body.write("\n      ]\n    }")
         body.write("\n  ],\n")
         closing = tail(written)
+        if manual is not None:  # manual sources' entries and extracts: manual_export.py
+            members.extend(manual(archive, stamp, closing))
         body.write(",\n".join(f"  {json.dumps(k)}: {_dump(v, 1)}" for k, v in closing.items()))
         body.write("\n}\n")
         body.seek(0)

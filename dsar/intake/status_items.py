@@ -19,7 +19,7 @@ from dsar.requests.models import Request
 class StatusItem:
     title: str
     sent_at: datetime | None = None
-    url: str | None = None  # None: the link is only in the e-mail (its token is not stored)
+    url: str | None = None
 
 
 def sent_letters(session: Session, request: Request, slug: str, token: str) -> list[StatusItem]:
@@ -46,8 +46,10 @@ def frozen_letter(session: Session, request: Request, letter_id: int) -> Letter 
     return letter
 
 
-def open_exports(session: Session, request: Request, now: datetime) -> list[StatusItem]:
-    """Exports whose link still works (open, not ended); the link itself was sent by e-mail."""
+def open_exports(
+    session: Session, request: Request, slug: str, token: str, now: datetime
+) -> list[StatusItem]:
+    """Exports whose link still works (open, not ended), each to download from here too."""
     exports = session.execute(
         select(Export)
         .where(
@@ -59,10 +61,11 @@ def open_exports(session: Session, request: Request, now: datetime) -> list[Stat
     return [
         StatusItem(
             _(
-                "Your data (ZIP), available until %(until)s through the link in our e-mail",
+                "Your data (ZIP), available until %(until)s",
                 until=export.expires_at.strftime("%Y-%m-%d"),
             ),
             export.created_at,
+            url_for("downloads.status_download", slug=slug, token=token, export_id=export.id),
         )
         for export in exports
     ]

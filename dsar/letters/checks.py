@@ -63,6 +63,9 @@ def missing_elements(
         missing.append("the new due date (extended_due_date)")
     if kind in ("access", "erasure", "portability") and found is None:
         missing.append("what the search found (the found data)")
+    copy_owed = kind == "portability" or (kind == "access" and bool(content.found))
+    if copy_owed and facts.copy is None:
+        missing.append("the copy: build the export and mail its link (Art. 15(3), 20(1))")
     if kind == "access":
         for activity in content.activities:
             if not activity.categories:

@@ -18,6 +18,20 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class CopyDelivery:
+    """How the copy of the data was made available, as recorded: the live export and its mail.
+
+    A letter says only this (never "attached"): the link mailed on `made_on` if `link_mailed`,
+    the download on the subject's status page until `available_until`, a password if set.
+    """
+
+    made_on: date
+    available_until: date
+    link_mailed: bool
+    with_password: bool
+
+
+@dataclass(frozen=True)
 class RequestFacts:
     """The request as the letter needs it; `details` holds the type's own facts (see docs)."""
 
@@ -31,6 +45,7 @@ class RequestFacts:
     clock_policy: str = "edpb"
     details: Mapping[str, Any] = field(default_factory=dict)
     identity: Identity | None = None
+    copy: CopyDelivery | None = None  # access and portability: the copy as delivered
 
 
 @dataclass(frozen=True)

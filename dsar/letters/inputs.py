@@ -11,8 +11,10 @@ from sqlalchemy.orm import object_session
 
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
+from dsar.fulfilment.copy_delivery import copy_delivery
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import (
+    CopyDelivery,
     ExportedPart,
     FoundData,
     FoundSource,
@@ -38,6 +40,7 @@ def facts_for(
     claims: Sequence[LookupClaim] = (),
     *,
     email_confirmed: bool = False,
+    copy: CopyDelivery | None = None,
 ) -> RequestFacts:
     """The request's facts as the pure letter content needs them."""
     received = request.received_at
@@ -61,6 +64,7 @@ def facts_for(
         clock_policy=clock_policy,
         details=dict(request.details or {}),
         identity=identity,
+        copy=copy,
     )
 
 
@@ -118,6 +122,7 @@ def letter_content(
             clock_policy,
             stored_claims(session, letter.request),
             email_confirmed=email_confirmed_by_link(session, letter.request),
+            copy=copy_delivery(session, letter.request, now),
         ),
         letter_type=letter.type,
         today=local_today(letter.request, now),

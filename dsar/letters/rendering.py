@@ -162,8 +162,9 @@ def render(content: LetterContent) -> RenderedLetter:
 def render_pdf(html: str, *, static: Path | None = None) -> bytes:
     """The printable version (A4, from the frozen HTML: the PDF shows what was approved).
 
-    It may load files from the static folder only (dsar.letters.fetcher): no network, no other
-    file; relative URLs resolve there.
+    Tagged as PDF/UA-1 (structure, language and title for screen readers). It may load files
+    from the static folder only (dsar.letters.fetcher): no network, no other file; relative
+    URLs resolve there.
     """
     from weasyprint import HTML
 
@@ -171,4 +172,5 @@ def render_pdf(html: str, *, static: Path | None = None) -> bytes:
 
     root = (static or STATIC_DIR).resolve()
     fetcher = StaticOnlyFetcher(root)
-    return HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(pdf_variant="pdf/ua-1")

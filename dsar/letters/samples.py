@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import (
+    CopyDelivery,
     ExportedPart,
     FoundData,
     FoundSource,
@@ -210,6 +211,9 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         extended_due_date=statutory_deadline(received_at, jurisdiction, extended=True),
         details=details,
         identity=identity,
+        copy=CopyDelivery(today, today + timedelta(days=14), link_mailed=True, with_password=False)
+        if letter_type in ("access", "portability")
+        else None,
     )
     found = sample_found(register, today)
     if letter_type == "portability":

@@ -3,9 +3,10 @@ each may take. The one place for these rules; views, services and queries import
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from dsar.accounts.models import Role, StaffUser
+from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request
 from dsar.requests.workflow import Decision, RequestType
 
@@ -45,6 +46,31 @@ def visible_to(user: StaffUser) -> ColumnElement[bool]:
     if user.role is Role.AGENT:
         clauses.append(or_(Request.assignee_id.is_(None), Request.assignee_id == user.id))
     return and_(*clauses)
+
+
+def mail_visible_to(user: StaffUser) -> ColumnElement[bool]:
+    """SQL: the outbox rows `user` may read: those of requests they may open, and mail
+    addressed to themselves (reminders, digests); never another controller's or colleague's."""
+    of_their_requests = OutboxMessage.request_id.in_(select(Request.id).where(visible_to(user)))
+    to_them = and_(OutboxMessage.request_id.is_(None), OutboxMessage.recipient == user.email)
+    return or_(of_their_requests, to_them)
+
+
+def may_manage(admin: StaffUser, member: StaffUser) -> bool:
+    """Whether `admin` may see and change `member`'s account: an admin limited to controllers
+    manages only accounts limited to some of those (never an account of every controller)."""
+    if admin.role is not Role.ADMIN:
+        return False
+    if not admin.controller_ids:
+        return True
+    return bool(member.controller_ids) and member.controller_ids <= admin.controller_ids
+
+
+def may_grant(admin: StaffUser, controller_ids: frozenset[int]) -> bool:
+    """Whether `admin` may give an account these controllers (none: every controller)."""
+    if not admin.controller_ids:
+        return True
+    return bool(controller_ids) and controller_ids <= admin.controller_ids
 
 
 def can_see(user: StaffUser, request: Request) -> bool:

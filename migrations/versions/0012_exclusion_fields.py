@@ -6,7 +6,7 @@ data ('third_party'). An export records which data files its ZIP holds, for the 
 exports from before this revision get NULL.
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-07
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0013'  # on this merged branch; 0009 on issue18/review
 branch_labels = None
 depends_on = None
 

@@ -18,7 +18,7 @@ from dsar.files.storage import FileStore
 from dsar.fulfilment.exclusions import exclude
 from dsar.fulfilment.export import build_export
 from dsar.fulfilment.manual_tasks import complete_manual_task
-from dsar.fulfilment.models import ExclusionReason, Export, ExportKind, ManualTask
+from dsar.fulfilment.models import ExclusionReason, Export, ExportKind, ManualOutcome, ManualTask
 from dsar.fulfilment.search import FulfilmentError, register_for, run_search
 from dsar.requests.models import RequestEvent
 
@@ -32,7 +32,15 @@ def _prepared(app, session, now, request):  # type: ignore[no-untyped-def]
     task = session.execute(
         select(ManualTask).where(ManualTask.request_id == request.id)
     ).scalar_one()
-    complete_manual_task(session, request, task, actor="dana@example.org", now=now, note="none")
+    complete_manual_task(
+        session,
+        request,
+        task,
+        actor="dana@example.org",
+        now=now,
+        note="none",
+        outcome=ManualOutcome.NOTHING_FOUND,
+    )
     return register
 
 

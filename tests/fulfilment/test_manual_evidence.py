@@ -38,7 +38,11 @@ def test_evidence_file_is_stored_encrypted_and_linked(
     app, client, session, now, verified_request, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     request, task, url = _task_page(app, client, session, now, verified_request, monkeypatch)
-    data = {"note": "Searched DATEV by name: 2 invoices", "evidence": (io.BytesIO(PNG), "s.png")}
+    data = {
+        "note": "Searched DATEV by name: nothing",
+        "outcome": "nothing_found",
+        "evidence": (io.BytesIO(PNG), "s.png"),
+    }
     client.post(url, data=data, content_type="multipart/form-data")
     session.refresh(task)
     assert task.done_at is not None and task.evidence_file_id is not None
@@ -53,7 +57,11 @@ def test_evidence_of_the_wrong_type_is_refused_and_nothing_changes(
     app, client, session, now, verified_request, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     _request, task, url = _task_page(app, client, session, now, verified_request, monkeypatch)
-    data = {"note": "done", "evidence": (io.BytesIO(b"<svg onload=alert(1)>"), "e.png")}
+    data = {
+        "note": "done",
+        "outcome": "nothing_found",
+        "evidence": (io.BytesIO(b"<svg onload=alert(1)>"), "e.png"),
+    }
     page = client.post(url, data=data, content_type="multipart/form-data", follow_redirects=True)
     assert b"The evidence file was refused" in page.data
     session.refresh(task)

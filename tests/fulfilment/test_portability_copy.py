@@ -10,6 +10,7 @@ import pytest
 from dsar.fulfilment.found import found_data_for
 from dsar.fulfilment.models import ExportKind
 from dsar.letters.content import build_letter
+from dsar.letters.facts import CopyDelivery
 from dsar.letters.inputs import facts_for
 from dsar.letters.rendering import render_html, render_text
 from dsar.requests.models import RequestType
@@ -48,8 +49,10 @@ def test_only_the_chosen_format_is_built_and_the_letter_lists_it(  # type: ignor
     assert found is not None
     assert {f for e in found.exported for f in e.files} == data_files
     assert found.copy_format == {"json": "JSON", "csv": "CSV"}.get(str(chosen), "JSON, CSV")
+    copy = CopyDelivery(now.date(), now.date(), link_mailed=True, with_password=False)
+    facts = facts_for(request, copy=copy)  # delivered as the letter needs (not the point here)
     content = build_letter(
-        register, facts_for(request), letter_type="portability", today=now.date(), found=found
+        register, facts, letter_type="portability", today=now.date(), found=found
     )
     text, html = render_text(content), render_html(content)
     for name in data_files:

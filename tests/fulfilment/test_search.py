@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from dsar.fulfilment.exclusions import exclude
 from dsar.fulfilment.manual_tasks import complete_manual_task
-from dsar.fulfilment.models import ExclusionReason, FindingStatus, ManualTask
+from dsar.fulfilment.models import ExclusionReason, FindingStatus, ManualOutcome, ManualTask
 from dsar.fulfilment.search import (
     FulfilmentError,
     completion_blockers,
@@ -64,7 +64,13 @@ def test_search_opens_a_manual_task_that_blocks_until_done(app, session, now, ve
     task = session.execute(select(ManualTask)).scalar_one()
     assert task.instructions.startswith("Ask the tax adviser by e-mail")
     complete_manual_task(
-        session, request, task, actor="dana@example.org", now=now, note="no entries"
+        session,
+        request,
+        task,
+        actor="dana@example.org",
+        now=now,
+        note="no entries",
+        outcome=ManualOutcome.NOTHING_FOUND,
     )
     assert completion_blockers(session, request) == []
 

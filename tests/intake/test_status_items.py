@@ -74,3 +74,38 @@ def test_only_live_download_links_are_listed(app, client, session, controller, c
 
     page = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
     assert page.count("Your data (ZIP), available until 2026-03-16") == 1
+
+
+def test_the_status_page_offers_its_own_live_exports_to_download(  # type: ignore[no-untyped-def]
+    app, client, session, controller, clock
+) -> None:
+    """The status token opens its request's live exports, counted like the e-mailed link; not an
+    ended one, not another request's, not with a wrong token."""
+    from dsar.fulfilment.links import end_links
+    from dsar.fulfilment.models import LinkEnd
+    from tests.fulfilment.conftest import make_export
+
+    now = clock.now()
+    request, token = _with_token(session, controller, now)
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
+    old, _token = make_export(app, session, request, now, data=b"PK old")
+    live, _token = make_export(app, session, request, now, data=b"PK live")
+    end_links(session, request, LinkEnd.SUPERSEDED, actor="dana", now=now, keep=live.id)
+    other, other_token = _with_token(session, controller, now)
+    theirs, _token = make_export(app, session, other, now, data=b"PK theirs")
+    session.commit()
+
+    page = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
+    url = f"/c/demo/status/{token}/exports/{live.id}"
+    assert f'href="{url}"' in page
+    assert f"/exports/{old.id}" not in page
+    got = client.get(url)
+    assert got.status_code == 200
+    assert got.data == b"PK live"
+    assert got.headers["Cache-Control"] == "no-store"
+    session.refresh(live)
+    assert live.download_count == 1
+    assert client.get(f"/c/demo/status/{token}/exports/{old.id}").status_code == 410
+    assert client.get(f"/c/demo/status/{token}/exports/{theirs.id}").status_code == 404
+    assert client.get(f"/c/demo/status/{other_token}/exports/{live.id}").status_code == 404
+    assert client.get(f"/c/demo/status/wrong/exports/{live.id}").status_code == 404

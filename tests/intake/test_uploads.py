@@ -11,7 +11,13 @@ from sqlalchemy import func, select
 
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
-from dsar.intake.uploads import UploadRejected, accept_upload, clean_filename, sniff
+from dsar.intake.uploads import (
+    EXTRACTS,
+    UploadRejected,
+    accept_upload,
+    clean_filename,
+    sniff,
+)
 from dsar.requests.models import Request
 from tests.intake.conftest import form_data
 
@@ -52,6 +58,36 @@ def test_accept_upload_limits() -> None:
         accept_upload("a.pdf", b"", max_bytes=1024)
     with pytest.raises(UploadRejected, match="type"):
         accept_upload("a.pdf", SVG, max_bytes=1024)
+
+
+EML = b"From: a@example.org\r\nTo: b@example.org\r\nSubject: Hi\r\nDate: Mon, 2 Mar 2026\r\n\r\nHi"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("a.csv", b"name;amount\nJo;1\n", ("text/csv", "a.csv")),
+        ("t.txt", b"\xef\xbb\xbfa,b\r\n1,2\r\n", ("text/csv", "t.csv")),
+        ("m.eml", EML, ("message/rfc822", "m.eml")),
+        ("x.pdf", PDF, ("application/pdf", "x.pdf")),
+    ],
+)
+def test_extracts_may_also_be_tables_and_saved_mail(name, data, expected) -> None:  # type: ignore[no-untyped-def]
+    upload = accept_upload(name, data, max_bytes=1024, accept=EXTRACTS)
+    assert (upload.content_type, upload.filename) == expected
+
+
+@pytest.mark.parametrize(
+    "data", [HTML, SVG, b"plain words, no table\nsecond line", b"a;b\x00\n1;2", b"\xff\xfe;"]
+)
+def test_extracts_refuse_markup_binary_and_plain_text(data: bytes) -> None:
+    with pytest.raises(UploadRejected, match="type"):
+        accept_upload("x.csv", data, max_bytes=1024, accept=EXTRACTS)
+
+
+def test_public_form_still_takes_only_pdf_png_jpeg() -> None:
+    with pytest.raises(UploadRejected, match="type"):
+        accept_upload("a.csv", b"a;b\n1;2\n", max_bytes=1024)
 
 
 def _post(client, *files):  # type: ignore[no-untyped-def]

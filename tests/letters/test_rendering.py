@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -201,3 +202,40 @@ def test_no_data_found_is_a_negative_confirmation(demo_register: Register) -> No
         demo_register, facts, letter_type="access", today=TODAY, found=FoundData(())
     )
     assert "confirm that we process no personal data about you" in render(content).text
+
+
+def _addressee(html: str) -> str:
+    return html.split('<div class="addressee">', 1)[1].split("</div>", 1)[0]
+
+
+def test_the_address_block_is_postal_never_an_email_address(demo_register: Register) -> None:
+    from dataclasses import replace
+
+    sample = sample_inputs(demo_register, "access", "de", TODAY)
+    for subject, postal in (
+        (Subject("Ada Muster", email="ada@example.org"), False),
+        (Subject("Ada Muster", email="ada@example.org", address="Weg 1\n10115 Berlin"), True),
+    ):
+        facts = replace(sample.facts, subject=subject)
+        content = build_letter(
+            demo_register, facts, letter_type="access", today=TODAY, found=sample.found
+        )
+        block = _addressee(render(content).html)
+        assert "Ada Muster" in block
+        assert "@" not in block
+        assert ("10115 Berlin" in block) is postal
+
+
+def test_pdf_is_tagged_for_screen_readers(demo_register: Register, tmp_path: Path) -> None:
+    """PDF/UA-1: a structure tree (poppler's "Tagged: yes"), the title, the PDF/UA identifier."""
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_pdf(render(sample_letter(demo_register, "access", "de", TODAY)).html))
+    info = subprocess.run(
+        ["/usr/bin/pdfinfo", "-meta", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    assert 'pdfuaid:part="1"' in info
+    info = subprocess.run(
+        ["/usr/bin/pdfinfo", str(path)], capture_output=True, check=True, text=True
+    ).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert re.search(r"^Title:\s+Auskunft nach Art. 15 DSGVO", info, re.M)

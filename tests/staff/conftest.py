@@ -59,7 +59,7 @@ def login_as(app: Flask, client: FlaskClient, user: StaffUser) -> FlaskClient:
     with app.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
         sess["_id"] = identifier
     return client

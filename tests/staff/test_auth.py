@@ -29,7 +29,7 @@ def test_the_loader_brings_the_member_with_their_controllers(  # type: ignore[no
     member.controllers = [controller]
     session.flush()
     session.expire_all()
-    loaded = load_user(str(member.id))
+    loaded = load_user(member.get_id())
     assert loaded is member
     assert "controllers" not in inspect(loaded).unloaded  # in the same query, no lazy load
     assert [c.id for c in loaded.controllers] == [controller.id]
@@ -44,7 +44,7 @@ def test_a_member_linked_to_no_controller_works_for_every_controller(  # type: i
     other = _second_controller(session, now)
     member = make_staff(session, now, email="all@example.org", role=Role.DPO)
     session.flush()
-    loaded = load_user(str(member.id))
+    loaded = load_user(member.get_id())
     assert loaded is not None
     assert loaded.controllers == []
     assert loaded.controller_ids == frozenset()  # the visibility rule's "every controller"
@@ -55,9 +55,10 @@ def test_unknown_malformed_or_inactive_members_are_not_loaded(session, now: date
     gone = make_staff(session, now, email="gone@example.org", role=Role.DPO)
     gone.active = False
     session.flush()
-    assert load_user(str(gone.id)) is None
-    assert load_user("999999") is None
+    assert load_user(gone.get_id()) is None
+    assert load_user("999999.0") is None
     assert load_user("1 OR 1=1") is None
+    assert load_user("1") is None  # a session id from before the epoch: sign in again
 
 
 def test_an_account_deactivated_meanwhile_is_signed_out(  # type: ignore[no-untyped-def]

@@ -59,7 +59,10 @@ def _finish_manual_tasks(client, session, request: Request) -> None:  # type: ig
     for task in session.execute(
         select(ManualTask).where(ManualTask.request_id == request.id, ManualTask.done_at.is_(None))
     ).scalars():
-        client.post(f"/staff/requests/{request.id}/data/tasks/{task.id}", data={"note": "none"})
+        client.post(
+            f"/staff/requests/{request.id}/data/tasks/{task.id}",
+            data={"note": "none", "outcome": "nothing_found"},
+        )
 
 
 def _export(app, session, request: Request) -> dict[str, str]:  # type: ignore[no-untyped-def]

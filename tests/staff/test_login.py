@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import pyotp
 import pytest
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import select
 
 from dsar.accounts.models import SignInThrottle, StaffEvent
@@ -61,7 +61,7 @@ def test_password_sign_in_renews_the_session(fresh, agent, session, no_csrf) -> 
     assert response.headers["Location"] == "/staff/queue"
     with fresh.session_transaction() as sess:
         assert "planted" not in sess
-        assert sess["_user_id"] == str(agent.id)
+        assert sess["_user_id"] == agent.get_id()
 
 
 def test_unknown_email_and_wrong_password_get_the_same_answer(
@@ -169,6 +169,56 @@ def test_logout(as_user, agent, no_csrf) -> None:  # type: ignore[no-untyped-def
     client = as_user(agent)
     assert client.post("/staff/logout").status_code == 302
     assert client.get("/staff/queue").status_code == 302
+
+
+def _cookie(client) -> str:  # type: ignore[no-untyped-def]
+    return client.get_cookie("session").value
+
+
+def _thief(app, victim, cookie: str):  # type: ignore[no-untyped-def]
+    """A client with the victim's session cookie, address and browser string (both are easy to
+    copy, so Flask-Login's "strong" protection does not stop it)."""
+    # The tests' app context outlives each request, and Flask-Login keeps the user on `g`;
+    # a server starts every request without it.
+    g.pop("_login_user", None)
+    thief = app.test_client()
+    thief.environ_base = dict(victim.environ_base)
+    thief.set_cookie("session", cookie)
+    return thief
+
+
+def test_signing_out_ends_a_copied_session_cookie(  # type: ignore[no-untyped-def]
+    app, as_user, agent, no_csrf
+) -> None:
+    """A session cookie copied before sign-out opens nothing afterwards (issue 22)."""
+    client = as_user(agent)
+    assert client.get("/staff/queue").status_code == 200
+    copied = _cookie(client)
+    assert client.post("/staff/logout").status_code == 302
+    assert _thief(app, client, copied).get("/staff/queue").status_code == 302  # to sign-in
+
+
+def test_a_new_password_ends_the_members_sessions(  # type: ignore[no-untyped-def]
+    app, as_user, agent, admin, session, now, no_csrf
+) -> None:
+    from dsar.accounts.operations import update_staff
+
+    client = as_user(agent)
+    assert client.get("/staff/queue").status_code == 200
+    copied = _cookie(client)
+    update_staff(
+        session,
+        agent,
+        acting=admin,
+        role=agent.role,
+        active=True,
+        controllers=list(agent.controllers),
+        now=now,
+        secret_key="k" * 32,
+        new_password="a new one, long enough",
+    )
+    session.commit()
+    assert _thief(app, client, copied).get("/staff/queue").status_code == 302
 
 
 def _events(session, subject: str) -> list[tuple[str, str, dict]]:  # type: ignore[no-untyped-def]

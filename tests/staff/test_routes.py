@@ -37,6 +37,9 @@ ROLES_BY_ENDPOINT = {
     "staff.request_data_task": {A, D},
     "staff.request_data_export": {A, D},
     "staff.request_data_transmit": {A, D},
+    "staff.manual_finding_add": {A, D},
+    "staff.manual_finding_remove": {A, D},
+    "staff.manual_upload_link": {A, D},
     # Typed lookup keys: a document comparison inside claim_verify is the DPO's alone.
     "staff.claim_send_code": {A, D},
     "staff.claim_verify": {A, D},
@@ -53,7 +56,17 @@ ROLES_BY_ENDPOINT = {
 # Reachable before sign-in by design: the sign-in steps and sign-out.
 PUBLIC = {"staff.login", "staff.login_totp", "staff.login_enrol", "staff.logout"}
 ARGS = dict.fromkeys(
-    ("request_id", "file_id", "user_id", "task_id", "export_id", "letter_id", "claim_id"), 999999
+    (
+        "request_id",
+        "file_id",
+        "user_id",
+        "task_id",
+        "export_id",
+        "letter_id",
+        "claim_id",
+        "finding_id",
+    ),
+    999999,
 ) | {"source_id": "shop_db", "part": "orders"}
 
 
@@ -74,7 +87,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 34
+    assert len(_routes(app)) == 37
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +113,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 7, Role.DPO: 3, Role.ADMIN: 26}[role]
+    expected = {Role.AGENT: 7, Role.DPO: 3, Role.ADMIN: 29}[role]
     assert checked == expected
 
 

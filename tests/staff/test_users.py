@@ -117,3 +117,45 @@ def _flashes(client) -> str:  # type: ignore[no-untyped-def]
     """The messages flashed since the last call (taken out, as a page view would)."""
     with client.session_transaction() as sess:
         return " ".join(message for _category, message in sess.pop("_flashes", []))
+
+
+def test_an_admin_limited_to_a_controller_manages_only_accounts_within_it(  # type: ignore[no-untyped-def]
+    app: Flask, session, admin, agent, dpo, controller, now, as_user, no_csrf
+) -> None:
+    """Issue 22: a restricted admin saw and could reset every account, an unrestricted DPO's
+    included. Now: only accounts limited to some of their controllers; new accounts get them."""
+    from dsar.controllers.models import Controller
+
+    other = Controller(slug="aaa", name="Aaa AG", country="AT", timezone="Europe/Vienna")
+    other.loaded_at = now
+    session.add(other)
+    session.flush()
+    admin.controllers = [controller]
+    agent.controllers = [controller]
+    session.commit()  # dpo: every controller, outside this admin's reach
+    client = as_user(admin)
+
+    page = client.get("/staff/users").get_data(as_text=True)
+    assert agent.email in page and dpo.email not in page
+    assert other.name not in page  # another controller is not offered
+    assert (
+        client.get(f"/staff/users?account={dpo.email}").get_data(as_text=True).count(dpo.email) == 0
+    )
+    prefix = f"u{dpo.id}-"
+    reset = client.post(
+        f"/staff/users/{dpo.id}",
+        data={prefix + "role": "dpo", prefix + "active": "y", prefix + "reset_password": "y"},
+    )
+    assert reset.status_code == 404
+    prefix = f"u{agent.id}-"
+    widened = client.post(
+        f"/staff/users/{agent.id}", data={prefix + "role": "agent", prefix + "active": "y"}
+    )  # no controller ticked: every controller
+    assert widened.status_code == 303
+    session.expire_all()
+    assert [c.id for c in session.get(type(agent), agent.id).controllers] == [controller.id]
+    client.post("/staff/users", data={"email": "new@example.org", "name": "Nia", "role": "dpo"})
+    created = session.execute(
+        select(type(agent)).where(type(agent).email == "new@example.org")
+    ).scalar_one()
+    assert [c.id for c in created.controllers] == [controller.id]

@@ -1,4 +1,4 @@
-"""Public delivery of exports: the subject downloads with a secret, expiring link."""
+"""Secret, expiring public links: the subject's export download, a system owner's upload."""
 
 from flask import Blueprint
 
@@ -7,4 +7,4 @@ from dsar.web.intake.language import speaks_visitor_language
 bp = Blueprint("downloads", __name__)
 speaks_visitor_language(bp)
 
-from dsar.web.downloads import views  # noqa: E402,F401
+from dsar.web.downloads import extracts, views  # noqa: E402,F401

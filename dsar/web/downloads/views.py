@@ -1,7 +1,9 @@
 """GET gives the file (or the password form), streamed; each download is counted and audited.
 
-A link that ended early answers 410 with why (docs/download-links.md); an unknown or expired
-one answers 404. The pages speak German or English like the other public pages.
+Two doors to the same export: the link in the download e-mail, and the subject's status page
+(behind its own secret token), which lists the exports whose link still works. A link that
+ended early answers 410 with why (docs/download-links.md); an unknown or expired one answers
+404. The pages speak German or English like the other public pages.
 """
 
 from __future__ import annotations
@@ -26,11 +28,13 @@ from dsar.files.storage import FileStore, StorageError
 from dsar.fulfilment.delivery import (
     DownloadError,
     LinkEnded,
+    check_live,
     find_export,
     password_ok,
     record_download,
 )
-from dsar.fulfilment.models import LinkEnd
+from dsar.fulfilment.models import Export, LinkEnd
+from dsar.intake.operations import request_for_status_token
 from dsar.web.downloads import bp
 from dsar.web.intake.controllers import controller_or_404
 
@@ -72,6 +76,29 @@ def download(slug: str, token: str) -> ResponseReturnValue:
         export = find_export(db.session(), token, controller_id=controller.id, now=now)
     except DownloadError as error:
         return _unavailable(controller, error)
+    return _serve(controller, export, now)
+
+
+@bp.route("/c/<slug>/status/<token>/exports/<int:export_id>", methods=["GET", "POST"])
+@limiter.limit("20/minute")
+def status_download(slug: str, token: str, export_id: int) -> ResponseReturnValue:
+    """The same export from the subject's status page: its token opens only its own exports."""
+    begin_as_writer(db.session())  # a GET that writes, as above
+    now = clock_now()
+    controller = controller_or_404(slug)
+    found = request_for_status_token(db.session(), controller, token)
+    export = db.session.get(Export, export_id) if found is not None else None
+    if found is None or export is None or export.request_id != found.id:
+        return _unavailable(controller, DownloadError("invalid"))
+    try:
+        check_live(export, now)
+    except DownloadError as error:
+        return _unavailable(controller, error)
+    return _serve(controller, export, now)
+
+
+def _serve(controller: Controller, export: Export, now: datetime) -> ResponseReturnValue:
+    """The password form if the export has one, else the file, streamed and counted."""
     if export.password_hash is not None:
         form = PasswordForm()
         if not form.validate_on_submit():

@@ -30,7 +30,7 @@ def status(slug: str, token: str) -> ResponseReturnValue:
         status_text=STATUS_TEXTS[found.status],
         right_title=RIGHT_TITLES[found.type],
         letters=sent_letters(db.session(), found, slug, token),
-        downloads=open_exports(db.session(), found, clock.now()),
+        downloads=open_exports(db.session(), found, slug, token, clock.now()),
         claims=claim_items(db.session(), found, _register, language()),
         request_token=token,
         notice=request.args.get("notice") if request.args.get("notice") in NOTICES else None,

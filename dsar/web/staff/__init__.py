@@ -14,6 +14,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     fulfilment,
     intake_views,
     letters,
+    manual_findings,
     queue,
     review,
     users,

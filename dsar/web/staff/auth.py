@@ -21,15 +21,21 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import can_see
 
 
-def load_user(user_id: str) -> StaffUser | None:
-    """The active staff member with this id, with their controllers; None otherwise."""
-    if not user_id.isdigit():
+def load_user(session_id: str) -> StaffUser | None:
+    """The active staff member of this session id ("id.epoch", `StaffUser.get_id`), with their
+    controllers; None when the id is malformed or its epoch has ended (signed out since)."""
+    user_id, _dot, epoch = session_id.partition(".")
+    if not (user_id.isdigit() and epoch.isdigit()) or len(session_id) > 40:
         return None
     return (
         db.session.execute(
             select(StaffUser)
             .options(joinedload(StaffUser.controllers))
-            .where(StaffUser.id == int(user_id), StaffUser.active.is_(True))
+            .where(
+                StaffUser.id == int(user_id),
+                StaffUser.session_epoch == int(epoch),
+                StaffUser.active.is_(True),
+            )
         )
         .unique()
         .scalar_one_or_none()

@@ -8,7 +8,8 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from dsar.core.clock import now as clock_now
@@ -19,7 +20,7 @@ from dsar.fulfilment.delivery import mail_download_link
 from dsar.fulfilment.exclusions import REASON_LABELS, exclusions_of
 from dsar.fulfilment.export import build_export
 from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task, tasks_of
-from dsar.fulfilment.models import Export, ExportKind, ManualTask
+from dsar.fulfilment.models import Export, ExportKind, ManualOutcome, ManualTask
 from dsar.fulfilment.portability import TransmissionError, queue_transmission, transmissions_of
 from dsar.fulfilment.search import (
     FulfilmentError,
@@ -35,6 +36,7 @@ from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.claims import claims_context
+from dsar.web.staff.manual_findings import manual_context
 
 
 class ActionForm(FlaskForm):
@@ -44,6 +46,11 @@ class ActionForm(FlaskForm):
 class TaskForm(FlaskForm):
     note = TextAreaField(
         "What was searched and found", validators=[DataRequired(), Length(max=4000)]
+    )
+    outcome = RadioField(  # no default: "nothing found" is an answer staff give, never assumed
+        "Result",
+        choices=[SelectChoice(o.value, o.value) for o in ManualOutcome],
+        validators=[DataRequired()],
     )
 
 
@@ -102,6 +109,7 @@ def request_data(request_id: int) -> ResponseReturnValue:
         transmit_form=TransmitForm(),
         transmissions=transmissions_of(db.session(), found),
         **claims_context(found, run),
+        **manual_context(found, tasks),
     )
 
 
@@ -134,7 +142,7 @@ def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
     if task is None or task.request_id != found.id:
         abort(404)
     if not form.validate_on_submit():
-        flash("Describe what was searched and found.", "error")
+        flash("Describe what was searched, and choose what it found.", "error")
         return _back(found)
     try:
         complete_manual_task(
@@ -144,6 +152,7 @@ def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
             actor=current_user.email,
             now=clock_now(),
             note=form.note.data or "",
+            outcome=ManualOutcome(form.outcome.data),
             evidence_file_id=_save_evidence(found, request.files.get("evidence")),
         )
     except UploadRejected:
@@ -152,6 +161,7 @@ def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
         )
         return _back(found)
     except ManualTaskError as error:
+        db.session.rollback()  # an evidence file stored before the refusal goes with it
         flash(str(error), "error")
         return _back(found)
     return _back(found)

@@ -1,5 +1,7 @@
 """The admin's page: create, change, unlock accounts; their history from the staff chain.
 
+An admin limited to some controllers sees and changes only accounts limited to some of those,
+and gives new accounts their controllers (dsar/requests/permissions.py: may_manage, may_grant).
 Changes also go to the `dsar.web.staff` logger, for whoever collects logs.
 """
 
@@ -21,6 +23,7 @@ from dsar.audit.staff_trail import account_history
 from dsar.controllers.models import Controller
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
+from dsar.requests.permissions import may_grant, may_manage
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import secret_key
@@ -30,15 +33,26 @@ log = logging.getLogger("dsar.web.staff")
 HISTORY_ROWS = 100
 
 
-def _all_controllers() -> list[Controller]:
-    return list(db.session.execute(select(Controller).order_by(Controller.name)).scalars())
+def _grantable_controllers() -> list[Controller]:
+    """The controllers the signed-in admin may give an account: theirs, or all."""
+    query = select(Controller).order_by(Controller.name)
+    if current_user.controller_ids:
+        query = query.where(Controller.id.in_(sorted(current_user.controller_ids)))
+    return list(db.session.execute(query).scalars())
+
+
+def _managed_or_404(user_id: int) -> StaffUser:
+    user = db.session.get(StaffUser, user_id)
+    if user is None or not may_manage(current_user, user):
+        abort(404, "No such staff account.")
+    return user
 
 
 @bp.get("/users")
 @roles_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
-    controllers = _all_controllers()
-    staff = list_staff(db.session())
+    controllers = _grantable_controllers()
+    staff = [user for user in list_staff(db.session()) if may_manage(current_user, user)]
     edit_forms = {}
     for user in staff:
         form = EditStaffForm(prefix=f"u{user.id}")
@@ -48,13 +62,20 @@ def users() -> ResponseReturnValue:
         form.controllers.data = [c.id for c in user.controllers]
         edit_forms[user] = form
     account = request.args.get("account") or None
+    if account is not None and account not in {user.email for user in staff}:
+        account = None  # another admin's scope: no history either
     return render_template(
         "staff/users.html",
         edit_forms=edit_forms,
         new_form=NewStaffForm(),
         throttles=throttles_for(db.session(), secret_key(), (u.email for u in staff)),
         account=account,
-        history=account_history(db.session(), account, HISTORY_ROWS),
+        history=account_history(
+            db.session(),
+            account,
+            HISTORY_ROWS,
+            among={user.email for user in staff} if current_user.controller_ids else None,
+        ),
         now=clock_now(),
     )
 
@@ -76,6 +97,7 @@ def create_user() -> ResponseReturnValue:
             password=password,
             now=clock_now(),
             actor=current_user.email,
+            controllers=_grantable_controllers() if current_user.controller_ids else (),
         )
     except StaffError as error:
         db.session.rollback()
@@ -89,16 +111,17 @@ def create_user() -> ResponseReturnValue:
 @bp.post("/users/<int:user_id>")
 @roles_required(Role.ADMIN)
 def update_user(user_id: int) -> ResponseReturnValue:
-    user = db.session.get(StaffUser, user_id)
-    if user is None:
-        abort(404, "No such staff account.")
-    controllers = _all_controllers()
+    user = _managed_or_404(user_id)
+    controllers = _grantable_controllers()
     form = EditStaffForm(prefix=f"u{user.id}")
     form.controllers.choices = [SelectChoice(c.id, c.name) for c in controllers]
     if not form.validate_on_submit():
         flash("The form is incomplete; nothing was changed.", "error")
         return redirect(url_for("staff.users"), 303)
     chosen = [c for c in controllers if c.id in set(form.controllers.data or [])]
+    if not may_grant(current_user, frozenset(c.id for c in chosen)):
+        flash("Choose at least one of your controllers; nothing was changed.", "error")
+        return redirect(url_for("staff.users"), 303)
     password = secrets.token_urlsafe(15) if form.reset_password.data else None
     try:
         changes = update_staff(

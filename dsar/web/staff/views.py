@@ -10,7 +10,7 @@ from sqlalchemy import select
 from dsar.accounts.models import Role
 from dsar.extensions import db
 from dsar.outbox.models import OutboxMessage
-from dsar.requests.permissions import ANY_STAFF
+from dsar.requests.permissions import ANY_STAFF, mail_visible_to
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 
@@ -29,11 +29,13 @@ def home() -> ResponseReturnValue:
 @bp.get("/mail")
 @roles_required(*ANY_STAFF)
 def mail() -> ResponseReturnValue:
-    """The outbox as staff see it: what was sent, what waits, what failed."""
+    """The outbox as staff see it: what was sent, what waits, what failed; only the mail of
+    requests the member may open, and mail to themselves."""
     page = max(request.args.get("page", 1, type=int), 1)
     rows = (
         db.session.execute(
             select(OutboxMessage)
+            .where(mail_visible_to(current_user))
             .order_by(OutboxMessage.id.desc())
             .limit(50)
             .offset((page - 1) * 50)
