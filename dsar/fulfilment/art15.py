@@ -55,7 +55,7 @@ def activity_info(register: Register, activity: Activity, language: str) -> dict
         "id": activity.id,
         "title": text(activity.title, language),
         "purpose": text(activity.purpose, language),
-        "legal_basis": [_basis_label(b) for b in activity.legal_basis],
+        "legal_basis": [_basis_label(b, language) for b in activity.legal_basis],
         "legitimate_interest": text(activity.legitimate_interest, language),
         "recipients": [
             {
@@ -97,10 +97,12 @@ def _collected_from_subject(language: str) -> str:
     return "Von Ihnen selbst" if language == "de" else "From you"
 
 
-def _basis_label(basis: str) -> str:
+def _basis_label(basis: str, language: str) -> str:
     article, _, letter = basis.rpartition(".")
     number = article.split(".")[0]
     paragraph = article.split(".")[1]
+    if language == "de":
+        return f"Art. {number} Abs. {paragraph} lit. {letter} DSGVO"
     return f"Art. {number}({paragraph})({letter}) GDPR"
 
 

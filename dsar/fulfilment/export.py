@@ -8,11 +8,12 @@ every file. docs/fulfilment.md ("The export ZIP") documents the format.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
@@ -21,24 +22,24 @@ from dsar.files.storage import FileStore
 from dsar.fulfilment import art15
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.delivery import new_download
+from dsar.fulfilment.exclusions import excluded_for
 from dsar.fulfilment.links import end_links
 from dsar.fulfilment.manual_export import manual_export
 from dsar.fulfilment.manual_tasks import tasks_of
 from dsar.fulfilment.models import Export, ExportKind, LinkEnd, ManualTask
+from dsar.fulfilment.plan import ColumnFilter, export_contents, plan_parts
 from dsar.fulfilment.search import (
     ConnectorFactory,
     FulfilmentError,
     completion_blockers,
-    excluded_keys,
     latest_run,
 )
-from dsar.fulfilment.writer import FORMAT, PartWritten, PlannedPart, write_export
+from dsar.fulfilment.writer import FORMAT, FORMATS, PartWritten, write_export
+from dsar.letters.facts import ExportedPart
 from dsar.register import Register
-from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
+from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 from dsar.sources import Connector, connector_for
-
-ColumnFilter = Callable[[Register, Any, list[str]], bool]
 
 
 @dataclass(frozen=True)
@@ -48,47 +49,44 @@ class BuiltExport:
     password: str | None  # shown once to staff, to send the subject by another channel
 
 
-def plan_parts(register: Register, keep: ColumnFilter | None = None) -> list[PlannedPart]:
-    """Every table and file of the register with the columns `keep` accepts (default: all)."""
-    plan = []
-    for source in register.sources:
-        if isinstance(source, ManualSource):
-            continue
-        items: list[tuple[str, list[str], Sequence[Column | FileField]]]
-        if isinstance(source, SqlSource):
-            items = [(t.name, t.activities, t.columns) for t in source.tables]
-        else:
-            items = [(source.id, source.activities, source.fields)]
-        for part, activities, columns in items:
-            chosen = [
-                c
-                for c in columns
-                if keep is None or keep(register, c, list(c.activities or activities))
-            ]
-            if not chosen:
-                continue
-            plan.append(
-                PlannedPart(
-                    source_id=source.id,
-                    source_name=source.name,
-                    source_type=source.type,
-                    part=part,
-                    columns=tuple(c.name for c in chosen),
-                    column_info=tuple(
-                        {
-                            "name": c.name,
-                            "categories": list(c.categories),
-                            "provided_by_you": c.provided,
-                            "activities": list(c.activities or activities),
-                        }
-                        for c in chosen
-                    ),
-                    activities=tuple(
-                        dict.fromkeys(a for c in chosen for a in (c.activities or activities))
-                    ),
-                )
-            )
-    return plan
+def export_formats(request: Request, kind: ExportKind) -> tuple[str, ...]:
+    """The files a ZIP holds: portability in the format the subject chose (both if they asked
+    for both, or said nothing); an access copy always both."""
+    if kind is not ExportKind.PORTABILITY:
+        return FORMATS
+    chosen = (request.details or {}).get("format")
+    wanted = {chosen} if isinstance(chosen, str) else set(chosen or ())
+    return tuple(f for f in FORMATS if f in wanted) or FORMATS
+
+
+def copy_facts(session: Session, request: Request) -> dict[str, Any]:
+    """What the request's latest copy of its own kind (not revoked) holds, as FoundData's
+    fields for letters: its parts and format; {} before such a copy was built."""
+    kind = ExportKind.PORTABILITY if request.type.value == "portability" else ExportKind.ACCESS
+    export = session.execute(
+        select(Export)
+        .where(Export.request_id == request.id, Export.kind == kind, Export.revoked_at.is_(None))
+        .order_by(Export.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if export is None or export.contents is None:
+        return {}
+    parts = [
+        ExportedPart(
+            c["label"], tuple(c["files"]), c["rows"], tuple(c["categories"]), tuple(c["columns"])
+        )
+        for c in export.contents
+    ]
+    files = {f for p in parts for f in p.files}
+    formats = [
+        name
+        for name, there in (
+            ("JSON", "data.json" in files),
+            ("CSV", any(f.endswith(".csv") for f in files)),
+        )
+        if there
+    ]
+    return {"exported": tuple(parts), "copy_format": ", ".join(formats) or "JSON, CSV"}
 
 
 def export_head(
@@ -172,12 +170,14 @@ def build_export(
         raise FulfilmentError("the export is blocked: " + "; ".join(blockers))
     from dsar.fulfilment.portability import portable_column
 
-    plan = plan_parts(register, portable_column if kind is ExportKind.PORTABILITY else None)
     language = (
         request.language
         if request.language in register.controller.languages
         else register.controller.languages[0]
     )
+    keep = portable_column if kind is ExportKind.PORTABILITY else None
+    plan = plan_parts(register, keep, language=language)
+    formats = export_formats(request, kind)
     manual = [] if kind is ExportKind.PORTABILITY else tasks_of(session, request, done=True)
     open_connectors: dict[str, Connector] = {}
     for source in register.sources:
@@ -194,10 +194,11 @@ def build_export(
                 plan=plan,
                 connectors=open_connectors,
                 subject=verified_subject(session, request),
-                excluded=excluded_keys(session, request),
+                excluded=excluded_for(session, request),
                 tail=export_tail(register, manual, language),
                 created_at=now,
                 templates=templates,
+                formats=formats,
                 manual=manual_export(session, request, register, store, manual, language=language),
             )
             out.seek(0)
@@ -227,6 +228,7 @@ def build_export(
         token_hash=token_hash,
         expires_at=expires,
         password_hash=password_hash,
+        contents=export_contents(written.parts, formats),
     )
     session.add(export)
     session.flush()
@@ -251,6 +253,8 @@ def build_export(
             "file_sha256": stored.sha256,
             "rows": written.rows,
             "excluded_rows": sum(p.excluded for p in written.parts),
+            "excluded_fields": sum(p.excluded_fields for p in written.parts),
+            "formats": list(formats),
             "expires_at": expires.isoformat(),
             "password": password is not None,
         },
@@ -258,4 +262,4 @@ def build_export(
     return BuiltExport(export, token, password)
 
 
-__all__ = ["BuiltExport", "FileSource", "build_export", "export_head", "plan_parts"]
+__all__ = ["BuiltExport", "ColumnFilter", "build_export", "export_head", "plan_parts"]

@@ -6,6 +6,7 @@ from collections import Counter
 
 from sqlalchemy.orm import Session
 
+from dsar.fulfilment.export import copy_facts
 from dsar.fulfilment.manual_findings import entry_count, findings_of
 from dsar.fulfilment.manual_tasks import tasks_of
 from dsar.fulfilment.models import FindingStatus, ManualOutcome
@@ -35,7 +36,8 @@ def found_data_for(session: Session, request: Request, register: Register) -> Fo
         tuple(
             FoundSource(source_id, dict(found), tuple(dict.fromkeys(activities[source_id])))
             for source_id, found in counts.items()
-        )
+        ),
+        **copy_facts(session, request),  # the copy as built: its parts and format
     )
 
 

@@ -64,17 +64,33 @@ class SearchFinding(Base):
     run: Mapped[SearchRun] = relationship(back_populates="findings")
 
 
+class ExclusionReason(enum.StrEnum):
+    """Why a row or field is left out of a copy (Art. 15(4): others' rights and freedoms)."""
+
+    THIRD_PARTY = "third_party"  # personal data of another person
+    CONFIDENTIAL = "confidential"  # another person's confidential communication
+    INTELLECTUAL_PROPERTY = "intellectual_property"  # trade secrets, copyright (Recital 63)
+    NOT_SUBJECT = "not_subject"  # wrongly matched: not about the requester at all
+    OTHER = "other"  # said in the free text
+
+
 class Exclusion(Base):
-    """A row staff left out of the answer because it is someone else's data (Art. 15(4))."""
+    """A row, or one field of a row, staff left out of the answer, with the reason."""
 
     __tablename__ = "exclusion"
-    __table_args__ = (UniqueConstraint("request_id", "source_id", "part", "row_key"),)
+    __table_args__ = (UniqueConstraint("request_id", "source_id", "part", "row_key", "field"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
     source_id: Mapped[str] = mapped_column(String(64))
     part: Mapped[str] = mapped_column(String(128))
     row_key: Mapped[str] = mapped_column(String(200))
+    field: Mapped[str] = mapped_column(String(128), default="", server_default="")  # "": the row
+    reason_code: Mapped[ExclusionReason] = mapped_column(
+        enum_column(ExclusionReason),
+        default=ExclusionReason.THIRD_PARTY,
+        server_default=ExclusionReason.THIRD_PARTY.value,
+    )
     reason: Mapped[str] = mapped_column(Text)
     actor: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -177,6 +193,8 @@ class Export(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(String(200))
+    # What the ZIP holds, for the letters: [{name, part, rows, categories}] per data file.
+    contents: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # Counted by one UPDATE per download (dsar/fulfilment/delivery.py), never read and written.
     download_count: Mapped[int] = mapped_column(default=0)
     last_download_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""Search every source for a verified subject; record counts and samples; exclusions; blockers.
+"""Search every source for a verified subject; record counts and samples; blockers.
 
 An unreachable source, or one that does not match the register, is recorded as such and
 blocks the export and completion: dsar never answers with a silently partial export.
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from dsar.audit.request_trail import record_event
 from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
 from dsar.fulfilment.manual_tasks import open_manual_task, tasks_of
-from dsar.fulfilment.models import Exclusion, FindingStatus, SearchFinding, SearchRun
+from dsar.fulfilment.models import FindingStatus, SearchFinding, SearchRun
 from dsar.register import Register, find_register
 from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
 from dsar.requests.models import Request
@@ -168,56 +168,3 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
         for t in tasks_of(session, request, done=False)
     ]
     return problems + claim_blockers(session, request, run.started_at)
-
-
-def exclude_row(
-    session: Session,
-    request: Request,
-    *,
-    source_id: str,
-    part: str,
-    row_key: str,
-    reason: str,
-    actor: str,
-    now: datetime,
-) -> Exclusion:
-    """Leave one row out of the answer (someone else's data), with the reason; audited."""
-    if not reason.strip():
-        raise FulfilmentError("give the reason for leaving this row out")
-    existing = session.execute(
-        select(Exclusion).where(
-            Exclusion.request_id == request.id,
-            Exclusion.source_id == source_id,
-            Exclusion.part == part,
-            Exclusion.row_key == row_key,
-        )
-    ).scalar_one_or_none()
-    if existing is not None:
-        return existing
-    exclusion = Exclusion(
-        request_id=request.id,
-        source_id=source_id,
-        part=part,
-        row_key=row_key,
-        reason=reason.strip(),
-        actor=actor,
-        created_at=now,
-    )
-    session.add(exclusion)
-    record_event(
-        session,
-        request,
-        "exclude_data",
-        actor=actor,
-        now=now,
-        payload={"source": source_id, "part": part, "row": row_key, "reason": reason.strip()},
-    )
-    return exclusion
-
-
-def excluded_keys(session: Session, request: Request) -> dict[tuple[str, str], set[str]]:
-    """(source id, part) -> the row keys left out of this request's answer."""
-    result: dict[tuple[str, str], set[str]] = {}
-    for e in session.execute(select(Exclusion).where(Exclusion.request_id == request.id)).scalars():
-        result.setdefault((e.source_id, e.part), set()).add(e.row_key)
-    return result

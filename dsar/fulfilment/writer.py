@@ -1,9 +1,10 @@
 """Write an export ZIP in one streamed pass: each row is read once and written as it comes.
 
 Per table, rows go straight into that table's CSV member and into data.json's body, which
-is spooled to a temporary file on disk (ZIP members are written one at a time). Only the
-first HTML_ROW_LIMIT rows of each table are kept for index.html. Every member is hashed as
-it is written, for manifest.json.
+is spooled to a temporary file on disk (ZIP members are written one at a time); a ZIP of one
+format holds only that one. Only the first HTML_ROW_LIMIT rows of each table are kept for
+index.html. Rows and fields staff excluded are left out and only counted, by reason. Every
+member is hashed as it is written, for manifest.json.
 """
 
 from __future__ import annotations
@@ -14,45 +15,21 @@ import json
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from dsar.core import csv_cells
+from dsar.fulfilment.index_page import render_index
+from dsar.fulfilment.parts import WITHHELD, Excluded, PartWritten, PlannedPart, exclusion_summary
 from dsar.sources import Connector, Subject
 from dsar.sources.base import row_key
 
 HTML_ROW_LIMIT = 200
 FORMAT = "dsar-export/1"
+FORMATS = ("json", "csv")
 _Stamp = tuple[int, int, int, int, int, int]  # a ZIP member's date_time
-
-
-@dataclass(frozen=True)
-class PlannedPart:
-    """One table or file to export: which of its columns, with their categories."""
-
-    source_id: str
-    source_name: str
-    source_type: str
-    part: str
-    columns: tuple[str, ...]
-    column_info: tuple[dict[str, Any], ...]  # name, categories, provided, activities
-    activities: tuple[str, ...]
-
-    @property
-    def filename(self) -> str:
-        return f"{self.source_id}/{self.part}.csv"
-
-
-@dataclass
-class PartWritten:
-    planned: PlannedPart
-    rows: int = 0
-    excluded: int = 0
-    html_rows: list[list[Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,17 +81,20 @@ def write_export(
     plan: list[PlannedPart],
     connectors: Mapping[str, Connector],
     subject: Subject,
-    excluded: Mapping[tuple[str, str], set[str]],
     tail: Any,
     created_at: datetime,
     templates: str,
+    excluded: Excluded | None = None,
+    formats: Collection[str] = FORMATS,
     manual: Callable[[zipfile.ZipFile, _Stamp, dict[str, Any]], list[Member]] | None = None,
 ) -> ExportWritten:
-    """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys.
+    """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys;
+    `formats` says which of data.json and the CSVs it holds (index.html is always there).
 
     `manual(archive, stamp, closing)` adds the manual sources' members and completes the
     closing keys (dsar/fulfilment/manual_export.py).
     """
+    excluded = excluded or Excluded()
     stamp = _zip_stamp(created_at)
     members: list[Member] = []
     written: list[PartWritten] = []
@@ -133,21 +113,17 @@ def write_export(
                     body.write("\n      ]\n    },")
                 source = {"id": part.source_id, "name": part.source_name, "type": part.source_type}
                 body.write("\n    " + _dump(source, 2)[:-1].rstrip() + ',\n      "parts": [')
-            info = _ZipInfo(part.filename, stamp)
-            with archive.open(info, "w") as raw:
+            first, current = part.source_id != current, part.source_id
+            connector = connectors[part.source_id]
+            if "csv" not in formats:
+                written.append(_write_part(part, connector, subject, excluded, None, body, first))
+                continue
+            with archive.open(_ZipInfo(part.filename, stamp), "w") as raw:
                 hashing = _Hashing(raw)
-                result = _write_part(
-                    part,
-                    connectors[part.source_id],
-                    subject,
-                    excluded,
-                    hashing,
-                    body,
-                    first=part.source_id != current,
+                written.append(
+                    _write_part(part, connector, subject, excluded, hashing, body, first)
                 )
-            current = part.source_id
             members.append(Member(part.filename, hashing.sha256.hexdigest(), hashing.size))
-            written.append(result)
         if current is not None:
             body.write("\n      ]\n    }")
         body.write("\n  ],\n")
@@ -157,8 +133,10 @@ def write_export(
         body.write(",\n".join(f"  {json.dumps(k)}: {_dump(v, 1)}" for k, v in closing.items()))
         body.write("\n}\n")
         body.seek(0)
-        members.insert(0, _copy_member(archive, "data.json", body, stamp))
-        html = _render_index(templates, head, closing, written)
+        if "json" in formats:
+            members.insert(0, _copy_member(archive, "data.json", body, stamp))
+        names = [m.name for m in members]
+        html = render_index(templates, head, closing, written, limit=HTML_ROW_LIMIT, files=names)
         members.append(_bytes_member(archive, "index.html", html.encode("utf-8"), stamp))
         manifest = {
             "format": "dsar-manifest/1",
@@ -166,6 +144,7 @@ def write_export(
             "kind": head.get("kind"),
             "created_at": head.get("created_at"),
             "files": [{"name": m.name, "sha256": m.sha256, "size": m.size} for m in members],
+            "exclusions": exclusion_summary(written),
             "csv_cells": csv_cells.NOTE,
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
@@ -188,21 +167,26 @@ def _write_part(
     part: PlannedPart,
     connector: Connector,
     subject: Subject,
-    excluded: Mapping[tuple[str, str], set[str]],
-    target: _Hashing,
+    excluded: Excluded,
+    target: _Hashing | None,
     body: IO[str],
-    *,
     first: bool,
 ) -> PartWritten:
     result = PartWritten(part)
-    skip = excluded.get((part.source_id, part.part), set())
+    where = (part.source_id, part.part)
+    skip, blank = excluded.rows.get(where, {}), excluded.fields.get(where, {})
     keys = connector.key_columns(part.part)
-    stream = io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)
-    writer = csv_cells.SafeWriter(stream)  # data.json below gets the exact values
-    writer.writerow(part.columns)
+    stream = (
+        None
+        if target is None
+        else io.TextIOWrapper(target, encoding="utf-8", newline="", write_through=False)
+    )
+    writer = None if stream is None else csv_cells.SafeWriter(stream)  # data.json: exact values
+    if writer is not None:
+        writer.writerow(part.headers)
     meta = {
         "name": part.part,
-        "file": part.filename,
+        "file": part.filename if writer is not None else None,
         "activities": list(part.activities),
         "columns": list(part.column_info),
     }
@@ -211,25 +195,37 @@ def _write_part(
     columns = part.columns
     empty = True
     for row in connector.rows(subject, part.part):
-        if skip and row_key(row, keys) in skip:
+        key = row_key(row, keys) if skip or blank else ""
+        if key in skip:
             result.excluded += 1
+            result.reasons["", skip[key]] += 1
             continue
-        values = [row.get(c) for c in columns]
-        writer.writerow(values)
-        record = dict(zip(columns, values, strict=True))
+        hidden = blank.get(key, {})
+        for name, reason in hidden.items():
+            result.excluded_fields += 1
+            result.reasons[name, reason] += 1
+        values = [None if c in hidden else row.get(c) for c in columns]
+        if writer is not None:
+            writer.writerow(values)
+        record = {c: v for c, v in zip(columns, values, strict=True) if c not in hidden}
         body.write(
             ("\n" if empty else ",\n") + "            " + json.dumps(record, ensure_ascii=False)
         )
         empty = False
         result.rows += 1
         if len(result.html_rows) < HTML_ROW_LIMIT:
-            result.html_rows.append(values)
+            result.html_rows.append([WITHHELD if c in hidden else row.get(c) for c in columns])
     body.write(("" if empty else "\n          ") + "],\n")
-    counts = {"row_count": result.rows, "excluded_rows": result.excluded}
+    counts = {
+        "row_count": result.rows,
+        "excluded_rows": result.excluded,
+        "excluded_fields": result.excluded_fields,
+    }
     body.write(",\n".join(f"          {json.dumps(k)}: {v}" for k, v in counts.items()))
     body.write("\n        }")
-    stream.flush()
-    stream.detach()
+    if stream is not None:
+        stream.flush()
+        stream.detach()
     return result
 
 
@@ -248,13 +244,4 @@ def _bytes_member(archive: zipfile.ZipFile, name: str, data: bytes, stamp: _Stam
     return Member(name, hashlib.sha256(data).hexdigest(), len(data))
 
 
-def _render_index(
-    templates: str, head: dict[str, Any], closing: dict[str, Any], parts: list[PartWritten]
-) -> str:
-    environment = Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(("html",), default=True),
-        keep_trailing_newline=True,
-    )
-    template = environment.get_template("exports/index.html")
-    return template.render(head=head, closing=closing, parts=parts, limit=HTML_ROW_LIMIT)
+__all__ = ["Excluded", "PartWritten", "PlannedPart", "write_export"]

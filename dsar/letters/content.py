@@ -14,12 +14,14 @@ from typing import Any
 from dsar.letters.checks import missing_elements
 from dsar.letters.content_parts import (
     ActivityView,
+    ExportedView,
     KeptView,
     Party,
     SourceView,
     activity_views,
     address_lines,
     erased_categories,
+    exported_views,
     kept_views,
     recipient_party,
     source_views,
@@ -88,6 +90,7 @@ class LetterContent:
     authority: Party | None
     activities: tuple[ActivityView, ...] = ()
     found: tuple[SourceView, ...] = ()
+    exported: tuple[ExportedView, ...] = ()  # the copy's parts as built (portability's scope)
     kept: tuple[KeptView, ...] = ()
     erased: tuple[str, ...] = ()
     recipient: Party | None = None
@@ -159,6 +162,7 @@ def build_letter(
             activity_views(register, _relevant(register, letter_type, facts, found), t)
         ),
         found=tuple(source_views(register, found, t)),
+        exported=tuple(exported_views(register, found, t)),
         kept=tuple(kept_views(register, found, t)),
         erased=tuple(erased_categories(register, found, t)),
         recipient=recipient_party(register, facts),

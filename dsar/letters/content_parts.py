@@ -50,6 +50,14 @@ class SourceView:
 
 
 @dataclass(frozen=True)
+class ExportedView:
+    label: str
+    files: tuple[str, ...]
+    rows: int
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class KeptView:
     activity: str
     categories: tuple[str, ...]
@@ -143,6 +151,16 @@ def source_views(register: Register, found: FoundData | None, t: Any) -> list[So
             )
         )
     return views
+
+
+def exported_views(register: Register, found: FoundData | None, t: Any) -> list[ExportedView]:
+    """Each table or file in the copy as built, with the files that hold it (portability)."""
+    return [
+        ExportedView(
+            e.label, e.files, e.rows, tuple(_category_label(register, c, t) for c in e.categories)
+        )
+        for e in (found.exported if found else ())
+    ]
 
 
 def kept_views(register: Register, found: FoundData | None, t: Any) -> list[KeptView]:

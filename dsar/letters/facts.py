@@ -69,11 +69,23 @@ class FoundSource:
 
 
 @dataclass(frozen=True)
+class ExportedPart:
+    """One table or file in the copy as built: the ZIP's files that hold it, what it holds."""
+
+    label: str  # the table or file for people, in the copy's language
+    files: tuple[str, ...]  # data.json and/or its CSV
+    rows: int
+    categories: tuple[str, ...]  # category ids
+    columns: tuple[str, ...] = ()  # column labels
+
+
+@dataclass(frozen=True)
 class FoundData:
     """The fulfilment's summary for the letter; the copy itself is a separate export."""
 
     sources: tuple[FoundSource, ...]
     copy_format: str = "JSON, CSV"
+    exported: tuple[ExportedPart, ...] = ()  # the latest live copy's parts; () before one
 
     @property
     def activity_ids(self) -> list[str]:

@@ -15,6 +15,7 @@ from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import (
     CopyDelivery,
+    ExportedPart,
     FoundData,
     FoundSource,
     KeptRecords,
@@ -99,7 +100,13 @@ def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
         )
         for s in data["sources"]
     )
-    return FoundData(sources, data.get("copy_format", "JSON, CSV"))
+    exported = tuple(
+        ExportedPart(
+            e["label"], tuple(e["files"]), e["rows"], tuple(e["categories"]), tuple(e["columns"])
+        )
+        for e in data.get("exported", ())
+    )
+    return FoundData(sources, data.get("copy_format", "JSON, CSV"), exported)
 
 
 def letter_content(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import (
     CopyDelivery,
+    ExportedPart,
     FoundData,
     FoundSource,
     KeptRecords,
@@ -131,6 +132,34 @@ def sample_found(register: Register, today: date) -> FoundData:
     return FoundData(tuple(sources))
 
 
+def sample_copy(register: Register, language: str) -> tuple[ExportedPart, ...]:
+    """A portability copy of every table or file with provided data on consent or contract."""
+    parts: list[ExportedPart] = []
+    for source in register.sources:
+        specs: list[Any] = []
+        if isinstance(source, SqlSource):
+            specs = [(f"{source.id}/{t.name}.csv", t, t.columns) for t in source.tables]
+        elif isinstance(source, FileSource):
+            specs = [(f"{source.id}/{source.id}.csv", source, source.fields)]
+        for csv_name, spec, columns in specs:
+            portable = [
+                c
+                for c in columns
+                if c.provided
+                and any(
+                    (a := register.activity(i)) and a.portability_possible
+                    for i in c.activities or spec.activities
+                )
+            ]
+            if portable:
+                label = (spec.label.get(language) if spec.label else None) or spec.name
+                kept = [c for c in columns if c.name == spec.key] + portable  # the export's
+                categories = tuple(dict.fromkeys(k for c in kept for k in c.categories))
+                files = ("data.json", csv_name)
+                parts.append(ExportedPart(label, files, 1 + len(parts) % 3, categories))
+    return tuple(parts)
+
+
 def sample_inputs(register: Register, letter_type: str, language: str, today: date) -> Sample:
     """The request facts, found data and staff texts of the sample letter."""
     jurisdiction = Jurisdiction(
@@ -205,7 +234,10 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         if letter_type in ("access", "portability")
         else None,
     )
-    return Sample(facts, sample_found(register, today), dict(TEXTS[language]))
+    found = sample_found(register, today)
+    if letter_type == "portability":
+        found = replace(found, exported=sample_copy(register, language))
+    return Sample(facts, found, dict(TEXTS[language]))
 
 
 def sample_letter(

@@ -52,13 +52,35 @@ class Erasure(StrictModel):
         return self
 
 
+ValueType = Literal["text", "integer", "number", "money", "date", "datetime", "boolean"]
+
+
 class FieldSpec(StrictModel):
-    """What one column or file field holds, for which activities, and what erasure does to it."""
+    """What one column or file field holds, for which activities, and what erasure does to it.
+
+    `label` names it for people (the export's page and CSV headers; default: the name);
+    `type` says how its values are written for people there (data.json keeps them raw); a
+    `money` column names its `currency` and, for amounts in cents, `scale: 2`.
+    """
 
     categories: list[Id] = []
     activities: list[Id] | None = None  # default: those of the table or file
     provided: bool = False  # provided by the data subject (Art. 20 scope, WP242)
     erasure: Erasure | None = None  # default: what the table or file does
+    label: Text | None = None
+    type: ValueType = "text"
+    currency: Annotated[str, _matching(r"[A-Z]{3}", "an ISO 4217 code such as EUR")] | None = None
+    scale: int = Field(0, ge=0, le=6)  # the stored value is amount * 10**scale (cents: 2)
+
+    @model_validator(mode="after")
+    def _money_has_currency(self) -> FieldSpec:
+        if (self.type == "money") != (self.currency is not None):
+            raise PydanticCustomError(
+                "money", "a money column needs currency (e.g. EUR), and only a money column has one"
+            )
+        if self.scale and self.type != "money":
+            raise PydanticCustomError("scale", "scale is only for money columns")
+        return self
 
 
 class Column(FieldSpec):
@@ -121,12 +143,29 @@ class TableLookup(StrictModel):
         return self
 
 
+def _key_is_listed(key: str | None, names: list[str], owner: str) -> None:
+    if key is not None and key not in names:
+        raise PydanticCustomError(
+            "key", "key {key} is not one of the {owner}", {"key": repr(key), "owner": owner}
+        )
+
+
 class SqlTable(StrictModel):
+    """One table; `key` is the column that tells its rows apart for people (an order number):
+    every export of the table keeps it, and `label` names the table for people."""
+
     name: SqlName
+    label: Text | None = None
+    key: SqlName | None = None
     lookup: TableLookup
     activities: list[Id] = Field(min_length=1)
     columns: list[Column] = Field(min_length=1)
     erasure: Erasure
+
+    @model_validator(mode="after")
+    def _key_listed(self) -> SqlTable:
+        _key_is_listed(self.key, [c.name for c in self.columns], "table's columns")
+        return self
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -149,6 +188,7 @@ class SqlSource(StrictModel):
     type: Literal["sql"]
     id: Id
     name: NonEmpty
+    label: Text | None = None  # the name for people, per language (the export's page)
     description: Text | None = None
     read_url: NonEmpty  # finds data; give it a read-only database user
     write_url: NonEmpty | None = None  # changes data (erasure, rectification)
@@ -176,10 +216,17 @@ class FileSource(StrictModel):
     description: Text | None = None
     path: NonEmpty  # relative paths are relative to the register file's folder
     format: Literal["csv", "json"]  # default: from the path's suffix
+    label: Text | None = None  # the file's records for people (default: the name)
+    key: NonEmpty | None = None  # the field that tells records apart (kept in every export)
     lookup: list[FieldMatch] = Field(min_length=1)
     activities: list[Id] = Field(min_length=1)
     fields: list[FileField] = Field(min_length=1)
     erasure: Erasure
+
+    @model_validator(mode="after")
+    def _key_listed(self) -> FileSource:
+        _key_is_listed(self.key, [f.name for f in self.fields], "file's fields")
+        return self
 
     @model_validator(mode="before")
     @classmethod

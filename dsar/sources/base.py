@@ -1,4 +1,4 @@
-"""The one small interface every data-source connector has: count, sample and stream rows.
+"""The one small interface every data-source connector has: count, sample, page, stream rows.
 
 A connector is built from one register source and knows nothing of requests or the app; the
 fulfilment services call it. Writes (erasure, rectification) will join this interface later.
@@ -96,6 +96,11 @@ class Connector(Protocol):
 
     def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
         """Stream the subject's rows of one part, in a stable order, one at a time."""
+        ...
+
+    def page(self, subject: Subject, part: str, offset: int, limit: int) -> list[dict[str, Any]]:
+        """At most `limit` of the subject's rows of one part after the first `offset`, in the
+        order of `rows`: what staff review one page at a time."""
         ...
 
     def key_columns(self, part: str) -> tuple[str, ...]:

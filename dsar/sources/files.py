@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ class FileConnector:
             if len(sample) < sample_size:
                 sample.append(row)
         names = [f.name for f in self.source.fields]
-        return [PartFound(self.source_id, names, count, sample, ())]
+        return [PartFound(self.source_id, names, count, sample, self.key_columns(self.source_id))]
 
     def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
         if part != self.source_id:
@@ -52,8 +53,11 @@ class FileConnector:
             if _matches(record, wanted):
                 yield {name: _jsonable(record.get(name)) for name in names}
 
+    def page(self, subject: Subject, part: str, offset: int, limit: int) -> list[dict[str, Any]]:
+        return list(islice(self.rows(subject, part), offset, offset + limit))
+
     def key_columns(self, part: str) -> tuple[str, ...]:
-        return ()
+        return () if self.source.key is None else (self.source.key,)
 
     def close(self) -> None:
         return None

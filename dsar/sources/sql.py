@@ -91,6 +91,15 @@ class SqlConnector:
             for row in result.mappings():
                 yield {k: _jsonable(v) for k, v in row.items()}
 
+    def page(self, subject: Subject, part: str, offset: int, limit: int) -> list[dict[str, Any]]:
+        with self._connect() as connection:
+            self._checked_tables(connection)
+            query = self.statement(subject, part)
+            if query is None:
+                return []
+            result = connection.execute(query.offset(offset).limit(limit)).mappings()
+            return [{k: _jsonable(v) for k, v in row.items()} for row in result]
+
     def claim_check(self, key: str, value: str) -> ClaimCheck:
         """Who the rows found by a typed key belong to: their count and e-mails on file."""
         rows, contacts, checkable = 0, set[str](), True

@@ -22,8 +22,13 @@ STALE = "messages.mo is stale: run python -m dsar.core.catalog"
 
 
 def _translations(catalog: Catalog) -> dict[object, object]:
-    """msgid -> msgstr of every entry with an id (the header entry has none)."""
-    return {m.id: m.string for m in catalog if m.id}
+    """msgid -> msgstr of every entry with an id (the header entry has none); a plural entry's
+    forms as tuples (the .po reader gives lists, the .mo reader tuples)."""
+    return {_plain(m.id): _plain(m.string) for m in catalog if m.id}
+
+
+def _plain(value: object) -> object:
+    return tuple(value) if isinstance(value, list | tuple) else value
 
 
 def _po() -> Catalog:
@@ -74,6 +79,6 @@ def test_every_string_in_the_code_is_translated(tmp_path: Path) -> None:
         capture_output=True,
     )
     with pot.open("rb") as handle:
-        wanted = {m.id for m in read_po(handle) if m.id}
-    translated = {m.id for m in _po() if m.id and m.string and not m.fuzzy}
+        wanted = {_plain(m.id) for m in read_po(handle) if m.id}
+    translated = {_plain(m.id) for m in _po() if m.id and m.string and not m.fuzzy}
     assert sorted(wanted - translated) == []

@@ -15,10 +15,11 @@ from sqlalchemy import select
 from dsar.core.paths import TEMPLATES_DIR
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
+from dsar.fulfilment.exclusions import exclude
 from dsar.fulfilment.export import build_export
 from dsar.fulfilment.manual_tasks import complete_manual_task
-from dsar.fulfilment.models import Export, ExportKind, ManualOutcome, ManualTask
-from dsar.fulfilment.search import FulfilmentError, exclude_row, register_for, run_search
+from dsar.fulfilment.models import ExclusionReason, Export, ExportKind, ManualOutcome, ManualTask
+from dsar.fulfilment.search import FulfilmentError, register_for, run_search
 from dsar.requests.models import RequestEvent
 
 GOLDEN = Path(__file__).parent / "golden" / "customer-42"
@@ -146,12 +147,13 @@ def test_export_is_encrypted_at_rest_and_expires(app, session, now, verified_req
 def test_excluded_row_is_left_out(app, session, now, verified_request):
     request = verified_request()
     register = _prepared(app, session, now, request)
-    exclude_row(
+    exclude(
         session,
         request,
         source_id="shop_db",
         part="web_logs",
         row_key="125",
+        reason_code=ExclusionReason.THIRD_PARTY,
         reason="a family member's browsing",
         actor="dana@example.org",
         now=now,

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from dsar.accounts.models import Role
 from dsar.core.clock import FixedClock
 from dsar.extensions import limiter
+from dsar.fulfilment.exclusions import exclude
 from dsar.fulfilment.links import ENDED_BY_STATUS
-from dsar.fulfilment.models import Export
-from dsar.fulfilment.search import exclude_row
+from dsar.fulfilment.models import ExclusionReason, Export
 from dsar.requests.deadlines.clock_policies import ClockPolicy
 from dsar.requests.deadlines.operations import ClockSettings
 from dsar.requests.decisions import DecisionInput, RefusalGround, StaleForm, decide
@@ -84,12 +84,13 @@ def test_a_rebuilt_export_supersedes_the_old_link(  # type: ignore[no-untyped-de
     request = verified_request()
     register = _prepared(app, session, now, request)
     first, _archive = _build(app, session, now, request, register)
-    exclude_row(
+    exclude(
         session,
         request,
         source_id="shop_db",
         part="web_logs",
         row_key="125",
+        reason_code=ExclusionReason.THIRD_PARTY,
         reason="a family member's browsing",
         actor="dana@example.org",
         now=now,

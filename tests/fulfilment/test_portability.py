@@ -45,6 +45,7 @@ def test_portability_keeps_only_provided_data_on_consent_or_contract(
     parts = {p["name"]: [c["name"] for c in p["columns"]] for p in data["sources"][0]["parts"]}
     assert parts == {
         "customers": [
+            "customer_number",  # the table's key: kept so that each row can be told apart
             "email",
             "first_name",
             "last_name",
@@ -54,12 +55,14 @@ def test_portability_keeps_only_provided_data_on_consent_or_contract(
             "phone",
             "birth_date",
         ],
-        "orders": ["shipping_address"],
-        "newsletter_subscriptions": ["email"],
-        "support_tickets": ["subject", "body"],
+        "orders": ["id", "shipping_address"],
+        "newsletter_subscriptions": ["id", "email"],
+        "support_tickets": ["id", "subject", "body"],
     }  # contact_messages and web_logs are on legitimate interests (6.1.f): not portable
     assert data["kind"] == "portability" and data["manual_sources"] == []
-    assert archive.read("shop_db/orders.csv").decode().splitlines()[0] == "shipping_address"
+    orders = archive.read("shop_db/orders.csv").decode().splitlines()
+    assert orders[0] == "Order number,Delivery address"
+    assert len(set(orders[1:])) == len(orders) - 1 > 1  # each order its own line, by number
 
 
 class _Receiver(BaseHTTPRequestHandler):

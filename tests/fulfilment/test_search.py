@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from dsar.fulfilment.exclusions import exclude
 from dsar.fulfilment.manual_tasks import complete_manual_task
-from dsar.fulfilment.models import FindingStatus, ManualOutcome, ManualTask
+from dsar.fulfilment.models import ExclusionReason, FindingStatus, ManualOutcome, ManualTask
 from dsar.fulfilment.search import (
     FulfilmentError,
     completion_blockers,
-    exclude_row,
     register_for,
     run_search,
 )
@@ -151,12 +151,13 @@ def test_unverified_request_is_not_searched(app, session, now, controller, shop)
 def test_search_and_exclusion_are_audited(app, session, now, verified_request):
     request = verified_request()
     run_search(session, request, _register(app, request), actor="dana@example.org", now=now)
-    exclude_row(
+    exclude(
         session,
         request,
         source_id="shop_db",
         part="contact_messages",
         row_key="6",
+        reason_code=ExclusionReason.THIRD_PARTY,
         reason="written by the neighbour",
         actor="dana@example.org",
         now=now,
@@ -178,5 +179,7 @@ def test_search_and_exclusion_are_audited(app, session, now, verified_request):
         "source": "shop_db",
         "part": "contact_messages",
         "row": "6",
+        "field": None,
+        "reason_code": "third_party",
         "reason": "written by the neighbour",
     }

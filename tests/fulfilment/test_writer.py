@@ -74,14 +74,15 @@ def test_formula_cells_are_neutralised_in_csv_and_exact_in_json(
     archive = zipfile.ZipFile(io.BytesIO(store.read(built.export.file)))
 
     text = archive.read("shop_db/customers.csv").decode("utf-8")
+    data = json.loads(archive.read("data.json"))
+    part = next(p for p in data["sources"][0]["parts"] if p["name"] == "customers")
     header, row = list(csv.reader(io.StringIO(text, newline="")))
-    cells = dict(zip(header, row, strict=True))
+    assert header == [c["label"] for c in part["columns"]]  # people's labels, in order
+    cells = dict(zip([c["name"] for c in part["columns"]], row, strict=True))
     for column, typed in TYPED.items():
         assert cells[column] == "'" + typed, column
     if NUMBER[0] in cells:  # the access export has the id; portability only provided data
         assert cells[NUMBER[0]] == "-5"  # a real number is not text: no quote
-    data = json.loads(archive.read("data.json"))
-    part = next(p for p in data["sources"][0]["parts"] if p["name"] == "customers")
     (record,) = part["rows"]
     assert {c: record[c] for c in TYPED} == TYPED
     assert record.get(NUMBER[0], -5) == -5

@@ -10,7 +10,7 @@ from dsar.register.datasources import FileSource
 from dsar.sources import FileConnector, RegisterMismatch, SourceUnreachable, Subject
 
 
-def _source(path, fmt, fields=("email", "points")):  # type: ignore[no-untyped-def]
+def _source(path, fmt, fields=("email", "points"), **more):  # type: ignore[no-untyped-def]
     return FileSource.model_validate(
         {
             "type": "file",
@@ -22,8 +22,22 @@ def _source(path, fmt, fields=("email", "points")):  # type: ignore[no-untyped-d
             "activities": ["newsletter"],
             "fields": [{"name": f} for f in fields],
             "erasure": "delete",
+            **more,
         }
     )
+
+
+def test_a_page_of_records_and_the_registers_key(tmp_path):
+    path = tmp_path / "loyalty.csv"
+    lines = [f"zoe@example.org,{n}" for n in range(7)] + ["other@example.org,99"]
+    path.write_text("email,points\n" + "\n".join(lines) + "\n")
+    keyed = FileConnector(_source(path, "csv", key="points"))
+    zoe = Subject.of("zoe@example.org")
+
+    assert [r["points"] for r in keyed.page(zoe, "loyalty", 5, 5)] == ["5", "6"]
+    assert keyed.key_columns("loyalty") == ("points",)
+    assert keyed.search(zoe, 1)[0].key_columns == ("points",)
+    assert FileConnector(_source(path, "csv")).key_columns("loyalty") == ()  # a row hash
 
 
 def test_csv_rows_of_the_subject(tmp_path):

@@ -52,6 +52,21 @@ def test_rows_are_streamed_in_key_order(demo_register, shop_url):
     assert first["logged_at"][4] == "-"  # an ISO 8601 string on both backends
 
 
+def test_pages_read_the_streamed_order_a_slice_at_a_time(demo_register, shop_url):
+    connector = _connector(demo_register, shop_url)
+    heavy = Subject.of("kunde060@example.org")
+    try:
+        every = [r["id"] for r in connector.rows(heavy, "web_logs")]
+        pages = [connector.page(heavy, "web_logs", offset, 50) for offset in range(0, 400, 50)]
+        beyond = connector.page(heavy, "web_logs", 400, 50)
+    finally:
+        connector.close()
+
+    assert [len(p) for p in pages] == [50] * 8 and beyond == []
+    assert [r["id"] for p in pages for r in p] == every
+    assert pages[1][0]["logged_at"][4] == "-"  # JSON-ready values, as rows() gives them
+
+
 def test_email_is_matched_in_lower_case_too(demo_register, shop_url):
     connector = _connector(demo_register, shop_url)
     try:

@@ -17,6 +17,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     letters,
     manual_findings,
     queue,
+    review,
     users,
     views,
 )

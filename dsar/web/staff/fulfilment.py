@@ -1,4 +1,4 @@
-"""Staff pages for answering with data: search results, exclusions, manual tasks, exports."""
+"""Staff pages for answering with data: search results, manual tasks, exports (review.py: rows)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length
 
@@ -17,14 +17,14 @@ from dsar.extensions import db
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.fulfilment.delivery import mail_download_link
+from dsar.fulfilment.exclusions import REASON_LABELS, exclusions_of
 from dsar.fulfilment.export import build_export
 from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task, tasks_of
-from dsar.fulfilment.models import Exclusion, Export, ExportKind, ManualOutcome, ManualTask
+from dsar.fulfilment.models import Export, ExportKind, ManualOutcome, ManualTask
 from dsar.fulfilment.portability import TransmissionError, queue_transmission, transmissions_of
 from dsar.fulfilment.search import (
     FulfilmentError,
     completion_blockers,
-    exclude_row,
     latest_run,
     register_for,
     run_search,
@@ -33,7 +33,6 @@ from dsar.intake.uploads import UploadRejected, accept_upload
 from dsar.register import Register
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
-from dsar.sources.base import row_key
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.claims import claims_context
@@ -42,13 +41,6 @@ from dsar.web.staff.manual_findings import manual_context
 
 class ActionForm(FlaskForm):
     """A button that only needs the CSRF token."""
-
-
-class ExcludeForm(FlaskForm):
-    source_id = HiddenField(validators=[DataRequired(), Length(max=64)])
-    part = HiddenField(validators=[DataRequired(), Length(max=128)])
-    row_key = HiddenField(validators=[DataRequired(), Length(max=200)])
-    reason = StringField("Reason", validators=[DataRequired(), Length(max=500)])
 
 
 class TaskForm(FlaskForm):
@@ -90,13 +82,7 @@ def _back(found: Request) -> ResponseReturnValue:
 def request_data(request_id: int) -> ResponseReturnValue:
     found = _request_or_404(request_id)
     run = latest_run(db.session(), found)
-    exclusions = (
-        db.session.execute(
-            select(Exclusion).where(Exclusion.request_id == found.id).order_by(Exclusion.id)
-        )
-        .scalars()
-        .all()
-    )
+    exclusions = exclusions_of(db.session(), found)
     tasks = tasks_of(db.session(), found)
     exports = (
         db.session.execute(
@@ -105,20 +91,17 @@ def request_data(request_id: int) -> ResponseReturnValue:
         .scalars()
         .all()
     )
-    excluded = {(e.source_id, e.part, e.row_key) for e in exclusions}
     return render_template(
         "staff/fulfilment.html",
         req=found,
         run=run,
         blockers=completion_blockers(db.session(), found),
         exclusions=exclusions,
-        excluded=excluded,
+        reasons=REASON_LABELS,
         tasks=tasks,
         exports=exports,
         now=clock_now(),  # which links still live
-        row_key=row_key,
         action_form=ActionForm(),
-        exclude_form=ExcludeForm(),
         task_form=TaskForm(),
         export_form=ExportForm(
             kind=found.type.value if found.type.value in ("access", "portability") else "access"
@@ -147,28 +130,6 @@ def request_data_search(request_id: int) -> ResponseReturnValue:
         "Blocked: a source could not be searched." if run.blocked else "All sources searched.",
         "error" if run.blocked else "info",
     )
-    return _back(found)
-
-
-@bp.post("/requests/<int:request_id>/data/exclude")
-@roles_required(*REQUEST_WORKERS)
-def request_data_exclude(request_id: int) -> ResponseReturnValue:
-    found = _request_or_404(request_id)
-    form = ExcludeForm()
-    if not form.validate_on_submit():
-        flash("Give a reason for leaving the row out.", "error")
-        return _back(found)
-    exclude_row(
-        db.session(),
-        found,
-        source_id=form.source_id.data or "",
-        part=form.part.data or "",
-        row_key=form.row_key.data or "",
-        reason=form.reason.data or "",
-        actor=current_user.email,
-        now=clock_now(),
-    )
-    flash("The row is left out of the export.", "info")
     return _back(found)
 
 
