@@ -215,7 +215,8 @@ def request_data_export(request_id: int) -> ResponseReturnValue:
     flash(f"Export built ({built.export.row_count} rows); the download link was mailed.", "info")
     if built.password:
         flash(f"Send this password by another channel (shown once): {built.password}", "info")
-    return _back(found)
+    # The copy is ready: the next step, preparing the answer, is on the request's page.
+    return redirect(url_for("staff.detail", request_id=found.id))
 
 
 @bp.post("/requests/<int:request_id>/data/exports/<int:export_id>/transmit")
