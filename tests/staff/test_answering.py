@@ -359,3 +359,43 @@ def test_an_unidentified_subject_is_told_why_and_the_notice_is_the_answer(  # ty
     assert "Art. 11(2)" in (letter.text or "") and "Art. 77" in (letter.text or "")
     status = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
     assert "please see our letter" in status
+
+
+def test_the_export_message_counts_what_staff_found_by_hand_too(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf
+) -> None:
+    """A copy made of manual entries is not announced as '0 rows'."""
+    from dsar.fulfilment.manual_findings import add_finding
+    from dsar.register import ManualSource
+
+    ensure_shop(Path(app.instance_path))
+    request = make_request(
+        session,
+        controller,
+        now,
+        subject_email=GOLDEN_EMAIL,
+        details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
+    )
+    staff = as_user(dpo)
+    _decide(staff, request, "verify_identity")
+    assert staff.post(f"/staff/requests/{request.id}/data/search").status_code == 302
+    register = app.extensions["dsar.registers"][0]
+    task = session.execute(
+        select(ManualTask).where(ManualTask.request_id == request.id)
+    ).scalar_one()
+    source = register.source(task.source_id)
+    assert isinstance(source, ManualSource)
+    for description in ("Ticket 1", "Ticket 2"):
+        add_finding(
+            session, request, task, categories=source.categories, category=source.categories[0],
+            description=description, rows=[{"subject": description}], file_id=None,
+            actor=dpo.email, now=now,
+        )  # fmt: skip
+    session.commit()
+    done = {"note": "Searched the mailbox", "outcome": "found"}
+    staff.post(f"/staff/requests/{request.id}/data/tasks/{task.id}", data=done)
+    page = staff.post(
+        f"/staff/requests/{request.id}/data/export", data={"kind": "access"}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "2 entries from sources searched by hand" in page
+    assert "rows from connected sources" in page

@@ -19,6 +19,7 @@ from dsar.files.storage import FileStore
 from dsar.fulfilment.delivery import mail_download_link
 from dsar.fulfilment.exclusions import REASON_LABELS, exclusions_of
 from dsar.fulfilment.export import build_export
+from dsar.fulfilment.manual_findings import findings_of
 from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task, tasks_of
 from dsar.fulfilment.models import Export, ExportKind, ManualOutcome, ManualTask
 from dsar.fulfilment.portability import TransmissionError, queue_transmission, transmissions_of
@@ -212,7 +213,13 @@ def request_data_export(request_id: int) -> ResponseReturnValue:
         return _back(found)
     link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
     mail_download_link(db.session(), found, built.export, link=link, now=now)
-    flash(f"Export built ({built.export.row_count} rows); the download link was mailed.", "info")
+    entries = sum(len(found_by_task) for found_by_task in findings_of(db.session(), found).values())
+    flash(
+        f"Export built ({built.export.row_count} rows from connected sources, {entries} "
+        f"{'entry' if entries == 1 else 'entries'} from sources searched by hand); "
+        "the download link was mailed.",
+        "info",
+    )
     if built.password:
         flash(f"Send this password by another channel (shown once): {built.password}", "info")
     # The copy is ready: the next step, preparing the answer, is on the request's page.
