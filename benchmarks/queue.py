@@ -32,12 +32,14 @@ from dsar.requests.workflow import Channel, RequestType, Status  # noqa: E402
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 OPEN = [Status.NEW, Status.IN_PROGRESS, Status.AWAITING_INFORMATION, Status.AWAITING_APPROVAL]
 # The same status list, in the same order, as the partial index ix_request_working_due: SQLite
-# uses a partial index only for the identical term (the app writes it with status_in()).
-BARE_SQL = """
+# uses a partial index only for the identical term (the app writes it with status_in()), so the
+# list is taken from the app's own statuses, not typed here.
+WORKING_SQL = ", ".join(f"'{v}'" for v in sorted(s.value for s in Status if s.clock_running))
+BARE_SQL = f"""
 SELECT r.id, r.reference, r.type, r.status, r.subject_name, r.subject_email, r.channel,
        r.language, COALESCE(r.extended_due_date, r.due_date) AS due, s.email AS assignee
 FROM request r LEFT JOIN staff_user s ON s.id = r.assignee_id
-WHERE r.status IN ('awaiting_approval', 'awaiting_information', 'in_progress', 'new')
+WHERE r.status IN ({WORKING_SQL})
 ORDER BY COALESCE(r.extended_due_date, r.due_date), r.id LIMIT 50
 """
 BARE_TEMPLATE = """<table>{% for r in rows %}<tr><td><a href="/staff/requests/{{ r.id }}">
@@ -140,7 +142,8 @@ def signed_in_client(app: Flask, user_id: int):  # type: ignore[no-untyped-def]
     with app.test_request_context(environ_base=client.environ_base):
         identifier = login_manager._session_identifier_generator()
     with client.session_transaction() as sess:
-        sess.update({"_user_id": str(user_id), "_fresh": True, "_id": identifier})
+        # StaffUser.get_id(): the id and the session epoch (0 for a new account).
+        sess.update({"_user_id": f"{user_id}.0", "_fresh": True, "_id": identifier})
     return client
 
 

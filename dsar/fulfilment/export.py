@@ -51,7 +51,7 @@ class BuiltExport:
 
 def export_formats(request: Request, kind: ExportKind) -> tuple[str, ...]:
     """The files a ZIP holds: portability in the format the subject chose (both if they asked
-    for both, or said nothing); an access copy always both."""
+    for both, "both" on the form, or said nothing); an access copy always both."""
     if kind is not ExportKind.PORTABILITY:
         return FORMATS
     chosen = (request.details or {}).get("format")

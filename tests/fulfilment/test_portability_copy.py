@@ -30,6 +30,7 @@ ALL_CSVS = {
         ("json", {"data.json"}),
         ("csv", ALL_CSVS),
         (["json", "csv"], {"data.json"} | ALL_CSVS),
+        ("both", {"data.json"} | ALL_CSVS),  # the form's third choice
         (None, {"data.json"} | ALL_CSVS),  # said nothing: both
     ],
 )

@@ -210,7 +210,11 @@ def https_url(form: Form, field: Field) -> None:
 class PortabilityForm(IntakeForm):
     format = RadioField(
         _l("Format"),
-        choices=[SelectChoice("json", "JSON"), SelectChoice("csv", "CSV")],
+        choices=[
+            SelectChoice("json", "JSON"),
+            SelectChoice("csv", "CSV"),
+            SelectChoice("both", _l("Both (JSON and CSV)")),
+        ],
         default="json",
         validators=[_required(_l("Please choose a format."))],
     )
