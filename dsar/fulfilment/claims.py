@@ -9,7 +9,7 @@ verified or set aside. docs/lookup-keys.md explains the methods.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -74,18 +74,27 @@ def stored_claims(session: Session, request: Request) -> list[LookupClaim]:
     )
 
 
+CONFIRMED_BY_LINK = "confirm_email"  # the event of the confirmation link's button
+
+
 def email_confirmed_by_link(session: Session, request: Request) -> bool:
     """The subject confirmed the address through our link: its `confirm_email` event says so."""
     return (
         session.scalar(
             select(
                 exists().where(
-                    RequestEvent.request_id == request.id, RequestEvent.action == "confirm_email"
+                    RequestEvent.request_id == request.id,
+                    RequestEvent.action == CONFIRMED_BY_LINK,
                 )
             )
         )
         is True
     )
+
+
+def confirmed_in(events: Iterable[RequestEvent]) -> bool:
+    """The same answer from a request's events already read (the request page has them)."""
+    return any(event.action == CONFIRMED_BY_LINK for event in events)
 
 
 def identity_basis(session: Session, request: Request) -> dict[str, Any]:

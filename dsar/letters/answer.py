@@ -215,13 +215,16 @@ class AnswerState:
 
 def answer_state(session: Session, request: Request, now: datetime) -> AnswerState:
     """The final letter, what is still missing, and whether it waits for the outbox."""
-    letter_type = final_letter_type(request) or request.type.value
-    letter = session.execute(
-        select(Letter)
-        .where(Letter.request_id == request.id, Letter.type == letter_type)
-        .order_by(Letter.id.desc())
-        .limit(1)
-    ).scalar()
+    final_type = final_letter_type(request)
+    letter_type = final_type or request.type.value
+    letter = None  # before the answer is prepared no letter is the answer: nothing to read
+    if final_type is not None:
+        letter = session.execute(
+            select(Letter)
+            .where(Letter.request_id == request.id, Letter.type == letter_type)
+            .order_by(Letter.id.desc())
+            .limit(1)
+        ).scalar()
     missing: list[str] = []
     if request.status is Status.IN_PROGRESS:
         missing = completion_blockers(session, request)

@@ -13,7 +13,7 @@ from dsar.accounts.models import Role, StaffUser
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.files.models import StoredFile
-from dsar.fulfilment.claims import email_confirmed_by_link
+from dsar.fulfilment.claims import confirmed_in
 from dsar.letters.answer import answer_state
 from dsar.register import Register, find_register
 from dsar.requests.deadlines.clock_policies import (
@@ -83,7 +83,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         staff=assignable_staff(db.session()) if current_user.role is Role.DPO else [],
         grounds=list(RefusalGround),
         purposes=list(InformationPurpose),
-        email_confirmed=email_confirmed_by_link(db.session(), req),
+        email_confirmed=confirmed_in(events),
         answer=answer_state(db.session(), req, clock_now()),
     ), status
 
