@@ -84,6 +84,31 @@ def exclude(
     return exclusion
 
 
+def include_again(
+    session: Session, request: Request, exclusion: Exclusion, *, actor: str, now: datetime
+) -> None:
+    """Undo an exclusion: the row or field goes into the next export again; audited. An export
+    built before keeps what it left out (build a new one to include it)."""
+    if exclusion.request_id != request.id:
+        raise FulfilmentError("this exclusion belongs to another request")
+    record_event(
+        session,
+        request,
+        "include_data_again",
+        actor=actor,
+        now=now,
+        payload={
+            "source": exclusion.source_id,
+            "part": exclusion.part,
+            "row": exclusion.row_key,
+            "field": exclusion.field or None,
+            "excluded_by": exclusion.actor,
+        },
+    )
+    session.delete(exclusion)
+    session.flush()
+
+
 def exclusions_of(session: Session, request: Request) -> list[Exclusion]:
     """The request's exclusions in the order they were made."""
     return list(

@@ -130,3 +130,42 @@ def test_a_row_and_a_field_left_out_are_absent_from_the_zip(  # type: ignore[no-
         ("ip_address", "third_party", 1),
     }
     assert register is not None
+
+
+def test_a_left_out_row_can_be_put_back(  # type: ignore[no-untyped-def]
+    app, session, now, agent, other_agent, as_user, verified_request
+):
+    """A mistaken exclusion is undone on the data page, audited; another request's id, or a
+    POST without its token, changes nothing."""
+    request = verified_request(**HEAVY)
+    request.assignee = agent
+    _prepared(app, session, now, request)
+    staff = as_user(agent)
+    page = staff.get(LOGS.format(id=request.id) + "?page=1").get_data(as_text=True)
+    row = _row_keys(page)[0]
+    staff.post(
+        f"/staff/requests/{request.id}/data/exclude",
+        data={
+            "csrf_token": _csrf(page), "source_id": "shop_db", "part": "web_logs", "page": "1",
+            "row_key": row, "reason_code": "other", "reason": "clicked the wrong row",
+        },
+    )  # fmt: skip
+    exclusion = session.execute(select(Exclusion)).scalar_one()
+    undo = f"/staff/requests/{request.id}/data/exclusions/{exclusion.id}/undo"
+    overview = staff.get(f"/staff/requests/{request.id}/data").get_data(as_text=True)
+    assert undo in overview
+    assert staff.post(undo).status_code == 400  # no CSRF token
+    other = verified_request(**HEAVY)
+    other.assignee = agent
+    session.commit()
+    wrong = f"/staff/requests/{other.id}/data/exclusions/{exclusion.id}/undo"
+    assert staff.post(wrong, data={"csrf_token": _csrf(overview)}).status_code == 404
+    assert session.execute(select(Exclusion)).scalar_one() is not None
+    answer = staff.post(undo, data={"csrf_token": _csrf(overview)})
+    assert answer.status_code == 302
+    session.expire_all()
+    assert session.execute(select(Exclusion)).first() is None
+    event = session.execute(
+        select(RequestEvent).where(RequestEvent.action == "include_data_again")
+    ).scalar_one()
+    assert event.payload["row"] == row and event.payload["excluded_by"] == agent.email

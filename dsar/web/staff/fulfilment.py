@@ -38,6 +38,7 @@ from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.claims import claims_context
 from dsar.web.staff.manual_findings import manual_context
+from dsar.web.staff.review import UndoForm
 
 
 class ActionForm(FlaskForm):
@@ -98,6 +99,7 @@ def request_data(request_id: int) -> ResponseReturnValue:
         run=run,
         blockers=completion_blockers(db.session(), found),
         exclusions=exclusions,
+        undo_form=UndoForm(),
         reasons=REASON_LABELS,
         tasks=tasks,
         exports=exports,

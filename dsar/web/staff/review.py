@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.fulfilment.claims import verified_subject
-from dsar.fulfilment.exclusions import REASON_LABELS, exclude, exclusions_of
-from dsar.fulfilment.models import ExclusionReason, FindingStatus, SearchFinding
+from dsar.fulfilment.exclusions import REASON_LABELS, exclude, exclusions_of, include_again
+from dsar.fulfilment.models import Exclusion, ExclusionReason, FindingStatus, SearchFinding
 from dsar.fulfilment.plan import plan_parts
 from dsar.fulfilment.search import FulfilmentError, latest_run, register_for
 from dsar.register.datasources import ManualSource
@@ -29,6 +29,10 @@ from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
 PAGE_SIZE = 50
+
+
+class UndoForm(FlaskForm):
+    """Only the CSRF token: the exclusion to undo is in the URL."""
 
 
 class ExcludeForm(FlaskForm):
@@ -109,6 +113,21 @@ def request_data_review(request_id: int, source_id: str, part: str) -> ResponseR
         reasons=REASON_LABELS,
         exclude_form=ExcludeForm(),
     )
+
+
+@bp.post("/requests/<int:request_id>/data/exclusions/<int:exclusion_id>/undo")
+@roles_required(*REQUEST_WORKERS)
+def request_data_include_again(request_id: int, exclusion_id: int) -> ResponseReturnValue:
+    """Put a left-out row or field back into the next export."""
+    found = visible_request(request_id)
+    if not UndoForm().validate_on_submit():
+        abort(400)
+    exclusion = db.session.get(Exclusion, exclusion_id)
+    if exclusion is None or exclusion.request_id != found.id:
+        abort(404, "There is no such exclusion on this request.")
+    include_again(db.session(), found, exclusion, actor=current_user.email, now=clock_now())
+    flash("It goes into the next export again; build a new export to send it.", "info")
+    return redirect(url_for("staff.request_data", request_id=found.id))
 
 
 @bp.post("/requests/<int:request_id>/data/exclude")
