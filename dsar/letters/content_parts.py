@@ -25,6 +25,7 @@ class RecipientView:
     label: str
     named: bool
     country: str | None
+    unnamed_reason: str = ""  # as the register records it; empty: no reason is claimed
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,10 @@ def activity_views(register: Register, activities: list[Activity], t: Any) -> li
                 ),
                 recipients=tuple(
                     RecipientView(
-                        r.name if r.named and r.name else t(r.category), r.named, r.country
+                        r.name if r.named and r.name else t(r.category),
+                        r.named,
+                        r.country,
+                        t(r.unnamed_reason) if r.unnamed_reason else "",
                     )
                     for r in recipients
                     if r is not None

@@ -69,6 +69,10 @@ class Recipient(StrictModel):
     role: Literal["processor", "controller", "joint_controller", "public_authority"]
     country: CountryCode | None = None
     contact: NonEmpty | None = None  # where Art. 19 notices go
+    # Why an unnamed recipient is given only by its category (C-154/21: naming it is impossible,
+    # e.g. which of many carriers takes a parcel is decided per order). Letters print it; without
+    # it they print the category and claim nothing about why.
+    unnamed_reason: Text | None = None
 
     @model_validator(mode="after")
     def _name_iff_named(self) -> Recipient:
@@ -77,6 +81,10 @@ class Recipient(StrictModel):
         if not self.named and self.name:
             raise PydanticCustomError(
                 "recipient_name", "name is given but named is false: set named: true"
+            )
+        if self.named and self.unnamed_reason:
+            raise PydanticCustomError(
+                "recipient_name", "unnamed_reason is given but the recipient is named"
             )
         return self
 

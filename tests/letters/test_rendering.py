@@ -120,11 +120,28 @@ def test_seed_access_letters(
         assert "Datenschutzbeauftragte" not in text and "data protection officer" not in text
 
 
-def test_unnamed_recipients_say_why_only_a_category(registers: dict[str, Register]) -> None:
-    text = render(sample_letter(registers["ipro"], "access", "de", TODAY)).text
+def test_unnamed_recipients_say_why_only_with_a_recorded_reason(
+    registers: dict[str, Register],
+) -> None:
+    """C-154/21: a category instead of a name. The letter claims naming is impossible only
+    when the register records why (it used to claim it for every unnamed recipient)."""
+    register = registers["ipro"]
+    text = render(sample_letter(register, "access", "de", TODAY)).text
+    assert "Kreditinstitute (Empfängerkategorie)" in text
+    assert "einzeln benennen" not in text and "nennen können wir sie nicht" not in text
+    banks = register.recipient("banks")
+    assert banks is not None and not banks.named
+    reason = {
+        "de": "welche Bank, hängt von Ihrer Zahlungsart ab",
+        "en": "it depends on how you pay",
+    }
+    with_reason = banks.model_copy(update={"unnamed_reason": reason})
+    recipients = [with_reason if r.id == "banks" else r for r in register.recipients]
+    register = register.model_copy(update={"recipients": recipients})
+    text = render(sample_letter(register, "access", "de", TODAY)).text
     assert (
-        "Kreditinstitute (Empfängerkategorie: die Empfänger lassen sich nicht einzeln benennen)"
-        in text
+        "Kreditinstitute (Empfängerkategorie; einzeln nennen können wir sie nicht: welche Bank, "
+        "hängt von Ihrer Zahlungsart ab)" in " ".join(text.split())
     )
 
 
