@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable
@@ -44,6 +45,10 @@ def prepare_demo(app: Flask, *, only_if_empty: bool, echo: Callable[[str], objec
         echo(f"  staff login: {email}  password: {result.password}")
 
 
+def _stop_on_sigterm(_signum: int, _frame: object) -> None:
+    raise SystemExit(0)
+
+
 def _say(text: str) -> None:
     print(text, flush=True)  # seen at once when the output goes to a file or a pipe
 
@@ -69,6 +74,9 @@ def run_development(app: Flask, *, host: str, port: int, mail_port: int) -> None
         "DSAR_BASE_URL": settings.base_url,
     }
     scheduler = subprocess.Popen([sys.executable, "-m", "dsar", "scheduler"], env=env)  # noqa: S603
+    # SIGTERM (systemd, docker stop, timeout) ends the server like Ctrl-C does, through the
+    # `finally` below: by default Python dies at once and the scheduler would run on.
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     print(f"mail sink: 127.0.0.1:{mail_port}, messages as .eml in {sink.folder}")
     print(f"staff workspace: http://{host}:{port}/staff/  (outgoing mail: /staff/mail)")
     try:
