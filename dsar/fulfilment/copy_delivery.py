@@ -16,13 +16,17 @@ from sqlalchemy.orm import Session
 
 from dsar.fulfilment.models import Export, ExportKind, Transmission, TransmissionStatus
 from dsar.letters.facts import CopyDelivery
-from dsar.outbox.models import OutboxMessage
+from dsar.outbox.models import OutboxMessage, OutboxStatus
 from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
 from dsar.requests.workflow import RequestType
 
-KIND = {RequestType.ACCESS: ExportKind.ACCESS, RequestType.PORTABILITY: ExportKind.PORTABILITY}
+# The export that is a request's copy, by its right.
+COPY_KIND = {
+    RequestType.ACCESS: ExportKind.ACCESS,
+    RequestType.PORTABILITY: ExportKind.PORTABILITY,
+}
 
 
 def link_mail_key(export_id: int) -> str:
@@ -32,7 +36,7 @@ def link_mail_key(export_id: int) -> str:
 
 def copy_delivery(session: Session, request: Request, now: datetime) -> CopyDelivery | None:
     """The copy as delivered at `now`: its newest live export, or None when there is none."""
-    kind = KIND.get(request.type)
+    kind = COPY_KIND.get(request.type)
     if kind is None:
         return None
     export = session.execute(
@@ -43,8 +47,13 @@ def copy_delivery(session: Session, request: Request, now: datetime) -> CopyDeli
     ).scalar_one_or_none()
     if export is None:
         return None
+    # A link mail the outbox gave up on was not e-mailed: the letter then names the status
+    # page alone.
     mailed = session.execute(
-        select(OutboxMessage.id).where(OutboxMessage.idempotency_key == link_mail_key(export.id))
+        select(OutboxMessage.id).where(
+            OutboxMessage.idempotency_key == link_mail_key(export.id),
+            OutboxMessage.status != OutboxStatus.FAILED,
+        )
     ).first()
     jurisdiction = jurisdiction_of(request.controller)
     return CopyDelivery(

@@ -21,6 +21,7 @@ from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.fulfilment import art15
 from dsar.fulfilment.claims import verified_subject
+from dsar.fulfilment.copy_delivery import COPY_KIND
 from dsar.fulfilment.delivery import new_download
 from dsar.fulfilment.exclusions import excluded_for
 from dsar.fulfilment.links import end_links
@@ -62,7 +63,7 @@ def export_formats(request: Request, kind: ExportKind) -> tuple[str, ...]:
 def copy_facts(session: Session, request: Request) -> dict[str, Any]:
     """What the request's latest copy of its own kind (not revoked) holds, as FoundData's
     fields for letters: its parts and format; {} before such a copy was built."""
-    kind = ExportKind.PORTABILITY if request.type.value == "portability" else ExportKind.ACCESS
+    kind = COPY_KIND.get(request.type, ExportKind.ACCESS)
     export = session.execute(
         select(Export)
         .where(Export.request_id == request.id, Export.kind == kind, Export.revoked_at.is_(None))

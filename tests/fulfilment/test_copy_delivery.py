@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from dsar.files.storage import FileStore
 from dsar.fulfilment.copy_delivery import copy_delivery
@@ -15,6 +16,7 @@ from dsar.letters.content import IncompleteLetter
 from dsar.letters.facts import CopyDelivery, FoundData, FoundSource
 from dsar.letters.inputs import found_to_json
 from dsar.letters.operations import approve_letter, draft_letter, preview_letter
+from dsar.outbox.models import OutboxMessage, OutboxStatus
 from dsar.requests.workflow import RequestType
 from tests.fulfilment.conftest import make_export
 
@@ -33,6 +35,11 @@ def test_the_newest_live_export_and_whether_its_link_was_mailed(  # type: ignore
     mail_download_link(session, request, export, link="https://x.example/d/t", now=now)
     delivered = copy_delivery(session, request, now)
     assert delivered is not None and delivered.link_mailed
+    mail = session.execute(select(OutboxMessage)).scalar_one()
+    mail.status = OutboxStatus.FAILED  # the outbox gave up: it was not e-mailed
+    failed = copy_delivery(session, request, now)
+    assert failed is not None and not failed.link_mailed
+    mail.status = OutboxStatus.SENT
     end_links(session, request, LinkEnd.STAFF, actor="dana", now=now)
     assert copy_delivery(session, request, now) is None  # a revoked link delivers nothing
     assert copy_delivery(session, request, now + timedelta(days=30)) is None
