@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, insert
+from sqlalchemy import Engine, create_engine, insert, text
 
 from dsar.demo.shop_rows import shop_rows
 from dsar.demo.shop_schema import shop_metadata
 
 SHOP_FILENAME = "demo_shop.sqlite3"
 SUBJECTS = 300
+# Raised whenever the shop's tables change: an older demo file is then generated afresh.
+SHOP_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -29,10 +31,19 @@ class ShopSummary:
 def ensure_shop(instance_path: Path) -> Path | None:
     """Generate the demo shop in the instance folder unless it is there; the new file or None."""
     path = instance_path / SHOP_FILENAME
-    if path.exists():
+    if path.exists() and _version(path) == SHOP_VERSION:
         return None
     generate_shop_file(path)
     return path
+
+
+def _version(path: Path) -> int:
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("PRAGMA user_version")).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def generate_shop_file(path: Path, *, subjects: int = SUBJECTS) -> ShopSummary:
@@ -43,6 +54,8 @@ def generate_shop_file(path: Path, *, subjects: int = SUBJECTS) -> ShopSummary:
     engine = create_engine(f"sqlite:///{partial}")
     try:
         summary = create_shop(engine, subjects=subjects)
+        with engine.begin() as connection:
+            connection.execute(text(f"PRAGMA user_version = {SHOP_VERSION:d}"))
     finally:
         engine.dispose()
     partial.replace(path)  # never a half-written shop under the real name

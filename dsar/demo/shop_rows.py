@@ -82,7 +82,7 @@ def _customer(rng: random.Random, index: int) -> dict[str, Any]:
 
 def _order(rng: random.Random, customer: dict[str, Any], order_id: int) -> dict[str, Any]:
     address = f"{customer['street']}, {customer['postcode']} {customer['city']}"
-    return {
+    order: dict[str, Any] = {
         "id": order_id,
         "customer_id": customer["id"],
         "ordered_at": _moment(rng),
@@ -90,6 +90,8 @@ def _order(rng: random.Random, customer: dict[str, Any], order_id: int) -> dict[
         "status": rng.choice(("delivered", "delivered", "delivered", "shipped", "cancelled")),
         "shipping_address": address,
     }
+    order["carrier"] = None if order["status"] == "cancelled" else "Paket-Express"
+    return order
 
 
 def _invoice(rng: random.Random, order: dict[str, Any]) -> dict[str, Any]:

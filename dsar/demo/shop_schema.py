@@ -41,6 +41,7 @@ def shop_metadata() -> MetaData:
         Column("total_cents", Integer, nullable=False),
         Column("status", String(20), nullable=False),
         Column("shipping_address", Text, nullable=False),
+        Column("carrier", String(40)),  # who delivered it; null while not shipped
     )  # fmt: skip
     Table(
         "invoices", metadata,

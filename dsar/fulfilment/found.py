@@ -23,6 +23,8 @@ def found_data_for(session: Session, request: Request, register: Register) -> Fo
         return None
     counts: dict[str, Counter[str]] = {}
     activities: dict[str, list[str]] = {}
+    recipients: dict[str, list[str]] = {}
+    unmapped: dict[str, list[str]] = {}
     for finding in run.findings:
         if finding.status is not FindingStatus.FOUND or not finding.row_count:
             continue
@@ -31,10 +33,18 @@ def found_data_for(session: Session, request: Request, register: Register) -> Fo
             dict.fromkeys(finding.categories, finding.row_count)
         )
         activities.setdefault(finding.source_id, []).extend(_activities(source, finding.part))
+        recipients.setdefault(finding.source_id, []).extend(finding.recipients or [])
+        unmapped.setdefault(finding.source_id, []).extend(finding.unmapped_recipients or [])
     _add_manual(session, request, register, counts, activities)
     return FoundData(
         tuple(
-            FoundSource(source_id, dict(found), tuple(dict.fromkeys(activities[source_id])))
+            FoundSource(
+                source_id,
+                dict(found),
+                tuple(dict.fromkeys(activities[source_id])),
+                recipients=tuple(dict.fromkeys(recipients.get(source_id, []))),
+                unmapped_recipients=tuple(dict.fromkeys(unmapped.get(source_id, []))),
+            )
             for source_id, found in counts.items()
         ),
         **copy_facts(session, request),  # the copy as built: its parts and format

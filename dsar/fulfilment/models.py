@@ -60,6 +60,10 @@ class SearchFinding(Base):
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     sample: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     message: Mapped[str | None] = mapped_column(Text)
+    # Register recipients this subject's rows went to (the part's `disclosures`), and values
+    # of its disclosure column the register does not map to a recipient (a letter then asks).
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    unmapped_recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     run: Mapped[SearchRun] = relationship(back_populates="findings")
 

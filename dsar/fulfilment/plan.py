@@ -73,6 +73,10 @@ def _column_info(
     }
     if column.type == "money":
         info |= {"currency": column.currency, "scale": column.scale}
+    if column.values:
+        info["values"] = {
+            code: art15.text(words, language) for code, words in column.values.items()
+        }
     return info
 
 

@@ -24,9 +24,12 @@ def locale_of(language: str) -> str:
 
 
 def readable(value: Any, column: Mapping[str, Any], language: str) -> str:
-    """`value` of `column` (its data.json info: type, currency, scale) for people."""
+    """`value` of `column` (its data.json info: type, currency, scale, values) for people."""
     if value is None or value == "":
         return ""
+    words = (column.get("values") or {}).get(str(value))
+    if words:
+        return str(words)  # the register's words for a stored code (`values`)
     kind = column.get("type", "text")
     try:
         formatter = _FORMATTERS.get(kind)

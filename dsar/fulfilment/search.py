@@ -17,10 +17,17 @@ from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subjec
 from dsar.fulfilment.manual_tasks import open_manual_task, tasks_of
 from dsar.fulfilment.models import FindingStatus, SearchFinding, SearchRun
 from dsar.register import Register, find_register
-from dsar.register.datasources import Column, FileField, FileSource, ManualSource, SqlSource
+from dsar.register.datasources import (
+    Column,
+    FileField,
+    FileSource,
+    ManualSource,
+    SqlSource,
+)
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status, Verification
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
+from dsar.sources.base import PartFound
 
 SAMPLE_SIZE = 3
 ConnectorFactory = Callable[[SqlSource | FileSource | ManualSource], Connector | None]
@@ -133,9 +140,23 @@ def _search_source(
             key_columns=list(part.key_columns),
             categories=part_categories(source, part.name),
             sample=part.sample,
+            recipients=_recipients(source, part)[0],
+            unmapped_recipients=_recipients(source, part)[1],
         )
         for part in parts
     ]
+
+
+def _recipients(source: SqlSource | FileSource, part: PartFound) -> tuple[list[str], list[str]]:
+    """The register recipients the subject's rows of `part` went to (register order), and the
+    disclosure column's values the register maps to no recipient."""
+    container = source.table(part.name) if isinstance(source, SqlSource) else source
+    disclosures = container.disclosures if container else None
+    if disclosures is None or not part.count:
+        return [], []
+    mapped = [disclosures.values[v] for v in part.disclosed if v in disclosures.values]
+    unmapped = [v for v in part.disclosed if v not in disclosures.values]
+    return list(dict.fromkeys([*disclosures.to, *mapped])), unmapped
 
 
 def _blocking(finding: SearchFinding) -> bool:

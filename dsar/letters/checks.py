@@ -37,6 +37,7 @@ TEXT_NAMES = {
     "change": "the corrected value or what was erased or restricted",
     "not_transmitted_reason": "why the direct transmission was not possible (Art. 20(2))",
     "ineligible_reason": "why the data is outside the right to portability",
+    "unnamed": "why recipients are named only by their category (C-154/21)",
 }
 AUTHORITY_TYPES = frozenset({"access", "refusal", "identity_failed"})
 # The day a right was carried out: recorded, never assumed to be the letter's date.
@@ -75,6 +76,7 @@ def missing_elements(
     if copy_owed and facts.copy is None:
         missing.append("the copy: build the export and mail its link (Art. 15(3), 20(1))")
     if kind == "access":
+        missing += _recipient_gaps(content, found)
         for activity in content.activities:
             if not activity.categories:
                 missing.append(f"the data categories of {activity.title!r}")
@@ -131,6 +133,22 @@ def missing_elements(
                 missing.append(TEXT_NAMES["ineligible_reason"])
     if needs_authority:
         missing += _authority_gaps(content)
+    return missing
+
+
+def _recipient_gaps(content: LetterContent, found: FoundData | None) -> list[str]:
+    """An access letter names each recipient, or says why it gives only the category."""
+    missing = [
+        f"which register recipient {value!r} stands for (disclosures.values in the register)"
+        for value in (found.unmapped_recipients if found else [])
+    ]
+    recipients = [r for a in content.activities for r in a.recipients] + list(content.disclosed)
+    unnamed = [r.label for r in recipients if not r.named and not r.unnamed_reason]
+    if unnamed:
+        missing.append(
+            f"{TEXT_NAMES['unnamed']}: {', '.join(dict.fromkeys(unnamed))} "
+            "(name them in the register, record unnamed_reason there, or write it here)"
+        )
     return missing
 
 

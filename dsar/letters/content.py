@@ -17,6 +17,7 @@ from dsar.letters.content_parts import (
     ExportedView,
     KeptView,
     Party,
+    RecipientView,
     SourceView,
     activity_views,
     address_lines,
@@ -24,6 +25,7 @@ from dsar.letters.content_parts import (
     exported_views,
     kept_views,
     recipient_party,
+    recipient_views,
     source_views,
 )
 from dsar.letters.facts import FoundData, RequestFacts
@@ -54,7 +56,7 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "identity_request": ("doubt", "needed", "note"),
     "clarification": ("question", "provided", "note"),
     "extension": ("reasons", "note"),
-    "access": ("withheld", "note"),
+    "access": ("unnamed", "withheld", "note"),
     "rectification": ("changes", "note"),
     "erasure": ("note",),
     "restriction": ("note",),
@@ -93,6 +95,7 @@ class LetterContent:
     exported: tuple[ExportedView, ...] = ()  # the copy's parts as built (portability's scope)
     kept: tuple[KeptView, ...] = ()
     erased: tuple[str, ...] = ()
+    disclosed: tuple[RecipientView, ...] = ()  # recipients the search found got the data
     recipient: Party | None = None
     copy_format: str | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
@@ -159,7 +162,15 @@ def build_letter(
             else None
         ),
         activities=tuple(
-            activity_views(register, _relevant(register, letter_type, facts, found), t)
+            activity_views(
+                register,
+                _relevant(register, letter_type, facts, found),
+                t,
+                texts.get("unnamed", ""),
+            )
+        ),
+        disclosed=recipient_views(
+            register, found.recipient_ids if found else [], t, texts.get("unnamed", "")
         ),
         found=tuple(source_views(register, found, t)),
         exported=tuple(exported_views(register, found, t)),

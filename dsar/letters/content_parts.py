@@ -25,7 +25,8 @@ class RecipientView:
     label: str
     named: bool
     country: str | None
-    unnamed_reason: str = ""  # as the register records it; empty: no reason is claimed
+    unnamed_reason: str = ""  # as the register or staff record it; empty: none recorded
+    category: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,11 +82,30 @@ def address_lines(address: Address | None) -> tuple[str, ...]:
     return (address.street, f"{address.postcode} {address.city}", address.country)
 
 
-def activity_views(register: Register, activities: list[Activity], t: Any) -> list[ActivityView]:
+def recipient_views(
+    register: Register, recipient_ids: list[str], t: Any, reason: str = ""
+) -> tuple[RecipientView, ...]:
+    """Recipients as a letter names them (C-154/21): by name, or by category with the reason
+    the register records, else `reason` (what staff wrote on the letter), else none."""
+    return tuple(
+        RecipientView(
+            r.name if r.named and r.name else t(r.category),
+            r.named,
+            r.country,
+            "" if r.named else (t(r.unnamed_reason) if r.unnamed_reason else reason),
+            t(r.category),
+        )
+        for r in map(register.recipient, recipient_ids)
+        if r is not None
+    )
+
+
+def activity_views(
+    register: Register, activities: list[Activity], t: Any, unnamed_reason: str = ""
+) -> list[ActivityView]:
     """Each activity as the letter states it (Art. 15(1)(a)-(h)), in the letter's language."""
     views = []
     for activity in activities:
-        recipients = [register.recipient(r) for r in activity.recipients]
         views.append(
             ActivityView(
                 title=t(activity.title),
@@ -95,16 +115,7 @@ def activity_views(register: Register, activities: list[Activity], t: Any) -> li
                 categories=tuple(
                     t(c.label) for c in map(register.category, activity.data_categories) if c
                 ),
-                recipients=tuple(
-                    RecipientView(
-                        r.name if r.named and r.name else t(r.category),
-                        r.named,
-                        r.country,
-                        t(r.unnamed_reason) if r.unnamed_reason else "",
-                    )
-                    for r in recipients
-                    if r is not None
-                ),
+                recipients=recipient_views(register, activity.recipients, t, unnamed_reason),
                 retention=t(activity.retention.text),
                 norm=activity.retention.norm,
                 origin=t(activity.origin) or None,

@@ -66,6 +66,8 @@ class FoundSource:
     categories: Mapping[str, int]
     activities: tuple[str, ...]
     kept: tuple[KeptRecords, ...] = ()
+    recipients: tuple[str, ...] = ()  # register recipients the subject's data went to
+    unmapped_recipients: tuple[str, ...] = ()  # where it went, in values the register lacks
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,11 @@ class FoundData:
     @property
     def activity_ids(self) -> list[str]:
         return list(dict.fromkeys(a for s in self.sources for a in s.activities))
+
+    @property
+    def recipient_ids(self) -> list[str]:
+        return list(dict.fromkeys(r for s in self.sources for r in s.recipients))
+
+    @property
+    def unmapped_recipients(self) -> list[str]:
+        return list(dict.fromkeys(v for s in self.sources for v in s.unmapped_recipients))

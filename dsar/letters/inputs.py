@@ -97,6 +97,8 @@ def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
                 )
                 for k in s.get("kept", ())
             ),
+            tuple(s.get("recipients", ())),
+            tuple(s.get("unmapped_recipients", ())),
         )
         for s in data["sources"]
     )

@@ -72,6 +72,8 @@ TEXTS = {
         "change": "Alle Daten zu dieser Kundennummer sind zu löschen.",
         "not_transmitted_reason": "Der Empfänger bietet keine Schnittstelle zur Übernahme an.",
         "ineligible_reason": "Die Daten beruhen auf einer rechtlichen Verpflichtung.",
+        "unnamed": "Welches Unternehmen eine Sendung oder Zahlung übernimmt, "
+        "entscheidet sich erst bei jeder Bestellung.",
     },
     "en": {
         "doubt": "Your request came from an e-mail address that does not appear in our records.",
@@ -93,6 +95,8 @@ TEXTS = {
         "change": "All data for this customer number is to be erased.",
         "not_transmitted_reason": "The recipient offers no interface for receiving the data.",
         "ineligible_reason": "The data is processed because of a legal obligation.",
+        "unnamed": "Which company carries a parcel or handles a payment is decided anew for "
+        "each order.",
     },
 }
 
@@ -127,9 +131,22 @@ def sample_found(register: Register, today: date) -> FoundData:
                         KeptRecords(activity_id, kept_categories, 2, date(today.year - 1, 3, 15))
                     )
         sources.append(
-            FoundSource(source.id, counts, tuple(dict.fromkeys(activities)), tuple(kept))
+            FoundSource(
+                source.id,
+                counts,
+                tuple(dict.fromkeys(activities)),
+                tuple(kept),
+                recipients=tuple(dict.fromkeys(_disclosed_to(source))),
+            )
         )
     return FoundData(tuple(sources))
+
+
+def _disclosed_to(source: Any) -> list[str]:
+    """Every recipient a source's `disclosures` can name: what a sample letter lists."""
+    containers = source.tables if isinstance(source, SqlSource) else [source]
+    disclosures = [d for c in containers if (d := getattr(c, "disclosures", None)) is not None]
+    return [r for d in disclosures for r in [*d.to, *d.values.values()]]
 
 
 def sample_copy(register: Register, language: str) -> tuple[ExportedPart, ...]:

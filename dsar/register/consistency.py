@@ -40,6 +40,9 @@ def _texts(node: Any, path: str) -> Iterator[tuple[str, Text]]:
     elif isinstance(node, list):
         for index, item in enumerate(node):
             yield from _texts(item, f"{path}[{index}]")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _texts(item, f"{path}[{key!r}]")
 
 
 def _languages(register: Register) -> list[Problem]:

@@ -60,7 +60,8 @@ class FieldSpec(StrictModel):
 
     `label` names it for people (the export's page and CSV headers; default: the name);
     `type` says how its values are written for people there (data.json keeps them raw); a
-    `money` column names its `currency` and, for amounts in cents, `scale: 2`.
+    `money` column names its `currency` and, for amounts in cents, `scale: 2`; `values`
+    gives stored codes their words.
     """
 
     categories: list[Id] = []
@@ -71,6 +72,9 @@ class FieldSpec(StrictModel):
     type: ValueType = "text"
     currency: Annotated[str, _matching(r"[A-Z]{3}", "an ISO 4217 code such as EUR")] | None = None
     scale: int = Field(0, ge=0, le=6)  # the stored value is amount * 10**scale (cents: 2)
+    # What stored codes mean for people, per language ({delivered: {de: geliefert, ...}}):
+    # the export's page shows these; data.json and the CSVs keep the stored values.
+    values: dict[str, Text] = {}
 
     @model_validator(mode="after")
     def _money_has_currency(self) -> FieldSpec:
@@ -80,6 +84,30 @@ class FieldSpec(StrictModel):
             )
         if self.scale and self.type != "money":
             raise PydanticCustomError("scale", "scale is only for money columns")
+        return self
+
+
+class Disclosures(StrictModel):
+    """Which recipients (register ids) received the subject's rows of a table or file.
+
+    `to`: every row went to these recipients (a payment provider gets every payment).
+    `column` + `values`: the column of the row that says where it went (a carrier per order),
+    each value mapped to a recipient id. The search records the recipients it finds this way
+    and the access letter names them (C-154/21).
+    """
+
+    to: list[Id] = []
+    column: NonEmpty | None = None
+    values: dict[str, Id] = {}
+
+    @model_validator(mode="after")
+    def _column_and_values(self) -> Disclosures:
+        if (self.column is None) != (not self.values):
+            raise PydanticCustomError(
+                "disclosures", "column and values go together: which value means which recipient"
+            )
+        if not self.to and self.column is None:
+            raise PydanticCustomError("disclosures", "give to (recipient ids) or column and values")
         return self
 
 
@@ -161,6 +189,7 @@ class SqlTable(StrictModel):
     activities: list[Id] = Field(min_length=1)
     columns: list[Column] = Field(min_length=1)
     erasure: Erasure
+    disclosures: Disclosures | None = None
 
     @model_validator(mode="after")
     def _key_listed(self) -> SqlTable:
@@ -222,6 +251,7 @@ class FileSource(StrictModel):
     activities: list[Id] = Field(min_length=1)
     fields: list[FileField] = Field(min_length=1)
     erasure: Erasure
+    disclosures: Disclosures | None = None
 
     @model_validator(mode="after")
     def _key_listed(self) -> FileSource:

@@ -66,7 +66,7 @@ def source_problems(register: Register, source: Any, at: str) -> list[Problem]:
                 f"{at}.lookup[{i}].key", match.key, keys, "email or a lookup_keys id"
             )
         problems += _container(at, source, source.fields, "fields", activities, categories)
-        return problems
+        return problems + _disclosures(register, source, source.fields, at)
     problems += duplicates(source.tables, f"{at}.tables", "name")
     for t, table in enumerate(source.tables):
         tat = f"{at}.tables[{t}]"
@@ -83,6 +83,7 @@ def source_problems(register: Register, source: Any, at: str) -> list[Problem]:
                     )
                 )
         problems += _container(tat, table, table.columns, "columns", activities, categories)
+        problems += _disclosures(register, table, table.columns, tat)
     problems += _join_problems(source, at)
     return problems
 
@@ -163,6 +164,32 @@ def _container(
             )
             continue
         problems += _erasure(f"{fat}.erasure", field.erasure, used, names, "column")
+    return problems
+
+
+def _disclosures(
+    register: Register,
+    container: SqlTable | FileSource,
+    fields: Sequence[Column | FileField],
+    at: str,
+) -> list[Problem]:
+    """Recipients named by `disclosures` exist; its column is one the search reads."""
+    disclosures = container.disclosures
+    if disclosures is None:
+        return []
+    at = f"{at}.disclosures"
+    recipients = {r.id for r in register.recipients}
+    problems: list[Problem] = []
+    for i, recipient in enumerate(disclosures.to):
+        problems += unknown_reference(f"{at}.to[{i}]", recipient, recipients, "a recipients id")
+    for value, recipient in disclosures.values.items():
+        problems += unknown_reference(
+            f"{at}.values[{value!r}]", recipient, recipients, "a recipients id"
+        )
+    if disclosures.column is not None and disclosures.column not in {f.name for f in fields}:
+        problems.append(
+            (f"{at}.column", f"{disclosures.column!r} is not one of the declared columns")
+        )
     return problems
 
 

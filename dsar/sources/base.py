@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 from dsar.register.datasources import EMAIL_KEY
 
+MAX_DISCLOSED = 50  # distinct recipient values read per part: more are a register problem
+
 
 class SourceUnreachable(Exception):
     """The source cannot be reached now (no connection, missing file): nothing may be exported."""
@@ -79,6 +81,9 @@ class PartFound:
     count: int
     sample: list[dict[str, Any]] = field(default_factory=list)
     key_columns: tuple[str, ...] = ()  # what identifies a row for exclusions; () = a hash
+    # The distinct values of the register's `disclosures.column` among the subject's rows:
+    # where they went (a carrier per order); () when the register names no such column.
+    disclosed: tuple[str, ...] = ()
 
 
 class Connector(Protocol):

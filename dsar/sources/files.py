@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from dsar.register.datasources import EMAIL_KEY, FileSource
-from dsar.sources.base import PartFound, PartSpec, RegisterMismatch, SourceUnreachable, Subject
+from dsar.sources.base import (
+    MAX_DISCLOSED,
+    PartFound,
+    PartSpec,
+    RegisterMismatch,
+    SourceUnreachable,
+    Subject,
+)
 from dsar.sources.base import jsonable as _jsonable
 
 
@@ -32,12 +39,18 @@ class FileConnector:
     def search(self, subject: Subject, sample_size: int) -> list[PartFound]:
         count = 0
         sample: list[dict[str, Any]] = []
+        column = self.source.disclosures.column if self.source.disclosures else None
+        disclosed: dict[str, None] = {}
         for row in self.rows(subject, self.source_id):
             count += 1
             if len(sample) < sample_size:
                 sample.append(row)
+            value = row.get(column) if column else None
+            if value not in (None, "") and len(disclosed) < MAX_DISCLOSED:
+                disclosed[str(value).strip()] = None
         names = [f.name for f in self.source.fields]
-        return [PartFound(self.source_id, names, count, sample, self.key_columns(self.source_id))]
+        keys = self.key_columns(self.source_id)
+        return [PartFound(self.source_id, names, count, sample, keys, tuple(disclosed))]
 
     def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
         if part != self.source_id:

@@ -40,6 +40,7 @@ from dsar.sources.base import (
     Subject,
 )
 from dsar.sources.base import jsonable as _jsonable
+from dsar.sources.sql_tables import column_problems, disclosed_values
 
 STREAM_BATCH = 1000
 MAX_JOIN_DEPTH = 8
@@ -76,7 +77,8 @@ class SqlConnector:
                     {k: _jsonable(v) for k, v in row.items()}
                     for row in connection.execute(query.limit(sample_size)).mappings()
                 ]
-                found.append(PartFound(spec.name, columns, count, sample, keys))
+                disclosed = disclosed_values(connection, spec, query) if count else ()
+                found.append(PartFound(spec.name, columns, count, sample, keys, disclosed))
         return found
 
     def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
@@ -230,7 +232,7 @@ class SqlConnector:
                 problems.append(f"table {spec.name!r} does not exist")
         for spec in self.source.tables:
             if spec.name in tables:
-                problems += _column_problems(spec, tables)
+                problems += column_problems(spec, tables)
         if problems:
             where = f"source {self.source_id} ({safe_url(self.source.read_url)})"
             raise RegisterMismatch(f"{where}: " + "; ".join(problems))
@@ -252,26 +254,6 @@ class SqlConnector:
         return (
             f"source {self.source_id}: cannot connect to {safe_url(self.source.read_url)}: {first}"
         )
-
-
-def _column_problems(spec: SqlTable, tables: dict[str, Table]) -> list[str]:
-    table = tables[spec.name]
-    named = [c.name for c in spec.columns] + [m.column for m in spec.lookup.match]
-    problems = [
-        f"column {name!r} does not exist in table {spec.name!r}"
-        for name in dict.fromkeys(named)
-        if name not in table.c
-    ]
-    join = spec.lookup.join
-    if join is not None:
-        if join.column not in table.c:
-            problems.append(f"column {join.column!r} does not exist in table {spec.name!r}")
-        parent = tables.get(join.table)
-        if parent is None:
-            problems.append(f"join of {spec.name!r}: table {join.table!r} is not in this source")
-        elif join.parent_column not in parent.c:
-            problems.append(f"column {join.parent_column!r} does not exist in table {join.table!r}")
-    return problems
 
 
 def _read_only_url(url: URL) -> URL:

@@ -42,6 +42,19 @@ def test_ensure_shop_keeps_an_existing_file(tmp_path):
     assert ensure_shop(tmp_path) is None
 
 
+def test_ensure_shop_replaces_a_file_of_an_older_shop(tmp_path):
+    """The demo's tables changed (orders.carrier): an older file would fail every search."""
+    path = ensure_shop(tmp_path)
+    assert path is not None
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE orders DROP COLUMN carrier")
+        connection.execute("PRAGMA user_version = 1")
+
+    assert ensure_shop(tmp_path) == path
+    register = load_register(DEMO_REGISTER, instance_path=tmp_path)
+    assert check_register(register).problems == []
+
+
 def test_heavy_customers_have_many_rows(tmp_path):
     generate_shop_file(tmp_path / "shop.sqlite3")
     with sqlite3.connect(tmp_path / "shop.sqlite3") as connection:

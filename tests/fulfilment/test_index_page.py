@@ -8,7 +8,17 @@ import re
 
 from tests.fulfilment.test_export import _build, _prepared
 
-ENGLISH = ("Order number", "Delivery address", " rows", " row<", "Legal basis", "GDPR", "Purpose")
+ENGLISH = (
+    "Order number",
+    "Delivery address",
+    " rows",
+    " row<",
+    "Legal basis",
+    "GDPR",
+    "Purpose",
+    ">delivered<",
+    ">shipped<",
+)
 
 
 def test_a_german_copy_reads_german(app, session, now, verified_request):
@@ -23,8 +33,12 @@ def test_a_german_copy_reads_german(app, session, now, verified_request):
     assert "Art. 6 Abs. 1 lit. b DSGVO" in page
     assert "total_cents" not in page and "2870" not in page
     assert [word for word in ENGLISH if word in page] == []
+    assert ">geliefert<" in page and ">versandt<" in page  # the register's words for codes
     header = archive.read("shop_db/orders.csv").decode().splitlines()[0]
-    assert header == "Bestellnummer,Interne Kundennummer,Bestellt am,Betrag,Status,Lieferanschrift"
+    assert header == (
+        "Bestellnummer,Interne Kundennummer,Bestellt am,Betrag,Status,Lieferanschrift,"
+        "Versanddienstleister"
+    )
 
     data = json.loads(archive.read("data.json"))
     orders = next(p for p in data["sources"][0]["parts"] if p["name"] == "orders")

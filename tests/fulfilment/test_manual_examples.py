@@ -74,10 +74,19 @@ def _request(
     return request
 
 
+UNNAMED = "Which company carries or pays is decided per order."
+
+
 def _letter(session: Session, request: Request, register: Register, now: datetime) -> str:
     found = found_data_for(session, request, register)
     letter = draft_letter(
-        session, request, actor="dana@example.org", now=now, letter_type="access", found=found
+        session,
+        request,
+        actor="dana@example.org",
+        now=now,
+        letter_type="access",
+        found=found,
+        texts={"unnamed": UNNAMED},  # what staff write for recipients given only by category
     )
     return render_text(letter_content(letter, register, now, "edpb"))
 
@@ -156,6 +165,10 @@ def test_manual_findings_reach_the_letter_and_the_export(
     assert f"- {source.name}: {label}: 3" in text  # two rows and one extract
     activity = register.activity(source.activities[0])
     assert activity is not None and activity.title.get(request.language) in text
+    recipients = [r for a in map(register.activity, source.activities) if a for r in a.recipients]
+    unnamed = [r for r in map(register.recipient, recipients) if r and not r.named]
+    # C-154/21: by category only with the reason staff wrote
+    assert (UNNAMED in " ".join(text.split())) == bool(unnamed)
 
     data = json.loads(archive.read("data.json"))
     manual = {m["id"]: m for m in data["manual_sources"]}

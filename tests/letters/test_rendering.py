@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dsar.letters.content import LETTER_TYPES, build_letter
+from dsar.letters.content import LETTER_TYPES, IncompleteLetter, build_letter
 from dsar.letters.facts import RequestFacts, Subject
 from dsar.letters.rendering import render, render_pdf
 from dsar.letters.samples import sample_inputs, sample_letter
@@ -123,25 +123,39 @@ def test_seed_access_letters(
 def test_unnamed_recipients_say_why_only_with_a_recorded_reason(
     registers: dict[str, Register],
 ) -> None:
-    """C-154/21: a category instead of a name. The letter claims naming is impossible only
-    when the register records why (it used to claim it for every unnamed recipient)."""
+    """C-154/21: a category instead of a name only with a reason the register or staff
+    recorded; without one the letter cannot be approved (it used to print the category)."""
     register = registers["ipro"]
-    text = render(sample_letter(register, "access", "de", TODAY)).text
-    assert "Kreditinstitute (Empfängerkategorie)" in text
-    assert "einzeln benennen" not in text and "nennen können wir sie nicht" not in text
+    sample = sample_inputs(register, "access", "de", TODAY)
+    texts = {k: v for k, v in sample.texts.items() if k != "unnamed"}
+
+    def letter(reg: Register, texts: dict[str, str]) -> str:
+        content = build_letter(
+            reg, sample.facts, letter_type="access", today=TODAY, found=sample.found, texts=texts
+        )
+        return " ".join(render(content).text.split())
+
+    with pytest.raises(IncompleteLetter, match="named only by their category.*Kreditinstitute"):
+        letter(register, texts)
+    staff = letter(register, {**texts, "unnamed": "Das entscheidet sich bei jeder Bestellung."})
+    assert (
+        "Kreditinstitute (Empfängerkategorie; einzeln nennen können wir sie nicht: Das "
+        "entscheidet sich bei jeder Bestellung.)" in staff
+    )
     banks = register.recipient("banks")
     assert banks is not None and not banks.named
     reason = {
         "de": "welche Bank, hängt von Ihrer Zahlungsart ab",
         "en": "it depends on how you pay",
     }
-    with_reason = banks.model_copy(update={"unnamed_reason": reason})
-    recipients = [with_reason if r.id == "banks" else r for r in register.recipients]
-    register = register.model_copy(update={"recipients": recipients})
-    text = render(sample_letter(register, "access", "de", TODAY)).text
+    recipients = [
+        r.model_copy(update={"unnamed_reason": reason}) if not r.named else r
+        for r in register.recipients
+    ]
+    recorded = letter(register.model_copy(update={"recipients": recipients}), texts)
     assert (
         "Kreditinstitute (Empfängerkategorie; einzeln nennen können wir sie nicht: welche Bank, "
-        "hängt von Ihrer Zahlungsart ab)" in " ".join(text.split())
+        "hängt von Ihrer Zahlungsart ab)" in recorded
     )
 
 

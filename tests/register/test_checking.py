@@ -346,7 +346,7 @@ CREATE TABLE customers (id INTEGER PRIMARY KEY, customer_number TEXT NOT NULL UN
     created_at TEXT NOT NULL);
 CREATE INDEX ix_customers_email ON customers (email);
 CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers (id),
-    ordered_at TEXT, total_cents INTEGER, status TEXT, shipping_address TEXT);
+    ordered_at TEXT, total_cents INTEGER, status TEXT, shipping_address TEXT, carrier TEXT);
 CREATE INDEX ix_orders_customer_id ON orders (customer_id);
 CREATE TABLE invoices (id INTEGER PRIMARY KEY, order_id INTEGER REFERENCES orders (id),
     invoice_number TEXT, issued_at TEXT, amount_cents INTEGER);

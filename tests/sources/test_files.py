@@ -79,3 +79,21 @@ def test_missing_field_is_named(tmp_path):
     path.write_text("email,score\nzoe@example.org,1\n")
     with pytest.raises(RegisterMismatch, match="has no field 'points'"):
         FileConnector(_source(path, "csv")).search(Subject.of("zoe@example.org"), 1)
+
+
+def test_the_search_reads_where_the_subjects_records_went(tmp_path):
+    path = tmp_path / "loyalty.csv"
+    path.write_text(
+        "email,points,partner\nzoe@example.org,10,Air\nzoe@example.org,5,\n"
+        "zoe@example.org,7,Rail\nzoe@example.org,1,Air\nother@example.org,3,Ship\n"
+    )
+    disclosures = {"column": "partner", "values": {"Air": "airline"}}
+    source = _source(path, "csv", ("email", "points", "partner"), disclosures=disclosures)
+
+    [found] = FileConnector(source).search(Subject.of("zoe@example.org"), 1)
+
+    assert found.disclosed == ("Air", "Rail")  # distinct, no empty value, nobody else's
+    assert (
+        FileConnector(_source(path, "csv")).search(Subject.of("zoe@example.org"), 1)[0].disclosed
+        == ()
+    )

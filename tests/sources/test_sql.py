@@ -34,6 +34,8 @@ def test_search_counts_and_samples(demo_register, shop_url):
     assert [r["id"] for r in found["orders"].sample] == [116, 117]
     assert found["invoices"].sample[0]["invoice_number"] == "RE-2025-000116"
     assert found["customers"].key_columns == ("id",)
+    assert found["orders"].disclosed == ("Paket-Express",)  # the register's disclosures.column
+    assert found["customers"].disclosed == ()
 
 
 def test_rows_are_streamed_in_key_order(demo_register, shop_url):
