@@ -115,4 +115,3 @@ def subjects_of(values: Mapping[str, Sequence[str]]) -> list[Subject]:
     subjects = [Subject({key: found[0] for key, found in values.items()})]
     subjects += [Subject({key: other}) for key, found in values.items() for other in found[1:]]
     return subjects
-

@@ -124,9 +124,11 @@ def replay(
         if since is not None:
             start = datetime.combine(since, time(0), ZoneInfo(owner.timezone))
             query = query.where(ErasureTombstone.executed_at >= start)
-        tombstones = session.execute(
-            query.order_by(ErasureTombstone.executed_at, ErasureTombstone.id)
-        ).scalars().all()
+        tombstones = (
+            session.execute(query.order_by(ErasureTombstone.executed_at, ErasureTombstone.id))
+            .scalars()
+            .all()
+        )
         if not tombstones:
             continue
         register = register_for_controller(owner)
