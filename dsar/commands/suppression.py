@@ -31,7 +31,9 @@ def chosen_controller(slug: str | None) -> Controller:
     controllers = list(db.session().execute(select(Controller).order_by(Controller.slug)).scalars())
     if slug is None and len(controllers) == 1:
         return controllers[0]
-    known = ", ".join(c.slug for c in controllers) or "none (run `dsar controllers sync`)"
+    if not controllers:
+        fail("no controllers yet: run `dsar controllers sync` first")
+    known = ", ".join(c.slug for c in controllers)
     if slug is None:
         fail(f"several controllers: choose one with --controller ({known})")
     found = next((c for c in controllers if c.slug == slug), None)

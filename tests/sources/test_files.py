@@ -79,3 +79,17 @@ def test_missing_field_is_named(tmp_path):
     path.write_text("email,score\nzoe@example.org,1\n")
     with pytest.raises(RegisterMismatch, match="has no field 'points'"):
         FileConnector(_source(path, "csv")).search(Subject.of("zoe@example.org"), 1)
+
+
+def test_values_of_gives_each_records_value_and_skips_empty_ones(tmp_path):
+    path = tmp_path / "loyalty.csv"
+    path.write_text("email,points\nzoe@example.org,1\n,2\nZoe@Example.org,3\nzoe@example.org,4\n")
+    connector = FileConnector(_source(path, "csv"))
+
+    assert list(connector.values_of("loyalty", "email")) == [
+        "zoe@example.org",
+        "Zoe@Example.org",
+        "zoe@example.org",
+    ]
+    with pytest.raises(RegisterMismatch):
+        list(connector.values_of("other", "email"))
