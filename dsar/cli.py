@@ -168,15 +168,19 @@ def audit_verify_command() -> None:
 
 def _register_feature_commands() -> None:
     from dsar.commands.deadline import deadline_command
+    from dsar.commands.erasure import erasure_group
     from dsar.commands.jobs import jobs_group
     from dsar.commands.letters import letters_group
     from dsar.commands.register import register_group
     from dsar.commands.shop import shop_command
+    from dsar.commands.suppression import suppression_group
 
     cli.add_command(deadline_command)
     cli.add_command(register_group)
     cli.add_command(jobs_group)
     cli.add_command(letters_group)
+    cli.add_command(suppression_group)
+    cli.add_command(erasure_group)
     demo_group.add_command(shop_command)
 
 

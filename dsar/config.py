@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Mapping
@@ -45,6 +47,7 @@ class Settings:
     clock_policy: str = "edpb"
     identity_request_working_days: int = 3
     file_key: str = ""
+    suppression_salt: str = ""
     rate_limit_storage: str = "memory://"
     rate_limits_enabled: bool = True
     confirmation_link_days: int = 7
@@ -150,6 +153,17 @@ def _secret_key(env: str, raw: str, instance_path: Path) -> str:
     return key
 
 
+def _suppression_salt(raw: str, secret_key: str) -> str:
+    """DSAR_SUPPRESSION_SALT, or one derived from the secret key (docs/suppression.md)."""
+    if raw:
+        if len(raw.strip()) < 16:
+            raise ConfigError(
+                "DSAR_SUPPRESSION_SALT is too short: use at least 16 random characters"
+            )
+        return raw.strip()
+    return hmac.new(secret_key.encode(), b"dsar suppression salt", hashlib.sha256).hexdigest()
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read the settings from `environ` (default: os.environ plus .env), then apply `overrides`."""
     if environ is None:
@@ -238,6 +252,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     if env == "production" and not values["smtp_host"]:
         raise ConfigError("DSAR_SMTP_HOST is required in production: dsar sends mail over SMTP")
     values["secret_key"] = _secret_key(env, get("DSAR_SECRET_KEY", ""), instance_path)
+    values["suppression_salt"] = _suppression_salt(
+        get("DSAR_SUPPRESSION_SALT", ""), values["secret_key"]
+    )
     if values["subdivision"]:
         _check_subdivision(str(values["country"]), str(values["subdivision"]))
 

@@ -44,6 +44,17 @@ def test_production_with_key_and_smtp_starts(tmp_path: Path) -> None:
     assert s.is_production and s.secret_key == "x" * 40
 
 
+def test_the_suppression_salt_is_set_or_derived_from_the_secret_key(tmp_path: Path) -> None:
+    given = settings(tmp_path, DSAR_SUPPRESSION_SALT=" s" * 10, DSAR_SECRET_KEY="x" * 40)
+    derived = settings(tmp_path, DSAR_SECRET_KEY="x" * 40).suppression_salt
+    assert given.suppression_salt == "s s s s s s s s s s"
+    assert derived == settings(tmp_path, DSAR_SECRET_KEY="x" * 40).suppression_salt  # stable
+    assert derived != settings(tmp_path, DSAR_SECRET_KEY="y" * 40).suppression_salt
+    assert "x" * 16 not in derived and len(derived) == 64  # the key itself is not handed out
+    with pytest.raises(ConfigError, match="DSAR_SUPPRESSION_SALT is too short"):
+        settings(tmp_path, DSAR_SUPPRESSION_SALT="short")
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "fragment"),
     [

@@ -14,6 +14,7 @@ COMMITTERS = {
     "web/transaction.py",
     "cli.py",
     "commands/devserver.py",
+    "commands/erasure.py",  # `dsar erasure replay` commits what an installed eraser recorded
     "jobs/scheduler.py",
     "jobs/leader.py",
 }

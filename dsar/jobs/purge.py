@@ -26,7 +26,7 @@ from dsar.requests.models import Request
 
 PURGE_BATCH = 1000
 # Rows that must outlive a purged request: its link is cut instead (the deletion still runs).
-DETACHED_TABLES = frozenset({"planned_deletion"})
+DETACHED_TABLES = frozenset({"planned_deletion", "suppression_entry", "erasure_tombstone"})
 
 
 @dataclass

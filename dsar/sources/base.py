@@ -112,6 +112,11 @@ class Connector(Protocol):
         """The columns that identify a row of `part` (for exclusions); () means hash the row."""
         ...
 
+    def values_of(self, part: str, column: str) -> Iterator[Any]:
+        """Each value of one lookup column (file: field) of `part`, streamed: how an erased
+        subject is found again from hashes (dsar.suppression.recovery)."""
+        ...
+
     def close(self) -> None: ...
 
 

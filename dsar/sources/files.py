@@ -69,6 +69,15 @@ class FileConnector:
     def page(self, subject: Subject, part: str, offset: int, limit: int) -> list[dict[str, Any]]:
         return list(islice(self.rows(subject, part), offset, offset + limit))
 
+    def values_of(self, part: str, field: str) -> Iterator[Any]:
+        """Each non-empty value of `field`, streamed; once per record (a file has no DISTINCT)."""
+        if part != self.source_id:
+            raise RegisterMismatch(f"source {self.source_id}: no part {part!r}")
+        for record in self._records():
+            value = record.get(field)
+            if value not in (None, ""):
+                yield value
+
     def key_columns(self, part: str) -> tuple[str, ...]:
         return () if self.source.key is None else (self.source.key,)
 

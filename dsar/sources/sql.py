@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, NoSuchTableError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, NoSuchTableError, OperationalError, SQLAlchemyError
 
 from dsar.register.checking import safe_url
 from dsar.register.datasources import SqlSource, SqlTable
@@ -122,6 +122,14 @@ class SqlConnector:
                     contacts |= {str(v).strip() for v in found.scalars() if v not in (None, "")}
         return ClaimCheck(rows, frozenset(contacts), checkable)
 
+    def values_of(self, part: str, column: str) -> Iterator[Any]:
+        """Each distinct non-null value of `column` in `part`, streamed (finds erased subjects)."""
+        with self._connect() as connection:
+            table = self._checked_tables(connection)[self._spec(part).name]
+            query = select(table.c[column]).where(table.c[column].is_not(None)).distinct()
+            streamed = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH)
+            yield from streamed.execute(query).scalars()
+
     def key_columns(self, part: str) -> tuple[str, ...]:
         if self._tables is None:
             with self._connect() as connection:
@@ -205,7 +213,7 @@ class SqlConnector:
                 connection = connection.execution_options(postgresql_readonly=True)
             yield connection
         except DBAPIError as error:
-            if error.connection_invalidated or _is_operational(error):
+            if error.connection_invalidated or isinstance(error, OperationalError):
                 raise SourceUnreachable(self._describe(error)) from None
             raise
         finally:
@@ -266,9 +274,3 @@ def _read_only_url(url: URL) -> URL:
     return url.set(
         database=f"file:{quote(database)}", query={**url.query, "mode": "ro", "uri": "true"}
     )
-
-
-def _is_operational(error: DBAPIError) -> bool:
-    from sqlalchemy.exc import OperationalError
-
-    return isinstance(error, OperationalError)

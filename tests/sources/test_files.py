@@ -97,3 +97,17 @@ def test_the_search_reads_where_the_subjects_records_went(tmp_path):
         FileConnector(_source(path, "csv")).search(Subject.of("zoe@example.org"), 1)[0].disclosed
         == ()
     )
+
+
+def test_values_of_gives_each_records_value_and_skips_empty_ones(tmp_path):
+    path = tmp_path / "loyalty.csv"
+    path.write_text("email,points\nzoe@example.org,1\n,2\nZoe@Example.org,3\nzoe@example.org,4\n")
+    connector = FileConnector(_source(path, "csv"))
+
+    assert list(connector.values_of("loyalty", "email")) == [
+        "zoe@example.org",
+        "Zoe@Example.org",
+        "zoe@example.org",
+    ]
+    with pytest.raises(RegisterMismatch):
+        list(connector.values_of("other", "email"))

@@ -126,3 +126,15 @@ def test_missing_sqlite_file_is_unreachable(demo_register, tmp_path):
     with pytest.raises(SourceUnreachable, match="does not exist"):
         connector.search(CUSTOMER_42, 1)
     assert not (tmp_path / "missing").exists()
+
+
+def test_values_of_streams_each_distinct_value_once_without_nulls(demo_register, shop_url):
+    connector = _connector(demo_register, shop_url)
+    try:
+        numbers = list(connector.values_of("customers", "customer_number"))
+        visitors = list(connector.values_of("web_logs", "customer_id"))  # 400 rows of 60 alone
+    finally:
+        connector.close()
+
+    assert len(numbers) == len(set(numbers)) == 300 and "K-100042" in numbers
+    assert len(visitors) == len(set(visitors)) and 60 in visitors and None not in visitors
