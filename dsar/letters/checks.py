@@ -38,6 +38,7 @@ TEXT_NAMES = {
     "not_transmitted_reason": "why the direct transmission was not possible (Art. 20(2))",
     "ineligible_reason": "why the data is outside the right to portability",
     "unnamed": "why recipients are named only by their category (C-154/21)",
+    "untold": "why recipients were not told (Art. 19: impossible or disproportionate effort)",
 }
 AUTHORITY_TYPES = frozenset({"access", "refusal", "identity_failed"})
 # The day a right was carried out: recorded, never assumed to be the letter's date.
@@ -89,6 +90,8 @@ def missing_elements(
                 missing.append(f"the retention norm of {kept.activity!r} (retention.norm)")
             if kept.deletion_on is None:
                 missing.append(f"a retention period with a duration for {kept.activity!r}")
+    if kind == "erasure" and found is not None:
+        missing += _untold(content)
     if kind in DONE_ON and not details.get("done_on"):
         missing.append(DONE_ON[kind])
     if kind in ("restriction", "restriction_lift") and details.get("ground") not in (
@@ -134,6 +137,18 @@ def missing_elements(
     if needs_authority:
         missing += _authority_gaps(content)
     return missing
+
+
+def _untold(content: LetterContent) -> list[str]:
+    """Art. 19: each recipient the search found got the data is told before the answer, or
+    staff record why that was impossible or would take disproportionate effort."""
+    if not content.untold or content.texts.get("untold"):
+        return []
+    return [
+        f"the Art. 19 notice to {name}, which received the data (send it as a recipient notice "
+        "from the Letters page), or why it was not told"
+        for name in content.untold
+    ]
 
 
 def _recipient_gaps(content: LetterContent, found: FoundData | None) -> list[str]:

@@ -24,6 +24,7 @@ from dsar.letters.content_parts import (
     erased_categories,
     exported_views,
     kept_views,
+    recipient_label,
     recipient_party,
     recipient_views,
     source_views,
@@ -58,7 +59,7 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "extension": ("reasons", "note"),
     "access": ("unnamed", "withheld", "note"),
     "rectification": ("changes", "note"),
-    "erasure": ("note",),
+    "erasure": ("untold", "note"),
     "restriction": ("note",),
     "restriction_lift": ("reason", "note"),
     "objection": ("grounds", "note"),
@@ -96,6 +97,8 @@ class LetterContent:
     kept: tuple[KeptView, ...] = ()
     erased: tuple[str, ...] = ()
     disclosed: tuple[RecipientView, ...] = ()  # recipients the search found got the data
+    told: tuple[tuple[str, date], ...] = ()  # recipients told of the outcome (Art. 19), when
+    untold: tuple[str, ...] = ()  # erasure: recipients the search found got data, not told
     recipient: Party | None = None
     copy_format: str | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
@@ -177,6 +180,12 @@ def build_letter(
         kept=tuple(kept_views(register, found, t)),
         erased=tuple(erased_categories(register, found, t)),
         recipient=recipient_party(register, facts),
+        told=tuple((recipient_label(register, told.recipient, t), told.on) for told in facts.told),
+        untold=tuple(
+            recipient_label(register, r, t)
+            for r in (found.recipient_ids if found and letter_type == "erasure" else [])
+            if r not in {told.recipient for told in facts.told}
+        ),
         copy_format=found.copy_format if found else None,
         texts=texts,
         identity=identity_view(register, facts.identity, t),

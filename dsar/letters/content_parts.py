@@ -129,7 +129,7 @@ def activity_views(
                 ),
                 transfers=tuple(
                     (
-                        _recipient_label(register, tr.recipient, t),
+                        recipient_label(register, tr.recipient, t),
                         tr.country,
                         tr.safeguard,
                         t(tr.description),
@@ -142,7 +142,7 @@ def activity_views(
     return views
 
 
-def _recipient_label(register: Register, recipient_id: str, t: Any) -> str:
+def recipient_label(register: Register, recipient_id: str, t: Any) -> str:
     recipient = register.recipient(recipient_id)
     if recipient is None:
         return recipient_id

@@ -32,6 +32,14 @@ class CopyDelivery:
 
 
 @dataclass(frozen=True)
+class RecipientTold:
+    """A register recipient told of the request's outcome (Art. 19), and the day it was."""
+
+    recipient: str
+    on: date
+
+
+@dataclass(frozen=True)
 class RequestFacts:
     """The request as the letter needs it; `details` holds the type's own facts (see docs)."""
 
@@ -46,6 +54,7 @@ class RequestFacts:
     details: Mapping[str, Any] = field(default_factory=dict)
     identity: Identity | None = None
     copy: CopyDelivery | None = None  # access and portability: the copy as delivered
+    told: tuple[RecipientTold, ...] = ()  # Art. 19 notices that reached their recipient
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ BY_HAND = "records what staff did by hand: dsar did not do it"
 TEXT_LABELS: Mapping[str, str] = {
     "note": "A closing note to the subject (optional)",
     "unnamed": "Why the recipients listed only by category cannot be named (C-154/21)",
+    "untold": "Why the recipients listed as not told could not be told of the erasure "
+    "(Art. 19: impossible or disproportionate effort)",
     "withheld": "Data withheld to protect the rights of others, and why (Art. 15(4); optional)",
     "doubt": "Why we doubt the subject's identity (Art. 12(6))",
     "needed": "The least information we need to confirm the identity",

@@ -24,6 +24,7 @@ from dsar.letters.facts import (
 )
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.letters.models import Letter
+from dsar.letters.notices import recipients_told
 from dsar.register import Register
 from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
@@ -129,7 +130,11 @@ def letter_content(
     recorded = (
         recorded_transmission(session, letter.request) if letter.type == "portability" else {}
     )
-    facts = replace(facts, details={**facts.details, **(letter.details or {}), **recorded})
+    facts = replace(
+        facts,
+        details={**facts.details, **(letter.details or {}), **recorded},
+        told=recipients_told(session, letter.request),
+    )
     return build_letter(
         register,
         facts,

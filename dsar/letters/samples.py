@@ -14,6 +14,7 @@ from dsar.letters.facts import (
     FoundData,
     FoundSource,
     KeptRecords,
+    RecipientTold,
     RequestFacts,
     Subject,
 )
@@ -254,6 +255,15 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
     found = sample_found(register, today)
     if letter_type == "portability":
         found = replace(found, exported=sample_copy(register, language))
+    if letter_type in ("erasure", "rectification", "restriction"):
+        # Art. 19: every recipient the sample search found was told, the first one a day late.
+        told = [
+            RecipientTold(r, today + timedelta(days=min(i, 1)))
+            for i, r in enumerate(
+                found.recipient_ids or [r.id for r in register.recipients if r.contact][:1]
+            )
+        ]
+        facts = replace(facts, told=tuple(told))
     return Sample(facts, found, dict(TEXTS[language]))
 
 
