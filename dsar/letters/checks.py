@@ -145,9 +145,8 @@ def _untold(content: LetterContent) -> list[str]:
     if not content.untold or content.texts.get("untold"):
         return []
     return [
-        f"the Art. 19 notice to {name}, which received the data (send it as a recipient notice "
-        "from the Letters page), or why it was not told"
-        for name in content.untold
+        f"the Art. 19 notice to {'; '.join(content.untold)}, which received the data (send a "
+        "recipient notice from the Letters page), or why it was not told"
     ]
 
 

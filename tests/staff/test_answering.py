@@ -33,7 +33,7 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "rectification": {"changes": "Your postal address now reads Hauptstr. 2.", "fact_done_on": ""},
     # The demo customer's data went to four recipients (the search records them); none was
     # sent a notice here, so the letter needs why (Art. 19) and says so.
-    "erasure": {"fact_done_on": "", "untold": "They are told by post; the letters are out."},
+    "erasure": {"fact_done_on": "", "untold": "Their contracts ended in 2025; they hold no copy."},
     "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
     "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
     "consent_withdrawal": {"fact_effective_on": "", "fact_activities": ["newsletter"]},

@@ -30,7 +30,7 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "extension": {"reasons": "Forty sources to search."},
     "access": {"withheld": "A colleague's note about you (Art. 15(4))."},
     "rectification": {"changes": "Address corrected.", "fact_done_on": DAY},
-    "erasure": {"fact_done_on": DAY},
+    "erasure": {"fact_done_on": DAY, "untold": "Their contracts ended in 2025; they hold no copy."},
     "restriction": {"fact_ground": "18.1.a", "fact_done_on": DAY},
     "restriction_lift": {"fact_ground": "18.1.a", "fact_lift_on": DAY, "reason": "Verified."},
     "objection": {"fact_outcome": "continued", "grounds": "Fraud prevention."},

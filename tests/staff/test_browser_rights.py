@@ -1,0 +1,169 @@
+"""Every right other than access (tests/staff/test_browser.py) in headless chromium: from the
+queue to a sent letter, filled in through the labels staff read; the request closes only once
+the outbox has delivered it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from dsar.accounts.models import Role
+from dsar.controllers.models import Controller
+from dsar.demo.shop import ensure_shop
+from dsar.extensions import db
+from dsar.requests.models import Request
+from dsar.requests.workflow import RequestType, Status
+from tests.factories import make_request, make_staff
+from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
+from tests.staff.test_answering import dispatch
+from tests.staff.test_browser import SECRET, _sign_in
+
+pytestmark = pytest.mark.browser
+TODAY = "today"  # stands for the day the test runs, in ISO form
+ACTIVITIES = "The processing activities concerned"
+
+# What a DPO fills in on each final letter's page, by the label shown beside each field:
+# (how, label, value); "check" ticks an activity in the activities fieldset.
+FILLED: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "portability": (
+        ("select", "The data is covered by the right to portability (Art. 20(1))", "yes"),
+        ("select", "The data was transmitted directly to the new controller", "no"),
+    ),
+    "rectification": (
+        ("fill", "What was corrected or completed", "Your postal address now reads Hauptstr. 2."),
+        ("fill", "Date the data was corrected", TODAY),
+    ),
+    "erasure": (
+        ("fill", "Date the data was erased", TODAY),
+        # The search found four recipients got the data; none was sent a notice here.
+        ("fill", "could not be told of the erasure", "Their contracts ended; they hold no copy."),
+    ),
+    "restriction": (
+        ("select", "Ground of the restriction (Art. 18(1))", "Art. 18(1)(a)"),
+        ("check", ACTIVITIES, "Customer account"),
+        ("fill", "Date the data was restricted", TODAY),
+    ),
+    "objection": (
+        ("select", "Outcome of the objection", "processing stopped"),
+        ("check", ACTIVITIES, "Newsletter"),
+        ("fill", "Date the processing stopped (when stopped)", TODAY),
+    ),
+    "consent_withdrawal": (
+        ("fill", "Date the withdrawal took effect", TODAY),
+        ("check", ACTIVITIES, "Newsletter"),
+    ),
+}
+SEARCHED = {"portability": "Data found and export", "erasure": "Data found"}
+
+
+@pytest.fixture
+def dpo(live_app: Flask) -> None:
+    """The DPO who signs in with _sign_in; the demo shop that holds the customer's data."""
+    ensure_shop(Path(live_app.instance_path))
+    with live_app.app_context():
+        user = make_staff(db.session, datetime.now(UTC), email="dana@example.org", role=Role.DPO)
+        user.totp_secret = SECRET
+        db.session.commit()
+
+
+def _request_from_the_customer(live_app: Flask, right: str) -> str:
+    with live_app.app_context():
+        controller = db.session.execute(select(Controller)).scalars().first()
+        assert controller is not None
+        made = make_request(
+            db.session,
+            controller,
+            datetime.now(UTC) - timedelta(days=4),
+            type=RequestType(right),
+            subject_name="Zoë Andersson",
+            subject_email=GOLDEN_EMAIL,
+            details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
+        )
+        db.session.commit()
+        return made.reference or ""
+
+
+def _stored(live_app: Flask, reference: str) -> tuple[Status, datetime | None]:
+    with live_app.app_context():
+        found = db.session.execute(
+            select(Request).where(Request.reference == reference)
+        ).scalar_one()
+        return found.status, found.answered_at
+
+
+def _search(page, right: str) -> None:  # type: ignore[no-untyped-def]
+    """The data page: search, finish the demo's manual source, build the copy if one is owed."""
+    page.get_by_role("link", name=SEARCHED[right], exact=True).click()
+    page.click("text=Search all sources")
+    page.check("input[name=outcome][value=nothing_found]")
+    page.get_by_label("How it was searched").fill(
+        "Searched the support mailbox by name and e-mail."
+    )
+    with page.expect_navigation():
+        page.click("form:has(input[name=outcome]) button[type=submit]")
+    if right == "portability":
+        page.click("text=Build export and mail the link")  # back on the request's page
+        page.wait_for_selector("text=the download link was mailed")
+    else:
+        page.click("#back-to-request")
+
+
+def _fill_in(page, right: str, today: str) -> None:  # type: ignore[no-untyped-def]
+    for how, label, value in FILLED[right]:
+        if how == "check":
+            page.get_by_role("group", name=label).get_by_label(value, exact=True).check()
+        elif how == "select":
+            page.get_by_label(label).select_option(label=value)
+        else:
+            page.get_by_label(label).fill(today if value == TODAY else value)
+
+
+@pytest.mark.parametrize("right", list(FILLED))
+def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-untyped-def]
+    page, live_server, live_app, dpo, smtp_server, monkeypatch, artifacts_dir, right
+) -> None:
+    reference = _request_from_the_customer(live_app, right)
+    today = datetime.now(UTC).date().isoformat()
+    _sign_in(page, live_server)
+    page.click(f"text={reference}")
+    case_url = page.url
+    page.click("form[data-decision=verify_identity] button")
+    page.wait_for_selector("text=Done: verify identity.")
+    if right in SEARCHED:
+        _search(page, right)
+    assert "Nothing is missing: prepare the answer below." in page.inner_text("#answer")
+    page.click("form[data-decision=prepare_answer] button")
+    page.wait_for_url("**/staff/letters/*")
+
+    _fill_in(page, right, today)
+    page.click("#letter-form button[type=submit]")
+    page.wait_for_selector("text=Saved.")
+    letter = page.frame_locator("iframe[title='Letter preview']")
+    for how, label, value in FILLED[right]:
+        shown = today if value == TODAY else value
+        if how == "fill" and value != TODAY:  # a free text: it is in the letter itself
+            assert letter.get_by_text(shown).count() == 1, (label, shown)
+        else:  # a case fact: the facts table shows it beside its label
+            row = page.locator("#facts tr").filter(has=page.get_by_role("rowheader", name=label))
+            assert row.locator("td").inner_text() == shown, label
+    assert "is incomplete" not in page.content()
+    assert page.locator(".flash.error, [role=alert], ul.missing").count() == 0
+    page.click("#approve-send")
+    page.wait_for_selector("text=Approved and queued for")
+    assert "the request closes once the outbox has delivered it" in page.inner_text("#sent")
+    assert _stored(live_app, reference) == (Status.ANSWERING, None)
+
+    assert dispatch(live_app, smtp_server, monkeypatch, datetime.now(UTC)).answered == 1
+    page.reload()
+    assert f"The request was answered on {today}" in page.inner_text("#sent")
+    page.screenshot(path=str(artifacts_dir / f"staff-answered-{right}.png"), full_page=True)
+    page.goto(case_url)
+    assert page.inner_text("#status") == "completed"
+    assert page.inner_text("#answered-on") == today
+    assert "Answered on" in page.inner_text("#answer")
+    status, answered_at = _stored(live_app, reference)
+    assert status is Status.COMPLETED and answered_at is not None
