@@ -61,6 +61,7 @@ def activity_info(register: Register, activity: Activity, language: str) -> dict
             {
                 "name": r.name if r.named else None,
                 "category": text(r.category, language),
+                "unnamed_reason": text(r.unnamed_reason, language),
                 "role": r.role,
                 "country": r.country,
             }
