@@ -33,6 +33,7 @@ from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.models import Request
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, Status
+from dsar.suppression.marketing import stop_marketing
 
 # The statuses in which a final letter still waits to reach the subject.
 AWAITING_ANSWER = (Status.ANSWERING, *CLOSING_LETTERS)
@@ -68,11 +69,14 @@ def approve_and_send(
     actor: str,
     now: datetime,
     clock_policy: str = "edpb",
+    suppression_salt: str,
 ) -> Letter:
     """Approve (freeze) and, with an e-mail address, queue the letter: one step for the DPO.
 
     Without an address the approved letter waits to be printed and recorded as posted.
-    IncompleteLetter, LetterError or NotReady refuse it before anything changes.
+    IncompleteLetter, LetterError or NotReady refuse it before anything changes (the caller
+    rolls back). An objection that stopped direct marketing first puts the subject on the
+    marketing suppression list, which the letter then states (Art. 21(3)).
     """
     blockers = answer_blockers(session, letter, now)
     by_email = letter.recipient if letter.frozen else letter.request.subject_email
@@ -80,6 +84,8 @@ def approve_and_send(
     if blockers and not copy_may_follow:  # a printed letter may carry the copy: see posting
         raise NotReady("the answer cannot go out yet: " + "; ".join(blockers))
     if letter.status is LetterStatus.DRAFT:
+        if suppression_salt:
+            stop_marketing(session, letter, register, salt=suppression_salt, now=now, actor=actor)
         approve_letter(
             session,
             letter,

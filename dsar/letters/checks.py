@@ -106,6 +106,11 @@ def missing_elements(
             missing.append("the outcome of the objection (processing stopped or continues)")
         if outcome == "stopped" and not details.get("done_on"):
             missing.append("the date the processing stopped")
+        if outcome == "continued" and any(a.direct_marketing for a in content.activities):
+            missing.append(
+                "an objection to direct marketing cannot be refused (Art. 21(3)): record the "
+                "processing as stopped"
+            )
         if outcome == "continued":
             needs_authority = True
             if not content.texts.get("grounds"):

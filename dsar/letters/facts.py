@@ -55,6 +55,7 @@ class RequestFacts:
     identity: Identity | None = None
     copy: CopyDelivery | None = None  # access and portability: the copy as delivered
     told: tuple[RecipientTold, ...] = ()  # Art. 19 notices that reached their recipient
+    suppressed: bool = False  # this request put the subject on the marketing suppression list
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from dsar.register import Register
 from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
+from dsar.suppression.marketing import suppressed_for_marketing
 
 
 def local_today(request: Request, now: datetime) -> date:
@@ -134,6 +135,7 @@ def letter_content(
         facts,
         details={**facts.details, **(letter.details or {}), **recorded},
         told=recipients_told(session, letter.request),
+        suppressed=suppressed_for_marketing(session, letter.request),
     )
     return build_letter(
         register,

@@ -23,6 +23,7 @@ from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource
 from dsar.requests.deadlines.legal_calendar import Jurisdiction
 from dsar.requests.deadlines.rules import statutory_deadline
+from dsar.suppression.marketing import objects_to_marketing
 
 SUBJECT = Subject(
     name="Jürgen Weiß",
@@ -255,6 +256,8 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
     found = sample_found(register, today)
     if letter_type == "portability":
         found = replace(found, exported=sample_copy(register, language))
+    if letter_type == "objection":  # stopped marketing puts the subject on the list
+        facts = replace(facts, suppressed=objects_to_marketing(register, details))
     if letter_type in ("erasure", "rectification", "restriction"):
         # Art. 19: every recipient the sample search found was told, the first one a day late.
         told = [

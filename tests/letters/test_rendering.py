@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -270,3 +271,28 @@ def test_pdf_is_tagged_for_screen_readers(demo_register: Register, tmp_path: Pat
     ).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
     assert re.search(r"^Title:\s+Auskunft nach Art. 15 DSGVO", info, re.M)
+
+
+@pytest.mark.parametrize(
+    ("lang", "effect", "month"),
+    [
+        ("en", "takes effect as soon as we receive it", "one month"),
+        ("de", "wirkt, sobald er bei uns eingeht", "einen Monat"),
+    ],
+)
+def test_a_consent_withdrawal_is_not_promised_a_month(
+    demo_register: Register, lang: str, effect: str, month: str
+) -> None:
+    """Art. 7(3): withdrawing consent works at once; the acknowledgement must not say the
+    request has a month, as it does for the other rights."""
+    sample = sample_inputs(demo_register, "acknowledgement", lang, TODAY)
+    withdrawal = replace(sample.facts, request_type="consent_withdrawal")
+    content = build_letter(
+        demo_register, withdrawal, letter_type="acknowledgement", today=TODAY, texts={}
+    )
+    text = " ".join(render(content).text.split())
+    assert effect in text and month not in text
+    access = " ".join(
+        render(sample_letter(demo_register, "acknowledgement", lang, TODAY)).text.split()
+    )
+    assert month in access and effect not in access

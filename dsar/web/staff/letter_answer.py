@@ -35,6 +35,7 @@ def letter_send(letter_id: int) -> ResponseReturnValue:
             store=FileStore.from_settings(current_app.config["DSAR_SETTINGS"]),
             actor=current_user.email,
             now=clock_now(),
+            suppression_salt=current_app.config["DSAR_SETTINGS"].suppression_salt,
         )
     except (IncompleteLetter, LetterError, NotReady) as error:
         db.session.rollback()
