@@ -125,8 +125,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_error_pages(app: Flask) -> None:
     from dsar.web.errors import register_error_pages
+    from dsar.web.headers import install_security_headers
 
     register_error_pages(app)
+    settings: Settings = app.config["DSAR_SETTINGS"]
+    install_security_headers(app, https=settings.base_url.startswith("https://"))
 
 
 def _load_registers(app: Flask, settings: Settings) -> None:
