@@ -14,7 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Protocol, TypeVar
 
@@ -68,10 +68,17 @@ def link_hash(event: Event, **whose: object) -> str:
             "action": event.action,
             "actor": event.actor,
             "payload": event.payload,
-            "created_at": event.created_at.isoformat(timespec="microseconds"),
+            "created_at": utc_text(event.created_at),
             "prev_hash": event.prev_hash,
         }
     )
+
+
+def utc_text(moment: datetime) -> str:
+    """An instant as the chain hashes it: in UTC, as it is stored and read back, whatever
+    offset the writer's clock gave it (a job run with `--now ...+01:00`)."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def jsonable(payload: Mapping[str, object]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
@@ -110,3 +110,17 @@ def test_cli_verify_reports_the_first_broken_link(runner, session, controller, n
     bad = runner(["audit", "verify"])
     assert bad.exit_code == 1
     assert f"request {request.id}, event #1" in bad.output
+
+
+def test_an_event_recorded_at_an_offset_instant_verifies(
+    session, controller: Controller, now: datetime
+) -> None:
+    """A job run with `--now 2027-01-20T08:00:00+01:00` records its events with that offset;
+    they are stored and read back in UTC and must hash the same (it reported a broken chain)."""
+    request = make_request(session, controller, now)
+    berlin = (now + timedelta(days=3)).astimezone(timezone(timedelta(hours=1)))
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="system", now=berlin)
+    session.commit()
+    session.expire_all()  # read the events back as stored
+
+    assert verify_chain(session, request.id) is None
