@@ -77,10 +77,10 @@ def subject_criteria(
         values = subject.values(match.key)
         if values:
             clauses.append(table.c[match.column].in_(values))
-    for name, values in (anchors or {}).items():
+    for name, anchor_values in (anchors or {}).items():
         anchored, column = name.split(".")
-        if anchored == spec.name and values:
-            clauses.append(table.c[column].in_(list(values)))
+        if anchored == spec.name and anchor_values:
+            clauses.append(table.c[column].in_(list(anchor_values)))
     join = spec.lookup.join
     if join is not None:
         parent_criteria = subject_criteria(source, tables, subject, join.table, anchors, depth + 1)
