@@ -191,13 +191,19 @@ class _replacing:
         return self.handle
 
     def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if kind is not None:
+        try:
+            if kind is None:
+                self.handle.flush()
+                os.fsync(self.handle.fileno())
+        except BaseException:
+            kind = True
+            raise
+        finally:
             self.handle.close()
-            self.temp.unlink(missing_ok=True)
+            if kind is not None:
+                self.temp.unlink(missing_ok=True)
+        if kind is not None:
             return
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
         os.replace(self.temp, self.path)
         directory = os.open(self.path.parent, os.O_RDONLY)
         try:

@@ -9,7 +9,7 @@ of the subject's data is erased, that lookup would no longer find them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -61,12 +61,20 @@ def plan_deletions(
     step: Step,
     key_columns: Iterable[str],
     kept: Iterable[tuple[Any, date]],
+    not_before: Mapping[Any, date] | None = None,
 ) -> tuple[int, set[date]]:
-    """Add the kept rows (key, start date) to their part's planned deletions; rows with no end."""
+    """Add the kept rows (key, start date) to their part's planned deletions; rows with no end.
+
+    `not_before` holds, per key, the day until which kept rows referring to that row are kept:
+    a parent row goes only after them (a foreign key would refuse it, and a join would lose them).
+    """
     groups: dict[date, list[Any]] = {}
     open_ended = 0
     for key, start in kept:
         until = expiry(context, step, start)
+        later = (not_before or {}).get(key) if not isinstance(key, list) else None
+        if until is not None and later is not None and later > until:
+            until = later
         if until is None:
             open_ended += 1
         else:

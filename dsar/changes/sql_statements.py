@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, or_, select, tuple_
+from sqlalchemy import ColumnElement, Connection, Table, func, or_, select, tuple_
 
+from dsar.changes.keep import start_date
+from dsar.changes.plan import ErasurePlan
 from dsar.changes.rules import Step
+from dsar.register.datasources import SqlSource
 
 
 def batch_query(
@@ -43,3 +47,34 @@ def differs(table: Table, values: dict[str, Any]) -> ColumnElement[bool]:
 def first_line(error: BaseException) -> str:
     lines = str(getattr(error, "orig", None) or error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
+
+
+def kept_children(
+    connection: Connection,
+    source: SqlSource,
+    tables: Mapping[str, Table],
+    plan: ErasurePlan,
+    part: str,
+    key: str,
+    keys: Sequence[Any],
+) -> list[tuple[Step, dict[Any, date]]]:
+    """For each kept table joined to `part` by its key: the latest kept date per parent key."""
+    found = []
+    for other in plan.parts:
+        spec = source.table(other.part)
+        join = spec.lookup.join if spec is not None else None
+        if join is None or join.table != part or join.parent_column != key:
+            continue
+        for step in other.steps:
+            if step.action != "keep" or not step.date_column:
+                continue
+            child = tables[other.part]
+            parent_key, when = child.c[join.column], child.c[step.date_column]
+            query = select(parent_key, func.max(when)).where(parent_key.in_(list(keys)))
+            latest = {
+                row[0]: start
+                for row in connection.execute(query.group_by(parent_key))
+                if (start := start_date(row[1])) is not None
+            }
+            found.append((step, latest))
+    return found

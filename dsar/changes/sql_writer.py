@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -43,7 +43,7 @@ from dsar.changes.run import (
     progress_for,
     record,
 )
-from dsar.changes.sql_statements import batch_query, differs, first_line, in_keys
+from dsar.changes.sql_statements import batch_query, differs, first_line, in_keys, kept_children
 from dsar.changes.verify import count_left, failed_below, tally
 from dsar.register.checking import safe_url
 from dsar.register.datasources import SqlSource
@@ -193,18 +193,7 @@ class SqlWriter:
                 if not rows:
                     break
                 if step.action == "keep":
-                    kept = [
-                        (
-                            k[0] if len(k) == 1 else k,
-                            keep.start_date(r[-1]) if step.date_column else None,
-                        )
-                        for k, r in zip(keys, rows, strict=True)
-                    ]
-                    keep.plan_deletions(
-                        session, context, kind=keep.SQL_ROWS, source=plan.source, part=part,
-                        step=step, key_columns=names,
-                        kept=[(k, s or fallback) for k, s in kept],
-                    )  # fmt: skip
+                    self._keep(session, plan, part, step, context, names, rows, fallback)
                 record(session, progress, context.now, checkpoint, status=ProgressStatus.RUNNING,
                        rows=changed, last_key=[jsonable(v) for v in keys[-1]])  # fmt: skip
                 batch += 1
@@ -214,6 +203,36 @@ class SqlWriter:
                     break
             record(session, progress, context.now, checkpoint, status=ProgressStatus.DONE)
         tally(report, step, progress.rows_done)
+
+    def _keep(
+        self,
+        session: Session,
+        plan: ErasurePlan,
+        part: str,
+        step: Step,
+        context: ApplyContext,
+        names: Sequence[str],
+        rows: Sequence[Any],
+        fallback: date,
+    ) -> None:
+        """Plan the batch's kept rows' deletion, never before rows kept that refer to them."""
+        keys = [row[0] if len(names) == 1 else list(row[: len(names)]) for row in rows]
+        dated = [keep.start_date(row[-1]) if step.date_column else None for row in rows]
+        not_before: dict[Any, date] = {}
+        if len(names) == 1:
+            with self._begin() as connection:
+                for child_step, latest in kept_children(
+                    connection, self.source, self.tables(), plan, part, names[0], keys
+                ):
+                    for key, start in latest.items():
+                        until = keep.expiry(context, child_step, start)
+                        if until is not None and until > not_before.get(key, until - timedelta(1)):
+                            not_before[key] = until
+        keep.plan_deletions(
+            session, context, kind=keep.SQL_ROWS, source=plan.source, part=part, step=step,
+            key_columns=names, kept=[(k, d or fallback) for k, d in zip(keys, dated, strict=True)],
+            not_before=not_before,
+        )  # fmt: skip
 
     def _change(
         self,

@@ -53,7 +53,13 @@ def test_a_run_stopped_after_one_batch_resumes_where_it_stopped(
     assert found["web_logs"] == 400 and found["invoices"] > 20  # more than one batch each
 
     with pytest.raises(Crash):
-        _run(session, shop_source, plan, context, between_batches=_crash_after_first_batch_of(part, step))
+        _run(
+            session,
+            shop_source,
+            plan,
+            context,
+            between_batches=_crash_after_first_batch_of(part, step),
+        )
     session.rollback()  # the process died: only what was committed stays
     stopped = session.execute(
         select(ErasureProgress).where(ErasureProgress.part == part)
@@ -91,9 +97,10 @@ def test_a_run_again_after_it_finished_changes_and_counts_nothing_more(
     }
     assert session.execute(select(PlannedDeletion)).scalars().all()
     planned = session.execute(select(PlannedDeletion.record_key)).scalars().all()
-    assert sum(len(json.loads(k)["keys"]) for k in planned) == first["orders"].kept + first[
-        "invoices"
-    ].kept + 1
+    assert (
+        sum(len(json.loads(k)["keys"]) for k in planned)
+        == first["orders"].kept + first["invoices"].kept + 1
+    )
 
 
 def test_a_stop_between_the_shop_commit_and_the_progress_commit_loses_no_erasure(

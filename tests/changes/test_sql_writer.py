@@ -179,6 +179,10 @@ def test_keep_plans_deletions_per_expiry_date(session, register, shop_source, co
         r.blocked_until for r in by_part["invoices"]
     )
     assert all(row.retention_rule.startswith(("orders: HGB", "invoicing: HGB")) for row in planned)
+    # an order goes no earlier than the invoice kept for it (8 years, not the order's 6)
+    assert {r.blocked_until for r in by_part["orders"]} == {
+        r.blocked_until for r in by_part["invoices"]
+    }
 
 
 def test_progress_is_recorded_per_step(session, register, shop_source, context) -> None:  # type: ignore[no-untyped-def]
