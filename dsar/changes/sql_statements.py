@@ -6,7 +6,17 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, func, or_, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 
 from dsar.changes.keep import start_date
 from dsar.changes.plan import ErasurePlan
@@ -34,9 +44,23 @@ def batch_query(
     return query.order_by(*columns).limit(size)
 
 
+def key_range(
+    table: Table, names: Sequence[str], after: list[Any] | None, upto: list[Any]
+) -> ColumnElement[bool]:
+    """Rows whose key lies after `after` (None: from the start) and at most `upto`."""
+    columns = [table.c[n] for n in names]
+    key = columns[0] if len(columns) == 1 else tuple_(*columns)
+    high = upto[0] if len(columns) == 1 else tuple_(*upto)
+    if after is None:
+        return key <= high
+    low = after[0] if len(columns) == 1 else tuple_(*after)
+    return and_(key > low, key <= high)
+
+
 def in_keys(table: Table, names: Sequence[str], keys: list[list[Any]]) -> ColumnElement[bool]:
-    if len(names) == 1:
-        return table.c[names[0]].in_([k[0] for k in keys])
+    if len(names) == 1:  # one expanding parameter: no per-value coercion while building it
+        values = [k[0] for k in keys]
+        return table.c[names[0]].in_(bindparam("batch_keys", values, expanding=True))
     return tuple_(*[table.c[n] for n in names]).in_([tuple(k) for k in keys])
 
 

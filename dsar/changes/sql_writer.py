@@ -43,7 +43,14 @@ from dsar.changes.run import (
     progress_for,
     record,
 )
-from dsar.changes.sql_statements import batch_query, differs, first_line, in_keys, kept_children
+from dsar.changes.sql_statements import (
+    batch_query,
+    differs,
+    first_line,
+    in_keys,
+    kept_children,
+    key_range,
+)
 from dsar.changes.verify import count_left, failed_below, tally
 from dsar.register.checking import safe_url
 from dsar.register.datasources import SqlSource
@@ -188,14 +195,15 @@ class SqlWriter:
                     rows = connection.execute(
                         batch_query(table, names, criteria, step, last, self.batch_size)
                     ).all()
-                    keys = [list(row[: len(names)]) for row in rows]
-                    changed = self._change(connection, table, names, keys, criteria, step)
-                if not rows:
-                    break
+                    if not rows:
+                        break
+                    upto = list(tuple(rows[-1])[: len(names)])
+                    changed = self._change(connection, table, names, last, upto, criteria, step)
+                    changed = len(rows) if step.action == "keep" else changed
                 if step.action == "keep":
                     self._keep(session, plan, part, step, context, names, rows, fallback)
                 record(session, progress, context.now, checkpoint, status=ProgressStatus.RUNNING,
-                       rows=changed, last_key=[jsonable(v) for v in keys[-1]])  # fmt: skip
+                       rows=changed, last_key=[jsonable(v) for v in upto])  # fmt: skip
                 batch += 1
                 if self._hook is not None:
                     self._hook(part, step.key, batch)
@@ -239,13 +247,17 @@ class SqlWriter:
         connection: Connection,
         table: Table,
         names: Sequence[str],
-        keys: list[list[Any]],
+        last: list[Any] | None,
+        upto: list[Any],
         criteria: ColumnElement[bool],
         step: Step,
     ) -> int:
-        if not keys or step.action == "keep":
-            return len(keys)
-        where = in_keys(table, names, keys)
+        """Change the subject's rows after the last batch's key up to this batch's last key."""
+        if step.action == "keep":
+            return 0
+        # A key range and the criteria: the batch's rows, in two bound values instead of an IN
+        # list of 1,000 (which took 2.1x the hand-written batches on PostgreSQL: BENCHMARKS.md).
+        where = key_range(table, names, last, upto)
         if step.action == "delete":
             return connection.execute(delete(table).where(where, criteria)).rowcount
         statement = update(table).where(where, criteria, differs(table, step.values))
