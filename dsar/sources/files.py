@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -55,16 +55,28 @@ class FileConnector:
     def rows(self, subject: Subject, part: str) -> Iterator[dict[str, Any]]:
         if part != self.source_id:
             raise RegisterMismatch(f"source {self.source_id}: no part {part!r}")
+        matches = self.matcher(subject)
+        for record in self._records():
+            if matches(record):
+                yield self.projected(record)
+
+    def matcher(self, subject: Subject) -> Callable[[dict[str, Any]], bool]:
+        """Whether a raw record of the file is the subject's (the writer uses it too)."""
         wanted = {
             match.field: {
                 v.lower() if match.key == EMAIL_KEY else v for v in subject.values(match.key)
             }
             for match in self.source.lookup
         }
-        names = [f.name for f in self.source.fields]
-        for record in self._records():
-            if _matches(record, wanted):
-                yield {name: _jsonable(record.get(name)) for name in names}
+        return lambda record: _matches(record, wanted)
+
+    def projected(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A raw record as the connector gives it: the register's fields, JSON-ready."""
+        return {f.name: _jsonable(record.get(f.name)) for f in self.source.fields}
+
+    def check_names(self, present: set[str]) -> None:
+        """RegisterMismatch unless the file has every field the register names."""
+        self._check_names(present)
 
     def page(self, subject: Subject, part: str, offset: int, limit: int) -> list[dict[str, Any]]:
         return list(islice(self.rows(subject, part), offset, offset + limit))

@@ -13,21 +13,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import (
-    ColumnElement,
-    Connection,
-    Engine,
-    MetaData,
-    Select,
-    Table,
-    create_engine,
-    func,
-    inspect,
-    or_,
-    select,
-)
+from sqlalchemy import Connection, Engine, Select, Table, create_engine, func, select
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, NoSuchTableError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 
 from dsar.register.checking import safe_url
 from dsar.register.datasources import SqlSource, SqlTable
@@ -35,15 +23,14 @@ from dsar.sources.base import (
     ClaimCheck,
     PartFound,
     PartSpec,
-    RegisterMismatch,
     SourceUnreachable,
     Subject,
 )
 from dsar.sources.base import jsonable as _jsonable
-from dsar.sources.sql_tables import column_problems, disclosed_values
+from dsar.sources.sql_schema import key_columns, reflect_tables, subject_criteria, table_spec
+from dsar.sources.sql_tables import disclosed_values
 
 STREAM_BATCH = 1000
-MAX_JOIN_DEPTH = 8
 
 
 class SqlConnector:
@@ -130,6 +117,17 @@ class SqlConnector:
             streamed = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH)
             yield from streamed.execute(query).scalars()
 
+    def distinct_values(self, subject: Subject, part: str, column: str) -> list[Any]:
+        """The distinct values of `column` among the subject's rows of `part` (a join's key)."""
+        with self._connect() as connection:
+            tables = self._checked_tables(connection)
+            criteria = subject_criteria(self.source, tables, subject, part)
+            if criteria is None:
+                return []
+            chosen = tables[part].c[column]
+            query = select(chosen).where(criteria).distinct().order_by(chosen)
+            return list(connection.execute(query).scalars())
+
     def key_columns(self, part: str) -> tuple[str, ...]:
         if self._tables is None:
             with self._connect() as connection:
@@ -143,7 +141,7 @@ class SqlConnector:
             raise RuntimeError("reflect the schema first (search or rows)")
         spec = self._spec(part)
         table = self._tables[spec.name]
-        criteria = self._criteria(spec, subject, 0)
+        criteria = subject_criteria(self.source, self._tables, subject, spec.name)
         if criteria is None:
             return None
         order = [table.c[name] for name in self._key_columns(table)] or [
@@ -157,34 +155,11 @@ class SqlConnector:
             self._engine = None
 
     def _spec(self, part: str) -> SqlTable:
-        spec = self.source.table(part)
-        if spec is None:
-            raise RegisterMismatch(f"source {self.source_id}: no table {part!r} in the register")
-        return spec
-
-    def _criteria(self, spec: SqlTable, subject: Subject, depth: int) -> ColumnElement[bool] | None:
-        assert self._tables is not None
-        if depth > MAX_JOIN_DEPTH:
-            raise RegisterMismatch(f"source {self.source_id}: the join path of {spec.name!r} loops")
-        table = self._tables[spec.name]
-        clauses: list[ColumnElement[bool]] = []
-        for match in spec.lookup.match:
-            values = subject.values(match.key)
-            if values:
-                clauses.append(table.c[match.column].in_(values))
-        join = spec.lookup.join
-        if join is not None:
-            parent_spec = self._spec(join.table)
-            parent_criteria = self._criteria(parent_spec, subject, depth + 1)
-            if parent_criteria is not None:
-                parent = self._tables[parent_spec.name]
-                parents = select(parent.c[join.parent_column]).where(parent_criteria)
-                clauses.append(table.c[join.column].in_(parents))
-        return or_(*clauses) if clauses else None
+        return table_spec(self.source, part)
 
     @staticmethod
     def _key_columns(table: Table) -> tuple[str, ...]:
-        return tuple(c.name for c in table.primary_key.columns)
+        return key_columns(table)
 
     def _get_engine(self) -> Engine:
         if self._engine is None:
@@ -221,31 +196,10 @@ class SqlConnector:
 
     def _checked_tables(self, connection: Connection) -> dict[str, Table]:
         """Reflect the tables the register names; RegisterMismatch lists every name not found."""
-        if self._tables is not None:
-            return self._tables
-        schema = self.source.db_schema
-        inspector = inspect(connection)
-        existing = set(inspector.get_table_names(schema=schema))
-        existing |= set(inspector.get_view_names(schema=schema))
-        metadata = MetaData(schema=schema)
-        tables: dict[str, Table] = {}
-        problems: list[str] = []
-        for spec in self.source.tables:
-            if spec.name not in existing:
-                problems.append(f"table {spec.name!r} does not exist")
-                continue
-            try:
-                tables[spec.name] = Table(spec.name, metadata, autoload_with=connection)
-            except NoSuchTableError:
-                problems.append(f"table {spec.name!r} does not exist")
-        for spec in self.source.tables:
-            if spec.name in tables:
-                problems += column_problems(spec, tables)
-        if problems:
+        if self._tables is None:
             where = f"source {self.source_id} ({safe_url(self.source.read_url)})"
-            raise RegisterMismatch(f"{where}: " + "; ".join(problems))
-        self._tables = tables
-        return tables
+            self._tables = reflect_tables(connection, self.source, where)
+        return self._tables
 
     def _missing_file_check(self) -> None:
         url = make_url(self.source.read_url)

@@ -1,0 +1,6 @@
+"""The write side of the connectors: plan an erasure, apply it in batches, verify, report.
+
+`plan.plan_erasure` makes the plan staff approve; `sql_writer.SqlWriter` and
+`file_writer.FileWriter` apply and verify it; `executors` deletes kept rows when their
+retention ends. Not yet wired into the web pages or the letters.
+"""

@@ -1,0 +1,39 @@
+"""How far an erasure got: one row per request, source, part and step, committed per batch."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from dsar.core.db import Base, UTCDateTime, enum_column
+
+
+class ProgressStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"  # batches are under way, or a run stopped in the middle: resume
+    DONE = "done"
+    FAILED = "failed"  # `error` says why; a new run tries again from `last_key`
+
+
+class ErasureProgress(Base):
+    """One step of an erasure (delete, anonymise, keep:<activity>) in one table or file."""
+
+    __tablename__ = "erasure_progress"
+    __table_args__ = (UniqueConstraint("request_id", "source", "part", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"))
+    source: Mapped[str] = mapped_column(String(200))
+    part: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(120))
+    status: Mapped[ProgressStatus] = mapped_column(
+        enum_column(ProgressStatus, 16), default=ProgressStatus.PENDING
+    )
+    rows_done: Mapped[int] = mapped_column(default=0)  # rows really changed (or kept)
+    last_key: Mapped[list[Any] | None] = mapped_column(JSON)  # the batch's last primary key
+    error: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
