@@ -37,3 +37,32 @@ class ErasureProgress(Base):
     last_key: Mapped[list[Any] | None] = mapped_column(JSON)  # the batch's last primary key
     error: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ErasureStatus(enum.StrEnum):
+    PLANNED = "planned"  # a preview waiting for a second DPO's approval
+    APPROVED = "approved"  # approved: the scheduler carries it out
+    PARTIAL = "partial"  # a source failed: the report so far; a retry finishes the rest
+    DONE = "done"  # every part carried out and read back
+    CANCELLED = "cancelled"  # replaced by a newer plan before it was approved
+
+
+class Erasure(Base):
+    """One erasure of a request's subject: the plan staff saw, who planned and who approved it
+    (four eyes), and what carrying it out did, part by part (`reports`)."""
+
+    __tablename__ = "erasure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    scope: Mapped[list[str] | None] = mapped_column(JSON)  # category ids; None: all of them
+    plans: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # ErasurePlan.to_json per source
+    manual: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # {source, name, instruction}
+    status: Mapped[ErasureStatus] = mapped_column(enum_column(ErasureStatus, 16))
+    planned_by: Mapped[str] = mapped_column(String(320))
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(320))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reports: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # PartReport
+    runs: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from dsar.config import Settings
 from dsar.extensions import db
 from dsar.jobs.digest import send_digests
+from dsar.jobs.erasures import carry_out_approved_erasures
 from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.leader import LeaderLock, leader_lock_for
@@ -71,6 +72,11 @@ def _send_transmissions(session: Session, settings: Settings, now: datetime) -> 
     return send_transmissions(session, settings, now, after_each=session.commit)
 
 
+def _carry_out_erasures(session: Session, settings: Settings, now: datetime) -> Any:
+    # Commit after every batch: the shop's rows and dsar's progress move on together.
+    return carry_out_approved_erasures(session, settings, now, after_each=session.commit)
+
+
 # In run order: `dsar jobs run-once` runs them top to bottom, so mail queued by the earlier
 # jobs leaves with the dispatcher at the end.
 JOBS: dict[str, JobSpec] = {
@@ -81,6 +87,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("escalation", escalate_overdue, HOUR, "daily overdue escalation to the DPO"),
         JobSpec("digest", send_digests, HOUR, "daily digest per staff member"),
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),
+        JobSpec("erasures", _carry_out_erasures, 30, "carry out approved erasures"),
         JobSpec("planned_deletions", carry_out_planned_deletions, DAY, "planned deletions"),
         JobSpec("purge_requests", daily_purge, DAY, "purge closed requests and rowless blobs"),
         # Hourly: a flood of unconfirmed form posts is purged in batches within the day.
