@@ -9,6 +9,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     claims,
     dashboard_views,
     detail,
+    erasure,
     export_links,
     files,
     fulfilment,

@@ -1,0 +1,115 @@
+"""Staff pages that carry out an erasure: plan it (a preview), approve it as a second DPO,
+see what was done, retry what failed (dsar/changes/erasures.py)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from dsar.changes.erasures import (
+    ErasureError,
+    approve_erasure,
+    erasures_of,
+    plan_request_erasure,
+    retry_erasure,
+)
+from dsar.changes.models import Erasure, ErasureStatus
+from dsar.core.clock import now as clock_now
+from dsar.extensions import db
+from dsar.fulfilment.search import register_for
+from dsar.requests.models import Request
+from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.staff import bp
+from dsar.web.staff.auth import roles_required, visible_request
+
+
+class ButtonForm(FlaskForm):
+    """A button that only needs the CSRF token."""
+
+
+def _back(found: Request) -> ResponseReturnValue:
+    return redirect(url_for("staff.request_erasure", request_id=found.id))
+
+
+def _erasure_or_404(found: Request, erasure_id: int) -> Erasure:
+    erasure = db.session.get(Erasure, erasure_id)
+    if erasure is None or erasure.request_id != found.id:
+        abort(404)
+    return erasure
+
+
+@bp.get("/requests/<int:request_id>/erasure")
+@roles_required(*REQUEST_WORKERS)
+def request_erasure(request_id: int) -> ResponseReturnValue:
+    found = visible_request(request_id)
+    register = register_for(current_app.extensions["dsar.registers"], found)
+    erasures = erasures_of(db.session(), found)
+    return render_template(
+        "staff/erasure.html",
+        req=found,
+        erasures=erasures,
+        latest=erasures[0] if erasures else None,
+        categories=[(c.id, c.label.get(found.language) or c.id) for c in register.categories],
+        form=ButtonForm(),
+        statuses=ErasureStatus,
+    )
+
+
+@bp.post("/requests/<int:request_id>/erasure/plan")
+@roles_required(*REQUEST_WORKERS)
+def request_erasure_plan(request_id: int) -> ResponseReturnValue:
+    found = visible_request(request_id)
+    if not ButtonForm().validate_on_submit():
+        flash("The form expired: plan again.", "error")
+        return _back(found)
+    everything = request.form.get("scope") != "chosen"
+    scope = None if everything else request.form.getlist("categories")
+    register = register_for(current_app.extensions["dsar.registers"], found)
+    try:
+        plan_request_erasure(
+            db.session(), found, register, scope=scope, actor=current_user.email, now=clock_now()
+        )
+    except ErasureError as error:
+        db.session.rollback()
+        flash(f"Not planned: {error}.", "error")
+        return _back(found)
+    flash("Planned. Nothing has changed yet: another DPO checks the plan and approves it.")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/erasure/<int:erasure_id>/approve")
+@roles_required(*LETTER_APPROVERS)
+def request_erasure_approve(request_id: int, erasure_id: int) -> ResponseReturnValue:
+    found = visible_request(request_id)
+    erasure = _erasure_or_404(found, erasure_id)
+    if not ButtonForm().validate_on_submit():
+        flash("The form expired: approve again.", "error")
+        return _back(found)
+    try:
+        approve_erasure(db.session(), erasure, approver=current_user, now=clock_now())
+    except ErasureError as error:
+        db.session.rollback()
+        flash(f"Not approved: {error}.", "error")
+        return _back(found)
+    flash("Approved. The scheduler carries it out within a minute; this page shows the result.")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/erasure/<int:erasure_id>/retry")
+@roles_required(*LETTER_APPROVERS)
+def request_erasure_retry(request_id: int, erasure_id: int) -> ResponseReturnValue:
+    found = visible_request(request_id)
+    erasure = _erasure_or_404(found, erasure_id)
+    if not ButtonForm().validate_on_submit():
+        flash("The form expired: try again.", "error")
+        return _back(found)
+    try:
+        retry_erasure(db.session(), erasure, actor=current_user.email, now=clock_now())
+    except ErasureError as error:
+        db.session.rollback()
+        flash(f"Not retried: {error}.", "error")
+        return _back(found)
+    flash("Sent back to the scheduler: it finishes what is left, nothing twice.")
+    return _back(found)
