@@ -90,6 +90,16 @@ def missing_elements(
                 missing.append(f"the retention norm of {kept.activity!r} (retention.norm)")
             if kept.deletion_on is None:
                 missing.append(f"a retention period with a duration for {kept.activity!r}")
+    status = details.get("erasure_status")
+    if kind == "erasure" and status not in (None, "done"):
+        missing.append(f"the erasure carried out: it is {status} (see the request's Erasure page)")
+    # A source dsar can write to (a SQL write_url, a file) is erased by dsar, never by hand.
+    automated = any(s.type == "file" or getattr(s, "write_url", None) for s in register.sources)
+    if kind == "erasure" and status is None and automated:
+        missing.append(
+            "the erasure carried out by dsar: plan it on the request's Erasure page and have "
+            "another DPO approve it"
+        )
     if kind == "erasure" and found is not None:
         missing += _untold(content)
     if kind in DONE_ON and not details.get("done_on"):

@@ -186,6 +186,8 @@ def kept_views(register: Register, found: FoundData | None, t: Any) -> list[Kept
         if activity is None:
             continue
         expires, deletion = planned_deletion(activity, kept.latest_on)
+        if kept.deletion_on is not None:  # as the erasure recorded it
+            expires, deletion = kept.deletion_on - timedelta(days=1), kept.deletion_on
         views.append(
             KeptView(
                 activity=t(activity.title),
@@ -204,6 +206,8 @@ def erased_categories(register: Register, found: FoundData | None, t: Any) -> li
     """Categories found and not kept anywhere: the part of the data that was erased."""
     if found is None:
         return []
+    if found.erased is not None:  # what a carried-out erasure recorded
+        return [_category_label(register, c, t) for c in found.erased]
     kept = {c for s in found.sources for k in s.kept for c in k.categories}
     found_ids = dict.fromkeys(c for s in found.sources for c in s.categories)
     return [_category_label(register, c, t) for c in found_ids if c not in kept]

@@ -66,6 +66,7 @@ class KeptRecords:
     categories: tuple[str, ...]
     count: int
     latest_on: date  # the latest trigger date (e.g. invoice date) among them
+    deletion_on: date | None = None  # the planned deletion recorded for them, when there is one
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class FoundData:
     sources: tuple[FoundSource, ...]
     copy_format: str = "JSON, CSV"
     exported: tuple[ExportedPart, ...] = ()  # the latest live copy's parts; () before one
+    erased: tuple[str, ...] | None = None  # category ids an erasure recorded as erased
 
     @property
     def activity_ids(self) -> list[str]:

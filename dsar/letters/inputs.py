@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
+from dsar.changes.letter_facts import erasure_details, recorded_erasure, with_erasure
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
@@ -96,6 +97,7 @@ def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
                     tuple(k["categories"]),
                     k["count"],
                     date.fromisoformat(k["latest_on"]),
+                    date.fromisoformat(k["deletion_on"]) if k.get("deletion_on") else None,
                 )
                 for k in s.get("kept", ())
             ),
@@ -110,7 +112,13 @@ def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
         )
         for e in data.get("exported", ())
     )
-    return FoundData(sources, data.get("copy_format", "JSON, CSV"), exported)
+    erased = data.get("erased")
+    return FoundData(
+        sources,
+        data.get("copy_format", "JSON, CSV"),
+        exported,
+        tuple(erased) if erased is not None else None,
+    )
 
 
 def letter_content(
@@ -131,6 +139,11 @@ def letter_content(
     recorded = (
         recorded_transmission(session, letter.request) if letter.type == "portability" else {}
     )
+    found = found_from_json(letter.found)
+    erasure = recorded_erasure(session, letter.request) if letter.type == "erasure" else None
+    if erasure is not None:  # what dsar did stands over what staff typed
+        recorded = erasure_details(erasure, letter.request)
+        found = with_erasure(found, erasure, register)
     facts = replace(
         facts,
         details={**facts.details, **(letter.details or {}), **recorded},
@@ -142,6 +155,6 @@ def letter_content(
         facts,
         letter_type=letter.type,
         today=local_today(letter.request, now),
-        found=found_from_json(letter.found),
+        found=found,
         texts=letter.texts,
     )

@@ -199,7 +199,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
     )
     details_by_type: dict[str, dict[str, Any]] = {
         "rectification": {"done_on": today.isoformat()},
-        "erasure": {"done_on": today.isoformat()},
+        "erasure": {"done_on": today.isoformat(), "erasure_status": "done"},
         "restriction": {
             "ground": "18.1.a",
             "activities": [activities[0].id],

@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, text
 from dsar.changes.run import ApplyContext
 from dsar.demo.shop import create_shop, generate_shop_file
 from dsar.register import DEMO_REGISTER, Register, load_register
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action, RequestType
 from dsar.sources import Subject
 from tests.factories import make_request
 
@@ -91,3 +93,19 @@ def shop_source(register: Register, shop_url: str):  # type: ignore[no-untyped-d
 def context(session, controller, now, register) -> ApplyContext:  # type: ignore[no-untyped-def]
     request = make_request(session, controller, now, subject_email="kunde042@example.org")
     return ApplyContext(register, request.id, controller.id, TODAY, now)
+
+
+@pytest.fixture
+def shop_register(register, shop_source):  # type: ignore[no-untyped-def]
+    """The demo register with its shop source on the test's own shop."""
+    sources = [shop_source if s.id == "shop_db" else s for s in register.sources]
+    return register.model_copy(update={"sources": sources})
+
+
+@pytest.fixture
+def erasure_request(session, controller, now):  # type: ignore[no-untyped-def]
+    request = make_request(
+        session, controller, now, type=RequestType.ERASURE, subject_email="kunde042@example.org"
+    )
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+    return request

@@ -23,29 +23,13 @@ from dsar.changes.run import WriteRefused
 from dsar.jobs.erasures import carry_out_approved_erasures
 from dsar.jobs.models import PlannedDeletion
 from dsar.requests.models import RequestEvent
-from dsar.requests.operations import apply_action
-from dsar.requests.workflow import Action, RequestType
 from dsar.suppression.models import ErasureTombstone
 from dsar.suppression.operations import check
-from tests.factories import make_request, make_staff
+from tests.factories import make_staff
 
 SALT = "a-test-salt-of-some-length"
 EMAIL = "kunde042@example.org"
 MESSAGES = "SELECT count(*) FROM contact_messages WHERE email = :e"
-
-
-@pytest.fixture
-def shop_register(register, shop_source):  # type: ignore[no-untyped-def]
-    """The demo register with its shop source on the test's own shop."""
-    sources = [shop_source if s.id == "shop_db" else s for s in register.sources]
-    return register.model_copy(update={"sources": sources})
-
-
-@pytest.fixture
-def erasure_request(session, controller, now):  # type: ignore[no-untyped-def]
-    request = make_request(session, controller, now, type=RequestType.ERASURE, subject_email=EMAIL)
-    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
-    return request
 
 
 def _planned(session, request, register, now, actor="dana@example.org"):  # type: ignore[no-untyped-def]

@@ -50,7 +50,7 @@ def test_erasure_letter_lists_kept_invoices_with_norm_and_deletion_date(
         Subject("Zoë Schmidt"),
         date(2026, 2, 1),
         date(2026, 3, 2),
-        details={"done_on": "2026-02-20"},
+        details={"done_on": "2026-02-20", "erasure_status": "done"},
     )
     content = build_letter(demo_register, facts, letter_type="erasure", today=TODAY, found=found)
     (kept,) = content.kept

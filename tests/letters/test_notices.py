@@ -65,7 +65,7 @@ def test_a_recipient_counts_as_told_once_its_notice_was_delivered(
     facts = replace(
         facts_for(request),
         told=recipients_told(session, request),
-        details={"done_on": now.date().isoformat()},
+        details={"done_on": now.date().isoformat(), "erasure_status": "done"},
     )
     with pytest.raises(IncompleteLetter, match="Art. 19 notice to Zahlungsdienst Demo AG"):
         build_letter(register, facts, letter_type="erasure", today=now.date(), found=FOUND)

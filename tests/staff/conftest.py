@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from flask import Flask, g
@@ -10,6 +12,7 @@ from flask.testing import FlaskClient
 
 from dsar.accounts.models import Role, StaffUser
 from dsar.core.clock import FixedClock
+from dsar.demo.shop import SHOP_FILENAME, ensure_shop
 from dsar.extensions import db, limiter, login_manager
 from tests.factories import make_staff
 
@@ -69,3 +72,36 @@ def login_as(app: Flask, client: FlaskClient, user: StaffUser) -> FlaskClient:
 def as_user(app: Flask):  # type: ignore[no-untyped-def]
     """as_user(user) -> a fresh test client signed in as `user`."""
     return lambda user: login_as(app, StaffClient(app, app.response_class, use_cookies=True), user)
+
+
+@pytest.fixture
+def private_shop(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The demo register reads and writes a copy of the demo shop of this test's own: an
+    erasure carried out here leaves the app's shared shop (customer 42) as it was."""
+    shared = ensure_shop(Path(app.instance_path)) or Path(app.instance_path) / SHOP_FILENAME
+    copy = tmp_path / SHOP_FILENAME
+    shutil.copy(shared, copy)
+    url = f"sqlite:///{copy}"
+    registers = []
+    for register in app.extensions["dsar.registers"]:
+        sources = [
+            s.model_copy(update={"read_url": url, "write_url": url}) if s.id == "shop_db" else s
+            for s in register.sources
+        ]
+        registers.append(register.model_copy(update={"sources": sources}))
+    monkeypatch.setitem(app.extensions, "dsar.registers", registers)
+    return url
+
+
+@pytest.fixture
+def erasure_by_hand(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo shop without a write credential: dsar cannot erase there, so staff record by
+    hand what they did (the letter page's day) instead of dsar's recorded erasure."""
+    registers = []
+    for register in app.extensions["dsar.registers"]:
+        sources = [
+            s.model_copy(update={"write_url": None}) if s.id == "shop_db" else s
+            for s in register.sources
+        ]
+        registers.append(register.model_copy(update={"sources": sources}))
+    monkeypatch.setitem(app.extensions, "dsar.registers", registers)

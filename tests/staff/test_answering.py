@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from dsar.accounts.models import Role
+from dsar.changes.models import Erasure, ErasureStatus
 from dsar.demo.shop import ensure_shop
 from dsar.fulfilment.models import ManualTask
 from dsar.jobs.scheduler import run_job
@@ -23,7 +25,7 @@ from dsar.letters.models import Letter, LetterStatus
 from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import hash_token
 from dsar.requests.workflow import Channel, RequestType, Status
-from tests.factories import make_request
+from tests.factories import make_request, make_staff
 from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
 
 # What staff fill in on each final letter's page (the labelled fields), by right.
@@ -33,7 +35,7 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "rectification": {"changes": "Your postal address now reads Hauptstr. 2.", "fact_done_on": ""},
     # The demo customer's data went to four recipients (the search records them); none was
     # sent a notice here, so the letter needs why (Art. 19) and says so.
-    "erasure": {"fact_done_on": "", "untold": "Their contracts ended in 2025; they hold no copy."},
+    "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
     "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
     "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
     "consent_withdrawal": {"fact_effective_on": "", "fact_activities": ["newsletter"]},
@@ -67,6 +69,18 @@ def search_and_export(client, session, request: Request, kind: str | None) -> No
         assert response.status_code == 302
 
 
+def carry_out_erasure(app, session, as_user, planner, request: Request, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Plan on the Erasure page, approve as a second DPO, let the scheduler's job run."""
+    planned = planner.post(f"/staff/requests/{request.id}/erasure/plan", data={"scope": "all"})
+    assert planned.status_code == 302
+    erasure = session.execute(select(Erasure).where(Erasure.request_id == request.id)).scalar_one()
+    approver = make_staff(session, now, email=f"second-{request.id}@example.org", role=Role.DPO)
+    as_user(approver).post(f"/staff/requests/{request.id}/erasure/{erasure.id}/approve")
+    assert run_job(app, "erasures", now).done == 1
+    session.refresh(erasure)
+    assert erasure.status is ErasureStatus.DONE
+
+
 def dispatch(app, smtp_server, monkeypatch, now: datetime) -> Any:  # type: ignore[no-untyped-def]
     """The scheduler's dispatch job against the test's SMTP server."""
     settings = dataclasses.replace(
@@ -89,7 +103,18 @@ def _not_answered(client, staff, request: Request, token: str) -> None:  # type:
 
 @pytest.mark.parametrize("right", list(FILLED))
 def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no-untyped-def]
-    app, client, session, controller, now, dpo, as_user, no_csrf, smtp_server, monkeypatch, right
+    app,
+    client,
+    session,
+    controller,
+    now,
+    dpo,
+    as_user,
+    no_csrf,
+    smtp_server,
+    monkeypatch,
+    private_shop,
+    right,
 ) -> None:
     ensure_shop(Path(app.instance_path))
     request = make_request(
@@ -105,6 +130,8 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
     assert _decide(staff, request, "verify_identity").status_code == 303
     if right in SEARCHED:
         search_and_export(staff, session, request, right if right != "erasure" else None)
+    if right == "erasure":  # dsar erases: the letter states what it recorded
+        carry_out_erasure(app, session, as_user, staff, request, now)
     session.refresh(request)
     prepared = _decide(staff, request, "prepare_answer")
     assert prepared.status_code == 303, prepared.get_data(as_text=True)

@@ -12,9 +12,11 @@ from flask import Flask
 from sqlalchemy import select
 
 from dsar.accounts.models import Role
+from dsar.changes.erasures import approve_erasure, erasures_of
 from dsar.controllers.models import Controller
 from dsar.demo.shop import ensure_shop
 from dsar.extensions import db
+from dsar.jobs.scheduler import run_job
 from dsar.requests.models import Request
 from dsar.requests.workflow import RequestType, Status
 from tests.factories import make_request, make_staff
@@ -38,8 +40,8 @@ FILLED: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("fill", "Date the data was corrected", TODAY),
     ),
     "erasure": (
-        ("fill", "Date the data was erased", TODAY),
-        # The search found four recipients got the data; none was sent a notice here.
+        # dsar carries the erasure out and records its day; the search found four recipients
+        # got the data, and none was sent a notice here.
         ("fill", "could not be told of the erasure", "Their contracts ended; they hold no copy."),
     ),
     "restriction": (
@@ -112,6 +114,25 @@ def _search(page, right: str) -> None:  # type: ignore[no-untyped-def]
         page.click("#back-to-request")
 
 
+def _erase(page, live_app: Flask, reference: str) -> None:  # type: ignore[no-untyped-def]
+    """Plan on the Erasure page; a second DPO approves; the scheduler's job carries it out."""
+    page.click("#erasure-link")
+    page.click("text=Plan the erasure (preview, changes nothing)")
+    page.wait_for_selector("#needs-second-dpo")
+    assert "shop_db: contact_messages" in page.inner_text("#erasure-plan")
+    with live_app.app_context():
+        request = db.session.execute(
+            select(Request).where(Request.reference == reference)
+        ).scalar_one()
+        erasure = erasures_of(db.session(), request)[0]
+        second = make_staff(db.session, datetime.now(UTC), email="eve@example.org", role=Role.DPO)
+        approve_erasure(db.session(), erasure, approver=second, now=datetime.now(UTC))
+        db.session.commit()
+    assert run_job(live_app, "erasures").done == 1
+    page.reload()
+    assert "removed 1" in page.inner_text("#erasure-report")
+
+
 def _fill_in(page, right: str, today: str) -> None:  # type: ignore[no-untyped-def]
     for how, label, value in FILLED[right]:
         if how == "check":
@@ -135,6 +156,9 @@ def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-unt
     page.wait_for_selector("text=Done: verify identity.")
     if right in SEARCHED:
         _search(page, right)
+    if right == "erasure":
+        _erase(page, live_app, reference)
+        page.goto(case_url)
     assert "Nothing is missing: prepare the answer below." in page.inner_text("#answer")
     page.click("form[data-decision=prepare_answer] button")
     page.wait_for_url("**/staff/letters/*")

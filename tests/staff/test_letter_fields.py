@@ -59,7 +59,7 @@ def test_the_table_covers_every_letter_type() -> None:
 
 @pytest.mark.parametrize("letter_type", LETTER_TYPES)
 def test_each_letter_type_is_finished_through_its_labelled_fields(  # type: ignore[no-untyped-def]
-    app, session, controller, now, dpo, as_user, no_csrf, letter_type
+    app, session, controller, now, dpo, as_user, no_csrf, erasure_by_hand, letter_type
 ) -> None:
     """Drafted on the Letters page of a request of another right (an outcome letter of the
     request's own right goes out only as its prepared answer); access and portability, whose
@@ -127,7 +127,7 @@ def test_each_letter_type_is_finished_through_its_labelled_fields(  # type: igno
 
 @pytest.mark.parametrize("letter_type", ["rectification", "erasure", "restriction", "objection"])
 def test_a_right_carried_out_by_hand_needs_its_day(  # type: ignore[no-untyped-def]
-    app, session, controller, now, dpo, as_user, no_csrf, letter_type
+    app, session, controller, now, dpo, as_user, no_csrf, erasure_by_hand, letter_type
 ) -> None:
     ensure_shop(Path(app.instance_path))
     request = make_request(

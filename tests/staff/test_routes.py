@@ -31,6 +31,11 @@ ROLES_BY_ENDPOINT = {
     "staff.account_totp": {A, D, M},
     # Letters and fulfilment pages: request work, so admins are kept out as everywhere.
     "staff.request_data": {A, D},
+    # Erasure: anyone working the request plans it; a DPO (another one) approves and retries.
+    "staff.request_erasure": {A, D},
+    "staff.request_erasure_plan": {A, D},
+    "staff.request_erasure_approve": {D},
+    "staff.request_erasure_retry": {D},
     "staff.request_data_search": {A, D},
     "staff.request_data_exclude": {A, D},
     "staff.request_data_include_again": {A, D},
@@ -68,6 +73,7 @@ ARGS = dict.fromkeys(
         "claim_id",
         "finding_id",
         "exclusion_id",
+        "erasure_id",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
@@ -90,7 +96,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 39
+    assert len(_routes(app)) == 43
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -116,7 +122,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 8, Role.DPO: 3, Role.ADMIN: 31}[role]
+    expected = {Role.AGENT: 10, Role.DPO: 3, Role.ADMIN: 35}[role]
     assert checked == expected
 
 

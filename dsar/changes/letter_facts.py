@@ -1,0 +1,92 @@
+"""What an erasure letter may say, from the erasure dsar recorded (dsar/changes/erasures.py):
+the day it finished, the categories erased, the records kept with their planned deletion, and
+whether all the subject's data was in it. No erasure recorded: the letter keeps what staff
+record by hand."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dsar.changes.models import Erasure, ErasureStatus
+from dsar.letters.facts import FoundData, FoundSource, KeptRecords
+from dsar.register import FileSource, Register, SqlSource
+from dsar.requests.deadlines.legal_calendar import local_date
+from dsar.requests.models import Request
+from dsar.requests.operations import jurisdiction_of
+
+
+def recorded_erasure(session: Session, request: Request) -> Erasure | None:
+    """The request's latest erasure that was not replaced by another plan."""
+    return session.execute(
+        select(Erasure)
+        .where(Erasure.request_id == request.id, Erasure.status != ErasureStatus.CANCELLED)
+        .order_by(Erasure.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def erasure_details(erasure: Erasure, request: Request) -> dict[str, Any]:
+    """Letter facts: the erasure's status, and once done its local day (over staff's date)."""
+    details: dict[str, Any] = {"erasure_status": erasure.status.value}
+    if erasure.status is ErasureStatus.DONE and erasure.finished_at is not None:
+        on = local_date(erasure.finished_at, jurisdiction_of(request.controller))
+        details["done_on"] = on.isoformat()
+        details["erasure_complete"] = erasure.scope is None and not any(
+            part["not_done"] or part["left"] for plan in erasure.plans for part in plan["parts"]
+        )
+    return details
+
+
+def with_erasure(found: FoundData | None, erasure: Erasure, register: Register) -> FoundData:
+    """`found` with what the erasure recorded: erased categories and kept records per source."""
+    erased: dict[str, None] = {}
+    kept: dict[str, list[KeptRecords]] = {}
+    reports = {(r["source"], r["part"]): r for r in erasure.reports}
+    for plan in erasure.plans:
+        source = register.source(plan["source"])
+        for part in plan["parts"]:
+            report = reports.get((plan["source"], part["part"]), {})
+            for step in part["steps"]:
+                categories = _categories(source, part["part"], step)
+                if step["action"] == "keep" and report.get("kept"):
+                    kept.setdefault(plan["source"], []).append(_kept(step, categories, report))
+                elif step["action"] != "keep" and (
+                    report.get("removed") or report.get("anonymised")
+                ):
+                    erased.update(dict.fromkeys(categories))
+    sources = list(found.sources) if found else []
+    known = {s.source for s in sources}
+    sources += [FoundSource(s, {}, ()) for s in kept if s not in known]
+    sources = [replace(s, kept=tuple(kept.get(s.source, ()))) for s in sources]
+    base = found or FoundData(())
+    return replace(base, sources=tuple(sources), erased=tuple(erased))
+
+
+def _changed(report: dict[str, Any]) -> bool:
+    return bool(report.get("removed") or report.get("anonymised"))
+
+
+def _kept(step: dict[str, Any], categories: list[str], report: dict[str, Any]) -> KeptRecords:
+    dates = sorted(date.fromisoformat(d) for d in report.get("deletion_dates") or [])
+    last = dates[-1] if dates else None
+    return KeptRecords(
+        step["retention"], tuple(categories), int(report["kept"]), last or date.min, last
+    )
+
+
+def _categories(source: object, part: str, step: dict[str, Any]) -> list[str]:
+    """The categories a step touches: its columns', or the whole part's for a delete."""
+    fields: list[Any] = []
+    if isinstance(source, SqlSource):
+        table = source.table(part)
+        fields = list(table.columns) if table else []
+    elif isinstance(source, FileSource):
+        fields = list(source.fields)
+    if step["action"] != "delete" and step.get("columns"):
+        fields = [f for f in fields if f.name in step["columns"]]
+    return list(dict.fromkeys(c for f in fields for c in f.categories))
