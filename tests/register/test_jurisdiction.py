@@ -3,11 +3,13 @@ entry reported by path and message."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from dsar.register import load_register
 from dsar.register.municipalities import MUNICIPAL_RULES, municipal_rule
@@ -163,3 +165,24 @@ def test_every_rule_belongs_to_a_land_the_holidays_package_knows() -> None:
         assert set(rule.subdivisions) <= set(known)
         assert rule.holidays_subdivision is None or rule.holidays_subdivision in known
         assert municipal_rule(name, rule.country, rule.subdivisions[0]) is rule
+
+
+def test_the_example_in_the_docs_is_valid() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "register.md").read_text("utf-8")
+    block = re.search(r"```yaml\n(jurisdiction:\n.*?)```", docs, flags=re.DOTALL)
+    assert block is not None
+    jurisdiction = yaml.safe_load(block.group(1))["jurisdiction"]
+    loaded = validate_register(minimal_register(jurisdiction=jurisdiction), LABEL).jurisdiction
+    assert (loaded.municipality, len(loaded.holidays)) == ("augsburg", 2)
+
+
+def test_29_february_every_year_is_a_day_of_the_year() -> None:
+    leap = {"every_year": "02-29", "name": {"de": "Schalttag", "en": "Leap day"}}
+    assert validate_register(with_jurisdiction(holidays=[leap]), LABEL).jurisdiction.holidays
+
+
+def test_a_rule_belongs_to_its_country_not_only_to_a_code() -> None:
+    with pytest.raises(
+        ValueError, match="'catholic' applies only in DE-BY, DE-SN, DE-TH, not in AT-BY"
+    ):
+        municipal_rule("catholic", "AT", "BY")

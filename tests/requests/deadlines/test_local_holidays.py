@@ -19,7 +19,7 @@ from dsar.requests.deadlines.legal_calendar import (
     holiday_name,
     is_working_day,
 )
-from dsar.requests.deadlines.local_holidays import ExtraHoliday, extra_holidays
+from dsar.requests.deadlines.local_holidays import ExtraHoliday, extra_holidays, holidays_in_year
 from dsar.requests.deadlines.rules import StepKind, explain_deadline, statutory_deadline
 
 BERLIN, AMSTERDAM = "Europe/Berlin", "Europe/Amsterdam"
@@ -121,6 +121,14 @@ def test_a_lustrum_year_and_other_countries_are_unchanged() -> None:
     assert holiday_name(date(2025, 5, 5), NL) == "Liberation Day"
     assert holiday_name(date(2026, 5, 4), NL) is None  # Remembrance Day is no holiday
     assert is_working_day(date(2026, 5, 5), Jurisdiction("BE", None, "Europe/Brussels"))
+
+
+def test_a_years_calendar_holds_only_that_years_days() -> None:
+    for year in (2026, 2027):
+        days = holidays_in_year("DE", "NW", None, REGISTER_DAYS, year)
+        assert {day.year for day in days} == {year}
+        assert (date(2026, 6, 12) in days) is (year == 2026)
+        assert days[date(year, 9, 1)] == "Gründungstag"
 
 
 def test_29_february_every_year_falls_on_leap_years_only() -> None:
