@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -70,6 +70,7 @@ class Jurisdiction:
     timezone: str
     municipality: str | None = None
     extra_holidays: tuple[ExtraHoliday, ...] = ()
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         country, subdivision = _canonical(self.country, self.subdivision)
@@ -83,6 +84,17 @@ class Jurisdiction:
             except ValueError as error:
                 raise InvalidJurisdiction(f"municipality {error}") from None
         _zone(self.timezone)
+        fields = (country, subdivision, self.timezone, self.municipality, self.extra_holidays)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        # Computed once: the holiday and period caches hash the jurisdiction on every day asked.
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Jurisdiction], tuple[object, ...]]:
+        # Rebuilt through __init__, so another process (another string hash seed) rehashes.
+        fields = (self.country, self.subdivision, self.timezone, self.municipality)
+        return Jurisdiction, (*fields, self.extra_holidays)
 
     @property
     def zone(self) -> ZoneInfo:
