@@ -63,8 +63,9 @@ SEED_ACCESS = [
         "en",
         "41539 Dormagen",
         None,
-        "Austrian Data Protection Authority (Datenschutzbehörde)",
-        "mandatory retention period under fiscal law (7 years)",
+        "Data Protection and Freedom of Information Commissioner of North Rhine-Westphalia "
+        "(LDI NRW)",
+        "as commercial and tax law require. (§ 257 Abs. 1 Nr. 4 HGB; § 147 Abs. 1 Nr. 4 AO)",
     ),
     (
         "ipro",
@@ -96,7 +97,7 @@ SEED_ACCESS = [
         "ConnectPro GmbH",
         None,
         "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW)",
-        "Kavalleriestraße 2-4",
+        "Kavalleriestraße 2 - 4",
     ),
 ]
 
