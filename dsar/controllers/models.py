@@ -20,6 +20,9 @@ class Controller(Base):
     country: Mapped[str] = mapped_column(String(8))
     subdivision: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64))
+    # The register's municipal holiday rule and added days (docs/register.md, jurisdiction).
+    municipality: Mapped[str | None] = mapped_column(String(32))
+    extra_holidays: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
     languages: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(LANGUAGES))
     register_path: Mapped[str | None] = mapped_column(String(1000))
     register_sha256: Mapped[str | None] = mapped_column(String(64))

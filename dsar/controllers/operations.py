@@ -41,6 +41,11 @@ def sync_controllers(
         controller.country = reg.jurisdiction.country
         controller.subdivision = reg.jurisdiction.subdivision or None
         controller.timezone = reg.jurisdiction.timezone
+        controller.municipality = reg.jurisdiction.municipality
+        controller.extra_holidays = [
+            holiday.model_dump(mode="json", exclude_none=True)
+            for holiday in reg.jurisdiction.holidays
+        ]
         controller.languages = list(reg.controller.languages)
         controller.register_path = str(reg.path)
         controller.register_sha256 = reg.sha256

@@ -21,8 +21,8 @@ from dsar.letters.facts import (
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource
-from dsar.requests.deadlines.legal_calendar import Jurisdiction
 from dsar.requests.deadlines.rules import statutory_deadline
+from dsar.requests.operations import register_jurisdiction
 from dsar.suppression.marketing import objects_to_marketing
 
 SUBJECT = Subject(
@@ -181,11 +181,7 @@ def sample_copy(register: Register, language: str) -> tuple[ExportedPart, ...]:
 
 def sample_inputs(register: Register, letter_type: str, language: str, today: date) -> Sample:
     """The request facts, found data and staff texts of the sample letter."""
-    jurisdiction = Jurisdiction(
-        register.jurisdiction.country,
-        register.jurisdiction.subdivision,
-        register.jurisdiction.timezone,
-    )
+    jurisdiction = register_jurisdiction(register)
     received_on = today - timedelta(days=9)
     received_at = datetime.combine(received_on, time(10), ZoneInfo(jurisdiction.timezone))
     received_at = received_at.astimezone(UTC)

@@ -18,9 +18,10 @@ from dsar.register.datasources import (
     SqlTable,
 )
 from dsar.register.errors import RegisterError
+from dsar.register.jurisdiction import Holiday, Jurisdiction
 from dsar.register.loading import load_register, load_registers
 from dsar.register.primitives import Duration, Text
-from dsar.register.schema import Jurisdiction, LookupKey, Register
+from dsar.register.schema import LookupKey, Register
 
 DEMO_REGISTER = Path(__file__).resolve().parent.parent / "demo" / "register.yaml"
 
@@ -38,6 +39,7 @@ __all__ = [
     "Duration",
     "Erasure",
     "FileSource",
+    "Holiday",
     "Jurisdiction",
     "LookupKey",
     "ManualSource",

@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import EmailStr, Field, PrivateAttr, ValidationInfo, field_validator
+from pydantic import EmailStr, Field, PrivateAttr, field_validator
 from pydantic_core import PydanticCustomError
 
 from dsar.core.i18n import Language
@@ -22,6 +21,7 @@ from dsar.register.activities import (
     SubjectCategory,
 )
 from dsar.register.datasources import Source
+from dsar.register.jurisdiction import Jurisdiction
 from dsar.register.primitives import (
     CountryCode,
     Id,
@@ -79,57 +79,6 @@ class SupervisoryAuthority(StrictModel):
     web: WebUrl
     email: EmailStr | None = None
     phone: TextLike | None = None
-
-
-class Jurisdiction(StrictModel):
-    """Where the controller acts: its public holidays and local time decide the deadlines."""
-
-    country: CountryCode
-    subdivision: NonEmpty | None = None  # as the holidays package names it: NW, BY, ENG
-    timezone: NonEmpty
-
-    @field_validator("country")
-    @classmethod
-    def _holiday_country(cls, value: str) -> str:
-        import holidays
-
-        if value not in holidays.list_supported_countries():
-            raise PydanticCustomError(
-                "country",
-                "{value} is not a country the holidays package knows",
-                {"value": repr(value)},
-            )
-        return value
-
-    @field_validator("subdivision")
-    @classmethod
-    def _holiday_subdivision(cls, value: str | None, info: ValidationInfo) -> str | None:
-        import holidays
-
-        country = info.data.get("country")
-        if value is None or country is None:
-            return value
-        known = holidays.list_supported_countries()[country]
-        if value not in known:
-            raise PydanticCustomError(
-                "subdivision",
-                "{value} is not a subdivision of {country}: use one of {known}",
-                {"value": repr(value), "country": country, "known": ", ".join(known) or "none"},
-            )
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _iana_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError, OSError):
-            raise PydanticCustomError(
-                "timezone",
-                "{value} is not an IANA time zone such as Europe/Berlin",
-                {"value": repr(value)},
-            ) from None
-        return value
 
 
 class LookupKey(StrictModel):

@@ -20,15 +20,35 @@ from dsar.audit.request_trail import record_event
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
+from dsar.register import Register
 from dsar.requests.deadlines.legal_calendar import Jurisdiction
+from dsar.requests.deadlines.local_holidays import extra_holidays
 from dsar.requests.deadlines.rules import statutory_deadline
 from dsar.requests.models import Request
 from dsar.requests.workflow import Action, Channel, RequestType, Status, Verification, transition
 
 
 def jurisdiction_of(controller: Controller) -> Jurisdiction:
-    """Where the controller's days are counted: its country, region and time zone."""
-    return Jurisdiction(controller.country, controller.subdivision or None, controller.timezone)
+    """Where the controller's days are counted: its country, region, time zone and holidays."""
+    return Jurisdiction(
+        controller.country,
+        controller.subdivision or None,
+        controller.timezone,
+        municipality=controller.municipality,
+        extra_holidays=extra_holidays(controller.extra_holidays or ()),
+    )
+
+
+def register_jurisdiction(register: Register) -> Jurisdiction:
+    """The same, read from a loaded register instead of the controller's row."""
+    place = register.jurisdiction
+    return Jurisdiction(
+        place.country,
+        place.subdivision,
+        place.timezone,
+        municipality=place.municipality,
+        extra_holidays=extra_holidays(h.model_dump(mode="json") for h in place.holidays),
+    )
 
 
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import SimpleNamespace
 
 import pytest
@@ -9,13 +10,16 @@ from click.testing import Result
 from flask import Flask
 
 from dsar.commands.deadline import deadline_command
+from dsar.register import Register
+from tests.regions import bavarian_register
 
 
-def run(*args: str, subdivision: str = "") -> Result:
+def run(*args: str, subdivision: str = "", registers: Sequence[Register] = ()) -> Result:
     """Invoke the command in a bare app whose settings are the configured defaults."""
     app = Flask(__name__)
     settings = SimpleNamespace(country="DE", subdivision=subdivision, timezone="Europe/Berlin")
     app.config["DSAR_SETTINGS"] = settings
+    app.extensions["dsar.registers"] = list(registers)
     return app.test_cli_runner().invoke(deadline_command, list(args))
 
 
@@ -70,9 +74,51 @@ def test_another_country_with_its_timezone() -> None:
     assert result.stdout == "2026-04-03\n"
 
 
+def test_explain_names_liberation_day_in_the_netherlands_every_year() -> None:
+    result = run("2026-04-05", "--country", "NL", "--timezone", "Europe/Amsterdam", "--explain")
+    assert result.stdout.splitlines()[0] == "2026-05-06"
+    assert result.stdout.splitlines()[3] == (
+        "  3. Tue 2026-05-05 is a public holiday in NL (Liberation Day): "
+        "the period runs on to the next day (D5)"
+    )
+
+
+def test_municipality_option_adds_augsburgs_holidays() -> None:
+    args = ("2025-07-08", "--subdivision", "BY", "--explain")
+    assert run(*args).stdout.splitlines()[0] == "2025-08-08"
+    lines = run(*args, "--municipality", "augsburg").stdout.splitlines()
+    assert lines[0] == "2025-08-11"
+    assert lines[3].startswith("  3. Fri 2025-08-08 is a public holiday in DE-BY (Augsburg Peace")
+    catholic = run("2025-07-15", "--subdivision", "BY", "--municipality", "catholic", "--explain")
+    assert "  3. Fri 2025-08-15 is a public holiday in DE-BY (Assumption Day): " in catholic.stdout
+
+
+def test_controller_option_counts_in_the_registers_jurisdiction() -> None:
+    registers = [bavarian_register()]
+    lines = run("2026-05-12", "--controller", "shop", "--explain", registers=registers)
+    assert lines.stdout.splitlines()[0] == "2026-06-15"
+    assert "Fri 2026-06-12 is a public holiday in DE-BY (Town festival)" in lines.stdout
+    assert run("2025-07-15", "--controller", "shop", registers=registers).stdout == (
+        "2025-08-18\n"  # Assumption Day: the register's municipality is Catholic
+    )
+    assert run("2026-05-12").stdout == "2026-06-12\n"  # without it
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (
+            ["2026-01-31", "--controller", "shop", "--country", "DE"],
+            "error: --controller takes the whole jurisdiction from the register",
+        ),
+        (
+            ["2026-01-31", "--controller", "nobody"],
+            "error: no register for controller 'nobody' is loaded (DSAR_REGISTER)",
+        ),
+        (
+            ["2026-01-31", "--subdivision", "NW", "--municipality", "augsburg"],
+            "error: municipality 'augsburg' applies only in DE-BY, not in DE-NW",
+        ),
         (
             ["foo"],
             "error: RECEIVED_AT 'foo' is not an ISO 8601 timestamp "

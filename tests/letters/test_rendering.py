@@ -63,8 +63,9 @@ SEED_ACCESS = [
         "en",
         "41539 Dormagen",
         None,
-        "Austrian Data Protection Authority (Datenschutzbehörde)",
-        "mandatory retention period under fiscal law (7 years)",
+        "Data Protection and Freedom of Information Commissioner of North Rhine-Westphalia "
+        "(LDI NRW)",
+        "as commercial and tax law require. (§ 257 Abs. 1 Nr. 4 HGB; § 147 Abs. 1 Nr. 4 AO)",
     ),
     (
         "ipro",
@@ -96,7 +97,7 @@ SEED_ACCESS = [
         "ConnectPro GmbH",
         None,
         "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen (LDI NRW)",
-        "Kavalleriestraße 2-4",
+        "Kavalleriestraße 2 - 4",
     ),
 ]
 
@@ -119,6 +120,30 @@ def test_seed_access_letters(
         assert dpo in text
     else:
         assert "Datenschutzbeauftragte" not in text and "data protection officer" not in text
+
+
+# (slug, language, the kept activity's line start, its norm, the end of its retention)
+SEED_KEPT = [
+    ("ipro", "de", "- Einkauf, Verkauf", "§ 257 Abs. 1 Nr. 1 HGB", "31. Dezember 2035"),
+    ("ipro", "de", "- Rechnungen und Buchungsbelege", "§ 147 Abs. 1 Nr. 4 AO", "31. Dezember 2033"),
+    ("cp-pro", "de", "- Handelsbriefe", "§ 257 Abs. 1 Nr. 2 und 3 HGB", "31. Dezember 2031"),
+    ("cp-pro", "en", "- Product liability", "Art. 17 Abs. 3 lit. e DSGVO", "15 March 2035"),
+    ("cadooz", "en", "- Invoices", "§ 257 Abs. 1 Nr. 4 HGB", "31 December 2033"),
+    ("connectpro", "de", "- Handelsbriefe", "§ 147 Abs. 1 Nr. 2 und 3 AO", "31. Dezember 2031"),
+    ("cplus", "en", "- Orders and delivery", "Art. 52 AWR; Art. 2:10 BW", "15 March 2032"),
+]
+
+
+@pytest.mark.parametrize(("slug", "lang", "start", "norm", "until"), SEED_KEPT)
+def test_seed_erasure_keeps_each_kind_of_record_under_its_own_norm(
+    registers: dict[str, Register], slug: str, lang: str, start: str, norm: str, until: str
+) -> None:
+    """Books 10, vouchers 8, business letters 6 years (§ 257 HGB, § 147 AO); no register note
+    such as "fiscal law (no norm named in the policy)" reaches a letter."""
+    text = render(sample_letter(registers[slug], "erasure", lang, TODAY)).text
+    [line] = [line for line in text.splitlines() if line.startswith(start)]
+    assert norm in line and until in line
+    assert "no norm" not in text and "fiscal law" not in text
 
 
 def test_unnamed_recipients_say_why_only_with_a_recorded_reason(

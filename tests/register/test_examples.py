@@ -59,10 +59,28 @@ def test_cp_pro(registers: dict[str, Register]) -> None:
     assert reg.controller.languages == ["en", "de"]
     assert (reg.jurisdiction.country, reg.jurisdiction.subdivision) == ("DE", "NW")
     assert reg.dpo is None
-    assert reg.supervisory_authority.address.country == "AT"  # as the policy names it
-    assert "Austrian" in reg.supervisory_authority.name["en"]
-    assert _activity(reg, "contract").retention.duration == Duration(years=7)
-    assert _activity(reg, "product_liability").retention.duration == Duration(years=10)
+    # The policy names the Austrian DSB; competent for Dormagen is the LDI NRW (Art. 55 GDPR).
+    assert reg.supervisory_authority.address.city == "Düsseldorf"
+    assert "LDI NRW" in reg.supervisory_authority.name["de"]
+    # The policy's "7 years" is Austrian law; German law keeps each kind of document its time.
+    assert _activity(reg, "contract").retention.trigger == "until_contract_end"
+    for activity_id, years, norm in (
+        ("bookkeeping", 10, "§ 257 Abs. 1 Nr. 1 HGB; § 147 Abs. 1 Nr. 1 AO"),
+        ("vouchers", 8, "§ 257 Abs. 1 Nr. 4 HGB; § 147 Abs. 1 Nr. 4 AO"),
+        ("business_letters", 6, "§ 257 Abs. 1 Nr. 2 und 3 HGB; § 147 Abs. 1 Nr. 2 und 3 AO"),
+    ):
+        retention = _activity(reg, activity_id).retention
+        assert (retention.duration, retention.norm) == (Duration(years=years), norm)
+        assert retention.trigger == "end_of_calendar_year_of_creation"
+        assert _activity(reg, activity_id).legal_basis == ["6.1.c"]
+    liability = _activity(reg, "product_liability")
+    assert liability.retention.duration == Duration(years=10)
+    assert liability.retention.norm is not None
+    assert "Art. 17 Abs. 3 lit. e DSGVO" in liability.retention.norm  # legal claims, no duty
+    assert liability.legal_basis == ["6.1.f"]
+    google = reg.recipient("google")
+    assert google is not None and google.name is not None
+    assert google.name.startswith("Google LLC")  # Google Inc. no longer exists
     analytics = _activity(reg, "web_analytics")
     assert analytics.retention.duration == Duration(months=26)
     assert [(t.recipient, t.country) for t in analytics.transfers] == [("google", "US")]
@@ -86,6 +104,15 @@ def test_connectpro(registers: dict[str, Register]) -> None:
     assert contact.consent_based
     assert contact.retention.trigger == "until_settled"
     assert set(_activity(reg, "order_processing").recipients) == {"logistics", "bank"}
+    # orders and invoices under their statutory retention, so an erasure can keep them
+    assert _activity(reg, "business_letters").retention.duration == Duration(years=6)
+    invoices = _activity(reg, "invoices").retention
+    assert (invoices.duration, invoices.norm) == (
+        Duration(years=8),
+        "§ 257 Abs. 1 Nr. 4 HGB; § 147 Abs. 1 Nr. 4 AO",
+    )
+    # the cookies and analytics the policy admits (consent: § 25 TDDDG)
+    assert _activity(reg, "cookies_analytics").consent_based
 
 
 def test_ipro(registers: dict[str, Register]) -> None:
@@ -99,6 +126,17 @@ def test_ipro(registers: dict[str, Register]) -> None:
         retention = _activity(reg, log).retention
         assert (retention.duration, retention.trigger) == (Duration(days=15), "after_collection")
     assert _activity(reg, "fax").retention.duration == Duration(days=7)
+    # books with master data 10 years, vouchers 8: separate activities, separate norms
+    sales, vouchers = _activity(reg, "sales").retention, _activity(reg, "vouchers").retention
+    assert (sales.duration, sales.norm) == (
+        Duration(years=10),
+        "§ 257 Abs. 1 Nr. 1 HGB; § 147 Abs. 1 Nr. 1 AO",
+    )
+    assert (vouchers.duration, vouchers.norm) == (
+        Duration(years=8),
+        "§ 257 Abs. 1 Nr. 4 HGB; § 147 Abs. 1 Nr. 4 AO",
+    )
+    assert vouchers.expires_on(date(2025, 3, 15)) == date(2033, 12, 31)  # legal-rules R1
     assert _activity(reg, "website_logs").retention.expires_on(date(2026, 3, 1)) == date(
         2026, 3, 16
     )
@@ -116,8 +154,14 @@ def test_cplus(registers: dict[str, Register]) -> None:
     subscription = _activity(reg, "subscription").retention
     assert subscription.duration == Duration(years=2)
     assert subscription.then is not None and subscription.then.duration == Duration(years=7)
+    assert subscription.then.norm == "Art. 52 AWR; Art. 2:10 BW"
     orders = _activity(reg, "orders").retention
     assert (orders.duration, orders.trigger) == (Duration(years=7), "after_order_completion")
+    assert orders.norm == "Art. 52 AWR; Art. 2:10 BW"
+    # The policy gives no address, e-mail or web site: marked placeholders, nothing made up.
+    assert reg.controller.address.street == "NOT STATED IN THE POLICY"
+    assert str(reg.controller.contact.email).endswith(".example")
+    assert reg.controller.contact.web is None
     contact = _activity(reg, "contact_form").retention
     assert (contact.duration, contact.trigger) == (Duration(months=6), "after_answer")
     assert _activity(reg, "orders").origin is not None  # payment data from the bank
@@ -128,6 +172,7 @@ def test_cadooz(registers: dict[str, Register]) -> None:
 
     assert reg.dpo is not None and reg.dpo.email == "datenschutz@cadooz.de"
     assert reg.supervisory_authority.address.city == "Hamburg"
+    assert reg.supervisory_authority.address.street == "Ludwig-Erhard-Straße 22, 7. OG"
     assert "Hamburg" in reg.supervisory_authority.name["en"]
     assert (reg.jurisdiction.country, reg.jurisdiction.subdivision) == ("DE", "HH")
     logs = _activity(reg, "website_logs").retention
@@ -137,6 +182,16 @@ def test_cadooz(registers: dict[str, Register]) -> None:
     assert fraud.automated_decision is not None and fraud.automated_decision.present
     assert fraud.recipients == ["risk_ident"]
     assert reg.recipient("risk_ident").named
+    # orders and invoices: searched in their own source, kept ("blocked") under their norm
+    for activity_id, years in (("orders", 6), ("invoices", 8)):
+        retention = _activity(reg, activity_id).retention
+        assert retention.duration == Duration(years=years) and retention.norm
+    orders = reg.source("orders")
+    assert orders is not None and set(orders.activities) == {"orders", "invoices"}
+    # Privacy Shield is invalid (C-311/18): every US transfer names the DPF decision instead
+    transfers = [t for a in reg.activities for t in a.transfers]
+    assert transfers and all("2023/1795" in t.description["en"] for t in transfers)
+    assert not any("Inc." in (r.name or "") for r in reg.recipients)
 
 
 @pytest.mark.parametrize("name", SLUGS)

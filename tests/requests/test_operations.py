@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -229,3 +230,28 @@ def test_files_without_a_store_are_refused_before_anything_is_written(
     with pytest.raises(ValueError, match="FileStore"):
         create_request(session, _web_request(controller), actor="subject", now=now, files=[upload])
     assert session.scalar(select(func.count()).select_from(Request)) == 0
+
+
+def test_due_date_counts_the_registers_municipal_and_own_holidays(session, now: datetime) -> None:
+    from dsar.controllers.operations import sync_controllers
+    from dsar.requests.operations import jurisdiction_of, register_jurisdiction
+    from tests.regions import bavarian_register
+
+    register = bavarian_register()  # DE-BY, a Catholic municipality, a town festival 2026-06-12
+    (row,) = sync_controllers(session, [register], now)
+    session.commit()
+    session.expire_all()
+    stored = session.get(Controller, row.id)
+    assert jurisdiction_of(stored) == register_jurisdiction(register)
+    assert stored.municipality == "catholic"
+    assert stored.extra_holidays == [
+        {"date": "2026-06-12", "name": {"de": "Stadtfest", "en": "Town festival"}}
+    ]
+    berlin = ZoneInfo("Europe/Berlin")
+    assumption = make_request(
+        session, stored, now, received_at=datetime(2025, 7, 15, 9, tzinfo=berlin)
+    )
+    festival = make_request(
+        session, stored, now, received_at=datetime(2026, 5, 12, 9, tzinfo=berlin)
+    )
+    assert (assumption.due_date, festival.due_date) == (date(2025, 8, 18), date(2026, 6, 15))

@@ -8,12 +8,15 @@ from __future__ import annotations
 import calendar
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+
+from dsar.register.municipalities import municipal_rule
+from dsar.requests.deadlines.local_holidays import ExtraHoliday, holidays_in_year
 
 
 class InvalidJurisdiction(ValueError):
@@ -58,17 +61,40 @@ class Jurisdiction:
 
     `subdivision` is named as the `holidays` package names it (DE+NW, AT+9, GB+ENG); an empty
     one means national holidays only. Codes are normalised, so `de`/`nw` equals `DE`/`NW`.
+    `municipality` names a rule of `dsar.register.municipalities` (`catholic`, `augsburg`);
+    `extra_holidays` are the days the register adds (docs/deadlines.md, "Holidays").
     """
 
     country: str
     subdivision: str | None
     timezone: str
+    municipality: str | None = None
+    extra_holidays: tuple[ExtraHoliday, ...] = ()
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
         country, subdivision = _canonical(self.country, self.subdivision)
         object.__setattr__(self, "country", country)
         object.__setattr__(self, "subdivision", subdivision)
+        object.__setattr__(self, "municipality", (self.municipality or "").strip().lower() or None)
+        object.__setattr__(self, "extra_holidays", tuple(self.extra_holidays))
+        if self.municipality is not None:
+            try:
+                municipal_rule(self.municipality, country, subdivision)
+            except ValueError as error:
+                raise InvalidJurisdiction(f"municipality {error}") from None
         _zone(self.timezone)
+        fields = (country, subdivision, self.timezone, self.municipality, self.extra_holidays)
+        object.__setattr__(self, "_hash", hash(fields))
+
+    def __hash__(self) -> int:
+        # Computed once: the holiday and period caches hash the jurisdiction on every day asked.
+        return self._hash
+
+    def __reduce__(self) -> tuple[type[Jurisdiction], tuple[object, ...]]:
+        # Rebuilt through __init__, so another process (another string hash seed) rehashes.
+        fields = (self.country, self.subdivision, self.timezone, self.municipality)
+        return Jurisdiction, (*fields, self.extra_holidays)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,36 +106,29 @@ class Jurisdiction:
         return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
 
 
-@functools.cache
-def _name_language(country: str) -> str | None:
-    # Explicit, because `holidays` otherwise follows the process locale (LANG) for the names.
-    entity = holidays.country_holidays(country)
-    return "en_US" if "en_US" in entity.supported_languages else entity.default_language
-
-
 @functools.lru_cache(maxsize=4096)
-def _holidays_in(country: str, subdivision: str | None, year: int) -> Mapping[date, str]:
-    """One year's public holidays; cached because reminder sweeps ask for millions of days."""
-    # Neighbouring years too: a substitute day can fall in another year than its holiday.
-    entity = holidays.country_holidays(
-        country,
-        subdiv=subdivision,
-        years=(year - 1, year, year + 1),
-        language=_name_language(country),
+def _holidays_in(jurisdiction: Jurisdiction, year: int) -> Mapping[date, str]:
+    """One year's holidays; cached because reminder sweeps ask for millions of days."""
+    days = holidays_in_year(
+        jurisdiction.country,
+        jurisdiction.subdivision,
+        jurisdiction.municipality,
+        jurisdiction.extra_holidays,
+        year,
     )
-    return MappingProxyType({day: name for day, name in entity.items() if day.year == year})
+    return MappingProxyType(days)
 
 
 def holiday_name(day: date, jurisdiction: Jurisdiction) -> str | None:
-    """The public holiday on `day` (national or the subdivision's), in English, or None."""
-    return _holidays_in(jurisdiction.country, jurisdiction.subdivision, day.year).get(day)
+    """The holiday on `day` (national, regional, municipal or the register's), in English."""
+    return _holidays_in(jurisdiction, day.year).get(day)
 
 
 def is_working_day(day: date, jurisdiction: Jurisdiction) -> bool:
     """Not a Saturday, Sunday or public holiday (Regulation 1182/71 Art. 2(2), 3(4))."""
     if day.weekday() >= 5:
         return False
-    return day not in _holidays_in(jurisdiction.country, jurisdiction.subdivision, day.year)
+    return day not in _holidays_in(jurisdiction, day.year)
 
 
 def add_working_days(start: date, n: int, jurisdiction: Jurisdiction) -> date:

@@ -17,6 +17,7 @@ from dsar.requests.deadlines.legal_calendar import (
     is_working_day,
     working_days_between,
 )
+from dsar.requests.deadlines.local_holidays import ExtraHoliday
 from tests.regions import FIRST, LAST, PROPERTY_REGIONS, oracle_working_days, region
 
 
@@ -80,3 +81,16 @@ def test_add_working_days_and_between_are_inverse(label: str, start: date, n: in
     assert working_days_between(start, end, jurisdiction) == n
     assert n == 0 or working(end)
     assert (end > start) == (n > 0) and (end < start) == (n < 0)
+
+
+def test_equal_jurisdictions_hash_alike_also_after_pickling() -> None:
+    import pickle
+
+    days = (ExtraHoliday("Town holiday", month=6, day=12),)
+    first = Jurisdiction("de", "by", "Europe/Berlin", "Augsburg", days)
+    second = Jurisdiction("DE", "BY", "Europe/Berlin", "augsburg", days)
+    assert first == second and hash(first) == hash(second)
+    assert hash(first) != hash(Jurisdiction("DE", "BY", "Europe/Berlin", "augsburg"))
+    copy = pickle.loads(pickle.dumps(first))  # noqa: S301 (our own bytes)
+    assert copy == first and hash(copy) == hash(first)
+    assert copy.__reduce__()[1] == ("DE", "BY", "Europe/Berlin", "augsburg", days)
