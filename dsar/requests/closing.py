@@ -52,6 +52,14 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     from dsar.fulfilment.search import completion_blockers as search_blockers
 
     blockers = search_blockers(session, request)
+    if request.type is RequestType.ERASURE:
+        from dsar.changes.letter_facts import recorded_erasure
+
+        erasure = recorded_erasure(session, request)
+        if erasure is not None and erasure.status.value != "done":
+            blockers.append(
+                f"the erasure is {erasure.status.value}: see the request's Erasure page"
+            )
     if request.type not in COPY_TYPES:
         return blockers
     has_export = session.execute(

@@ -136,3 +136,13 @@ def test_a_new_plan_replaces_one_not_yet_approved_and_none_follows_an_approval(
         plan_request_erasure(
             session, erasure_request, shop_register, scope=["nonsense"], actor="d@x.org", now=now
         )
+
+
+def test_the_case_waits_for_a_planned_erasure(session, erasure_request, shop_register, now) -> None:  # type: ignore[no-untyped-def]
+    from dsar.requests.closing import completion_blockers
+
+    _planned(session, erasure_request, shop_register, now)
+
+    assert "the erasure is planned: see the request's Erasure page" in completion_blockers(
+        session, erasure_request
+    )
