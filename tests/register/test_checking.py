@@ -100,7 +100,8 @@ def test_matching_database_passes(tmp_path: Path, shop_db: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"{path}: shop (Shop GmbH, fictional): 1 activity, 2 sources, 2 tables checked, 1 manual: OK\n"
+        f"{path}: shop (Shop GmbH, fictional): 1 activity, 2 sources, 2 tables checked, "
+        "1 manual: OK\n"
     )
 
 
@@ -121,7 +122,8 @@ def test_missing_column_and_table_are_problems(tmp_path: Path, shop_db: Path) ->
         f"{path}: sources[1].tables[0].columns[1].name: column 'mail' does not exist in table "
         "'customers'",
         f"{path}: sources[1].tables[2].name: table 'invoices' does not exist",
-        f"{path}: shop (Shop GmbH, fictional): 1 activity, 2 sources, 2 tables checked, 1 manual: 2 problems",
+        f"{path}: shop (Shop GmbH, fictional): 1 activity, 2 sources, 2 tables checked, "
+        "1 manual: 2 problems",
     ]
 
 
@@ -325,7 +327,10 @@ def test_without_a_configured_register_the_demo_is_checked(tmp_path: Path) -> No
 
     assert result.exit_code == 1
     assert f"database file {tmp_path}/demo_shop.sqlite3 does not exist" in result.output
-    assert "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 0 tables checked" in result.output
+    assert (
+        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 0 tables checked"
+        in result.output
+    )
     assert not (tmp_path / "demo_shop.sqlite3").exists()
 
 
@@ -378,5 +383,6 @@ def test_demo_register_passes_against_a_database_built_to_its_readme(tmp_path: P
 
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
-        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 7 tables checked, 1 manual: OK\n"
+        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 7 tables checked, "
+        "1 manual: OK\n"
     )
