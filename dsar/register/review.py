@@ -49,7 +49,8 @@ _ART22_FIELDS = {
 
 
 def review(register: Register) -> list[Finding]:
-    """Every finding about `register`, errors and warnings, in file order of their parts."""
+    """Every finding about `register`, errors and warnings: placeholders, the authority, then
+    activity by activity."""
     findings = [Finding(path, why) for path, why in placeholders(register)]
     findings += competent_authority_findings(register)
     languages = register.controller.languages

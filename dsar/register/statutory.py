@@ -53,7 +53,7 @@ NORMS = (
     StatutoryNorm(
         "Art. 52 AWR",
         r"\bAWR\b|Algemene wet inzake rijksbelastingen",
-        r"\b(?:Art(?:ikel|icle)?\.?)\s*52\b",
+        r"(?i:\bart(?:ikel|icle)?\.?)\s*52\b",
         {"": 7},
         "Art. 52 lid 4 Algemene wet inzake rijksbelastingen (NL): 7 years",
     ),

@@ -386,3 +386,48 @@ def test_demo_register_passes_against_a_database_built_to_its_readme(tmp_path: P
         "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 7 tables checked, "
         "1 manual: OK\n"
     )
+
+
+def _vague(data: dict[str, Any]) -> dict[str, Any]:
+    data["activities"][0]["retention"]["text"] = {"de": "Sechs Jahre.", "en": "By law."}
+    return data
+
+
+def test_a_warning_is_printed_but_passes_unless_strict(tmp_path: Path) -> None:
+    path = write_register(tmp_path, _vague(minimal_register()))
+
+    result = run_check(tmp_path, str(path))
+    strict = run_check(tmp_path, str(path), "--strict")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{path}: activities[0].retention.text.en: warning: 'By law.' does not state the period "
+        "(6 years): the letter must give the storage period or the criteria used to determine "
+        "it (Art. 15(1)(d) GDPR)",
+        f"{path}: shop (Shop GmbH, fictional): 1 activity, 1 source, 0 tables checked, "
+        "1 manual: OK, 1 warning",
+    ]
+    assert strict.exit_code == 1
+    assert strict.output == result.output
+
+
+def test_a_review_error_fails_the_check(tmp_path: Path) -> None:
+    data = minimal_register()
+    data["controller"]["fictional"] = False
+    path = write_register(tmp_path, data)
+
+    result = run_check(tmp_path, str(path))
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(
+        f"{path}: controller.contact.email: error: holds an address on a domain reserved for "
+        "examples (RFC 2606): 'info@shop.example'"
+    )
+    assert result.output.splitlines()[-1].endswith(", 1 manual: 1 problem")
+
+
+def test_help_explains_severities(tmp_path: Path) -> None:
+    result = run_check(tmp_path, "--help")
+
+    assert "--strict" in result.output
+    assert "warnings" in result.output and "fail it only with --strict" in result.output
