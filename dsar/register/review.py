@@ -70,10 +70,10 @@ def statutory_shortfalls(retention: Retention, at: str) -> list[Finding]:
     checks = []
     if retention.norm and retention.duration is not None:
         total = retention.duration
-        if then is not None and not then.norm:
-            total = _plus(total, then.duration)  # the follow-on counts toward the norm
+        if then is not None and then.norm in (None, retention.norm):
+            total = _plus(total, then.duration)  # the follow-on counts toward the same norm
         checks.append((retention.norm, total, f"{at}.duration", f"{at}.norm"))
-    if then is not None and then.norm:
+    if then is not None and then.norm and then.norm != retention.norm:
         checks.append((then.norm, then.duration, f"{at}.then.duration", f"{at}.then.norm"))
     for norm, duration, path, norm_path in checks:
         for citation in cited_minimums(norm):

@@ -249,6 +249,12 @@ REASONABLE = [
         duration={"years": 8}, norm="AO §147(1) Nr. 4", text=text("Acht Jahre.", "Eight years.")
     ),
     _retention(duration={"years": 2}, then={"duration": {"years": 7}, "norm": "Art. 52 AWR"}),
+    # The same norm over both periods (payment records kept from the start): 2 + 7 years.
+    _retention(
+        duration={"years": 2},
+        norm="Art. 52 AWR",
+        then={"duration": {"years": 7}, "norm": "Art. 52 AWR"},
+    ),
     _retention(norm="fiscal law"),  # cites no norm of the table: nothing to compare
     _retention(
         duration=None,
