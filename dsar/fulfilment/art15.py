@@ -89,7 +89,10 @@ def activity_info(register: Register, activity: Activity, language: str) -> dict
         else {
             "profiling": decision.profiling,
             "logic": text(decision.logic, language),
+            "significance": text(decision.significance, language),
             "consequences": text(decision.consequences, language),
+            "exception": decision.exception,  # Art. 22(2): contract, law or consent
+            "safeguards": text(decision.safeguards, language),
         },
     }
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from dsar.register.placeholders import placeholders
 from dsar.requests.workflow import RESTRICTION_GROUNDS
 
 if TYPE_CHECKING:
     from dsar.letters.content import LetterContent
+    from dsar.letters.content_parts import ActivityView
     from dsar.letters.facts import FoundData
     from dsar.register import Register
 
@@ -83,6 +85,14 @@ def missing_elements(
                 missing.append(f"the data categories of {activity.title!r}")
             if not activity.retention:
                 missing.append(f"the retention period of {activity.title!r}")
+            missing += _automated_gaps(activity)
+            missing += [
+                f"a valid safeguard for the transfer to {recipient} in {activity.title!r}: the "
+                "Privacy Shield is invalid since CJEU C-311/18 (transfers.safeguard in the "
+                "register)"
+                for recipient, _country, safeguard, _text in activity.transfers
+                if safeguard == "privacy_shield"
+            ]
     if kind == "erasure" and content.kept:
         needs_authority = True
         for kept in content.kept:
@@ -152,6 +162,38 @@ def missing_elements(
     if needs_authority:
         missing += _authority_gaps(content)
     return missing
+
+
+def placeholder_gaps(
+    register: Register, activity_ids: Iterable[str], recipient_ids: Iterable[str]
+) -> list[str]:
+    """Each field the letter would print that holds a placeholder (the register check's rule):
+    the controller, DPO and authority, and the letter's own activities and recipients."""
+    skipped = [
+        f"activities[{i}]" for i, a in enumerate(register.activities) if a.id not in activity_ids
+    ] + [f"recipients[{i}]" for i, r in enumerate(register.recipients) if r.id not in recipient_ids]
+    return [
+        f"{path} {why}"
+        for path, why in placeholders(register)
+        if not any(path.startswith(f"{part}.") for part in skipped)
+    ]
+
+
+def _automated_gaps(activity: ActivityView) -> list[str]:
+    """Art. 15(1)(h): the logic, significance and envisaged consequences of an Art. 22 decision."""
+    decision = activity.automated
+    if decision is None:
+        return []
+    return [
+        f"the {what} of the automated decision in {activity.title!r} "
+        f"(automated_decision.{name} in the register)"
+        for name, what in (
+            ("logic", "logic involved"),
+            ("significance", "significance"),
+            ("consequences", "envisaged consequences"),
+        )
+        if not getattr(decision, name)
+    ]
 
 
 def _untold(content: LetterContent) -> list[str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from dsar.letters.checks import missing_elements
+from dsar.letters.checks import missing_elements, placeholder_gaps
 from dsar.letters.content_parts import (
     ActivityView,
     ExportedView,
@@ -138,6 +138,7 @@ def build_letter(
     controller = register.controller
     authority = register.supervisory_authority
     dpo = register.dpo
+    relevant = _relevant(register, letter_type, facts, found)
     content = LetterContent(
         letter_type=letter_type,
         language=lang,
@@ -167,7 +168,7 @@ def build_letter(
         activities=tuple(
             activity_views(
                 register,
-                _relevant(register, letter_type, facts, found),
+                relevant,
                 t,
                 texts.get("unnamed", ""),
             )
@@ -191,6 +192,9 @@ def build_letter(
         identity=identity_view(register, facts.identity, t),
     )
     missing = missing_elements(content, register, found)
+    recipient_ids = [r for a in relevant for r in a.recipients]
+    recipient_ids += (found.recipient_ids if found else []) + [facts.details.get("recipient", "")]
+    missing += placeholder_gaps(register, [a.id for a in relevant], recipient_ids)
     if missing:
         raise IncompleteLetter(letter_type, missing)
     return content

@@ -30,6 +30,17 @@ class RecipientView:
 
 
 @dataclass(frozen=True)
+class AutomatedView:
+    """An Art. 22 decision as the access letter states it (Art. 15(1)(h), 22(2)-(3))."""
+
+    logic: str
+    significance: str
+    consequences: str
+    exception: str | None  # contract, law or consent: Art. 22(2)(a), (b), (c)
+    safeguards: str
+
+
+@dataclass(frozen=True)
 class ActivityView:
     title: str
     purpose: str
@@ -40,7 +51,7 @@ class ActivityView:
     retention: str
     norm: str | None
     origin: str | None
-    automated: tuple[str, str] | None  # logic, consequences (Art. 15(1)(h))
+    automated: AutomatedView | None
     transfers: tuple[tuple[str, str, str, str], ...]  # recipient, country, safeguard, text
     direct_marketing: bool = False
 
@@ -119,14 +130,7 @@ def activity_views(
                 retention=t(activity.retention.text),
                 norm=activity.retention.norm,
                 origin=t(activity.origin) or None,
-                automated=(
-                    (
-                        t(activity.automated_decision.logic),
-                        t(activity.automated_decision.consequences),
-                    )
-                    if activity.automated_decision and activity.automated_decision.present
-                    else None
-                ),
+                automated=_automated_view(activity, t),
                 transfers=tuple(
                     (
                         recipient_label(register, tr.recipient, t),
@@ -140,6 +144,19 @@ def activity_views(
             )
         )
     return views
+
+
+def _automated_view(activity: Activity, t: Any) -> AutomatedView | None:
+    decision = activity.automated_decision
+    if decision is None or not decision.present:
+        return None
+    return AutomatedView(
+        t(decision.logic),
+        t(decision.significance),
+        t(decision.consequences),
+        decision.exception,
+        t(decision.safeguards),
+    )
 
 
 def recipient_label(register: Register, recipient_id: str, t: Any) -> str:

@@ -99,6 +99,9 @@ class Transfer(StrictModel):
         "standard_contractual_clauses",
         "binding_corporate_rules",
         "derogation_art_49",
+        # Invalid since CJEU C-311/18 (Schrems II): accepted only so that the register check
+        # can name it as an error instead of a schema message.
+        "privacy_shield",
     ]
     description: Text
 
@@ -157,12 +160,18 @@ class Retention(StrictModel):
 
 
 class AutomatedDecision(StrictModel):
-    """Art. 22 decision-making: present or not, and its logic and consequences (Art. 15(1)(h))."""
+    """Art. 22 decision-making: present or not; what Art. 15(1)(h) and 22(2)-(3) require."""
 
     present: bool
     profiling: bool = False
-    logic: Text | None = None
-    consequences: Text | None = None
+    logic: Text | None = None  # meaningful information about the logic involved
+    significance: Text | None = None  # what the decision means for the data subject
+    consequences: Text | None = None  # its envisaged consequences
+    # Why the decision is allowed (Art. 22(2)): (a) contract, (b) Union or Member State law,
+    # (c) explicit consent.
+    exception: Literal["contract", "law", "consent"] | None = None
+    # Art. 22(3): human intervention, expressing one's point of view, contesting the decision.
+    safeguards: Text | None = None
 
     @model_validator(mode="after")
     def _explained(self) -> AutomatedDecision:

@@ -1,4 +1,5 @@
-"""Check a valid register against its live sources: tables, columns, indexes, files.
+"""Check a valid register against its live sources: tables, columns, indexes, files; and
+review its content as a DPO would (dsar.register.review).
 
 Only SQLAlchemy reflection is used, with the read URL; no SQL is built from register text.
 """
@@ -16,23 +17,37 @@ from sqlalchemy.engine import URL, Inspector, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from dsar.register.datasources import FileSource, ManualSource, SqlSource, SqlTable
+from dsar.register.problems import Finding
+from dsar.register.review import review
 from dsar.register.schema import Register
 
 
 @dataclass
 class CheckResult:
-    """What `check_register` found; each problem is `path: what`, like validation problems."""
+    """What `check_register` found; each problem is `path: what`, like validation problems;
+    the review's findings carry their severity."""
 
     register: Register
     problems: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     tables_checked: int = 0
     files_checked: int = 0
     manual_sources: int = 0
 
+    @property
+    def errors(self) -> int:
+        """Source problems and review errors: each fails the check."""
+        return len(self.problems) + sum(f.severity == "error" for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity == "warning" for f in self.findings)
+
 
 def check_register(register: Register, *, connect_timeout: int = 5) -> CheckResult:
-    """Connect to each SQL source, open each file source; report what does not match."""
-    result = CheckResult(register)
+    """Review the register, connect to each SQL source, open each file source; report what
+    does not match."""
+    result = CheckResult(register, findings=review(register))
     for index, source in enumerate(register.sources):
         at = f"sources[{index}]"
         if isinstance(source, SqlSource):

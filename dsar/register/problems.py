@@ -1,11 +1,25 @@
-"""The `(path, message)` problem of the register checks, and the id checks every part shares."""
+"""The `(path, message)` problem of the register checks, the review's findings with their
+severity, and the id checks every part shares."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, NamedTuple
 
 Problem = tuple[str, str]
+Severity = Literal["error", "warning"]
+
+
+class Finding(NamedTuple):
+    """What the review (dsar.register.review) found: an error fails the check, a warning
+    fails it only with --strict."""
+
+    path: str
+    message: str
+    severity: Severity = "error"
+
+    def line(self) -> str:
+        return f"{self.path}: {self.severity}: {self.message}"
 
 
 def duplicates(items: Sequence[Any], path: str, attr: str = "id") -> list[Problem]:

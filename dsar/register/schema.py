@@ -53,6 +53,9 @@ class Controller(StrictModel):
     address: Address
     contact: Contact
     languages: list[Language] = Field(min_length=1)  # the first is the default
+    # An invented controller (the demo shop): its addresses may use domains reserved for
+    # examples (RFC 2606). A real register leaves it false, so such an address is reported.
+    fictional: bool = False
 
     @field_validator("languages")
     @classmethod

@@ -38,6 +38,14 @@ from tests.factories import make_request
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SLUGS = ("cadooz", "connectpro", "cp-pro", "cplus", "ipro")
+
+
+# Cplus's register holds placeholders for the address and e-mail its policy does not give:
+# its letters are refused (tests/letters/test_rendering.py), so it is not walked here.
+def _slugs(*refused: str) -> list[str]:
+    return [s for s in SLUGS if s not in refused]
+
+
 PDF = b"%PDF-1.4\n% an extract of the ticket system\n%%EOF\n"
 CONFIRM = {
     "en": "We confirm that we process personal data about you.",
@@ -107,7 +115,7 @@ def _build(app: Flask, session: Session, request: Request, register: Register, n
     return zipfile.ZipFile(io.BytesIO(store.read(built.export.file)))
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", _slugs("cplus"))
 def test_manual_findings_reach_the_letter_and_the_export(
     app, session, now, examples, monkeypatch, slug
 ) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +206,7 @@ def test_manual_findings_reach_the_letter_and_the_export(
     assert "jo.b2" in index
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", _slugs("cplus"))
 def test_every_source_nothing_found_gives_the_no_data_letter(
     app, session, now, examples, monkeypatch, slug
 ) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import socket
 import sqlite3
 import types
@@ -100,7 +101,8 @@ def test_matching_database_passes(tmp_path: Path, shop_db: Path) -> None:
 
     assert result.exit_code == 0, result.output
     assert result.output == (
-        f"{path}: shop (Shop GmbH): 1 activity, 2 sources, 2 tables checked, 1 manual: OK\n"
+        f"{path}: shop (Shop GmbH, fictional): 1 activity, 2 sources, 2 tables checked, "
+        "1 manual: OK\n"
     )
 
 
@@ -121,7 +123,8 @@ def test_missing_column_and_table_are_problems(tmp_path: Path, shop_db: Path) ->
         f"{path}: sources[1].tables[0].columns[1].name: column 'mail' does not exist in table "
         "'customers'",
         f"{path}: sources[1].tables[2].name: table 'invoices' does not exist",
-        f"{path}: shop (Shop GmbH): 1 activity, 2 sources, 2 tables checked, 1 manual: 2 problems",
+        f"{path}: shop (Shop GmbH, fictional): 1 activity, 2 sources, 2 tables checked, "
+        "1 manual: 2 problems",
     ]
 
 
@@ -317,7 +320,7 @@ def test_default_file_is_the_configured_register(tmp_path: Path, shop_db: Path) 
     result = run_check(tmp_path, register=str(path))
 
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{path}: shop (Shop GmbH): ")
+    assert result.output.startswith(f"{path}: shop (Shop GmbH, fictional): ")
 
 
 def test_without_a_configured_register_the_demo_is_checked(tmp_path: Path) -> None:
@@ -325,18 +328,31 @@ def test_without_a_configured_register_the_demo_is_checked(tmp_path: Path) -> No
 
     assert result.exit_code == 1
     assert f"database file {tmp_path}/demo_shop.sqlite3 does not exist" in result.output
-    assert "demo (Demo Shop GmbH): 7 activities, 2 sources, 0 tables checked" in result.output
+    assert (
+        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 0 tables checked"
+        in result.output
+    )
     assert not (tmp_path / "demo_shop.sqlite3").exists()
 
 
-def test_folder_of_examples_passes(tmp_path: Path) -> None:
+def test_folder_of_examples_is_reviewed_like_a_dpo_would(tmp_path: Path) -> None:
+    """Four examples pass (with warnings where their policies give no period); Cplus's
+    policy gives no address or e-mail, and the check names the placeholders standing in."""
     examples = Path(__file__).resolve().parents[2] / "examples"
 
     result = run_check(tmp_path, str(examples))
 
-    assert result.exit_code == 0, result.output
-    assert len(result.output.splitlines()) == 5
-    assert all(line.endswith(": OK") for line in result.output.splitlines())
+    summaries = [line for line in result.output.splitlines() if " activities, " in line]
+    assert len(summaries) == 5
+    passed = [line for line in summaries if re.search(r": OK(, \d+ warnings?)?$", line)]
+    assert [line.split(":")[0].rsplit("/", 1)[-1] for line in passed] == [
+        "cadooz.yaml",
+        "connectpro.yaml",
+        "cp-pro.yaml",
+        "ipro.yaml",
+    ]
+    assert result.exit_code == 1
+    assert "cplus.yaml: controller.address.street: error: holds a placeholder" in result.output
 
 
 DEMO_SCHEMA = """
@@ -373,5 +389,51 @@ def test_demo_register_passes_against_a_database_built_to_its_readme(tmp_path: P
 
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
-        "demo (Demo Shop GmbH): 7 activities, 2 sources, 7 tables checked, 1 manual: OK\n"
+        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 7 tables checked, "
+        "1 manual: OK\n"
     )
+
+
+def _vague(data: dict[str, Any]) -> dict[str, Any]:
+    data["activities"][0]["retention"]["text"] = {"de": "Sechs Jahre.", "en": "By law."}
+    return data
+
+
+def test_a_warning_is_printed_but_passes_unless_strict(tmp_path: Path) -> None:
+    path = write_register(tmp_path, _vague(minimal_register()))
+
+    result = run_check(tmp_path, str(path))
+    strict = run_check(tmp_path, str(path), "--strict")
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"{path}: activities[0].retention.text.en: warning: 'By law.' does not state the period "
+        "(6 years): the letter must give the storage period or the criteria used to determine "
+        "it (Art. 15(1)(d) GDPR)",
+        f"{path}: shop (Shop GmbH, fictional): 1 activity, 1 source, 0 tables checked, "
+        "1 manual: OK, 1 warning",
+    ]
+    assert strict.exit_code == 1
+    assert strict.output == result.output
+
+
+def test_a_review_error_fails_the_check(tmp_path: Path) -> None:
+    data = minimal_register()
+    data["controller"]["fictional"] = False
+    path = write_register(tmp_path, data)
+
+    result = run_check(tmp_path, str(path))
+
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0].startswith(
+        f"{path}: controller.contact.email: error: holds an address on a domain reserved for "
+        "examples (RFC 2606): 'info@shop.example'"
+    )
+    assert result.output.splitlines()[-1].endswith(", 1 manual: 1 problem")
+
+
+def test_help_explains_severities(tmp_path: Path) -> None:
+    result = run_check(tmp_path, "--help")
+
+    assert "--strict" in result.output
+    assert "warnings" in result.output and "fail it only with --strict" in result.output

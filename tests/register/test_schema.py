@@ -30,6 +30,7 @@ def minimal_register(**top: Any) -> dict[str, Any]:
             "address": address,
             "contact": {"email": "info@shop.example"},
             "languages": ["de", "en"],
+            "fictional": True,  # invented: its .example address is no placeholder
         },
         "supervisory_authority": {
             "name": text("Berliner Beauftragte", "Berlin Commissioner"),
