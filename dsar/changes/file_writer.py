@@ -69,9 +69,9 @@ class FileWriter:
                         session, context, kind=keep.FILE_ROWS, source=plan.source, part=part.part,
                         step=step, key_columns=self.identity_columns(), kept=kept,
                     )  # fmt: skip
-                changed = result.changed.get(step.key, 0)
+                changed = progress[step.key].rows_done + result.changed.get(step.key, 0)
                 record(session, progress[step.key], context.now, checkpoint,
-                       status=ProgressStatus.DONE, rows=changed)  # fmt: skip
+                       status=ProgressStatus.DONE, rows_done=changed)  # fmt: skip
         for step in part.steps:
             report.reasons.append(f"{step.rule}: {step.reason}")
             tally(report, step, progress[step.key].rows_done)

@@ -188,29 +188,32 @@ class SqlWriter:
             names = key_columns(table)
             criteria = subject_criteria(self.source, tables, plan.the_subject(), part, plan.anchors)
             fallback = self._undated_start(plan, step, context)
-            batch = 0
+            batch, done, last = 0, progress.rows_done, progress.last_key
             while criteria is not None:
-                last = progress.last_key
                 with self._begin() as connection:
-                    rows = connection.execute(
-                        batch_query(table, names, criteria, step, last, self.batch_size)
-                    ).all()
+                    query = batch_query(table, names, criteria, step, last, self.batch_size)
+                    result = connection.execute(query)
+                    # One key column and nothing else to read: plain values, no Row objects
+                    # (building 1,000 Rows per batch was a fifth of the erasure's time).
+                    single = len(names) == 1 and step.action != "keep"
+                    rows: Sequence[Any] = result.scalars().all() if single else result.all()
                     if not rows:
                         break
-                    upto = list(tuple(rows[-1])[: len(names)])
+                    upto = [rows[-1]] if single else list(tuple(rows[-1])[: len(names)])
                     changed = self._change(connection, table, names, last, upto, criteria, step)
-                    changed = len(rows) if step.action == "keep" else changed
                 if step.action == "keep":
                     self._keep(session, plan, part, step, context, names, rows, fallback)
+                    changed = len(rows)
+                done, last = done + changed, upto
                 record(session, progress, context.now, checkpoint, status=ProgressStatus.RUNNING,
-                       rows=changed, last_key=[jsonable(v) for v in upto])  # fmt: skip
+                       rows_done=done, last_key=[jsonable(v) for v in upto])  # fmt: skip
                 batch += 1
                 if self._hook is not None:
                     self._hook(part, step.key, batch)
                 if len(rows) < self.batch_size:
                     break
             record(session, progress, context.now, checkpoint, status=ProgressStatus.DONE)
-        tally(report, step, progress.rows_done)
+        tally(report, step, progress.rows_done)  # read once, after the last commit
 
     def _keep(
         self,
@@ -254,7 +257,7 @@ class SqlWriter:
     ) -> int:
         """Change the subject's rows after the last batch's key up to this batch's last key."""
         if step.action == "keep":
-            return 0
+            return 0  # counted as kept by the caller: nothing changes
         # A key range and the criteria: the batch's rows, in two bound values instead of an IN
         # list of 1,000 (which took 2.1x the hand-written batches on PostgreSQL: BENCHMARKS.md).
         where = key_range(table, names, last, upto)
