@@ -22,6 +22,7 @@ from dsar.changes.keep import start_date
 from dsar.changes.plan import ErasurePlan
 from dsar.changes.rules import Step
 from dsar.register.datasources import SqlSource
+from dsar.sources.sql_schema import subject_criteria
 
 
 def batch_query(
@@ -102,3 +103,22 @@ def kept_children(
             }
             found.append((step, latest))
     return found
+
+
+def latest_kept(
+    connection: Connection, source: SqlSource, tables: Mapping[str, Table], plan: ErasurePlan,
+    step: Step,
+) -> date | None:  # fmt: skip
+    """The latest date among the subject's rows kept, with a date, under `step`'s retention."""
+    latest: list[date] = []
+    for other in plan.parts:
+        for s in other.steps:
+            if s.action != "keep" or s.retention != step.retention or not s.date_column:
+                continue
+            subject = plan.the_subject()
+            criteria = subject_criteria(source, tables, subject, other.part, plan.anchors)
+            if criteria is not None:
+                column = tables[other.part].c[s.date_column]
+                value = connection.execute(select(func.max(column)).where(criteria)).scalar()
+                latest += [found] if (found := start_date(value)) else []
+    return max(latest, default=None)

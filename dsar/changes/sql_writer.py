@@ -22,8 +22,6 @@ from sqlalchemy import (
     Table,
     create_engine,
     delete,
-    func,
-    select,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -50,6 +48,7 @@ from dsar.changes.sql_statements import (
     in_keys,
     kept_children,
     key_range,
+    latest_kept,
 )
 from dsar.changes.verify import count_left, failed_below, tally
 from dsar.register.checking import safe_url
@@ -271,23 +270,9 @@ class SqlWriter:
         elsewhere in this source (the invoices a customer's name is kept for), else today."""
         if step.action != "keep" or step.date_column:
             return context.today
-        tables = self.tables()
-        latest: list[date] = []
         with self._begin() as connection:
-            for other in plan.parts:
-                for s in other.steps:
-                    if s.action == "keep" and s.retention == step.retention and s.date_column:
-                        criteria = subject_criteria(
-                            self.source, tables, plan.the_subject(), other.part, plan.anchors
-                        )
-                        if criteria is None:
-                            continue
-                        column = tables[other.part].c[s.date_column]
-                        found = keep.start_date(
-                            connection.execute(select(func.max(column)).where(criteria)).scalar()
-                        )
-                        latest += [found] if found else []
-        return max(latest, default=context.today)
+            latest = latest_kept(connection, self.source, self.tables(), plan, step)
+        return latest or context.today
 
     def _get_engine(self) -> Engine:
         if self._engine is None:
