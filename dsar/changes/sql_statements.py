@@ -45,6 +45,12 @@ def batch_query(
     return query.order_by(*columns).limit(size)
 
 
+def batch_bound(query: Any, key: str) -> Any:
+    """How many rows the batch `query` selects, and its last key: one row to read."""
+    batch = query.subquery()
+    return select(func.count(), func.max(batch.c[key]))
+
+
 def key_range(
     table: Table, names: Sequence[str], after: list[Any] | None, upto: list[Any]
 ) -> ColumnElement[bool]:
