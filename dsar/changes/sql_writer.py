@@ -263,7 +263,7 @@ class SqlWriter:
         if step.action == "keep":
             return 0  # counted as kept by the caller: nothing changes
         # A key range and the criteria: the batch's rows, in two bound values instead of an IN
-        # list of 1,000 (which took 2.1x the hand-written batches on PostgreSQL: BENCHMARKS.md).
+        # list of 1,000 (up to 2.1x the hand-written batches on PostgreSQL: BENCHMARKS.md).
         where = key_range(table, names, last, upto)
         if step.action == "delete":
             return connection.execute(delete(table).where(where, criteria)).rowcount
