@@ -229,3 +229,30 @@ def test_a_failing_step_is_recorded_and_its_parents_are_left_alone(
     ).scalar_one()
     assert progress.status is ProgressStatus.FAILED
     assert "NOT NULL" in progress.error.upper().replace("-", " ")
+
+
+def test_the_writer_never_uses_the_read_url(session, register, shop_source, shop, context) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan(register, shop_source)
+    elsewhere = shop_source.model_copy(
+        update={"read_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    reports = _apply(session, elsewhere, plan, context)
+    assert reports["web_logs"].removed == 2 and shop(SUBJECT_ROWS["web_logs"]) == 0
+
+
+def test_verification_reports_what_is_still_there(
+    session, register, shop_source, context, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    original = SqlWriter._change
+
+    def skip_web_logs(self, connection, table, *args):  # type: ignore[no-untyped-def]
+        return 0 if table.name == "web_logs" else original(self, connection, table, *args)
+
+    monkeypatch.setattr(SqlWriter, "_change", skip_web_logs)
+    reports = _apply(session, shop_source, _plan(register, shop_source), context)
+    assert reports["web_logs"].verified is False
+    assert (
+        "verify: 2 rows of web_logs still hold what web_logs: delete erases"
+        in reports["web_logs"].reasons
+    )
+    assert reports["support_tickets"].verified is True
