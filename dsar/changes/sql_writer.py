@@ -2,8 +2,9 @@
 
 Each batch selects at most `batch_size` primary keys of the subject's rows after the last one
 done (`SELECT pk ... WHERE criteria AND pk > last ORDER BY pk LIMIT n`), then deletes or
-updates `WHERE pk IN (...) AND criteria` in the same short transaction on the shop database,
-so memory stays flat and other writers wait for one batch at most. Criteria, not remembered
+updates `WHERE pk > last AND pk <= <the batch's last key> AND criteria` in the same short
+transaction on the shop database, so memory stays flat and other writers wait for one batch
+at most. Criteria, not remembered
 rows, say what to change: a re-run changes nothing already done, and an update touches only
 values that still differ, so row counts count real changes.
 """
