@@ -6,10 +6,11 @@ Data: `accounts` (parent), `events` and `messages` (children joined by account_i
 subject owns 1 account, 60 % of ROWS as events (deleted) and the rest as messages (subject and
 body anonymised); 1,000 other accounts own 50 events and 10 messages each. dsar's run is
 `SqlWriter.apply` (batches of 1,000 keys, progress committed per batch in dsar's own database,
-then the read-back verification); the baseline selects 1,000 keys at a time and deletes or
-updates them by key, one transaction per batch, in SQL text. Each runs on a fresh copy of the
-same data. Budgets: dsar at most 2x the baseline; the other writer's longest transaction at
-most 200 ms.
+then the read-back verification); the two baselines select 1,000 keys at a time and delete or
+update them by an IN list of the keys or by the key range, one transaction per batch, in SQL
+text. Each runs on a fresh copy of the same data, alternating, `--repeat` times. Budgets: the
+median of dsar's runs at most 2x the faster baseline's median; the other writer's longest
+transaction during dsar's runs at most 200 ms.
 
 Run: .venv/bin/python -m benchmarks.erasure [--rows 100000] [--backends sqlite,postgresql]
      [--repeat 5]
@@ -48,6 +49,7 @@ sys.path.insert(0, str(ROOT))
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SUBJECT = "subject@example.org"
 OTHERS = 1000
+BUDGET_ROWS = 100_000
 
 
 def schema() -> MetaData:
@@ -139,13 +141,15 @@ def build(url: str, rows: int) -> None:
     engine.dispose()
 
 
-def baseline(url: str, batch: int = 1000) -> None:
-    """The same erasure by hand: keys in batches, DELETE/UPDATE by key, a transaction each."""
+def baseline(url: str, by_range: bool, batch: int = 1000) -> None:
+    """The same erasure by hand: keys in batches, then DELETE/UPDATE by key (an IN list of the
+    keys as literals, or `by_range`: the key range from the last batch's key to this one's
+    last), a transaction each."""
     engine = create_engine(url)
     account = "SELECT id FROM accounts WHERE email = :e"
     for table, change in (
-        ("events", "DELETE FROM events WHERE id IN ({})"),
-        ("messages", "UPDATE messages SET subject = NULL, body = NULL WHERE id IN ({})"),
+        ("events", "DELETE FROM events WHERE "),
+        ("messages", "UPDATE messages SET subject = NULL, body = NULL WHERE "),
     ):
         last = 0
         while True:
@@ -158,7 +162,12 @@ def baseline(url: str, batch: int = 1000) -> None:
                 keys = list(found.scalars())
                 if not keys:
                     break
-                connection.execute(text(change.format(",".join(map(str, keys)))))
+                if by_range:
+                    where = f"account_id IN ({account}) AND id > :last AND id <= :upto"
+                    bounds = {"e": SUBJECT, "last": last, "upto": keys[-1]}
+                    connection.execute(text(change + where), bounds)
+                else:
+                    connection.execute(text(change + f"id IN ({','.join(map(str, keys))})"))
             last = keys[-1]
     with engine.begin() as connection:
         connection.execute(text(
@@ -285,27 +294,33 @@ def run(backend: str, copies: Copies, rows: int, repeat: int) -> bool:
     started = time.perf_counter()
     build(copies.create("template"), rows)
     print(f"{backend}: built {rows:,} subject rows in {time.perf_counter() - started:.1f} s")
-    hands, erasures, waits, hand_waits = [], [], [], []
-    for n in range(repeat):  # alternating, each on a fresh copy: the machine's load moves both
-        hand_url = copies.create(f"hand{n}", "template")
-        with OtherWriter.running(hand_url) as hand_writer:
-            started = time.perf_counter()
-            baseline(hand_url)
-            hands.append(time.perf_counter() - started)
-        hand_waits += hand_writer.waits
+    hands: dict[str, list[float]] = {"IN list": [], "key range": []}
+    erasures: list[float] = []
+    waits: list[float] = []
+    hand_waits: list[float] = []
+    for n in range(repeat):  # alternating, each on a fresh copy: the machine's load moves all
+        for way, times in hands.items():
+            hand_url = copies.create(f"hand{n}{way[0].lower()}", "template")
+            with OtherWriter.running(hand_url) as hand_writer:
+                started = time.perf_counter()
+                baseline(hand_url, by_range=way == "key range")
+                times.append(time.perf_counter() - started)
+            hand_waits += hand_writer.waits
         shop_url, dsar_url = copies.create(f"shop{n}", "template"), copies.create(f"dsar{n}")
         result, writer = dsar_erase(shop_url, dsar_url, copies.folder)
         erasures.append(result["apply"])
         waits += writer.waits
-    hand, erase = statistics.median(hands), statistics.median(erasures)
-    ratio = erase / hand
+    erase = statistics.median(erasures)
+    hand = {way: statistics.median(times) for way, times in hands.items()}
+    ratio = erase / min(hand.values())
     waits.sort()
     longest, p99 = waits[-1] * 1000, waits[int(len(waits) * 0.99) - 1] * 1000
     print(
-        f"{backend}: dsar changed {result['rows']:,} rows; median of {repeat}: plan "
-        f"{result['plan']:.2f} s, apply + verify {erase:.2f} s; hand-written batches "
-        f"{hand:.2f} s; ratio {ratio:.2f} (budget 2.0); runs: dsar "
-        f"{', '.join(f'{t:.2f}' for t in erasures)}, hand {', '.join(f'{t:.2f}' for t in hands)}"
+        f"{backend}: dsar changed {result['rows']:,} rows; medians of {repeat} runs: plan "
+        f"{result['plan']:.2f} s; apply + verify {erase:.2f} s (runs "
+        f"{', '.join(f'{t:.2f}' for t in erasures)}); hand-written batches "
+        + "; ".join(f"by {way} {t:.2f} s" for way, t in hand.items())
+        + f"; ratio to the faster {ratio:.2f} (budget 2.0)"
     )
     print(
         f"{backend}: the other writer during dsar's erasures: {len(waits)} transactions, "
@@ -330,11 +345,14 @@ def main() -> None:
                 from tests.pg import start_postgres
 
                 server = start_postgres()
-            ok = run(backend, Copies(backend, folder, server), args.rows, args.repeat) and ok
+            met = run(backend, Copies(backend, folder, server), args.rows, args.repeat)
+            ok = ok and (met or args.rows < BUDGET_ROWS)
         finally:
             if server is not None:
                 server.stop()
             shutil.rmtree(folder, ignore_errors=True)
+    if args.rows < BUDGET_ROWS:
+        print(f"(the budgets are for {BUDGET_ROWS:,} rows: not checked at {args.rows:,})")
     print("PASS" if ok else "FAIL")
     sys.exit(0 if ok else 1)
 

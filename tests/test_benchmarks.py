@@ -21,6 +21,7 @@ SMALL = {
     ],
     "benchmarks.reminder_scan": ["--requests", "500", "--backend", "sqlite"],
     "benchmarks.outbox_send": ["--messages", "20", "--backend", "sqlite"],
+    "benchmarks.erasure": ["--rows", "3000", "--repeat", "1", "--backends", "sqlite"],
 }  # fmt: skip
 
 

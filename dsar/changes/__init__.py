@@ -2,5 +2,6 @@
 
 `plan.plan_erasure` makes the plan staff approve; `sql_writer.SqlWriter` and
 `file_writer.FileWriter` apply and verify it; `executors` deletes kept rows when their
-retention ends. Not yet wired into the web pages or the letters.
+retention ends; `erasures` takes a request's erasure from plan through four-eyes approval
+to its record, and `letter_facts` gives the erasure letter what was recorded.
 """

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -49,8 +50,7 @@ def sql_rows_executor(source_for: SourceFor) -> DeletionExecutor:
             done = writer.delete_kept(planned.target, record)
         finally:
             writer.close()
-        how = "deleted" if record["whole_rows"] else "emptied the kept columns of"
-        return _evidence(how, done, len(record["keys"]), planned)
+        return _evidence(record, done, planned)
 
     return execute
 
@@ -63,13 +63,15 @@ def file_rows_executor(source_for: SourceFor) -> DeletionExecutor:
         if not isinstance(source, FileSource):
             raise WriteRefused(f"no file source {planned.source!r} in the controller's register")
         record = kept_record(planned)
-        done = FileWriter(source).delete_kept(record["keys"])
-        return _evidence("deleted", done, len(record["keys"]), planned)
+        done = FileWriter(source).delete_kept(record)
+        return _evidence(record, done, planned)
 
     return execute
 
 
-def _evidence(how: str, done: int, named: int, planned: PlannedDeletion) -> str:
+def _evidence(record: dict[str, Any], done: int, planned: PlannedDeletion) -> str:
+    how = "deleted" if record["whole_rows"] else "emptied the kept columns of"
+    named = len(record["keys"])
     gone = f"; {named - done} were already gone" if named > done else ""
     return (
         f"{how} {done} of {named} rows of {planned.source}.{planned.target} kept under "

@@ -69,9 +69,9 @@ class FileWriter:
                         session, context, kind=keep.FILE_ROWS, source=plan.source, part=part.part,
                         step=step, key_columns=self.identity_columns(), kept=kept,
                     )  # fmt: skip
-                changed = result.changed.get(step.key, 0)
+                changed = progress[step.key].rows_done + result.changed.get(step.key, 0)
                 record(session, progress[step.key], context.now, checkpoint,
-                       status=ProgressStatus.DONE, rows=changed)  # fmt: skip
+                       status=ProgressStatus.DONE, rows_done=changed)  # fmt: skip
         for step in part.steps:
             report.reasons.append(f"{step.rule}: {step.reason}")
             tally(report, step, progress[step.key].rows_done)
@@ -99,18 +99,26 @@ class FileWriter:
         projected = self.connector.projected(record)
         return row_key(projected, self.identity_columns())
 
-    def delete_kept(self, keys: list[Any]) -> int:
-        """Remove the records a planned deletion names; how many were still there."""
-        wanted = {str(k) for k in keys}
-        gone = [0]
+    def delete_kept(self, record: dict[str, Any]) -> int:
+        """Remove the records a planned deletion names (or empty their kept fields, when only
+        those were kept); how many were still there."""
+        wanted = {str(k) for k in record["keys"]}
+        empty = "" if self.source.format == "csv" else None
+        found = [0]
 
-        def drop(records: Records) -> Records:
-            kept = [r for r in records if str(self.identity(r)) not in wanted]
-            gone[0] = len(records) - len(kept)
-            return kept
+        def change(records: Records) -> Records:
+            out = []
+            for item in records:
+                if str(self.identity(item)) not in wanted:
+                    out.append(item)
+                    continue
+                found[0] += 1
+                if not record["whole_rows"]:
+                    out.append({**item, **dict.fromkeys(record["columns"], empty)})
+            return out
 
-        self._rewrite(drop)
-        return gone[0]
+        self._rewrite(change)
+        return found[0]
 
     def _rewrite(self, change: Callable[[Records], Records]) -> None:
         """Read every record, let `change` return the new list, and replace the file atomically."""

@@ -82,6 +82,13 @@ def part_rules(
                 )
             step.columns.append(column.name)
     steps = list(kept.values())
+    for step in steps:
+        activity = activities.get(step.retention or "")
+        if activity is not None and activity.retention.duration is None:
+            not_done.append(
+                f"{part}: kept under {step.retention}, whose retention ends with an event "
+                f"({activity.retention.trigger}): no deletion can be planned; delete by hand then"
+            )
     if anonymise.columns:
         anonymise.rule += " (" + ", ".join(f"{c}: {_shown(v)}" for c, v in anonymise.values.items())
         anonymise.rule += ")"

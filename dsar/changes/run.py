@@ -96,12 +96,15 @@ def record(
     checkpoint: Checkpoint,
     *,
     status: ProgressStatus,
-    rows: int = 0,
+    rows_done: int | None = None,
     last_key: list[object] | None = None,
     error: str | None = None,
 ) -> None:
-    """Add a batch to the step's progress and hand it to the caller to commit."""
-    progress.rows_done += rows
+    """Write the step's progress (rows done in all runs) and hand it to the caller to commit.
+
+    Values are set, not read back: after each commit the row would be read again otherwise."""
+    if rows_done is not None:
+        progress.rows_done = rows_done
     if last_key is not None:
         progress.last_key = last_key
     progress.status = status

@@ -49,7 +49,7 @@ class PlannedDeletion(Base):
     controller_id: Mapped[int] = mapped_column(ForeignKey("controller.id"))
     # Nullable: the deletion outlives a purged request.
     request_id: Mapped[int | None] = mapped_column(ForeignKey("request.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))  # selects the executor, e.g. "sql_row"
+    kind: Mapped[str] = mapped_column(String(64))  # selects the executor, e.g. "sql_rows"
     source: Mapped[str] = mapped_column(String(200))  # data source name from the register
     target: Mapped[str] = mapped_column(String(200))  # table, folder or system
     record_key: Mapped[str] = mapped_column(Text)  # which record, described for a human

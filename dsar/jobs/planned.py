@@ -1,8 +1,9 @@
 """Planned deletions: data blocked under a statutory retention period, deleted when it ends.
 
-The erasure feature plans them and registers an executor per `kind`
-(`register_executor("sql_row", delete_sql_row)`). Without an executor a deletion that fell due
-is marked `due` and listed to the DPOs in their daily digest, to be done by hand.
+The erasure engine plans them and registers an executor per `kind`
+(`dsar.changes.executors.register_erasure_executors`: `sql_rows`, `file_rows`). Without an
+executor a deletion that fell due is marked `due` and listed to the DPOs in their daily
+digest, to be done by hand.
 """
 
 from __future__ import annotations

@@ -154,3 +154,23 @@ def test_a_failed_rewrite_leaves_the_old_file(
         _erase(session, register, _source(path, "delete"), context)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_partly_scoped_keep_empties_only_the_kept_fields_when_it_ends(
+    session, register, context, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "legacy.csv"
+    _write(path, "csv")
+    source = _source(path, {"action": "keep", "retention": "orders", "date_column": "ordered"})
+    report = _erase(session, register, source, context, scope={"postal_address"})
+    assert report.kept == 2 and _read(path) == ROWS  # nothing changes yet
+
+    executor = file_rows_executor(lambda session, planned: source)
+    evidence = [
+        executor(session, p, context.now)
+        for p in session.execute(select(PlannedDeletion)).scalars()
+    ]
+    assert all(e.startswith("emptied the kept columns of 1 of 1 rows") for e in evidence)
+    rows = _read(path)
+    assert [r["city"] for r in rows] == ["", "Bonn", "", "Essen"]
+    assert [r["name"] for r in rows] == ["Zoë", "Jonas", "Zoë S.", "Anna"]  # out of scope

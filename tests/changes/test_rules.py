@@ -101,3 +101,14 @@ def test_keep_names_the_legal_reason_and_the_retention_norm(register) -> None:  
     keep = Erasure.model_validate({"action": "keep", "retention": "invoicing"})
     [step] = part_rules("t", keep, _columns(), activities, None).steps
     assert step.reason.startswith("Art. 17(3)(b) GDPR; HGB §257(1) Nr. 4")
+
+
+def test_a_retention_that_ends_with_an_event_is_said_to_need_a_hand_deletion(register) -> None:  # type: ignore[no-untyped-def]
+    activities = {a.id: a for a in register.activities}
+    keep = Erasure.model_validate({"action": "keep", "retention": "newsletter"})
+    rules = part_rules("t", keep, _columns(), activities, None)
+    assert [s.key for s in rules.steps] == ["keep:newsletter"]
+    assert rules.not_done == [
+        "t: kept under newsletter, whose retention ends with an event (until_consent_withdrawn):"
+        " no deletion can be planned; delete by hand then"
+    ]

@@ -193,3 +193,66 @@ def test_progress_is_recorded_per_step(session, register, shop_source, context) 
     assert found[("customers", "anonymise")] == (ProgressStatus.DONE, 1)
     assert found[("customers", "keep:invoicing")] == (ProgressStatus.DONE, 1)
     assert all(r.request_id == context.request_id for r in rows)
+
+
+def test_a_failing_step_is_recorded_and_its_parents_are_left_alone(
+    session, register, shop_source, shop, context
+) -> None:  # type: ignore[no-untyped-def]
+    """support_tickets.body is NOT NULL: emptying it fails, so the customer row (which finds
+    the tickets) must not be anonymised in that run."""
+    tickets = shop_source.table("support_tickets")
+    null = {"action": "anonymise", "value": None}
+    columns = [
+        c.model_copy(update={"erasure": type(tickets.erasure).model_validate(null)})
+        if c.categories
+        else c
+        for c in tickets.columns
+    ]
+    changed = tickets.model_copy(
+        update={"erasure": type(tickets.erasure).model_validate("anonymise"), "columns": columns}
+    )
+    source = shop_source.model_copy(
+        update={
+            "tables": [changed if t.name == "support_tickets" else t for t in shop_source.tables]
+        }
+    )
+    reports = _apply(session, source, _plan(register, source), context)
+
+    assert reports["support_tickets"].failed
+    assert any("failed" in r for r in reports["support_tickets"].reasons)
+    assert reports["customers"].failed
+    assert "not started: support_tickets failed" in " ".join(reports["customers"].reasons)
+    assert shop("SELECT email FROM customers WHERE id = 42") == "kunde042@example.org"
+    assert shop(SUBJECT_ROWS["web_logs"]) == 0  # the others went on
+    progress = session.execute(
+        select(ErasureProgress).where(ErasureProgress.part == "support_tickets")
+    ).scalar_one()
+    assert progress.status is ProgressStatus.FAILED
+    assert "NOT NULL" in progress.error.upper().replace("-", " ")
+
+
+def test_the_writer_never_uses_the_read_url(session, register, shop_source, shop, context) -> None:  # type: ignore[no-untyped-def]
+    plan = _plan(register, shop_source)
+    elsewhere = shop_source.model_copy(
+        update={"read_url": "postgresql+psycopg://nobody@127.0.0.1:1/none"}
+    )
+    reports = _apply(session, elsewhere, plan, context)
+    assert reports["web_logs"].removed == 2 and shop(SUBJECT_ROWS["web_logs"]) == 0
+
+
+def test_verification_reports_what_is_still_there(
+    session, register, shop_source, context, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    original = SqlWriter._change
+
+    def skip_web_logs(self, connection, table, *args):  # type: ignore[no-untyped-def]
+        return 0 if table.name == "web_logs" else original(self, connection, table, *args)
+
+    monkeypatch.setattr(SqlWriter, "_change", skip_web_logs)
+    reports = _apply(session, shop_source, _plan(register, shop_source), context)
+    assert reports["web_logs"].verified is False
+    assert (
+        "verify: 2 rows of web_logs still hold what web_logs: delete erases"
+        in reports["web_logs"].reasons
+    )
+    assert reports["support_tickets"].verified is True
