@@ -48,11 +48,11 @@ def _shop_template(backend: str, request: pytest.FixtureRequest, tmp_path_factor
         generate_shop_file(path, subjects=SUBJECTS)
         return str(path)
     server = request.getfixturevalue("postgres_server")
-    _pg(server, "CREATE DATABASE shop_template")
-    engine = create_engine(server.url("shop_template"))
+    _pg(server, "CREATE DATABASE suppression_shop_template")
+    engine = create_engine(server.url("suppression_shop_template"))
     create_shop(engine, subjects=SUBJECTS)
     engine.dispose()
-    return "shop_template"
+    return "suppression_shop_template"
 
 
 def _pg(server, *statements: str) -> None:  # type: ignore[no-untyped-def]
