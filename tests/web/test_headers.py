@@ -13,8 +13,11 @@ from tests.conftest import build_app, make_database_url
 
 @pytest.fixture
 def headers_app(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    made = []
+
     def make(**overrides: object):  # type: ignore[no-untyped-def]
         app = build_app(make_database_url(request, backend, tmp_path), tmp_path, **overrides)
+        made.append(app)
 
         @app.get("/probe/fails")
         def fails():  # type: ignore[no-untyped-def]
@@ -25,7 +28,10 @@ def headers_app(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  
             db.create_all()
         return app
 
-    return make
+    yield make
+    for app in made:  # close the pool's connections (PostgreSQL would warn of them later)
+        with app.app_context():
+            db.engine.dispose()
 
 
 @pytest.mark.parametrize(
