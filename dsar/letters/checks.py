@@ -103,9 +103,7 @@ def missing_elements(
     status = details.get("erasure_status")
     if kind == "erasure" and status not in (None, "done"):
         missing.append(f"the erasure carried out: it is {status} (see the request's Erasure page)")
-    # A source dsar can write to (a SQL write_url, a file) is erased by dsar, never by hand.
-    automated = any(s.type == "file" or getattr(s, "write_url", None) for s in register.sources)
-    if kind == "erasure" and status is None and automated:
+    if kind == "erasure" and status is None and register.erased_by_dsar:
         missing.append(
             "the erasure carried out by dsar: plan it on the request's Erasure page and have "
             "another DPO approve it"

@@ -20,7 +20,7 @@ from dsar.register.activities import (
     Recipient,
     SubjectCategory,
 )
-from dsar.register.datasources import Source
+from dsar.register.datasources import FileSource, Source, SqlSource
 from dsar.register.jurisdiction import Jurisdiction
 from dsar.register.primitives import (
     CountryCode,
@@ -152,6 +152,15 @@ class Register(StrictModel):
     def consent_activities(self) -> list[Activity]:
         """The activities offered in the consent-withdrawal form."""
         return [a for a in self.activities if a.consent_based]
+
+    @property
+    def erased_by_dsar(self) -> bool:
+        """Whether dsar erases itself (a SQL source with a write_url, or a file source):
+        then an erasure is planned, approved and recorded, never entered by hand."""
+        return any(
+            isinstance(s, FileSource) or (isinstance(s, SqlSource) and s.write_url)
+            for s in self.sources
+        )
 
     def activity(self, activity_id: Id) -> Activity | None:
         return next((a for a in self.activities if a.id == activity_id), None)

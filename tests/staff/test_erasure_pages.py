@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dsar.accounts.models import Role
 from dsar.changes.models import Erasure, ErasureStatus
 from dsar.demo.shop import ensure_shop
+from dsar.letters.models import Letter
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from tests.factories import make_request, make_staff
@@ -53,3 +54,21 @@ def test_plan_then_approve_with_four_eyes(  # type: ignore[no-untyped-def]
     second.post(f"/staff/requests/{request.id}/erasure/{erasure.id}/approve")
     session.refresh(erasure)
     assert (erasure.status, erasure.approved_by) == (ErasureStatus.APPROVED, "eve@example.org")
+
+
+def test_the_erasure_letter_asks_no_day_dsar_records_itself(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf
+) -> None:
+    """The demo shop has a write_url: dsar erases and records the day, so the letter's page
+    offers no "date the data was erased" to type by hand."""
+    request = make_request(
+        session, controller, now, type=RequestType.ERASURE, subject_email=GOLDEN_EMAIL
+    )
+    staff = as_user(dpo)
+    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "erasure"})
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+
+    page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+
+    assert "Date the data was erased" not in page
+    assert "the erasure carried out by dsar" in page  # what the letter still needs

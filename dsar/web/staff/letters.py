@@ -76,7 +76,7 @@ def _text_form(letter: Letter) -> FlaskForm:
 
 def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
     lang, fallback = letter.language, register.controller.languages[0]
-    return fact_fields(
+    fields = fact_fields(
         letter.type,
         activities=[(a.id, a.title.get(lang, fallback) or a.id) for a in register.activities],
         recipients=[
@@ -84,6 +84,9 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
             for r in register.recipients
         ],
     )
+    if letter.type == "erasure" and register.erased_by_dsar:  # the recorded erasure's day
+        fields = tuple(f for f in fields if f.name != "done_on")
+    return fields
 
 
 def _facts_shown(letter: Letter, fields: tuple[FactField, ...]) -> list[tuple[FactField, Any]]:
