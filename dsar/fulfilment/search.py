@@ -130,21 +130,23 @@ def _search_source(
         ]
     finally:
         connector.close()
-    return [
-        SearchFinding(
-            source_id=source.id,
-            part=part.name,
-            status=FindingStatus.FOUND,
-            row_count=part.count,
-            columns=part.columns,
-            key_columns=list(part.key_columns),
-            categories=part_categories(source, part.name),
-            sample=part.sample,
-            recipients=_recipients(source, part)[0],
-            unmapped_recipients=_recipients(source, part)[1],
-        )
-        for part in parts
-    ]
+    return [_found(source, part) for part in parts]
+
+
+def _found(source: SqlSource | FileSource, part: PartFound) -> SearchFinding:
+    recipients, unmapped = _recipients(source, part)
+    return SearchFinding(
+        source_id=source.id,
+        part=part.name,
+        status=FindingStatus.FOUND,
+        row_count=part.count,
+        columns=part.columns,
+        key_columns=list(part.key_columns),
+        categories=part_categories(source, part.name),
+        sample=part.sample,
+        recipients=recipients,
+        unmapped_recipients=unmapped,
+    )
 
 
 def _recipients(source: SqlSource | FileSource, part: PartFound) -> tuple[list[str], list[str]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import String, cast, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
@@ -148,7 +148,7 @@ def mark_posted(
 def delivery_of(session: Session, letter: Letter) -> OutboxStatus | None:
     """The outbox status of the letter's e-mail; None if it was never queued."""
     return session.execute(
-        select(OutboxMessage.status).where(OutboxMessage.idempotency_key == f"letter:{letter.id}")
+        select(OutboxMessage.status).where(OutboxMessage.idempotency_key == letter.outbox_key)
     ).scalar()
 
 
@@ -180,7 +180,7 @@ def close_delivered_answers(session: Session, now: datetime) -> int:
     A copy that is no longer available (the export's link ended or expired before the letter
     left) keeps the request open: its case page names what is missing.
     """
-    key = literal("letter:").concat(cast(Letter.id, String))
+    key = Letter.outbox_key_sql()
     rows = session.execute(
         select(Letter, OutboxMessage.sent_at)
         .join(Request, Letter.request_id == Request.id)

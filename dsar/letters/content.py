@@ -137,6 +137,7 @@ def build_letter(
 
     controller = register.controller
     authority = register.supervisory_authority
+    told_ids = {told.recipient for told in facts.told}
     dpo = register.dpo
     relevant = _relevant(register, letter_type, facts, found)
     content = LetterContent(
@@ -185,7 +186,7 @@ def build_letter(
         untold=tuple(
             recipient_label(register, r, t)
             for r in (found.recipient_ids if found and letter_type == "erasure" else [])
-            if r not in {told.recipient for told in facts.told}
+            if r not in told_ids
         ),
         copy_format=found.copy_format if found else None,
         texts=texts,

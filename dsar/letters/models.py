@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, event, inspect
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, cast, event, inspect, literal
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from dsar.core.db import Base, UTCDateTime, enum_column
@@ -75,6 +75,16 @@ class Letter(Base):
     @property
     def frozen(self) -> bool:
         return self.status is not LetterStatus.DRAFT
+
+    @property
+    def outbox_key(self) -> str:
+        """The idempotency key of the letter's e-mail in the outbox."""
+        return f"letter:{self.id}"
+
+    @classmethod
+    def outbox_key_sql(cls) -> ColumnElement[str]:
+        """`outbox_key` as SQL, to join letters to their outbox messages."""
+        return literal("letter:").concat(cast(cls.id, String))
 
     def __repr__(self) -> str:
         return f"<Letter {self.id} {self.type} {self.language} {self.status.value}>"

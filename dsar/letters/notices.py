@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import String, cast, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.letters.facts import RecipientTold
@@ -22,7 +22,7 @@ from dsar.requests.operations import jurisdiction_of
 
 def recipients_told(session: Session, request: Request) -> tuple[RecipientTold, ...]:
     """The register recipients told of this request, each with the first day it reached them."""
-    key = literal("letter:").concat(cast(Letter.id, String))
+    key = Letter.outbox_key_sql()
     rows = session.execute(
         select(Letter, OutboxMessage.sent_at)
         .outerjoin(

@@ -217,7 +217,7 @@ def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) 
         raise LetterError(f"letter {letter.id} does not match its recorded SHA-256: not sent")
     if not letter.recipient:
         raise LetterError(f"letter {letter.id} has no e-mail address to go to: print the PDF")
-    key = f"letter:{letter.id}"
+    key = letter.outbox_key
     enqueue(
         session,
         key=key,

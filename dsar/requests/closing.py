@@ -54,9 +54,10 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     blockers = search_blockers(session, request)
     if request.type is RequestType.ERASURE:
         from dsar.changes.letter_facts import recorded_erasure
+        from dsar.changes.models import ErasureStatus
 
         erasure = recorded_erasure(session, request)
-        if erasure is not None and erasure.status.value != "done":
+        if erasure is not None and erasure.status is not ErasureStatus.DONE:
             blockers.append(
                 f"the erasure is {erasure.status.value}: see the request's Erasure page"
             )

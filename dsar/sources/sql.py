@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from dsar.register.checking import safe_url
 from dsar.register.datasources import SqlSource, SqlTable
 from dsar.sources.base import (
+    MAX_DISCLOSED,
     ClaimCheck,
     PartFound,
     PartSpec,
@@ -27,8 +28,13 @@ from dsar.sources.base import (
     Subject,
 )
 from dsar.sources.base import jsonable as _jsonable
-from dsar.sources.sql_schema import key_columns, reflect_tables, subject_criteria, table_spec
-from dsar.sources.sql_tables import disclosed_values
+from dsar.sources.sql_schema import (
+    distinct_values,
+    key_columns,
+    reflect_tables,
+    subject_criteria,
+    table_spec,
+)
 
 STREAM_BATCH = 1000
 
@@ -64,7 +70,7 @@ class SqlConnector:
                     {k: _jsonable(v) for k, v in row.items()}
                     for row in connection.execute(query.limit(sample_size)).mappings()
                 ]
-                disclosed = disclosed_values(connection, spec, query) if count else ()
+                disclosed = self._disclosed(connection, tables, subject, spec) if count else ()
                 found.append(PartFound(spec.name, columns, count, sample, keys, disclosed))
         return found
 
@@ -124,9 +130,18 @@ class SqlConnector:
             criteria = subject_criteria(self.source, tables, subject, part)
             if criteria is None:
                 return []
-            chosen = tables[part].c[column]
-            query = select(chosen).where(criteria).distinct().order_by(chosen)
-            return list(connection.execute(query).scalars())
+            return distinct_values(connection, tables[part], criteria, column)
+
+    def _disclosed(
+        self, connection: Connection, tables: dict[str, Table], subject: Subject, spec: SqlTable
+    ) -> tuple[str, ...]:
+        """Where the subject's rows went: the values of the register's disclosure column."""
+        column = spec.disclosures.column if spec.disclosures else None
+        criteria = subject_criteria(self.source, tables, subject, spec.name)
+        if column is None or criteria is None:
+            return ()
+        values = distinct_values(connection, tables[spec.name], criteria, column, MAX_DISCLOSED)
+        return tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
 
     def key_columns(self, part: str) -> tuple[str, ...]:
         if self._tables is None:

@@ -109,3 +109,16 @@ def _column_problems(spec: SqlTable, tables: dict[str, Table]) -> list[str]:
         elif join.parent_column not in parent.c:
             problems.append(f"column {join.parent_column!r} does not exist in table {join.table!r}")
     return problems
+
+
+def distinct_values(
+    connection: Connection,
+    table: Table,
+    criteria: ColumnElement[bool],
+    column: str,
+    limit: int | None = None,
+) -> list[Any]:
+    """The distinct non-null values of `column` among the rows `criteria` selects, sorted."""
+    chosen = table.c[column]
+    query = select(chosen).where(criteria, chosen.is_not(None)).distinct().order_by(chosen)
+    return list(connection.execute(query.limit(limit)).scalars())
