@@ -36,8 +36,14 @@ def erasure_details(erasure: Erasure, request: Request) -> dict[str, Any]:
     if erasure.status is ErasureStatus.DONE and erasure.finished_at is not None:
         on = local_date(erasure.finished_at, jurisdiction_of(request.controller))
         details["done_on"] = on.isoformat()
-        details["erasure_complete"] = erasure.scope is None and not any(
-            part["not_done"] or part["left"] for plan in erasure.plans for part in plan["parts"]
+        # "All data we found was erased" only when nothing was out of scope, beyond a rule, or
+        # left to a manual step that dsar does not record.
+        details["erasure_complete"] = (
+            erasure.scope is None
+            and not erasure.manual
+            and not any(
+                part["not_done"] or part["left"] for plan in erasure.plans for part in plan["parts"]
+            )
         )
     return details
 
@@ -72,11 +78,11 @@ def _changed(report: dict[str, Any]) -> bool:
 
 
 def _kept(step: dict[str, Any], categories: list[str], report: dict[str, Any]) -> KeptRecords:
-    dates = sorted(date.fromisoformat(d) for d in report.get("deletion_dates") or [])
-    last = dates[-1] if dates else None
-    return KeptRecords(
-        step["retention"], tuple(categories), int(report["kept"]), last or date.min, last
-    )
+    """The kept records with the last day the erasure's planned deletions keep them (no day
+    planned: the letter names none and cannot be approved)."""
+    days = sorted(date.fromisoformat(d) for d in report.get("deletion_dates") or [])
+    kept_until = days[-1] if days else None
+    return KeptRecords(step["retention"], tuple(categories), int(report["kept"]), None, kept_until)
 
 
 def _categories(source: object, part: str, step: dict[str, Any]) -> list[str]:

@@ -202,9 +202,14 @@ def kept_views(register: Register, found: FoundData | None, t: Any) -> list[Kept
         activity = register.activity(kept.activity)
         if activity is None:
             continue
-        expires, deletion = planned_deletion(activity, kept.latest_on)
-        if kept.deletion_on is not None:  # as the erasure recorded it
-            expires, deletion = kept.deletion_on - timedelta(days=1), kept.deletion_on
+        expires: date | None
+        deletion: date | None
+        if kept.kept_until is not None:  # as the erasure's planned deletion recorded it
+            expires, deletion = kept.kept_until, kept.kept_until + timedelta(days=1)
+        elif kept.latest_on is not None:
+            expires, deletion = planned_deletion(activity, kept.latest_on)
+        else:
+            expires = deletion = None
         views.append(
             KeptView(
                 activity=t(activity.title),

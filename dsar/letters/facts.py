@@ -65,8 +65,8 @@ class KeptRecords:
     activity: str  # the activity whose retention keeps them
     categories: tuple[str, ...]
     count: int
-    latest_on: date  # the latest trigger date (e.g. invoice date) among them
-    deletion_on: date | None = None  # the planned deletion recorded for them, when there is one
+    latest_on: date | None  # the latest trigger date (e.g. invoice date) among them
+    kept_until: date | None = None  # the last day kept, as a recorded planned deletion says
 
 
 @dataclass(frozen=True)

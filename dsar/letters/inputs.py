@@ -96,8 +96,8 @@ def found_from_json(data: Mapping[str, Any] | None) -> FoundData | None:
                     k["activity"],
                     tuple(k["categories"]),
                     k["count"],
-                    date.fromisoformat(k["latest_on"]),
-                    date.fromisoformat(k["deletion_on"]) if k.get("deletion_on") else None,
+                    date.fromisoformat(k["latest_on"]) if k.get("latest_on") else None,
+                    date.fromisoformat(k["kept_until"]) if k.get("kept_until") else None,
                 )
                 for k in s.get("kept", ())
             ),

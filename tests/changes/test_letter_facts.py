@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from sqlalchemy import func, select
 
 from dsar.changes.erasures import carry_out
+from dsar.jobs.models import PlannedDeletion
 from dsar.letters.content import IncompleteLetter
 from dsar.letters.inputs import letter_content
 from dsar.letters.operations import draft_letter
@@ -35,5 +39,12 @@ def test_the_letter_waits_for_the_erasure_then_states_what_it_did(
     orders = next(k for k in content.kept if k.activity == "Orders")
     assert orders.count == 4 and orders.deletion_on is not None
     assert f"planned deletion: {orders.deletion_on.day}" in text
+    kept_until = session.execute(
+        select(func.max(PlannedDeletion.blocked_until)).where(PlannedDeletion.target == "orders")
+    ).scalar_one()
+    # the letter's dates are the recorded planned deletion's: kept until, deleted the day after
+    assert (orders.expires_on, orders.deletion_on) == (kept_until, kept_until + timedelta(days=1))
+    # the demo's accounting is erased by hand, which dsar does not record: no "all erased"
+    assert "all data we found about you has been erased" not in text
     assert "(1 record)" in text and "(1 records)" not in text
     assert "We have restricted" not in text and "35(3)" not in text
