@@ -6,18 +6,17 @@ the scheduler's wrapper gives the job its commit, run after every batch and ever
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.changes.erasures import carry_out
 from dsar.changes.models import Erasure, ErasureStatus
 from dsar.config import Settings
-from dsar.register import find_register
+from dsar.register import Register, find_register
 from dsar.requests.models import Request
 
 
@@ -28,7 +27,12 @@ class ErasuresRun:
 
 
 def carry_out_approved_erasures(
-    session: Session, settings: Settings, now: datetime, *, after_each: Callable[[], None]
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    *,
+    registers: Sequence[Register],
+    after_each: Callable[[], None],
 ) -> ErasuresRun:
     """Every approved erasure, oldest first; a partial one waits for staff's retry.
 
@@ -41,7 +45,6 @@ def carry_out_approved_erasures(
         .scalars()
         .all()
     )
-    registers = current_app.extensions["dsar.registers"]
     for erasure_id in approved:
         erasure = session.get(Erasure, erasure_id)
         request = session.get(Request, erasure.request_id) if erasure else None

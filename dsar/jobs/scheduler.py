@@ -19,7 +19,7 @@ from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -74,7 +74,10 @@ def _send_transmissions(session: Session, settings: Settings, now: datetime) -> 
 
 def _carry_out_erasures(session: Session, settings: Settings, now: datetime) -> Any:
     # Commit after every batch: the shop's rows and dsar's progress move on together.
-    return carry_out_approved_erasures(session, settings, now, after_each=session.commit)
+    registers = current_app.extensions["dsar.registers"]  # run_job runs in the app's context
+    return carry_out_approved_erasures(
+        session, settings, now, registers=registers, after_each=session.commit
+    )
 
 
 # In run order: `dsar jobs run-once` runs them top to bottom, so mail queued by the earlier

@@ -74,13 +74,13 @@ def test_the_planner_cannot_approve_a_second_dpo_does(
 
 
 def test_the_job_carries_it_out_and_records_what_it_did(
-    app, session, controller, erasure_request, shop_register, now, shop, monkeypatch
+    app, session, controller, erasure_request, shop_register, now, shop
 ) -> None:  # type: ignore[no-untyped-def]
     erasure = _approved(session, erasure_request, shop_register, now)
-    monkeypatch.setitem(app.extensions, "dsar.registers", [shop_register])
     settings = app.config["DSAR_SETTINGS"]
+    run = {"registers": [shop_register], "after_each": session.flush}
 
-    result = carry_out_approved_erasures(session, settings, now, after_each=session.flush)
+    result = carry_out_approved_erasures(session, settings, now, **run)
 
     assert (result.done, result.partial) == (1, 0)
     assert erasure.status is ErasureStatus.DONE and erasure.finished_at == now
@@ -94,7 +94,7 @@ def test_the_job_carries_it_out_and_records_what_it_did(
     assert session.execute(select(ErasureTombstone)).scalar_one().request_id == erasure_request.id
     salt = settings.suppression_salt
     assert [e.scope.value for e in check(session, controller, EMAIL, salt=salt)] == ["erased"]
-    assert carry_out_approved_erasures(session, settings, now, after_each=session.flush).done == 0
+    assert carry_out_approved_erasures(session, settings, now, **run).done == 0
 
 
 def test_a_failing_source_leaves_it_partial_and_a_retry_finishes(
