@@ -28,10 +28,11 @@ from dsar.changes.run import ApplyContext, Checkpoint, PartReport, WriteRefused
 from dsar.changes.sql_writer import SqlWriter
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
-from dsar.letters.inputs import local_today
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
+from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
+from dsar.requests.operations import jurisdiction_of
 from dsar.requests.workflow import RequestType
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, connector_for
 from dsar.suppression.models import SuppressionScope
@@ -161,8 +162,9 @@ def carry_out(
         raise ErasureError(f"the erasure is {erasure.status.value}: only an approved one runs")
     request = session.get(Request, erasure.request_id)
     assert request is not None
+    jurisdiction = jurisdiction_of(request.controller)
     context = ApplyContext(
-        register, request.id, request.controller_id, local_today(request, now), now
+        register, request.id, request.controller_id, local_date(now, jurisdiction), now
     )
     reports: list[PartReport] = []
     for data in erasure.plans:
