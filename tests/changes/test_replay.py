@@ -135,7 +135,7 @@ def test_kept_rows_deleted_before_the_restore_are_deleted_again(
     restore = backup()
     _erased(session, erasure_request, shop_register, now)
     monkeypatch.setattr("dsar.jobs.planned.EXECUTORS", {})
-    register_erasure_executors([shop_register])
+    register_erasure_executors(lambda: [shop_register])
     settings, late = app.config["DSAR_SETTINGS"], datetime(2045, 1, 2, tzinfo=UTC)
     assert carry_out_planned_deletions(session, settings, late).failed == 0
     orders = "SELECT count(*) FROM orders WHERE customer_id = 42"
