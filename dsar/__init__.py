@@ -134,12 +134,15 @@ def _register_error_pages(app: Flask) -> None:
 
 def _load_registers(app: Flask, settings: Settings) -> None:
     """Validate every processing register now: an invalid one stops start-up with its field."""
+    from flask import current_app
+
     from dsar.changes.executors import register_erasure_executors
     from dsar.controllers.operations import load_configured_registers
 
     app.extensions["dsar.registers"] = load_configured_registers(settings)
-    # The retention job deletes kept rows through these when their period ends.
-    register_erasure_executors(app.extensions["dsar.registers"])
+    # The retention job deletes kept rows through these when their period ends: the registers
+    # of the app the job runs in (several apps in one process each keep their own).
+    register_erasure_executors(lambda: current_app.extensions["dsar.registers"])
 
 
 __all__ = ["ConfigError", "create_app"]

@@ -14,7 +14,7 @@ COMMITTERS = {
     "web/transaction.py",
     "cli.py",
     "commands/devserver.py",
-    "commands/erasure.py",  # `dsar erasure replay` commits what an installed eraser recorded
+    "commands/erasure.py",  # `dsar erasure replay` commits what the replay recorded
     "jobs/scheduler.py",
     "jobs/leader.py",
 }

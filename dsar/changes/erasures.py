@@ -201,7 +201,9 @@ def _leave_traces(
     ]
     if not keys or not parts:
         return
-    record_tombstone(session, request.controller, keys, parts, now, request, salt=salt)
+    record_tombstone(
+        session, request.controller, keys, parts, now, request, salt=salt, scope=erasure.scope
+    )
     erased = SuppressionScope.ERASED
     suppress(session, request.controller, keys, erased, request, salt=salt, now=now)
 

@@ -2,7 +2,8 @@
 
 `register_erasure_executors(registers)` lets the retention job (dsar.jobs.planned) carry out
 planned deletions of kind `sql_rows` and `file_rows` itself; each names its rows by key, and
-its evidence says how many were deleted and how many were already gone.
+its evidence says how many were deleted and how many were already gone. `registers` is asked
+at each deletion, so the sources are those of the app the job runs in.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from dsar.register import FileSource, Register, SqlSource, find_register
 SourceFor = Callable[[Session, PlannedDeletion], object]
 
 
-def register_erasure_executors(registers: Sequence[Register]) -> None:
+def register_erasure_executors(registers: Callable[[], Sequence[Register]]) -> None:
     """Let the retention job delete kept SQL rows and file records when they fall due."""
 
     def source_for(session: Session, planned: PlannedDeletion) -> object:
         controller = session.get_one(Controller, planned.controller_id)
-        register = find_register(registers, controller.slug)
+        register = find_register(registers(), controller.slug)
         return register.source(planned.source) if register is not None else None
 
     register_executor(SQL_ROWS, sql_rows_executor(source_for))

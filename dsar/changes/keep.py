@@ -112,7 +112,9 @@ def plan_deletions(
             session.add(planned)
         else:
             record = json.loads(planned.record_key)
-        record["keys"] += keys
+        # A replay after a restore keeps the same rows again: each key is named once.
+        named = {json.dumps(k) for k in record["keys"]}
+        record["keys"] += [k for k in keys if json.dumps(k) not in named]
         planned.record_key = json.dumps(record, ensure_ascii=False)
     session.flush()
     return open_ended, set(groups)

@@ -34,10 +34,13 @@ class WriteRefused(Exception):
 @dataclass(frozen=True)
 class ApplyContext:
     register: Register  # the activities whose retention a keep step names
-    request_id: int
+    request_id: int | None  # None: a replay whose request was purged
     controller_id: int
     today: date  # the controller's local date: counts a retention without a date column
     now: datetime
+    # A replay after a backup restore (dsar erasure replay) keeps no progress rows: the first
+    # run's rows say "done", and the criteria find only what came back anyway.
+    replay: bool = False
 
 
 @dataclass
@@ -65,7 +68,12 @@ class PartReport:
 def progress_for(
     session: Session, context: ApplyContext, source: str, part: str, action: str
 ) -> ErasureProgress:
-    """The step's progress row, made (pending) on the first run."""
+    """The step's progress row, made (pending) on the first run; a replay's is never stored."""
+    if context.replay:
+        return ErasureProgress(
+            request_id=context.request_id, source=source, part=part, action=action,
+            status=ProgressStatus.PENDING, rows_done=0, updated_at=context.now,
+        )  # fmt: skip
     row = session.execute(
         select(ErasureProgress).where(
             ErasureProgress.request_id == context.request_id,

@@ -25,20 +25,23 @@ def erasure_group() -> None:
     help="Only erasures carried out on or after this day (YYYY-MM-DD, the controller's time).",
 )
 @click.option("--controller", "slug", help="Only this controller's erasures (its slug).")
+@click.option("--dry-run", is_flag=True, help="Count the rows that came back; change nothing.")
 @with_appcontext
-def replay_command(since: datetime | None, slug: str | None) -> None:
-    """Find the subjects of erasures again in the sources (after a restore) and report what
-    came back per erasure; exit 1 when rows came back that were not erased."""
-    from dsar.suppression.replay import count_found, registered_eraser, replay
+def replay_command(since: datetime | None, slug: str | None, dry_run: bool) -> None:
+    """After a backup is restored: find the subjects of erasures again in the sources, erase
+    again what came back (as the register says today, within each erasure's scope) and
+    report it per erasure; exit 1 when rows came back that were not erased."""
+    from dsar.changes.replay import replay_eraser
+    from dsar.core import clock
+    from dsar.suppression.replay import count_found, replay
 
     controller = chosen_controller(slug) if slug is not None else None
-    eraser = registered_eraser()
-    if eraser is None:
-        click.echo("no eraser is installed: rows found again are counted, not erased")
+    if dry_run:
+        click.echo("dry run: rows found again are counted, not erased")
     day = since.date() if since else None
-    erase = eraser or count_found
+    erase = count_found if dry_run else replay_eraser(clock.now())
     report = replay(db.session(), register_of, day, erase, salt=salt(), controller=controller)
-    if eraser is not None:
+    if not dry_run:
         db.session.commit()
     for replayed in report.tombstones:
         click.echo(_line(replayed))

@@ -56,3 +56,6 @@ class ErasureTombstone(Base):
     executed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     key_hashes: Mapped[list[dict[str, str]]] = mapped_column(JSON)
     parts: Mapped[list[dict[str, str]]] = mapped_column(JSON)
+    # The categories the erasure covered (register ids); None: every category. A replay
+    # erases this scope again and nothing more.
+    scope: Mapped[list[str] | None] = mapped_column(JSON)

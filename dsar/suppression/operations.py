@@ -118,6 +118,7 @@ def record_tombstone(
     *,
     salt: str,
     actor: str = "system",
+    scope: Sequence[str] | None = None,
 ) -> ErasureTombstone:
     """Record what an erasure did: the subject's key hashes and each part's source, part,
     action and rule (nothing else is kept, so no personal data can slip in)."""
@@ -136,6 +137,7 @@ def record_tombstone(
         executed_at=executed_at,
         key_hashes=[{"key": key, "hmac": hashed} for key, hashed in sorted(hashes.items())],
         parts=kept_parts,
+        scope=sorted(scope) if scope is not None else None,
     )
     session.add(tombstone)
     session.flush()

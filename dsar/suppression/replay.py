@@ -1,9 +1,9 @@
 """Replay erasures after a backup is restored: find each tombstone's subject again, hand them
 to the eraser, and report per tombstone what came back.
 
-The eraser is a hook (`register_eraser`) that the erasure engine installs. Without it,
-`count_found` stands in: it counts the rows found again and erases nothing, and the report
-says so.
+The eraser is given by the caller: the erasure engine's (dsar.changes.replay) erases again
+through the same writers; `count_found` counts the rows found again and erases nothing (a
+dry run), and the report says so.
 """
 
 from __future__ import annotations
@@ -36,31 +36,22 @@ class EraseReport:
     problems: Sequence[str] = ()
 
 
-# Erases (or counts) what a restored backup holds again of one tombstone's subject.
+# Erases (or counts) what a restored backup holds again of one tombstone's subject:
+# dsar.changes.replay.replay_eraser erases, `count_found` only counts (a dry run).
 Eraser = Callable[[Session, Register, Subject, ErasureTombstone], EraseReport]
-_ERASERS: list[Eraser] = []
-
-
-def register_eraser(eraser: Eraser) -> None:
-    """Install the eraser that replays erasures (the erasure engine calls this once)."""
-    _ERASERS[:] = [eraser]
-
-
-def registered_eraser() -> Eraser | None:
-    """The installed eraser, or None while only counting is possible."""
-    return _ERASERS[0] if _ERASERS else None
 
 
 def count_found(
     session: Session, register: Register, subject: Subject, tombstone: ErasureTombstone
 ) -> EraseReport:
-    """The subject's rows in each part the tombstone names, counted through the read
-    connectors' search; nothing is changed (`erased` is False)."""
+    """The subject's rows in each part the tombstone erased (deleted or anonymised), counted
+    through the read connectors' search; nothing is changed (`erased` is False)."""
     rows: dict[tuple[str, str], int] = {}
     problems: list[str] = []
     named: dict[str, set[str]] = {}
     for part in tombstone.parts:
-        named.setdefault(part["source"], set()).add(part["part"])
+        if part["action"] != "keep":  # kept rows are meant to be there until their deletion
+            named.setdefault(part["source"], set()).add(part["part"])
     for source_id, parts in named.items():
         source = register.source(source_id)
         connector = connector_for(source) if source is not None else None

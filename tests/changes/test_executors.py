@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from dsar.changes.erasures import approve_erasure, plan_request_erasure
 from dsar.changes.executors import register_erasure_executors
 from dsar.changes.plan import plan_erasure
 from dsar.changes.sql_writer import SqlWriter
@@ -13,6 +14,7 @@ from dsar.jobs.models import DeletionStatus, PlannedDeletion
 from dsar.jobs.planned import carry_out_planned_deletions
 from dsar.sources import SqlConnector
 from tests.changes.conftest import CUSTOMER_42
+from tests.factories import make_staff
 
 
 def test_the_retention_job_deletes_kept_rows_when_due(
@@ -26,7 +28,7 @@ def test_the_retention_job_deletes_kept_rows_when_due(
     writer.close()
     monkeypatch.setattr("dsar.jobs.planned.EXECUTORS", {})
     sources = [shop_source if s.id == "shop_db" else s for s in register.sources]
-    register_erasure_executors([register.model_copy(update={"sources": sources})])
+    register_erasure_executors(lambda: [register.model_copy(update={"sources": sources})])
     settings = app.config["DSAR_SETTINGS"]
     planned = session.execute(select(PlannedDeletion)).scalars().all()
     first = min(p.blocked_until for p in planned)
@@ -51,3 +53,36 @@ def test_the_retention_job_deletes_kept_rows_when_due(
         select(PlannedDeletion.evidence).where(PlannedDeletion.target == "customers")
     ).scalar_one()
     assert evidence.startswith("deleted 1 of 1 rows of shop_db.customers kept under invoicing")
+
+
+def test_erasure_then_the_clock_past_the_hold_from_the_command_line(
+    app, session, erasure_request, shop_register, shop, runner, now, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The whole retention path as an operator runs it: the erasures job keeps the orders
+    under their hold; `dsar jobs run-once --now` past the hold deletes them, with evidence."""
+    monkeypatch.setitem(app.extensions, "dsar.registers", [shop_register])
+    erasure = plan_request_erasure(
+        session, erasure_request, shop_register, scope=None, actor="dana@example.org", now=now
+    )
+    approve_erasure(session, erasure, approver=make_staff(session, now, email="eve@x.org"), now=now)
+    session.commit()
+
+    first = runner(["jobs", "run-once", "--now", now.isoformat(), "--job", "erasures"])
+    assert first.exit_code == 0, first.output
+    assert "erasures: done=1 partial=0" in first.output
+    assert shop("SELECT count(*) FROM orders WHERE customer_id = 42") == 4  # held
+    held = session.execute(select(PlannedDeletion)).scalars().all()
+    last = max(p.blocked_until for p in held)
+
+    after = datetime(last.year + 1, 1, 5, 8, tzinfo=UTC).isoformat()
+    later = runner(["jobs", "run-once", "--now", after, "--job", "planned_deletions"])
+
+    assert later.exit_code == 0, later.output
+    assert f"planned_deletions: done={len(held)} due=0 failed=0" in later.output
+    assert shop("SELECT count(*) FROM orders WHERE customer_id = 42") == 0
+    assert shop("SELECT count(*) FROM customers WHERE id = 42") == 0
+    assert shop("SELECT count(*) FROM customers WHERE id = 43") == 1
+    session.expire_all()
+    done = session.execute(select(PlannedDeletion)).scalars().all()
+    assert {p.status for p in done} == {DeletionStatus.DONE}
+    assert all(p.evidence and p.evidence.startswith("deleted ") for p in done)

@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from dsar.demo.shop import generate_shop_file
-from dsar.suppression import replay as replay_module
 from dsar.suppression.operations import record_tombstone
-from dsar.suppression.replay import EraseReport, register_eraser
 
 PARTS = [
     {"source": "shop_db", "part": "newsletter_subscriptions", "action": "delete", "rule": "delete"},
@@ -29,18 +27,19 @@ def _generated_shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def shop(app, _generated_shop: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:  # type: ignore[no-untyped-def]
-    """A copy of the demo shop that the loaded demo register reads; no eraser installed."""
+    """A copy of the demo shop that the loaded demo register reads and writes."""
     path = tmp_path / "shop.sqlite3"
     shutil.copy(_generated_shop, path)
     [register] = app.extensions["dsar.registers"]
     sources = [
-        s.model_copy(update={"read_url": f"sqlite:///{path}"}) if s.id == "shop_db" else s
+        s.model_copy(update={"read_url": f"sqlite:///{path}", "write_url": f"sqlite:///{path}"})
+        if s.id == "shop_db"
+        else s
         for s in register.sources
     ]
     monkeypatch.setitem(
         app.extensions, "dsar.registers", [register.model_copy(update={"sources": sources})]
     )
-    monkeypatch.setattr(replay_module, "_ERASERS", [])
     return path
 
 
@@ -58,18 +57,18 @@ def _tombstone(app, session, controller, email, when):  # type: ignore[no-untype
     return record_tombstone(session, controller, {"email": email}, PARTS, when, salt=salt)
 
 
-def test_rows_found_again_are_reported_as_not_erased_with_exit_1(
+def test_a_dry_run_reports_rows_found_again_as_not_erased_with_exit_1(
     app, session, controller, now, shop, runner
 ) -> None:  # type: ignore[no-untyped-def]
     back = _tombstone(app, session, controller, "kunde042@example.org", now)
     _delete_newsletter_of(shop, "kunde003@example.org")
     quiet = _tombstone(app, session, controller, "kunde003@example.org", now + timedelta(hours=1))
 
-    result = runner(["erasure", "replay"])
+    result = runner(["erasure", "replay", "--dry-run"])
 
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "no eraser is installed: rows found again are counted, not erased",
+        "dry run: rows found again are counted, not erased",
         f"tombstone {back.id} (demo, erased 2026-03-02 09:00 UTC): shop_db/contact_messages"
         " (delete) 1 row, shop_db/newsletter_subscriptions (delete) 1 row: found but NOT erased",
         f"tombstone {quiet.id} (demo, erased 2026-03-02 10:00 UTC): nothing came back",
@@ -93,18 +92,24 @@ def test_since_and_controller_narrow_the_replay_to_nothing_found(
     assert bad_day.exit_code == 2 and "1 March" in bad_day.output
 
 
-def test_with_an_eraser_installed_the_replay_says_erased_again(
+def test_the_replay_erases_again_what_came_back(
     app, session, controller, now, shop, runner
 ) -> None:  # type: ignore[no-untyped-def]
-    _tombstone(app, session, controller, "kunde042@example.org", now)
-    register_eraser(
-        lambda s, r, subject, t: EraseReport({("shop_db", "contact_messages"): 1}, True)
-    )
+    back = _tombstone(app, session, controller, "kunde042@example.org", now)
 
     result = runner(["erasure", "replay"])
+    again = runner(["erasure", "replay"])
 
     assert result.exit_code == 0
-    assert "no eraser is installed" not in result.output
-    assert result.output.splitlines()[0].endswith(
-        "shop_db/contact_messages (delete) 1 row: erased again"
+    assert result.output.splitlines()[0] == (
+        f"tombstone {back.id} (demo, erased 2026-03-02 09:00 UTC): shop_db/contact_messages"
+        " (delete) 1 row, shop_db/newsletter_subscriptions (delete) 1 row: erased again"
     )
+    engine = create_engine(f"sqlite:///{shop}")
+    with engine.connect() as connection:
+        left = connection.execute(
+            text("SELECT count(*) FROM contact_messages WHERE email = 'kunde042@example.org'")
+        ).scalar()
+    engine.dispose()
+    assert left == 0
+    assert again.exit_code == 0 and again.output.splitlines()[0].endswith(": nothing came back")

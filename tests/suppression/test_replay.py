@@ -4,26 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import pytest
-
-from dsar.suppression import replay as replay_module
 from dsar.suppression.operations import record_tombstone
 from dsar.suppression.replay import (
     EraseReport,
     count_found,
-    register_eraser,
-    registered_eraser,
     replay,
 )
 from tests.suppression.conftest import PARTS_42, SALT, erase_customer_42
 
 KEYS_42 = {"email": "kunde042@example.org"}
 NEWSLETTER, CONTACT = ("shop_db", "newsletter_subscriptions"), ("shop_db", "contact_messages")
-
-
-@pytest.fixture(autouse=True)
-def no_eraser(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(replay_module, "_ERASERS", [])
 
 
 def test_replay_counts_the_restored_rows_and_erases_nothing(
@@ -97,7 +87,7 @@ def test_a_controller_is_replayed_alone_when_asked(
     assert [t.tombstone_id for t in alone.tombstones] == [theirs.id]
 
 
-def test_the_installed_eraser_gets_each_subject_and_a_failing_one_is_reported(
+def test_the_eraser_gets_each_subject_and_a_failing_one_is_reported(
     session, controller, now, shop, shop_register
 ) -> None:  # type: ignore[no-untyped-def]
     record_tombstone(session, controller, KEYS_42, PARTS_42, now, salt=SALT)
@@ -112,9 +102,6 @@ def test_the_installed_eraser_gets_each_subject_and_a_failing_one_is_reported(
             raise RuntimeError("write_url refused")
         return EraseReport({NEWSLETTER: 1}, erased=True)
 
-    assert registered_eraser() is None
-    register_eraser(eraser)
-    assert registered_eraser() is eraser
     report = replay(session, lambda c: shop_register, None, eraser, salt=SALT)
 
     assert seen == ["kunde042@example.org", "kunde003@example.org"]
