@@ -29,6 +29,7 @@ SUBJECT = Subject(
     name="Jürgen Weiß",
     email="juergen.weiss@example.org",
     address="Große Straße 5\n10117 Berlin",
+    salutation="mr",
 )
 REQUEST_TYPE = {
     "acknowledgement": "access",
