@@ -67,8 +67,10 @@ def draft_letter(
     letter_type: str | None = None,
     texts: Mapping[str, str] | None = None,
     found: FoundData | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> Letter:
-    """A draft of the letter due at the request's step (or of `letter_type`)."""
+    """A draft of the letter due at the request's step (or of `letter_type`); `texts` and
+    `details` carry over what the decision that made it due recorded."""
     letter_type = letter_type or due_letter_type(request)
     if letter_type not in LETTER_TYPES:
         raise LetterError(f"no letter is due for a request that is {request.status.value}")
@@ -78,6 +80,7 @@ def draft_letter(
         language=request.language,
         status=LetterStatus.DRAFT,
         texts=_free_text(letter_type, texts or {}),
+        details=dict(details or {}),
         found=found_to_json(found) if found else None,
         created_by=actor,
         created_at=now,

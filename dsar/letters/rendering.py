@@ -6,13 +6,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -133,6 +134,7 @@ def _helpers(content: LetterContent) -> dict[str, Any]:
         "details": defaultdict(lambda: None, content.details),
         "day": day,
         "number": lambda n: format_decimal(n, locale=LOCALES[lang]),
+        "money": lambda amount: format_currency(Decimal(amount), "EUR", locale=LOCALES[lang]),
         "country": lambda code: locale.territories.get(code, code),
         "basis": lambda b: legal_basis_label(lang, b),
         "safeguard": lambda s: safeguard_label(lang, s),

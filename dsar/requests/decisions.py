@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from dsar.requests.deadlines.operations import (
     receive_information,
     request_information,
 )
-from dsar.requests.models import Request
+from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.permissions import can_be_assigned, can_see, may_assign_to, may_decide
 from dsar.requests.workflow import Action, Decision, Verification, transition
@@ -153,8 +154,15 @@ def _draft_letter(
     from dsar.letters.operations import draft_letter
 
     texts: dict[str, str] = {}
+    details: dict[str, str] = {}
     if given.decision is Decision.FAIL_IDENTITY:
         texts = {"unidentified": given.reason.strip()}
+    if given.decision is Decision.EXTEND:
+        texts = {"reasons": request.extension_reason or ""}
+    if given.decision is Decision.APPROVE_REFUSAL:
+        proposal = _refusal_proposal(session, request)
+        texts = {"facts": str(proposal.get("reasons") or "")}
+        details = {"ground": str(proposal.get("ground") or "")}
     if given.decision is Decision.REQUEST_INFORMATION:
         if given.purpose is InformationPurpose.CLARIFICATION:
             letter_type, texts = "clarification", {"question": given.what.strip()}
@@ -174,8 +182,20 @@ def _draft_letter(
     if register is not None and request.type in FOUND_TYPES:
         found = found_data_for(session, request, register)
     draft_letter(
-        session, request, actor=actor, now=now, letter_type=letter_type, texts=texts, found=found
-    )
+        session, request, actor=actor, now=now, letter_type=letter_type, texts=texts,
+        found=found, details=details,
+    )  # fmt: skip
+
+
+def _refusal_proposal(session: Session, request: Request) -> dict[str, Any]:
+    """What the latest refusal proposal recorded: its ground and the facts."""
+    payload = session.execute(
+        select(RequestEvent.payload)
+        .where(RequestEvent.request_id == request.id, RequestEvent.action == "propose_refusal")
+        .order_by(RequestEvent.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return dict(payload or {})
 
 
 def shorten_document_retention(session: Session, request: Request, now: datetime, days: int) -> int:
