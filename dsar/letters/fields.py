@@ -146,6 +146,16 @@ def fact_fields(
                 _YES_NO,
             ),
         ),
+        "identity_request": (
+            FactField(
+                "id_document",
+                "The letter asks for a copy of an identity document",
+                "yes_no",
+                _YES_NO,
+                hint="only where nothing less removes the doubt (EDPB 01/2022 §§ 73-77); the "
+                "letter then says how to black it out",
+            ),
+        ),
         "refusal": (
             FactField(
                 "ground",

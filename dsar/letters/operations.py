@@ -128,15 +128,22 @@ def edit_letter(
     return letter
 
 
+# Details a decision records on its letter that no staff field edits: an information request
+# asked for too late for the clock to stop (D12).
+SYSTEM_DETAILS = frozenset({"late_request"})
+
+
 def record_facts(
     session: Session, letter: Letter, facts: Mapping[str, Any], *, actor: str, now: datetime
 ) -> Letter:
-    """Replace the draft's case facts recorded by staff (dsar/letters/fields.py)."""
+    """Replace the draft's case facts recorded by staff (dsar/letters/fields.py); what the
+    system recorded (SYSTEM_DETAILS) stays."""
     if letter.frozen:
         raise LetterError(
             f"letter {letter.id} is {letter.status.value}: its facts can no longer change"
         )
-    letter.details = dict(facts)
+    kept = {k: v for k, v in (letter.details or {}).items() if k in SYSTEM_DETAILS}
+    letter.details = {**kept, **facts}
     letter.updated_at = now
     record_event(
         session,

@@ -87,13 +87,14 @@ def decide(
     check_fresh(request, given.version)
     actor, d = user.email, given.decision
     reason = given.reason.strip()
+    late = False  # asked for information too late for the clock to stop (D12)
     if d is Decision.VERIFY_IDENTITY:
         basis = identity_basis(session, request)
         apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now, payload=basis)
         request.verification = Verification.VERIFIED
         shorten_document_retention(session, request, now, documents_after_decision_days)
     elif d is Decision.REQUEST_INFORMATION:
-        request_information(
+        late = request_information(
             session,
             request,
             clock,
@@ -102,7 +103,7 @@ def decide(
             why=given.why.strip(),
             actor=actor,
             now=now,
-        )
+        ).late_information_request
     elif d is Decision.RECEIVE_INFORMATION:
         receive_information(session, request, clock, actor=actor, now=now)
     elif d is Decision.FAIL_IDENTITY:
@@ -132,7 +133,7 @@ def decide(
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
     end_links_on_close(session, request, actor=actor, now=now)  # withdrawn, refused, no identity
-    _draft_letter(session, request, given, register, actor=actor, now=now)
+    _draft_letter(session, request, given, register, actor=actor, now=now, late=late)
     session.flush()
 
 
@@ -144,6 +145,7 @@ def _draft_letter(
     *,
     actor: str,
     now: datetime,
+    late: bool = False,
 ) -> None:
     """Draft the letter this step owes the subject (Art. 12(3), 12(4), 12(6), 15-21).
 
@@ -169,6 +171,8 @@ def _draft_letter(
         else:
             letter_type = "identity_request"
             texts = {"needed": given.what.strip(), "doubt": given.why.strip()}
+        if late:  # the letter must not claim the clock stopped
+            details = {"late_request": "yes"}
     else:
         letter_type = {
             Decision.EXTEND: "extension",
