@@ -29,6 +29,7 @@ from dsar.jobs.digest import send_digests
 from dsar.jobs.erasures import carry_out_approved_erasures
 from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
+from dsar.jobs.extensions import lapse_untold_extensions
 from dsar.jobs.leader import LeaderLock, leader_lock_for
 from dsar.jobs.models import JobRun
 from dsar.jobs.planned import carry_out_planned_deletions
@@ -87,6 +88,7 @@ JOBS: dict[str, JobSpec] = {
     for spec in (
         JobSpec("expire_unconfirmed", expire_unconfirmed, HOUR, "expire unconfirmed requests"),
         JobSpec("reminders", send_reminders, HOUR, "deadline reminders to the assignee"),
+        JobSpec("lapse_extensions", lapse_untold_extensions, HOUR, "lapse untold extensions"),
         JobSpec("escalation", escalate_overdue, HOUR, "daily overdue escalation to the DPO"),
         JobSpec("digest", send_digests, HOUR, "daily digest per staff member"),
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),

@@ -50,6 +50,12 @@ def answer_blockers(
     """What stops the letter from going out now: an outcome letter goes out only as the
     prepared answer, and for access and portability only with the copy available."""
     request = letter.request
+    due = request.due_date
+    if letter.type == "extension" and due and date_in(now, request.controller.timezone) > due:
+        return [
+            f"an extension takes effect only if the subject is told by {due} (Art. 12(3)); "
+            "that day has passed, so the request is due on it: answer it"
+        ]
     if letter.type == request.type.value and request.status not in (
         Status.ANSWERING,
         Status.COMPLETED,
@@ -123,6 +129,12 @@ def mark_posted(
         raise LetterError("the day it was posted cannot be in the future")
     if letter.approved_at and posted_on < letter.approved_at.astimezone(timezone).date():
         raise LetterError("the day it was posted cannot be before the letter was approved")
+    due = request.due_date
+    if letter.type == "extension" and due is not None and posted_on > due:
+        raise LetterError(
+            f"an extension posted after {due} does not take effect (Art. 12(3)): it had to be "
+            "posted by then"
+        )
     blockers = answer_blockers(session, letter, now, copy_posted=copy_posted)
     if blockers:
         raise NotReady("the answer cannot be recorded as posted: " + "; ".join(blockers))

@@ -133,6 +133,8 @@ def missing_elements(
             needs_authority = True
             if not content.texts.get("grounds"):
                 missing.append(TEXT_NAMES["grounds"])
+    if kind == "refusal" and details.get("ground") not in ("manifestly_unfounded", "excessive"):
+        missing.append("the ground of the refusal: manifestly unfounded or excessive (Art. 12(5))")
     if kind == "consent_withdrawal":
         if not details.get("effective_on"):
             missing.append("the date the withdrawal took effect")

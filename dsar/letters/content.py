@@ -152,7 +152,13 @@ def build_letter(
             controller.contact.phone,
             controller.contact.web,
         ),
-        dpo=Party(dpo.name or "", address_lines(dpo.address), dpo.email, dpo.phone)
+        dpo=Party(
+            dpo.name or "",
+            address_lines(dpo.address),
+            dpo.email,
+            dpo.phone,
+            feminine=dpo.salutation == "ms",
+        )
         if dpo
         else None,
         authority=(

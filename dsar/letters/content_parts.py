@@ -18,6 +18,7 @@ class Party:
     email: str | None = None
     phone: str | None = None
     web: str | None = None
+    feminine: bool = False  # German: "Datenschutzbeauftragte" (the register's dpo.salutation)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ class Subject:
     name: str
     email: str | None = None
     address: str | None = None  # as the subject wrote it, one line per address line
+    salutation: str | None = None  # "ms" or "mr" when the subject gave one; None: by name
 
 
 @dataclass(frozen=True)
@@ -112,3 +113,12 @@ class FoundData:
     @property
     def unmapped_recipients(self) -> list[str]:
         return list(dict.fromkeys(v for s in self.sources for v in s.unmapped_recipients))
+
+
+SALUTATIONS = ("ms", "mr")
+
+
+def salutation_of(details: Mapping[str, Any] | None) -> str | None:
+    """The salutation the subject chose ("ms", "mr"), or None: the letter greets by name."""
+    value = (details or {}).get("salutation")
+    return value if value in SALUTATIONS else None

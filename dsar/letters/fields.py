@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from dsar.letters.content import FREE_TEXT
@@ -43,7 +44,7 @@ TEXT_LABELS: Mapping[str, str] = {
 
 @dataclass(frozen=True)
 class FactField:
-    """One case fact: `kind` is date, choice, yes_no, text or activities (several choices)."""
+    """One case fact: `kind` is date, choice, yes_no, text, amount (euro) or activities."""
 
     name: str
     label: str
@@ -145,8 +146,34 @@ def fact_fields(
                 _YES_NO,
             ),
         ),
+        "identity_request": (
+            FactField(
+                "id_document",
+                "The letter asks for a copy of an identity document",
+                "yes_no",
+                _YES_NO,
+                hint="only where nothing less removes the doubt (EDPB 01/2022 §§ 73-77); the "
+                "letter then says how to black it out",
+            ),
+        ),
         "refusal": (
+            FactField(
+                "ground",
+                "Ground of the refusal (Art. 12(5)), as the decision recorded it",
+                "choice",
+                (
+                    ("manifestly_unfounded", "manifestly unfounded"),
+                    ("excessive", "excessive, in particular repetitive"),
+                ),
+            ),
             FactField("partial", "Only part of the request is refused", "yes_no", _YES_NO),
+            FactField(
+                "fee",
+                "Reasonable fee in EUR we would act for instead (Art. 12(5)(a); optional)",
+                "amount",
+                hint="the administrative costs of answering; the letter offers it as the "
+                "alternative to the refusal",
+            ),
         ),
     }
     return fields.get(letter_type, ())
@@ -177,6 +204,8 @@ def parse_facts(fields: Sequence[FactField], form: Mapping[str, Any]) -> dict[st
             except ValueError:
                 raise ValueError(f"{field.label}: give a date as YYYY-MM-DD") from None
             facts[field.name] = value
+        elif field.kind == "amount":
+            facts[field.name] = _amount(field, value)
         elif field.kind == "yes_no":
             facts[field.name] = value == "yes"
         elif field.kind == "text":
@@ -186,6 +215,17 @@ def parse_facts(fields: Sequence[FactField], form: Mapping[str, Any]) -> dict[st
         else:
             raise ValueError(f"{field.label}: choose one of the listed values")
     return facts
+
+
+def _amount(field: FactField, value: str) -> str:
+    """An amount in euro as stored ("25.00"): a comma or a point, up to two decimals."""
+    try:
+        amount = Decimal(value.replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"{field.label}: give an amount such as 25,00") from None
+    if not amount.is_finite() or not 0 < amount < 10_000 or amount != round(amount, 2):
+        raise ValueError(f"{field.label}: give an amount between 0,01 and 9.999,99")
+    return f"{amount:.2f}"
 
 
 def shown_value(field: FactField, value: Any) -> str:

@@ -22,6 +22,7 @@ from dsar.letters.facts import (
     KeptRecords,
     RequestFacts,
     Subject,
+    salutation_of,
 )
 from dsar.letters.identity import Identity, KeyUsed
 from dsar.letters.models import Letter
@@ -60,7 +61,12 @@ def facts_for(
         reference=request.reference or "",
         request_type=request.type.value,
         language=request.language,
-        subject=Subject(request.subject_name, request.subject_email, request.subject_address),
+        subject=Subject(
+            request.subject_name,
+            request.subject_email,
+            request.subject_address,
+            salutation_of(request.details),
+        ),
         received_on=local_date(received, jurisdiction_of(request.controller)) if received else None,
         due_date=request.due_date,
         extended_due_date=request.extended_due_date,

@@ -101,3 +101,25 @@ def safeguard_label(language: str, safeguard: str) -> str:
 
 def legal_basis_label(language: str, basis: str) -> str:
     return LEGAL_BASES[language].get(basis, basis)
+
+
+# German names a request by what it is: "Ihr Antrag auf Auskunft nach Art. 15 DSGVO", "Ihr
+# Widerspruch nach Art. 21 DSGVO" (all three nouns masculine: er, ihn, ihm). Per type: the
+# noun, its genitive, and the rest of the phrase.
+GERMAN_REQUESTS: dict[str, tuple[str, str, str]] = {
+    "access": ("Antrag", "Antrags", "auf Auskunft nach Art. 15 DSGVO"),
+    "rectification": ("Antrag", "Antrags", "auf Berichtigung nach Art. 16 DSGVO"),
+    "erasure": ("Antrag", "Antrags", "auf Löschung nach Art. 17 DSGVO"),
+    "restriction": ("Antrag", "Antrags", "auf Einschränkung der Verarbeitung nach Art. 18 DSGVO"),
+    "portability": ("Antrag", "Antrags", "auf Datenübertragbarkeit nach Art. 20 DSGVO"),
+    "objection": ("Widerspruch", "Widerspruchs", "nach Art. 21 DSGVO"),
+    "consent_withdrawal": ("Widerruf", "Widerrufs", "Ihrer Einwilligung nach Art. 7 Abs. 3 DSGVO"),
+}
+_ARTICLES = {"nom": "Ihr", "acc": "Ihren", "dat": "Ihrem", "gen": "Ihres"}
+
+
+def german_request(request_type: str, case: str = "nom", *, short: bool = False) -> str:
+    """'Ihren Antrag auf Löschung nach Art. 17 DSGVO' (case acc); short: 'Ihren Antrag'."""
+    noun, genitive, rest = GERMAN_REQUESTS.get(request_type, ("Antrag", "Antrags", ""))
+    words = [_ARTICLES[case], genitive if case == "gen" else noun]
+    return " ".join(words + ([rest] if rest and not short else []))

@@ -67,8 +67,10 @@ def draft_letter(
     letter_type: str | None = None,
     texts: Mapping[str, str] | None = None,
     found: FoundData | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> Letter:
-    """A draft of the letter due at the request's step (or of `letter_type`)."""
+    """A draft of the letter due at the request's step (or of `letter_type`); `texts` and
+    `details` carry over what the decision that made it due recorded."""
     letter_type = letter_type or due_letter_type(request)
     if letter_type not in LETTER_TYPES:
         raise LetterError(f"no letter is due for a request that is {request.status.value}")
@@ -78,6 +80,7 @@ def draft_letter(
         language=request.language,
         status=LetterStatus.DRAFT,
         texts=_free_text(letter_type, texts or {}),
+        details=dict(details or {}),
         found=found_to_json(found) if found else None,
         created_by=actor,
         created_at=now,
@@ -125,15 +128,22 @@ def edit_letter(
     return letter
 
 
+# Details a decision records on its letter that no staff field edits: an information request
+# asked for too late for the clock to stop (D12).
+SYSTEM_DETAILS = frozenset({"late_request"})
+
+
 def record_facts(
     session: Session, letter: Letter, facts: Mapping[str, Any], *, actor: str, now: datetime
 ) -> Letter:
-    """Replace the draft's case facts recorded by staff (dsar/letters/fields.py)."""
+    """Replace the draft's case facts recorded by staff (dsar/letters/fields.py); what the
+    system recorded (SYSTEM_DETAILS) stays."""
     if letter.frozen:
         raise LetterError(
             f"letter {letter.id} is {letter.status.value}: its facts can no longer change"
         )
-    letter.details = dict(facts)
+    kept = {k: v for k, v in (letter.details or {}).items() if k in SYSTEM_DETAILS}
+    letter.details = {**kept, **facts}
     letter.updated_at = now
     record_event(
         session,

@@ -6,13 +6,14 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
@@ -22,6 +23,7 @@ from dsar.letters.labels import (
     RECIPIENT_ACTIONS,
     REQUEST_TYPES,
     RESTRICTION_GROUNDS,
+    german_request,
     legal_basis_label,
     safeguard_label,
 )
@@ -29,18 +31,18 @@ from dsar.letters.labels import (
 # British English for the EU reader: "2 March 2026", not "March 2, 2026".
 SUBJECTS = {
     "de": {
-        "acknowledgement": "Eingangsbestätigung Ihrer Anfrage",
+        "acknowledgement": "Eingangsbestätigung zu {dat}",
         "identity_request": "Bitte um Angaben zu Ihrer Identität",
-        "clarification": "Rückfrage zum Umfang Ihrer Anfrage",
-        "extension": "Verlängerung der Frist für Ihre Anfrage",
-        "access": "Auskunft nach Art. 15 DSGVO",
+        "clarification": "Rückfrage zum Umfang {gen}",
+        "extension": "Verlängerung der Frist für {acc}",
+        "access": "{nom}",
         "rectification": "Berichtigung Ihrer Daten",
         "erasure": "Löschung Ihrer Daten",
         "restriction": "Einschränkung der Verarbeitung Ihrer Daten",
         "restriction_lift": "Aufhebung der Einschränkung der Verarbeitung",
         "objection": "Ihr Widerspruch",
         "consent_withdrawal": "Widerruf Ihrer Einwilligung",
-        "refusal": "Ablehnung Ihrer Anfrage",
+        "refusal": "Ablehnung {gen}",
         "identity_failed": "Wir konnten Ihre Identität nicht feststellen",
         "recipient_notice": "Mitteilung nach Art. 19 DSGVO",
         "portability": "Datenübertragbarkeit nach Art. 20 DSGVO",
@@ -132,18 +134,26 @@ def _helpers(content: LetterContent) -> dict[str, Any]:
         "details": defaultdict(lambda: None, content.details),
         "day": day,
         "number": lambda n: format_decimal(n, locale=LOCALES[lang]),
+        "money": lambda amount: format_currency(Decimal(amount), "EUR", locale=LOCALES[lang]),
         "country": lambda code: locale.territories.get(code, code),
         "basis": lambda b: legal_basis_label(lang, b),
         "safeguard": lambda s: safeguard_label(lang, s),
         "ground": lambda g: RESTRICTION_GROUNDS[lang].get(g, g),
         "action_label": lambda a: RECIPIENT_ACTIONS[lang].get(a, a),
         "request_label": lambda r: REQUEST_TYPES[lang].get(r, r),
+        "ihr": german_request,  # German templates: {{ ihr(facts.request_type, "acc") }}
         "subject_line": subject_line(content),
     }
 
 
 def subject_line(content: LetterContent) -> str:
-    return f"{SUBJECTS[content.language][content.letter_type]} ({content.facts.reference})"
+    line = SUBJECTS[content.language][content.letter_type]
+    if "{" in line:  # German lines that name the request: "Ihr Antrag auf …"
+        line = line.format(**{c: german_request(content.facts.request_type, c) for c in CASES})
+    return f"{line} ({content.facts.reference})"
+
+
+CASES = ("nom", "acc", "dat", "gen")
 
 
 def render_html(content: LetterContent) -> str:

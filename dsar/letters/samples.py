@@ -29,6 +29,7 @@ SUBJECT = Subject(
     name="Jürgen Weiß",
     email="juergen.weiss@example.org",
     address="Große Straße 5\n10117 Berlin",
+    salutation="mr",
 )
 REQUEST_TYPE = {
     "acknowledgement": "access",
@@ -66,8 +67,8 @@ TEXTS = {
         "reason": "Die Prüfung hat ergeben, dass die gespeicherte Anschrift richtig ist.",
         "unidentified": "Die Anfrage kam von einer E-Mail-Adresse, die in unseren Unterlagen "
         "nicht vorkommt, und auf unsere Bitte um Ihre Kundennummer haben Sie nicht geantwortet.",
-        "facts": "Sie haben seit dem 1. Januar 26 gleichlautende Anfragen gestellt; die letzte "
-        "Auskunft erhielten Sie vor neun Tagen, seitdem hat sich nichts geändert.",
+        "facts": "Sie haben seit dem 1. Januar insgesamt 26 gleichlautende Anträge gestellt; die "
+        "letzte Auskunft erhielten Sie vor neun Tagen, seitdem hat sich nichts geändert.",
         "grounds": "Wir benötigen die Protokolle zur Aufklärung "
         "eines Betrugsversuchs mit Ihrem Konto.",
         "identifier": "Kundennummer K-100042",
@@ -220,6 +221,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "action": "erase",
             "action_on": today.isoformat(),
         },
+        "refusal": {"ground": "excessive", "fee": "25.00"},
         "portability": {
             "transmit_to": "Beispiel Neu GmbH",
             "transmitted": True,
@@ -263,7 +265,18 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             )
         ]
         facts = replace(facts, told=tuple(told))
-    return Sample(facts, found, dict(TEXTS[language]))
+    texts = dict(TEXTS[language])
+    if letter_type == "refusal":  # effort alone is no ground: the refusal's reasons differ
+        texts["reasons"] = REFUSAL_REASONS[language]
+    return Sample(facts, found, texts)
+
+
+REFUSAL_REASONS = {
+    "de": "Ihre Daten haben sich seit unserer letzten Auskunft nicht geändert; eine weitere "
+    "Auskunft brächte Ihnen nichts Neues. In dieser Häufigkeit ist Ihr Antrag exzessiv.",
+    "en": "Your data has not changed since our last answer; another one would tell you nothing "
+    "new. At this frequency your request is excessive.",
+}
 
 
 def sample_letter(

@@ -69,6 +69,9 @@ class Dpo(StrictModel):
     """The data protection officer (Art. 37-39): the name is optional, an e-mail address is not."""
 
     name: NonEmpty | None = None
+    # "ms": German letters say "unsere Datenschutzbeauftragte"; "mr" or none: the statute's
+    # "Datenschutzbeauftragter" (the office, as § 38 BDSG names it).
+    salutation: Literal["ms", "mr"] | None = None
     email: EmailStr
     phone: TextLike | None = None
     address: Address | None = None

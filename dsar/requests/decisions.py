@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +29,7 @@ from dsar.requests.deadlines.operations import (
     receive_information,
     request_information,
 )
-from dsar.requests.models import Request
+from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.permissions import can_be_assigned, can_see, may_assign_to, may_decide
 from dsar.requests.workflow import Action, Decision, Verification, transition
@@ -86,13 +87,14 @@ def decide(
     check_fresh(request, given.version)
     actor, d = user.email, given.decision
     reason = given.reason.strip()
+    late = False  # asked for information too late for the clock to stop (D12)
     if d is Decision.VERIFY_IDENTITY:
         basis = identity_basis(session, request)
         apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now, payload=basis)
         request.verification = Verification.VERIFIED
         shorten_document_retention(session, request, now, documents_after_decision_days)
     elif d is Decision.REQUEST_INFORMATION:
-        request_information(
+        late = request_information(
             session,
             request,
             clock,
@@ -101,7 +103,7 @@ def decide(
             why=given.why.strip(),
             actor=actor,
             now=now,
-        )
+        ).late_information_request
     elif d is Decision.RECEIVE_INFORMATION:
         receive_information(session, request, clock, actor=actor, now=now)
     elif d is Decision.FAIL_IDENTITY:
@@ -131,7 +133,7 @@ def decide(
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action(d.value), actor=actor, now=now, payload=payload)
     end_links_on_close(session, request, actor=actor, now=now)  # withdrawn, refused, no identity
-    _draft_letter(session, request, given, register, actor=actor, now=now)
+    _draft_letter(session, request, given, register, actor=actor, now=now, late=late)
     session.flush()
 
 
@@ -143,6 +145,7 @@ def _draft_letter(
     *,
     actor: str,
     now: datetime,
+    late: bool = False,
 ) -> None:
     """Draft the letter this step owes the subject (Art. 12(3), 12(4), 12(6), 15-21).
 
@@ -153,14 +156,23 @@ def _draft_letter(
     from dsar.letters.operations import draft_letter
 
     texts: dict[str, str] = {}
+    details: dict[str, str] = {}
     if given.decision is Decision.FAIL_IDENTITY:
         texts = {"unidentified": given.reason.strip()}
+    if given.decision is Decision.EXTEND:
+        texts = {"reasons": request.extension_reason or ""}
+    if given.decision is Decision.APPROVE_REFUSAL:
+        proposal = _refusal_proposal(session, request)
+        texts = {"facts": str(proposal.get("reasons") or "")}
+        details = {"ground": str(proposal.get("ground") or "")}
     if given.decision is Decision.REQUEST_INFORMATION:
         if given.purpose is InformationPurpose.CLARIFICATION:
             letter_type, texts = "clarification", {"question": given.what.strip()}
         else:
             letter_type = "identity_request"
             texts = {"needed": given.what.strip(), "doubt": given.why.strip()}
+        if late:  # the letter must not claim the clock stopped
+            details = {"late_request": "yes"}
     else:
         letter_type = {
             Decision.EXTEND: "extension",
@@ -174,8 +186,20 @@ def _draft_letter(
     if register is not None and request.type in FOUND_TYPES:
         found = found_data_for(session, request, register)
     draft_letter(
-        session, request, actor=actor, now=now, letter_type=letter_type, texts=texts, found=found
-    )
+        session, request, actor=actor, now=now, letter_type=letter_type, texts=texts,
+        found=found, details=details,
+    )  # fmt: skip
+
+
+def _refusal_proposal(session: Session, request: Request) -> dict[str, Any]:
+    """What the latest refusal proposal recorded: its ground and the facts."""
+    payload = session.execute(
+        select(RequestEvent.payload)
+        .where(RequestEvent.request_id == request.id, RequestEvent.action == "propose_refusal")
+        .order_by(RequestEvent.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return dict(payload or {})
 
 
 def shorten_document_retention(session: Session, request: Request, now: datetime, days: int) -> int:

@@ -43,6 +43,7 @@ class ManualRequest:
     subject_phone: str | None
     description: str
     received_local: datetime  # naive: a wall-clock time in the controller's timezone
+    salutation: str | None = None  # "ms" or "mr": how letters greet the subject
 
 
 def receipt_instant(received_local: datetime, timezone: str) -> datetime:
@@ -94,7 +95,11 @@ def record_manual_request(
             subject_email=(new.subject_email or "").strip().lower() or None,
             subject_address=(new.subject_address or "").strip() or None,
             subject_phone=(new.subject_phone or "").strip() or None,
-            details={"description": new.description.strip(), "recorded_by": user.email},
+            details={
+                "description": new.description.strip(),
+                "recorded_by": user.email,
+                **({"salutation": new.salutation} if new.salutation else {}),
+            },
             received_at=received_at,
         ),
         actor=user.email,

@@ -263,3 +263,17 @@ def test_a_urlencoded_documents_field_is_no_upload(client, controller, no_csrf) 
     """`documents=x` in a urlencoded POST is a string, not a file: ignored, never a 500."""
     response = client.post("/c/demo/request/access", data={**form_data(), "documents": "x"})
     assert response.status_code == 302
+
+
+def test_a_salutation_is_kept_for_the_letters_and_an_unknown_one_refused(
+    client, session, controller, no_csrf
+) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/c/demo/request/access?lang=de").get_data(as_text=True)
+    assert 'name="salutation"' in page and ">Frau</option>" in page
+
+    bad = client.post("/c/demo/request/access", data=form_data(salutation="Dr."))
+    assert bad.status_code == 422 and _count(session, Request) == 0
+
+    good = client.post("/c/demo/request/access", data=form_data(salutation="ms"))
+    assert good.status_code == 302
+    assert session.execute(select(Request)).scalar_one().details["salutation"] == "ms"

@@ -27,6 +27,7 @@ def test_run_once_at_a_given_instant_then_status(
         "running jobs at 2026-03-26T08:00:00+01:00",
         "expire_unconfirmed: expired=0 documents=0",
         "reminders: due=1 queued=1 unaddressed=0",
+        "lapse_extensions: lapsed=0",
         "escalation: overdue=0 queued=0",
         "digest: staff=0 queued=0",
         "delete_files: documents=0 exports=0",

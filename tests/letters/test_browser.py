@@ -45,6 +45,6 @@ def test_preview_page_screenshot(
     page.goto(f"{live_server}/staff/letters/{letter_id}")
     frame = page.frame_locator("iframe[title='Letter preview']")
     assert "Demo Shop GmbH" in frame.locator(".letterhead").inner_text()
-    assert "Eingangsbestätigung Ihrer Anfrage" in page.inner_text("body")
+    assert "Eingangsbestätigung zu Ihrem Antrag auf Auskunft" in page.inner_text("body")
     page.screenshot(path=str(artifacts_dir / "letter-preview.png"), full_page=True)
     assert (artifacts_dir / "letter-preview.png").stat().st_size > 10_000

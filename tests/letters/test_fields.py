@@ -59,8 +59,15 @@ def test_facts_are_parsed_as_stored() -> None:
     }
     assert parse_facts(fields, {"outcome": "", "done_on": ""}) == {}  # empty: not recorded
     refusal = fact_fields("refusal")
-    assert parse_facts(refusal, {"partial": "no"}) == {"partial": False}
-    assert shown_value(refusal[0], False) == "no"
+    given = {"ground": "excessive", "partial": "no", "fee": " 1.250,5 "}
+    with pytest.raises(ValueError, match="give an amount such as 25,00"):
+        parse_facts(refusal, given)  # a thousands point is no decimal point
+    given["fee"] = "25,5"
+    assert parse_facts(refusal, given) == {"ground": "excessive", "partial": False, "fee": "25.50"}
+    assert shown_value(refusal[1], False) == "no"
+    for wrong in ("0", "-3", "10000", "2,555", "NaN"):
+        with pytest.raises(ValueError, match="Reasonable fee"):
+            parse_facts(refusal, {"fee": wrong})
     assert shown_value(fields[1], ["newsletter"]) == "Newsletter"
 
 

@@ -317,7 +317,7 @@ def test_pdf_is_tagged_for_screen_readers(demo_register: Register, tmp_path: Pat
         ["/usr/bin/pdfinfo", str(path)], capture_output=True, check=True, text=True
     ).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
-    assert re.search(r"^Title:\s+Auskunft nach Art. 15 DSGVO", info, re.M)
+    assert re.search(r"^Title:\s+Ihr Antrag auf Auskunft nach Art. 15 DSGVO", info, re.M)
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,9 @@ def test_draft_is_the_letter_due_and_previews(
         LetterStatus.DRAFT,
     )
     preview = preview_letter(letter, register, now=now)
-    assert "Eingangsbestätigung Ihrer Anfrage (DSAR-2026-" in preview.subject
+    assert "Eingangsbestätigung zu Ihrem Antrag auf Auskunft nach Art. 15 DSGVO (DSAR-" in (
+        preview.subject
+    )
     assert "vom 2. März 2026 bis zum 2. April 2026" in preview.text
 
 

@@ -49,3 +49,28 @@ def test_verification_schedules_the_documents_deletion(app, session, controller,
     )
     assert upload.delete_after == decided + timedelta(days=7)
     assert export.delete_after == now + timedelta(days=90)  # not an identity document
+
+
+def test_information_asked_for_too_late_drafts_a_letter_that_says_so(
+    app, session, controller, now
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from dsar.letters.models import Letter
+    from dsar.letters.operations import record_facts
+
+    request = make_request(session, controller, now)  # due 2 April 2026
+    decide(
+        session,
+        request,
+        DecisionInput(
+            Decision.REQUEST_INFORMATION, version=request.version, what="Postcode", why="Unsure"
+        ),
+        user=make_staff(session, now, role=Role.DPO),
+        clock=ClockSettings(ClockPolicy.EDPB, 3),
+        now=now + timedelta(days=30),  # 1 April: too late for the clock to stop (D12)
+    )
+    letter = session.execute(select(Letter)).scalar_one()
+    assert letter.type == "identity_request" and letter.details == {"late_request": "yes"}
+    record_facts(session, letter, {"id_document": True}, actor="dpo@x.org", now=now)
+    assert letter.details == {"late_request": "yes", "id_document": True}

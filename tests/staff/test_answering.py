@@ -287,9 +287,18 @@ def test_a_refusal_counts_as_answered_once_its_letter_is_delivered(  # type: ign
     )
     letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
     assert letter.type == "refusal"
+    # The draft carries what the proposal recorded: its ground and its facts.
+    assert (letter.details, letter.texts) == (
+        {"ground": "excessive"},
+        {"facts": "Twelve requests."},
+    )
     staff.post(
         f"/staff/letters/{letter.id}/edit",
-        data={"facts": "Twelve requests this week.", "reasons": "Excessive (Art. 12(5))."},
+        data={
+            "facts": "Twelve requests this week.",
+            "reasons": "Excessive (Art. 12(5)).",
+            "fact_ground": "excessive",
+        },
     )
     staff.post(f"/staff/letters/{letter.id}/send")
     assert dispatch(app, smtp_server, monkeypatch, now).answered == 1

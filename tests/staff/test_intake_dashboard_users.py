@@ -42,6 +42,7 @@ def test_manual_intake_counts_from_the_local_time_of_receipt(  # type: ignore[no
             "channel": "post",
             "language": "de",
             "received_at": "2026-02-27T23:30",  # Fri 23:30 in Berlin = 22:30 UTC
+            "salutation": "mr",
             "subject_name": '=HYPERLINK("x")',
             "subject_email": "brief@example.org",
             "description": "Letter asking for a copy",
@@ -54,6 +55,7 @@ def test_manual_intake_counts_from_the_local_time_of_receipt(  # type: ignore[no
     assert request.received_at == datetime(2026, 2, 27, 22, 30, tzinfo=UTC)
     assert request.due_date == date(2026, 3, 27)
     assert request.status is Status.NEW
+    assert request.details["salutation"] == "mr"  # the letters greet "Sehr geehrter Herr …"
     stored = session.execute(select(StoredFile)).scalar_one()
     assert (stored.purpose, stored.filename, stored.request_id) == (
         FilePurpose.ORIGINAL_REQUEST,

@@ -38,7 +38,9 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "refusal": {
         "facts": "Twelve requests this week.",
         "reasons": "Excessive.",
+        "fact_ground": "excessive",
         "fact_partial": "no",
+        "fact_fee": "25,00",
     },
     "identity_failed": {"unidentified": "No customer number matched the address."},
     "recipient_notice": {

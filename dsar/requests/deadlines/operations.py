@@ -205,6 +205,20 @@ def extend_request(
     return extended
 
 
+def lapse_extension(session: Session, request: Request, *, now: datetime) -> None:
+    """The extension's notice did not reach the subject by the first due date: Art. 12(3)
+    lets it take effect only then, so the request is due on its first due date again."""
+    lapsed = request.extended_due_date
+    request.extended_due_date = None
+    request.updated_at = now
+    details: dict[str, Any] = dict(request.details or {})
+    details.pop("extension_notice_due", None)
+    request.details = details
+    reason = f"the notice was not sent by {request.due_date} (Art. 12(3))"
+    payload = {"due_date": request.due_date, "lapsed_due_date": lapsed, "reason": reason}
+    record_event(session, request, "extension_lapsed", actor="system", now=now, payload=payload)
+
+
 def _clock_payload(
     kind: ClockEventKind, on: date, purpose: InformationPurpose | None
 ) -> dict[str, str]:

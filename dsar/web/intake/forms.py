@@ -78,6 +78,17 @@ class IntakeForm(FlaskForm):
         _l("Your name"),
         validators=[_required(_l("Please enter your name.")), Length(max=NAME_MAX), single_line],
     )
+    # How the letters greet the subject: "Sehr geehrte Frau …" / "Dear Ms …"; none given, they
+    # greet by name ("Guten Tag …").
+    salutation = SelectField(
+        _l("Salutation (optional)"),
+        choices=[
+            SelectChoice("", _l("None")),
+            SelectChoice("ms", _l("Ms")),
+            SelectChoice("mr", _l("Mr")),
+        ],
+        validators=[Optional()],
+    )
     email = EmailField(
         _l("Your e-mail address"),
         validators=[
@@ -121,6 +132,7 @@ class IntakeForm(FlaskForm):
             "form_version": 1,
             "lookup_keys": self.lookup_values(),
             "message": (self.message.data or "").strip() or None,
+            **({"salutation": self.salutation.data} if self.salutation.data else {}),
             **self.right_details(),
         }
 

@@ -71,6 +71,12 @@ class ManualRequestForm(FlaskForm):
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired()],
     )
+    salutation = SelectField(
+        "Salutation in letters",
+        choices=[SelectChoice("", "none: greet by name"), SelectChoice("ms", "Ms / Frau"),
+                 SelectChoice("mr", "Mr / Herr")],
+        validators=[Optional()],
+    )  # fmt: skip
     subject_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     subject_email = EmailField("E-mail", validators=[Optional(), Email(), Length(max=320)])
     subject_address = TextAreaField("Postal address", validators=[Optional(), Length(max=1000)])

@@ -50,6 +50,7 @@ def new_request() -> ResponseReturnValue:
                     subject_phone=form.subject_phone.data,
                     description=form.description.data or "",
                     received_local=form.received_at.data,
+                    salutation=form.salutation.data or None,
                 ),
                 original,
                 user=user,
