@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dsar.register.placeholders import placeholders
 from dsar.requests.workflow import RESTRICTION_GROUNDS
@@ -22,9 +22,11 @@ REQUIRED_TEXT: Mapping[str, tuple[str, ...]] = {
     "restriction_lift": ("reason",),
     "refusal": ("facts", "reasons"),
     "identity_failed": ("unidentified",),
+    "human_review": ("review",),
     "recipient_notice": ("identifier", "change"),
 }
 TEXT_NAMES = {
+    "review": "what the human review considered and why it decided so (Art. 22(3))",
     "doubt": "the reasonable doubt about the identity (Art. 12(6))",
     "needed": "the minimum information needed to confirm the identity",
     "question": "which information or processing activities the request should cover (Recital 63)",
@@ -42,7 +44,7 @@ TEXT_NAMES = {
     "unnamed": "why recipients are named only by their category (C-154/21)",
     "untold": "why recipients were not told (Art. 19: impossible or disproportionate effort)",
 }
-AUTHORITY_TYPES = frozenset({"access", "refusal", "identity_failed"})
+AUTHORITY_TYPES = frozenset({"access", "refusal", "identity_failed", "human_review"})
 # The day a right was carried out: recorded, never assumed to be the letter's date.
 DONE_ON = {
     "rectification": "the date the data was corrected",
@@ -135,6 +137,8 @@ def missing_elements(
                 missing.append(TEXT_NAMES["grounds"])
     if kind == "refusal" and details.get("ground") not in ("manifestly_unfounded", "excessive"):
         missing.append("the ground of the refusal: manifestly unfounded or excessive (Art. 12(5))")
+    if kind == "human_review":
+        missing += _review_gaps(content, details)
     if kind == "consent_withdrawal":
         if not details.get("effective_on"):
             missing.append("the date the withdrawal took effect")
@@ -235,3 +239,15 @@ def _authority_gaps(content: LetterContent) -> list[str]:
             "the supervisory authority's address (supervisory_authority.address in the register)"
         )
     return gaps
+
+
+def _review_gaps(content: LetterContent, details: Mapping[str, Any]) -> list[str]:
+    """Art. 22(3): which automated decision a person reviewed, when, and what came of it."""
+    missing = []
+    if len(content.activities) != 1 or not content.activities[0].automated:
+        missing.append("the automated decision reviewed (one activity with automated_decision)")
+    if details.get("outcome") not in ("confirmed", "changed"):
+        missing.append("the outcome of the review (decision confirmed or changed)")
+    if not details.get("reviewed_on"):
+        missing.append("the date a person reviewed the decision")
+    return missing

@@ -49,6 +49,7 @@ LETTER_TYPES = (
     "identity_failed",
     "recipient_notice",
     "portability",
+    "human_review",
 )
 
 # The parts staff write per letter type; the required ones must be filled before approval.
@@ -68,6 +69,7 @@ FREE_TEXT: Mapping[str, tuple[str, ...]] = {
     "identity_failed": ("unidentified", "note"),
     "recipient_notice": ("identifier", "change", "note"),
     "portability": ("not_transmitted_reason", "ineligible_reason", "note"),
+    "human_review": ("review", "note"),
 }
 
 
@@ -213,7 +215,9 @@ def _relevant(
     wanted: list[str]
     if letter_type in ("access", "portability", "erasure"):
         wanted = found.activity_ids if found else []
-    elif letter_type in ("objection", "consent_withdrawal", "restriction", "restriction_lift"):
+    elif letter_type in (
+        "objection", "consent_withdrawal", "restriction", "restriction_lift", "human_review"
+    ):  # fmt: skip
         # Only what the subject named or staff recorded: never every consent activity.
         wanted = list(facts.details.get("activities") or [])
     else:

@@ -25,6 +25,8 @@ TEXT_LABELS: Mapping[str, str] = {
     "untold": "Why the recipients listed as not told could not be told of the erasure "
     "(Art. 19: impossible or disproportionate effort)",
     "withheld": "Data withheld to protect the rights of others, and why (Art. 15(4); optional)",
+    "review": "What the reviewer considered, including the subject's point of view, and why "
+    "they decided so (Art. 22(3))",
     "doubt": "Why we doubt the subject's identity (Art. 12(6))",
     "needed": "The least information we need to confirm the identity",
     "question": "What the subject should clarify (Recital 63)",
@@ -155,6 +157,18 @@ def fact_fields(
                 hint="only where nothing less removes the doubt (EDPB 01/2022 §§ 73-77); the "
                 "letter then says how to black it out",
             ),
+        ),
+        "human_review": (
+            FactField(
+                "activities", "The automated decision reviewed", "activities", tuple(activities)
+            ),
+            FactField(
+                "outcome",
+                "Outcome of the human review",
+                "choice",
+                (("confirmed", "decision confirmed"), ("changed", "decision changed")),
+            ),
+            FactField("reviewed_on", "Date a person reviewed the decision", "date"),
         ),
         "refusal": (
             FactField(

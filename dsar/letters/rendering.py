@@ -46,6 +46,7 @@ SUBJECTS = {
         "identity_failed": "Wir konnten Ihre Identität nicht feststellen",
         "recipient_notice": "Mitteilung nach Art. 19 DSGVO",
         "portability": "Datenübertragbarkeit nach Art. 20 DSGVO",
+        "human_review": "Überprüfung einer automatisierten Entscheidung (Art. 22 Abs. 3 DSGVO)",
     },
     "en": {
         "acknowledgement": "We have received your request",
@@ -63,6 +64,7 @@ SUBJECTS = {
         "identity_failed": "We could not confirm your identity",
         "recipient_notice": "Notification under Art. 19 GDPR",
         "portability": "Data portability under Art. 20 GDPR",
+        "human_review": "Review of an automated decision (Art. 22(3) GDPR)",
     },
 }
 

@@ -84,7 +84,7 @@ def test_html_and_pdf_to_a_file(examples_app: Flask, tmp_path: Path) -> None:
             "error: unknown letter type 'memo': use one of acknowledgement, identity_request, "
             "clarification, extension, access, rectification, erasure, restriction, "
             "restriction_lift, objection, consent_withdrawal, refusal, identity_failed, "
-            "recipient_notice, portability\n",
+            "recipient_notice, portability, human_review\n",
         ),
         (
             ["--controller", "cplus", "--type", "access", "--lang", "de"],

@@ -24,12 +24,18 @@ SLUGS = ("demo", "cp-pro", "connectpro", "ipro", "cplus", "cadooz")
 REFUSED = {"cplus"}
 
 
+def automated(register: Register) -> bool:
+    """Whether the register has an automated decision (Art. 22): only then a human review."""
+    return any(a.automated_decision and a.automated_decision.present for a in register.activities)
+
+
 CASES = [
     pytest.param(slug, lang, kind)
     for slug, register in load_all(Path("/nonexistent-instance")).items()
     if slug not in REFUSED
     for lang in register.controller.languages
     for kind in LETTER_TYPES
+    if kind != "human_review" or automated(register)
 ]
 # Letters whose sample always names the supervisory authority.
 WITH_AUTHORITY = {"access", "refusal"}
@@ -343,3 +349,9 @@ def test_a_consent_withdrawal_is_not_promised_a_month(
         render(sample_letter(demo_register, "acknowledgement", lang, TODAY)).text.split()
     )
     assert month in access and effect not in access
+
+
+def test_a_human_review_needs_an_automated_decision(registers: dict[str, Register]) -> None:
+    """IPRO's register has no Art. 22 decision: its human review letter names what is missing."""
+    with pytest.raises(IncompleteLetter, match="the automated decision reviewed"):
+        sample_letter(registers["ipro"], "human_review", "de", TODAY)

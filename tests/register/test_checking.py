@@ -329,7 +329,7 @@ def test_without_a_configured_register_the_demo_is_checked(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert f"database file {tmp_path}/demo_shop.sqlite3 does not exist" in result.output
     assert (
-        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 0 tables checked"
+        "demo (Demo Shop GmbH, fictional): 8 activities, 2 sources, 0 tables checked"
         in result.output
     )
     assert not (tmp_path / "demo_shop.sqlite3").exists()
@@ -389,7 +389,7 @@ def test_demo_register_passes_against_a_database_built_to_its_readme(tmp_path: P
 
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
-        "demo (Demo Shop GmbH, fictional): 7 activities, 2 sources, 7 tables checked, "
+        "demo (Demo Shop GmbH, fictional): 8 activities, 2 sources, 7 tables checked, "
         "1 manual: OK\n"
     )
 

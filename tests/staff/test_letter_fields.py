@@ -35,6 +35,12 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "restriction_lift": {"fact_ground": "18.1.a", "fact_lift_on": DAY, "reason": "Verified."},
     "objection": {"fact_outcome": "continued", "grounds": "Fraud prevention."},
     "consent_withdrawal": {"fact_effective_on": DAY, "fact_activities": ["newsletter"]},
+    "human_review": {
+        "review": "A person looked at the account's age and open invoices.",
+        "fact_activities": ["invoice_payment_check"],
+        "fact_outcome": "confirmed",
+        "fact_reviewed_on": DAY,
+    },
     "refusal": {
         "facts": "Twelve requests this week.",
         "reasons": "Excessive.",
