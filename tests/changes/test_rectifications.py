@@ -64,6 +64,10 @@ def _events(session, action: str) -> list[dict[str, Any]]:  # type: ignore[no-un
     return [e.payload for e in session.execute(query).scalars()]
 
 
+SAME_ADDRESS = (
+    "SELECT count(*) FROM orders WHERE customer_id = 42 AND id <> :o"
+    " AND shipping_address = 'Ringstraße 1, 50667 Köln'"
+)
 SURNAME = ItemMapping(0, "shop_db|customers|last_name", "", "Schmidt-Meyer")
 
 
@@ -96,8 +100,7 @@ def test_approved_the_job_applies_reads_back_and_leaves_others(
     others = _others(shop, backend)
     before = shop("SELECT last_name FROM customers WHERE id = 42")
     order = shop("SELECT min(id) FROM orders WHERE customer_id = 42")
-    other_orders = shop("SELECT count(*) FROM orders WHERE customer_id = 42 AND id <> :o "
-                        "AND shipping_address = 'Ringstraße 1, 50667 Köln'", o=order)  # fmt: skip
+    other_orders = shop(SAME_ADDRESS, o=order)
     address = ItemMapping(2, "shop_db|orders|shipping_address", str(order), ITEMS[2]["correct"])
     postcode = ItemMapping(1, "shop_db|customers|postcode", "", "50667")
     rectification = _plan(session, rect_request, shop_register, now, SURNAME, postcode, address)
@@ -113,8 +116,7 @@ def test_approved_the_job_applies_reads_back_and_leaves_others(
     assert shop("SELECT last_name FROM customers WHERE id = 42") == "Schmidt-Meyer"
     assert shop("SELECT postcode FROM customers WHERE id = 42") == "50667"
     assert shop("SELECT shipping_address FROM orders WHERE id = :o", o=order) == ITEMS[2]["correct"]
-    assert shop("SELECT count(*) FROM orders WHERE customer_id = 42 AND id <> :o "
-                "AND shipping_address = 'Ringstraße 1, 50667 Köln'", o=order) == other_orders  # fmt: skip
+    assert shop(SAME_ADDRESS, o=order) == other_orders
     assert _others(shop, backend) == others  # nobody else's row changed
     reports = {r["index"]: r for r in rectification.reports}
     assert (reports[0]["changed"], reports[0]["verified"], reports[0]["after"]) == (
