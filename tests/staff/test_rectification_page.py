@@ -51,8 +51,10 @@ def test_map_preview_approve_and_apply(  # type: ignore[no-untyped-def]
     assert 'value="Schmidt-Meyer"' in page  # prefilled with the subject's "correct"
     assert 'value="shop_db|customers|id"' not in page  # no personal-data category
 
-    wrong = {"target_0": "shop_db|customers|last_name", "row_0": "", "value_0": "Schmidt-Meyer",
-             "target_1": "shop_db|customers|birth_date", "row_1": "", "value_1": "3 May 1980"}  # fmt: skip
+    wrong = {
+        "target_0": "shop_db|customers|last_name", "row_0": "", "value_0": "Schmidt-Meyer",
+        "target_1": "shop_db|customers|birth_date", "row_1": "", "value_1": "3 May 1980",
+    }  # fmt: skip
     refused = staff.post(f"/staff/requests/{request.id}/rectification/plan", data=wrong)
     body = refused.get_data(as_text=True)
     assert refused.status_code == 400
