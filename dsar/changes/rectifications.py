@@ -200,6 +200,9 @@ def record_by_hand(
         raise RectificationError("only an item on a source dsar cannot write to is done by hand")
     if not what.strip():
         raise RectificationError("say what was changed by hand")
+    request = _request(session, rectification)
+    if done_on > local_date(now, jurisdiction_of(request.controller)):
+        raise RectificationError("the day it was done cannot be in the future")
     reports = {r["index"]: r for r in rectification.reports}
     reports[index] = {
         **report(item, done_on, verified=None),
@@ -212,8 +215,8 @@ def record_by_hand(
         _settle(rectification, now)
     payload = {"rectification": rectification.id, **_where(item),
                "after": audited(what.strip(), audit), "done_on": done_on.isoformat()}  # fmt: skip
-    record_event(session, _request(session, rectification), "rectification_by_hand",
-                 actor=actor, now=now, payload=payload)  # fmt: skip
+    record_event(session, request, "rectification_by_hand", actor=actor, now=now,
+                 payload=payload)  # fmt: skip
 
 
 def recipients_of(rectification: Rectification) -> list[str]:

@@ -4,6 +4,7 @@ the register refused; other subjects' rows untouched; the audit keeps before and
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -126,7 +127,8 @@ def test_approved_the_job_applies_reads_back_and_leaves_others(
     [applied] = _events(session, "rectification_applied")
     surname = next(i for i in applied["items"] if i["column"] == "last_name")
     assert (surname["before"], surname["after"]) == ([before], ["Schmidt-Meyer"])
-    assert set(recipients_of(rectification)) >= {"payments"}  # the order's rows went there
+    # the order went to the payment provider and its carrier; the customer row to nobody
+    assert recipients_of(rectification) == ["payments", "parcel"]
     again = apply_approved_rectifications(
         session, settings, now, registers=[shop_register], after_each=session.flush
     )
@@ -198,6 +200,10 @@ def test_without_write_url_the_item_is_done_by_hand_and_recorded(
     carry_out_rectification(session, rectification, register, now=now)
     assert rectification.status is RectificationStatus.PARTIAL  # waits for staff's record
     assert shop("SELECT last_name FROM customers WHERE id = 42") == before  # dsar wrote nothing
+    with pytest.raises(RectificationError, match="in the future"):
+        later = now.date() + timedelta(days=2)
+        record_by_hand(session, rectification, 0, what="corrected", done_on=later,
+                       actor="dana@example.org", now=now)  # fmt: skip
     record_by_hand(session, rectification, 0, what="surname corrected in the shop admin",
                    done_on=now.date(), actor="dana@example.org", now=now)  # fmt: skip
     assert rectification.status is RectificationStatus.DONE

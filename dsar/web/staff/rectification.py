@@ -27,7 +27,9 @@ from dsar.extensions import db
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled, register_for
 from dsar.register import ManualSource, Register
+from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
+from dsar.requests.operations import jurisdiction_of
 from dsar.requests.permissions import REQUEST_WORKERS, may_approve_rectification
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 from dsar.web.staff import bp
@@ -94,7 +96,7 @@ def _page(
         may_approve=may_approve_rectification(current_user, found),
         form=ButtonForm(),
         statuses=RectificationStatus,
-        today=clock_now().date().isoformat(),
+        today=local_date(clock_now(), jurisdiction_of(found.controller)).isoformat(),
     ), status
 
 
