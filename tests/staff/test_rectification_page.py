@@ -4,11 +4,14 @@ before/after preview (nothing changes), approval, the job's report, the shop's r
 
 from __future__ import annotations
 
+import dataclasses
+
 from sqlalchemy import create_engine, select, text
 
 from dsar.accounts.models import Role
 from dsar.changes.models import Rectification, RectificationStatus
 from dsar.jobs.rectifications import apply_approved_rectifications
+from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from tests.factories import make_request, make_staff
@@ -98,8 +101,10 @@ def test_map_preview_approve_and_apply(  # type: ignore[no-untyped-def]
 
 
 def test_the_assigned_agent_approves_their_own_mapping(  # type: ignore[no-untyped-def]
-    app, session, controller, now, as_user, no_csrf, private_shop
+    app, session, controller, now, as_user, no_csrf, private_shop, monkeypatch
 ) -> None:
+    hashes = dataclasses.replace(app.config["DSAR_SETTINGS"], audit_rectification="hashes")
+    monkeypatch.setitem(app.config, "DSAR_SETTINGS", hashes)
     agent = make_staff(session, now, email="al@example.org", role=Role.AGENT)
     request = _request(session, controller, now)
     request.assignee_id = agent.id
@@ -111,3 +116,8 @@ def test_the_assigned_agent_approves_their_own_mapping(  # type: ignore[no-untyp
     staff.post(f"/staff/requests/{request.id}/rectification/{rectification.id}/approve")
     session.refresh(rectification)
     assert rectification.status is RectificationStatus.APPROVED
+    planned = session.execute(
+        select(RequestEvent).where(RequestEvent.action == "rectification_planned")
+    ).scalar_one()
+    assert planned.payload["items"][0]["after"].startswith("sha256:")  # DSAR_AUDIT_RECTIFICATION
+    assert "Schmidt" not in str(planned.payload)
