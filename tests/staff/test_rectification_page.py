@@ -5,11 +5,13 @@ before/after preview (nothing changes), approval, the job's report, the shop's r
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from sqlalchemy import create_engine, select, text
 
 from dsar.accounts.models import Role
 from dsar.changes.models import Rectification, RectificationStatus
+from dsar.demo.shop import ensure_shop
 from dsar.jobs.rectifications import apply_approved_rectifications
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
@@ -121,3 +123,33 @@ def test_the_assigned_agent_approves_their_own_mapping(  # type: ignore[no-untyp
     ).scalar_one()
     assert planned.payload["items"][0]["after"].startswith("sha256:")  # DSAR_AUDIT_RECTIFICATION
     assert "Schmidt" not in str(planned.payload)
+
+
+def test_without_a_write_credential_the_step_is_recorded_by_hand(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, erasure_by_hand
+) -> None:
+    ensure_shop(Path(app.instance_path))  # read only: dsar writes nothing here
+    request = _request(session, controller, now)
+    staff = as_user(dpo)
+    data = {"target_0": "shop_db|customers|last_name", "row_0": "", "value_0": "Schmidt-Meyer"}
+    staff.post(f"/staff/requests/{request.id}/rectification/plan", data=data)
+    rectification = session.execute(select(Rectification)).scalar_one()
+    page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
+    assert "<strong>by hand</strong>" in page and 'id="by-hand-0"' not in page  # not approved
+    staff.post(f"/staff/requests/{request.id}/rectification/{rectification.id}/approve")
+    apply_approved_rectifications(
+        session, app.config["DSAR_SETTINGS"], now,
+        registers=app.extensions["dsar.registers"], after_each=session.flush,
+    )  # fmt: skip
+    session.refresh(rectification)
+    assert rectification.status is RectificationStatus.PARTIAL
+    page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
+    assert 'id="by-hand-0"' in page and "Partly carried out" in page
+
+    done = {"what": "Surname changed in the shop's admin", "done_on": now.date().isoformat()}
+    url = f"/staff/requests/{request.id}/rectification/{rectification.id}/by-hand/0"
+    staff.post(url, data=done)
+    session.refresh(rectification)
+    assert rectification.status is RectificationStatus.DONE
+    page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
+    assert "done by hand on" in page and "Surname changed in the shop&#39;s admin" in page
