@@ -61,7 +61,7 @@ def _corrected(
     by_hand = report.get("by_hand")
     if not isinstance(source, SqlSource | FileSource) or item["column"] is None:
         name = source.name if source is not None else item["source"]
-        return {"what": name, "value": by_hand["what"] if by_hand else "", "where": name}
+        return {"what": name, "value": by_hand["what"] if by_hand else "", "where": ""}
     where = t(source.label, source.name)
     if isinstance(source, SqlSource):
         table = source.table(item["part"])

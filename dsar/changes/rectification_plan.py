@@ -143,14 +143,17 @@ def plan_items(
     for source_id in dict.fromkeys(i["source"] for i in planned if i["how"] == "sql"):
         source = register.source(source_id)
         assert isinstance(source, SqlSource)
-        connector = SqlConnector(source)
+        connector = connectors(source)
+        distinct = getattr(connector, "distinct_values", None)
         try:
             anchors[source_id] = {
-                f"{t}.{c}": connector.distinct_values(subject, t, c)
+                f"{t}.{c}": list(distinct(subject, t, c))
                 for t, c in anchor_columns(source)
+                if distinct is not None
             }
         finally:
-            connector.close()
+            if connector is not None:
+                connector.close()
     return planned, anchors
 
 

@@ -13,6 +13,7 @@ from dsar.accounts.models import Role
 from dsar.changes.models import Rectification, RectificationStatus
 from dsar.demo.shop import ensure_shop
 from dsar.jobs.rectifications import apply_approved_rectifications
+from dsar.letters.models import Letter
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
@@ -100,6 +101,12 @@ def test_map_preview_approve_and_apply(  # type: ignore[no-untyped-def]
     )
     page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
     assert "Carried out" in page and "changed 1 of 1 rows · read back" in page
+
+    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "rectification"})
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    assert "Date the data was corrected" not in page  # dsar recorded the day itself
+    assert "is incomplete" not in page  # the record says what was corrected
 
 
 def test_the_assigned_agent_approves_their_own_mapping(  # type: ignore[no-untyped-def]
