@@ -56,6 +56,7 @@ def test_map_preview_approve_and_apply(  # type: ignore[no-untyped-def]
     assert 'value="shop_db|customers|last_name"' in page and f"Last name: {surname}" in page
     assert 'value="Schmidt-Meyer"' in page  # prefilled with the subject's "correct"
     assert 'value="shop_db|customers|id"' not in page  # no personal-data category
+    assert "<li>Shop database · Customer account: K-100042</li>" in page  # one row by its key
 
     wrong = {
         "target_0": "shop_db|customers|last_name", "row_0": "", "value_0": "Schmidt-Meyer",

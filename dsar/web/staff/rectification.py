@@ -89,6 +89,10 @@ def _page(
         rectifications=rectifications,
         latest=latest,
         candidates=offered,
+        # (key, table) of the subject's rows, offered for "which row" (one table's rows once)
+        row_keys=list(
+            dict.fromkeys((k, c.where.rsplit(" · ", 1)[0]) for c in offered for k in c.keys)
+        ),
         manual=[s for s in register.sources if isinstance(s, ManualSource)],
         unreadable=unreadable,
         values=values,
