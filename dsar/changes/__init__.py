@@ -6,5 +6,6 @@ retention ends; `erasures` takes a request's erasure from plan through four-eyes
 to its record, and `letter_facts` gives the erasure letter what was recorded.
 `rectifications` does the same for a rectification (docs/rectification.md): staff's mapping
 (`rectification_plan`, values checked by `rectification_values`), one approval, the writes
-and read-back (`rectification_apply`), and the letter's facts (`rectification_letter`).
+and read-back (`rectification_apply`), what its reports say (`rectification_outcome`), and
+the letter's facts (`rectification_letter`).
 """

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.changes.models import Rectification, RectificationStatus
+from dsar.changes.rectification_outcome import item_done
 from dsar.changes.rectification_values import shown
-from dsar.changes.rectifications import item_done
 from dsar.register import FileSource, Register, SqlSource
 from dsar.requests.models import Request
 

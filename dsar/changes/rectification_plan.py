@@ -167,7 +167,7 @@ def _plan_one(
     source_id, _, rest = mapping.target.partition("|")
     source = register.source(source_id)
     base = {"index": mapping.index, "wrong": item.get("wrong", ""), "correct": item.get("correct"),
-            "typed": mapping.value.strip()}  # fmt: skip
+            "typed": mapping.value.strip(), "added": bool(item.get("added"))}  # fmt: skip
     if isinstance(source, ManualSource):
         return {**base, "source": source.id, "part": None, "column": None, "row": None,
                 "key_column": None, "before": [], "rows": None, "value": mapping.value.strip(),

@@ -23,6 +23,7 @@ from dsar.audit.request_trail import record_event
 from dsar.changes.file_writer import FileWriter
 from dsar.changes.models import Rectification, RectificationStatus
 from dsar.changes.rectification_apply import apply_file, apply_sql, report
+from dsar.changes.rectification_outcome import item_done, settle
 from dsar.changes.rectification_plan import ConnectorFactory, ItemMapping, plan_items
 from dsar.changes.rectification_values import audited
 from dsar.changes.run import WriteRefused
@@ -67,10 +68,14 @@ def plan_request_rectification(
     actor: str,
     now: datetime,
     audit: str = "values",
+    added: Sequence[dict[str, str]] = (),
     connectors: ConnectorFactory = connector_for,
 ) -> Rectification:
     """Store staff's mapping with the values before; an earlier one not yet approved is
-    replaced. Reads only. PlanRefused names each item that cannot be planned."""
+    replaced. Reads only. PlanRefused names each item that cannot be planned.
+
+    `added`: items staff add after the subject's ({wrong, correct}: a request by post or
+    phone names them in its letter); they are numbered after the subject's."""
     if request.type is not RequestType.RECTIFICATION:
         raise RectificationError("only a rectification request is carried out as one")
     if not identity_settled(request):
@@ -80,7 +85,8 @@ def plan_request_rectification(
         raise RectificationError("this request's rectification was approved already")
     subject = verified_subject(session, request)
     try:
-        items, anchors = plan_items(register, subject, subject_items(request), mappings, connectors)
+        given = subject_items(request) + [{**a, "added": "yes"} for a in added]
+        items, anchors = plan_items(register, subject, given, mappings, connectors)
     except SourceUnreachable as error:
         raise RectificationError(f"cannot read the source: {error}") from None
     for older in earlier:
@@ -170,7 +176,7 @@ def carry_out_rectification(
         reports[i["index"]] for i in rectification.items if i["index"] in reports
     ]
     rectification.runs += 1
-    _settle(rectification, now)
+    settle(rectification, now)
     by_index = {i["index"]: i for i in rectification.items}
     payload = {
         "rectification": rectification.id, "status": rectification.status.value,
@@ -212,39 +218,11 @@ def record_by_hand(
         reports[i["index"]] for i in rectification.items if i["index"] in reports
     ]
     if rectification.status is not RectificationStatus.APPROVED:  # the job settles an approved one
-        _settle(rectification, now)
+        settle(rectification, now)
     payload = {"rectification": rectification.id, **_where(item),
                "after": audited(what.strip(), audit), "done_on": done_on.isoformat()}  # fmt: skip
     record_event(session, request, "rectification_by_hand", actor=actor, now=now,
                  payload=payload)  # fmt: skip
-
-
-def recipients_of(rectification: Rectification) -> list[str]:
-    """The register recipients that received the rows a done item changed (Art. 19 notices)."""
-    reports = {r["index"]: r for r in rectification.reports}
-    done = [i for i in rectification.items if item_done(i, reports)]
-    return list(dict.fromkeys(r for i in done for r in i.get("recipients", ())))
-
-
-def item_done(item: dict[str, Any], reports: dict[int, dict[str, Any]]) -> bool:
-    """Applied and read back, or recorded as done by hand."""
-    found = reports.get(item["index"])
-    if found is None:
-        return False
-    if item["how"] == "by_hand":
-        return bool(found.get("by_hand"))
-    return found.get("verified") is True and not found.get("error")
-
-
-def _settle(rectification: Rectification, now: datetime) -> None:
-    reports = {r["index"]: r for r in rectification.reports}
-    done = [item_done(i, reports) for i in rectification.items]
-    if all(done):
-        rectification.status, rectification.finished_at = RectificationStatus.DONE, now
-    elif any(done) or not any(i["how"] != "by_hand" for i in rectification.items):
-        rectification.status = RectificationStatus.PARTIAL
-    else:
-        rectification.status = RectificationStatus.FAILED
 
 
 def _apply_source(

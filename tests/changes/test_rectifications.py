@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from dsar.changes.models import Rectification, RectificationStatus
+from dsar.changes.rectification_outcome import recipients_of
 from dsar.changes.rectification_plan import ItemMapping, PlanRefused
 from dsar.changes.rectifications import (
     RectificationError,
     approve_rectification,
     carry_out_rectification,
     plan_request_rectification,
-    recipients_of,
     record_by_hand,
     retry_rectification,
 )

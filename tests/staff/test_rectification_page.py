@@ -161,3 +161,36 @@ def test_without_a_write_credential_the_step_is_recorded_by_hand(  # type: ignor
     assert rectification.status is RectificationStatus.DONE
     page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
     assert "done by hand on" in page and "Surname changed in the shop&#39;s admin" in page
+
+
+def test_staff_add_the_items_of_a_request_by_post(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, private_shop
+) -> None:
+    request = make_request(
+        session, controller, now, type=RequestType.RECTIFICATION, subject_email=EMAIL
+    )  # no items: the letter named them
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+    staff = as_user(dpo)
+    page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
+    assert 'name="wrong_0"' in page and 'name="wrong_1"' in page
+
+    wrong = {"wrong_1": "the city", "correct_1": "Köln", "target_1": "shop_db|customers|city",
+             "row_1": "", "value_1": "x" * 101}  # fmt: skip
+    refused = staff.post(f"/staff/requests/{request.id}/rectification/plan", data=wrong)
+    body = refused.get_data(as_text=True)
+    assert 'id="error-1"' in body and "customers.city holds at most 100 characters" in body
+    assert 'value="the city"' in body  # kept, in the row it was typed in
+
+    staff.post(
+        f"/staff/requests/{request.id}/rectification/plan", data={**wrong, "value_1": "Köln"}
+    )
+    rectification = session.execute(select(Rectification)).scalar_one()
+    [item] = rectification.items
+    assert (item["index"], item["added"], item["wrong"], item["value"]) == (
+        0,
+        True,
+        "the city",
+        "Köln",
+    )
+    page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
+    assert "1 (added by staff)" in page and 'value="the city"' in page

@@ -37,6 +37,9 @@ from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.erasure import ButtonForm
 
 OPEN = (None, RectificationStatus.PLANNED, RectificationStatus.CANCELLED)
+# Items staff may add after the subject's: a request by post or phone names them in its letter.
+ADDED_ROWS = 2
+MAX_ADDED = 10
 
 
 def _back(found: Request) -> ResponseReturnValue:
@@ -54,6 +57,17 @@ def _audit() -> str:
     return str(current_app.config["DSAR_SETTINGS"].audit_rectification)
 
 
+def _added_rows(posted: dict[str, str], first: int) -> list[tuple[int, dict[str, str]]]:
+    """The items staff added on the form: (field number, {wrong, correct}), in order."""
+    found = []
+    for number in range(first, first + MAX_ADDED):
+        wrong = posted.get(f"wrong_{number}", "").strip()
+        correct = posted.get(f"correct_{number}", "").strip()
+        if wrong or correct or posted.get(f"target_{number}"):
+            found.append((number, {"wrong": wrong, "correct": correct}))
+    return found
+
+
 def _page(
     found: Request,
     register: Register,
@@ -64,7 +78,7 @@ def _page(
 ) -> ResponseReturnValue:
     rectifications = rectifications_of(db.session(), found)
     latest = rectifications[0] if rectifications else None
-    items = subject_items(found)
+    given = subject_items(found)
     offered, unreadable = [], None
     if identity_settled(found) and (latest is None or latest.status in OPEN):
         try:
@@ -73,19 +87,32 @@ def _page(
         except (SourceUnreachable, RegisterMismatch) as error:
             unreadable = str(error)
     mapped = {i["index"]: i for i in latest.items} if latest else {}
+    earlier_added = [mapped[i] for i in sorted(mapped) if i >= len(given)]
+    if posted is None:
+        extra = len(earlier_added) + ADDED_ROWS
+    else:
+        numbers = [n for n, _ in _added_rows(posted, len(given))]
+        extra = (max(numbers) + 1 - len(given) if numbers else 0) + 1
+    rows: list[dict[str, Any]] = [{"n": n, **item, "added": False} for n, item in enumerate(given)]
+    rows += [{"n": len(given) + k, "added": True} for k in range(min(extra, MAX_ADDED))]
     values = posted or {}
-    for index, item in enumerate(items):  # the form's values: posted, else the latest mapping
-        earlier = mapped.get(index, {})
+    for row in rows:  # the form's values: posted, else the latest mapping
+        n = row["n"]
+        earlier = mapped.get(n, {}) if not row["added"] else {}
+        if row["added"] and posted is None and n - len(given) < len(earlier_added):
+            earlier = earlier_added[n - len(given)]
         target = "|".join(
             str(earlier.get(k)) for k in ("source", "part", "column") if earlier.get(k)
         )
-        values.setdefault(f"target_{index}", target if posted is None else "")
-        values.setdefault(f"row_{index}", str(earlier.get("row") or ""))
-        values.setdefault(f"value_{index}", str(earlier.get("typed", item.get("correct", ""))))
+        values.setdefault(f"target_{n}", target if posted is None else "")
+        values.setdefault(f"row_{n}", str(earlier.get("row") or ""))
+        values.setdefault(f"value_{n}", str(earlier.get("typed", row.get("correct", ""))))
+        values.setdefault(f"wrong_{n}", str(earlier.get("wrong", "")))
+        values.setdefault(f"correct_{n}", str(earlier.get("correct") or ""))
     return render_template(
         "staff/rectification.html",
         req=found,
-        items=items,
+        rows=rows,
         rectifications=rectifications,
         latest=latest,
         candidates=offered,
@@ -120,24 +147,26 @@ def request_rectification_plan(request_id: int) -> ResponseReturnValue:
         flash("The form expired: map the items again.", "error")
         return _back(found)
     posted = {k: str(v) for k, v in request.form.items() if k != "csrf_token"}
+    given = len(subject_items(found))
+    added = _added_rows(posted, given)
+    numbers = list(range(given)) + [n for n, _ in added]  # item index -> the form's field
     mappings = [
         ItemMapping(
-            i,
-            posted.get(f"target_{i}", ""),
-            posted.get(f"row_{i}", ""),
-            posted.get(f"value_{i}", ""),
+            index, posted[f"target_{n}"], posted.get(f"row_{n}", ""), posted.get(f"value_{n}", "")
         )  # fmt: skip
-        for i in range(len(subject_items(found)))
-        if posted.get(f"target_{i}")
+        for index, n in enumerate(numbers)
+        if posted.get(f"target_{n}")
     ]
     try:
         plan_request_rectification(
             db.session(), found, register, mappings, actor=current_user.email, now=clock_now(),
-            audit=_audit(),
+            audit=_audit(), added=[item for _, item in added],
         )  # fmt: skip
     except PlanRefused as refused:
         db.session.rollback()
-        return _page(found, register, posted=posted, errors=refused.errors, status=400)
+        errors = {numbers[i] if 0 <= i < len(numbers) else i: why
+                  for i, why in refused.errors.items()}  # fmt: skip
+        return _page(found, register, posted=posted, errors=errors, status=400)
     except RectificationError as error:
         db.session.rollback()
         flash(f"Not planned: {error}.", "error")
