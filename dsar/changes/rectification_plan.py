@@ -198,6 +198,7 @@ def _plan_one(
     return {
         **base, "source": source.id, "part": part, "column": column, "row": row,
         "key_column": key, "before": before, "rows": len(rows), "value": value,
+        "shown": {"before": [shown(spec, v) for v in before], "after": shown(spec, value)},
         "how": ("sql" if isinstance(source, SqlSource) else "file") if writable else "by_hand",
         "recipients": _recipients(source_disclosures(source, part), rows),
     }  # fmt: skip

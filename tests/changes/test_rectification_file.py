@@ -8,10 +8,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dsar.changes.models import RectificationStatus
 from dsar.changes.rectification_plan import ItemMapping
-from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_value, same
+from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_value, same, shown
 from dsar.changes.rectifications import (
     approve_rectification,
     carry_out_rectification,
@@ -141,3 +143,11 @@ def test_read_back_compares_as_stored() -> None:
 
     assert same(Decimal("3.50"), "3.5") and same("", None) and not same("x", "y")
     assert same(1, True) and not same("01234", "1234")
+
+
+@given(st.integers(min_value=-(10**12), max_value=10**12), st.integers(min_value=0, max_value=4))
+def test_an_amount_shown_is_the_amount_typed(cents: int, scale: int) -> None:
+    """Money: the stored minor units, shown again, read back as the same stored value."""
+    spec = FieldSpec(type="money", currency="EUR", scale=scale)
+    typed = shown(spec, cents).removesuffix(" EUR")
+    assert parse_value("t.c", spec, typed) == cents
