@@ -238,3 +238,24 @@ def test_an_agent_not_assigned_cannot_approve(session, rect_request, shop_regist
     with pytest.raises(RectificationError, match="assigned"):
         approve_rectification(session, rectification, approver=agent, now=now)
     assert rectification.status is RectificationStatus.PLANNED
+
+
+def test_a_value_already_written_is_not_written_twice(
+    session, rect_request, shop_register, shop_url, now, shop
+) -> None:  # type: ignore[no-untyped-def]
+    """As after a crash between the shop's commit and dsar's record: the re-run finds the
+    value in place, changes no row and still reads it back."""
+    from sqlalchemy import create_engine, text
+
+    rectification = _plan(session, rect_request, shop_register, now, SURNAME)
+    approve_rectification(session, rectification, approver=make_staff(session, now), now=now)
+    engine = create_engine(shop_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE customers SET last_name = 'Schmidt-Meyer' WHERE id = 42"))
+    engine.dispose()
+
+    carry_out_rectification(session, rectification, shop_register, now=now)
+
+    [report] = rectification.reports
+    assert (report["rows"], report["changed"], report["verified"]) == (1, 0, True)
+    assert rectification.status is RectificationStatus.DONE
