@@ -259,3 +259,23 @@ def test_a_value_already_written_is_not_written_twice(
     [report] = rectification.reports
     assert (report["rows"], report["changed"], report["verified"]) == (1, 0, True)
     assert rectification.status is RectificationStatus.DONE
+
+
+def test_correcting_the_e_mail_address_still_finds_the_subject_s_other_rows(
+    session, rect_request, shop_register, now, shop
+) -> None:  # type: ignore[no-untyped-def]
+    """The plan's anchors (customers.id) find the orders after the lookup column changed."""
+    email = ItemMapping(0, "shop_db|customers|email", "", "kunde042@example.net")
+    orders = ItemMapping(2, "shop_db|orders|shipping_address", "", "Ringstraße 1, 50667 Köln")
+    rectification = _plan(session, rect_request, shop_register, now, email, orders)
+    approve_rectification(session, rectification, approver=make_staff(session, now), now=now)
+
+    carry_out_rectification(session, rectification, shop_register, now=now)
+
+    assert rectification.status is RectificationStatus.DONE
+    assert shop("SELECT email FROM customers WHERE id = 42") == "kunde042@example.net"
+    assert shop("SELECT count(*) FROM orders WHERE customer_id = 42 AND shipping_address"
+                " = 'Ringstraße 1, 50667 Köln'") == shop("SELECT count(*) FROM orders"
+                                                        " WHERE customer_id = 42")  # fmt: skip
+    assert shop("SELECT count(*) FROM orders WHERE shipping_address = 'Ringstraße 1, 50667 Köln'"
+                " AND customer_id <> 42") == 0  # fmt: skip
