@@ -169,8 +169,10 @@ def test_staff_add_the_items_of_a_request_by_post(  # type: ignore[no-untyped-de
     request = make_request(
         session, controller, now, type=RequestType.RECTIFICATION, subject_email=EMAIL
     )  # no items: the letter named them
-    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
     staff = as_user(dpo)
+    page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
+    assert 'id="identity-first"' in page and 'name="wrong_0"' not in page
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
     page = staff.get(f"/staff/requests/{request.id}/rectification").get_data(as_text=True)
     assert 'name="wrong_0"' in page and 'name="wrong_1"' in page
 

@@ -122,6 +122,7 @@ def _page(
         ),
         manual=[s for s in register.sources if isinstance(s, ManualSource)],
         unreadable=unreadable,
+        settled=identity_settled(found),
         values=values,
         errors=errors or {},
         may_approve=may_approve_rectification(current_user, found),
