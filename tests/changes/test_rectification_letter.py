@@ -48,3 +48,26 @@ def test_the_letter_waits_for_the_rectification_then_states_it(
     assert "We did so on 2 March 2026:" in text and "January 2026" not in text
     assert "- Last name: Schmidt-Meyer (Customer account, Shop database)" in text
     assert completion_blockers(session, rect_request) == []
+
+
+def test_the_german_letter_names_the_column_in_german(
+    session, controller, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    from dsar.requests.operations import apply_action
+    from dsar.requests.workflow import Action, RequestType
+    from tests.changes.test_rectifications import EMAIL, ITEMS
+    from tests.factories import make_request
+
+    request = make_request(
+        session, controller, now, type=RequestType.RECTIFICATION, subject_email=EMAIL,
+        details={"items": ITEMS}, language="de",
+    )  # fmt: skip
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+    rectification = _plan(session, request, shop_register, now, SURNAME)
+    approve_rectification(session, rectification, approver=make_staff(session, now), now=now)
+    carry_out_rectification(session, rectification, shop_register, now=now)
+    letter = draft_letter(session, request, actor="d@x.org", now=now, letter_type="rectification")
+
+    text = " ".join(render(letter_content(letter, shop_register, now, "edpb")).text.split())
+
+    assert "- Nachname: Schmidt-Meyer (Kundenkonto, Shop-Datenbank)" in text
