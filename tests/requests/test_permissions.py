@@ -13,9 +13,9 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import (
     can_be_assigned,
     can_see,
+    may_approve_rectification,
     may_assign_to,
     may_compare_documents,
-    may_approve_rectification,
     may_decide,
     visible_to,
 )
