@@ -20,7 +20,15 @@ from sqlalchemy import String
 from dsar.changes.plan import anchor_columns
 from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_value, shown
 from dsar.register import Register
-from dsar.register.datasources import Disclosures, FieldSpec, FileSource, ManualSource, SqlSource
+from dsar.register.datasources import (
+    Column,
+    Disclosures,
+    FieldSpec,
+    FileField,
+    FileSource,
+    ManualSource,
+    SqlSource,
+)
 from dsar.sources import Connector, RegisterMismatch, SqlConnector, Subject
 
 ConnectorFactory = Callable[[SqlSource | FileSource | ManualSource], Connector | None]
@@ -97,17 +105,17 @@ def candidates(
         connector = connectors(source)
         assert connector is not None
         try:
-            for spec in _parts(source):
-                rows = _read(connector, subject, spec[0])
+            for part, part_label, columns in _parts(source, lang, fallback):
+                rows = _read(connector, subject, part)
                 if not rows:
                     continue
-                key = row_key(source, spec[0])
+                key = row_key(source, part)
                 keys = [str(r.get(key)) for r in rows] if key else []
-                for column in (c for c in spec[2] if c.categories):
+                for column in (c for c in columns if c.categories):
                     label = column.label.get(lang, fallback) if column.label else column.name
                     values = dict.fromkeys(shown(column, r.get(column.name)) for r in rows)
-                    where = f"{_name(source, lang, fallback)} · {spec[1](lang, fallback)} · {label}"
-                    target = f"{source.id}|{spec[0]}|{column.name}"
+                    where = f"{_name(source, lang, fallback)} · {part_label} · {label}"
+                    target = f"{source.id}|{part}|{column.name}"
                     found.append(Candidate(target, where, list(values)[:MAX_BEFORE], keys))
         finally:
             connector.close()
@@ -239,16 +247,15 @@ def _read(connector: Connector, subject: Subject, part: str) -> list[dict[str, A
 
 
 def _parts(
-    source: SqlSource | FileSource,
-) -> list[tuple[str, Callable[[str, str], str], list[Any]]]:
+    source: SqlSource | FileSource, lang: str, fallback: str
+) -> list[tuple[str, str, list[Column | FileField]]]:
     """(part, its name for people, its columns) of a source."""
     if isinstance(source, FileSource):
-        return [(source.id, lambda lang, fb: _name(source, lang, fb), list(source.fields))]
-    return [(t.name, _labeller(t.label, t.name), list(t.columns)) for t in source.tables]
-
-
-def _labeller(label: Any, name: str) -> Callable[[str, str], str]:
-    return lambda lang, fallback: (label.get(lang, fallback) if label else None) or name
+        return [(source.id, _name(source, lang, fallback), list(source.fields))]
+    return [
+        (t.name, (t.label.get(lang, fallback) if t.label else None) or t.name, list(t.columns))
+        for t in source.tables
+    ]
 
 
 def _name(source: SqlSource | FileSource, lang: str, fallback: str) -> str:
