@@ -43,8 +43,10 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
 
     Access, portability and erasure: its data must have been searched in every source (an
     unreachable source or an open manual search blocks: no silently partial answer; the erasure
-    letter says what was erased); access and portability need the export too. Other rights
-    need nothing the system can check; their letter asks staff for its facts.
+    letter says what was erased); access and portability need the export too. Rectification:
+    a rectification recorded on its page must be done (not planned, approved, partial or
+    failed). Other rights need nothing the system can check; their letter asks staff for its
+    facts.
     """
     if request.type is RequestType.RECTIFICATION:
         from dsar.changes.models import RectificationStatus
