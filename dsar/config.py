@@ -48,6 +48,7 @@ class Settings:
     identity_request_working_days: int = 3
     file_key: str = ""
     suppression_salt: str = ""
+    audit_rectification: str = "values"  # or "hashes": SHA-256 of the values before and after
     rate_limit_storage: str = "memory://"
     rate_limits_enabled: bool = True
     confirmation_link_days: int = 7
@@ -67,6 +68,9 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+
+AUDIT_MODES = ("values", "hashes")
 
 
 def _bool(name: str, raw: str) -> bool:
@@ -206,6 +210,9 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "DSAR_IDENTITY_REQUEST_WORKING_DAYS", get("DSAR_IDENTITY_REQUEST_WORKING_DAYS", "3"), 0, 30
     )
     values["file_key"] = get("DSAR_FILE_KEY", "")
+    values["audit_rectification"] = _choice(
+        "DSAR_AUDIT_RECTIFICATION", get("DSAR_AUDIT_RECTIFICATION") or "values", AUDIT_MODES
+    )
     values["rate_limit_storage"] = get("DSAR_RATE_LIMIT_STORAGE") or "memory://"
     values["rate_limits_enabled"] = _bool(
         "DSAR_RATE_LIMITS_ENABLED", get("DSAR_RATE_LIMITS_ENABLED", "true")

@@ -107,3 +107,10 @@ def test_unconfirmed_requests_are_purged_after_30_days_unless_set(tmp_path: Path
 def test_transmissions_reach_public_addresses_only_unless_allowed(tmp_path: Path) -> None:
     assert settings(tmp_path).transmit_allow_private is False
     assert settings(tmp_path, DSAR_TRANSMIT_ALLOW_PRIVATE="true").transmit_allow_private is True
+
+
+def test_the_rectification_audit_keeps_values_or_hashes(tmp_path: Path) -> None:
+    assert settings(tmp_path).audit_rectification == "values"
+    assert settings(tmp_path, DSAR_AUDIT_RECTIFICATION="hashes").audit_rectification == "hashes"
+    with pytest.raises(ConfigError, match="DSAR_AUDIT_RECTIFICATION"):
+        settings(tmp_path, DSAR_AUDIT_RECTIFICATION="sha1")

@@ -1,7 +1,11 @@
-"""The write side of the connectors: plan an erasure, apply it in batches, verify, report.
+"""The write side of the connectors: plan an erasure or a rectification, apply, verify, report.
 
 `plan.plan_erasure` makes the plan staff approve; `sql_writer.SqlWriter` and
 `file_writer.FileWriter` apply and verify it; `executors` deletes kept rows when their
 retention ends; `erasures` takes a request's erasure from plan through four-eyes approval
 to its record, and `letter_facts` gives the erasure letter what was recorded.
+`rectifications` does the same for a rectification (docs/rectification.md): staff's mapping
+(`rectification_plan`, values checked by `rectification_values`), one approval, the writes
+and read-back (`rectification_apply`), what its reports say (`rectification_outcome`), and
+the letter's facts (`rectification_letter`).
 """

@@ -59,7 +59,7 @@ class FileWriter:
         if pending:
             matches = self.connector.matcher(plan.the_subject())
             result = _Pass()
-            self._rewrite(lambda records: _erase(self, records, matches, pending, result))
+            self.rewrite(lambda records: _erase(self, records, matches, pending, result))
             for step in pending:
                 if step.action == "keep":
                     fallback = context.today
@@ -117,10 +117,10 @@ class FileWriter:
                     out.append({**item, **dict.fromkeys(record["columns"], empty)})
             return out
 
-        self._rewrite(change)
+        self.rewrite(change)
         return found[0]
 
-    def _rewrite(self, change: Callable[[Records], Records]) -> None:
+    def rewrite(self, change: Callable[[Records], Records]) -> None:
         """Read every record, let `change` return the new list, and replace the file atomically."""
         if not self.path.is_file():
             raise SourceUnreachable(f"source {self.source.id}: file {self.path} does not exist")

@@ -66,3 +66,34 @@ class Erasure(Base):
     reports: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # PartReport
     runs: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RectificationStatus(enum.StrEnum):
+    PLANNED = "planned"  # staff's mapping with the values before: nothing changed yet
+    APPROVED = "approved"  # approved: the scheduler applies it
+    PARTIAL = "partial"  # some items done; the rest failed or waits for a step by hand
+    FAILED = "failed"  # no item could be applied; a retry tries again
+    DONE = "done"  # every item applied and read back, or recorded as done by hand
+    CANCELLED = "cancelled"  # replaced by a newer mapping before it was approved
+
+
+class Rectification(Base):
+    """One rectification (Art. 16) of a request's subject: each item the subject gave mapped
+    by staff to a column and rows, the values before and the new value, who planned and
+    approved it, and what applying it did per item (`reports`)."""
+
+    __tablename__ = "rectification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    subject: Mapped[dict[str, str]] = mapped_column(JSON)  # lookup key -> value
+    anchors: Mapped[dict[str, dict[str, list[Any]]]] = mapped_column(JSON)  # source -> anchors
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # dsar.changes.rectification_plan
+    status: Mapped[RectificationStatus] = mapped_column(enum_column(RectificationStatus, 16))
+    planned_by: Mapped[str] = mapped_column(String(320))
+    planned_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(String(320))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reports: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # per item
+    runs: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -127,7 +127,7 @@ class SqlWriter:
         anonymised column holds its value; a part that fails this is marked unverified."""
         tables = self.tables()
         subject = plan.the_subject()
-        with self._begin() as connection:
+        with self.begin() as connection:
             for part, report in zip(plan.parts, reports, strict=True):
                 if report.failed or not part.steps:
                     continue
@@ -147,7 +147,7 @@ class SqlWriter:
                 for k in record["keys"][start : start + self.batch_size]
             ]
             where = in_keys(table, names, keys)
-            with self._begin() as connection:
+            with self.begin() as connection:
                 if record["whole_rows"]:
                     statement: Any = delete(table).where(where)
                 else:
@@ -194,7 +194,7 @@ class SqlWriter:
                 statements = batch_statements(table, names, criteria, step, self.batch_size)
             while statements is not None:
                 lower = key_params("after", last) if last is not None else {}
-                with self._begin() as connection:
+                with self.begin() as connection:
                     read = statements.read_after if lower else statements.read_first
                     rows: Sequence[Any] = []
                     if statements.bound_only:
@@ -238,7 +238,7 @@ class SqlWriter:
         dated = [keep.start_date(row[-1]) if step.date_column else None for row in rows]
         not_before: dict[Any, date] = {}
         if len(names) == 1:
-            with self._begin() as connection:
+            with self.begin() as connection:
                 for child_step, latest in kept_children(
                     connection, self.source, self.tables(), plan, part, names[0], keys
                 ):
@@ -271,7 +271,7 @@ class SqlWriter:
         elsewhere in this source (the invoices a customer's name is kept for), else today."""
         if step.action != "keep" or step.date_column:
             return context.today
-        with self._begin() as connection:
+        with self.begin() as connection:
             latest = latest_kept(connection, self.source, self.tables(), plan, step)
         return latest or context.today
 
@@ -288,6 +288,6 @@ class SqlWriter:
         return self._engine
 
     @contextmanager
-    def _begin(self) -> Iterator[Connection]:
+    def begin(self) -> Iterator[Connection]:
         with self._get_engine().begin() as connection:
             yield connection

@@ -33,6 +33,7 @@ from dsar.jobs.extensions import lapse_untold_extensions
 from dsar.jobs.leader import LeaderLock, leader_lock_for
 from dsar.jobs.models import JobRun
 from dsar.jobs.planned import carry_out_planned_deletions
+from dsar.jobs.rectifications import apply_approved_rectifications
 from dsar.jobs.reminders import send_reminders
 from dsar.jobs.retention import daily_purge, delete_expired_files, prune_job_runs
 from dsar.jobs.transmissions import send_transmissions
@@ -81,6 +82,14 @@ def _carry_out_erasures(session: Session, settings: Settings, now: datetime) -> 
     )
 
 
+def _apply_rectifications(session: Session, settings: Settings, now: datetime) -> Any:
+    # Commit after every rectification: its record follows what it wrote to the shop.
+    registers = current_app.extensions["dsar.registers"]  # run_job runs in the app's context
+    return apply_approved_rectifications(
+        session, settings, now, registers=registers, after_each=session.commit
+    )
+
+
 # In run order: `dsar jobs run-once` runs them top to bottom, so mail queued by the earlier
 # jobs leaves with the dispatcher at the end.
 JOBS: dict[str, JobSpec] = {
@@ -93,6 +102,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("digest", send_digests, HOUR, "daily digest per staff member"),
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),
         JobSpec("erasures", _carry_out_erasures, 30, "carry out approved erasures"),
+        JobSpec("rectifications", _apply_rectifications, 30, "apply approved rectifications"),
         JobSpec("planned_deletions", carry_out_planned_deletions, DAY, "planned deletions"),
         JobSpec("purge_requests", daily_purge, DAY, "purge closed requests and rowless blobs"),
         # Hourly: a flood of unconfirmed form posts is purged in batches within the day.

@@ -65,8 +65,12 @@ def missing_elements(
         missing.append("the request's reference")
     if not facts.subject.name:
         missing.append("the data subject's name")
+    # A recorded rectification says itself what was corrected: staff's text is then optional.
+    recorded_changes = kind == "rectification" and bool(details.get("corrected"))
     missing += [
-        TEXT_NAMES[name] for name in REQUIRED_TEXT.get(kind, ()) if not content.texts.get(name)
+        TEXT_NAMES[name]
+        for name in REQUIRED_TEXT.get(kind, ())
+        if not content.texts.get(name) and not (name == "changes" and recorded_changes)
     ]
     needs_authority = kind in AUTHORITY_TYPES or bool(content.texts.get("withheld"))
     if kind == "acknowledgement" and not (facts.received_on and facts.due_date):
@@ -112,6 +116,7 @@ def missing_elements(
         )
     if kind == "erasure" and found is not None:
         missing += _untold(content)
+    missing += _rectification_gaps(kind, details, register)
     if kind in DONE_ON and not details.get("done_on"):
         missing.append(DONE_ON[kind])
     if kind in ("restriction", "restriction_lift") and details.get("ground") not in (
@@ -166,6 +171,21 @@ def missing_elements(
     if needs_authority:
         missing += _authority_gaps(content)
     return missing
+
+
+def _rectification_gaps(kind: str, details: Mapping[str, object], register: Register) -> list[str]:
+    """A rectification letter follows the recorded rectification where dsar writes data."""
+    status = details.get("rectification_status")
+    if kind != "rectification":
+        return []
+    if status not in (None, "done"):
+        return [f"the rectification carried out: it is {status} (see its Rectification page)"]
+    if status is None and register.erased_by_dsar:
+        return [
+            "the rectification carried out by dsar: map the items on the request's "
+            "Rectification page and approve it"
+        ]
+    return []
 
 
 def placeholder_gaps(

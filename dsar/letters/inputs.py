@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import object_session
 
 from dsar.changes.letter_facts import erasure_details, recorded_erasure, with_erasure
+from dsar.changes.rectification_letter import recorded_rectification, rectification_details
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
@@ -150,6 +151,11 @@ def letter_content(
     if erasure is not None:  # what dsar did stands over what staff typed
         recorded = erasure_details(erasure, letter.request)
         found = with_erasure(found, erasure, register)
+    rectified = (
+        recorded_rectification(session, letter.request) if letter.type == "rectification" else None
+    )
+    if rectified is not None:  # what dsar wrote stands over what staff typed
+        recorded = rectification_details(rectified, register, letter.request.language)
     facts = replace(
         facts,
         details={**facts.details, **(letter.details or {}), **recorded},

@@ -143,7 +143,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
         register.recipients[0] if register.recipients else None
     )
     details_by_type: dict[str, dict[str, Any]] = {
-        "rectification": {"done_on": today.isoformat()},
+        "rectification": {"done_on": today.isoformat(), "rectification_status": "done"},
         "erasure": {"done_on": today.isoformat(), "erasure_status": "done"},
         "restriction": {
             "ground": "18.1.a",

@@ -158,8 +158,9 @@ class Register(StrictModel):
 
     @property
     def erased_by_dsar(self) -> bool:
-        """Whether dsar erases itself (a SQL source with a write_url, or a file source):
-        then an erasure is planned, approved and recorded, never entered by hand."""
+        """Whether dsar writes data itself (a SQL source with a write_url, or a file source):
+        then an erasure or rectification is planned, approved and recorded, never entered by
+        hand."""
         return any(
             isinstance(s, FileSource) or (isinstance(s, SqlSource) and s.write_url)
             for s in self.sources

@@ -43,9 +43,26 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
 
     Access, portability and erasure: its data must have been searched in every source (an
     unreachable source or an open manual search blocks: no silently partial answer; the erasure
-    letter says what was erased); access and portability need the export too. Other rights
-    need nothing the system can check; their letter asks staff for its facts.
+    letter says what was erased); access and portability need the export too. Rectification:
+    a rectification recorded on its page must be done (not planned, approved, partial or
+    failed). Other rights need nothing the system can check; their letter asks staff for its
+    facts.
     """
+    if request.type is RequestType.RECTIFICATION:
+        from dsar.changes.models import RectificationStatus
+        from dsar.changes.rectification_letter import recorded_rectification
+
+        rectification = recorded_rectification(session, request)
+        unfinished = rectification is not None and rectification.status in (
+            RectificationStatus.PLANNED, RectificationStatus.APPROVED,
+            RectificationStatus.PARTIAL, RectificationStatus.FAILED,
+        )  # fmt: skip
+        if rectification is not None and unfinished:
+            return [
+                f"the rectification is {rectification.status.value}: see the request's "
+                "Rectification page"
+            ]
+        return []
     if request.type not in FOUND_TYPES:
         return []
     from dsar.fulfilment.models import Export

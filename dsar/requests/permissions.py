@@ -92,6 +92,14 @@ def may_decide(user: StaffUser, request: Request, decision: Decision) -> bool:
     )
 
 
+def may_approve_rectification(user: StaffUser, request: Request) -> bool:
+    """A DPO, or the agent the request is assigned to, approves a rectification's mapping,
+    even their own: the issue asks four eyes only for erasure."""
+    if not can_see(user, request):
+        return False
+    return user.role is Role.DPO or (user.role is Role.AGENT and request.assignee_id == user.id)
+
+
 def may_assign_to(user: StaffUser, assignee: StaffUser | None) -> bool:
     """DPOs give requests to anyone; agents take or release only their own."""
     return user.role is not Role.AGENT or assignee is None or assignee.id == user.id

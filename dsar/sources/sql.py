@@ -143,6 +143,11 @@ class SqlConnector:
         values = distinct_values(connection, tables[spec.name], criteria, column, MAX_DISCLOSED)
         return tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
 
+    def table(self, part: str) -> Table:
+        """The reflected table of `part` (its live columns' types, lengths, NOT NULL)."""
+        with self._connect() as connection:
+            return self._checked_tables(connection)[self._spec(part).name]
+
     def key_columns(self, part: str) -> tuple[str, ...]:
         if self._tables is None:
             with self._connect() as connection:

@@ -13,6 +13,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import (
     can_be_assigned,
     can_see,
+    may_approve_rectification,
     may_assign_to,
     may_compare_documents,
     may_decide,
@@ -123,3 +124,22 @@ def test_assignment_and_document_comparison(session, controller, now: datetime) 
     assert not can_be_assigned(dpo, request)
     assert may_compare_documents(dpo)
     assert not may_compare_documents(agent) and not may_compare_documents(admin)
+
+
+def test_a_dpo_or_the_assigned_agent_approves_a_rectification(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime
+) -> None:
+    agent = make_staff(session, now, email="agent@example.org", role=Role.AGENT)
+    colleague = make_staff(session, now, email="colleague@example.org", role=Role.AGENT)
+    dpo = make_staff(session, now, email="dpo@example.org", role=Role.DPO)
+    admin = make_staff(session, now, email="admin@example.org", role=Role.ADMIN)
+    request = make_request(session, controller, now, type=RequestType.RECTIFICATION)
+    assert may_approve_rectification(dpo, request)
+    assert not may_approve_rectification(agent, request)  # unassigned: a DPO approves
+    assert not may_approve_rectification(admin, request)
+    request.assignee = agent
+    session.flush()
+    assert may_approve_rectification(agent, request)
+    assert not may_approve_rectification(colleague, request)
+    dpo.controllers = [_other_controller(session, now)]
+    assert not may_approve_rectification(dpo, request)  # another controller's request

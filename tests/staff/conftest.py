@@ -95,8 +95,8 @@ def private_shop(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 @pytest.fixture
 def erasure_by_hand(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo shop without a write credential: dsar cannot erase there, so staff record by
-    hand what they did (the letter page's day) instead of dsar's recorded erasure."""
+    """The demo shop without a write credential: dsar cannot erase or rectify there, so staff
+    record by hand what they did (the letter page's day) instead of dsar's recorded change."""
     registers = []
     for register in app.extensions["dsar.registers"]:
         sources = [

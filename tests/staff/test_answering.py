@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from dsar.accounts.models import Role
-from dsar.changes.models import Erasure, ErasureStatus
+from dsar.changes.models import Erasure, ErasureStatus, Rectification, RectificationStatus
 from dsar.demo.shop import ensure_shop
 from dsar.fulfilment.models import ManualTask
 from dsar.jobs.scheduler import run_job
@@ -32,7 +32,8 @@ from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
 FILLED: dict[str, dict[str, str | list[str]]] = {
     "access": {},
     "portability": {},
-    "rectification": {"changes": "Your postal address now reads Hauptstr. 2.", "fact_done_on": ""},
+    # dsar writes the street (the Rectification page, then the job): no by-hand day to record.
+    "rectification": {"changes": "Your postal address now reads Hauptstr. 2."},
     # The demo customer's data went to four recipients (the search records them); none was
     # sent a notice here, so the letter needs why (Art. 19) and says so.
     "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
@@ -81,6 +82,21 @@ def carry_out_erasure(app, session, as_user, planner, request: Request, now: dat
     assert erasure.status is ErasureStatus.DONE
 
 
+def carry_out_rectification(app, session, staff, request: Request, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Map the subject's item on the Rectification page, approve it, let the job apply it."""
+    data = {"target_0": "shop_db|customers|street", "row_0": "", "value_0": "Hauptstr. 2"}
+    assert (
+        staff.post(f"/staff/requests/{request.id}/rectification/plan", data=data).status_code == 302
+    )
+    rectification = session.execute(
+        select(Rectification).where(Rectification.request_id == request.id)
+    ).scalar_one()
+    staff.post(f"/staff/requests/{request.id}/rectification/{rectification.id}/approve")
+    assert run_job(app, "rectifications", now).done == 1
+    session.refresh(rectification)
+    assert rectification.status is RectificationStatus.DONE
+
+
 def dispatch(app, smtp_server, monkeypatch, now: datetime) -> Any:  # type: ignore[no-untyped-def]
     """The scheduler's dispatch job against the test's SMTP server."""
     settings = dataclasses.replace(
@@ -123,7 +139,10 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         now - timedelta(days=5),
         type=RequestType(right),
         subject_email=GOLDEN_EMAIL,
-        details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
+        details={
+            "lookup_keys": {"customer_number": GOLDEN_NUMBER},
+            "items": [{"wrong": "my street", "correct": "Hauptstr. 2"}],
+        },
     )
     token = _with_token(request)
     staff = as_user(dpo)
@@ -132,6 +151,8 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         search_and_export(staff, session, request, right if right != "erasure" else None)
     if right == "erasure":  # dsar erases: the letter states what it recorded
         carry_out_erasure(app, session, as_user, staff, request, now)
+    if right == "rectification":  # dsar corrects: the letter states what it recorded
+        carry_out_rectification(app, session, staff, request, now)
     session.refresh(request)
     prepared = _decide(staff, request, "prepare_answer")
     assert prepared.status_code == 303, prepared.get_data(as_text=True)
@@ -182,7 +203,7 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
 
 
 def test_a_printed_letter_answers_on_the_day_it_was_posted(  # type: ignore[no-untyped-def]
-    session, controller, now, dpo, as_user, no_csrf
+    session, controller, now, dpo, as_user, no_csrf, erasure_by_hand
 ) -> None:
     request = make_request(
         session,
@@ -339,7 +360,7 @@ def test_a_letter_other_than_the_answer_closes_nothing(  # type: ignore[no-untyp
 
 
 def test_an_undeliverable_answer_is_posted_instead(  # type: ignore[no-untyped-def]
-    session, controller, now, dpo, as_user, no_csrf
+    session, controller, now, dpo, as_user, no_csrf, erasure_by_hand
 ) -> None:
     from dsar.outbox.models import OutboxMessage, OutboxStatus
 

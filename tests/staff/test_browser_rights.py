@@ -36,8 +36,8 @@ FILLED: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("select", "The data was transmitted directly to the new controller", "no"),
     ),
     "rectification": (
+        # dsar writes the street (the Rectification page) and records its day.
         ("fill", "What was corrected or completed", "Your postal address now reads Hauptstr. 2."),
-        ("fill", "Date the data was corrected", TODAY),
     ),
     "erasure": (
         # dsar carries the erasure out and records its day; the search found four recipients
@@ -83,7 +83,10 @@ def _request_from_the_customer(live_app: Flask, right: str) -> str:
             type=RequestType(right),
             subject_name="Zoë Andersson",
             subject_email=GOLDEN_EMAIL,
-            details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
+            details={
+                "lookup_keys": {"customer_number": GOLDEN_NUMBER},
+                "items": [{"wrong": "my street", "correct": "Hauptstr. 2"}],
+            },
         )
         db.session.commit()
         return made.reference or ""
@@ -133,6 +136,20 @@ def _erase(page, live_app: Flask, reference: str) -> None:  # type: ignore[no-un
     assert "removed 1" in page.inner_text("#erasure-report")
 
 
+def _rectify(page, live_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    """Map the item on the Rectification page, preview, approve; the scheduler's job applies it."""
+    page.click("#rectification-link")
+    page.select_option("#target_0", value="shop_db|customers|street")
+    page.click("text=Preview before and after (changes nothing)")
+    page.wait_for_selector("#approve-rectification")
+    assert "Hauptstr. 2" in page.inner_text("#rectification-diff")
+    page.click("#approve-rectification")
+    page.wait_for_selector("text=Approved: waiting for the scheduler")
+    assert run_job(live_app, "rectifications").done == 1
+    page.reload()
+    assert "read back" in page.inner_text("#rectification-diff")
+
+
 def _fill_in(page, right: str, today: str) -> None:  # type: ignore[no-untyped-def]
     for how, label, value in FILLED[right]:
         if how == "check":
@@ -158,6 +175,9 @@ def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-unt
         _search(page, right)
     if right == "erasure":
         _erase(page, live_app, reference)
+        page.goto(case_url)
+    if right == "rectification":
+        _rectify(page, live_app)
         page.goto(case_url)
     assert "Nothing is missing: prepare the answer below." in page.inner_text("#answer")
     page.click("form[data-decision=prepare_answer] button")

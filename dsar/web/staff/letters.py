@@ -84,7 +84,7 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
             for r in register.recipients
         ],
     )
-    if letter.type == "erasure" and register.erased_by_dsar:  # the recorded erasure's day
+    if letter.type in ("erasure", "rectification") and register.erased_by_dsar:  # recorded day
         fields = tuple(f for f in fields if f.name != "done_on")
     return fields
 
