@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.changes.models import Erasure, ErasureStatus
+from dsar.changes.models import Erasure, ErasureStatus, ErasureTask, ErasureTaskKind
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords
 from dsar.register import FileSource, Register, SqlSource
 from dsar.requests.deadlines.legal_calendar import local_date
@@ -30,17 +30,28 @@ def recorded_erasure(session: Session, request: Request) -> Erasure | None:
     ).scalar_one_or_none()
 
 
-def erasure_details(erasure: Erasure, request: Request) -> dict[str, Any]:
-    """Letter facts: the erasure's status, and once done its local day (over staff's date)."""
+def erasure_details(session: Session, erasure: Erasure, request: Request) -> dict[str, Any]:
+    """Letter facts: the erasure's status, and once done its local day (over staff's date),
+    whether all was erased, and the Art. 17(2) information staff recorded as done."""
     details: dict[str, Any] = {"erasure_status": erasure.status.value}
+    tasks = list(
+        session.execute(select(ErasureTask).where(ErasureTask.erasure_id == erasure.id)).scalars()
+    )
+    manual_done = {t.ref for t in tasks if t.kind is ErasureTaskKind.MANUAL and t.done}
+    jurisdiction = jurisdiction_of(request.controller)
+    details["published_informed"] = [
+        {"on": local_date(t.done_at, jurisdiction).isoformat(), "note": t.note}
+        for t in tasks
+        if t.kind is ErasureTaskKind.PUBLISHED and t.done_at is not None
+    ]
     if erasure.status is ErasureStatus.DONE and erasure.finished_at is not None:
-        on = local_date(erasure.finished_at, jurisdiction_of(request.controller))
+        on = local_date(erasure.finished_at, jurisdiction)
         details["done_on"] = on.isoformat()
         # "All data we found was erased" only when nothing was out of scope, beyond a rule, or
-        # left to a manual step that dsar does not record.
+        # left to a manual step whose task staff have not closed with what they did.
         details["erasure_complete"] = (
             erasure.scope is None
-            and not erasure.manual
+            and all(step["source"] in manual_done for step in erasure.manual)
             and not any(
                 part["not_done"] or part["left"] for plan in erasure.plans for part in plan["parts"]
             )

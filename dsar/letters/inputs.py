@@ -142,7 +142,7 @@ def letter_content(
     found = found_from_json(letter.found)
     erasure = recorded_erasure(session, letter.request) if letter.type == "erasure" else None
     if erasure is not None:  # what dsar did stands over what staff typed
-        recorded = erasure_details(erasure, letter.request)
+        recorded = erasure_details(session, erasure, letter.request)
         found = with_erasure(found, erasure, register)
     facts = replace(
         facts,

@@ -88,7 +88,8 @@ def request_erasure_approve(request_id: int, erasure_id: int) -> ResponseReturnV
         flash("The form expired: approve again.", "error")
         return _back(found)
     try:
-        approve_erasure(db.session(), erasure, approver=current_user, now=clock_now())
+        register = register_for(current_app.extensions["dsar.registers"], found)
+        approve_erasure(db.session(), erasure, register, approver=current_user, now=clock_now())
     except ErasureError as error:
         db.session.rollback()
         flash(f"Not approved: {error}.", "error")
