@@ -168,10 +168,10 @@ def confirm_notice(
     notice = state.notice
     if notice.confirmed_on is not None or notice.closed_reason:
         raise LetterError("this notice is settled already")
-    if not told(state):
-        raise LetterError("the notice has not reached the recipient: send or post it first")
     if confirmed_on > local_date(now, jurisdiction_of(request.controller)):
         raise LetterError("the day of the confirmation cannot be in the future")
+    if not told(state):
+        raise LetterError("the notice has not reached the recipient: send or post it first")
     notice.confirmed_on, notice.note = confirmed_on, note.strip() or None
     notice.settled_by, notice.settled_at = actor, now
     payload = {"notice": notice.id, "recipient": notice.recipient_id, "on": confirmed_on}

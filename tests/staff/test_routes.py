@@ -36,6 +36,10 @@ ROLES_BY_ENDPOINT = {
     "staff.request_erasure_plan": {A, D},
     "staff.request_erasure_approve": {D},
     "staff.request_erasure_retry": {D},
+    "staff.request_erasure_task": {A, D},
+    # Art. 19 notices: anyone working the request records a confirmation; a DPO closes one.
+    "staff.notice_confirm": {A, D},
+    "staff.notice_close": {D},
     "staff.request_data_search": {A, D},
     "staff.request_data_exclude": {A, D},
     "staff.request_data_include_again": {A, D},
@@ -74,6 +78,7 @@ ARGS = dict.fromkeys(
         "finding_id",
         "exclusion_id",
         "erasure_id",
+        "notice_id",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
