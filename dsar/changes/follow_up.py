@@ -15,11 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
-from dsar.changes.letter_facts import with_erasure
+from dsar.changes.letter_facts import erased_recipients
 from dsar.changes.models import Erasure, ErasureTask, ErasureTaskKind
 from dsar.fulfilment.claims import verified_subject
-from dsar.fulfilment.models import FindingStatus
-from dsar.fulfilment.search import latest_run
 from dsar.letters.models import RecipientNotice
 from dsar.letters.recipient_notices import draft_recipient_notices
 from dsar.register import Register
@@ -174,19 +172,7 @@ def notify_recipients(
     """Draft an Art. 19 notice to each recipient the search found got rows the erasure
     removed or anonymised; a recipient without an e-mail address gets one to post."""
     assert erasure.finished_at is not None
-    touched = {
-        (r["source"], r["part"]) for r in erasure.reports if r.get("removed") or r.get("anonymised")
-    }
-    erased = set(with_erasure(None, erasure, register).erased or ())
-    run = latest_run(session, request)
-    received: dict[str, dict[str, None]] = {}  # recipient id -> erased categories it got
-    for finding in run.findings if run else []:
-        where = (finding.source_id, finding.part)
-        if finding.status is not FindingStatus.FOUND or where not in touched:
-            continue
-        for recipient_id in finding.recipients or []:
-            got = received.setdefault(recipient_id, {})
-            got.update(dict.fromkeys(c for c in finding.categories if c in erased))
+    received = erased_recipients(session, request, erasure, register)
     recipients = [r for r in register.recipients if r.id in received]
     lang, fallback = request.language, register.controller.languages[0]
     labels = {c.id: c.label.get(lang, fallback) or c.id for c in register.categories}

@@ -33,8 +33,8 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "access": {},
     "portability": {},
     "rectification": {"changes": "Your postal address now reads Hauptstr. 2.", "fact_done_on": ""},
-    # The demo customer's data went to four recipients (the search records them); none was
-    # sent a notice here, so the letter needs why (Art. 19) and says so.
+    # The newsletter service got the demo customer's erased rows (the search records it); its
+    # Art. 19 notice is drafted but not sent here, so the letter needs why and says so.
     "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
     "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
     "objection": {"fact_outcome": "stopped", "fact_done_on": ""},

@@ -292,3 +292,30 @@ def test_no_published_activity_no_art_17_2_task(  # type: ignore[no-untyped-def]
     assert erasure is not None
     kinds = [t.kind for t in erasure_tasks(session, erasure)]
     assert kinds == [ErasureTaskKind.MANUAL]
+
+
+def test_the_erasure_letter_names_as_told_only_the_delivered_notices(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, private_shop, smtp_server, monkeypatch
+) -> None:
+    request, staff = _erased(app, session, controller, now, dpo, as_user)
+    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "erasure"})
+    letter = session.execute(
+        select(Letter).where(Letter.request_id == request.id, Letter.type == "erasure")
+    ).scalar_one()
+    page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    # Only the newsletter service got erased rows; the carrier's orders are kept, not erased.
+    assert "missing the Art. 19 notice to Example Mail Inc., San Francisco, which" in page
+    assert "Paket-Express" not in page.split("is incomplete")[1].split("</")[0]
+
+    notice = _notices(session, request)["newsletter_tool"]
+    staff.post(f"/staff/letters/{notice.letter_id}/send")
+    page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    assert "missing the Art. 19 notice to Example Mail Inc." in page  # queued tells nobody
+
+    dispatch(app, smtp_server, monkeypatch, now + timedelta(minutes=1))
+    page = staff.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    assert "is incomplete" not in page
+    assert (
+        "We informed the recipients to whom we had disclosed this data of the erasure (Art. 19 "
+        "GDPR): Example Mail Inc., San Francisco on 2 March 2026." in page
+    )
