@@ -57,11 +57,8 @@ def draft_recipient_notices(
         letter = draft_letter(
             session, request, actor=actor, now=now, letter_type="recipient_notice", texts=texts
         )
-        letter.details = {
-            "recipient": recipient.id,
-            "action": action,
-            "action_on": done_on.isoformat(),
-        }
+        facts = (recipient.id, action, done_on.isoformat())
+        letter.details = dict(zip(TRACKED_FACTS, facts, strict=True))
         notice = RecipientNotice(
             request_id=request.id,
             recipient_id=recipient.id,
@@ -84,6 +81,25 @@ def draft_recipient_notices(
         )
         drafted.append(notice)
     return drafted
+
+
+# The facts a tracked notice fixes: staff cannot turn it into a notice of something else.
+TRACKED_FACTS = ("recipient", "action", "action_on")
+
+
+def tracked_facts(session: Session, letter: Letter) -> dict[str, str]:
+    """The recipient, action and day of the notice dsar drafted as `letter`; {} for a letter
+    that is no tracked notice (staff drafted it by hand and fill these in)."""
+    notice = session.execute(
+        select(RecipientNotice).where(RecipientNotice.letter_id == letter.id)
+    ).scalar_one_or_none()
+    if notice is None:
+        return {}
+    return {
+        "recipient": notice.recipient_id,
+        "action": notice.action,
+        "action_on": notice.done_on.isoformat(),
+    }
 
 
 def _noticed(session: Session, request: Request, action: str) -> set[str]:

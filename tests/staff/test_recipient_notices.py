@@ -89,6 +89,21 @@ def test_a_done_erasure_drafts_one_notice_per_recipient_and_none_twice(  # type:
     assert 'id="recipient-notices"' in case
     assert case.count('class="notice-state">drafted') == len(TOLD_OF_ERASURE)
 
+    # What dsar recorded stays: the form no longer offers the recipient, action or day, and a
+    # posted one is ignored; the free text and the contact remain staff's to fill in.
+    [notice] = notices.values()
+    page = staff.get(f"/staff/letters/{notice.letter_id}").get_data(as_text=True)
+    assert 'name="fact_recipient"' not in page and 'name="fact_action_on"' not in page
+    forged = {"fact_recipient": "parcel", "fact_action": "restrict", "identifier": "K-1"}
+    assert staff.post(f"/staff/letters/{notice.letter_id}/edit", data=forged).status_code == 302
+    session.refresh(notice.letter)
+    assert notice.letter.details == {
+        "recipient": "newsletter_tool",
+        "action": "erase",
+        "action_on": now.date().isoformat(),
+    }
+    assert notice.letter.texts["identifier"] == "K-1"
+
     register = _demo(app)
     again = draft_recipient_notices(session, request, "erase", now.date(), register.recipients, now)
     others = {"hosting", "parcel", "payments", "tax_advisor"}
