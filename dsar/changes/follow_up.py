@@ -52,8 +52,12 @@ def open_erasure_tasks(
     lang = request.language
     keys = subject_line(session, request, register)
     tasks = []
+    scope = set(erasure.scope) if erasure.scope is not None else None
     for step in erasure.manual:
         source = register.source(step["source"])
+        categories = source.categories if isinstance(source, ManualSource) else []
+        if scope is not None and categories and not scope.intersection(categories):
+            continue  # none of its categories is to be erased
         instruction = f"{step['instruction']}\nData subject: {keys}."
         if isinstance(source, ManualSource):
             instruction += _scope_and_keep(source, register, erasure.scope, lang)
@@ -104,8 +108,9 @@ def _scope_and_keep(
     """The categories to erase (a chosen scope) and what a statutory retention keeps."""
     text = ""
     if scope is not None:
-        chosen = [c for c in source.categories if c in scope]
-        text += f"\nErase only: {', '.join(chosen) or 'none of this source’s categories'}."
+        chosen = [register.category(c) for c in source.categories if c in scope]
+        labels = [c.label.get(lang, register.controller.languages[0]) for c in chosen if c]
+        text += f"\nErase only: {'; '.join(str(label) for label in labels)}."
     for activity_id in source.activities:
         activity = register.activity(activity_id)
         retention = activity.retention if activity else None
