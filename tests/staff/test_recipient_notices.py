@@ -5,6 +5,7 @@ dsar/changes/follow_up.py)."""
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from dsar.requests.models import Request, RequestEvent
 from dsar.requests.workflow import RequestType
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
+from tests.fulfilment.test_manual_evidence import PNG
 from tests.staff.test_answering import _decide, carry_out_erasure, dispatch, search_and_export
 
 # Of the four recipients the search found got the demo customer's rows (register
@@ -256,9 +258,17 @@ def test_closing_the_manual_step_lets_the_letter_say_all_was_erased(  # type: ig
     session.refresh(task)
     assert not task.done
     done = "The tax adviser deleted the customer master data; invoices restricted until 2036."
-    as_user(agent).post(url, data={"note": done})
+    svg = {"note": done, "evidence": (io.BytesIO(b"<svg onload=alert(1)>"), "e.png")}
+    refused = staff.post(url, data=svg, content_type="multipart/form-data", follow_redirects=True)
+    assert b"The evidence file was refused" in refused.data
+    session.refresh(task)
+    assert not task.done
+    png = {"note": done, "evidence": (io.BytesIO(PNG), "letter.png")}
+    as_user(agent).post(url, data=png, content_type="multipart/form-data")
     session.refresh(task)
     assert (task.done, task.note, task.done_by) == (True, done, "alex@example.org")
+    page = staff.get(f"/staff/requests/{request.id}/erasure").get_data(as_text=True)
+    assert f"/staff/requests/{request.id}/files/{task.evidence_file_id}" in page
     assert erasure_details(session, erasure, request)["erasure_complete"] is True
     assert (
         "all data we found about you has been erased"
