@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
 from dsar.changes.file_writer import FileWriter
+from dsar.changes.follow_up import notify_recipients, open_erasure_tasks
 from dsar.changes.models import Erasure, ErasureStatus
 from dsar.changes.plan import ErasurePlan, plan_erasure
 from dsar.changes.run import ApplyContext, Checkpoint, PartReport, WriteRefused
@@ -117,9 +118,10 @@ def plan_request_erasure(
 
 
 def approve_erasure(
-    session: Session, erasure: Erasure, *, approver: StaffUser, now: datetime
+    session: Session, erasure: Erasure, register: Register, *, approver: StaffUser, now: datetime
 ) -> None:
-    """The second DPO's approval: from now on the scheduler may carry it out."""
+    """The second DPO's approval: from now on the scheduler may carry it out; each manual
+    source and published activity becomes a task by hand (dsar/changes/follow_up.py)."""
     if erasure.status is not ErasureStatus.PLANNED:
         raise ErasureError(f"the erasure is {erasure.status.value}, not waiting for approval")
     if approver.email == erasure.planned_by:
@@ -128,7 +130,8 @@ def approve_erasure(
     erasure.approved_by, erasure.approved_at = approver.email, now
     request = session.get(Request, erasure.request_id)
     assert request is not None
-    payload = {"erasure": erasure.id}
+    tasks = open_erasure_tasks(session, erasure, request, register, now=now)
+    payload = {"erasure": erasure.id, "tasks": [f"{t.kind.value}:{t.ref}" for t in tasks]}
     record_event(
         session, request, "erasure_approved", actor=approver.email, now=now, payload=payload
     )
@@ -179,6 +182,7 @@ def carry_out(
     erasure.finished_at = now if done else None
     if done:
         _leave_traces(session, request, erasure, salt=salt, now=now)
+        notify_recipients(session, request, erasure, register, now=now)
     payload = {
         "erasure": erasure.id,
         "status": erasure.status.value,

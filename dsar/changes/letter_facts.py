@@ -5,6 +5,7 @@ record by hand."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -12,7 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.changes.models import Erasure, ErasureStatus
+from dsar.changes.models import Erasure, ErasureStatus, ErasureTask, ErasureTaskKind
+from dsar.fulfilment.models import FindingStatus
+from dsar.fulfilment.search import latest_run
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords
 from dsar.register import FileSource, Register, SqlSource
 from dsar.requests.deadlines.legal_calendar import local_date
@@ -30,17 +33,28 @@ def recorded_erasure(session: Session, request: Request) -> Erasure | None:
     ).scalar_one_or_none()
 
 
-def erasure_details(erasure: Erasure, request: Request) -> dict[str, Any]:
-    """Letter facts: the erasure's status, and once done its local day (over staff's date)."""
+def erasure_details(session: Session, erasure: Erasure, request: Request) -> dict[str, Any]:
+    """Letter facts: the erasure's status, and once done its local day (over staff's date),
+    whether all was erased, and the Art. 17(2) information staff recorded as done."""
     details: dict[str, Any] = {"erasure_status": erasure.status.value}
+    tasks = list(
+        session.execute(select(ErasureTask).where(ErasureTask.erasure_id == erasure.id)).scalars()
+    )
+    manual_done = {t.ref for t in tasks if t.kind is ErasureTaskKind.MANUAL and t.done}
+    jurisdiction = jurisdiction_of(request.controller)
+    details["published_informed"] = [
+        {"on": local_date(t.done_at, jurisdiction).isoformat(), "note": t.note}
+        for t in tasks
+        if t.kind is ErasureTaskKind.PUBLISHED and t.done_at is not None
+    ]
     if erasure.status is ErasureStatus.DONE and erasure.finished_at is not None:
-        on = local_date(erasure.finished_at, jurisdiction_of(request.controller))
+        on = local_date(erasure.finished_at, jurisdiction)
         details["done_on"] = on.isoformat()
         # "All data we found was erased" only when nothing was out of scope, beyond a rule, or
-        # left to a manual step that dsar does not record.
+        # left to a manual step whose task staff have not closed with what they did.
         details["erasure_complete"] = (
             erasure.scope is None
-            and not erasure.manual
+            and all(step["source"] in manual_done for step in erasure.manual)
             and not any(
                 part["not_done"] or part["left"] for plan in erasure.plans for part in plan["parts"]
             )
@@ -48,8 +62,36 @@ def erasure_details(erasure: Erasure, request: Request) -> dict[str, Any]:
     return details
 
 
-def with_erasure(found: FoundData | None, erasure: Erasure, register: Register) -> FoundData:
-    """`found` with what the erasure recorded: erased categories and kept records per source."""
+def erased_recipients(
+    session: Session, request: Request, erasure: Erasure, register: Register
+) -> dict[str, list[str]]:
+    """Recipient id -> the erased categories it got: the recipients the latest search recorded
+    for the tables and files whose rows the erasure removed or anonymised (Art. 19). Rows
+    kept under a retention were not erased: their recipients are not among them."""
+    touched = {
+        (r["source"], r["part"]) for r in erasure.reports if r.get("removed") or r.get("anonymised")
+    }
+    erased = set(with_erasure(None, erasure, register).erased or ())
+    run = latest_run(session, request)
+    received: dict[str, dict[str, None]] = {}
+    for finding in run.findings if run else []:
+        where = (finding.source_id, finding.part)
+        if finding.status is not FindingStatus.FOUND or where not in touched:
+            continue
+        for recipient_id in finding.recipients or []:
+            got = received.setdefault(recipient_id, {})
+            got.update(dict.fromkeys(c for c in finding.categories if c in erased))
+    return {r: list(got) for r, got in received.items()}
+
+
+def with_erasure(
+    found: FoundData | None,
+    erasure: Erasure,
+    register: Register,
+    recipients: Collection[str] | None = None,
+) -> FoundData:
+    """`found` with what the erasure recorded: erased categories and kept records per source;
+    with `recipients` (those of erased rows), only they are the recipients to tell."""
     erased: dict[str, None] = {}
     kept: dict[str, list[KeptRecords]] = {}
     reports = {(r["source"], r["part"]): r for r in erasure.reports}
@@ -69,6 +111,11 @@ def with_erasure(found: FoundData | None, erasure: Erasure, register: Register) 
     known = {s.source for s in sources}
     sources += [FoundSource(s, {}, ()) for s in kept if s not in known]
     sources = [replace(s, kept=tuple(kept.get(s.source, ()))) for s in sources]
+    if recipients is not None:
+        sources = [
+            replace(s, recipients=tuple(r for r in s.recipients if r in recipients))
+            for s in sources
+        ]
     base = found or FoundData(())
     return replace(base, sources=tuple(sources), erased=tuple(erased))
 

@@ -97,3 +97,34 @@ class Rectification(Base):
     reports: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # per item
     runs: Mapped[int] = mapped_column(default=0)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ErasureTaskKind(enum.StrEnum):
+    MANUAL = "manual"  # erase by hand in a source without a connector (`ref`: the source id)
+    PUBLISHED = "published"  # Art. 17(2): inform the controllers processing published data
+    # (`ref`: the activity id)
+
+
+class ErasureTask(Base):
+    """A step of an approved erasure that staff do by hand and close with what they did (and
+    optionally evidence): a manual source's erasure, or the Art. 17(2) information."""
+
+    __tablename__ = "erasure_task"
+    __table_args__ = (UniqueConstraint("erasure_id", "kind", "ref"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    erasure_id: Mapped[int] = mapped_column(ForeignKey("erasure.id"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    kind: Mapped[ErasureTaskKind] = mapped_column(enum_column(ErasureTaskKind, 16))
+    ref: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    instruction: Mapped[str] = mapped_column(Text)  # exact, built from the register
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_by: Mapped[str | None] = mapped_column(String(320))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # what was done, as staff recorded it
+    evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None

@@ -150,10 +150,9 @@ def missing_elements(
         if not content.activities:
             missing.append("the consent-based processing concerned (the activities concerned)")
     if kind == "recipient_notice":
+        # Without an e-mail address the approved notice is printed and posted: not missing.
         if content.recipient is None:
             missing.append("the recipient (one of the register's recipients)")
-        elif not content.recipient.email:
-            missing.append("the recipient's e-mail address for Art. 19 notices")
         if details.get("action") not in ("rectify", "erase", "restrict"):
             missing.append("what was done (rectified, erased or restricted)")
         if not details.get("action_on"):

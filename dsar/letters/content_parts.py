@@ -247,4 +247,5 @@ def recipient_party(register: Register, facts: RequestFacts) -> Party | None:
         if recipient.named and recipient.name
         else recipient.category.get(facts.language, "en") or ""
     )
-    return Party(name, email=facts.details.get("recipient_contact") or recipient.contact)
+    lines = tuple(line.strip() for line in (recipient.postal or "").splitlines() if line.strip())
+    return Party(name, lines, email=facts.details.get("recipient_contact") or recipient.contact)

@@ -9,7 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from dsar.changes.letter_facts import erasure_details, recorded_erasure, with_erasure
+from dsar.changes.letter_facts import (
+    erased_recipients,
+    erasure_details,
+    recorded_erasure,
+    with_erasure,
+)
+from dsar.changes.models import ErasureStatus
 from dsar.changes.rectification_letter import recorded_rectification, rectification_details
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
@@ -149,8 +155,10 @@ def letter_content(
     found = found_from_json(letter.found)
     erasure = recorded_erasure(session, letter.request) if letter.type == "erasure" else None
     if erasure is not None:  # what dsar did stands over what staff typed
-        recorded = erasure_details(erasure, letter.request)
-        found = with_erasure(found, erasure, register)
+        recorded = erasure_details(session, erasure, letter.request)
+        done = erasure.status is ErasureStatus.DONE
+        told = erased_recipients(session, letter.request, erasure, register) if done else None
+        found = with_erasure(found, erasure, register, told)
     rectified = (
         recorded_rectification(session, letter.request) if letter.type == "rectification" else None
     )

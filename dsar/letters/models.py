@@ -6,7 +6,18 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, cast, event, inspect, literal
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    cast,
+    event,
+    inspect,
+    literal,
+)
 from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from dsar.core.db import Base, UTCDateTime, enum_column
@@ -115,6 +126,32 @@ def _refuse_changes_to_frozen(_mapper: Mapper[Letter], _connection: Any, letter:
         raise FrozenLetterError(f"letter {letter.id} is approved: it cannot become a draft again")
     if before is LetterStatus.SENT and state.attrs.sent_at.history.has_changes():
         raise FrozenLetterError(f"letter {letter.id} was sent: sent_at cannot change")
+
+
+class RecipientNotice(Base):
+    """An Art. 19 notice to one register recipient of the request's rectification, erasure or
+    restriction, tracked until the recipient confirms it or staff close it with a reason.
+
+    Sent and posted come from its letter (the outbox, `posted_on`); a notice whose letter is
+    still a draft, approved or queued tells nobody yet."""
+
+    __tablename__ = "recipient_notice"
+    __table_args__ = (UniqueConstraint("request_id", "recipient_id", "action"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    recipient_id: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(16))  # rectify | erase | restrict
+    done_on: Mapped[date]  # the day the action was recorded as done
+    letter_id: Mapped[int] = mapped_column(ForeignKey("letter.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    confirmed_on: Mapped[date | None]  # the day the recipient confirmed it, as staff recorded
+    closed_reason: Mapped[str | None] = mapped_column(Text)  # closed without confirmation: why
+    note: Mapped[str | None] = mapped_column(Text)
+    settled_by: Mapped[str | None] = mapped_column(String(320))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    letter: Mapped[Letter] = relationship()
 
 
 @event.listens_for(Letter, "before_delete")

@@ -68,7 +68,9 @@ class Recipient(StrictModel):
     category: Text
     role: Literal["processor", "controller", "joint_controller", "public_authority"]
     country: CountryCode | None = None
-    contact: NonEmpty | None = None  # where Art. 19 notices go
+    contact: NonEmpty | None = None  # the e-mail address Art. 19 notices go to
+    # The postal address (lines) a notice is printed for when no `contact` is given.
+    postal: NonEmpty | None = None
     # Why an unnamed recipient is given only by its category (C-154/21: naming it is impossible,
     # e.g. which of many carriers takes a parcel is decided per order). Letters print it; without
     # it they print the category and claim nothing about why.
@@ -199,6 +201,9 @@ class Activity(StrictModel):
     origin: Text | None = None  # where the data comes from when not from the subject
     automated_decision: AutomatedDecision | None = None
     direct_marketing: bool = False
+    # Where the activity makes the data public (a review page, a directory): an erasure then
+    # gets a task to inform the controllers processing it (Art. 17(2)).
+    published: Text | None = None
 
     @model_validator(mode="after")
     def _legitimate_interest_stated(self) -> Activity:

@@ -4,7 +4,7 @@ A replay after a backup restore plans the erasure again for the subject found ag
 scope makes it erase what the first erasure erased and nothing more. docs/suppression.md.
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0021
 Create Date: 2026-12-07
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0022'
-down_revision = '0019'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -38,7 +38,9 @@ def _planned(session, request, register, now, actor="dana@example.org"):  # type
 
 def _approved(session, request, register, now):  # type: ignore[no-untyped-def]
     erasure = _planned(session, request, register, now)
-    approve_erasure(session, erasure, approver=make_staff(session, now, email="eve@x.org"), now=now)
+    approve_erasure(
+        session, erasure, register, approver=make_staff(session, now, email="eve@x.org"), now=now
+    )
     return erasure
 
 
@@ -66,10 +68,11 @@ def test_the_planner_cannot_approve_a_second_dpo_does(
     erasure = _planned(session, erasure_request, shop_register, now, actor=planner.email)
 
     with pytest.raises(FourEyes):
-        approve_erasure(session, erasure, approver=planner, now=now)
+        approve_erasure(session, erasure, shop_register, approver=planner, now=now)
     with pytest.raises(ErasureError, match="only an approved one runs"):
         carry_out(session, erasure, shop_register, now=now, checkpoint=session.flush, salt=SALT)
-    approve_erasure(session, erasure, approver=make_staff(session, now, email="eve@x.org"), now=now)
+    eve = make_staff(session, now, email="eve@x.org")
+    approve_erasure(session, erasure, shop_register, approver=eve, now=now)
     assert (erasure.status, erasure.approved_by) == (ErasureStatus.APPROVED, "eve@x.org")
 
 
@@ -129,7 +132,8 @@ def test_a_new_plan_replaces_one_not_yet_approved_and_none_follows_an_approval(
         session, erasure_request, shop_register, scope=["message"], actor="d@x.org", now=now
     )
     assert (first.status, second.scope) == (ErasureStatus.CANCELLED, ["message"])
-    approve_erasure(session, second, approver=make_staff(session, now, email="e@x.org"), now=now)
+    e = make_staff(session, now, email="e@x.org")
+    approve_erasure(session, second, shop_register, approver=e, now=now)
     with pytest.raises(ErasureError, match="approved already"):
         _planned(session, erasure_request, shop_register, now)
     with pytest.raises(ErasureError, match="categories of the register"):

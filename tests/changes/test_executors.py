@@ -64,7 +64,8 @@ def test_erasure_then_the_clock_past_the_hold_from_the_command_line(
     erasure = plan_request_erasure(
         session, erasure_request, shop_register, scope=None, actor="dana@example.org", now=now
     )
-    approve_erasure(session, erasure, approver=make_staff(session, now, email="eve@x.org"), now=now)
+    approver = make_staff(session, now, email="eve@x.org")
+    approve_erasure(session, erasure, shop_register, approver=approver, now=now)
     session.commit()
 
     first = runner(["jobs", "run-once", "--now", now.isoformat(), "--job", "erasures"])

@@ -68,7 +68,8 @@ def _erased(session, request, register, now, scope=None):  # type: ignore[no-unt
     erasure = plan_request_erasure(
         session, request, register, scope=scope, actor="dana@example.org", now=now
     )
-    approve_erasure(session, erasure, approver=make_staff(session, now, email="eve@x.org"), now=now)
+    approver = make_staff(session, now, email="eve@x.org")
+    approve_erasure(session, erasure, register, approver=approver, now=now)
     carry_out(session, erasure, register, now=now, checkpoint=session.flush, salt=SALT)
     return erasure
 

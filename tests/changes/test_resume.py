@@ -190,7 +190,7 @@ def _erase(session, register, request, now, **options):  # type: ignore[no-untyp
         session, request, register, scope=None, actor="dana@example.org", now=now
     )
     approver = make_staff(session, now, email=f"eve{request.id}@example.org")
-    approve_erasure(session, erasure, approver=approver, now=now)
+    approve_erasure(session, erasure, register, approver=approver, now=now)
     session.commit()
     carry_out(session, erasure, register, now=now, checkpoint=session.commit, salt="s" * 20,
               **options)  # fmt: skip

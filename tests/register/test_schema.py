@@ -639,3 +639,27 @@ def test_models_are_immutable() -> None:
 
     with pytest.raises(ValueError, match="frozen"):
         register.controller.name = "Other GmbH"  # type: ignore[misc]
+
+
+def test_a_recipient_may_give_a_postal_address_and_an_activity_where_it_publishes() -> None:
+    data = minimal_register()
+    data["recipients"] = [
+        {
+            "id": "printer",
+            "named": True,
+            "name": "Druckerei Beispiel KG",
+            "category": text("Druckerei", "Printing company"),
+            "role": "processor",
+            "postal": "Druckerei Beispiel KG\nIndustriestr. 5\n12345 Musterstadt",
+        }
+    ]
+    data["activities"][0]["recipients"] = ["printer"]
+    data["activities"][0]["published"] = text("Kundenbewertungen", "customer reviews")
+    register = validate(data, LABEL)
+
+    printer = register.recipient("printer")
+    assert printer is not None and printer.contact is None
+    assert printer.postal == "Druckerei Beispiel KG\nIndustriestr. 5\n12345 Musterstadt"
+    published = register.activity("orders").published
+    assert published is not None and published.get("en") == "customer reviews"
+    assert validate(minimal_register(), LABEL).activity("orders").published is None

@@ -34,8 +34,8 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "portability": {},
     # dsar writes the street (the Rectification page, then the job): no by-hand day to record.
     "rectification": {"changes": "Your postal address now reads Hauptstr. 2."},
-    # The demo customer's data went to four recipients (the search records them); none was
-    # sent a notice here, so the letter needs why (Art. 19) and says so.
+    # The newsletter service got the demo customer's erased rows (the search records it); its
+    # Art. 19 notice is drafted but not sent here, so the letter needs why and says so.
     "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
     "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
     "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
@@ -156,7 +156,8 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
     session.refresh(request)
     prepared = _decide(staff, request, "prepare_answer")
     assert prepared.status_code == 303, prepared.get_data(as_text=True)
-    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    answer = select(Letter).where(Letter.request_id == request.id, Letter.type == right)
+    letter = session.execute(answer).scalar_one()  # an erasure also drafted Art. 19 notices
     assert prepared.headers["Location"].endswith(f"/staff/letters/{letter.id}")
     session.refresh(request)
     assert request.status is Status.ANSWERING

@@ -16,6 +16,7 @@ from dsar.changes.erasures import approve_erasure, erasures_of
 from dsar.controllers.models import Controller
 from dsar.demo.shop import ensure_shop
 from dsar.extensions import db
+from dsar.fulfilment.search import register_for
 from dsar.jobs.scheduler import run_job
 from dsar.requests.models import Request
 from dsar.requests.workflow import RequestType, Status
@@ -129,7 +130,8 @@ def _erase(page, live_app: Flask, reference: str) -> None:  # type: ignore[no-un
         ).scalar_one()
         erasure = erasures_of(db.session(), request)[0]
         second = make_staff(db.session, datetime.now(UTC), email="eve@example.org", role=Role.DPO)
-        approve_erasure(db.session(), erasure, approver=second, now=datetime.now(UTC))
+        register = register_for(live_app.extensions["dsar.registers"], request)
+        approve_erasure(db.session(), erasure, register, approver=second, now=datetime.now(UTC))
         db.session.commit()
     assert run_job(live_app, "erasures").done == 1
     page.reload()

@@ -42,6 +42,10 @@ ROLES_BY_ENDPOINT = {
     "staff.request_rectification_approve": {A, D},
     "staff.request_rectification_retry": {A, D},
     "staff.request_rectification_by_hand": {A, D},
+    "staff.request_erasure_task": {A, D},
+    # Art. 19 notices: anyone working the request records a confirmation; a DPO closes one.
+    "staff.notice_confirm": {A, D},
+    "staff.notice_close": {D},
     "staff.request_data_search": {A, D},
     "staff.request_data_exclude": {A, D},
     "staff.request_data_include_again": {A, D},
@@ -82,6 +86,7 @@ ARGS = dict.fromkeys(
         "erasure_id",
         "rectification_id",
         "index",
+        "notice_id",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
@@ -104,7 +109,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 48
+    assert len(_routes(app)) == 51
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -130,7 +135,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 10, Role.DPO: 3, Role.ADMIN: 40}[role]
+    expected = {Role.AGENT: 11, Role.DPO: 3, Role.ADMIN: 43}[role]
     assert checked == expected
 
 

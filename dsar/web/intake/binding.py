@@ -22,9 +22,9 @@ from dsar.web.intake.forms import (
     ErasureForm,
     IntakeForm,
     RestrictionForm,
-    single_line,
 )
 from dsar.web.intake.language import language
+from dsar.web.intake.validators import single_line
 
 
 def _pattern_check(pattern: str | None) -> Callable[[Any, Any], None]:

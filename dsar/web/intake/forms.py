@@ -6,10 +6,8 @@ docs/intake.md ("request.details keys") that letters and fulfilment read.
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -32,6 +30,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dsar.requests.workflow import RequestType
+from dsar.web.intake.validators import email_syntax, https_url, single_line
 
 NAME_MAX = 200
 EMAIL_MAX = 320
@@ -40,22 +39,6 @@ MESSAGE_MAX = 5000
 LOOKUP_MAX = 100
 RECTIFICATION_ROWS = 3
 RECTIFICATION_MAX_ROWS = 10
-
-
-def single_line(form: Form, field: Field) -> None:
-    """No control characters (newlines included) in one-line fields: they end up in headers."""
-    if field.data and any(unicodedata.category(ch) == "Cc" for ch in field.data):
-        raise ValidationError(_l("Please write this on one line, without special characters."))
-
-
-def email_syntax(form: Form, field: Field) -> None:
-    """Syntax only: a DNS look-up would leak the address and fail offline."""
-    if not field.data:
-        return
-    try:
-        field.data = validate_email(field.data, check_deliverability=False).normalized
-    except EmailNotValidError:
-        raise ValidationError(_l("This is not a valid e-mail address.")) from None
 
 
 def _required(message: Any) -> InputRequired:
@@ -211,12 +194,6 @@ class RestrictionForm(IntakeForm):
 
     def right_details(self) -> dict[str, Any]:
         return {"ground": self.ground.data}
-
-
-def https_url(form: Form, field: Field) -> None:
-    value = (field.data or "").strip()
-    if value and (not value.lower().startswith("https://") or len(value) < 12 or " " in value):
-        raise ValidationError(_l("Please give an address starting with https://."))
 
 
 class PortabilityForm(IntakeForm):

@@ -15,6 +15,7 @@ from dsar.extensions import db
 from dsar.files.models import StoredFile
 from dsar.fulfilment.claims import confirmed_in
 from dsar.letters.answer import answer_state
+from dsar.letters.recipient_notices import notices_of
 from dsar.register import Register, find_register
 from dsar.requests.deadlines.clock_policies import (
     ExtensionNotAllowed,
@@ -85,6 +86,8 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         purposes=list(InformationPurpose),
         email_confirmed=confirmed_in(events),
         answer=answer_state(db.session(), req, clock_now()),
+        notices=notices_of(db.session(), req),
+        recipient_names=_recipient_names(req),
     ), status
 
 
@@ -190,6 +193,14 @@ def assign_view(request_id: int) -> ResponseReturnValue:
     if user.role is Role.AGENT and assignee is None:
         return redirect(url_for("staff.queue"), 303)
     return redirect(url_for("staff.detail", request_id=request_id), 303)
+
+
+def _recipient_names(req: Request) -> dict[str, str]:
+    register = _register_of(req)
+    if register is None:
+        return {}
+    lang = register.controller.languages[0]
+    return {r.id: r.name or r.category.get(lang) or r.id for r in register.recipients}
 
 
 def _register_of(req: Request) -> Register | None:

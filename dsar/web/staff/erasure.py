@@ -15,14 +15,17 @@ from dsar.changes.erasures import (
     plan_request_erasure,
     retry_erasure,
 )
-from dsar.changes.models import Erasure, ErasureStatus
+from dsar.changes.follow_up import ErasureTaskError, close_erasure_task, erasure_tasks
+from dsar.changes.models import Erasure, ErasureStatus, ErasureTask
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.fulfilment.search import register_for
+from dsar.intake.uploads import UploadRejected
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.fulfilment import _save_evidence
 
 
 class ButtonForm(FlaskForm):
@@ -46,11 +49,13 @@ def request_erasure(request_id: int) -> ResponseReturnValue:
     found = visible_request(request_id)
     register = register_for(current_app.extensions["dsar.registers"], found)
     erasures = erasures_of(db.session(), found)
+    latest = erasures[0] if erasures else None
     return render_template(
         "staff/erasure.html",
         req=found,
         erasures=erasures,
-        latest=erasures[0] if erasures else None,
+        latest=latest,
+        tasks=erasure_tasks(db.session(), latest) if latest else [],
         categories=[(c.id, c.label.get(found.language) or c.id) for c in register.categories],
         form=ButtonForm(),
         statuses=ErasureStatus,
@@ -88,7 +93,8 @@ def request_erasure_approve(request_id: int, erasure_id: int) -> ResponseReturnV
         flash("The form expired: approve again.", "error")
         return _back(found)
     try:
-        approve_erasure(db.session(), erasure, approver=current_user, now=clock_now())
+        register = register_for(current_app.extensions["dsar.registers"], found)
+        approve_erasure(db.session(), erasure, register, approver=current_user, now=clock_now())
     except ErasureError as error:
         db.session.rollback()
         flash(f"Not approved: {error}.", "error")
@@ -112,4 +118,36 @@ def request_erasure_retry(request_id: int, erasure_id: int) -> ResponseReturnVal
         flash(f"Not retried: {error}.", "error")
         return _back(found)
     flash("Sent back to the scheduler: it finishes what is left, nothing twice.")
+    return _back(found)
+
+
+@bp.post("/requests/<int:request_id>/erasure/tasks/<int:task_id>")
+@roles_required(*REQUEST_WORKERS)
+def request_erasure_task(request_id: int, task_id: int) -> ResponseReturnValue:
+    """Close a step by hand (a manual source, the Art. 17(2) information) with what was done."""
+    found = visible_request(request_id)
+    task = db.session.get(ErasureTask, task_id)
+    if task is None or task.request_id != found.id:
+        abort(404)
+    if not ButtonForm().validate_on_submit():
+        flash("The form expired: close the task again.", "error")
+        return _back(found)
+    try:
+        close_erasure_task(
+            db.session(),
+            found,
+            task,
+            note=request.form.get("note", ""),
+            actor=current_user.email,
+            now=clock_now(),
+            evidence_file_id=_save_evidence(found, request.files.get("evidence")),
+        )
+    except UploadRejected:
+        flash("The evidence file was refused: use a PDF, PNG or JPEG within the limit.", "error")
+        return _back(found)
+    except ErasureTaskError as error:
+        db.session.rollback()  # an evidence file stored before the refusal goes with it
+        flash(f"Not closed: {error}.", "error")
+        return _back(found)
+    flash(f"Closed: {task.title}.")
     return _back(found)

@@ -40,6 +40,7 @@ from dsar.letters.operations import (
     record_facts,
     register_for,
 )
+from dsar.letters.recipient_notices import TRACKED_FACTS, tracked_facts
 from dsar.register import Register
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
@@ -86,6 +87,8 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
     )
     if letter.type in ("erasure", "rectification") and register.erased_by_dsar:  # recorded day
         fields = tuple(f for f in fields if f.name != "done_on")
+    if letter.type == "recipient_notice" and tracked_facts(db.session(), letter):
+        fields = tuple(f for f in fields if f.name not in TRACKED_FACTS)  # dsar recorded them
     return fields
 
 
@@ -189,7 +192,7 @@ def letter_edit(letter_id: int) -> ResponseReturnValue:
         edit_letter(db.session(), letter, texts, actor=current_user.email, now=clock_now())
         if fields:
             given = {f.name: _form_value(f) for f in fields}
-            facts = parse_facts(fields, given)
+            facts = parse_facts(fields, given) | tracked_facts(db.session(), letter)
             record_facts(db.session(), letter, facts, actor=current_user.email, now=clock_now())
     except (LetterError, ValueError) as error:
         db.session.rollback()
