@@ -23,6 +23,7 @@ from dsar.audit.request_trail import record_event
 from dsar.changes.file_writer import FileWriter
 from dsar.changes.models import Rectification, RectificationStatus
 from dsar.changes.rectification_apply import apply_file, apply_sql, report
+from dsar.changes.rectification_notices import notify_rectified
 from dsar.changes.rectification_outcome import item_done, settle
 from dsar.changes.rectification_plan import ConnectorFactory, ItemMapping, plan_items
 from dsar.changes.rectification_values import audited
@@ -177,6 +178,7 @@ def carry_out_rectification(
     ]
     rectification.runs += 1
     settle(rectification, now)
+    notify_rectified(session, request, rectification, register, now=now)
     by_index = {i["index"]: i for i in rectification.items}
     payload = {
         "rectification": rectification.id, "status": rectification.status.value,
@@ -197,8 +199,10 @@ def record_by_hand(
     actor: str,
     now: datetime,
     audit: str = "values",
+    register: Register | None = None,
 ) -> None:
-    """Staff's record of an item they corrected by hand: what they changed, and when."""
+    """Staff's record of an item they corrected by hand: what they changed, and when; the
+    last step done drafts the Art. 19 notices (given the register)."""
     if rectification.status not in IN_FLIGHT:
         raise RectificationError("approve the rectification before recording steps by hand")
     item = next((i for i in rectification.items if i["index"] == index), None)
@@ -219,6 +223,8 @@ def record_by_hand(
     ]
     if rectification.status is not RectificationStatus.APPROVED:  # the job settles an approved one
         settle(rectification, now)
+        if register is not None:
+            notify_rectified(session, request, rectification, register, now=now)
     payload = {"rectification": rectification.id, **_where(item),
                "after": audited(what.strip(), audit), "done_on": done_on.isoformat()}  # fmt: skip
     record_event(session, request, "rectification_by_hand", actor=actor, now=now,

@@ -22,6 +22,7 @@ from dsar.changes.rectifications import (
     retry_rectification,
 )
 from dsar.jobs.rectifications import apply_approved_rectifications
+from dsar.letters.models import RecipientNotice
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
@@ -129,6 +130,13 @@ def test_approved_the_job_applies_reads_back_and_leaves_others(
     assert (surname["before"], surname["after"]) == ([before], ["Schmidt-Meyer"])
     # the order went to the payment provider and its carrier; the customer row to nobody
     assert recipients_of(rectification) == ["payments", "parcel"]
+    # ... and each gets an Art. 19 notice drafted with the corrected value (not yet sent)
+    notices = session.execute(select(RecipientNotice).order_by(RecipientNotice.id)).scalars()
+    drafted = [(n.recipient_id, n.action, n.letter.texts["change"]) for n in notices]
+    assert sorted(drafted) == [
+        ("parcel", "rectify", "Delivery address: Ringstraße 1, 50667 Köln"),
+        ("payments", "rectify", "Delivery address: Ringstraße 1, 50667 Köln"),
+    ]
     again = apply_approved_rectifications(
         session, settings, now, registers=[shop_register], after_each=session.flush
     )

@@ -226,8 +226,9 @@ def request_rectification_by_hand(
             done_on = date.fromisoformat(request.form.get("done_on", ""))
         except ValueError:
             raise RectificationError("give the day it was done (YYYY-MM-DD)") from None
+        register = register_for(current_app.extensions["dsar.registers"], _found)
         record_by_hand(db.session(), rectification, index, what=request.form.get("what", ""),
                        done_on=done_on, actor=current_user.email, now=clock_now(),
-                       audit=_audit())  # fmt: skip
+                       audit=_audit(), register=register)  # fmt: skip
 
     return _step(request_id, rectification_id, "recorded", record, "Recorded as done by hand.")
