@@ -15,7 +15,8 @@ from dsar.register.activities import Activity
 from dsar.register.datasources import Erasure
 
 ERASED = "Art. 17(1) GDPR"
-KEPT = "Art. 17(3)(b) GDPR"
+KEPT = "Art. 17(3)(b) GDPR"  # a legal obligation to retain
+KEPT_FOR_CLAIMS = "Art. 17(3)(e) GDPR"  # to establish, exercise or defend legal claims
 
 
 @dataclass
@@ -105,7 +106,9 @@ def _keep(
 ) -> Step:
     activity = activities.get(retention)
     norm = activity.retention.norm if activity is not None else None
-    reason = f"{KEPT}; {norm}" if norm else KEPT
+    claims = activity is not None and activity.retention.ground == "legal_claims"
+    ground = KEPT_FOR_CLAIMS if claims else KEPT
+    reason = f"{ground}; {norm}" if norm else ground
     dated = f", from {date_column}" if date_column else ""
     rule = f"{part}: keep under the retention of {retention}{dated}"
     return Step("keep", rule, reason, [], {}, retention, date_column, whole)

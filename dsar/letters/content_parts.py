@@ -80,6 +80,7 @@ class KeptView:
     retention: str
     expires_on: date | None
     deletion_on: date | None
+    claims: bool = False  # kept to defend legal claims (Art. 17(3)(e)), not by a legal duty
 
 
 def planned_deletion(activity: Activity, latest_on: date) -> tuple[date | None, date | None]:
@@ -220,6 +221,7 @@ def kept_views(register: Register, found: FoundData | None, t: Any) -> list[Kept
                 retention=t(activity.retention.text),
                 expires_on=expires,
                 deletion_on=deletion,
+                claims=activity.retention.ground == "legal_claims",
             )
         )
     return views

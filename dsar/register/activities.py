@@ -133,6 +133,9 @@ class Retention(StrictModel):
     text: Text
     norm: NonEmpty | None = None  # e.g. "HGB §257(1) Nr. 4, (4); AO §147(1) Nr. 4, (3)"
     then: FollowOn | None = None
+    # Why an erasure keeps the data (Art. 17(3)): a legal obligation to retain it (b), or to
+    # establish, exercise or defend legal claims (e), e.g. a product-liability hold.
+    ground: Literal["legal_obligation", "legal_claims"] = "legal_obligation"
 
     @model_validator(mode="after")
     def _duration_fits_trigger(self) -> Retention:

@@ -101,6 +101,10 @@ def test_keep_names_the_legal_reason_and_the_retention_norm(register) -> None:  
     keep = Erasure.model_validate({"action": "keep", "retention": "invoicing"})
     [step] = part_rules("t", keep, _columns(), activities, None).steps
     assert step.reason.startswith("Art. 17(3)(b) GDPR; HGB §257(1) Nr. 4")
+    claims = activities["invoicing"].retention.model_copy(update={"ground": "legal_claims"})
+    activities["invoicing"] = activities["invoicing"].model_copy(update={"retention": claims})
+    [step] = part_rules("t", keep, _columns(), activities, None).steps
+    assert step.reason.startswith("Art. 17(3)(e) GDPR; HGB")  # kept for claims, not by duty
 
 
 def test_a_retention_that_ends_with_an_event_is_said_to_need_a_hand_deletion(register) -> None:  # type: ignore[no-untyped-def]

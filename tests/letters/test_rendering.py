@@ -144,7 +144,7 @@ SEED_KEPT = [
     ("ipro", "de", "- Einkauf, Verkauf", "§ 257 Abs. 1 Nr. 1 HGB", "31. Dezember 2035"),
     ("ipro", "de", "- Rechnungen und Buchungsbelege", "§ 147 Abs. 1 Nr. 4 AO", "31. Dezember 2033"),
     ("cp-pro", "de", "- Handelsbriefe", "§ 257 Abs. 1 Nr. 2 und 3 HGB", "31. Dezember 2031"),
-    ("cp-pro", "en", "- Product liability", "Art. 17 Abs. 3 lit. e DSGVO", "15 March 2035"),
+    ("cp-pro", "en", "- Product liability", "§ 13 Abs. 1 ProdHaftG", "15 March 2035"),
     ("cadooz", "en", "- Invoices", "§ 257 Abs. 1 Nr. 4 HGB", "31 December 2033"),
     ("connectpro", "de", "- Handelsbriefe", "§ 147 Abs. 1 Nr. 2 und 3 AO", "31. Dezember 2031"),
 ]
@@ -160,6 +160,23 @@ def test_seed_erasure_keeps_each_kind_of_record_under_its_own_norm(
     [line] = [line for line in text.splitlines() if line.startswith(start)]
     assert norm in line and until in line
     assert "no norm" not in text and "fiscal law" not in text
+
+
+def test_a_product_liability_hold_is_kept_for_legal_claims_not_as_a_legal_duty(
+    registers: dict[str, Register],
+) -> None:
+    """CP-Pro keeps business records by law (Art. 17(3)(b)) and purchases for product-liability
+    claims (Art. 17(3)(e)): each entry says its own reason, the intro both."""
+    text = render(sample_letter(registers["cp-pro"], "erasure", "en", TODAY)).text
+    [liability] = [line for line in text.splitlines() if line.startswith("- Product liability")]
+    reason = "Reason: defence of legal claims (Art. 17(3)(e) GDPR); § 13 Abs. 1 ProdHaftG"
+    assert reason in liability
+    assert "Legal duty" not in liability
+    [letters] = [line for line in text.splitlines() if line.startswith("- Business letters")]
+    assert "Legal duty: § 257 Abs. 1 Nr. 2 und 3 HGB" in letters
+    assert "(Art. 17(3)(b) GDPR) or because we need it to defend legal claims" in text
+    german = render(sample_letter(registers["cp-pro"], "erasure", "de", TODAY)).text
+    assert "Grund: Verteidigung von Rechtsansprüchen (Art. 17 Abs. 3 lit. e DSGVO)" in german
 
 
 @pytest.mark.parametrize("kind", LETTER_TYPES)

@@ -76,7 +76,8 @@ def test_cp_pro(registers: dict[str, Register]) -> None:
     liability = _activity(reg, "product_liability")
     assert liability.retention.duration == Duration(years=10)
     assert liability.retention.norm is not None
-    assert "Art. 17 Abs. 3 lit. e DSGVO" in liability.retention.norm  # legal claims, no duty
+    assert liability.retention.norm == "§ 13 Abs. 1 ProdHaftG"
+    assert liability.retention.ground == "legal_claims"  # Art. 17(3)(e), not a legal duty
     assert liability.legal_basis == ["6.1.f"]
     google = reg.recipient("google")
     assert google is not None and google.name is not None
