@@ -148,6 +148,18 @@ def fact_fields(
                 _YES_NO,
             ),
         ),
+        "identity_failed": (
+            FactField(
+                "basis",
+                "Why the request cannot be answered",
+                "choice",
+                (
+                    ("unconfirmed", "the requester's identity could not be confirmed (Art. 12(2))"),
+                    ("not_identifiable", "our data does not let us identify anyone (Art. 11(2))"),
+                ),
+                hint="empty: the identity could not be confirmed",
+            ),
+        ),
         "identity_request": (
             FactField(
                 "id_document",

@@ -39,3 +39,22 @@ def test_a_request_for_information_too_late_claims_no_stopped_clock(
     assert "suspended" in on_time
     assert "suspended" not in late and "keeps running and ends on" in late
     assert "läuft weiter" in _text(demo_register, kind, "de", late_request="yes")
+
+
+@pytest.mark.parametrize(
+    ("lang", "unconfirmed", "not_identifiable"),
+    [
+        ("en", "We could not confirm that you are the person", "does not allow us to identify you"),
+        ("de", "Wir konnten nicht feststellen, dass Sie", "erlauben es uns nicht, Sie zu identif"),
+    ],
+)
+def test_a_failed_identification_says_which_case_it_is(
+    demo_register: Register, lang: str, unconfirmed: str, not_identifiable: str
+) -> None:
+    """Art. 12(2): the identity was not confirmed; Art. 11(2): the data identifies no one."""
+    failed = _text(demo_register, "identity_failed", lang)
+    assert unconfirmed in failed and not_identifiable not in failed
+    cannot = _text(demo_register, "identity_failed", lang, basis="not_identifiable")
+    assert not_identifiable in cannot and unconfirmed not in cannot
+    for text in (failed, cannot):  # remedies either way (Art. 12(4))
+        assert "Art. 77" in text and "Art. 79" in text

@@ -68,6 +68,14 @@ def test_every_type_renders_with_the_registers_own_values(
             assert activity.retention.text.get(lang, fallback) in body
     assert rendered.html.startswith("<!doctype html>")
     assert "Art. 19" in rendered.text if kind == "recipient_notice" else True
+    for body in (rendered.subject, rendered.text, rendered.html):
+        assert not RAW.search(body), (RAW.search(body), kind)  # dates as a person writes them
+
+
+# An ISO date, a Python None, an unrendered placeholder or template: never in a letter.
+RAW = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}\b|\bNone\b(?!: no decision)|\{\{|\{%|NOT STATED|TODO|\[\w+\]"
+)
 
 
 # (slug, language, address line, DPO e-mail or None, authority, a retention text of its policy)
