@@ -22,7 +22,7 @@ KEPT = "Art. 17(3)(b) GDPR"
 class Step:
     """One register rule applied to a part: delete rows, anonymise columns, or keep them."""
 
-    action: str  # "delete" | "anonymise" | "keep"
+    action: str  # "delete" | "anonymise" | "keep" | "set" (a restriction or stop mark)
     rule: str  # the register rule, e.g. "customers.email: anonymise (null)"
     reason: str  # the legal reason, e.g. "Art. 17(3)(b) GDPR; HGB §257(1) Nr. 4"
     columns: list[str] = field(default_factory=list)  # anonymise and keep: which columns
@@ -30,10 +30,13 @@ class Step:
     retention: str | None = None  # keep: the activity whose retention applies
     date_column: str | None = None  # keep: the retention's trigger date
     whole_rows: bool = True  # keep: when it ends the rows go (False: only the kept columns)
+    tag: str | None = None  # a restriction's or a stop's step: its own progress (marks.py)
 
     @property
     def key(self) -> str:
         """Tells the step apart within its part (progress is recorded per step)."""
+        if self.tag:
+            return self.tag
         return f"keep:{self.retention}" if self.action == "keep" else self.action
 
 

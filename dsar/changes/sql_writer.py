@@ -58,7 +58,8 @@ from dsar.sources.base import SourceUnreachable, jsonable
 from dsar.sources.sql_schema import key_columns, reflect_tables, subject_criteria
 
 BATCH_SIZE = 1000
-STEP_ORDER = {"keep": 0, "anonymise": 1, "delete": 2}  # keep reads rows before they change
+# keep reads rows before they change; a mark (set) is an update like anonymise
+STEP_ORDER = {"keep": 0, "anonymise": 1, "set": 1, "delete": 2}
 
 
 class SqlWriter:

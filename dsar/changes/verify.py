@@ -24,7 +24,7 @@ def count_left(
     for step in steps:
         if step.action == "delete":
             where = criteria
-        elif step.action == "anonymise":
+        elif step.action in ("anonymise", "set"):
             differs = [table.c[c].is_distinct_from(v) for c, v in step.values.items()]
             where = and_(criteria, or_(*differs))
         else:
@@ -43,6 +43,8 @@ def tally(report: PartReport, step: Step, rows: int) -> None:
         report.removed += rows
     elif step.action == "anonymise":
         report.anonymised += rows
+    elif step.action == "set":
+        report.marked += rows
     else:
         report.kept = max(report.kept, rows)
 
