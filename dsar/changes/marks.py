@@ -52,8 +52,14 @@ def mark_steps(
             reason = ground_reason(basis) if purpose == RESTRICT else LIFTED
             rule = f"{part}: {purpose} ({mark.column}: {value!r})"
             found.append(
-                Step("set", rule, reason, [mark.column], {mark.column: value},
-                     tag=f"{purpose}:{change}")  # fmt: skip
+                Step(
+                    "set",
+                    rule,
+                    reason,
+                    [mark.column],
+                    {mark.column: value},
+                    tag=f"{purpose}:{change}",
+                )  # fmt: skip
             )
         for activity in activities if purpose == STOP else ():
             stop = container.stop.get(activity)
