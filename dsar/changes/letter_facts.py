@@ -1,18 +1,19 @@
 """What an erasure letter may say, from the erasure dsar recorded (dsar/changes/erasures.py):
 the day it finished, the categories erased, the records kept with their planned deletion, and
-whether all the subject's data was in it. No erasure recorded: the letter keeps what staff
+whether all the subject's data was in it; and what a restriction letter may say from the
+restriction recorded (dsar/changes/restrictions.py). No record: the letter keeps what staff
 record by hand."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.changes.models import Erasure, ErasureStatus
+from dsar.changes.models import Erasure, ErasureStatus, Restriction, RestrictionStatus
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords
 from dsar.register import FileSource, Register, SqlSource
 from dsar.requests.deadlines.legal_calendar import local_date
@@ -96,3 +97,36 @@ def _categories(source: object, part: str, step: dict[str, Any]) -> list[str]:
     if step["action"] != "delete" and step.get("columns"):
         fields = [f for f in fields if f.name in step["columns"]]
     return list(dict.fromkeys(c for f in fields for c in f.categories))
+
+
+def recorded_restriction(session: Session, request: Request) -> Restriction | None:
+    """The request's latest restriction."""
+    return session.execute(
+        select(Restriction)
+        .where(Restriction.request_id == request.id)
+        .order_by(Restriction.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def restriction_details(restriction: Restriction, request: Request) -> dict[str, Any]:
+    """Letter facts: the recorded ground and status, and once the marks were read back the
+    local day it took effect (over staff's date); by-hand steps not yet recorded are named."""
+    details: dict[str, Any] = {
+        "restriction_status": restriction.status.value,
+        "ground": restriction.ground,
+        "restriction_by_hand_open": [
+            m["name"] for m in restriction.manual if not m.get("restricted_at")
+        ],
+    }
+    if restriction.active_at is not None:  # the last mark set, by dsar or by hand
+        jurisdiction = jurisdiction_of(request.controller)
+        moments = [restriction.active_at] + [
+            datetime.fromisoformat(m["restricted_at"])
+            for m in restriction.manual
+            if m.get("restricted_at")
+        ]
+        details["done_on"] = local_date(max(moments), jurisdiction).isoformat()
+    elif restriction.status is not RestrictionStatus.LIFTED:
+        details["done_on"] = None  # no day by hand where dsar restricts
+    return details

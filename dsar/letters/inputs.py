@@ -9,7 +9,13 @@ from typing import Any
 
 from sqlalchemy.orm import object_session
 
-from dsar.changes.letter_facts import erasure_details, recorded_erasure, with_erasure
+from dsar.changes.letter_facts import (
+    erasure_details,
+    recorded_erasure,
+    recorded_restriction,
+    restriction_details,
+    with_erasure,
+)
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
@@ -144,6 +150,13 @@ def letter_content(
     if erasure is not None:  # what dsar did stands over what staff typed
         recorded = erasure_details(erasure, letter.request)
         found = with_erasure(found, erasure, register)
+    restricted = (
+        recorded_restriction(session, letter.request)
+        if letter.type in ("restriction", "restriction_lift")
+        else None
+    )
+    if restricted is not None:  # the recorded ground and day stand over what staff typed
+        recorded = restriction_details(restricted, letter.request)
     facts = replace(
         facts,
         details={**facts.details, **(letter.details or {}), **recorded},

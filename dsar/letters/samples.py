@@ -200,6 +200,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "ground": "18.1.a",
             "activities": [activities[0].id],
             "done_on": today.isoformat(),
+            "restriction_status": "active",
         },
         "restriction_lift": {
             "ground": "18.1.a",

@@ -36,6 +36,13 @@ ROLES_BY_ENDPOINT = {
     "staff.request_erasure_plan": {A, D},
     "staff.request_erasure_approve": {D},
     "staff.request_erasure_retry": {D},
+    # Restriction: anyone working the request places it and records by-hand steps; a DPO
+    # lifts it (after the Art. 18(3) notice) and retries.
+    "staff.request_restriction": {A, D},
+    "staff.request_restriction_place": {A, D},
+    "staff.request_restriction_by_hand": {A, D},
+    "staff.request_restriction_lift": {D},
+    "staff.request_restriction_retry": {D},
     "staff.request_data_search": {A, D},
     "staff.request_data_exclude": {A, D},
     "staff.request_data_include_again": {A, D},
@@ -74,6 +81,8 @@ ARGS = dict.fromkeys(
         "finding_id",
         "exclusion_id",
         "erasure_id",
+        "restriction_id",
+        "index",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
@@ -96,7 +105,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 43
+    assert len(_routes(app)) == 48
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +131,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 10, Role.DPO: 3, Role.ADMIN: 35}[role]
+    expected = {Role.AGENT: 12, Role.DPO: 3, Role.ADMIN: 40}[role]
     assert checked == expected
 
 

@@ -18,6 +18,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     letters,
     manual_findings,
     queue,
+    restriction,
     review,
     users,
     views,

@@ -86,6 +86,8 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
     )
     if letter.type == "erasure" and register.erased_by_dsar:  # the recorded erasure's day
         fields = tuple(f for f in fields if f.name != "done_on")
+    if letter.type in ("restriction", "restriction_lift") and register.restricted_by_dsar:
+        fields = tuple(f for f in fields if f.name not in ("done_on", "ground"))  # recorded
     return fields
 
 
