@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import select
 
 from dsar.accounts.models import Role
-from dsar.changes.models import Erasure, ErasureStatus
+from dsar.changes.models import Erasure, ErasureStatus, Restriction, RestrictionStatus
 from dsar.demo.shop import ensure_shop
 from dsar.fulfilment.models import ManualTask
 from dsar.jobs.scheduler import run_job
@@ -36,7 +36,8 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     # The demo customer's data went to four recipients (the search records them); none was
     # sent a notice here, so the letter needs why (Art. 19) and says so.
     "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
-    "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
+    # dsar restricts (the Restriction page): the ground and day are the record's.
+    "restriction": {},
     "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
     "consent_withdrawal": {"fact_effective_on": "", "fact_activities": ["newsletter"]},
 }
@@ -79,6 +80,27 @@ def carry_out_erasure(app, session, as_user, planner, request: Request, now: dat
     assert run_job(app, "erasures", now).done == 1
     session.refresh(erasure)
     assert erasure.status is ErasureStatus.DONE
+
+
+def carry_out_restriction(app, session, staff, request: Request, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Place it on the Restriction page, let the scheduler's job set the marks, record the
+    by-hand steps."""
+    placed = staff.post(
+        f"/staff/requests/{request.id}/restriction/place",
+        data={"ground": "18.1.a", "end_condition": "until the address is checked", "where": "all"},
+    )
+    assert placed.status_code == 302
+    restriction = session.execute(
+        select(Restriction).where(Restriction.request_id == request.id)
+    ).scalar_one()
+    assert run_job(app, "marks", now).done == 1
+    session.refresh(restriction)
+    session.refresh(request)  # the job wrote its event on the request's chain
+    for index in range(len(restriction.manual)):
+        url = f"/staff/requests/{request.id}/restriction/{restriction.id}/by-hand/{index}"
+        assert staff.post(url).status_code == 302
+    session.refresh(restriction)
+    assert restriction.status is RestrictionStatus.ACTIVE
 
 
 def dispatch(app, smtp_server, monkeypatch, now: datetime) -> Any:  # type: ignore[no-untyped-def]
@@ -132,6 +154,8 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         search_and_export(staff, session, request, right if right != "erasure" else None)
     if right == "erasure":  # dsar erases: the letter states what it recorded
         carry_out_erasure(app, session, as_user, staff, request, now)
+    if right == "restriction":  # dsar restricts: the letter states what it recorded
+        carry_out_restriction(app, session, staff, request, now)
     session.refresh(request)
     prepared = _decide(staff, request, "prepare_answer")
     assert prepared.status_code == 303, prepared.get_data(as_text=True)
