@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.changes.models import Restriction, RestrictionStatus
+from dsar.changes.models import ProcessingStop, Restriction, RestrictionStatus, StopStatus
 from dsar.changes.restrictions import carry_out_restriction
+from dsar.changes.stops import carry_out_stop
 from dsar.config import Settings
 from dsar.register import Register, find_register
 from dsar.requests.models import Request
@@ -38,7 +39,8 @@ def carry_out_marks(
     registers: Sequence[Register],
     after_each: Callable[[], None],
 ) -> MarksRun:
-    """Every restriction being placed or lifted, oldest first; a partial one waits for staff."""
+    """Every restriction being placed or lifted and every confirmed stop, oldest first; a
+    partial one waits for staff's retry."""
     result = MarksRun()
     waiting = session.execute(
         select(Restriction.id).where(Restriction.status.in_(RUNNABLE)).order_by(Restriction.id)
@@ -52,6 +54,23 @@ def carry_out_marks(
         carry_out_restriction(session, restriction, register, now=now, checkpoint=after_each)
         after_each()
         if restriction.status in DONE:
+            result.done += 1
+        else:
+            result.partial += 1
+    confirmed = session.execute(
+        select(ProcessingStop.id)
+        .where(ProcessingStop.status == StopStatus.APPROVED)
+        .order_by(ProcessingStop.id)
+    ).scalars()
+    for stop_id in list(confirmed):
+        stop = session.get(ProcessingStop, stop_id)
+        request = session.get(Request, stop.request_id) if stop else None
+        register = find_register(registers, request.controller.slug) if request else None
+        if stop is None or register is None:
+            continue
+        carry_out_stop(session, stop, register, now=now, checkpoint=after_each)
+        after_each()
+        if stop.status is StopStatus.DONE:
             result.done += 1
         else:
             result.partial += 1
