@@ -16,6 +16,7 @@ from dsar.changes.letter_facts import (
     restriction_details,
     with_erasure,
 )
+from dsar.changes.stop_facts import recorded_stop, stop_details
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
@@ -157,6 +158,16 @@ def letter_content(
     )
     if restricted is not None:  # the recorded ground and day stand over what staff typed
         recorded = restriction_details(restricted, letter.request)
+    texts = dict(letter.texts)
+    stop = (
+        recorded_stop(session, letter.request)
+        if letter.type in ("consent_withdrawal", "objection")
+        else None
+    )
+    if stop is not None:  # when it took effect, the outcome and its grounds: the record's
+        recorded = stop_details(stop, letter.request, register)
+        if stop.grounds:
+            texts["grounds"] = stop.grounds
     facts = replace(
         facts,
         details={**facts.details, **(letter.details or {}), **recorded},
@@ -169,5 +180,5 @@ def letter_content(
         letter_type=letter.type,
         today=local_today(letter.request, now),
         found=found,
-        texts=letter.texts,
+        texts=texts,
     )

@@ -32,4 +32,19 @@ def recorded_change_gaps(kind: str, details: Mapping[str, Any], register: Regist
                 "the by-hand restriction steps recorded on the Restriction page: "
                 + "; ".join(open_steps)
             )
+    if kind in ("consent_withdrawal", "objection"):
+        missing += _stop_gaps(kind, details, register)
     return missing
+
+
+def _stop_gaps(kind: str, details: Mapping[str, Any], register: Register) -> list[str]:
+    what = "withdrawal" if kind == "consent_withdrawal" else "objection"
+    status = details.get("stop_status")
+    if status is None and register.stopped_by_dsar:
+        return [f"the {what} carried out by dsar: confirm it on the request's Processing page"]
+    if status in ("approved", "partial"):
+        return [f"the {what} carried out: it is {status} (see the request's Processing page)"]
+    open_steps = details.get("stop_by_hand_open") or []
+    if open_steps:
+        return ["the by-hand stops recorded on the Processing page: " + "; ".join(open_steps)]
+    return []

@@ -211,8 +211,13 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "outcome": "stopped",
             "activities": objectionable[:1],
             "done_on": today.isoformat(),
+            "stop_status": "done",
         },
-        "consent_withdrawal": {"effective_on": received_on.isoformat(), "activities": consent},
+        "consent_withdrawal": {
+            "effective_on": received_on.isoformat(),
+            "activities": consent,
+            "stop_status": "done",
+        },
         "recipient_notice": {
             "recipient": recipient.id if recipient else None,
             "recipient_contact": None

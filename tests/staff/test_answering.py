@@ -38,8 +38,14 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
     # dsar restricts (the Restriction page): the ground and day are the record's.
     "restriction": {},
-    "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
-    "consent_withdrawal": {"fact_effective_on": "", "fact_activities": ["newsletter"]},
+    # dsar stops the processing (the Processing page): when, which and the outcome are recorded.
+    "objection": {},
+    "consent_withdrawal": {},
+}
+# What the subject's form brought, by right.
+ASKED: dict[str, dict[str, object]] = {
+    "objection": {"objection": "direct_marketing"},
+    "consent_withdrawal": {"activities": ["newsletter"]},
 }
 SEARCHED = ("access", "portability", "erasure")
 RAW_NAMES = re.compile(r">\s*(withheld|note|changes|done on|done_on)\s*<")
@@ -145,7 +151,7 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         now - timedelta(days=5),
         type=RequestType(right),
         subject_email=GOLDEN_EMAIL,
-        details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}},
+        details={"lookup_keys": {"customer_number": GOLDEN_NUMBER}, **ASKED.get(right, {})},
     )
     token = _with_token(request)
     staff = as_user(dpo)
@@ -156,6 +162,9 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         carry_out_erasure(app, session, as_user, staff, request, now)
     if right == "restriction":  # dsar restricts: the letter states what it recorded
         carry_out_restriction(app, session, staff, request, now)
+    if right in ASKED:  # dsar stops the processing: the letter states what it recorded
+        assert staff.post(f"/staff/requests/{request.id}/processing/decide").status_code == 302
+        assert run_job(app, "marks", now).done == 1
     session.refresh(request)
     prepared = _decide(staff, request, "prepare_answer")
     assert prepared.status_code == 303, prepared.get_data(as_text=True)

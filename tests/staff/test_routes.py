@@ -43,6 +43,12 @@ ROLES_BY_ENDPOINT = {
     "staff.request_restriction_by_hand": {A, D},
     "staff.request_restriction_lift": {D},
     "staff.request_restriction_retry": {D},
+    # Consent withdrawal and objection: anyone working the request confirms the stop or
+    # records the assessment; a DPO retries.
+    "staff.request_processing": {A, D},
+    "staff.request_processing_decide": {A, D},
+    "staff.request_processing_by_hand": {A, D},
+    "staff.request_processing_retry": {D},
     "staff.request_data_search": {A, D},
     "staff.request_data_exclude": {A, D},
     "staff.request_data_include_again": {A, D},
@@ -82,6 +88,7 @@ ARGS = dict.fromkeys(
         "exclusion_id",
         "erasure_id",
         "restriction_id",
+        "stop_id",
         "index",
     ),
     999999,
@@ -105,7 +112,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 48
+    assert len(_routes(app)) == 52
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -131,7 +138,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 12, Role.DPO: 3, Role.ADMIN: 40}[role]
+    expected = {Role.AGENT: 13, Role.DPO: 3, Role.ADMIN: 44}[role]
     assert checked == expected
 
 

@@ -17,6 +17,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     letter_answer,
     letters,
     manual_findings,
+    processing,
     queue,
     restriction,
     review,
