@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsar.changes.models import Erasure, ErasureStatus, Restriction, RestrictionStatus
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords
-from dsar.register import FileSource, Register, SqlSource
+from dsar.register import FileSource, ManualSource, Register, SqlSource
 from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
@@ -109,12 +109,16 @@ def recorded_restriction(session: Session, request: Request) -> Restriction | No
     ).scalar_one_or_none()
 
 
-def restriction_details(restriction: Restriction, request: Request) -> dict[str, Any]:
-    """Letter facts: the recorded ground and status, and once the marks were read back the
-    local day it took effect (over staff's date); by-hand steps not yet recorded are named."""
+def restriction_details(
+    restriction: Restriction, request: Request, register: Register
+) -> dict[str, Any]:
+    """Letter facts: the recorded ground, status and the categories it covers, and once the
+    marks were read back the local day it took effect (over staff's date); by-hand steps not
+    yet recorded are named."""
     details: dict[str, Any] = {
         "restriction_status": restriction.status.value,
         "ground": restriction.ground,
+        "restricted_categories": restricted_categories(restriction, register),
         "restriction_by_hand_open": [
             m["name"] for m in restriction.manual if not m.get("restricted_at")
         ],
@@ -130,3 +134,19 @@ def restriction_details(restriction: Restriction, request: Request) -> dict[str,
     elif restriction.status is not RestrictionStatus.LIFTED:
         details["done_on"] = None  # no day by hand where dsar restricts
     return details
+
+
+def restricted_categories(restriction: Restriction, register: Register) -> list[str]:
+    """The categories of every place the restriction covers: each table or file holding the
+    subject's rows when it was placed, and each manual source it names."""
+    found: dict[str, None] = {}
+    for plan in restriction.plans:
+        source = register.source(plan["source"])
+        for part in plan["parts"]:
+            if part["rows"]:
+                found.update(dict.fromkeys(_categories(source, part["part"], {"action": "delete"})))
+    for step in restriction.manual:
+        source = register.source(step["source"])
+        if isinstance(source, ManualSource):
+            found.update(dict.fromkeys(source.categories))
+    return list(found)

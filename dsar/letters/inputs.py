@@ -157,7 +157,7 @@ def letter_content(
         else None
     )
     if restricted is not None:  # the recorded ground and day stand over what staff typed
-        recorded = restriction_details(restricted, letter.request)
+        recorded = restriction_details(restricted, letter.request, register)
     texts = dict(letter.texts)
     stop = (
         recorded_stop(session, letter.request)

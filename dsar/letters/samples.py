@@ -201,6 +201,7 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "activities": [activities[0].id],
             "done_on": today.isoformat(),
             "restriction_status": "active",
+            "restricted_categories": [c.id for c in register.categories][:2],
         },
         "restriction_lift": {
             "ground": "18.1.a",

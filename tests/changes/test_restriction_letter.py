@@ -39,4 +39,8 @@ def test_the_letter_waits_for_the_restriction_then_states_its_day_and_ground(
 
     assert (content.details["done_on"], content.details["ground"]) == ("2026-03-02", "18.1.b")
     assert "We restricted it on 2 March 2026" in text
+    covered = text.split("The restriction covers: ")[1]
+    # the customer's row (flag), the orders that follow it, the newsletter (by hand)
+    for label in ("Contact details", "Order data", "Record of consent"):
+        assert label in covered.split(" Ground:")[0], label
     assert "January 2026" not in text
