@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from dsar.changes.stop_facts import kept_basis
 from dsar.changes.stops import carry_out_stop, decide_stop
 from dsar.letters.content import IncompleteLetter
 from dsar.letters.inputs import letter_content
@@ -59,3 +60,10 @@ def test_the_objection_letter_states_the_recorded_outcome_and_grounds(
     assert "We continue the processing" in text
     assert "The logs are needed to defend against attacks." in text
     assert "We stopped this processing" not in text
+
+
+def test_the_basis_still_holding_comes_from_the_register_only(register) -> None:  # type: ignore[no-untyped-def]
+    # customers keeps its row when marketing stops (a column is set): its account is a contract
+    assert kept_basis(register, ["marketing_mail"]) == "6.1.b"
+    # the newsletter's rows are deleted: nothing is kept, so no basis is named
+    assert kept_basis(register, ["newsletter"]) is None
