@@ -152,9 +152,7 @@ def record_by_hand(
         raise RestrictionError("no such by-hand step")
     step = dict(restriction.manual[index])
     field = "lifted" if lifted else "restricted"
-    if lifted and restriction.status not in (RestrictionStatus.LIFTING,
-                                             RestrictionStatus.LIFT_PARTIAL,
-                                             RestrictionStatus.LIFTED):  # fmt: skip
+    if lifted and restriction.lift_at is None:
         raise RestrictionError("lift the restriction first: the Art. 18(3) notice comes first")
     if step.get(f"{field}_at"):
         raise RestrictionError("this step was recorded already")
@@ -187,11 +185,9 @@ def lift_restriction(
             "the subject must be told before the restriction is lifted (Art. 18(3)): send the "
             "'restriction_lift' letter first (delivered by e-mail or recorded as posted)"
         )
-    plans = [
-        ErasurePlan.from_json(p) for p in restriction.plans
-    ]  # the same sources, planned again for the lifted value
-    chosen = [register.source(p.source) for p in plans]
-    lift, _manual = _plan(session, request, [s for s in chosen if s is not None], restriction,
+    # The sources it marked, planned again for the lifted value.
+    marked = [register.source(p["source"]) for p in restriction.plans]
+    lift, _manual = _plan(session, request, [s for s in marked if s is not None], restriction,
                           LIFT, connectors)  # fmt: skip
     restriction.lift_plans = [p.to_json() for p in lift]
     restriction.status = RestrictionStatus.LIFTING

@@ -144,6 +144,8 @@ def test_after_the_notice_the_job_removes_the_flag(
 
     assert restriction.status is RestrictionStatus.LIFTED and restriction.lifted_at == later
     assert shop(RESTRICTED) == 0
+    record_by_hand(session, restriction, 0, lifted=True, actor="dana@example.org", now=later)
+    assert restriction.manual[0]["lifted_at"] == later.isoformat()
     events = session.execute(select(RequestEvent.action)).scalars().all()
     assert {"restriction_lifting", "restriction_lifted"} <= set(events)
 
