@@ -22,6 +22,7 @@ from dsar.changes.restrictions import (
 from dsar.changes.run import WriteRefused
 from dsar.jobs.marks import carry_out_marks
 from dsar.letters.models import Letter, LetterStatus
+from dsar.requests.closing import completion_blockers
 from dsar.requests.models import RequestEvent
 
 RESTRICTED = "SELECT count(*) FROM customers WHERE restricted"
@@ -180,3 +181,16 @@ def test_a_failing_source_leaves_it_partial_and_a_retry_finishes(
     carry_out_restriction(session, restriction, shop_register, now=now, checkpoint=session.flush)
     assert restriction.status is RestrictionStatus.ACTIVE and restriction.runs == 2
     assert shop(RESTRICTED) == 1
+
+
+def test_the_answer_waits_while_the_restriction_is_being_placed(
+    session, restriction_request, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    assert completion_blockers(session, restriction_request) == []
+    restriction = _placed(session, restriction_request, shop_register, now)
+
+    assert completion_blockers(session, restriction_request) == [
+        "the restriction is placing: see the request's Restriction page"
+    ]
+    carry_out_restriction(session, restriction, shop_register, now=now, checkpoint=session.flush)
+    assert completion_blockers(session, restriction_request) == []

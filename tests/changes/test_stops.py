@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dsar.changes.models import StopStatus
 from dsar.changes.stops import StopError, decide_stop
 from dsar.jobs.marks import carry_out_marks
+from dsar.requests.closing import completion_blockers
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
@@ -112,3 +113,17 @@ def test_an_assessed_objection_continued_changes_nothing_and_needs_grounds(
 
     assert (stop.status, stop.outcome, stop.plans) == (StopStatus.CONTINUED, "continued", [])
     assert _run(app, session, shop_register, now).done == 0
+
+
+def test_the_answer_waits_while_the_stop_is_under_way(
+    app, session, controller, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    request = _request(session, controller, now, RequestType.CONSENT_WITHDRAWAL,
+                       {"activities": ["newsletter"]})  # fmt: skip
+    decide_stop(session, request, shop_register, actor="d@x.org", now=now)
+
+    assert completion_blockers(session, request) == [
+        "the stop is approved: see the request's Processing page"
+    ]
+    _run(app, session, shop_register, now)
+    assert completion_blockers(session, request) == []
