@@ -22,8 +22,10 @@ from dsar.changes.restrictions import (
 from dsar.changes.run import WriteRefused
 from dsar.jobs.marks import carry_out_marks
 from dsar.letters.models import Letter, LetterStatus
+from dsar.outbox.models import OutboxStatus
 from dsar.requests.closing import completion_blockers
 from dsar.requests.models import RequestEvent
+from tests.factories import make_mail
 
 RESTRICTED = "SELECT count(*) FROM customers WHERE restricted"
 FLAG_42 = "SELECT restricted FROM customers WHERE customer_number = 'K-100042'"
@@ -194,3 +196,20 @@ def test_the_answer_waits_while_the_restriction_is_being_placed(
     ]
     carry_out_restriction(session, restriction, shop_register, now=now, checkpoint=session.flush)
     assert completion_blockers(session, restriction_request) == []
+
+
+def test_an_e_mailed_notice_counts_once_the_outbox_delivered_it(
+    app, session, restriction_request, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    restriction = _placed(session, restriction_request, shop_register, now)
+    _run(app, session, shop_register, now)
+    letter = _lift_letter(session, restriction_request, now, posted=False)
+    letter.status = LetterStatus.SENT  # queued for e-mail, not yet delivered
+    mail = make_mail(session, now, key=letter.outbox_key, request_id=restriction_request.id)
+
+    with pytest.raises(RestrictionError, match=r"Art. 18\(3\)"):
+        lift_restriction(session, restriction, shop_register, actor="dana@example.org", now=now)
+    mail.status, mail.sent_at = OutboxStatus.SENT, now + timedelta(hours=1)
+    session.flush()
+    lift_restriction(session, restriction, shop_register, actor="dana@example.org", now=now)
+    assert restriction.status is RestrictionStatus.LIFTING
