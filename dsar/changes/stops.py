@@ -61,13 +61,14 @@ def stop_basis(request: Request) -> str:
 
 def activities_to_stop(register: Register, request: Request, basis: str) -> list[str]:
     """Consent: the consent-based activities the subject named; direct marketing: every
-    direct-marketing activity; Art. 21(1): those on 6(1)(e) or (f) staff may choose from."""
+    direct-marketing activity; Art. 21(1): those staff may choose from (6(1)(e), (f), and
+    direct marketing, which turns the objection into one to direct marketing)."""
     if basis == CONSENT:
         named = set((request.details or {}).get("activities") or [])
         return [a.id for a in register.activities if a.consent_based and a.id in named]
     if basis == MARKETING:
         return [a.id for a in register.activities if a.direct_marketing]
-    return [a.id for a in register.activities if a.objection_possible and not a.direct_marketing]
+    return [a.id for a in register.activities if a.objection_possible]
 
 
 def decide_stop(
@@ -91,8 +92,12 @@ def decide_stop(
     if any(s.status in under_way for s in stops_of(session, request)):
         raise StopError("a stop of this request is under way: see its record")
     allowed = activities_to_stop(register, request, basis)
-    chosen = list(allowed) if basis != ASSESSED or activities is None else list(activities)
-    if not chosen or set(chosen) - set(allowed):
+    chosen = list(allowed) if basis != ASSESSED else list(activities or [])
+    marketing = [a.id for a in register.activities if a.direct_marketing]
+    if basis == ASSESSED and set(chosen) & set(marketing):
+        # An objection naming a marketing activity is one to direct marketing: all of it stops.
+        basis, chosen = MARKETING, list(dict.fromkeys([*chosen, *marketing]))
+    if not chosen or set(chosen) - set(allowed) - set(marketing):
         what = "consent-based activities the subject named" if basis == CONSENT else "activities"
         raise StopError(f"choose {what} of the register that can be stopped")
     if continued and basis != ASSESSED:

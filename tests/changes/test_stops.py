@@ -105,7 +105,12 @@ def test_an_assessed_objection_continued_changes_nothing_and_needs_grounds(
                     activities=["web_logs"], continued=True)  # fmt: skip
     with pytest.raises(StopError, match="choose activities"):
         decide_stop(session, request, shop_register, actor="d@x.org", now=now,
-                    activities=["marketing_mail"])  # fmt: skip
+                    activities=["orders"])  # fmt: skip
+    with pytest.raises(StopError, match="choose activities"):  # none chosen: nothing stops
+        decide_stop(session, request, shop_register, actor="d@x.org", now=now)
+    with pytest.raises(StopError, match="cannot be continued"):  # marketing: Art. 21(3)
+        decide_stop(session, request, shop_register, actor="d@x.org", now=now,
+                    activities=["marketing_mail"], continued=True, grounds="sales")  # fmt: skip
 
     stop = decide_stop(session, request, shop_register, actor="d@x.org", now=now,
                        activities=["web_logs"], continued=True,
@@ -127,3 +132,15 @@ def test_the_answer_waits_while_the_stop_is_under_way(
     ]
     _run(app, session, shop_register, now)
     assert completion_blockers(session, request) == []
+
+
+def test_an_assessed_objection_naming_marketing_stops_all_marketing(
+    app, session, controller, shop_register, now, shop
+) -> None:  # type: ignore[no-untyped-def]
+    request = _request(session, controller, now, RequestType.OBJECTION, {})  # by post: no kind
+    stop = decide_stop(session, request, shop_register, actor="d@x.org", now=now,
+                       activities=["marketing_mail"])  # fmt: skip
+
+    assert (stop.basis, stop.activities) == ("21.2", ["marketing_mail", "newsletter"])
+    _run(app, session, shop_register, now)
+    assert shop(OPT_IN, e=EMAIL) in (False, 0) and shop(NEWSLETTER, e=EMAIL) == 0
