@@ -64,11 +64,22 @@ def activities_to_stop(register: Register, request: Request, basis: str) -> list
     direct-marketing activity; Art. 21(1): those staff may choose from (6(1)(e), (f), and
     direct marketing, which turns the objection into one to direct marketing)."""
     if basis == CONSENT:
-        named = set((request.details or {}).get("activities") or [])
-        return [a.id for a in register.activities if a.consent_based and a.id in named]
+        named = set(named_activities(request))
+        return [a.id for a in register.consent_activities if not named or a.id in named]
     if basis == MARKETING:
         return [a.id for a in register.activities if a.direct_marketing]
     return [a.id for a in register.activities if a.objection_possible]
+
+
+def named_activities(request: Request) -> list[str]:
+    """The activities the subject named on the form (none: a request by post, staff choose)."""
+    return list((request.details or {}).get("activities") or [])
+
+
+def staff_choose(request: Request, basis: str) -> bool:
+    """Whether staff choose the activities: an Art. 21(1) assessment, or a withdrawal that
+    named none (it came by post)."""
+    return basis == ASSESSED or (basis == CONSENT and not named_activities(request))
 
 
 def decide_stop(
@@ -92,14 +103,14 @@ def decide_stop(
     if any(s.status in under_way for s in stops_of(session, request)):
         raise StopError("a stop of this request is under way: see its record")
     allowed = activities_to_stop(register, request, basis)
-    chosen = list(allowed) if basis != ASSESSED else list(activities or [])
+    chosen = list(activities or []) if staff_choose(request, basis) else list(allowed)
     marketing = [a.id for a in register.activities if a.direct_marketing]
     if basis == ASSESSED and set(chosen) & set(marketing):
         # An objection naming a marketing activity is one to direct marketing: all of it stops.
         basis, chosen = MARKETING, list(dict.fromkeys([*chosen, *marketing]))
     if not chosen or set(chosen) - set(allowed) - set(marketing):
-        what = "consent-based activities the subject named" if basis == CONSENT else "activities"
-        raise StopError(f"choose {what} of the register that can be stopped")
+        what = "consent-based activities" if basis == CONSENT else "activities"
+        raise StopError(f"choose the {what} of the register to stop (at least one)")
     if continued and basis != ASSESSED:
         raise StopError(
             "an objection to direct marketing and a consent withdrawal always stop (Art. 21(3), "

@@ -144,3 +144,15 @@ def test_an_assessed_objection_naming_marketing_stops_all_marketing(
     assert (stop.basis, stop.activities) == ("21.2", ["marketing_mail", "newsletter"])
     _run(app, session, shop_register, now)
     assert shop(OPT_IN, e=EMAIL) in (False, 0) and shop(NEWSLETTER, e=EMAIL) == 0
+
+
+def test_a_withdrawal_by_post_lets_staff_choose_the_consent_activities(
+    session, controller, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    request = _request(session, controller, now, RequestType.CONSENT_WITHDRAWAL, {})
+    with pytest.raises(StopError, match="consent-based activities"):
+        decide_stop(session, request, shop_register, actor="d@x.org", now=now)
+
+    stop = decide_stop(session, request, shop_register, actor="d@x.org", now=now,
+                       activities=["newsletter"])  # fmt: skip
+    assert (stop.basis, stop.activities) == ("7.3", ["newsletter"])

@@ -18,6 +18,7 @@ from dsar.changes.stops import (
     decide_stop,
     record_stop_by_hand,
     retry_stop,
+    staff_choose,
     stop_basis,
     stops_of,
 )
@@ -64,6 +65,7 @@ def request_processing(request_id: int) -> ResponseReturnValue:
         "staff/processing.html",
         req=found,
         basis=basis,
+        choose=staff_choose(found, basis),
         bases={"consent": CONSENT, "marketing": MARKETING, "assessed": ASSESSED},
         activities=[(a, titles[a]) for a in activities_to_stop(register, found, basis)],
         titles=titles,
