@@ -103,10 +103,10 @@ def test_an_assessed_objection_continued_changes_nothing_and_needs_grounds(
     with pytest.raises(StopError, match="compelling legitimate grounds"):
         decide_stop(session, request, shop_register, actor="d@x.org", now=now,
                     activities=["web_logs"], continued=True)  # fmt: skip
-    with pytest.raises(StopError, match="choose activities"):
+    with pytest.raises(StopError, match="choose the activities"):
         decide_stop(session, request, shop_register, actor="d@x.org", now=now,
                     activities=["orders"])  # fmt: skip
-    with pytest.raises(StopError, match="choose activities"):  # none chosen: nothing stops
+    with pytest.raises(StopError, match="choose the activities"):  # none chosen: nothing stops
         decide_stop(session, request, shop_register, actor="d@x.org", now=now)
     with pytest.raises(StopError, match="cannot be continued"):  # marketing: Art. 21(3)
         decide_stop(session, request, shop_register, actor="d@x.org", now=now,
