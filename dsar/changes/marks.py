@@ -47,7 +47,14 @@ def mark_steps(
     for part, container in _containers(source):
         found: list[Step] = []
         mark = container.restriction
-        if purpose in (RESTRICT, LIFT) and mark is not None:
+        if purpose in (RESTRICT, LIFT) and mark is not None and mark.table is not None:
+            action = "insert" if purpose == RESTRICT else "unmark"
+            reason = ground_reason(basis) if purpose == RESTRICT else LIFTED
+            target = f"{mark.table}.{mark.column}"
+            rule = f"{part}: {purpose} ({target} = {mark.references})"
+            found.append(Step(action, rule, reason, [mark.key], tag=f"{purpose}:{change}",
+                              target=target))  # fmt: skip
+        elif purpose in (RESTRICT, LIFT) and mark is not None:
             value = mark.value if purpose == RESTRICT else mark.lifted
             reason = ground_reason(basis) if purpose == RESTRICT else LIFTED
             rule = f"{part}: {purpose} ({mark.column}: {value!r})"

@@ -26,10 +26,22 @@ def _container(container: Any, fields: Any, at: str, kind: str) -> list[Problem]
     held = set(container.activities) | {a for f in fields for a in f.activities or []}
     problems: list[Problem] = []
     mark = container.restriction
-    if mark is not None and mark.column not in names:
+    if mark is not None and mark.table is None and mark.column not in names:
         problems.append(
             (f"{at}.restriction.column", f"{mark.column!r} is not one of the {kind} listed here")
         )
+    if mark is not None and mark.table is not None:
+        own = getattr(container, "name", None)
+        if kind == "fields":
+            problems.append((f"{at}.restriction.table", "a restriction table is for SQL tables"))
+        elif mark.references != f"{own}.{mark.key}" or mark.key not in names:
+            problems.append(
+                (
+                    f"{at}.restriction.references",
+                    f"must name one of this table's columns ({own}.<column>), not "
+                    f"{mark.references!r}",
+                )
+            )
     for activity, rule in container.stop.items():
         where = f"{at}.stop[{activity!r}]"
         if activity not in held:

@@ -72,3 +72,20 @@ def test_wrong_marks_and_stop_rules_are_named(table: dict[str, Any], expected: s
     problems = problems_of(_with_table(**table))
 
     assert any(expected in p for p in problems), problems
+
+
+def test_a_restriction_table_names_this_table_s_key_column() -> None:
+    mark = {"table": "restricted", "column": "customer_id", "references": "customers.id"}
+    table = validate(_with_table(restriction=mark), LABEL).sources[1].tables[0]  # type: ignore[union-attr]
+
+    assert (table.restriction.table, table.restriction.key) == ("restricted", "id")
+    wrong = {**mark, "references": "orders.id"}
+    assert any(
+        "restriction.references: must name" in p
+        for p in problems_of(_with_table(restriction=wrong))
+    )
+    half = {"table": "restricted", "column": "customer_id"}
+    assert any(
+        "needs table, column and references" in p
+        for p in problems_of(_with_table(restriction=half))
+    )
