@@ -121,20 +121,25 @@ def _plan(
             raise RestrictionError(f"cannot plan the restriction: {error}") from None
         finally:
             connector.close()
-        plans.append(plan)
+        writable = not isinstance(source, SqlSource) or bool(source.write_url)
+        if writable:
+            plans.append(plan)
         if purpose == RESTRICT:
-            manual += _by_hand(source, plan)
+            manual += _by_hand(source, plan, writable)
     return plans, manual
 
 
-def _by_hand(source: SqlSource | FileSource, plan: ErasurePlan) -> list[dict[str, Any]]:
+def _by_hand(
+    source: SqlSource | FileSource, plan: ErasurePlan, writable: bool
+) -> list[dict[str, Any]]:
     """A step for each table or file holding the subject's rows that has no mark of its own
-    and is not found through a marked table (whose mark its rows follow)."""
+    and is not found through a marked table (whose mark its rows follow); every one of them
+    where dsar has no write credential for the source."""
     steps = []
     for part in plan.parts:
-        if part.steps or not part.rows:
+        if not part.rows or (writable and part.steps):
             continue
-        if isinstance(source, SqlSource) and covered_by(source, part.part):
+        if writable and isinstance(source, SqlSource) and covered_by(source, part.part):
             continue
         where = f"{source.name}, {part.part}" if isinstance(source, SqlSource) else source.name
         text = f"Mark the subject's {part.rows} rows in {where} as restricted by hand"

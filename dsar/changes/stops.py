@@ -150,6 +150,8 @@ def _plan(
     for source in register.sources:
         if not isinstance(source, SqlSource | FileSource):
             continue
+        if isinstance(source, SqlSource) and not source.write_url:
+            continue  # no write credential: its activities are stopped by hand
         holders = [source] if isinstance(source, FileSource) else list(source.tables)
         rules = {a for holder in holders for a in holder.stop if a in stop.activities}
         if not rules:

@@ -25,7 +25,7 @@ from dsar.letters.models import Letter, LetterStatus
 from dsar.outbox.models import OutboxStatus
 from dsar.requests.closing import completion_blockers
 from dsar.requests.models import RequestEvent
-from tests.factories import make_mail
+from tests.factories import by_hand, make_mail
 
 RESTRICTED = "SELECT count(*) FROM customers WHERE restricted"
 FLAG_42 = "SELECT restricted FROM customers WHERE customer_number = 'K-100042'"
@@ -213,3 +213,14 @@ def test_an_e_mailed_notice_counts_once_the_outbox_delivered_it(
     session.flush()
     lift_restriction(session, restriction, shop_register, actor="dana@example.org", now=now)
     assert restriction.status is RestrictionStatus.LIFTING
+
+
+def test_without_a_write_credential_every_place_is_restricted_by_hand(
+    session, restriction_request, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    register = by_hand(shop_register)
+    restriction = _placed(session, restriction_request, register, now)
+
+    assert restriction.plans == []  # nothing for the job to write
+    parts = {m["part"] for m in restriction.manual}
+    assert {"customers", "orders", "newsletter_subscriptions", "accounting"} <= parts

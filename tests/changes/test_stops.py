@@ -16,7 +16,7 @@ from dsar.requests.closing import completion_blockers
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
-from tests.factories import make_request
+from tests.factories import by_hand, make_request
 
 EMAIL = "kunde042@example.org"
 NEWSLETTER = "SELECT count(*) FROM newsletter_subscriptions WHERE email = :e"
@@ -156,3 +156,14 @@ def test_a_withdrawal_by_post_lets_staff_choose_the_consent_activities(
     stop = decide_stop(session, request, shop_register, actor="d@x.org", now=now,
                        activities=["newsletter"])  # fmt: skip
     assert (stop.basis, stop.activities) == ("7.3", ["newsletter"])
+
+
+def test_without_a_write_credential_the_activities_are_stopped_by_hand(
+    session, controller, shop_register, now
+) -> None:  # type: ignore[no-untyped-def]
+    request = _request(session, controller, now, RequestType.OBJECTION,
+                       {"objection": "direct_marketing"})  # fmt: skip
+    stop = decide_stop(session, request, by_hand(shop_register), actor="d@x.org", now=now)
+
+    assert stop.plans == []
+    assert [m["activity"] for m in stop.manual] == ["marketing_mail", "newsletter"]
