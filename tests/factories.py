@@ -12,6 +12,7 @@ from dsar.accounts.operations import create_staff
 from dsar.controllers.models import Controller
 from dsar.outbox.mail import enqueue
 from dsar.outbox.models import OutboxMessage
+from dsar.register import Register, SqlSource
 from dsar.requests.models import Request
 from dsar.requests.operations import NewRequest, create_request
 from dsar.requests.workflow import Channel, RequestType
@@ -74,3 +75,13 @@ def make_mail(
         auto_submitted=auto_submitted,
     )
     return session.get_one(OutboxMessage, queued)
+
+
+def by_hand(register: Register) -> Register:
+    """The register without write credentials: dsar changes no source, so staff record by
+    hand what they did (the letter page's facts) instead of dsar's own record."""
+    sources = [
+        s.model_copy(update={"write_url": None}) if isinstance(s, SqlSource) else s
+        for s in register.sources
+    ]
+    return register.model_copy(update={"sources": sources})

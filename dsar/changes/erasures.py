@@ -88,7 +88,7 @@ def plan_request_erasure(
     manual: list[dict[str, str]] = []
     for source in register.sources:
         if isinstance(source, ManualSource):
-            manual.append(_manual_step(source, request.language))
+            manual.append(manual_step(source, request.language))
             continue
         connector = connectors(source)
         assert connector is not None
@@ -172,9 +172,7 @@ def carry_out(
     reports: list[PartReport] = []
     for data in erasure.plans:
         plan = ErasurePlan.from_json(data)
-        reports += _apply_source(
-            session, register, plan, context, checkpoint, writers or writer_for
-        )
+        reports += apply_source(session, register, plan, context, checkpoint, writers or writer_for)
     done = all(not r.failed and r.verified is not False for r in reports)
     erasure.status = ErasureStatus.DONE if done else ErasureStatus.PARTIAL
     erasure.reports = [asdict(r) for r in reports]
@@ -216,7 +214,7 @@ def writer_for(source: SqlSource | FileSource) -> Writer:
     return SqlWriter(source) if isinstance(source, SqlSource) else FileWriter(source)
 
 
-def _apply_source(
+def apply_source(
     session: Session,
     register: Register,
     plan: ErasurePlan,
@@ -224,28 +222,29 @@ def _apply_source(
     checkpoint: Checkpoint,
     writers: Callable[[SqlSource | FileSource], Writer],
 ) -> list[PartReport]:
+    """Apply one source's plan through its writer; a failure becomes failed part reports."""
     source = register.source(plan.source)
     if not isinstance(source, SqlSource | FileSource):
-        return _failed(plan, f"source {plan.source} is no longer in the register")
+        return failed_reports(plan, f"source {plan.source} is no longer in the register")
     try:
         writer = writers(source)
     except WriteRefused as error:
-        return _failed(plan, str(error))
+        return failed_reports(plan, str(error))
     try:
         return writer.apply(session, plan, context, checkpoint)
     except (WriteRefused, SourceUnreachable, RegisterMismatch, SQLAlchemyError, OSError) as error:
-        return _failed(plan, f"{type(error).__name__}: {error}".splitlines()[0])
+        return failed_reports(plan, f"{type(error).__name__}: {error}".splitlines()[0])
     finally:
         close = getattr(writer, "close", None)
         if close is not None:
             close()
 
 
-def _failed(plan: ErasurePlan, why: str) -> list[PartReport]:
+def failed_reports(plan: ErasurePlan, why: str) -> list[PartReport]:
     return [PartReport(plan.source, p.part, failed=True, reasons=[why]) for p in plan.parts]
 
 
-def _manual_step(source: ManualSource, language: str) -> dict[str, str]:
+def manual_step(source: ManualSource, language: str) -> dict[str, str]:
     text = source.instructions.get(language, fallback=source.instructions.languages[0])
     return {"source": source.id, "name": source.name, "instruction": text or ""}
 

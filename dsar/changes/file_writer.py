@@ -157,10 +157,11 @@ def _erase(
         if not matches(item):
             out.append(item)
             continue
-        if any(s.action == "delete" for s in steps):
-            result.changed["delete"] = result.changed.get("delete", 0) + 1
+        removal = next((s for s in steps if s.action == "delete"), None)
+        if removal is not None:
+            result.changed[removal.key] = result.changed.get(removal.key, 0) + 1
             continue
-        for step in (s for s in steps if s.action == "anonymise"):
+        for step in (s for s in steps if s.action in ("anonymise", "set")):
             new = {
                 c: ("" if v is None else str(v)) if csv_file else v for c, v in step.values.items()
             }

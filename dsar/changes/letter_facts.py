@@ -1,23 +1,31 @@
 """What an erasure letter may say, from the erasure dsar recorded (dsar/changes/erasures.py):
 the day it finished, the categories erased, the records kept with their planned deletion, and
-whether all the subject's data was in it. No erasure recorded: the letter keeps what staff
+whether all the subject's data was in it; and what a restriction letter may say from the
+restriction recorded (dsar/changes/restrictions.py). No record: the letter keeps what staff
 record by hand."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.changes.models import Erasure, ErasureStatus, ErasureTask, ErasureTaskKind
+from dsar.changes.models import (
+    Erasure,
+    ErasureStatus,
+    ErasureTask,
+    ErasureTaskKind,
+    Restriction,
+    RestrictionStatus,
+)
 from dsar.fulfilment.models import FindingStatus
 from dsar.fulfilment.search import latest_run
 from dsar.letters.facts import FoundData, FoundSource, KeptRecords
-from dsar.register import FileSource, Register, SqlSource
+from dsar.register import FileSource, ManualSource, Register, SqlSource
 from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
@@ -143,3 +151,56 @@ def _categories(source: object, part: str, step: dict[str, Any]) -> list[str]:
     if step["action"] != "delete" and step.get("columns"):
         fields = [f for f in fields if f.name in step["columns"]]
     return list(dict.fromkeys(c for f in fields for c in f.categories))
+
+
+def recorded_restriction(session: Session, request: Request) -> Restriction | None:
+    """The request's latest restriction."""
+    return session.execute(
+        select(Restriction)
+        .where(Restriction.request_id == request.id)
+        .order_by(Restriction.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def restriction_details(
+    restriction: Restriction, request: Request, register: Register
+) -> dict[str, Any]:
+    """Letter facts: the recorded ground, status and the categories it covers, and once the
+    marks were read back the local day it took effect (over staff's date); by-hand steps not
+    yet recorded are named."""
+    details: dict[str, Any] = {
+        "restriction_status": restriction.status.value,
+        "ground": restriction.ground,
+        "restricted_categories": restricted_categories(restriction, register),
+        "restriction_by_hand_open": [
+            m["name"] for m in restriction.manual if not m.get("restricted_at")
+        ],
+    }
+    if restriction.active_at is not None:  # the last mark set, by dsar or by hand
+        jurisdiction = jurisdiction_of(request.controller)
+        moments = [restriction.active_at] + [
+            datetime.fromisoformat(m["restricted_at"])
+            for m in restriction.manual
+            if m.get("restricted_at")
+        ]
+        details["done_on"] = local_date(max(moments), jurisdiction).isoformat()
+    elif restriction.status is not RestrictionStatus.LIFTED:
+        details["done_on"] = None  # no day by hand where dsar restricts
+    return details
+
+
+def restricted_categories(restriction: Restriction, register: Register) -> list[str]:
+    """The categories of every place the restriction covers: each table or file holding the
+    subject's rows when it was placed, and each manual source it names."""
+    found: dict[str, None] = {}
+    for plan in restriction.plans:
+        source = register.source(plan["source"])
+        for part in plan["parts"]:
+            if part["rows"]:
+                found.update(dict.fromkeys(_categories(source, part["part"], {"action": "delete"})))
+    for step in restriction.manual:
+        source = register.source(step["source"])
+        if isinstance(source, ManualSource):
+            found.update(dict.fromkeys(source.categories))
+    return list(found)

@@ -1,4 +1,5 @@
-"""How far an erasure got: one row per request, source, part and step, committed per batch."""
+"""How far an erasure got (one row per request, source, part and step, committed per batch),
+the erasure itself, and the restrictions and processing stops built on the same writers."""
 
 from __future__ import annotations
 
@@ -128,3 +129,69 @@ class ErasureTask(Base):
     @property
     def done(self) -> bool:
         return self.done_at is not None
+
+
+class RestrictionStatus(enum.StrEnum):
+    PLACING = "placing"  # placed by staff: the scheduler marks the subject's rows
+    PARTIAL = "partial"  # a source failed: the report so far; a retry finishes the rest
+    ACTIVE = "active"  # every mark dsar writes was set and read back
+    LIFTING = "lifting"  # the Art. 18(3) notice was sent: the scheduler removes the marks
+    LIFT_PARTIAL = "lift_partial"  # removing a mark failed somewhere: retry
+    LIFTED = "lifted"  # every mark dsar wrote was removed and read back
+
+
+class Restriction(Base):
+    """One restriction of a request's subject (Art. 18): its ground and end condition, the
+    marks dsar sets (`plans`) and the by-hand steps staff record (`manual`), then its lifting
+    after the Art. 18(3) notice (`lift_plans`)."""
+
+    __tablename__ = "restriction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    ground: Mapped[str] = mapped_column(String(16))  # 18.1.a .. 18.1.d
+    end_condition: Mapped[str] = mapped_column(Text)  # "until the accuracy is verified"
+    sources: Mapped[list[str] | None] = mapped_column(JSON)  # source ids; None: all of them
+    plans: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # ErasurePlan.to_json (restrict)
+    # {source, part, name, instruction, rows, restricted_by, restricted_at, lifted_by, lifted_at}
+    manual: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    status: Mapped[RestrictionStatus] = mapped_column(enum_column(RestrictionStatus, 16))
+    placed_by: Mapped[str] = mapped_column(String(320))
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reports: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # PartReport
+    runs: Mapped[int] = mapped_column(default=0)
+    active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the marks read back
+    lift_by: Mapped[str | None] = mapped_column(String(320))
+    lift_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # staff asked to lift it
+    lift_plans: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    lift_reports: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StopStatus(enum.StrEnum):
+    APPROVED = "approved"  # confirmed by staff: the scheduler stops the activities
+    PARTIAL = "partial"  # a source failed: the report so far; a retry finishes the rest
+    DONE = "done"  # every stop rule carried out and read back
+    CONTINUED = "continued"  # an objection under Art. 21(1) not upheld: nothing changes
+
+
+class ProcessingStop(Base):
+    """Activities stopped for a request's subject: consent withdrawn (Art. 7(3)) or an
+    objection (Art. 21), with the assessment that decided it and what the stop rules did."""
+
+    __tablename__ = "processing_stop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("request.id"), index=True)
+    basis: Mapped[str] = mapped_column(String(16))  # 7.3, 21.2 (direct marketing), 21.1
+    activities: Mapped[list[str]] = mapped_column(JSON)  # activity ids
+    outcome: Mapped[str] = mapped_column(String(16))  # stopped | continued
+    grounds: Mapped[str | None] = mapped_column(Text)  # continued: the compelling grounds
+    plans: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # ErasurePlan.to_json (stop)
+    manual: Mapped[list[dict[str, Any]]] = mapped_column(JSON)  # activities without a rule
+    status: Mapped[StopStatus] = mapped_column(enum_column(StopStatus, 16))
+    decided_by: Mapped[str] = mapped_column(String(320))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reports: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    runs: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # it took effect

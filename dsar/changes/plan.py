@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from dsar.changes.marks import mark_steps
 from dsar.changes.rules import PartRules, Step, part_rules
 from dsar.register.datasources import FileSource, SqlSource, SqlTable
 from dsar.register.schema import Register
@@ -40,6 +41,12 @@ class ErasurePlan:
     # "table.column" -> values of a join's parent column among the subject's rows: they still
     # find the children after the parent's own match columns were anonymised (resume, verify).
     anchors: dict[str, list[Any]] = field(default_factory=dict)
+    # Not an erasure: the marks of a restriction (restrict, lift) or a stop (changes/marks.py),
+    # for the record `change`, on `basis` (the ground, or the article), for `activities`.
+    purpose: str = "erasure"
+    change: int = 0
+    basis: str = ""
+    activities: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -71,12 +78,41 @@ def plan_erasure(
         plan.parts.append(
             PartPlan(name, counts.get(name, 0), rules.steps, rules.left, rules.not_done)
         )
+    _anchor(plan, source, connector, subject)
+    return plan
+
+
+def plan_marks(
+    source: SqlSource | FileSource,
+    connector: Connector,
+    subject: Subject,
+    *,
+    purpose: str,
+    change: int,
+    basis: str,
+    activities: Collection[str] = (),
+) -> ErasurePlan:
+    """Plan marking `subject`'s rows (restrict, lift, stop: dsar.changes.marks); reads only."""
+    counts = {p.name: p.count for p in connector.search(subject, 0)}
+    plan = ErasurePlan(source.id, _kind(source), dict(subject.keys), None)
+    plan.purpose, plan.change, plan.basis = purpose, change, basis
+    plan.activities = sorted(activities)
+    steps = mark_steps(source, purpose, change, basis, plan.activities)
+    order = [t.name for t in children_first(source)] if isinstance(source, SqlSource) else []
+    for name in order or list(steps):
+        plan.parts.append(PartPlan(name, counts.get(name, 0), steps[name]))
+    _anchor(plan, source, connector, subject)
+    return plan
+
+
+def _anchor(
+    plan: ErasurePlan, source: SqlSource | FileSource, connector: Connector, subject: Subject
+) -> None:
     if isinstance(source, SqlSource):
         distinct = getattr(connector, "distinct_values", None)
         for table, column in anchor_columns(source):
             if distinct is not None:
                 plan.anchors[f"{table}.{column}"] = list(distinct(subject, table, column))
-    return plan
 
 
 def expected_rules(
@@ -124,7 +160,10 @@ def check_plan(register: Register, source: SqlSource | FileSource, plan: Erasure
     where = f"source {source.id}"
     if plan.source != source.id or plan.kind != _kind(source):
         raise RegisterMismatch(f"{where}: the plan is for source {plan.source!r}")
-    expected = expected_rules(register, source, plan.scope)
+    if plan.purpose == "erasure":
+        expected = {k: v.steps for k, v in expected_rules(register, source, plan.scope).items()}
+    else:
+        expected = mark_steps(source, plan.purpose, plan.change, plan.basis, plan.activities)
     problems: list[str] = []
     for part in plan.parts:
         names = _column_names(source, part.part)
@@ -135,7 +174,7 @@ def check_plan(register: Register, source: SqlSource | FileSource, plan: Erasure
             for column in [*step.columns, *step.values, *filter(None, [step.date_column])]:
                 if column not in names:
                     problems.append(f"column {column!r} of {part.part!r} is not in the register")
-        if not problems and part.steps != expected[part.part].steps:
+        if not problems and part.steps != expected[part.part]:
             problems.append(f"the register no longer says this for {part.part!r}: plan again")
     allowed = (
         {f"{t}.{c}" for t, c in anchor_columns(source)} if isinstance(source, SqlSource) else set()

@@ -23,7 +23,9 @@ KEPT_FOR_CLAIMS = "Art. 17(3)(e) GDPR"  # to establish, exercise or defend legal
 class Step:
     """One register rule applied to a part: delete rows, anonymise columns, or keep them."""
 
-    action: str  # "delete" | "anonymise" | "keep"
+    # "delete" | "anonymise" | "keep"; marks: "set" (a column), "insert"/"unmark" (a row of a
+    # restriction table for each of the subject's rows: added, removed)
+    action: str
     rule: str  # the register rule, e.g. "customers.email: anonymise (null)"
     reason: str  # the legal reason, e.g. "Art. 17(3)(b) GDPR; HGB §257(1) Nr. 4"
     columns: list[str] = field(default_factory=list)  # anonymise and keep: which columns
@@ -31,10 +33,14 @@ class Step:
     retention: str | None = None  # keep: the activity whose retention applies
     date_column: str | None = None  # keep: the retention's trigger date
     whole_rows: bool = True  # keep: when it ends the rows go (False: only the kept columns)
+    tag: str | None = None  # a restriction's or a stop's step: its own progress (marks.py)
+    target: str | None = None  # insert/unmark: the restriction table's "table.column"
 
     @property
     def key(self) -> str:
         """Tells the step apart within its part (progress is recorded per step)."""
+        if self.tag:
+            return self.tag
         return f"keep:{self.retention}" if self.action == "keep" else self.action
 
 

@@ -52,6 +52,7 @@ class PartReport:
     removed: int = 0
     anonymised: int = 0
     kept: int = 0
+    marked: int = 0  # rows whose restriction or stop column was set
     deletion_dates: list[str] = field(default_factory=list)  # ISO dates kept rows go after
     failed: bool = False
     verified: bool | None = None  # None: not checked (nothing to check, or it failed)
@@ -61,7 +62,12 @@ class PartReport:
     def outcome(self) -> str:
         if self.failed:
             return "failed"
-        done = [("removed", self.removed), ("anonymised", self.anonymised), ("kept", self.kept)]
+        done = [
+            ("removed", self.removed),
+            ("anonymised", self.anonymised),
+            ("kept", self.kept),
+            ("marked", self.marked),
+        ]
         return ", ".join(f"{name} {count}" for name, count in done if count) or "nothing found"
 
 

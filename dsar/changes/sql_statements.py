@@ -14,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    insert,
     or_,
     select,
     tuple_,
@@ -43,7 +44,12 @@ class BatchStatements:
 
 
 def batch_statements(
-    table: Table, names: Sequence[str], criteria: ColumnElement[bool], step: Step, size: int
+    table: Table,
+    names: Sequence[str],
+    criteria: ColumnElement[bool],
+    step: Step,
+    size: int,
+    tables: Mapping[str, Table] | None = None,
 ) -> BatchStatements:
     """SELECT the next `size` keys of the subject's rows; DELETE or UPDATE them by key range
     and criteria (an update only where a value still differs)."""
@@ -70,10 +76,28 @@ def batch_statements(
             return None
         if step.action == "delete":
             return delete(table).where(*lower, upto, criteria)
+        if step.action in ("insert", "unmark"):
+            marks, column, own = restriction_table(table, step, tables or {})
+            chosen = select(own).where(*lower, upto, criteria)
+            if step.action == "unmark":
+                return delete(marks).where(column.in_(chosen))
+            missing = ~select(column).where(column == own).exists()
+            # RETURNING counts the rows added: psycopg reports no rowcount for INSERT ... SELECT
+            added = insert(marks).from_select([column.name], chosen.where(missing))
+            return added.returning(column)
         where = (*lower, upto, criteria, differs(table, step.values))
         return update(table).where(*where).values(step.values)
 
     return BatchStatements(read([]), read([after]), change([]), change([after]), bound_only)
+
+
+def restriction_table(
+    table: Table, step: Step, tables: Mapping[str, Table]
+) -> tuple[Table, Any, Any]:
+    """A restriction table's step: that table, its column, and the marked table's key column."""
+    name, column = (step.target or ".").split(".")
+    marks = tables[name]
+    return marks, marks.c[column], table.c[step.columns[0]]
 
 
 def key_params(prefix: str, values: Sequence[Any]) -> dict[str, Any]:

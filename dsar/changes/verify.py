@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, func, or_, select
 
@@ -16,6 +16,7 @@ def count_left(
     table: Table,
     criteria: ColumnElement[bool] | None,
     steps: Sequence[Step],
+    tables: Mapping[str, Table] | None = None,
 ) -> list[str]:
     """What is still there that the steps should have removed or replaced, as reasons."""
     if criteria is None:
@@ -24,9 +25,15 @@ def count_left(
     for step in steps:
         if step.action == "delete":
             where = criteria
-        elif step.action == "anonymise":
+        elif step.action in ("anonymise", "set"):
             differs = [table.c[c].is_distinct_from(v) for c, v in step.values.items()]
             where = and_(criteria, or_(*differs))
+        elif step.action in ("insert", "unmark"):
+            name, column = (step.target or ".").split(".")
+            marks = (tables or {})[name]
+            marked = select(marks.c[column]).where(marks.c[column] == table.c[step.columns[0]])
+            found = marked.exists()
+            where = and_(criteria, ~found if step.action == "insert" else found)
         else:
             continue
         left = connection.execute(select(func.count()).select_from(table).where(where)).scalar()
@@ -43,6 +50,8 @@ def tally(report: PartReport, step: Step, rows: int) -> None:
         report.removed += rows
     elif step.action == "anonymise":
         report.anonymised += rows
+    elif step.action in ("set", "insert", "unmark"):
+        report.marked += rows
     else:
         report.kept = max(report.kept, rows)
 

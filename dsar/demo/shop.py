@@ -19,7 +19,7 @@ from dsar.demo.shop_schema import shop_metadata
 SHOP_FILENAME = "demo_shop.sqlite3"
 SUBJECTS = 300
 # Raised whenever the shop's tables change: an older demo file is then generated afresh.
-SHOP_VERSION = 2
+SHOP_VERSION = 3  # 3: customers.marketing_opt_in and customers.restricted
 
 
 @dataclass(frozen=True)

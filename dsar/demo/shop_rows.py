@@ -77,6 +77,8 @@ def _customer(rng: random.Random, index: int) -> dict[str, Any]:
         "phone": f"+49 30 {rng.randint(1000000, 9999999)}" if rng.random() < 0.7 else None,
         "birth_date": date(1950, 1, 1) + timedelta(days=rng.randint(0, 18000)),
         "created_at": _moment(rng, 200),
+        "marketing_opt_in": index % 2 == 0,  # no draw: every other value stays as it was
+        "restricted": False,
     }
 
 

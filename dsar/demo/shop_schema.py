@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -32,6 +33,8 @@ def shop_metadata() -> MetaData:
         Column("phone", String(40)),
         Column("birth_date", Date),
         Column("created_at", DateTime, nullable=False),
+        Column("marketing_opt_in", Boolean, nullable=False),
+        Column("restricted", Boolean, nullable=False, default=False),  # Art. 18
     )  # fmt: skip
     Table(
         "orders", metadata,

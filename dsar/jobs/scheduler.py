@@ -31,6 +31,7 @@ from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.extensions import lapse_untold_extensions
 from dsar.jobs.leader import LeaderLock, leader_lock_for
+from dsar.jobs.marks import carry_out_marks
 from dsar.jobs.models import JobRun
 from dsar.jobs.planned import carry_out_planned_deletions
 from dsar.jobs.rectifications import apply_approved_rectifications
@@ -90,6 +91,12 @@ def _apply_rectifications(session: Session, settings: Settings, now: datetime) -
     )
 
 
+def _carry_out_marks(session: Session, settings: Settings, now: datetime) -> Any:
+    # Like the erasures: restrictions and processing stops commit after every batch.
+    registers = current_app.extensions["dsar.registers"]
+    return carry_out_marks(session, settings, now, registers=registers, after_each=session.commit)
+
+
 # In run order: `dsar jobs run-once` runs them top to bottom, so mail queued by the earlier
 # jobs leaves with the dispatcher at the end.
 JOBS: dict[str, JobSpec] = {
@@ -103,6 +110,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("delete_files", delete_expired_files, HOUR, "delete documents and exports"),
         JobSpec("erasures", _carry_out_erasures, 30, "carry out approved erasures"),
         JobSpec("rectifications", _apply_rectifications, 30, "apply approved rectifications"),
+        JobSpec("marks", _carry_out_marks, 30, "set and lift restrictions, stop activities"),
         JobSpec("planned_deletions", carry_out_planned_deletions, DAY, "planned deletions"),
         JobSpec("purge_requests", daily_purge, DAY, "purge closed requests and rowless blobs"),
         # Hourly: a flood of unconfirmed form posts is purged in batches within the day.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from dsar.letters.recorded_checks import recorded_change_gaps
 from dsar.register.placeholders import placeholders
 from dsar.requests.workflow import RESTRICTION_GROUNDS
 
@@ -117,6 +118,7 @@ def missing_elements(
     if kind == "erasure" and found is not None:
         missing += _untold(content)
     missing += _rectification_gaps(kind, details, register)
+    missing += recorded_change_gaps(kind, details, register)
     if kind in DONE_ON and not details.get("done_on"):
         missing.append(DONE_ON[kind])
     if kind in ("restriction", "restriction_lift") and details.get("ground") not in (

@@ -21,6 +21,7 @@ from dsar.letters.content_parts import (
     SourceView,
     activity_views,
     address_lines,
+    category_label,
     erased_categories,
     exported_views,
     kept_views,
@@ -98,6 +99,7 @@ class LetterContent:
     exported: tuple[ExportedView, ...] = ()  # the copy's parts as built (portability's scope)
     kept: tuple[KeptView, ...] = ()
     erased: tuple[str, ...] = ()
+    restricted: tuple[str, ...] = ()  # the categories a recorded restriction covers
     disclosed: tuple[RecipientView, ...] = ()  # recipients the search found got the data
     told: tuple[tuple[str, date], ...] = ()  # recipients told of the outcome (Art. 19), when
     untold: tuple[str, ...] = ()  # erasure: recipients the search found got data, not told
@@ -189,6 +191,9 @@ def build_letter(
         exported=tuple(exported_views(register, found, t)),
         kept=tuple(kept_views(register, found, t)),
         erased=tuple(erased_categories(register, found, t)),
+        restricted=tuple(
+            category_label(register, c, t) for c in facts.details.get("restricted_categories", ())
+        ),
         recipient=recipient_party(register, facts),
         told=tuple((recipient_label(register, told.recipient, t), told.on) for told in facts.told),
         untold=tuple(

@@ -168,7 +168,8 @@ def recipient_label(register: Register, recipient_id: str, t: Any) -> str:
     return recipient.name if recipient.named and recipient.name else t(recipient.category)
 
 
-def _category_label(register: Register, category_id: str, t: Any) -> str:
+def category_label(register: Register, category_id: str, t: Any) -> str:
+    """A category's label in the letter's language (its id where the register lacks it)."""
     category = register.category(category_id)
     return t(category.label) if category else category_id
 
@@ -181,7 +182,7 @@ def source_views(register: Register, found: FoundData | None, t: Any) -> list[So
         views.append(
             SourceView(
                 registered.name if registered else source.source,
-                tuple((_category_label(register, c, t), n) for c, n in source.categories.items()),
+                tuple((category_label(register, c, t), n) for c, n in source.categories.items()),
             )
         )
     return views
@@ -191,7 +192,7 @@ def exported_views(register: Register, found: FoundData | None, t: Any) -> list[
     """Each table or file in the copy as built, with the files that hold it (portability)."""
     return [
         ExportedView(
-            e.label, e.files, e.rows, tuple(_category_label(register, c, t) for c in e.categories)
+            e.label, e.files, e.rows, tuple(category_label(register, c, t) for c in e.categories)
         )
         for e in (found.exported if found else ())
     ]
@@ -215,7 +216,7 @@ def kept_views(register: Register, found: FoundData | None, t: Any) -> list[Kept
         views.append(
             KeptView(
                 activity=t(activity.title),
-                categories=tuple(_category_label(register, c, t) for c in kept.categories),
+                categories=tuple(category_label(register, c, t) for c in kept.categories),
                 count=kept.count,
                 norm=activity.retention.norm,
                 retention=t(activity.retention.text),
@@ -232,10 +233,10 @@ def erased_categories(register: Register, found: FoundData | None, t: Any) -> li
     if found is None:
         return []
     if found.erased is not None:  # what a carried-out erasure recorded
-        return [_category_label(register, c, t) for c in found.erased]
+        return [category_label(register, c, t) for c in found.erased]
     kept = {c for s in found.sources for k in s.kept for c in k.categories}
     found_ids = dict.fromkeys(c for s in found.sources for c in s.categories)
-    return [_category_label(register, c, t) for c in found_ids if c not in kept]
+    return [category_label(register, c, t) for c in found_ids if c not in kept]
 
 
 def recipient_party(register: Register, facts: RequestFacts) -> Party | None:

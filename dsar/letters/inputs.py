@@ -13,10 +13,13 @@ from dsar.changes.letter_facts import (
     erased_recipients,
     erasure_details,
     recorded_erasure,
+    recorded_restriction,
+    restriction_details,
     with_erasure,
 )
 from dsar.changes.models import ErasureStatus
 from dsar.changes.rectification_letter import recorded_rectification, rectification_details
+from dsar.changes.stop_facts import recorded_stop, stop_details
 from dsar.fulfilment.claim_models import ClaimState, LookupClaim
 from dsar.fulfilment.claims import email_confirmed_by_link, stored_claims
 from dsar.fulfilment.copy_delivery import copy_delivery, recorded_transmission
@@ -164,6 +167,23 @@ def letter_content(
     )
     if rectified is not None:  # what dsar wrote stands over what staff typed
         recorded = rectification_details(rectified, register, letter.request.language)
+    restricted = (
+        recorded_restriction(session, letter.request)
+        if letter.type in ("restriction", "restriction_lift")
+        else None
+    )
+    if restricted is not None:  # the recorded ground and day stand over what staff typed
+        recorded = restriction_details(restricted, letter.request, register)
+    texts = dict(letter.texts)
+    stop = (
+        recorded_stop(session, letter.request)
+        if letter.type in ("consent_withdrawal", "objection")
+        else None
+    )
+    if stop is not None:  # when it took effect, the outcome and its grounds: the record's
+        recorded = stop_details(stop, letter.request, register)
+        if stop.grounds:
+            texts["grounds"] = stop.grounds
     facts = replace(
         facts,
         details={**facts.details, **(letter.details or {}), **recorded},
@@ -176,5 +196,5 @@ def letter_content(
         letter_type=letter.type,
         today=local_today(letter.request, now),
         found=found,
-        texts=letter.texts,
+        texts=texts,
     )

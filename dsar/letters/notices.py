@@ -1,4 +1,5 @@
-"""Which recipients were told of a request's rectification, erasure or restriction (Art. 19).
+"""Which recipients were told of a request's rectification, erasure or restriction (Art. 19),
+and whether the subject was told before a restriction is lifted (Art. 18(3)).
 
 Only what was recorded: a `recipient_notice` letter of the request whose e-mail the outbox
 delivered (the day it left) or that staff recorded as posted (that day). A notice drafted,
@@ -44,3 +45,29 @@ def recipients_told(session: Session, request: Request) -> tuple[RecipientTold, 
         if recipient and days:
             told[recipient] = min([*days, told.get(recipient, min(days))])
     return tuple(RecipientTold(r, on) for r, on in told.items())
+
+
+def lift_notice_sent(session: Session, request: Request) -> date | None:
+    """The first day a `restriction_lift` letter reached the subject (Art. 18(3)): the outbox
+    delivered it or staff recorded it as posted; approved or queued is not yet sent."""
+    key = Letter.outbox_key_sql()
+    rows = session.execute(
+        select(Letter.posted_on, OutboxMessage.sent_at)
+        .outerjoin(
+            OutboxMessage,
+            (OutboxMessage.idempotency_key == key) & (OutboxMessage.status == OutboxStatus.SENT),
+        )
+        .where(
+            Letter.request_id == request.id,
+            Letter.type == "restriction_lift",
+            Letter.status == LetterStatus.SENT,
+        )
+    ).all()
+    jurisdiction = jurisdiction_of(request.controller)
+    days = [
+        day
+        for posted_on, sent_at in rows
+        for day in (posted_on, sent_at and local_date(sent_at, jurisdiction))
+        if day
+    ]
+    return min(days, default=None)

@@ -149,6 +149,8 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "ground": "18.1.a",
             "activities": [activities[0].id],
             "done_on": today.isoformat(),
+            "restriction_status": "active",
+            "restricted_categories": [c.id for c in register.categories][:2],
         },
         "restriction_lift": {
             "ground": "18.1.a",
@@ -159,8 +161,13 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
             "outcome": "stopped",
             "activities": objectionable[:1],
             "done_on": today.isoformat(),
+            "stop_status": "done",
         },
-        "consent_withdrawal": {"effective_on": received_on.isoformat(), "activities": consent},
+        "consent_withdrawal": {
+            "effective_on": received_on.isoformat(),
+            "activities": consent,
+            "stop_status": "done",
+        },
         "recipient_notice": {
             "recipient": recipient.id if recipient else None,
             "recipient_contact": None

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from dsar.register.marking_checks import marking_problems
 from dsar.register.primitives import ART9, Text
 from dsar.register.problems import Problem, duplicates, repeated_values, unknown_reference
 from dsar.register.schema import Register
@@ -27,6 +28,7 @@ def reference_problems(register: Register) -> list[Problem]:
     problems += _unused(register)
     for index, source in enumerate(register.sources):
         problems += source_problems(register, source, f"sources[{index}]")
+        problems += marking_problems(source, f"sources[{index}]")
     problems += activities_without_source(register)
     return problems
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from dsar.register.marking import RestrictionMark, StopRule
 from dsar.register.primitives import Id, NonEmpty, SqlName, StrictModel, Text, _matching
 
 EMAIL_KEY = "email"  # built in: the requester's e-mail address, which the form always asks for
@@ -190,6 +191,8 @@ class SqlTable(StrictModel):
     columns: list[Column] = Field(min_length=1)
     erasure: Erasure
     disclosures: Disclosures | None = None
+    restriction: RestrictionMark | None = None  # none: staff mark restricted rows by hand
+    stop: dict[Id, StopRule] = {}  # activity id -> how it stops for the subject here
 
     @model_validator(mode="after")
     def _key_listed(self) -> SqlTable:
@@ -220,7 +223,7 @@ class SqlSource(StrictModel):
     label: Text | None = None  # the name for people, per language (the export's page)
     description: Text | None = None
     read_url: NonEmpty  # finds data; give it a read-only database user
-    write_url: NonEmpty | None = None  # changes data (erasure, rectification)
+    write_url: NonEmpty | None = None  # changes data (erasure, restriction, stopping)
     db_schema: SqlName | None = None
     tables: list[SqlTable] = Field(min_length=1)
 
@@ -252,6 +255,8 @@ class FileSource(StrictModel):
     fields: list[FileField] = Field(min_length=1)
     erasure: Erasure
     disclosures: Disclosures | None = None
+    restriction: RestrictionMark | None = None
+    stop: dict[Id, StopRule] = {}
 
     @model_validator(mode="after")
     def _key_listed(self) -> FileSource:

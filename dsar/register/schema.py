@@ -166,6 +166,26 @@ class Register(StrictModel):
             for s in self.sources
         )
 
+    @property
+    def restricted_by_dsar(self) -> bool:
+        """Whether dsar sets a restriction mark itself (a table with `restriction` in a SQL
+        source with a write_url, or a file with one): then the restriction is recorded."""
+        return any(
+            (isinstance(s, FileSource) and s.restriction is not None)
+            or (isinstance(s, SqlSource) and s.write_url and any(t.restriction for t in s.tables))
+            for s in self.sources
+        )
+
+    @property
+    def stopped_by_dsar(self) -> bool:
+        """Whether dsar stops an activity itself somewhere (a `stop` rule on a file, or on a
+        table of a SQL source with a write_url): then a withdrawal or objection is recorded."""
+        return any(
+            (isinstance(s, FileSource) and bool(s.stop))
+            or (isinstance(s, SqlSource) and s.write_url and any(t.stop for t in s.tables))
+            for s in self.sources
+        )
+
     def activity(self, activity_id: Id) -> Activity | None:
         return next((a for a in self.activities if a.id == activity_id), None)
 

@@ -45,8 +45,8 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     unreachable source or an open manual search blocks: no silently partial answer; the erasure
     letter says what was erased); access and portability need the export too. Rectification:
     a rectification recorded on its page must be done (not planned, approved, partial or
-    failed). Other rights need nothing the system can check; their letter asks staff for its
-    facts.
+    failed). A restriction or stop dsar is carrying out must have finished. Other rights need
+    nothing the system can check; their letter asks staff for its facts.
     """
     if request.type is RequestType.RECTIFICATION:
         from dsar.changes.models import RectificationStatus
@@ -64,7 +64,7 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
             ]
         return []
     if request.type not in FOUND_TYPES:
-        return []
+        return _change_under_way(session, request)
     from dsar.fulfilment.models import Export
     from dsar.fulfilment.search import completion_blockers as search_blockers
 
@@ -104,4 +104,26 @@ def copy_blockers(
             "the copy of the data is not available: build the export so that its download "
             "link is live, or post the copy with the letter and record that"
         ]
+    return []
+
+
+def _change_under_way(session: Session, request: Request) -> list[str]:
+    """A restriction or stop dsar is still carrying out: its letter would wait for it."""
+    from dsar.changes.letter_facts import recorded_restriction
+    from dsar.changes.models import RestrictionStatus, StopStatus
+    from dsar.changes.stop_facts import recorded_stop
+
+    if request.type is RequestType.RESTRICTION:
+        restriction = recorded_restriction(session, request)
+        if restriction is not None and restriction.status in (
+            RestrictionStatus.PLACING,
+            RestrictionStatus.PARTIAL,
+        ):
+            return [
+                f"the restriction is {restriction.status.value}: see the request's Restriction page"
+            ]
+    if request.type in (RequestType.CONSENT_WITHDRAWAL, RequestType.OBJECTION):
+        stop = recorded_stop(session, request)
+        if stop is not None and stop.status in (StopStatus.APPROVED, StopStatus.PARTIAL):
+            return [f"the stop is {stop.status.value}: see the request's Processing page"]
     return []

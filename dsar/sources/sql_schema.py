@@ -39,6 +39,18 @@ def reflect_tables(connection: Connection, source: SqlSource, where: str) -> dic
             tables[spec.name] = Table(spec.name, metadata, autoload_with=connection)
         except NoSuchTableError:
             problems.append(f"table {spec.name!r} does not exist")
+    for spec in source.tables:  # a restriction table dsar writes marks into
+        marking = spec.restriction
+        if marking is None or marking.table is None or marking.table in tables:
+            continue
+        if marking.table not in existing:
+            problems.append(f"restriction table {marking.table!r} does not exist")
+            continue
+        tables[marking.table] = Table(marking.table, metadata, autoload_with=connection)
+        if marking.column not in {c.name for c in tables[marking.table].columns}:
+            problems.append(
+                f"column {marking.column!r} does not exist in restriction table {marking.table!r}"
+            )
     for spec in source.tables:
         if spec.name in tables:
             problems += _column_problems(spec, tables)

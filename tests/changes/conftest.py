@@ -109,3 +109,12 @@ def erasure_request(session, controller, now):  # type: ignore[no-untyped-def]
     )
     apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
     return request
+
+
+@pytest.fixture
+def restriction_request(session, controller, now):  # type: ignore[no-untyped-def]
+    request = make_request(
+        session, controller, now, type=RequestType.RESTRICTION, subject_email="kunde042@example.org"
+    )
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+    return request

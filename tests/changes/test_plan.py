@@ -36,6 +36,7 @@ def test_the_plan_lists_each_table_children_first_with_counts_and_rules(
         "email": None,
         "phone": None,
         "birth_date": None,
+        "marketing_opt_in": False,
     }
 
     stored = json.loads(json.dumps(plan.to_json()))

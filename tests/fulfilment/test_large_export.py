@@ -32,7 +32,7 @@ def _large_customer(instance: Path) -> None:
     with sqlite3.connect(instance / "demo_shop.sqlite3") as shop:
         shop.execute(
             "INSERT INTO customers VALUES (100000, 'K-999999', ?, 'Lara', 'Large', 'Weg 1',"
-            " '10115', 'Berlin', NULL, '1990-01-01', '2024-01-01 00:00:00.000000')",
+            " '10115', 'Berlin', NULL, '1990-01-01', '2024-01-01 00:00:00.000000', 0, 0)",
             (SUBJECT,),
         )
         shop.execute(

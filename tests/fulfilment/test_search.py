@@ -49,6 +49,7 @@ def test_search_counts_each_table_for_demo_customer_42(app, session, now, verifi
         "identity",
         "postal_address",
         "birth_date",
+        "marketing",
     ]
     assert len(next(f for f in run.findings if f.part == "orders").sample) == 3
     assert not run.blocked

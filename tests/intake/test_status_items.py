@@ -8,7 +8,7 @@ from dsar.files.storage import FileStore
 from dsar.letters.operations import approve_letter, draft_letter, send_letter
 from dsar.requests.operations import apply_action, hash_token
 from dsar.requests.workflow import Action, RequestType
-from tests.factories import make_request
+from tests.factories import by_hand, make_request
 
 
 def _with_token(session, controller, now):  # type: ignore[no-untyped-def]
@@ -38,7 +38,7 @@ def test_sent_letter_is_listed_and_shown_frozen(app, client, session, controller
     approve_letter(
         session,
         letter,
-        register=app.extensions["dsar.registers"][0],
+        register=by_hand(app.extensions["dsar.registers"][0]),
         store=FileStore.from_settings(app.config["DSAR_SETTINGS"]),
         actor="dana",
         now=now,

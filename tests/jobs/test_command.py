@@ -33,6 +33,7 @@ def test_run_once_at_a_given_instant_then_status(
         "delete_files: documents=0 exports=0",
         "erasures: done=0 partial=0",
         "rectifications: done=0 unfinished=0",
+        "marks: done=0 partial=0",
         "planned_deletions: done=0 due=0 failed=0",
         "purge_requests: purged=0 files=0 orphan_blobs=0",
         "purge_unconfirmed: purged=0 files=0",

@@ -329,7 +329,7 @@ def test_without_a_configured_register_the_demo_is_checked(tmp_path: Path) -> No
     assert result.exit_code == 1
     assert f"database file {tmp_path}/demo_shop.sqlite3 does not exist" in result.output
     assert (
-        "demo (Demo Shop GmbH, fictional): 8 activities, 2 sources, 0 tables checked"
+        "demo (Demo Shop GmbH, fictional): 9 activities, 2 sources, 0 tables checked"
         in result.output
     )
     assert not (tmp_path / "demo_shop.sqlite3").exists()
@@ -359,7 +359,7 @@ DEMO_SCHEMA = """
 CREATE TABLE customers (id INTEGER PRIMARY KEY, customer_number TEXT NOT NULL UNIQUE, email TEXT,
     first_name TEXT NOT NULL, last_name TEXT NOT NULL, street TEXT NOT NULL,
     postcode TEXT NOT NULL, city TEXT NOT NULL, phone TEXT, birth_date TEXT,
-    created_at TEXT NOT NULL);
+    created_at TEXT NOT NULL, marketing_opt_in BOOLEAN NOT NULL, restricted BOOLEAN NOT NULL);
 CREATE INDEX ix_customers_email ON customers (email);
 CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers (id),
     ordered_at TEXT, total_cents INTEGER, status TEXT, shipping_address TEXT, carrier TEXT);
@@ -389,7 +389,7 @@ def test_demo_register_passes_against_a_database_built_to_its_readme(tmp_path: P
 
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
-        "demo (Demo Shop GmbH, fictional): 8 activities, 2 sources, 7 tables checked, "
+        "demo (Demo Shop GmbH, fictional): 9 activities, 2 sources, 7 tables checked, "
         "1 manual: OK\n"
     )
 

@@ -17,7 +17,14 @@ import pytest
 from sqlalchemy import select
 
 from dsar.accounts.models import Role
-from dsar.changes.models import Erasure, ErasureStatus, Rectification, RectificationStatus
+from dsar.changes.models import (
+    Erasure,
+    ErasureStatus,
+    Rectification,
+    RectificationStatus,
+    Restriction,
+    RestrictionStatus,
+)
 from dsar.demo.shop import ensure_shop
 from dsar.fulfilment.models import ManualTask
 from dsar.jobs.scheduler import run_job
@@ -37,9 +44,20 @@ FILLED: dict[str, dict[str, str | list[str]]] = {
     # The newsletter service got the demo customer's erased rows (the search records it); its
     # Art. 19 notice is drafted but not sent here, so the letter needs why and says so.
     "erasure": {"untold": "Their contracts ended in 2025; they hold no copy."},
-    "restriction": {"fact_ground": "18.1.a", "fact_done_on": ""},
-    "objection": {"fact_outcome": "stopped", "fact_done_on": ""},
-    "consent_withdrawal": {"fact_effective_on": "", "fact_activities": ["newsletter"]},
+    # dsar restricts (the Restriction page): the ground and day are the record's.
+    "restriction": {},
+    # dsar stops the processing (the Processing page): when, which and the outcome are recorded.
+    "objection": {},
+    "consent_withdrawal": {},
+}
+# What the subject's form brought, by right.
+ASKED: dict[str, dict[str, object]] = {
+    "objection": {"objection": "direct_marketing"},
+    "consent_withdrawal": {"activities": ["newsletter"]},
+}
+# What a rectification request asks to correct: dsar maps it on the Rectification page.
+ITEMS: dict[str, dict[str, object]] = {
+    "rectification": {"items": [{"wrong": "my street", "correct": "Hauptstr. 2"}]},
 }
 SEARCHED = ("access", "portability", "erasure")
 RAW_NAMES = re.compile(r">\s*(withheld|note|changes|done on|done_on)\s*<")
@@ -97,6 +115,27 @@ def carry_out_rectification(app, session, staff, request: Request, now: datetime
     assert rectification.status is RectificationStatus.DONE
 
 
+def carry_out_restriction(app, session, staff, request: Request, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    """Place it on the Restriction page, let the scheduler's job set the marks, record the
+    by-hand steps."""
+    placed = staff.post(
+        f"/staff/requests/{request.id}/restriction/place",
+        data={"ground": "18.1.a", "end_condition": "until the address is checked", "where": "all"},
+    )
+    assert placed.status_code == 302
+    restriction = session.execute(
+        select(Restriction).where(Restriction.request_id == request.id)
+    ).scalar_one()
+    assert run_job(app, "marks", now).done == 1
+    session.refresh(restriction)
+    session.refresh(request)  # the job wrote its event on the request's chain
+    for index in range(len(restriction.manual)):
+        url = f"/staff/requests/{request.id}/restriction/{restriction.id}/by-hand/{index}"
+        assert staff.post(url).status_code == 302
+    session.refresh(restriction)
+    assert restriction.status is RestrictionStatus.ACTIVE
+
+
 def dispatch(app, smtp_server, monkeypatch, now: datetime) -> Any:  # type: ignore[no-untyped-def]
     """The scheduler's dispatch job against the test's SMTP server."""
     settings = dataclasses.replace(
@@ -141,7 +180,8 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         subject_email=GOLDEN_EMAIL,
         details={
             "lookup_keys": {"customer_number": GOLDEN_NUMBER},
-            "items": [{"wrong": "my street", "correct": "Hauptstr. 2"}],
+            **ASKED.get(right, {}),
+            **ITEMS.get(right, {}),
         },
     )
     token = _with_token(request)
@@ -153,6 +193,11 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
         carry_out_erasure(app, session, as_user, staff, request, now)
     if right == "rectification":  # dsar corrects: the letter states what it recorded
         carry_out_rectification(app, session, staff, request, now)
+    if right == "restriction":  # dsar restricts: the letter states what it recorded
+        carry_out_restriction(app, session, staff, request, now)
+    if right in ASKED:  # dsar stops the processing: the letter states what it recorded
+        assert staff.post(f"/staff/requests/{request.id}/processing/decide").status_code == 302
+        assert run_job(app, "marks", now).done == 1
     session.refresh(request)
     prepared = _decide(staff, request, "prepare_answer")
     assert prepared.status_code == 303, prepared.get_data(as_text=True)

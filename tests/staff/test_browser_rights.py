@@ -45,22 +45,22 @@ FILLED: dict[str, tuple[tuple[str, str, str], ...]] = {
         # got the data, and none was sent a notice here.
         ("fill", "could not be told of the erasure", "Their contracts ended; they hold no copy."),
     ),
-    "restriction": (
-        ("select", "Ground of the restriction (Art. 18(1))", "Art. 18(1)(a)"),
-        ("check", ACTIVITIES, "Customer account"),
-        ("fill", "Date the data was restricted", TODAY),
-    ),
-    "objection": (
-        ("select", "Outcome of the objection", "processing stopped"),
-        ("check", ACTIVITIES, "Newsletter"),
-        ("fill", "Date the processing stopped (when stopped)", TODAY),
-    ),
-    "consent_withdrawal": (
-        ("fill", "Date the withdrawal took effect", TODAY),
-        ("check", ACTIVITIES, "Newsletter"),
-    ),
+    # dsar restricts (the Restriction page) and records the ground and the day.
+    "restriction": (("check", ACTIVITIES, "Customer account"),),
+    # dsar stops the processing (the Processing page) and records when, which and the outcome.
+    "objection": (),
+    "consent_withdrawal": (),
 }
 SEARCHED = {"portability": "Data found and export", "erasure": "Data found"}
+# What the subject's form brought, by right.
+ASKED: dict[str, dict[str, object]] = {
+    "objection": {"objection": "direct_marketing"},
+    "consent_withdrawal": {"activities": ["newsletter"]},
+}
+# What a rectification request asks to correct: dsar maps it on the Rectification page.
+ITEMS: dict[str, dict[str, object]] = {
+    "rectification": {"items": [{"wrong": "my street", "correct": "Hauptstr. 2"}]},
+}
 
 
 @pytest.fixture
@@ -86,7 +86,8 @@ def _request_from_the_customer(live_app: Flask, right: str) -> str:
             subject_email=GOLDEN_EMAIL,
             details={
                 "lookup_keys": {"customer_number": GOLDEN_NUMBER},
-                "items": [{"wrong": "my street", "correct": "Hauptstr. 2"}],
+                **ASKED.get(right, {}),
+                **ITEMS.get(right, {}),
             },
         )
         db.session.commit()
@@ -152,6 +153,31 @@ def _rectify(page, live_app: Flask) -> None:  # type: ignore[no-untyped-def]
     assert "read back" in page.inner_text("#rectification-diff")
 
 
+def _restrict(page, live_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    """Place it on the Restriction page; the scheduler's job sets the flag; record by hand."""
+    page.click("#restriction-link")
+    page.check("input[name=ground][value='18.1.a']")
+    page.get_by_label("Until when it lasts").fill("until the address is checked")
+    page.click("#place-form button[type=submit]")
+    page.wait_for_selector("text=Placed: waiting for the scheduler")
+    assert run_job(live_app, "marks").done == 1
+    page.reload()
+    while page.locator("text=I restricted it by hand").count():
+        with page.expect_navigation():
+            page.locator("text=I restricted it by hand").first.click()
+    assert page.inner_text("#restriction-status") == "Active"
+
+
+def _stop(page, live_app: Flask) -> None:  # type: ignore[no-untyped-def]
+    """Confirm the stop on the Processing page; the scheduler's job runs the stop rules."""
+    page.click("#processing-link")
+    page.click("#decide-stop")
+    page.wait_for_selector("text=Confirmed: waiting for the scheduler")
+    assert run_job(live_app, "marks").done == 1
+    page.reload()
+    assert page.inner_text("#stop-status") == "Stopped"
+
+
 def _fill_in(page, right: str, today: str) -> None:  # type: ignore[no-untyped-def]
     for how, label, value in FILLED[right]:
         if how == "check":
@@ -180,6 +206,12 @@ def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-unt
         page.goto(case_url)
     if right == "rectification":
         _rectify(page, live_app)
+        page.goto(case_url)
+    if right == "restriction":
+        _restrict(page, live_app)
+        page.goto(case_url)
+    if right in ASKED:
+        _stop(page, live_app)
         page.goto(case_url)
     assert "Nothing is missing: prepare the answer below." in page.inner_text("#answer")
     page.click("form[data-decision=prepare_answer] button")

@@ -46,6 +46,19 @@ ROLES_BY_ENDPOINT = {
     # Art. 19 notices: anyone working the request records a confirmation; a DPO closes one.
     "staff.notice_confirm": {A, D},
     "staff.notice_close": {D},
+    # Restriction: anyone working the request places it and records by-hand steps; a DPO
+    # lifts it (after the Art. 18(3) notice) and retries.
+    "staff.request_restriction": {A, D},
+    "staff.request_restriction_place": {A, D},
+    "staff.request_restriction_by_hand": {A, D},
+    "staff.request_restriction_lift": {D},
+    "staff.request_restriction_retry": {D},
+    # Consent withdrawal and objection: anyone working the request confirms the stop or
+    # records the assessment; a DPO retries.
+    "staff.request_processing": {A, D},
+    "staff.request_processing_decide": {A, D},
+    "staff.request_processing_by_hand": {A, D},
+    "staff.request_processing_retry": {D},
     "staff.request_data_search": {A, D},
     "staff.request_data_exclude": {A, D},
     "staff.request_data_include_again": {A, D},
@@ -87,6 +100,8 @@ ARGS = dict.fromkeys(
         "rectification_id",
         "index",
         "notice_id",
+        "restriction_id",
+        "stop_id",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
@@ -109,7 +124,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 51
+    assert len(_routes(app)) == 60
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -135,7 +150,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 11, Role.DPO: 3, Role.ADMIN: 43}[role]
+    expected = {Role.AGENT: 14, Role.DPO: 3, Role.ADMIN: 52}[role]
     assert checked == expected
 
 

@@ -89,6 +89,11 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
         fields = tuple(f for f in fields if f.name != "done_on")
     if letter.type == "recipient_notice" and tracked_facts(db.session(), letter):
         fields = tuple(f for f in fields if f.name not in TRACKED_FACTS)  # dsar recorded them
+    if letter.type in ("restriction", "restriction_lift") and register.restricted_by_dsar:
+        fields = tuple(f for f in fields if f.name not in ("done_on", "ground"))  # recorded
+    if letter.type in ("consent_withdrawal", "objection") and register.stopped_by_dsar:
+        recorded = ("effective_on", "done_on", "outcome", "activities")
+        fields = tuple(f for f in fields if f.name not in recorded)
     return fields
 
 
