@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from dsar.register.activities import Activity, Retention
 from dsar.register.authorities import competent_authority_findings
+from dsar.register.datasources import ManualSource, SqlSource
 from dsar.register.placeholders import placeholders
 from dsar.register.primitives import Duration
 from dsar.register.problems import Finding
@@ -60,7 +61,32 @@ def review(register: Register) -> list[Finding]:
         findings += vague_retention(activity.retention, f"{at}.retention", languages)
         findings += privacy_shield(activity, at)
         findings += automated_decision_gaps(activity, f"{at}.automated_decision")
+    findings += unstoppable_consent(register)
     return findings
+
+
+def unstoppable_consent(register: Register) -> list[Finding]:
+    """A consent-based activity no source says how to stop: no `stop` rule on a table or file
+    holding it, and no manual source serving it that staff could stop it in by hand."""
+    stoppable = {
+        activity
+        for source in register.sources
+        for part in (source.tables if isinstance(source, SqlSource) else [source])
+        for activity in (
+            part.activities if isinstance(part, ManualSource) else getattr(part, "stop", {})
+        )
+    }
+    return [
+        Finding(
+            f"activities[{index}].legal_basis",
+            f"{activity.id} rests on consent (6.1.a), but no source says how it stops: give a "
+            "table or file holding it a stop rule, or a manual source serving it, so that a "
+            "withdrawal (Art. 7(3)) can be carried out",
+            "warning",
+        )
+        for index, activity in enumerate(register.activities)
+        if "6.1.a" in activity.legal_basis and activity.id not in stoppable
+    ]
 
 
 def statutory_shortfalls(retention: Retention, at: str) -> list[Finding]:

@@ -283,3 +283,25 @@ def test_the_demo_register_has_no_findings(tmp_path: Path) -> None:
 
     assert register.controller.fictional
     assert review(register) == []
+
+
+def test_a_consent_activity_without_a_way_to_stop_it_is_named(tmp_path: Path) -> None:
+    """The demo's newsletter (consent) stops by its table's stop rule; without it, and with no
+    manual source serving it, a withdrawal could not be carried out."""
+    register = load_register(DEMO_REGISTER, instance_path=tmp_path)
+    shop = register.source("shop_db")
+    tables = [t.model_copy(update={"stop": {}}) for t in shop.tables]  # type: ignore[union-attr]
+    sources = [
+        shop.model_copy(update={"tables": tables}) if s.id == "shop_db" else s  # type: ignore[union-attr]
+        for s in register.sources
+    ]
+
+    findings = review(register.model_copy(update={"sources": sources}))
+
+    newsletter = next(i for i, a in enumerate(register.activities) if a.id == "newsletter")
+    assert [(f.path, f.severity) for f in findings] == [
+        (f"activities[{newsletter}].legal_basis", "warning")
+    ]
+    assert "newsletter rests on consent (6.1.a), but no source says how it stops" in (
+        findings[0].message
+    )
