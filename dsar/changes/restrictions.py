@@ -22,6 +22,7 @@ from dsar.changes.erasures import ConnectorFactory, Writer, apply_source, manual
 from dsar.changes.marks import LIFT, RESTRICT, covered_by
 from dsar.changes.models import Restriction, RestrictionStatus
 from dsar.changes.plan import ErasurePlan, plan_marks
+from dsar.changes.restriction_notices import notify_restricted
 from dsar.changes.run import ApplyContext, Checkpoint, PartReport
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
@@ -150,7 +151,7 @@ def _by_hand(
 
 def record_by_hand(
     session: Session, restriction: Restriction, index: int, *, lifted: bool, actor: str,
-    now: datetime,
+    now: datetime, register: Register | None = None,
 ) -> None:  # fmt: skip
     """Staff record that they restricted (or, lifting, unrestricted) one place by hand."""
     if not 0 <= index < len(restriction.manual):
@@ -168,6 +169,8 @@ def record_by_hand(
     payload = {"restriction": restriction.id, "step": f"{step['source']}.{step['part']}"}
     record_event(session, request, f"restriction_by_hand_{field}", actor=actor, now=now,
                  payload=payload)  # fmt: skip
+    if register is not None and not lifted:
+        notify_restricted(session, request, restriction, register, now=now)
 
 
 def lift_restriction(
@@ -258,4 +261,6 @@ def carry_out_restriction(
     }
     action = "restriction_lifted" if lifting else "restriction_carried_out"
     record_event(session, request, action, actor="system", now=now, payload=payload)
+    if not lifting:
+        notify_restricted(session, request, restriction, register, now=now)
     return reports

@@ -134,7 +134,7 @@ def _search_source(
 
 
 def _found(source: SqlSource | FileSource, part: PartFound) -> SearchFinding:
-    recipients, unmapped = _recipients(source, part)
+    recipients, unmapped = part_recipients(source, part)
     return SearchFinding(
         source_id=source.id,
         part=part.name,
@@ -149,7 +149,9 @@ def _found(source: SqlSource | FileSource, part: PartFound) -> SearchFinding:
     )
 
 
-def _recipients(source: SqlSource | FileSource, part: PartFound) -> tuple[list[str], list[str]]:
+def part_recipients(
+    source: SqlSource | FileSource, part: PartFound
+) -> tuple[list[str], list[str]]:
     """The register recipients the subject's rows of `part` went to (register order), and the
     disclosure column's values the register maps to no recipient."""
     container = source.table(part.name) if isinstance(source, SqlSource) else source

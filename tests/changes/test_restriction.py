@@ -21,7 +21,7 @@ from dsar.changes.restrictions import (
 )
 from dsar.changes.run import WriteRefused
 from dsar.jobs.marks import carry_out_marks
-from dsar.letters.models import Letter, LetterStatus
+from dsar.letters.models import Letter, LetterStatus, RecipientNotice
 from dsar.outbox.models import OutboxStatus
 from dsar.requests.closing import completion_blockers
 from dsar.requests.models import RequestEvent
@@ -116,6 +116,20 @@ def test_the_job_sets_the_flag_for_the_subject_only_and_reads_it_back(
     report = next(r for r in restriction.reports if r["part"] == "customers")
     assert (report["marked"], report["verified"]) == (1, True)
     assert _run(app, session, shop_register, now).done == 0  # nothing twice
+    # Art. 19: the recipients of the subject's rows in the flagged table and the tables that
+    # follow its flag (orders, invoices) each get a notice drafted, once; the newsletter's only
+    # when its by-hand step is recorded
+    notices = session.execute(select(RecipientNotice)).scalars().all()
+    assert sorted((n.recipient_id, n.action) for n in notices) == [
+        ("parcel", "restrict"), ("payments", "restrict"), ("tax_advisor", "restrict")
+    ]  # fmt: skip
+    newsletter = next(
+        i for i, m in enumerate(restriction.manual) if m["part"] == "newsletter_subscriptions"
+    )
+    record_by_hand(session, restriction, newsletter, lifted=False, actor="dana@example.org",
+                   now=now, register=shop_register)  # fmt: skip
+    notices = session.execute(select(RecipientNotice.recipient_id)).scalars().all()
+    assert sorted(notices) == ["newsletter_tool", "parcel", "payments", "tax_advisor"]
 
 
 def test_lifting_is_refused_before_the_art_18_3_notice_was_sent(

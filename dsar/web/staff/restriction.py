@@ -98,8 +98,9 @@ def request_restriction_by_hand(
         return _back(found)
     lifted = request.form.get("lifted") == "1"
     try:
+        register = register_for(current_app.extensions["dsar.registers"], found)
         record_by_hand(db.session(), restriction, index, lifted=lifted,
-                       actor=current_user.email, now=clock_now())  # fmt: skip
+                       actor=current_user.email, now=clock_now(), register=register)  # fmt: skip
     except RestrictionError as error:
         return _failed(found, "Not recorded", error)
     flash("Recorded.")
