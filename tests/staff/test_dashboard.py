@@ -213,3 +213,19 @@ def test_open_requests_by_status_and_right_in_words_with_links(  # type: ignore[
     text = re.sub(r"<[^>]+>", " ", page)
     assert not re.search(r"\b[a-z]+_[a-z_]+\b", text)  # no in_progress, awaiting_information
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text)  # dates as a person writes them
+
+
+def test_the_queue_keeps_a_figure_filter_in_its_form(  # type: ignore[no-untyped-def]
+    made, dpo, as_user
+) -> None:
+    client = as_user(dpo)
+    page = client.get("/staff/dashboard").text
+    for key, field in (
+        ("waiting", 'name="waiting" value="subject" checked'),
+        ("notice-due", 'name="notice_due" value="1" checked'),
+        ("due-this-week", 'name="due_from" type="number" min="0" value="0"'),
+    ):
+        _number, href = _figure(page, key)
+        assert href is not None
+        assert field in client.get(href).text, key
+    assert 'name="waiting" value="subject" checked' not in client.get("/staff/queue").text
