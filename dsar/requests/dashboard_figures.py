@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from dsar.requests.models import OPEN, Request
-from dsar.requests.queue import QueueFilters, counts_by_controller
+from dsar.requests.queue import QueueFilters, figure_where
 from dsar.requests.workflow import RequestType, Status
 
 
@@ -77,6 +77,24 @@ def work_figures(
         counts = counts_by_controller(session, visible, filters, today_by_controller, today)
         figures[spec.key] = Figure(spec, sum(counts.values()), counts)
     return figures
+
+
+def counts_by_controller(
+    session: Session,
+    visible: ColumnElement[bool],
+    f: QueueFilters,
+    today_by_controller: Mapping[int, date],
+    today: date,
+) -> dict[int, int]:
+    """Per controller, the number of `visible` requests the queue lists under `f`'s status and
+    figure filters (no other filter: the figures use none)."""
+    where = figure_where(f, today, today_by_controller)
+    rows = session.execute(
+        select(Request.controller_id, func.count())
+        .where(visible, *where)
+        .group_by(Request.controller_id)
+    ).all()
+    return {controller_id: number for controller_id, number in rows}
 
 
 def open_by_status_and_right(

@@ -244,25 +244,14 @@ def _figure_clauses(
     return where
 
 
-def counts_by_controller(
-    session: Session,
-    visible: ColumnElement[bool],
-    f: QueueFilters,
-    today_by_controller: Mapping[int, date],
-    today: date,
-) -> dict[int, int]:
-    """The number of requests the queue lists under `f`'s status, right and figure filters
-    (dates, waiting, notice), per controller, among the `visible` ones: the dashboard's figures."""
-    where = [visible, *_figure_clauses(f, today, today_by_controller)]
-    if f.type:
-        where.append(Request.type == f.type)
+def figure_where(
+    f: QueueFilters, today: date, today_by_controller: Mapping[int, date]
+) -> list[ColumnElement[bool]]:
+    """The queue's clauses for `f`'s status and its dated, waiting and notice filters, without
+    visibility or the other filters: what the dashboard counts (requests/dashboard_figures.py)."""
     status_clause = _status_clause(f)
-    if status_clause is not None:
-        where.append(status_clause)
-    rows = session.execute(
-        select(Request.controller_id, func.count()).where(*where).group_by(Request.controller_id)
-    ).all()
-    return {controller_id: number for controller_id, number in rows}
+    dated = _figure_clauses(f, today, today_by_controller)
+    return dated if status_clause is None else [*dated, status_clause]
 
 
 def _rows(where: list[ColumnElement[bool]]) -> Select[Any]:
