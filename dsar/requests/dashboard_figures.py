@@ -100,11 +100,15 @@ def counts_by_controller(
 def open_by_status_and_right(
     session: Session, visible: ColumnElement[bool]
 ) -> Sequence[tuple[Status, RequestType, int]]:
-    """The open requests (received or not) per status and right, among the `visible` ones."""
+    """The open requests (received or not) per status and right, among the `visible` ones, in
+    the order of the life cycle and of the rights."""
     rows = session.execute(
         select(Request.status, Request.type, func.count())
         .where(visible, OPEN)
         .group_by(Request.status, Request.type)
-        .order_by(Request.status, Request.type)
     ).all()
-    return [(status, kind, number) for status, kind, number in rows]
+    statuses, rights = list(Status), list(RequestType)
+    return sorted(
+        ((status, kind, number) for status, kind, number in rows),
+        key=lambda row: (statuses.index(row[0]), rights.index(row[1])),
+    )

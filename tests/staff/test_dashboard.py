@@ -206,6 +206,13 @@ def test_open_requests_by_status_and_right_in_words_with_links(  # type: ignore[
         table.group(1),
     )
     labels = {(status, right): int(n) for status, right, _href, n in rows}
+    assert [status for status, *_ in rows] == [  # the life cycle's order
+        "Waiting for the e-mail confirmation",
+        "New",
+        "Waiting for information from the subject",
+        "In progress",
+        "Answer drafted, not yet sent",
+    ]
     assert labels[("In progress", "access (Art. 15)")] == 4  # due_in_6 and late, twice
     assert labels[("Waiting for the e-mail confirmation", "access (Art. 15)")] == 2
     for _status, _right, href, number in rows:
