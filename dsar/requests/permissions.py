@@ -48,6 +48,12 @@ def visible_to(user: StaffUser) -> ColumnElement[bool]:
     return and_(*clauses)
 
 
+def counted_for(user: StaffUser) -> ColumnElement[bool]:
+    """SQL: the requests in `user`'s dashboard figures: those they may open in the queue; for an
+    admin, who opens none, those of their controllers (numbers only, no names)."""
+    return visible_to(user) if may_see_requests(user) else of_their_controllers(user)
+
+
 def mail_visible_to(user: StaffUser) -> ColumnElement[bool]:
     """SQL: the outbox rows `user` may read: those of requests they may open, and mail
     addressed to themselves (reminders, digests); never another controller's or colleague's."""

@@ -8,17 +8,18 @@ status filters than the open ones, the total. Who sees which requests: services/
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
 from dsar.requests.deadlines.today import days_left_while_running
 from dsar.requests.models import OPEN, WORKING, Request
 from dsar.requests.permissions import visible_to
+from dsar.requests.queue_clauses import extension_notice_due, in_local_days, waiting_for_subject
 from dsar.requests.workflow import OPEN_STATUSES, Channel, RequestType, Status
 
 PAGE_SIZE = 50
@@ -49,6 +50,9 @@ class QueueFilters:
     extended: bool = False
     search: str = ""
     page: int = 1
+    due_from: int | None = None  # days from today: with due_within, "due this week"
+    waiting: bool = False  # waiting=subject: for the subject's confirmation or information
+    notice_due: bool = False  # extended, and the extension's notice not sent yet
 
     @classmethod
     def from_args(cls, args: Any) -> QueueFilters:
@@ -75,6 +79,9 @@ class QueueFilters:
             extended=args.get("extended") == "1",
             search=args.get("q", "").strip()[:200],
             page=max(args.get("page", 1, type=int) or 1, 1),
+            due_from=_bounded(args.get("due_from", type=int), 0, 3650),
+            waiting=args.get("waiting") == "subject",
+            notice_due=args.get("notice_due") == "1",
         )
 
 
@@ -175,7 +182,7 @@ def queue_page(
     (`today_by_controller`, D7), `today` for a controller not in it.
     """
     today_by_controller = today_by_controller or {}
-    where = _filtered(user, f, today)
+    where = _where(user, f, today, today_by_controller)
     status_clause = _status_clause(f)
     listed = where if status_clause is None else [*where, status_clause]
     counts = _counts(session, where)
@@ -202,6 +209,49 @@ def queue_page(
         for row in rows
     }
     return QueuePage(rows, total, page, pages, {s.value: n for s, n in counts.items()}, left)
+
+
+def _where(
+    user: StaffUser, f: QueueFilters, today: date, today_by_controller: Mapping[int, date]
+) -> list[ColumnElement[bool]]:
+    """`_filtered`, with the dates in each controller's local day, and the dashboard's filters."""
+    undated = replace(f, due_within=None, overdue=False)
+    return [*_filtered(user, undated, today), *_figure_clauses(f, today, today_by_controller)]
+
+
+def _figure_clauses(
+    f: QueueFilters, today: date, today_by_controller: Mapping[int, date]
+) -> list[ColumnElement[bool]]:
+    """The due dates, overdue, waiting and notice filters, each date the controller's own."""
+
+    def on(day: date) -> ColumnElement[bool]:
+        clauses: list[ColumnElement[bool]] = []
+        if f.due_from is not None:
+            clauses.append(effective_due() >= day + timedelta(days=f.due_from))
+        if f.due_within is not None:
+            clauses.append(effective_due() <= day + timedelta(days=f.due_within))
+        if f.overdue:
+            clauses.extend(overdue(day))
+        return and_(*clauses)
+
+    where = []
+    if f.due_from is not None or f.due_within is not None or f.overdue:
+        where.append(in_local_days(on, today, today_by_controller))
+    if f.waiting:
+        where.append(waiting_for_subject())
+    if f.notice_due:
+        where.append(extension_notice_due())
+    return where
+
+
+def figure_where(
+    f: QueueFilters, today: date, today_by_controller: Mapping[int, date]
+) -> list[ColumnElement[bool]]:
+    """The queue's clauses for `f`'s status and its dated, waiting and notice filters, without
+    visibility or the other filters: what the dashboard counts (requests/dashboard_figures.py)."""
+    status_clause = _status_clause(f)
+    dated = _figure_clauses(f, today, today_by_controller)
+    return dated if status_clause is None else [*dated, status_clause]
 
 
 def _rows(where: list[ColumnElement[bool]]) -> Select[Any]:

@@ -14,6 +14,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     files,
     fulfilment,
     intake_views,
+    labels,
     letter_answer,
     letters,
     manual_findings,

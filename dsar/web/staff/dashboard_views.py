@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import render_template, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from dsar.controllers.models import Controller
 from dsar.core.attachments import private_download
@@ -21,40 +21,35 @@ from dsar.requests.dashboard import (
     register_csv,
     share_answered_in_time,
 )
+from dsar.requests.dashboard_figures import PER_CONTROLLER, open_by_status_and_right, work_figures
 from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.models import Request
-from dsar.requests.permissions import MANAGERS, of_their_controllers
-from dsar.requests.queue import WORKING_STATUSES, effective_due, overdue
-from dsar.requests.workflow import OPEN_STATUSES
+from dsar.requests.permissions import (
+    MANAGERS,
+    counted_for,
+    may_see_requests,
+    of_their_controllers,
+)
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
+from dsar.web.staff.common import workable_controllers
 
 
 @bp.get("/dashboard")
 @roles_required(*MANAGERS)
 def dashboard() -> ResponseReturnValue:
+    """The work figures, each a link to the queue's rows it counts, per controller and in
+    total; how fast and how punctually requests were answered."""
     now = clock_now()
+    local = LocalToday(now)
+    controllers = workable_controllers(current_user)
+    today_by_controller = {c.id: local.of(c) for c in controllers}
+    # The queue's fallback for a controller not listed (none, in practice): the first one's date.
+    today = local.of(controllers[0] if controllers else None)
+    visible = counted_for(current_user)
+    figures = work_figures(db.session(), visible, today_by_controller, today)
     scope = of_their_controllers(current_user)  # managers limited to some see only theirs
-    first = db.session.execute(select(Controller).order_by(Controller.id).limit(1)).scalar()
-    today = LocalToday(now).of(first)
-    open_counts = db.session.execute(
-        select(Request.status, Request.type, func.count())
-        .where(scope, Request.status.in_(OPEN_STATUSES))
-        .group_by(Request.status, Request.type)
-        .order_by(Request.status, Request.type)
-    ).all()
-    due_this_week = db.session.execute(
-        select(func.count()).where(
-            scope,
-            Request.status.in_(WORKING_STATUSES),
-            effective_due() >= today,
-            effective_due() <= today + timedelta(days=6),
-        )
-    ).scalar_one()
-    overdue_count = db.session.execute(
-        select(func.count()).where(scope, *overdue(today))
-    ).scalar_one()
     answered = db.session.execute(
         select(
             Request.received_at,
@@ -83,10 +78,12 @@ def dashboard() -> ResponseReturnValue:
     ]
     return render_template(
         "staff/dashboard.html",
-        open_counts=open_counts,
-        open_total=sum(n for _s, _t, n in open_counts),
-        due_this_week=due_this_week,
-        overdue=overdue_count,
+        figures=figures,
+        per_controller=PER_CONTROLLER,
+        controllers=controllers,
+        today_by_controller=today_by_controller,
+        open_counts=open_by_status_and_right(db.session(), visible),
+        linked=may_see_requests(current_user),  # admins do not open the queue
         median_days=median_days_to_completion(rows, today),
         in_time=share_answered_in_time(rows, today),
         today=today,

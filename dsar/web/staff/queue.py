@@ -35,8 +35,8 @@ CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 def queue() -> ResponseReturnValue:
     local = LocalToday(clock_now())
     controllers = workable_controllers(current_user)
-    # "Due within" and "overdue" count in the first controller's local date (one zone per install
-    # in practice); each row's days left use its own controller's date.
+    # "Due within", "due from" and "overdue" count in each request's controller's local date,
+    # as each row's days left do; `today` (the first controller's) only for one not listed.
     today_by_controller = {c.id: local.of(c) for c in controllers}
     today = local.of(controllers[0] if controllers else None)
     filters = QueueFilters.from_args(request.args)
@@ -117,6 +117,9 @@ _FILTER_KEYS = {
     "due_within",
     "overdue",
     "extended",
+    "due_from",
+    "waiting",
+    "notice_due",
     "q",
     "page",
 }
