@@ -197,6 +197,8 @@ def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-unt
     _sign_in(page, live_server)
     page.click(f"text={reference}")
     case_url = page.url
+    assert page.inner_text("#checklist li.next").startswith("○")
+    assert "Identity settled" in page.inner_text("#checklist li.next")
     page.click("form[data-decision=verify_identity] button")
     page.wait_for_selector("text=Done: verify identity.")
     if right in SEARCHED:
@@ -241,6 +243,7 @@ def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-unt
     page.screenshot(path=str(artifacts_dir / f"staff-answered-{right}.png"), full_page=True)
     page.goto(case_url)
     assert page.inner_text("#status") == "completed"
+    assert page.locator("#checklist li.todo, #checklist li.next").count() == 0  # all done
     assert page.inner_text("#answered-on") == today
     assert "Answered on" in page.inner_text("#answer")
     status, answered_at = _stored(live_app, reference)

@@ -17,6 +17,7 @@ from dsar.fulfilment.claims import confirmed_in
 from dsar.letters.answer import answer_state
 from dsar.letters.recipient_notices import notices_of
 from dsar.register import Register, find_register
+from dsar.requests.checklist import Step, checklist
 from dsar.requests.deadlines.clock_policies import (
     ExtensionNotAllowed,
     InformationPurpose,
@@ -88,6 +89,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         answer=answer_state(db.session(), req, clock_now()),
         notices=notices_of(db.session(), req),
         recipient_names=_recipient_names(req),
+        steps=_steps(req),
     ), status
 
 
@@ -201,6 +203,12 @@ def _recipient_names(req: Request) -> dict[str, str]:
         return {}
     lang = register.controller.languages[0]
     return {r.id: r.name or r.category.get(lang) or r.id for r in register.recipients}
+
+
+def _steps(req: Request) -> list[Step]:
+    """What the request still needs (dsar/requests/checklist.py); none without a register."""
+    register = _register_of(req)
+    return checklist(db.session(), req, register) if register is not None else []
 
 
 def _register_of(req: Request) -> Register | None:
