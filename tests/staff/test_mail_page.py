@@ -50,11 +50,16 @@ def test_an_agent_sees_no_mail_of_a_colleagues_request(  # type: ignore[no-untyp
     theirs.assignee_id = colleague.id
     mine.assignee_id = agent.id
     for key, request in (("a", open_one), ("b", theirs), ("c", mine)):
-        make_mail(session, now, key=key, to=request.subject_email, request_id=request.id,
-                  subject=f"Mail {key}")
+        make_mail(
+            session,
+            now,
+            key=key,
+            to=request.subject_email,
+            request_id=request.id,
+            subject=f"Mail {key}",
+        )
     # A mail about a colleague's request, addressed to staff rather than the subject.
-    make_mail(session, now, key="d", to="agent@example.org", request_id=theirs.id,
-              subject="Mail d")
+    make_mail(session, now, key="d", to="agent@example.org", request_id=theirs.id, subject="Mail d")
     session.flush()
     client = as_user(agent)
     assert client.get(f"/staff/requests/{theirs.id}").status_code == 404
