@@ -19,6 +19,7 @@ from dsar.accounts.models import StaffUser
 from dsar.requests.deadlines.today import days_left_while_running
 from dsar.requests.models import OPEN, WORKING, Request
 from dsar.requests.permissions import visible_to
+from dsar.requests.repeats import duplicated_rows
 from dsar.requests.workflow import OPEN_STATUSES, Channel, RequestType, Status
 
 PAGE_SIZE = 50
@@ -90,6 +91,8 @@ class QueuePage:
     pages: int
     counts: dict[str, int] = field(default_factory=dict)  # per open status value
     days_left: dict[int, int | None] = field(default_factory=dict)  # by request id; None: no clock
+    # Rows another open request of the same subject and right shares (dsar/requests/repeats.py).
+    possible_duplicates: set[int] = field(default_factory=set)
 
 
 # What one line of the queue shows, the assignee's address from an outer join.
@@ -211,7 +214,9 @@ def queue_page(
         )
         for row in rows
     }
-    return QueuePage(rows, total, page, pages, {s.value: n for s, n in counts.items()}, left)
+    twins = duplicated_rows(session, [row.id for row in rows if row.status.is_open])
+    by_status = {s.value: n for s, n in counts.items()}
+    return QueuePage(rows, total, page, pages, by_status, left, twins)
 
 
 def _rows(where: list[ColumnElement[bool]]) -> Select[Any]:
