@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from dsar.requests.models import OPEN, Request
@@ -74,6 +74,12 @@ def duplicated_rows(session: Session, ids: Iterable[int]) -> set[int]:
     wanted = sorted(set(ids))
     if not wanted:
         return set()
+    return set(session.scalars(_TWINS, {"ids": wanted}))
+
+
+def _twins_statement() -> Select[Any]:
+    """Built once: built per page view, the statement took 1.2 ms of the queue's 2.8 ms of
+    queries at 100,000 requests on SQLite; built once, 0.3 ms (BENCHMARKS.md, queue)."""
     other = aliased(Request)
     twin = (
         select(other.id)
@@ -82,13 +88,11 @@ def duplicated_rows(session: Session, ids: Iterable[int]) -> set[int]:
             other.type == Request.type,
             other.controller_id == Request.controller_id,
             other.id != Request.id,
-            status_in_open(other),
+            other.status.in_(sorted(OPEN_STATUSES)),
         )
         .exists()
     )
-    found = session.scalars(select(Request.id).where(Request.id.in_(wanted), OPEN, twin))
-    return set(found)
+    return select(Request.id).where(Request.id.in_(bindparam("ids", expanding=True)), OPEN, twin)
 
 
-def status_in_open(alias: Any) -> ColumnElement[bool]:
-    return alias.status.in_(sorted(OPEN_STATUSES))
+_TWINS = _twins_statement()
