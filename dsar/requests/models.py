@@ -126,6 +126,9 @@ Index(
     postgresql_where=OPEN,
 )
 
+# The same subject's other requests (dsar/requests/repeats.py): the address as lower-cased.
+Index("ix_request_subject_email_lower", func.lower(Request.subject_email))
+
 
 class RequestEvent(Base):
     """One action on a request; rows are only ever inserted, and each hashes its predecessor."""

@@ -8,7 +8,7 @@ status filters than the open ones, the total. Who sees which requests: services/
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from dsar.requests.deadlines.today import days_left_while_running
 from dsar.requests.models import OPEN, WORKING, Request
 from dsar.requests.permissions import visible_to
 from dsar.requests.queue_clauses import extension_notice_due, in_local_days, waiting_for_subject
+from dsar.requests.repeats import duplicated_rows
 from dsar.requests.workflow import OPEN_STATUSES, Channel, RequestType, Status
 
 PAGE_SIZE = 50
@@ -97,6 +98,8 @@ class QueuePage:
     pages: int
     counts: dict[str, int] = field(default_factory=dict)  # per open status value
     days_left: dict[int, int | None] = field(default_factory=dict)  # by request id; None: no clock
+    # Rows another open request of the same subject and right shares (dsar/requests/repeats.py).
+    possible_duplicates: set[int] = field(default_factory=set)
 
 
 # What one line of the queue shows, the assignee's address from an outer join.
@@ -116,8 +119,8 @@ ROW_COLUMNS = (
 )
 
 
-def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnElement[bool]]:
-    """Visibility and every filter but the status."""
+def _filtered(user: StaffUser, f: QueueFilters) -> list[ColumnElement[bool]]:
+    """Visibility and every filter but the status and the dated ones (`_figure_clauses`)."""
     where = [visible_to(user)]
     if f.type:
         where.append(Request.type == f.type)
@@ -133,22 +136,28 @@ def _filtered(user: StaffUser, f: QueueFilters, today: date) -> list[ColumnEleme
         where.append(Request.channel == f.channel)
     if f.language:
         where.append(Request.language == f.language)
-    if f.due_within is not None:
-        where.append(effective_due() <= today + timedelta(days=f.due_within))
-    if f.overdue:
-        where.extend(overdue(today))
     if f.extended:
         where.append(Request.extended_due_date.is_not(None))
     if f.search:
-        term = f.search.lower()
-        where.append(
-            or_(
-                Request.reference == f.search.upper(),
-                func.lower(Request.subject_email) == term,
-                func.lower(Request.subject_name).contains(term, autoescape=True),
-            )
-        )
+        where.append(matches(f.search))
     return where
+
+
+def matches(term: str) -> ColumnElement[bool]:
+    """SQL: any part of the reference, name or e-mail address, case-insensitive: a plain
+    ILIKE '%term%' (SQLite: lower() LIKE lower()), with LIKE's own `%` and `_` in `term` escaped.
+    No index serves it; its cost at 100,000 requests is in BENCHMARKS.md."""
+    pattern = "%" + _like_escaped(term) + "%"
+    return or_(
+        *(
+            column.ilike(pattern, escape="\\")
+            for column in (Request.reference, Request.subject_name, Request.subject_email)
+        )
+    )
+
+
+def _like_escaped(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _status_clause(f: QueueFilters) -> ColumnElement[bool] | None:
@@ -208,15 +217,16 @@ def queue_page(
         )
         for row in rows
     }
-    return QueuePage(rows, total, page, pages, {s.value: n for s, n in counts.items()}, left)
+    twins = duplicated_rows(session, [row.id for row in rows if row.status.is_open])
+    by_status = {s.value: n for s, n in counts.items()}
+    return QueuePage(rows, total, page, pages, by_status, left, twins)
 
 
 def _where(
     user: StaffUser, f: QueueFilters, today: date, today_by_controller: Mapping[int, date]
 ) -> list[ColumnElement[bool]]:
     """`_filtered`, with the dates in each controller's local day, and the dashboard's filters."""
-    undated = replace(f, due_within=None, overdue=False)
-    return [*_filtered(user, undated, today), *_figure_clauses(f, today, today_by_controller)]
+    return [*_filtered(user, f), *_figure_clauses(f, today, today_by_controller)]
 
 
 def _figure_clauses(

@@ -26,6 +26,8 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> ResponseReturnValue:
+        if error.response is not None:  # a page of its own (the public form past its limit)
+            return error.response
         return _page(error.code or 500, error.description or error.name)
 
 

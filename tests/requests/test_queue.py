@@ -90,3 +90,38 @@ def test_rows_are_named_and_carry_days_left(mixed, session, now) -> None:  # typ
             assert left is None
     closed = queue_page(session, dpo, QueueFilters(status="withdrawn"), now.date())
     assert closed.total == sum(r.status is Status.WITHDRAWN for r in requests) > 0
+
+
+@pytest.mark.parametrize(
+    ("term", "found"),
+    [
+        ("kunde099", {"kunde"}),  # part of an e-mail address
+        ("KUNDE0991@FIRMA", {"kunde"}),
+        ("j412", {"ref"}),  # part of a reference, any case
+        ("26-j412-a", {"ref"}),
+        ("lüden", {"name"}),  # part of a name
+        ("Schmidt-", {"name"}),
+        ("%", set()),  # LIKE's wildcards are searched for as characters
+        ("_", {"underscore"}),
+        ("o_e", {"underscore"}),
+        ("\\", set()),  # the escape character itself
+    ],
+)
+def test_search_finds_any_part_of_reference_name_or_email(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, term: str, found: set[str]
+) -> None:
+    dpo = make_staff(session, now, email="dpo@example.org", role=Role.DPO)
+    made = {
+        "kunde": make_request(session, controller, now, subject_email="Kunde0991@firma.example"),
+        "ref": make_request(session, controller, now, subject_email="a@example.org"),
+        "name": make_request(session, controller, now, subject_name="Zoë Schmidt-Lüdenscheidt"),
+        "underscore": make_request(session, controller, now, subject_email="j_o_e@example.org"),
+    }
+    made["ref"].reference = "DSAR-2026-J412-ABCD"
+    for request in made.values():
+        if request is not made["name"]:
+            request.subject_name = "Anna Berg"
+    session.flush()
+    page = queue_page(session, dpo, QueueFilters(status="all", search=term), now.date())
+    by_id = {request.id: key for key, request in made.items()}
+    assert {by_id[row.id] for row in page.rows} == found

@@ -85,3 +85,14 @@ def test_the_register_csv_is_a_private_download_too(  # type: ignore[no-untyped-
     assert parsed_name(response.headers["Content-Disposition"]) == "dsar-register-2026-03-02.csv"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_register_export_is_not_sniffed_either(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    """The CSV register is a staff download too (the letter PDF: tests/letters/test_views.py)."""
+    make_request(session, controller, now)
+    response = as_user(dpo).get("/staff/register.csv")
+    assert response.status_code == 200
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"

@@ -241,7 +241,7 @@ def test_each_row_links_to_its_request_page(  # type: ignore[no-untyped-def]
     html = client.get("/staff/queue?status=open").data.decode()
     links = dict(
         (reference, href)
-        for href, reference in re.findall(r'<td><a href="([^"]+)">([^<]+)</a></td>', html)
+        for href, reference in re.findall(r'<td><a href="([^"]+)">([^<]+)</a>', html)
     )
     for request in (first, second):
         target = urljoin("http://localhost/staff/queue?status=open", links[request.reference])

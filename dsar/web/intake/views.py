@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
+    Response,
     abort,
     current_app,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,6 +19,8 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import refresh
+from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -23,7 +28,7 @@ from werkzeug.datastructures import FileStorage
 from dsar.config import Settings
 from dsar.controllers.models import Controller
 from dsar.core import clock
-from dsar.core.i18n import long_date
+from dsar.core.i18n import LANGUAGES, long_date
 from dsar.extensions import db, limiter
 from dsar.intake.operations import (
     Submission,
@@ -108,23 +113,79 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
     return tuple(accepted)
 
 
+def _switching_language() -> bool:
+    """A press of the language switch on a form: it sends what was typed, to get it back."""
+    return request.method == "POST" and request.form.get("switch_lang") in LANGUAGES
+
+
+def _files_posted() -> bool:
+    return any(f.filename for f in request.files.getlist("documents"))
+
+
+def _form_page(
+    slug: str, kind: RequestType, form: IntakeForm, *, status: int = 200, notice: str = ""
+) -> ResponseReturnValue:
+    """The form in the page's language with what was posted in it (files cannot be kept)."""
+    controller, _register = controller_and_register(slug)
+    files_dropped = request.method == "POST" and _files_posted()
+    context = {"controller": controller, "form": form, "right": kind, "notice": notice}
+    return render_template(
+        "intake/form.html",
+        title=RIGHT_TITLES[kind],
+        switch_form="request-form",
+        files_dropped=files_dropped,
+        **context,
+    ), status
+
+
+def _limit_reached(limit: RequestLimit) -> Response:
+    """Past the hourly limit: the form again with what was typed, nothing stored, and when it
+    can be sent (the last of the breached limits to free up, in the controller's time)."""
+    refresh()  # the page's language, chosen afresh: the limit is checked before the blueprint
+    slug, kind = (request.view_args or {})["slug"], _right((request.view_args or {})["right"])
+    controller, register = controller_and_register(slug)
+    reset_at = max([lim.reset_at for lim in limiter.current_limits if lim.breached] or [0])
+    again = datetime.fromtimestamp(max(reset_at, limit.reset_at), UTC)
+    notice = _(
+        "Too many requests were sent from here or for this e-mail address within an hour; "
+        "nothing was sent. You can send it again from %(time)s (%(zone)s).",
+        time=f"{again.astimezone(ZoneInfo(controller.timezone)):%H:%M}",
+        zone=controller.timezone,
+    )
+    form = build_form(kind, register)
+    return make_response(_form_page(slug, kind, form, status=429, notice=notice))
+
+
 @bp.route("/c/<slug>/request/<right>", methods=["GET", "POST"])
-@limiter.limit("10/hour", methods=["POST"])
-@limiter.limit("3/hour", key_func=_email_key, methods=["POST"])
+@limiter.limit(
+    "10/hour", methods=["POST"], exempt_when=_switching_language, on_breach=_limit_reached
+)
+@limiter.limit(
+    "3/hour",
+    key_func=_email_key,
+    methods=["POST"],
+    exempt_when=_switching_language,
+    on_breach=_limit_reached,
+)
 def request_form(slug: str, right: str) -> ResponseReturnValue:
     """The form for one right, built from the register (in memory). A valid POST records the
-    request (`submit_request`), commits and redirects to the page that asks to confirm."""
+    request (`submit_request`), commits and redirects to the page that asks to confirm; the
+    language switch gets the same form back in the other language, unchecked, nothing stored."""
     register = register_of(slug)
     kind = _right(right)
     form = build_form(kind, register)
 
     def page(template: str = "intake/form.html", status: int = 200) -> ResponseReturnValue:
+        if template == "intake/form.html":
+            return _form_page(slug, kind, form, status=status)
         controller, _register = controller_and_register(slug)
         context = {"controller": controller, "form": form, "right": kind}
         return render_template(template, title=RIGHT_TITLES[kind], **context), status
 
     if kind is RequestType.CONSENT_WITHDRAWAL and not register.consent_activities:
         return page("intake/no_consent.html")
+    if _switching_language():
+        return page()
     if isinstance(form, RectificationForm) and form.add_item.data:
         if len(form.items) < RECTIFICATION_MAX_ROWS:
             form.items.append_entry()

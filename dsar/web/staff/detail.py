@@ -35,7 +35,8 @@ from dsar.requests.decisions import (
     decide,
 )
 from dsar.requests.models import Request, RequestEvent
-from dsar.requests.permissions import REQUEST_WORKERS, may_decide
+from dsar.requests.permissions import REQUEST_WORKERS, can_see, may_decide
+from dsar.requests.repeats import others_of_subject
 from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_actions
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
@@ -90,6 +91,8 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         notices=notices_of(db.session(), req),
         recipient_names=_recipient_names(req),
         steps=_steps(req),
+        others=others_of_subject(db.session(), req),
+        may_open=lambda other: can_see(current_user, other),
     ), status
 
 

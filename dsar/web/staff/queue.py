@@ -61,11 +61,13 @@ def queue() -> ResponseReturnValue:
 @bp.post("/queue/assign")
 @roles_required(*REQUEST_WORKERS)
 def assign_bulk() -> ResponseReturnValue:
-    """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague."""
+    """Assign the ticked requests (or the row's button) to me or, for DPOs, to a colleague.
+    The row's "Assign to me" posts a form of its own (assignee "me"); whatever `assignee` a post
+    names is what is done or refused, never silently replaced by the poster."""
     user = current_user._get_current_object()
     one = next(iter(bounded_ids(request.form.getlist("one"))), None)
     ids = [one] if one else bounded_ids(request.form.getlist("ids"))[:200]
-    target = request.form.get("assignee", "me") if one is None else "me"
+    target = request.form.get("assignee", "me")
     if target == "me":
         assignee: StaffUser | None = user
     elif target.isdigit():
