@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -74,14 +75,51 @@ def as_user(app: Flask):  # type: ignore[no-untyped-def]
     return lambda user: login_as(app, StaffClient(app, app.response_class, use_cookies=True), user)
 
 
+@pytest.fixture(scope="session")
+def _pg_shop_template(request: pytest.FixtureRequest) -> str:
+    """The demo shop once as a PostgreSQL template database, for the staff pages' tests."""
+    import psycopg
+    from sqlalchemy import create_engine
+
+    from dsar.demo.shop import create_shop
+
+    server = request.getfixturevalue("postgres_server")
+    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
+        c.execute("CREATE DATABASE staff_shop_template")
+    engine = create_engine(server.url("staff_shop_template"))
+    create_shop(engine)
+    engine.dispose()
+    return "staff_shop_template"
+
+
+_shop_numbers = itertools.count(1)
+
+
 @pytest.fixture
-def private_shop(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The demo register reads and writes a copy of the demo shop of this test's own: an
-    erasure carried out here leaves the app's shared shop (customer 42) as it was."""
-    shared = ensure_shop(Path(app.instance_path)) or Path(app.instance_path) / SHOP_FILENAME
-    copy = tmp_path / SHOP_FILENAME
-    shutil.copy(shared, copy)
-    url = f"sqlite:///{copy}"
+def private_shop(
+    app: Flask,
+    backend: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
+    """The demo register reads and writes a demo shop of this test's own, on the test's
+    database (a SQLite file, or a PostgreSQL database): an erasure carried out here leaves the
+    app's shared shop (customer 42) as it was."""
+    if backend == "postgresql":
+        import psycopg
+
+        template = request.getfixturevalue("_pg_shop_template")
+        server = request.getfixturevalue("postgres_server")
+        name = f"staffshop{next(_shop_numbers)}"
+        with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+        url = server.url(name)
+    else:
+        shared = ensure_shop(Path(app.instance_path)) or Path(app.instance_path) / SHOP_FILENAME
+        copy = tmp_path / SHOP_FILENAME
+        shutil.copy(shared, copy)
+        url = f"sqlite:///{copy}"
     registers = []
     for register in app.extensions["dsar.registers"]:
         sources = [
