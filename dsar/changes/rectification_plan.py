@@ -224,16 +224,11 @@ def source_disclosures(source: SqlSource | FileSource, part: str) -> Disclosures
 
 
 def _recipients(disclosures: Disclosures | None, rows: list[dict[str, Any]]) -> list[str]:
-    """The register recipients the rows went to: all of `to`, and those the column names."""
+    """The register recipients the rows went to (dsar.register.datasources.Disclosures)."""
     if disclosures is None:
         return []
-    found = dict.fromkeys(disclosures.to)
-    if disclosures.column:
-        for r in rows:
-            recipient = disclosures.values.get(str(r.get(disclosures.column) or "").strip())
-            if recipient:
-                found[recipient] = None
-    return list(found)
+    column = disclosures.column
+    return disclosures.recipients(r.get(column) for r in rows if column)[0]
 
 
 def _live(column: Any) -> LiveColumn:

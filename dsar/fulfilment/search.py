@@ -158,9 +158,7 @@ def part_recipients(
     disclosures = container.disclosures if container else None
     if disclosures is None or not part.count:
         return [], []
-    mapped = [disclosures.values[v] for v in part.disclosed if v in disclosures.values]
-    unmapped = [v for v in part.disclosed if v not in disclosures.values]
-    return list(dict.fromkeys([*disclosures.to, *mapped])), unmapped
+    return disclosures.recipients(part.disclosed)
 
 
 def _blocking(finding: SearchFinding) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Annotated, Any, Literal
 
@@ -110,6 +111,14 @@ class Disclosures(StrictModel):
         if not self.to and self.column is None:
             raise PydanticCustomError("disclosures", "give to (recipient ids) or column and values")
         return self
+
+    def recipients(self, values: Iterable[object] = ()) -> tuple[list[str], list[str]]:
+        """The recipients rows went to, given their `column` values: all of `to`, then those
+        the values name (register order kept, each once); and the values no recipient maps."""
+        seen = [str(v).strip() for v in values if v is not None and str(v).strip()]
+        mapped = [self.values[v] for v in seen if v in self.values]
+        unmapped = list(dict.fromkeys(v for v in seen if v not in self.values))
+        return list(dict.fromkeys([*self.to, *mapped])), unmapped
 
 
 class Column(FieldSpec):
