@@ -21,6 +21,7 @@ from dsar import create_app
 from dsar.controllers.models import Controller
 from dsar.extensions import db
 from tests.pg import PostgresServer, start_postgres
+from tests.shops import demo_shop_template  # noqa: F401 - a session fixture for every package
 
 BACKENDS = ("sqlite", "postgresql")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # Mon 2 March 2026, 10:00 in Berlin

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -13,55 +11,23 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from dsar.changes.run import ApplyContext
-from dsar.demo.shop import create_shop, generate_shop_file
 from dsar.register import DEMO_REGISTER, Register, load_register
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from dsar.sources import Subject
 from tests.factories import make_request
+from tests.shops import private_shop_url
 
 CUSTOMER_42 = Subject.of("kunde042@example.org", {"customer_number": "K-100042"})
 TODAY = date(2026, 3, 2)
-_numbers = itertools.count(1)
-
-
-@pytest.fixture(scope="session")
-def shop_template(
-    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> str:
-    """The demo shop made once per backend: a SQLite file, or a PostgreSQL template database."""
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("shop") / "template.sqlite3"
-        generate_shop_file(path)
-        return str(path)
-    import psycopg
-
-    server = request.getfixturevalue("postgres_server")
-    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute("CREATE DATABASE shop_template")
-    engine = create_engine(server.url("shop_template"))
-    create_shop(engine)
-    engine.dispose()
-    return "shop_template"
 
 
 @pytest.fixture
 def shop_url(
-    backend: str, shop_template: str, request: pytest.FixtureRequest, tmp_path: Path
-) -> Iterator[str]:
+    backend: str, demo_shop_template: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> str:
     """A demo shop of this test's own, which it may change."""
-    if backend == "sqlite":
-        path = tmp_path / "demo_shop.sqlite3"
-        shutil.copy(shop_template, path)
-        yield f"sqlite:///{path}"
-        return
-    import psycopg
-
-    server = request.getfixturevalue("postgres_server")
-    name = f"changes{next(_numbers)}"
-    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name} TEMPLATE {shop_template}")
-    yield server.url(name)
+    return private_shop_url(backend, demo_shop_template, request, tmp_path)
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from dsar.core.clock import FixedClock
 from dsar.demo.shop import SHOP_FILENAME, ensure_shop
 from dsar.extensions import db, limiter, login_manager
 from tests.factories import make_staff
+from tests.shops import private_shop_url
 
 
 @pytest.fixture(autouse=True)
@@ -75,26 +75,6 @@ def as_user(app: Flask):  # type: ignore[no-untyped-def]
     return lambda user: login_as(app, StaffClient(app, app.response_class, use_cookies=True), user)
 
 
-@pytest.fixture(scope="session")
-def _pg_shop_template(request: pytest.FixtureRequest) -> str:
-    """The demo shop once as a PostgreSQL template database, for the staff pages' tests."""
-    import psycopg
-    from sqlalchemy import create_engine
-
-    from dsar.demo.shop import create_shop
-
-    server = request.getfixturevalue("postgres_server")
-    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
-        c.execute("CREATE DATABASE staff_shop_template")
-    engine = create_engine(server.url("staff_shop_template"))
-    create_shop(engine)
-    engine.dispose()
-    return "staff_shop_template"
-
-
-_shop_numbers = itertools.count(1)
-
-
 @pytest.fixture
 def private_shop(
     app: Flask,
@@ -107,14 +87,8 @@ def private_shop(
     database (a SQLite file, or a PostgreSQL database): an erasure carried out here leaves the
     app's shared shop (customer 42) as it was."""
     if backend == "postgresql":
-        import psycopg
-
-        template = request.getfixturevalue("_pg_shop_template")
-        server = request.getfixturevalue("postgres_server")
-        name = f"staffshop{next(_shop_numbers)}"
-        with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
-        url = server.url(name)
+        url = private_shop_url(backend, request.getfixturevalue("demo_shop_template"), request,
+                               tmp_path)  # fmt: skip
     else:
         shared = ensure_shop(Path(app.instance_path)) or Path(app.instance_path) / SHOP_FILENAME
         copy = tmp_path / SHOP_FILENAME

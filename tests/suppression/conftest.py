@@ -3,7 +3,6 @@ demo register pointed at it."""
 
 from __future__ import annotations
 
-import itertools
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,12 +13,10 @@ from flask import Flask
 from sqlalchemy import create_engine, text
 
 from dsar.controllers.models import Controller
-from dsar.demo.shop import create_shop, generate_shop_file
 from dsar.register.schema import Register
+from tests.shops import pg_execute, private_shop_url
 
 SALT = "a-test-salt-of-some-length"
-SUBJECTS = 50  # kunde001 .. kunde050; fewer than the demo's 300 keeps the tests quick
-_numbers = itertools.count(1)
 
 
 @dataclass
@@ -40,35 +37,14 @@ class Shop:
             engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def _shop_template(backend: str, request: pytest.FixtureRequest, tmp_path_factory) -> str:  # type: ignore[no-untyped-def]
-    """The generated shop once per backend: a file on SQLite, a template database on PG."""
-    if backend == "sqlite":
-        path = tmp_path_factory.mktemp("shop") / "template.sqlite3"
-        generate_shop_file(path, subjects=SUBJECTS)
-        return str(path)
-    server = request.getfixturevalue("postgres_server")
-    _pg(server, "CREATE DATABASE suppression_shop_template")
-    engine = create_engine(server.url("suppression_shop_template"))
-    create_shop(engine, subjects=SUBJECTS)
-    engine.dispose()
-    return "suppression_shop_template"
-
-
-def _pg(server, *statements: str) -> None:  # type: ignore[no-untyped-def]
-    import psycopg
-
-    with psycopg.connect(server.url("postgres").replace("+psycopg", ""), autocommit=True) as c:
-        for statement in statements:
-            c.execute(statement)
-
-
 @pytest.fixture
-def shop(backend: str, _shop_template: str, request: pytest.FixtureRequest, tmp_path: Path) -> Shop:
-    """A fresh copy of the demo shop for this test."""
+def shop(
+    backend: str, demo_shop_template: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Shop:
+    """A fresh copy of the demo shop for this test, which it can back up and restore."""
+    url = private_shop_url(backend, demo_shop_template, request, tmp_path)
     if backend == "sqlite":
-        path = tmp_path / "demo_shop.sqlite3"
-        shutil.copy(_shop_template, path)
+        path = Path(url.removeprefix("sqlite:///"))
         saved = tmp_path / "backup.sqlite3"
         return Shop(
             f"sqlite:///{path}",
@@ -76,12 +52,11 @@ def shop(backend: str, _shop_template: str, request: pytest.FixtureRequest, tmp_
             restore=lambda: shutil.copy(saved, path),
         )
     server = request.getfixturevalue("postgres_server")
-    name = f"shop_{next(_numbers)}"
-    _pg(server, f"CREATE DATABASE {name} TEMPLATE {_shop_template}")
+    name = url.rsplit("/", 1)[1]
     return Shop(
-        server.url(name),
-        backup=lambda: _pg(server, f"CREATE DATABASE {name}_backup TEMPLATE {name}"),
-        restore=lambda: _pg(
+        url,
+        backup=lambda: pg_execute(server, f"CREATE DATABASE {name}_backup TEMPLATE {name}"),
+        restore=lambda: pg_execute(
             server,
             f"DROP DATABASE {name} WITH (FORCE)",
             f"CREATE DATABASE {name} TEMPLATE {name}_backup",
