@@ -80,6 +80,7 @@ def test_times_in_the_controllers_zone_and_the_timeline_in_sentences(  # type: i
     timeline = html.split("<h2>Timeline</h2>", 1)[1]
     assert "<strong>Request received; the statutory clock started</strong>" in timeline
     assert f"assignee: nobody → {dpo.email}" in timeline
+    assert "received at: 2 March 2026, 10:00 CET; due date: 2 April 2026" in timeline
     assert "from: None" not in timeline and "None" not in timeline
 
 

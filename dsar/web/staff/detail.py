@@ -79,7 +79,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "staff/detail.html",
         req=req,
-        events=[(e, entry(e)) for e in events],
+        events=[(e, entry(e, req.controller.timezone)) for e in events],
         fields=request_fields(req.details, register),
         zone=req.controller.timezone,
         files=files,

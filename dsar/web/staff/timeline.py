@@ -3,12 +3,14 @@ raw action name otherwise), its payload's empty values left out, statuses and pe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import RequestType, Status
-from dsar.web.staff.labels import RIGHT_LABELS, STATUS_LABELS
+from dsar.web.staff.labels import RIGHT_LABELS, STATUS_LABELS, local_time, written_date
 
 SENTENCES = {
     "created": "Request created",
@@ -64,6 +66,8 @@ SENTENCES = {
 }
 _STATUSES = {s.value: s for s in Status}
 _RIGHTS = {t.value: t for t in RequestType}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _SKIPPED = frozenset({"clock", "text"})  # the clock's internals; a note's text is shown whole
 
 
@@ -75,7 +79,7 @@ class Entry:
     details: tuple[str, ...]
 
 
-def _words(value: Any) -> str:
+def _words(value: Any, zone: str) -> str:
     if value is None or value == "":
         return "nobody"
     if isinstance(value, str) and value in _STATUSES:
@@ -83,25 +87,32 @@ def _words(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list):
-        return ", ".join(_words(v) for v in value)
+        return ", ".join(_words(v, zone) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {_words(v)}" for k, v in value.items() if v)
+        return "; ".join(f"{k.replace('_', ' ')}: {_words(v, zone)}" for k, v in value.items() if v)
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        return written_date(date.fromisoformat(value))
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        try:
+            return local_time(datetime.fromisoformat(value), zone)
+        except ValueError:
+            return value
     if isinstance(value, str) and value in _RIGHTS:
         return RIGHT_LABELS[_RIGHTS[value]]
     return str(value)
 
 
-def entry(event: RequestEvent) -> Entry:
-    """The sentence for `event`, and its payload's non-empty values in words."""
+def entry(event: RequestEvent, zone: str) -> Entry:
+    """The sentence for `event`, and its payload's non-empty values in words (times in `zone`)."""
     payload = dict(event.payload or {})
     sentence = SENTENCES.get(event.action, event.action.replace("_", " ").capitalize())
     details: list[str] = []
     if "from" in payload or "to" in payload:
         before, after = payload.pop("from", None), payload.pop("to", None)
         what = "assignee" if event.action == "assigned" else "status"
-        details.append(f"{what}: {_words(before)} → {_words(after)}")
+        details.append(f"{what}: {_words(before, zone)} → {_words(after, zone)}")
     for key, value in payload.items():
         if key in _SKIPPED or value is None or value in ("", [], {}):
             continue
-        details.append(f"{key.replace('_', ' ')}: {_words(value)}")
+        details.append(f"{key.replace('_', ' ')}: {_words(value, zone)}")
     return Entry(sentence, tuple(details))
