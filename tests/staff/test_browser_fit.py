@@ -29,6 +29,12 @@ DETAILS = {
     "items": [{"wrong": "Hauptstraße 1, 10115 Berlin", "correct": "Hauptstraße 2, 10115 Berlin"}],
 }
 
+DETAILS_OF = {
+    RequestType.RECTIFICATION: DETAILS,
+    RequestType.CONSENT_WITHDRAWAL: {"form_version": 1, "activities": ["newsletter"]},
+    RequestType.OBJECTION: {"objection": "direct_marketing", "grounds": None},
+}
+
 
 @pytest.fixture
 def thirty(live_app: Flask) -> int:
@@ -49,7 +55,7 @@ def thirty(live_app: Flask) -> int:
                 type=right,
                 subject_name=LONG_NAME.format(n=n),
                 subject_email=LONG_EMAIL.format(n=n),
-                details=DETAILS if right is RequestType.RECTIFICATION else {"form_version": 1},
+                details=DETAILS_OF.get(right, {"form_version": 1, "message": None}),
             )
             request.status = next(statuses)
             if n % 3 == 0:
@@ -102,4 +108,12 @@ def test_queue_and_case_page_fit_1280_and_read(  # type: ignore[no-untyped-def]
     assert "Customer number (typed)" in text and "form version" not in text
     assert "Hauptstraße 1, 10115 Berlin → Hauptstraße 2, 10115 Berlin" in text
     assert " CET" in text or " CEST" in text
+    page.select_option("#assignee", label="dana@example.org")
+    page.click("text=Save assignment")  # the timeline's "assignee: nobody → dana@…", no None
+    text = _fits_and_reads(page)
+    assert "assignee: nobody → dana@example.org" in text
     page.screenshot(path=str(artifacts_dir / "staff-case-1280.png"), full_page=True)
+    page.goto(f"{live_server}/staff/queue?status=all&type=consent_withdrawal")
+    page.locator("table.queue tbody td:nth-child(2) a").first.click()
+    text = _fits_and_reads(page)
+    assert "withdrawal of consent (Art. 7(3))" in text and "Consent withdrawn for" in text
