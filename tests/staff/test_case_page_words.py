@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import RequestType
 from dsar.web.staff.request_fields import article
+from dsar.web.staff.timeline import Entry, entry
 from tests.factories import make_request
 
 
@@ -87,3 +89,13 @@ def test_times_in_the_controllers_zone_and_the_timeline_in_sentences(  # type: i
 def test_grounds_are_named_by_their_article() -> None:
     assert article("17.1.b") == "Art. 17(1)(b)"
     assert article("18.1.d") == "Art. 18(1)(d)"
+
+
+def test_timeline_entries_read_and_fall_back_to_the_recorded_name() -> None:
+    berlin = "Europe/Berlin"
+    moved = RequestEvent(action="verify_identity", payload={"from": "new", "to": "in_progress"})
+    assert entry(moved, berlin) == Entry("Identity verified", ("status: new → in progress",))
+    released = RequestEvent(action="assigned", payload={"from": "a@example.org", "to": None})
+    assert entry(released, berlin).details == ("assignee: a@example.org → nobody",)
+    unknown = RequestEvent(action="brand_new_thing", payload={"reason": None, "on": "2026-04-02"})
+    assert entry(unknown, berlin) == Entry("Brand new thing", ("on: 2 April 2026",))

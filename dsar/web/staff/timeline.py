@@ -30,6 +30,7 @@ SENTENCES = {
     "complete": "Completed: the answer reached the subject",
     "withdraw": "The subject withdrew the request",
     "note": "Note",
+    "assigned": "Assignment changed",
     "extended": "Deadline extended by two months (Art. 12(3))",
     "extension_lapsed": "Extension lapsed",
     "due_date_changed": "Due date changed",
