@@ -243,8 +243,9 @@ def test_each_right_closes_only_once_its_letter_is_delivered(  # type: ignore[no
     dashboard = staff.get("/staff/dashboard").get_data(as_text=True)
     assert '<strong id="median-days">5.0</strong>' in dashboard
     case = staff.get(f"/staff/requests/{request.id}").get_data(as_text=True)
-    assert f'<strong id="answered-on">{delivered_at.date().isoformat()}</strong>' in case
-    assert f"in time (due {request.effective_due_date})" in case
+    on = delivered_at.date()
+    assert f'<strong id="answered-on" data-date="{on.isoformat()}">{on:%-d %B %Y}</strong>' in case
+    assert f"in time (due {request.effective_due_date:%-d %B %Y})" in case
     assert dispatch(app, smtp_server, monkeypatch, delivered_at).answered == 0  # once only
 
 

@@ -50,7 +50,7 @@ def test_the_page_lists_the_requests_own_events_and_files_in_order(  # type: ign
     actions = re.findall(r'data-action="(\w+)"', timeline)
     assert actions[0] == "created" and actions[-2:] == ["note", "assigned"]
     assert "hi" in timeline and ">no<" not in timeline and "x@example.org" not in timeline
-    assert "2026-03-02 10:00 UTC · a@example.org" in timeline
+    assert "2 March 2026, 11:00 CET · a@example.org" in timeline  # Berlin, zone named
     files = _section(html, "Files")
     assert re.findall(r"(\w+\.pdf)", files) == ["second.pdf", "third.pdf"]
     assert "second.pdf (deleted)" in files and "not-mine.pdf" not in html

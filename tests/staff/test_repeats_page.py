@@ -40,7 +40,7 @@ def test_the_case_page_lists_repeats_and_marks_a_duplicate(  # type: ignore[no-u
     assert f'<a href="/staff/requests/{twin.id}">{twin.reference}</a>' in twin_row
     assert "possible duplicate" in twin_row and "possible duplicate" not in erasure_row
     assert (
-        "erasure" in erasure_row and (now - timedelta(days=60)).strftime("%Y-%m-%d") in erasure_row
+        "erasure (Art. 17)" in erasure_row and "1 January 2026, 10:00 CET" in erasure_row  # Berlin
     )
     assert old.reference not in html
     session.refresh(this)

@@ -42,6 +42,8 @@ from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.common import clock_settings
 from dsar.web.staff.forms import AssignForm, DecisionForm, NoteForm
+from dsar.web.staff.request_fields import request_fields
+from dsar.web.staff.timeline import entry
 
 # Decisions the state machine can offer, by the action each one takes.
 _ACTION_OF = {d: Action(d.value) for d in Decision if d is not Decision.EXTEND}
@@ -73,10 +75,13 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         already_extended=req.extended_due_date is not None,
         reason="x",
     )
+    register = _register_of(req)
     return render_template(
         "staff/detail.html",
         req=req,
-        events=events,
+        events=[(e, entry(e, req.controller.timezone)) for e in events],
+        fields=request_fields(req.details, register),
+        zone=req.controller.timezone,
         files=files,
         today=today,
         days_left=local.days_left(req),

@@ -1,11 +1,15 @@
 """Words for the staff pages instead of raw values: rights, statuses and dates as a person
-writes them. Template filters: `right_words`, `status_words`, `long_date`."""
+writes them. Template filters: `right_words`, `status_words`, `long_date`, `short_date`,
+`days_left_words` and `local_time` (a moment in the controller's zone, the zone named)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from dsar.core.i18n import DEFAULT_LANGUAGE, long_date
+from babel.dates import format_date
+
+from dsar.core.i18n import DEFAULT_LANGUAGE, LOCALES, long_date
 from dsar.requests.workflow import RequestType, Status
 from dsar.web.staff import bp
 
@@ -50,3 +54,26 @@ def status_label(value: Status) -> str:
 def written_date(value: date) -> str:
     """A date as a person writes it: "7 December 2026"."""
     return long_date(value, DEFAULT_LANGUAGE)
+
+
+@bp.app_template_filter("short_date")
+def short_date(value: date) -> str:
+    """A date in a table cell: "2 Apr 2026"."""
+    return format_date(value, format="medium", locale=LOCALES[DEFAULT_LANGUAGE])
+
+
+@bp.app_template_filter("days_left_words")
+def days_left_words(left: int) -> str:
+    """Days left in words: "5 days left", "due today", "overdue by 3 days"."""
+    if left < 0:
+        return f"overdue by {-left} day{'s' if left != -1 else ''}"
+    if left == 0:
+        return "due today"
+    return f"{left} day{'s' if left != 1 else ''} left"
+
+
+@bp.app_template_filter("local_time")
+def local_time(value: datetime, timezone: str) -> str:
+    """A moment in `timezone`, the zone named: "2 March 2026, 10:15 CET"."""
+    moment = value.astimezone(ZoneInfo(timezone))
+    return f"{written_date(moment.date())}, {moment:%H:%M} {moment.tzname()}"

@@ -23,10 +23,11 @@ from dsar.web.converters import bounded_ids
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import workable_controllers
+from dsar.web.staff.labels import RIGHT_LABELS, STATUS_LABELS
 
 # The filter menus, labelled once: (value, label) pairs for the template.
-STATUS_OPTIONS = tuple((s.value, s.value.replace("_", " ")) for s in Status)
-TYPE_OPTIONS = tuple(t.value for t in RequestType)
+STATUS_OPTIONS = tuple((s.value, STATUS_LABELS[s]) for s in Status)
+TYPE_OPTIONS = tuple((t.value, RIGHT_LABELS[t]) for t in RequestType)
 CHANNEL_OPTIONS = tuple(c.value for c in Channel)
 
 

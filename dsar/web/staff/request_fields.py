@@ -1,0 +1,101 @@
+"""What the subject's form brought (request.details), labelled for the case page: lookup keys by
+the register's label, rectification items as "wrong → correct", consent activities and erasure
+categories by their register titles; empty values and internal keys left out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dsar.intake.texts import ERASURE_GROUNDS, RESTRICTION_GROUNDS
+from dsar.register import Register
+
+LANGUAGE = "en"  # the staff pages are English in this slice
+# Shown elsewhere on the page (the extension notice) or of no use to a reader (the form's version).
+HIDDEN = frozenset({"form_version", "extension_notice_due", "lookup_keys"})
+LABELS = {
+    "message": "Message from the subject",
+    "salutation": "Salutation",
+    "items": "To correct (wrong → correct)",
+    "scope": "What to erase",
+    "categories": "Data to erase",
+    "ground": "Ground given",
+    "format": "Format",
+    "transmit_to": "Send directly to",
+    "objection": "Objection to",
+    "grounds": "The subject's reasons",
+    "activities": "Consent withdrawn for",
+}
+WORDS = {
+    "salutation": {"ms": "Ms", "mr": "Mr"},
+    "scope": {"all": "everything about the subject", "categories": "only the chosen data"},
+    "format": {"json": "JSON", "csv": "CSV", "both": "JSON and CSV"},
+    "objection": {
+        "direct_marketing": "direct marketing (Art. 21(2))",
+        "legitimate_interest": "processing based on legitimate interests (Art. 21(1))",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One labelled row: its lines of text; `claim` for a typed lookup key."""
+
+    key: str
+    label: str
+    lines: tuple[str, ...]
+    claim: bool = False
+
+
+def article(ground: str) -> str:
+    """ "17.1.b" -> "Art. 17(1)(b)"."""
+    head, *parts = ground.split(".")
+    return f"Art. {head}" + "".join(f"({p})" for p in parts)
+
+
+def _title(text: Any, fallback: str) -> str:
+    return (text.get(LANGUAGE, "en") if text is not None else None) or fallback
+
+
+def _lines(key: str, value: Any, register: Register | None) -> list[str]:
+    if key == "items":
+        return [f"{i.get('wrong', '')} → {i.get('correct', '')}" for i in value or []]
+    if key == "activities":
+        found = register.activity if register is not None else (lambda _id: None)
+        return [_title(a.title, i) if (a := found(i)) else i for i in value or []]
+    if key == "categories":
+        cat = register.category if register is not None else (lambda _id: None)
+        return [_title(c.label, i) if (c := cat(i)) else i for i in value or []]
+    if key == "ground" and isinstance(value, str):
+        texts = {**ERASURE_GROUNDS, **RESTRICTION_GROUNDS}
+        return [f"{texts[value]} ({article(value)})" if value in texts else value]
+    if key == "transmit_to" and isinstance(value, dict):
+        return [str(v) for k in ("name", "address", "endpoint") if (v := value.get(k))]
+    if key in WORDS and isinstance(value, str):
+        return [WORDS[key].get(value, value)]
+    if isinstance(value, bool):
+        return ["yes" if value else "no"]
+    if isinstance(value, list):
+        return [str(v) for v in value if v not in (None, "")]
+    if isinstance(value, dict):
+        return [f"{k.replace('_', ' ')}: {v}" for k, v in value.items() if v not in (None, "")]
+    return [str(value)]
+
+
+def request_fields(details: dict[str, Any] | None, register: Register | None) -> list[Field]:
+    """The request's details as labelled rows: typed lookup keys first, then the form's fields."""
+    details = details or {}
+    fields = []
+    for key_id, value in (details.get("lookup_keys") or {}).items():
+        if value:
+            known = register.lookup_key(key_id) if register is not None else None
+            label = _title(known.label, key_id) if known else key_id.replace("_", " ")
+            fields.append(Field(key_id, f"{label} (typed)", (str(value),), claim=True))
+    for key, value in details.items():
+        if key in HIDDEN or value in (None, "", [], {}):
+            continue
+        lines = tuple(line for line in _lines(key, value, register) if line)
+        if lines:
+            label = LABELS.get(key, key.replace("_", " ").capitalize())
+            fields.append(Field(key, label, lines))
+    return fields
