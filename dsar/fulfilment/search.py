@@ -149,9 +149,7 @@ def _found(source: SqlSource | FileSource, part: PartFound) -> SearchFinding:
     )
 
 
-def part_recipients(
-    source: SqlSource | FileSource, part: PartFound
-) -> tuple[list[str], list[str]]:
+def part_recipients(source: SqlSource | FileSource, part: PartFound) -> tuple[list[str], list[str]]:
     """The register recipients the subject's rows of `part` went to (register order), and the
     disclosure column's values the register maps to no recipient."""
     container = source.table(part.name) if isinstance(source, SqlSource) else source
