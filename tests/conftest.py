@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from dsar import create_app
 from dsar.controllers.models import Controller
-from dsar.extensions import db
+from dsar.extensions import db, limiter
 from tests.pg import PostgresServer, start_postgres
 from tests.shops import demo_shop_template  # noqa: F401 - a session fixture for every package
 
@@ -95,9 +95,12 @@ def app(_app: Flask) -> Iterator[Flask]:
     """The app with its session joined to an outer transaction that is rolled back afterwards.
 
     Services and views commit as usual; with join_transaction_mode="create_savepoint" their
-    commits only release savepoints, so each test starts from the same empty database.
+    commits only release savepoints, so each test starts from the same empty database. The
+    rate limiter's counters live as long as the app (all the session): each test starts with
+    none, or the sign-ins and clicks of the tests before it count against it.
     """
     with _app.app_context():
+        limiter.reset()
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session

@@ -222,9 +222,13 @@ def test_rate_limit_per_email_across_addresses(client, session, controller, no_c
     assert _count(session, Request) == 3
 
 
-def test_rate_limits_can_be_switched_off_for_load_tests(app) -> None:  # type: ignore[no-untyped-def]
+def test_rate_limits_can_be_switched_off_for_load_tests(app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dsar.extensions import limiter
     from tests.conftest import build_app
 
+    # One Flask-Limiter serves every app in the process, and init_app sets its switch from the
+    # newest app's config: put it back afterwards, for the tests that follow.
+    monkeypatch.setattr(limiter, "enabled", limiter.enabled)
     quiet = build_app(
         "sqlite://", app.config["DSAR_SETTINGS"].instance_path, rate_limits_enabled=False
     )
