@@ -22,13 +22,13 @@ from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_va
 from dsar.register import Register
 from dsar.register.datasources import (
     Column,
-    Disclosures,
     FieldSpec,
     FileField,
     FileSource,
     ManualSource,
     SqlSource,
 )
+from dsar.register.disclosures import Disclosures
 from dsar.sources import Connector, RegisterMismatch, SqlConnector, Subject
 
 ConnectorFactory = Callable[[SqlSource | FileSource | ManualSource], Connector | None]
