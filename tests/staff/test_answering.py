@@ -343,9 +343,16 @@ def test_a_refusal_counts_as_answered_once_its_letter_is_delivered(  # type: ign
     request = make_request(session, controller, now - timedelta(days=3))
     token = _with_token(request)
     staff = as_user(dpo)
-    _decide(staff, request, "propose_refusal", ground="excessive", reason="Twelve requests.")
+    _decide(
+        staff,
+        request,
+        "propose_refusal",
+        ground="excessive",
+        reason="Twelve requests.",
+        confirmed="y",
+    )
     session.refresh(request)
-    _decide(staff, request, "approve_refusal")
+    _decide(staff, request, "approve_refusal", confirmed="y")
     session.refresh(request)
     assert (request.status, request.answered_at) == (Status.REFUSED, None)
     status = client.get(f"/c/demo/status/{token}").get_data(as_text=True)
@@ -448,7 +455,13 @@ def test_an_unidentified_subject_is_told_why_and_the_notice_is_the_answer(  # ty
     request = make_request(session, controller, now - timedelta(days=2))
     token = _with_token(request)
     staff = as_user(dpo)
-    _decide(staff, request, "fail_identity", reason="No customer number matched the address.")
+    _decide(
+        staff,
+        request,
+        "fail_identity",
+        reason="No customer number matched the address.",
+        confirmed="y",
+    )
     session.refresh(request)
     assert (request.status, request.answered_at) == (Status.IDENTITY_FAILED, None)
     status = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)

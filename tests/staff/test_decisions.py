@@ -126,11 +126,17 @@ def test_refusal_needs_reasons_and_dpo_approval(  # type: ignore[no-untyped-def]
 ) -> None:
     request = make_request(session, controller, now)
     agent_client = as_user(agent)
-    assert _decide(agent_client, request, "propose_refusal", ground="excessive").status_code == 400
+    assert (
+        _decide(
+            agent_client, request, "propose_refusal", ground="excessive", confirmed="y"
+        ).status_code
+        == 400
+    )
     response = _decide(
         agent_client,
         request,
         "propose_refusal",
+        confirmed="y",
         ground="manifestly_unfounded",
         reason="Sent 40 identical requests in one day to extort a payment (letter of 2 March).",
     )
@@ -138,11 +144,16 @@ def test_refusal_needs_reasons_and_dpo_approval(  # type: ignore[no-untyped-def]
     session.refresh(request)
     assert request.status is Status.AWAITING_APPROVAL
     # The agent cannot approve: 403, and the request stays as it was.
-    response = _decide(agent_client, request, "approve_refusal")
+    response = _decide(agent_client, request, "approve_refusal", confirmed="y")
     assert response.status_code == 403
     session.refresh(request)
     assert request.status is Status.AWAITING_APPROVAL
-    assert _decide(as_user(dpo), request, "approve_refusal", reason="Agreed").status_code == 303
+    assert (
+        _decide(
+            as_user(dpo), request, "approve_refusal", reason="Agreed", confirmed="y"
+        ).status_code
+        == 303
+    )
     session.refresh(request)
     assert request.status is Status.REFUSED
     proposal, approval = [e for e in _events(session, request) if "refusal" in e.action]
@@ -204,7 +215,7 @@ def test_stale_form_is_refused_and_changes_nothing(  # type: ignore[no-untyped-d
     assert _decide(as_user(dpo), request, "verify_identity").status_code == 303
     response = as_user(agent).post(
         f"/staff/requests/{request.id}/decide",
-        data={"decision": "withdraw", "version": stale_version},
+        data={"decision": "withdraw", "version": stale_version, "confirmed": "y"},
     )
     assert response.status_code == 409
     assert b"This request changed meanwhile; reload" in response.data

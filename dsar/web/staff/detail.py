@@ -41,7 +41,7 @@ from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.common import clock_settings
-from dsar.web.staff.forms import AssignForm, DecisionForm, NoteForm
+from dsar.web.staff.forms import NEEDS_CONFIRMATION, AssignForm, DecisionForm, NoteForm
 from dsar.web.staff.request_fields import request_fields
 from dsar.web.staff.timeline import entry
 
@@ -86,6 +86,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         today=today,
         days_left=local.days_left(req),
         offered=_offered(current_user, req),
+        needs_confirmation=NEEDS_CONFIRMATION,
         extendable=extendable,
         # DPOs assign to colleagues; agents take or release requests themselves.
         staff=assignable_staff(db.session()) if current_user.role is Role.DPO else [],
@@ -133,6 +134,9 @@ def decide_view(request_id: int) -> ResponseReturnValue:
         )
     except ValueError:
         return _refuse(request_id, "Unknown decision; nothing was changed.", 400)
+    if decision in NEEDS_CONFIRMATION and not form.confirmed.data:
+        message = "Tick “I have checked …” to confirm this decision; nothing was changed."
+        return _refuse(request_id, message, 400)
     try:
         decide(
             db.session(),

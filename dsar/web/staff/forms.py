@@ -21,7 +21,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from dsar.accounts.models import Role
 from dsar.core.i18n import LANGUAGES, NAMES
-from dsar.requests.workflow import RequestType
+from dsar.requests.workflow import Decision, RequestType
 
 CHANNELS = (("email", "E-mail"), ("post", "Letter"), ("phone", "Phone"))
 
@@ -41,6 +41,18 @@ class NoteForm(FlaskForm):
     text = TextAreaField("Internal note", validators=[DataRequired(), Length(max=5000)])
 
 
+# Destructive or final decisions: their form carries a required "I have checked …" box and
+# the decision view refuses a post without it (the CSP forbids a JavaScript confirm()).
+NEEDS_CONFIRMATION = frozenset(
+    {
+        Decision.FAIL_IDENTITY,
+        Decision.PROPOSE_REFUSAL,
+        Decision.APPROVE_REFUSAL,
+        Decision.WITHDRAW,
+    }
+)
+
+
 class DecisionForm(FlaskForm):
     """One form for every decision: the button's `decision` value says which."""
 
@@ -51,6 +63,7 @@ class DecisionForm(FlaskForm):
     why = TextAreaField(validators=[Optional(), Length(max=2000)])
     ground = StringField(validators=[Optional(), Length(max=32)])
     purpose = StringField(validators=[Optional(), Length(max=32)])
+    confirmed = BooleanField()  # required for NEEDS_CONFIRMATION, checked in the view
 
 
 class AssignForm(FlaskForm):
