@@ -147,3 +147,19 @@ class RequestEvent(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
     request: Mapped[Request] = relationship(back_populates="events")
+
+
+SAVED_VIEW_NAME_MAX = 60
+
+
+class SavedView(Base):
+    """Queue filters a staff member saved under a name (dsar/requests/saved_views.py)."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (UniqueConstraint("staff_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(SAVED_VIEW_NAME_MAX))
+    query: Mapped[str] = mapped_column(String(1000))  # the filters as a URL query string
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -31,6 +31,9 @@ ROLES_BY_ENDPOINT = {
     "staff.account_totp": {A, D, M},
     # Letters and fulfilment pages: request work, so admins are kept out as everywhere.
     "staff.request_data": {A, D},
+    # Saved queue views: each staff member who works the queue saves and deletes their own.
+    "staff.queue_view_save": {A, D},
+    "staff.queue_view_delete": {A, D},
     # Erasure: anyone working the request plans it; a DPO (another one) approves and retries.
     "staff.request_erasure": {A, D},
     "staff.request_erasure_plan": {A, D},
@@ -102,6 +105,7 @@ ARGS = dict.fromkeys(
         "notice_id",
         "restriction_id",
         "stop_id",
+        "view_id",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
@@ -124,7 +128,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 60
+    assert len(_routes(app)) == 62
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -150,7 +154,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 14, Role.DPO: 3, Role.ADMIN: 52}[role]
+    expected = {Role.AGENT: 14, Role.DPO: 3, Role.ADMIN: 54}[role]
     assert checked == expected
 
 

@@ -24,6 +24,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     rectification,
     restriction,
     review,
+    saved_views,
     users,
     views,
 )

@@ -18,6 +18,7 @@ from dsar.requests.decisions import NotPermitted, assign
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, can_see
 from dsar.requests.queue import QueueFilters, queue_page
+from dsar.requests.saved_views import FILTER_KEYS, views_of
 from dsar.requests.workflow import Channel, RequestType, Status
 from dsar.web.converters import bounded_ids
 from dsar.web.staff import bp
@@ -56,6 +57,7 @@ def queue() -> ResponseReturnValue:
         statuses=STATUS_OPTIONS,
         types=TYPE_OPTIONS,
         channels=CHANNEL_OPTIONS,
+        views=views_of(db.session(), current_user),
     )
 
 
@@ -110,19 +112,4 @@ def _back_args() -> dict[str, Any]:  # url_for(**values) takes Any
     return {k: v for k, v in parse_qsl(raw) if k in _FILTER_KEYS}
 
 
-_FILTER_KEYS = {
-    "status",
-    "type",
-    "assignee",
-    "channel",
-    "language",
-    "controller",
-    "due_within",
-    "overdue",
-    "extended",
-    "due_from",
-    "waiting",
-    "notice_due",
-    "q",
-    "page",
-}
+_FILTER_KEYS = {*FILTER_KEYS, "page"}
