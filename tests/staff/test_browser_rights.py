@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from flask import Flask
@@ -20,6 +21,7 @@ from dsar.fulfilment.search import register_for
 from dsar.jobs.scheduler import run_job
 from dsar.requests.models import Request
 from dsar.requests.workflow import RequestType, Status
+from dsar.web.staff.labels import written_date
 from tests.factories import make_request, make_staff
 from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
 from tests.staff.test_answering import dispatch
@@ -239,7 +241,8 @@ def test_each_right_from_the_queue_to_a_delivered_letter(  # type: ignore[no-unt
 
     assert dispatch(live_app, smtp_server, monkeypatch, datetime.now(UTC)).answered == 1
     page.reload()
-    assert f"The request was answered on {today}" in page.inner_text("#sent")
+    local_today = datetime.now(ZoneInfo("Europe/Berlin")).date()  # the demo controller's day
+    assert f"The request was answered on {written_date(local_today)}" in page.inner_text("#sent")
     page.screenshot(path=str(artifacts_dir / f"staff-answered-{right}.png"), full_page=True)
     page.goto(case_url)
     assert page.inner_text("#status") == "completed"

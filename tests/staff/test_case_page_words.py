@@ -41,6 +41,8 @@ def test_details_are_labelled_and_empty_or_internal_values_left_out(  # type: ig
     assert "message" not in fields and "form_version" not in fields
     for raw in ("{'", "None", "form version", "customer_number (typed)", "in_progress"):
         assert raw not in html.replace('data-field="customer_number"', ""), raw
+    assert "identity: not yet established" in html  # not "unverified"
+    assert ">to confirm the identity (Art. 12(6))</option>" in html  # the purpose in words
 
 
 def test_objection_and_consent_by_their_words_and_register_titles(  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date
 
 from dsar.core.i18n import DEFAULT_LANGUAGE, LOCALES, long_date
-from dsar.requests.workflow import RequestType, Status
+from dsar.requests.workflow import RequestType, Status, Verification
 from dsar.web.staff import bp
 
 RIGHT_LABELS = {
@@ -36,6 +36,31 @@ STATUS_LABELS = {
     Status.WITHDRAWN: "withdrawn",
     Status.EXPIRED: "expired (e-mail never confirmed)",
 }
+
+
+IDENTITY_LABELS = {
+    Verification.UNVERIFIED: "not yet established",
+    Verification.EMAIL_CONFIRMED: "e-mail address confirmed through our link",
+    Verification.INFORMATION_REQUESTED: "information asked for (Art. 12(6))",
+    Verification.VERIFIED: "verified",
+    Verification.FAILED: "could not be established",
+}
+PURPOSE_LABELS = {
+    "identity": "to confirm the identity (Art. 12(6))",
+    "clarification": "to clarify what the request covers (Recital 63)",
+}
+
+
+@bp.app_template_filter("identity_words")
+def identity_label(value: Verification) -> str:
+    """How far the subject's identity is established, in words."""
+    return IDENTITY_LABELS[Verification(value)]
+
+
+@bp.app_template_filter("purpose_words")
+def purpose_label(value: str) -> str:
+    """Why information is asked for, in words."""
+    return PURPOSE_LABELS.get(str(value), str(value))
 
 
 @bp.app_template_filter("right_words")
