@@ -166,6 +166,22 @@ def audit_verify_command() -> None:
     click.echo("audit trail intact")
 
 
+@cli.command("check-deploy")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@with_appcontext
+def check_deploy_command(strict: bool) -> None:
+    """List what this install lacks for production (settings); exit 1 on an error."""
+    from dsar.core.deploy_check import deploy_findings
+
+    findings = deploy_findings(current_app.config["DSAR_SETTINGS"])
+    for finding in findings:
+        click.echo(finding.line())
+    errors = sum(1 for f in findings if f.severity == "error")
+    click.echo(f"{errors} error(s), {len(findings) - errors} warning(s)" if findings else "OK")
+    if errors or (strict and findings):
+        sys.exit(1)
+
+
 def _register_feature_commands() -> None:
     from dsar.commands.deadline import deadline_command
     from dsar.commands.erasure import erasure_group

@@ -165,6 +165,11 @@ def _suppression_salt(raw: str, secret_key: str) -> str:
                 "DSAR_SUPPRESSION_SALT is too short: use at least 16 random characters"
             )
         return raw.strip()
+    return derived_suppression_salt(secret_key)
+
+
+def derived_suppression_salt(secret_key: str) -> str:
+    """The salt used when DSAR_SUPPRESSION_SALT is not set: tied to the secret key."""
     return hmac.new(secret_key.encode(), b"dsar suppression salt", hashlib.sha256).hexdigest()
 
 
