@@ -51,6 +51,8 @@ class Settings:
     audit_rectification: str = "values"  # or "hashes": SHA-256 of the values before and after
     rate_limit_storage: str = "memory://"
     rate_limits_enabled: bool = True
+    staff_idle_minutes: int = 60  # a staff session ends after this long without a request
+    staff_session_hours: int = 12  # and this long after sign-in, whatever happens
     confirmation_link_days: int = 7
     upload_max_bytes: int = 5 * 1024 * 1024
     upload_retention_days: int = 90
@@ -255,6 +257,12 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         LANGUAGES,
     )
     values["download_days"] = _int("DSAR_DOWNLOAD_DAYS", get("DSAR_DOWNLOAD_DAYS", "14"), 1, 90)
+    values["staff_idle_minutes"] = _int(
+        "DSAR_STAFF_IDLE_MINUTES", get("DSAR_STAFF_IDLE_MINUTES", "60"), 5, 24 * 60
+    )
+    values["staff_session_hours"] = _int(
+        "DSAR_STAFF_SESSION_HOURS", get("DSAR_STAFF_SESSION_HOURS", "12"), 1, 7 * 24
+    )
     values["transmit_allow_local_http"] = _bool(
         "DSAR_TRANSMIT_ALLOW_LOCAL_HTTP", get("DSAR_TRANSMIT_ALLOW_LOCAL_HTTP", "false")
     )

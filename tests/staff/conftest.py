@@ -66,6 +66,9 @@ def login_as(app: Flask, client: FlaskClient, user: StaffUser) -> FlaskClient:
         sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
         sess["_id"] = identifier
+        # signed in just now, by the app's clock (dsar/web/staff/session_life.py)
+        signed_in = int(app.extensions["dsar.core.clock"].now().timestamp())
+        sess["signed_in_at"] = sess["seen_at"] = signed_in
     return client
 
 

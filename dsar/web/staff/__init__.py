@@ -25,6 +25,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     restriction,
     review,
     saved_views,
+    session_life,
     users,
     views,
 )

@@ -26,7 +26,7 @@ from dsar.accounts.sign_in import (
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db, limiter
 from dsar.requests.permissions import ANY_STAFF
-from dsar.web.staff import bp
+from dsar.web.staff import bp, session_life
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import secret_key
 from dsar.web.staff.forms import LoginForm, TotpForm
@@ -48,6 +48,7 @@ def _finish(user: StaffUser, now: datetime) -> ResponseReturnValue:
     complete_sign_in(db.session(), user, now=now, secret_key=secret_key())
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user)
+    session_life.start(now)
     return redirect(_landing(user))
 
 
