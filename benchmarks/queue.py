@@ -144,6 +144,8 @@ def signed_in_client(app: Flask, user_id: int):  # type: ignore[no-untyped-def]
     with client.session_transaction() as sess:
         # StaffUser.get_id(): the id and the session epoch (0 for a new account).
         sess.update({"_user_id": f"{user_id}.0", "_fresh": True, "_id": identifier})
+        # signed in now (dsar/web/staff/session_life.py ends a session without these)
+        sess["signed_in_at"] = sess["seen_at"] = int(time.time())
     return client
 
 
