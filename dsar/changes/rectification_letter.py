@@ -39,7 +39,7 @@ def rectification_details(
         return details
     reports = {r["index"]: r for r in rectification.reports}
     corrected = [
-        _corrected(item, reports[item["index"]], register, language)
+        corrected_item(item, reports[item["index"]], register, language)
         for item in rectification.items
         if item_done(item, reports)
     ]
@@ -49,9 +49,10 @@ def rectification_details(
     return details
 
 
-def _corrected(
+def corrected_item(
     item: dict[str, Any], report: dict[str, Any], register: Register, lang: str
 ) -> dict[str, str]:
+    """One corrected item for people: what (the column's label), the value, and where."""
     fallback = register.controller.languages[0]
 
     def t(text: Any, default: str) -> str:

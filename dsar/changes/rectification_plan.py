@@ -10,9 +10,7 @@ manual source, makes the item a step done by hand, which staff record.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import Any
 
 from sqlalchemy import String
@@ -237,8 +235,7 @@ def _live(column: Any) -> LiveColumn:
 
 
 def _read(connector: Connector, subject: Subject, part: str) -> list[dict[str, Any]]:
-    with closing(connector.rows(subject, part)) as rows:  # type: ignore[type-var]
-        return list(islice(rows, MAX_ROWS))
+    return connector.page(subject, part, 0, MAX_ROWS)
 
 
 def _parts(

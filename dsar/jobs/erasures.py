@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from dsar.changes.erasures import carry_out
 from dsar.changes.models import Erasure, ErasureStatus
 from dsar.config import Settings
-from dsar.register import Register, find_register
-from dsar.requests.models import Request
+from dsar.jobs.records import register_of_request
+from dsar.register import Register
 
 
 @dataclass
@@ -47,8 +47,7 @@ def carry_out_approved_erasures(
     )
     for erasure_id in approved:
         erasure = session.get(Erasure, erasure_id)
-        request = session.get(Request, erasure.request_id) if erasure else None
-        register = find_register(registers, request.controller.slug) if request else None
+        register = register_of_request(session, registers, erasure.request_id) if erasure else None
         if erasure is None or register is None:
             continue
         carry_out(session, erasure, register, now=now, checkpoint=after_each,

@@ -20,6 +20,9 @@ from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.deadlines.operations import lapse_extension
 from dsar.requests.deadlines.today import today_of
 from dsar.requests.models import Request
+from dsar.requests.workflow import Status
+
+RUNNING = tuple(s for s in Status if s.clock_running)
 
 
 @dataclass
@@ -34,7 +37,9 @@ def lapse_untold_extensions(
     result = ExtensionLapseResult()
     extended = session.execute(
         select(Request).where(
-            Request.extended_due_date.is_not(None), Request.due_date <= now.date()
+            Request.status.in_(RUNNING),  # a closed request's clock is over: nothing lapses
+            Request.extended_due_date.is_not(None),
+            Request.due_date <= now.date(),
         )
     ).scalars()
     for request in extended:

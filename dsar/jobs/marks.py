@@ -18,8 +18,8 @@ from dsar.changes.models import ProcessingStop, Restriction, RestrictionStatus, 
 from dsar.changes.restrictions import carry_out_restriction
 from dsar.changes.stops import carry_out_stop
 from dsar.config import Settings
-from dsar.register import Register, find_register
-from dsar.requests.models import Request
+from dsar.jobs.records import register_of_request
+from dsar.register import Register
 
 RUNNABLE = (RestrictionStatus.PLACING, RestrictionStatus.LIFTING)
 DONE = (RestrictionStatus.ACTIVE, RestrictionStatus.LIFTED)
@@ -47,8 +47,9 @@ def carry_out_marks(
     ).scalars()
     for restriction_id in list(waiting):
         restriction = session.get(Restriction, restriction_id)
-        request = session.get(Request, restriction.request_id) if restriction else None
-        register = find_register(registers, request.controller.slug) if request else None
+        register = (
+            register_of_request(session, registers, restriction.request_id) if restriction else None
+        )
         if restriction is None or register is None:
             continue
         carry_out_restriction(session, restriction, register, now=now, checkpoint=after_each)
@@ -64,8 +65,7 @@ def carry_out_marks(
     ).scalars()
     for stop_id in list(confirmed):
         stop = session.get(ProcessingStop, stop_id)
-        request = session.get(Request, stop.request_id) if stop else None
-        register = find_register(registers, request.controller.slug) if request else None
+        register = register_of_request(session, registers, stop.request_id) if stop else None
         if stop is None or register is None:
             continue
         carry_out_stop(session, stop, register, now=now, checkpoint=after_each)

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from dsar.changes.models import Rectification, RectificationStatus
 from dsar.changes.rectifications import carry_out_rectification
 from dsar.config import Settings
-from dsar.register import Register, find_register
-from dsar.requests.models import Request
+from dsar.jobs.records import register_of_request
+from dsar.register import Register
 
 
 @dataclass
@@ -43,8 +43,11 @@ def apply_approved_rectifications(
     ).scalars().all()  # fmt: skip
     for rectification_id in approved:
         rectification = session.get(Rectification, rectification_id)
-        request = session.get(Request, rectification.request_id) if rectification else None
-        register = find_register(registers, request.controller.slug) if request else None
+        register = (
+            register_of_request(session, registers, rectification.request_id)
+            if rectification
+            else None
+        )
         if rectification is None or register is None:
             continue
         carry_out_rectification(

@@ -44,10 +44,11 @@ def checklist(session: Session, request: Request, register: Register) -> list[St
         steps.append(Step("Every source searched", not search_blockers(session, request), "data"))
     if request.type in COPY_TYPES:
         steps.append(Step("Copy of the data built", _exported(session, request), "data"))
-    carried = _carried_out(session, request, register)
+    answer = _answer(session, request, prepared=request.status in ANSWERED)
+    carried = _carried_out(session, request, register, letter_sent=answer[1].done)
     if carried is not None:
         steps.append(carried)
-    return steps + _answer(session, request, prepared=request.status in ANSWERED)
+    return steps + answer
 
 
 def _exported(session: Session, request: Request) -> bool:
@@ -57,9 +58,12 @@ def _exported(session: Session, request: Request) -> bool:
     return session.execute(found).first() is not None
 
 
-def _carried_out(session: Session, request: Request, register: Register) -> Step | None:
+def _carried_out(
+    session: Session, request: Request, register: Register, *, letter_sent: bool
+) -> Step | None:
     """The right carried out on the data, as its record says; where dsar cannot write for
-    this right, the letter records what staff did by hand once the answer is prepared."""
+    this right, the letter records what staff did by hand (its day is one of the letter's
+    facts), so the step is done when that letter went out."""
     from dsar.changes import letter_facts, rectification_letter, stop_facts
     from dsar.changes.models import (
         ErasureStatus,
@@ -72,12 +76,12 @@ def _carried_out(session: Session, request: Request, register: Register) -> Step
     if kind is RequestType.ERASURE:
         erasure = letter_facts.recorded_erasure(session, request)
         done = erasure is not None and erasure.status is ErasureStatus.DONE
-        return _step("Erasure carried out", done, "erasure", register.erased_by_dsar, request)
+        return _step("Erasure carried out", done, "erasure", register.erased_by_dsar, letter_sent)
     if kind is RequestType.RECTIFICATION:
         rectification = rectification_letter.recorded_rectification(session, request)
         done = rectification is not None and rectification.status is RectificationStatus.DONE
         by_dsar = register.erased_by_dsar
-        return _step("Rectification carried out", done, "rectification", by_dsar, request)
+        return _step("Rectification carried out", done, "rectification", by_dsar, letter_sent)
     if kind is RequestType.RESTRICTION:
         restriction = letter_facts.recorded_restriction(session, request)
         done = restriction is not None and restriction.status not in (
@@ -85,21 +89,21 @@ def _carried_out(session: Session, request: Request, register: Register) -> Step
             RestrictionStatus.PARTIAL,
         )
         by_dsar = register.restricted_by_dsar
-        return _step("Restriction in place", done, "restriction", by_dsar, request)
+        return _step("Restriction in place", done, "restriction", by_dsar, letter_sent)
     if kind in (RequestType.CONSENT_WITHDRAWAL, RequestType.OBJECTION):
         stop = stop_facts.recorded_stop(session, request)
         done = stop is not None and stop.status in (StopStatus.DONE, StopStatus.CONTINUED)
         label = (
             "Processing stopped" if kind is RequestType.CONSENT_WITHDRAWAL else "Objection decided"
         )
-        return _step(label, done, "processing", register.stopped_by_dsar, request)
+        return _step(label, done, "processing", register.stopped_by_dsar, letter_sent)
     return None
 
 
-def _step(label: str, done: bool, where: str, by_dsar: bool, request: Request) -> Step:
+def _step(label: str, done: bool, where: str, by_dsar: bool, letter_sent: bool) -> Step:
     if by_dsar:
         return Step(label, done, where)
-    return Step(f"{label} (by hand: the letter records it)", request.status in ANSWERED, "letters")
+    return Step(f"{label} (by hand: the letter records it)", letter_sent, "letters")
 
 
 def _answer(session: Session, request: Request, *, prepared: bool) -> list[Step]:

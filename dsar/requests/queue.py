@@ -38,6 +38,13 @@ def overdue(today: date) -> tuple[ColumnElement[bool], ...]:
     return (effective_due() < today, WORKING)
 
 
+# The query parameters `QueueFilters.from_args` reads (saved views keep these and no others).
+FILTER_KEYS = (
+    "q", "status", "type", "assignee", "channel", "language", "controller", "due_within",
+    "due_from", "overdue", "extended", "notice_due", "waiting",
+)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     status: str = "open"  # "open", "all" or a Status value
@@ -147,17 +154,14 @@ def matches(term: str) -> ColumnElement[bool]:
     """SQL: any part of the reference, name or e-mail address, case-insensitive: a plain
     ILIKE '%term%' (SQLite: lower() LIKE lower()), with LIKE's own `%` and `_` in `term` escaped.
     No index serves it; its cost at 100,000 requests is in BENCHMARKS.md."""
-    pattern = "%" + _like_escaped(term) + "%"
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = "%" + escaped + "%"
     return or_(
         *(
             column.ilike(pattern, escape="\\")
             for column in (Request.reference, Request.subject_name, Request.subject_email)
         )
     )
-
-
-def _like_escaped(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _status_clause(f: QueueFilters) -> ColumnElement[bool] | None:

@@ -16,12 +16,8 @@ from sqlalchemy.orm import Session
 from dsar.accounts.models import StaffUser
 from dsar.requests.models import SAVED_VIEW_NAME_MAX as NAME_MAX
 from dsar.requests.models import SavedView
+from dsar.requests.queue import FILTER_KEYS
 
-# The queue's filter parameters (dsar/requests/queue.py QueueFilters.from_args).
-FILTER_KEYS = (
-    "q", "status", "type", "assignee", "channel", "language", "controller", "due_within",
-    "due_from", "overdue", "extended", "notice_due", "waiting",
-)  # fmt: skip
 VIEWS_MAX = 20
 
 

@@ -20,7 +20,7 @@ from dsar.requests.deadlines.clock_policies import ClockPolicy
 from dsar.requests.deadlines.operations import ClockSettings
 from dsar.requests.decisions import DecisionInput, decide
 from dsar.requests.models import RequestEvent
-from dsar.requests.workflow import Decision
+from dsar.requests.workflow import Decision, Status
 from tests.factories import make_request, make_staff
 
 REASONS = "Twelve systems and three processors to ask."
@@ -112,3 +112,12 @@ def test_a_late_notice_cannot_go_out(app, session, controller, now) -> None:  # 
     )
     with pytest.raises(LetterError, match="posted after 2026-04-02 does not take effect"):
         mark_posted(session, letter, date(2026, 4, 3), actor="dpo@example.org", now=AFTER_DUE)
+
+
+def test_a_closed_request_keeps_its_record(app, session, controller, now) -> None:  # type: ignore[no-untyped-def]
+    """Only a running clock lapses: a withdrawn request's extension stays as recorded."""
+    request, _letter = _extended(app, session, controller, now)
+    request.status = Status.WITHDRAWN
+
+    assert lapse_untold_extensions(session, app.config["DSAR_SETTINGS"], AFTER_DUE).lapsed == 0
+    assert request.extended_due_date == date(2026, 6, 2)

@@ -49,6 +49,8 @@ def test_by_hand_execution_waits_for_the_answer_and_a_sent_letter_counts(
         "Restriction in place (by hand: the letter records it)", False, "letters"
     )  # fmt: skip
     apply_action(session, request, Action.PREPARE_ANSWER, actor="t", now=now)
+    # prepared is not done: the letter that records the day by hand has not gone out
+    assert _state(session, request, by_hand)[1][1] is False
     session.add(Letter(request=request, type="restriction", language="de",
                        status=LetterStatus.SENT, texts={}, created_by="t", created_at=now,
                        updated_at=now, sent_at=now + timedelta(hours=1)))  # fmt: skip

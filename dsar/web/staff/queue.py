@@ -17,8 +17,8 @@ from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.decisions import NotPermitted, assign
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, can_see
-from dsar.requests.queue import QueueFilters, queue_page
-from dsar.requests.saved_views import FILTER_KEYS, views_of
+from dsar.requests.queue import FILTER_KEYS, QueueFilters, queue_page
+from dsar.requests.saved_views import views_of
 from dsar.requests.workflow import Channel, RequestType, Status
 from dsar.web.converters import bounded_ids
 from dsar.web.staff import bp
