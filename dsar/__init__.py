@@ -76,7 +76,7 @@ def _register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     limiter.init_app(app)
-    from dsar.web.intake.language import select_locale
+    from dsar.web.staff.language import select_locale
 
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)

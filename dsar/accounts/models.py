@@ -48,8 +48,9 @@ class StaffUser(UserMixin, Base):
     totp_last_step: Mapped[int | None]
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    # Reminders and digests go out in this language ("en" or "de").
-    language: Mapped[str] = mapped_column(String(8), default="en")
+    # The staff pages, reminders and digests speak this language ("en" or "de"); None until
+    # the first sign-in stores the browser's (dsar/web/staff/language.py).
+    language: Mapped[str | None] = mapped_column(String(8))
     # Part of every session's user id (`get_id`): raising it ends all the member's sessions,
     # on sign-out and when the password changes (a copied session cookie opens nothing after).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
@@ -24,25 +25,27 @@ from dsar.requests.workflow import RequestType, Status
 @dataclass(frozen=True)
 class FigureSpec:
     key: str  # the element's id on the page
-    label: str
+    label: str  # lazy: in the language of the page that shows it
     args: Mapping[str, str]  # the queue's query string
 
 
-OPEN_WORK = FigureSpec("open-total", "Open requests (received, the clock running)", {})
+OPEN_WORK = FigureSpec("open-total", _l("Open requests (received, the clock running)"), {})
 DUE_THIS_WEEK = FigureSpec(
     "due-this-week",
-    "Answers owed this week: due today or in the next 6 days, still open",
+    _l("Answers owed this week: due today or in the next 6 days, still open"),
     {"due_from": "0", "due_within": "6"},
 )
-OVERDUE = FigureSpec("overdue", "Overdue: the due date has passed, still open", {"overdue": "1"})
+OVERDUE = FigureSpec(
+    "overdue", _l("Overdue: the due date has passed, still open"), {"overdue": "1"}
+)
 NOTICE_DUE = FigureSpec(
     "notice-due",
-    "Extensions whose notice to the subject has not been sent (Art. 12(3))",
+    _l("Extensions whose notice to the subject has not been sent (Art. 12(3))"),
     {"notice_due": "1"},
 )
 WAITING = FigureSpec(
     "waiting",
-    "Waiting for the subject: the e-mail confirmation or the information asked for",
+    _l("Waiting for the subject: the e-mail confirmation or the information asked for"),
     {"status": "all", "waiting": "subject"},
 )
 FIGURES = (OPEN_WORK, DUE_THIS_WEEK, OVERDUE, NOTICE_DUE, WAITING)

@@ -29,6 +29,8 @@ ROLES_BY_ENDPOINT = {
     "staff.update_user": {M},
     "staff.mail": {A, D, M},
     "staff.account_totp": {A, D, M},
+    # Each staff member switches their own pages' language.
+    "staff.set_language": {A, D, M},
     # Letters and fulfilment pages: request work, so admins are kept out as everywhere.
     "staff.request_data": {A, D},
     # Saved queue views: each staff member who works the queue saves and deletes their own.
@@ -128,7 +130,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 62
+    assert len(_routes(app)) == 63
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__)
 
 from dsar.web.staff import (  # noqa: E402,F401
+    account_words,
     auth_views,
     claims,
     dashboard_views,
@@ -15,6 +16,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     fulfilment,
     intake_views,
     labels,
+    language,
     letter_answer,
     letters,
     manual_findings,

@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -50,7 +51,7 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in roles:
-                abort(403, "Your role does not allow this.")
+                abort(403, _("Your role does not allow this."))
             return view(*args, **kwargs)
 
         return wrapped
@@ -66,5 +67,5 @@ def visible_request(request_id: int) -> Request:
         .where(Request.id == request_id)
     ).scalar_one_or_none()
     if found is None or not can_see(current_user, found):
-        abort(404, "There is no request with this number that you may open.")
+        abort(404, _("There is no request with this number that you may open."))
     return found

@@ -8,6 +8,8 @@ from datetime import datetime
 import segno
 from flask import abort, current_app, flash, redirect, render_template, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
@@ -30,10 +32,11 @@ from dsar.web.staff import bp, session_life
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import secret_key
 from dsar.web.staff.forms import LoginForm, TotpForm
+from dsar.web.staff.language import remember_at_sign_in
 
 PENDING_SECONDS = 300  # the second step must follow the first within five minutes
-REFUSED = "E-mail or password is wrong."
-WRONG_CODE = "The code is wrong or was already used."
+REFUSED = _l("E-mail or password is wrong.")
+WRONG_CODE = _l("The code is wrong or was already used.")
 
 
 def _production() -> bool:
@@ -46,6 +49,7 @@ def _landing(user: StaffUser) -> str:
 
 def _finish(user: StaffUser, now: datetime) -> ResponseReturnValue:
     complete_sign_in(db.session(), user, now=now, secret_key=secret_key())
+    remember_at_sign_in(user, now)
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user)
     session_life.start(now)
@@ -55,8 +59,11 @@ def _finish(user: StaffUser, now: datetime) -> ResponseReturnValue:
 def _refuse(result: LoginResult, message: str = REFUSED) -> tuple[str, int]:
     """The same words and status for every address, with or without an account."""
     if result.step is LoginStep.LOCKED:
-        return f"Too many failed attempts. Try again in {result.retry_after} seconds.", 429
-    return message, 200
+        seconds = result.retry_after
+        return _(
+            "Too many failed attempts. Try again in %(seconds)s seconds.", seconds=seconds
+        ), 429
+    return str(message), 200
 
 
 def _pending_user(now: datetime) -> StaffUser:
@@ -64,7 +71,7 @@ def _pending_user(now: datetime) -> StaffUser:
     user = db.session.get(StaffUser, user_id) if isinstance(user_id, int) else None
     if user is None or not user.active or now.timestamp() - started > PENDING_SECONDS:
         session.clear()
-        abort(400, "The sign-in took too long or was not started. Sign in again.")
+        abort(400, _("The sign-in took too long or was not started. Sign in again."))
     return user
 
 
@@ -127,7 +134,7 @@ def login_enrol() -> ResponseReturnValue:
     if form.validate_on_submit():
         if enrol_totp(db.session(), user, secret, form.code.data or "", now=now):
             return _finish(user, now)
-        flash("That code does not match. Check the time on your phone and try again.", "error")
+        flash(_("That code does not match. Check the time on your phone and try again."), "error")
     return _enrol_page(user, secret, form, url_for("staff.login_enrol"))
 
 
@@ -144,9 +151,11 @@ def account_totp() -> ResponseReturnValue:
     if form.validate_on_submit():
         if enrol_totp(db.session(), user, secret, form.code.data or "", now=clock_now()):
             session.pop("enrol_secret", None)
-            flash("Two-factor sign-in is on. You will be asked for a code at each sign-in.", "ok")
+            flash(
+                _("Two-factor sign-in is on. You will be asked for a code at each sign-in."), "ok"
+            )
             return redirect(url_for("staff.account_totp"))
-        flash("That code does not match. Check the time on your phone and try again.", "error")
+        flash(_("That code does not match. Check the time on your phone and try again."), "error")
     return _enrol_page(user, secret, form, url_for("staff.account_totp"))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -22,23 +23,24 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from dsar.accounts.models import Role
 from dsar.core.i18n import LANGUAGES, NAMES
 from dsar.requests.workflow import Decision, RequestType
+from dsar.web.staff.labels import RIGHT_LABELS, ROLE_LABELS
 
-CHANNELS = (("email", "E-mail"), ("post", "Letter"), ("phone", "Phone"))
+CHANNELS = (("email", _l("E-mail")), ("post", _l("Letter")), ("phone", _l("Phone")))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
 class TotpForm(FlaskForm):
     code = StringField(
-        "Code from your authenticator app", validators=[DataRequired(), Length(max=10)]
+        _l("Code from your authenticator app"), validators=[DataRequired(), Length(max=10)]
     )
 
 
 class NoteForm(FlaskForm):
-    text = TextAreaField("Internal note", validators=[DataRequired(), Length(max=5000)])
+    text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=5000)])
 
 
 # Destructive or final decisions: their form carries a required "I have checked …" box and
@@ -71,43 +73,45 @@ class AssignForm(FlaskForm):
 
 
 class ManualRequestForm(FlaskForm):
-    controller = SelectField("Controller", coerce=int)
+    controller = SelectField(_l("Controller"), coerce=int)
     type = SelectField(
-        "Right", choices=[SelectChoice(t.value, f"{t.value} ({t.article})") for t in RequestType]
+        _l("Right"), choices=[SelectChoice(t.value, RIGHT_LABELS[t]) for t in RequestType]
     )
-    channel = SelectField("Came in by", choices=[SelectChoice(v, label) for v, label in CHANNELS])
+    channel = SelectField(
+        _l("Came in by"), choices=[SelectChoice(v, label) for v, label in CHANNELS]
+    )
     language = SelectField(
-        "Language", choices=[SelectChoice(code, NAMES[code]) for code in LANGUAGES]
+        _l("Language"), choices=[SelectChoice(code, NAMES[code]) for code in LANGUAGES]
     )
     received_at = DateTimeLocalField(
-        "Received (local time of the controller)",
+        _l("Received (local time of the controller)"),
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired()],
     )
     salutation = SelectField(
-        "Salutation in letters",
-        choices=[SelectChoice("", "none: greet by name"), SelectChoice("ms", "Ms / Frau"),
+        _l("Salutation in letters"),
+        choices=[SelectChoice("", _l("none: greet by name")), SelectChoice("ms", "Ms / Frau"),
                  SelectChoice("mr", "Mr / Herr")],
         validators=[Optional()],
     )  # fmt: skip
-    subject_name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    subject_email = EmailField("E-mail", validators=[Optional(), Email(), Length(max=320)])
-    subject_address = TextAreaField("Postal address", validators=[Optional(), Length(max=1000)])
-    subject_phone = StringField("Phone", validators=[Optional(), Length(max=64)])
-    description = TextAreaField("What they asked for", validators=[Length(max=10000)])
-    original = FileField("Original e-mail or scanned letter")
+    subject_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    subject_email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=320)])
+    subject_address = TextAreaField(_l("Postal address"), validators=[Optional(), Length(max=1000)])
+    subject_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=64)])
+    description = TextAreaField(_l("What they asked for"), validators=[Length(max=10000)])
+    original = FileField(_l("Original e-mail or scanned letter"))
 
 
 class NewStaffForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=320)])
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
-    role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
 
 
 class EditStaffForm(FlaskForm):
-    role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
-    active = BooleanField("Active")
-    controllers = SelectMultipleField("Limited to controllers (none = all)", coerce=int)
-    reset_totp = BooleanField("Reset TOTP (the user enrols again)")
-    reset_password = BooleanField("Set a new password (shown once)")
-    unlock = BooleanField("Unlock after failed sign-ins")
+    role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
+    active = BooleanField(_l("Active"))
+    controllers = SelectMultipleField(_l("Limited to controllers (none = all)"), coerce=int)
+    reset_totp = BooleanField(_l("Reset TOTP (the user enrols again)"))
+    reset_password = BooleanField(_l("Set a new password (shown once)"))
+    unlock = BooleanField(_l("Unlock after failed sign-ins"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -18,6 +19,7 @@ from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import workable_controllers
 from dsar.web.staff.forms import ManualRequestForm
+from dsar.web.staff.labels import written_date
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -59,10 +61,12 @@ def new_request() -> ResponseReturnValue:
             )
         except ValueError as error:
             db.session.rollback()
-            flash(f"Not recorded: {error}.", "error")
+            flash(_("Not recorded: %(reason)s.", reason=error), "error")
             status = 400
         else:
-            flash(f"Recorded {created.reference}; due {created.due_date}.", "ok")
+            due = written_date(created.due_date) if created.due_date else "—"
+            flash(_("Recorded %(reference)s; due %(date)s.", reference=created.reference, date=due),
+                  "ok")  # fmt: skip
             return redirect(url_for("staff.detail", request_id=created.id), 303)
     elif form.is_submitted():
         status = 400

@@ -8,93 +8,122 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
-from dsar.core.i18n import DEFAULT_LANGUAGE, LOCALES, long_date
-from dsar.requests.workflow import RequestType, Status, Verification
+from dsar.accounts.models import Role
+from dsar.core.i18n import LOCALES, long_date
+from dsar.requests.workflow import Channel, RequestType, Status, Verification
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 
 RIGHT_LABELS = {
-    RequestType.ACCESS: "access (Art. 15)",
-    RequestType.RECTIFICATION: "rectification (Art. 16)",
-    RequestType.ERASURE: "erasure (Art. 17)",
-    RequestType.RESTRICTION: "restriction (Art. 18)",
-    RequestType.PORTABILITY: "portability (Art. 20)",
-    RequestType.OBJECTION: "objection (Art. 21)",
-    RequestType.CONSENT_WITHDRAWAL: "withdrawal of consent (Art. 7(3))",
+    RequestType.ACCESS: _l("access (Art. 15)"),
+    RequestType.RECTIFICATION: _l("rectification (Art. 16)"),
+    RequestType.ERASURE: _l("erasure (Art. 17)"),
+    RequestType.RESTRICTION: _l("restriction (Art. 18)"),
+    RequestType.PORTABILITY: _l("portability (Art. 20)"),
+    RequestType.OBJECTION: _l("objection (Art. 21)"),
+    RequestType.CONSENT_WITHDRAWAL: _l("withdrawal of consent (Art. 7(3))"),
 }
 
 STATUS_LABELS = {
-    Status.AWAITING_CONFIRMATION: "waiting for the e-mail confirmation",
-    Status.NEW: "new",
-    Status.AWAITING_INFORMATION: "waiting for information from the subject",
-    Status.IN_PROGRESS: "in progress",
-    Status.AWAITING_APPROVAL: "refusal waiting for the DPO",
-    Status.ANSWERING: "answer drafted, not yet sent",
-    Status.COMPLETED: "completed",
-    Status.REFUSED: "refused",
-    Status.IDENTITY_FAILED: "identity not established",
-    Status.WITHDRAWN: "withdrawn",
-    Status.EXPIRED: "expired (e-mail never confirmed)",
+    Status.AWAITING_CONFIRMATION: _l("waiting for the e-mail confirmation"),
+    Status.NEW: _l("new"),
+    Status.AWAITING_INFORMATION: _l("waiting for information from the subject"),
+    Status.IN_PROGRESS: _l("in progress"),
+    Status.AWAITING_APPROVAL: _l("refusal waiting for the DPO"),
+    Status.ANSWERING: _l("answer drafted, not yet sent"),
+    Status.COMPLETED: _l("completed"),
+    Status.REFUSED: _l("refused"),
+    Status.IDENTITY_FAILED: _l("identity not established"),
+    Status.WITHDRAWN: _l("withdrawn"),
+    Status.EXPIRED: _l("expired (e-mail never confirmed)"),
 }
 
 
 IDENTITY_LABELS = {
-    Verification.UNVERIFIED: "not yet established",
-    Verification.EMAIL_CONFIRMED: "e-mail address confirmed through our link",
-    Verification.INFORMATION_REQUESTED: "information asked for (Art. 12(6))",
-    Verification.VERIFIED: "verified",
-    Verification.FAILED: "could not be established",
+    Verification.UNVERIFIED: _l("not yet established"),
+    Verification.EMAIL_CONFIRMED: _l("e-mail address confirmed through our link"),
+    Verification.INFORMATION_REQUESTED: _l("information asked for (Art. 12(6))"),
+    Verification.VERIFIED: _l("verified"),
+    Verification.FAILED: _l("could not be established"),
+}
+CHANNEL_LABELS = {
+    Channel.WEB: _l("web form"),
+    Channel.EMAIL: _l("e-mail"),
+    Channel.POST: _l("post"),
+    Channel.PHONE: _l("phone"),
+    Channel.API: _l("API"),
+}
+ROLE_LABELS = {
+    Role.AGENT: _l("agent"),
+    Role.DPO: _l("DPO"),
+    Role.ADMIN: _l("admin"),
 }
 PURPOSE_LABELS = {
-    "identity": "to confirm the identity (Art. 12(6))",
-    "clarification": "to clarify what the request covers (Recital 63)",
+    "identity": _l("to confirm the identity (Art. 12(6))"),
+    "clarification": _l("to clarify what the request covers (Recital 63)"),
 }
 
 
 @bp.app_template_filter("identity_words")
 def identity_label(value: Verification) -> str:
     """How far the subject's identity is established, in words."""
-    return IDENTITY_LABELS[Verification(value)]
+    return str(IDENTITY_LABELS[Verification(value)])
 
 
 @bp.app_template_filter("purpose_words")
 def purpose_label(value: str) -> str:
     """Why information is asked for, in words."""
-    return PURPOSE_LABELS.get(str(value), str(value))
+    label = PURPOSE_LABELS.get(str(value))
+    return str(label) if label is not None else str(value)
 
 
 @bp.app_template_filter("right_words")
 def right_label(value: RequestType) -> str:
     """The right a request exercises, in words with its article."""
-    return RIGHT_LABELS[RequestType(value)]
+    return str(RIGHT_LABELS[RequestType(value)])
 
 
 @bp.app_template_filter("status_words")
 def status_label(value: Status) -> str:
     """A request's status in words."""
-    return STATUS_LABELS[Status(value)]
+    return str(STATUS_LABELS[Status(value)])
+
+
+@bp.app_template_filter("channel_words")
+def channel_label(value: Channel) -> str:
+    """How a request reached the controller, in words."""
+    return str(CHANNEL_LABELS[Channel(value)])
+
+
+@bp.app_template_filter("role_words")
+def role_label(value: Role) -> str:
+    """A staff member's role in words."""
+    return str(ROLE_LABELS[Role(value)])
 
 
 @bp.app_template_filter("long_date")
 def written_date(value: date) -> str:
-    """A date as a person writes it: "7 December 2026"."""
-    return long_date(value, DEFAULT_LANGUAGE)
+    """A date in the page's language as a person writes it: "7 December 2026"."""
+    return long_date(value, language())
 
 
 @bp.app_template_filter("short_date")
 def short_date(value: date) -> str:
-    """A date in a table cell: "2 Apr 2026"."""
-    return format_date(value, format="medium", locale=LOCALES[DEFAULT_LANGUAGE])
+    """A date in a table cell: "2 Apr 2026", "02.04.2026"."""
+    return format_date(value, format="medium", locale=LOCALES.get(language(), LOCALES["en"]))
 
 
 @bp.app_template_filter("days_left_words")
 def days_left_words(left: int) -> str:
     """Days left in words: "5 days left", "due today", "overdue by 3 days"."""
     if left < 0:
-        return f"overdue by {-left} day{'s' if left != -1 else ''}"
+        return ngettext("overdue by %(num)d day", "overdue by %(num)d days", -left)
     if left == 0:
-        return "due today"
-    return f"{left} day{'s' if left != 1 else ''} left"
+        return str(_l("due today"))
+    return ngettext("%(num)d day left", "%(num)d days left", left)
 
 
 @bp.app_template_filter("local_time")

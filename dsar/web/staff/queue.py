@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,12 +26,18 @@ from dsar.web.converters import bounded_ids
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import workable_controllers
-from dsar.web.staff.labels import RIGHT_LABELS, STATUS_LABELS
+from dsar.web.staff.labels import CHANNEL_LABELS, RIGHT_LABELS, STATUS_LABELS
 
 # The filter menus, labelled once: (value, label) pairs for the template.
 STATUS_OPTIONS = tuple((s.value, STATUS_LABELS[s]) for s in Status)
 TYPE_OPTIONS = tuple((t.value, RIGHT_LABELS[t]) for t in RequestType)
-CHANNEL_OPTIONS = tuple(c.value for c in Channel)
+CHANNEL_OPTIONS = tuple((c.value, CHANNEL_LABELS[c]) for c in Channel)
+# Why an assignment was refused (dsar/requests/decisions.py says it in English), in the
+# page's language.
+REFUSALS = {
+    "you may not work on this request": _l("You may not work on this request."),
+    "agents assign requests only to themselves": _l("Agents assign requests only to themselves."),
+}
 
 
 @bp.get("/queue")
@@ -76,11 +84,11 @@ def assign_bulk() -> ResponseReturnValue:
     elif target.isdigit():
         assignee = db.session.get(StaffUser, int(target))
         if assignee is None:
-            abort(400, "No such staff member.")
+            abort(400, _("No such staff member."))
     else:
-        abort(400, "Choose whom to assign the requests to.")
+        abort(400, _("Choose whom to assign the requests to."))
     if not ids:
-        flash("Tick at least one request.", "error")
+        flash(_("Tick at least one request."), "error")
         return redirect(url_for("staff.queue", **_back_args()))
     rows = [
         row
@@ -90,18 +98,20 @@ def assign_bulk() -> ResponseReturnValue:
         if can_see(user, row)  # another controller's request is as unknown as a missing one
     ]
     if len(rows) != len(set(ids)):
-        abort(404, "One of the requests does not exist. Nothing was assigned.")
+        abort(404, _("One of the requests does not exist. Nothing was assigned."))
     now, changed = clock_now(), 0
     try:
         for row in rows:
             changed += assign(db.session(), row, assignee, user=user, now=now)
     except NotPermitted as error:
-        abort(403, str(error).capitalize() + ". Nothing was assigned.")
+        reason = REFUSALS.get(str(error), str(error).capitalize() + ".")
+        abort(403, _("%(reason)s Nothing was assigned.", reason=reason))
     except ValueError as error:
         db.session.rollback()
-        flash(f"Nothing was assigned: {error}.", "error")
+        flash(_("Nothing was assigned: %(reason)s.", reason=error), "error")
         return redirect(url_for("staff.queue", **_back_args()))
-    flash(f"Assigned {changed} request(s) to {assignee.email if assignee else 'nobody'}.", "ok")
+    whom = assignee.email if assignee else _("nobody")
+    flash(_("Assigned %(count)d request(s) to %(whom)s.", count=changed, whom=whom), "ok")
     return redirect(url_for("staff.queue", **_back_args()))
 
 

@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from flask import abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from dsar.core.clock import now as clock_now
@@ -26,9 +27,9 @@ def queue_view_save() -> ResponseReturnValue:
         view = save_view(db.session(), current_user, request.form.get("name", ""), args,
                          now=clock_now())  # fmt: skip
     except SavedViewError as error:
-        flash(f"Not saved: {error}.", "error")
+        flash(_("Not saved: %(reason)s.", reason=error), "error")
         return redirect(url_for("staff.queue", **args), 303)
-    flash(f"Saved the view {view.name!r}.", "ok")
+    flash(_("Saved the view \u201c%(name)s\u201d.", name=view.name), "ok")
     return redirect(url_for("staff.queue") + "?" + view.query, 303)
 
 
@@ -37,5 +38,5 @@ def queue_view_save() -> ResponseReturnValue:
 def queue_view_delete(view_id: int) -> ResponseReturnValue:
     if not delete_view(db.session(), current_user, view_id):
         abort(404)
-    flash("Deleted the saved view.", "ok")
+    flash(_("Deleted the saved view."), "ok")
     return redirect(url_for("staff.queue"), 303)

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from dsar.core.clock import now as clock_now
@@ -35,7 +36,7 @@ def _end_old_sessions() -> ResponseReturnValue | None:
     if too_old or now - seen > settings.staff_idle_minutes * 60:
         logout_user()
         session.clear()
-        flash("Your session has ended: please sign in again.", "error")
+        flash(_("Your session has ended: please sign in again."), "error")
         return redirect(url_for("staff.login"))
     if now - seen >= REFRESH_SECONDS:
         session[SEEN_AT] = now

@@ -12,6 +12,7 @@ import secrets
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +26,7 @@ from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.requests.permissions import may_grant, may_manage
 from dsar.web.staff import bp
+from dsar.web.staff.account_words import change_words, staff_error_words
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import secret_key
 from dsar.web.staff.forms import EditStaffForm, NewStaffForm
@@ -44,7 +46,7 @@ def _grantable_controllers() -> list[Controller]:
 def _managed_or_404(user_id: int) -> StaffUser:
     user = db.session.get(StaffUser, user_id)
     if user is None or not may_manage(current_user, user):
-        abort(404, "No such staff account.")
+        abort(404, _("No such staff account."))
     return user
 
 
@@ -85,7 +87,7 @@ def users() -> ResponseReturnValue:
 def create_user() -> ResponseReturnValue:
     form = NewStaffForm()
     if not form.validate_on_submit():
-        flash("Give a valid e-mail address and a role.", "error")
+        flash(_("Give a valid e-mail address and a role."), "error")
         return redirect(url_for("staff.users"), 303)
     password = secrets.token_urlsafe(15)
     try:
@@ -101,10 +103,12 @@ def create_user() -> ResponseReturnValue:
         )
     except StaffError as error:
         db.session.rollback()
-        flash(f"Not created: {error}.", "error")
+        flash(_("Not created: %(reason)s.", reason=staff_error_words(error)), "error")
         return redirect(url_for("staff.users"), 303)
     log.info("%s created %s account %s", current_user.email, user.role.value, user.email)
-    flash(f"Created {user.email}. Initial password (shown once): {password}", "ok")
+    flash(
+        _("Created %(email)s. Initial password (shown once): %(password)s", email=user.email,
+          password=password), "ok")  # fmt: skip
     return redirect(url_for("staff.users"), 303)
 
 
@@ -116,11 +120,11 @@ def update_user(user_id: int) -> ResponseReturnValue:
     form = EditStaffForm(prefix=f"u{user.id}")
     form.controllers.choices = [SelectChoice(c.id, c.name) for c in controllers]
     if not form.validate_on_submit():
-        flash("The form is incomplete; nothing was changed.", "error")
+        flash(_("The form is incomplete; nothing was changed."), "error")
         return redirect(url_for("staff.users"), 303)
     chosen = [c for c in controllers if c.id in set(form.controllers.data or [])]
     if not may_grant(current_user, frozenset(c.id for c in chosen)):
-        flash("Choose at least one of your controllers; nothing was changed.", "error")
+        flash(_("Choose at least one of your controllers; nothing was changed."), "error")
         return redirect(url_for("staff.users"), 303)
     password = secrets.token_urlsafe(15) if form.reset_password.data else None
     try:
@@ -139,11 +143,13 @@ def update_user(user_id: int) -> ResponseReturnValue:
         )
     except StaffError as error:
         db.session.rollback()
-        flash(f"Not changed: {error}.", "error")
+        flash(_("Not changed: %(reason)s.", reason=staff_error_words(error)), "error")
         return redirect(url_for("staff.users"), 303)
     if changes:
         log.info("%s changed %s: %s", current_user.email, user.email, "; ".join(changes))
-    flash(f"{user.email}: {'; '.join(changes) or 'no change'}.", "ok")
+    said = "; ".join(change_words(change) for change in changes) or _("no change")
+    flash(_("%(email)s: %(changes)s.", email=user.email, changes=said), "ok")
     if password is not None:
-        flash(f"New password for {user.email} (shown once): {password}", "ok")
+        flash(_("New password for %(email)s (shown once): %(password)s", email=user.email,
+                password=password), "ok")  # fmt: skip
     return redirect(url_for("staff.users"), 303)
