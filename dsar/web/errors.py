@@ -6,6 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from limits import RateLimitItem
@@ -35,6 +36,7 @@ def _wants_json() -> bool:
 def register_error_pages(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        refresh()  # the language of this request, not one cached by an earlier one
         message = _(
             "The form expired or was not sent from this site. Reload the page and try again."
         )
@@ -42,6 +44,7 @@ def register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(IllegalTransition)
     def illegal_transition(error: IllegalTransition) -> ResponseReturnValue:
+        refresh()
         message = _(
             "This step is not possible while the request is %(status)s (%(detail)s).",
             status=status_label(error.status),
@@ -53,6 +56,7 @@ def register_error_pages(app: Flask) -> None:
     def http_error(error: HTTPException) -> ResponseReturnValue:
         if error.response is not None:  # a page of its own (the public form past its limit)
             return error.response
+        refresh()  # an address no blueprint serves chose no language for this request yet
         return _page(error.code or 500, _message(error))
 
 

@@ -312,6 +312,8 @@ def test_sign_in_steps_are_in_the_staff_chain(  # type: ignore[no-untyped-def]
         ("sign_in_failed", "anonymous", {"reason": "wrong code", "failures": 4}),
         ("locked", "system", {"failures": 4, "seconds": 4}),
         ("signed_in", "dana@example.org", {"second_factor": True}),
+        # the first sign-in stores the browser's language (none sent: English)
+        ("language_chosen", "dana@example.org", {"from": None, "to": "en"}),
         ("signed_out", "dana@example.org", {}),
     ]
     assert verify_chain(session) is None

@@ -48,12 +48,13 @@ def remember_at_sign_in(user: StaffUser, now: datetime) -> None:
         choose_language(db.session(), user, public.language(), now=now, actor=user.email)
 
 
-def _back(target: str) -> str:
-    """Where the switch returns to: a path on this site, else the staff start page."""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
+def _back(referrer: str | None) -> str:
+    """Where the switch returns to: the page it was on (the Referer, same origin by the
+    Referrer-Policy), else the staff start page; never another site."""
+    parts = urlsplit(referrer or "")
+    if parts.netloc != request.host or not parts.path.startswith("/"):
         return url_for("staff.home")
-    return target
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 @bp.post("/language")
@@ -67,4 +68,4 @@ def set_language() -> ResponseReturnValue:
         now=clock_now(),
         actor=current_user.email,
     )
-    return redirect(_back(request.form.get("next", "")))
+    return redirect(_back(request.referrer), 303)
