@@ -13,6 +13,7 @@ from limits import RateLimitItem
 from werkzeug.exceptions import HTTPException
 
 from dsar.requests.workflow import IllegalTransition
+from dsar.web.intake.language import language
 from dsar.web.staff.labels import status_label
 
 # Werkzeug's own descriptions are English; a page that gave none of its own says these.
@@ -92,4 +93,5 @@ def _limit_words(limit: RateLimitItem) -> str:
 def _page(code: int, message: str) -> ResponseReturnValue:
     if _wants_json():
         return jsonify(error=message, status=code), code
-    return render_template("errors/error.html", code=code, message=message), code
+    page = render_template("errors/error.html", code=code, message=message, lang=language())
+    return page, code
