@@ -35,33 +35,92 @@ def test_the_queue_in_german(session, controller, now, agent, as_user) -> None: 
     make_request(session, controller, now, type=RequestType.CONSENT_WITHDRAWAL)
     make_request(session, controller, now, type=RequestType.ERASURE, channel="email")
     page = _german(as_user(agent), "/staff/queue?status=all")
-    for word in ("Zum Inhalt springen", "Eingang", "Anfrage erfassen", "Abmelden",
-                 "<h1>Anfragen</h1>", "Widerruf der Einwilligung (Art. 7 Abs. 3)",
-                 "Löschung (Art. 17)", "neu", "Mir zuweisen", "Weitere Filter",
-                 "Suche (Aktenzeichen, Name, E-Mail)", "2 Anfragen", "noch ", "Webformular"):  # fmt: skip
+    for word in (
+        "Zum Inhalt springen",
+        "Eingang",
+        "Anfrage erfassen",
+        "Abmelden",
+        "<h1>Anfragen</h1>",
+        "Widerruf der Einwilligung (Art. 7 Abs. 3)",
+        "Löschung (Art. 17)",
+        "neu",
+        "Mir zuweisen",
+        "Weitere Filter",
+        "Suche (Aktenzeichen, Name, E-Mail)",
+        "2 Anfragen",
+        "noch ",
+        "Webformular",
+    ):
         assert word in page, word
-    _absent(page, *FRAME_ENGLISH, "Assign to me", "More filters", "withdrawal of consent",
-            "erasure (Art", "days left", "request(s)", "No requests", ">new<", "web form")  # fmt: skip
+    _absent(
+        page,
+        *FRAME_ENGLISH,
+        "Assign to me",
+        "More filters",
+        "withdrawal of consent",
+        "erasure (Art",
+        "days left",
+        "request(s)",
+        "No requests",
+        ">new<",
+        "web form",
+    )
 
 
 def test_the_dashboard_in_german(session, controller, now, dpo, as_user) -> None:  # type: ignore[no-untyped-def]
     make_request(session, controller, now)
     page = _german(as_user(dpo), "/staff/dashboard")
-    for word in ("<h1>Übersicht</h1>", "Offene Anfragen", "Überfällig: die Frist ist abgelaufen",
-                 "Je Verantwortlichem", "Offene Anfragen nach Status und Recht", "Auskunft (Art. 15)",
-                 "Verzeichnis aller Anfragen herunterladen (CSV)", "für die Aufsichtsbehörde"):  # fmt: skip
+    for word in (
+        "<h1>Übersicht</h1>",
+        "Offene Anfragen",
+        "Überfällig: die Frist ist abgelaufen",
+        "Je Verantwortlichem",
+        "Offene Anfragen nach Status und Recht",
+        "Auskunft (Art. 15)",
+        "Verzeichnis aller Anfragen herunterladen (CSV)",
+        "für die Aufsichtsbehörde",
+    ):
         assert word in page, word
-    _absent(page, *FRAME_ENGLISH, "Open requests", "Overdue", "Per controller", "access (Art",
-            "Download the register", "Answered by the due date", "December", "March")  # fmt: skip
+    _absent(
+        page,
+        *FRAME_ENGLISH,
+        "Open requests",
+        "Overdue",
+        "Per controller",
+        "access (Art",
+        "Download the register",
+        "Answered by the due date",
+        "December",
+        "March",
+    )
 
 
 def test_the_users_page_in_german(session, now, admin, as_user) -> None:  # type: ignore[no-untyped-def]
     page = _german(as_user(admin), "/staff/users")
-    for word in ("Konten der Mitarbeitenden", "Neues Konto", "Anlegen", "Kontoverlauf", "Rolle",
-                 "Sachbearbeitung", "Konto angelegt", "Speichern", "(Admin)"):  # fmt: skip
+    for word in (
+        "Konten der Mitarbeitenden",
+        "Neues Konto",
+        "Anlegen",
+        "Kontoverlauf",
+        "Rolle",
+        "Sachbearbeitung",
+        "Konto angelegt",
+        "Speichern",
+        "(Admin)",
+    ):
         assert word in page, word
-    _absent(page, "Skip to content", "Sign out", "Staff accounts", "New account",
-            "account created", "Account history", ">agent<", "Reset TOTP", ">Save<")  # fmt: skip
+    _absent(
+        page,
+        "Skip to content",
+        "Sign out",
+        "Staff accounts",
+        "New account",
+        "account created",
+        "Account history",
+        ">agent<",
+        "Reset TOTP",
+        ">Save<",
+    )
 
 
 def test_the_users_page_flashes_in_german(session, now, admin, agent, as_user, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -87,11 +146,25 @@ def test_mail_new_request_and_two_factor_in_german(session, now, agent, as_user)
         assert word in page, word
     _absent(page, *FRAME_ENGLISH, "Outgoing mail", "Attempts", ">pending<")
     page = _german(client, "/staff/requests/new")
-    for word in ("Per E-Mail, Brief oder Telefon eingegangene Anfrage erfassen", "Verantwortlicher",
-                 "Eingegangen per", "Brief", "Postanschrift", "Auskunft (Art. 15)", "Erfassen"):  # fmt: skip
+    for word in (
+        "Per E-Mail, Brief oder Telefon eingegangene Anfrage erfassen",
+        "Verantwortlicher",
+        "Eingegangen per",
+        "Brief",
+        "Postanschrift",
+        "Auskunft (Art. 15)",
+        "Erfassen",
+    ):
         assert word in page, word
-    _absent(page, *FRAME_ENGLISH, "Came in by", "Postal address", "The deadline counts",
-            "access (Art", ">Record<")  # fmt: skip
+    _absent(
+        page,
+        *FRAME_ENGLISH,
+        "Came in by",
+        "Postal address",
+        "The deadline counts",
+        "access (Art",
+        ">Record<",
+    )
     page = _german(client, "/staff/account/totp")
     assert "Zwei-Faktor-Anmeldung" in page and "Scannen Sie diesen Code" in page
     _absent(page, *FRAME_ENGLISH, "Scan this code", "Turn on", "Cannot scan")
