@@ -220,3 +220,14 @@ def test_the_download_pages_and_their_rate_limit_in_german(client, controller, l
     page = _german(client, url, 429)
     assert "Zu viele Aufrufe in kurzer Zeit (höchstens 20 pro Minute)." in page
     _absent(page, "per 1 minute", "Too Many Requests", "Back to the start page")
+
+
+def test_refusals_of_the_operations_read_in_german(session, agent, as_user, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    client = as_user(agent)
+    client.post("/staff/queue/views", data={"name": " ", "back": "status=all"}, headers=GERMAN)
+    page = _german(client, "/staff/queue")
+    assert "Nicht gespeichert: geben Sie der Ansicht einen Namen mit 1 bis 60 Zeichen." in page
+    client.post("/staff/queue/views", data={"name": "Meine", "back": ""}, headers=GERMAN)
+    page = _german(client, "/staff/queue")
+    assert "Nicht gespeichert: wählen Sie mindestens einen Filter zum Speichern." in page
+    assert "choose at least one filter" not in page
