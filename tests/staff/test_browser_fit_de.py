@@ -21,8 +21,9 @@ def _english_labels() -> list[str]:
     return [label._args[0] for label in [*RIGHT_LABELS.values(), *STATUS_LABELS.values()]]
 
 
+@pytest.mark.usefixtures("thirty")
 def test_the_german_queue_fits_1280_and_speaks_german(  # type: ignore[no-untyped-def]
-    page, live_server: str, thirty: int, artifacts_dir: Path  # noqa: F811
+    page, live_server: str, artifacts_dir: Path
 ) -> None:
     page.set_extra_http_headers(GERMAN)  # a German browser: the first sign-in stores it
     page.set_viewport_size({"width": 1280, "height": 800})
