@@ -10,7 +10,7 @@ from flask import Flask
 
 from dsar.accounts.models import Role
 from dsar.extensions import limiter
-from dsar.requests.workflow import RequestType
+from dsar.requests.workflow import Action, IllegalTransition, RequestType, Status
 from tests.factories import PASSWORD, make_mail, make_request, make_staff
 from tests.staff.conftest import StaffClient
 
@@ -231,3 +231,20 @@ def test_refusals_of_the_operations_read_in_german(session, agent, as_user, no_c
     page = _german(client, "/staff/queue")
     assert "Nicht gespeichert: wählen Sie mindestens einen Filter zum Speichern." in page
     assert "choose at least one filter" not in page
+
+
+@pytest.mark.parametrize(
+    ("headers", "said"),
+    [
+        (GERMAN, "Dieser Schritt ist nicht möglich, solange die Anfrage den Status „neu“ hat."),
+        ({}, "This step is not possible while the request is new (cannot prepare answer a"),
+    ],
+)
+def test_a_step_the_status_does_not_allow_is_refused_in_the_page_language(  # type: ignore[no-untyped-def]
+    app: Flask, headers: dict[str, str], said: str
+) -> None:
+    with app.test_request_context("/staff/queue", headers=headers):
+        refused = IllegalTransition(Status.NEW, Action.PREPARE_ANSWER)
+        response = app.make_response(app.handle_user_exception(refused))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409 and said in page
