@@ -248,3 +248,13 @@ def test_a_step_the_status_does_not_allow_is_refused_in_the_page_language(  # ty
         response = app.make_response(app.handle_user_exception(refused))
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and said in page
+
+
+def test_the_new_request_form_says_what_is_missing_in_german(
+    session, agent, as_user, no_csrf
+) -> None:  # type: ignore[no-untyped-def]
+    response = as_user(agent).post("/staff/requests/new", data={}, headers=GERMAN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and '<html lang="de">' in page
+    assert "This field is required" not in page and "Not a valid" not in page
+    assert "Dieses Feld wird benötigt." in page  # WTForms' own German
