@@ -133,6 +133,7 @@ def test_the_users_page_flashes_in_german(session, now, admin, agent, as_user, n
     page = _german(client, "/staff/users")
     assert f"{agent.email}: Rolle Sachbearbeitung → DSB." in page
     assert "Rolle geändert" in page and "role changed" not in page
+    assert "von: Sachbearbeitung; nach: DSB" in page and "from: agent" not in page
     client.post("/staff/users", data={"email": agent.email, "role": "agent"}, headers=GERMAN)
     page = _german(client, "/staff/users")
     assert f"Nicht angelegt: für {agent.email} gibt es bereits ein Konto." in page

@@ -104,7 +104,7 @@ def test_users_page_shows_the_account_history(  # type: ignore[no-untyped-def]
     html = client.get("/staff/users").get_data(as_text=True)
     history = html[html.index('id="account-history"') :]
     assert '<tr data-action="role_changed">' in history
-    assert "from: agent; to: dpo" in history
+    assert "from: agent; to: DPO" in history  # roles as words, not codes
     assert history.count('data-action="account_created"') == 3
     only_dpo = client.get("/staff/users", query_string={"account": dpo.email}).get_data(
         as_text=True

@@ -1,6 +1,7 @@
 """Words for the users page and the outbox instead of raw values: what happened to a staff
 account (the staff trail's actions and their details) and where a mail stands. Template
-filters: `account_action_words`, `account_detail_words`, `mail_status_words`; the admin's
+filters: `account_action_words`, `account_detail_words`, `account_value_words`,
+`mail_status_words`; the admin's
 change summaries and refusals (dsar/accounts/operations.py words them in English) in the
 page's language."""
 
@@ -41,6 +42,19 @@ DETAIL_LABELS = {
     "reason": _l("reason"),
     "seconds": _l("seconds"),
 }
+# Who acted, when no staff member did, and the values of an event's details that are codes.
+VALUE_LABELS = {
+    "anonymous": _l("anonymous"),
+    "system": _l("system"),
+    "inactive account": _l("inactive account"),
+    "wrong password": _l("wrong password"),
+    "wrong code": _l("wrong code"),
+    "agent": _l("agent"),
+    "dpo": _l("DPO"),
+    "admin": _l("admin"),
+    "de": "Deutsch",
+    "en": "English",
+}
 MAIL_STATUS_LABELS = {
     OutboxStatus.PENDING: _l("waiting"),
     OutboxStatus.SENT: _l("sent"),
@@ -60,6 +74,13 @@ def account_detail(key: str) -> str:
     """The name of a detail of an account event, in words."""
     label = DETAIL_LABELS.get(key)
     return str(label) if label is not None else key.replace("_", " ")
+
+
+@bp.app_template_filter("account_value_words")
+def account_value(value: object) -> object:
+    """An actor or a detail's value in words where it is a code (a role, a reason); else as is."""
+    label = VALUE_LABELS.get(value) if isinstance(value, str) else None
+    return str(label) if label is not None else value
 
 
 @bp.app_template_filter("mail_status_words")
