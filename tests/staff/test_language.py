@@ -143,3 +143,19 @@ def test_staff_without_a_language_get_mail_in_english(session, now) -> None:  # 
     member = make_staff(session, now)
     assert member.language is None
     assert staff_recipient(member).language == "en"
+
+
+def test_a_language_picked_on_the_sign_in_page_is_the_one_stored(  # type: ignore[no-untyped-def]
+    app: Flask, session, agent, no_csrf
+) -> None:
+    client = StaffClient(app, app.response_class, use_cookies=True)
+    assert "Anmeldung für Mitarbeitende" in client.get(
+        "/staff/login?lang=de", headers=ENGLISH
+    ).get_data(as_text=True)
+    response = client.post(
+        "/staff/login", data={"email": agent.email, "password": PASSWORD}, headers=ENGLISH
+    )
+    assert response.status_code == 302
+    assert _language_of(session, agent) == "de"
+    page = client.get("/staff/queue", headers=ENGLISH).get_data(as_text=True)
+    assert '<html lang="de">' in page
