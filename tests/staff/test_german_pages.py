@@ -7,6 +7,12 @@ from __future__ import annotations
 import pyotp
 import pytest
 from flask import Flask
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    RequestEntityTooLarge,
+)
 
 from dsar.accounts.models import Role
 from dsar.extensions import limiter
@@ -259,3 +265,19 @@ def test_the_new_request_form_says_what_is_missing_in_german(
     assert response.status_code == 400 and '<html lang="de">' in page
     assert "This field is required" not in page and "Not a valid" not in page
     assert "Dieses Feld wird benötigt." in page  # WTForms' own German
+
+
+@pytest.mark.parametrize(
+    ("error", "said"),
+    [
+        (InternalServerError(), "Bei uns ist ein Fehler aufgetreten."),
+        (RequestEntityTooLarge(), "Die hochgeladene Datei ist zu groß."),
+        (BadRequest(), "Die Anfrage an den Server war nicht verständlich."),
+    ],
+)
+def test_the_codes_own_words_in_german(app: Flask, error: HTTPException, said: str) -> None:
+    with app.test_request_context("/", headers=GERMAN):
+        response = app.make_response(app.handle_user_exception(error))
+    page = response.get_data(as_text=True)
+    assert response.status_code == error.code and said in page and '<html lang="de">' in page
+    assert str(error.description) not in page  # Werkzeug's English
