@@ -48,7 +48,6 @@ PENDING_FLASHES = {
     "rectification.py",
     "restriction.py",
     "review.py",
-    "views.py",
 }
 
 
