@@ -35,6 +35,7 @@ STATUS_LABELS = {
     Status.IDENTITY_FAILED: "identity not established",
     Status.WITHDRAWN: "withdrawn",
     Status.EXPIRED: "expired (e-mail never confirmed)",
+    Status.MERGED: "merged into another request",
 }
 
 
