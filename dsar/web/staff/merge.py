@@ -132,7 +132,9 @@ def merge_view(request_id: int) -> ResponseReturnValue:
     except NotPermitted as error:
         abort(403, _("%(why)s. Nothing was changed.", why=str(error).capitalize()))
     except (StaleForm, StaleDataError):
-        message = _("A request changed meanwhile; reload and decide again.")
+        message = _(
+            "One of the requests changed meanwhile; nothing was changed. Reload and decide again."
+        )
         return _refuse(request_id, message, 409)
     except (MergeRefused, IllegalTransition) as error:
         message = _("Not merged: %(why)s. Nothing was changed.", why=str(error))
