@@ -14,15 +14,17 @@ from sqlalchemy import select
 from dsar.accounts.models import Role, StaffUser
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
+from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.reminders import send_reminders
+from dsar.letters.operations import due_letter_type
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.dashboard_figures import work_figures
 from dsar.requests.decisions import NotPermitted, StaleForm
 from dsar.requests.merging import MergeRefused, merge, older_first
 from dsar.requests.models import Request, RequestEvent
-from dsar.requests.operations import apply_action
+from dsar.requests.operations import apply_action, mark_received
 from dsar.requests.permissions import counted_for
-from dsar.requests.workflow import Action, RequestType, Status
+from dsar.requests.workflow import Action, IllegalTransition, RequestType, Status
 from tests.factories import make_request, make_staff
 
 LATE = date(2026, 4, 20)  # both requests of 2 March are overdue by then (due 2 April)
@@ -98,6 +100,28 @@ def test_a_merge_closes_the_duplicate_into_the_older_request(  # type: ignore[no
         )
     ).all()
     assert [key.split(":")[1] for key in keys] == [str(older.id)]
+    # Nor escalated as overdue: the daily escalation lists only the older one.
+    late = datetime(2026, 4, 20, 9, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert escalate_overdue(session, settings, late).overdue == 1
+
+
+def test_a_merged_request_is_answered_only_through_the_other(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo
+) -> None:
+    """One answer: no letter is due for the merged request, and it cannot be taken up again
+    (reopened, answered, withdrawn), so a subject who confirmed both gets one answer e-mail."""
+    older = make_request(session, controller, now - timedelta(days=1), received_at=None)
+    newer = make_request(session, controller, now, received_at=None)
+    for request in (older, newer):  # the subject confirmed the e-mail address of both
+        apply_action(session, request, Action.CONFIRM_EMAIL, actor="subject", now=now)
+        mark_received(session, request, now, actor="subject", now=now)
+    assert due_letter_type(newer) == "acknowledgement"
+    _merge(session, newer, older, dpo, now)
+    assert due_letter_type(newer) is None and due_letter_type(older) == "acknowledgement"
+    for action in (Action.REOPEN, Action.PREPARE_ANSWER, Action.WITHDRAW, Action.MERGE):
+        with pytest.raises(IllegalTransition):
+            apply_action(session, newer, action, actor="t", now=now)
+    assert newer.status is Status.MERGED
 
 
 def _unchanged(session, *requests: Request) -> None:  # type: ignore[no-untyped-def]
