@@ -15,6 +15,7 @@ from dsar.accounts.models import Role, StaffUser
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
 from dsar.jobs.escalation import escalate_overdue
+from dsar.jobs.purge import purge_requests
 from dsar.jobs.reminders import send_reminders
 from dsar.letters.operations import due_letter_type
 from dsar.outbox.models import OutboxMessage
@@ -122,6 +123,19 @@ def test_a_merged_request_is_answered_only_through_the_other(  # type: ignore[no
         with pytest.raises(IllegalTransition):
             apply_action(session, newer, action, actor="t", now=now)
     assert newer.status is Status.MERGED
+
+
+def test_purging_the_kept_request_leaves_the_merged_one_pointing_nowhere(  # type: ignore[no-untyped-def]
+    app: Flask, session, controller, now: datetime, dpo
+) -> None:
+    """The purge deletes in batches by id: the older, kept request may go first."""
+    older, newer = make_request(session, controller, now), make_request(session, controller, now)
+    _merge(session, newer, older, dpo, now)
+    session.commit()
+    purge_requests(session, app.config["DSAR_SETTINGS"], now, Request.id == older.id)
+    session.commit()
+    session.refresh(newer)
+    assert (newer.status, newer.merged_into_id) == (Status.MERGED, None)
 
 
 def _unchanged(session, *requests: Request) -> None:  # type: ignore[no-untyped-def]
