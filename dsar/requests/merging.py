@@ -24,8 +24,7 @@ from dsar.requests.operations import apply_action
 from dsar.requests.permissions import may_merge
 from dsar.requests.workflow import Action, Status, allowed_actions
 
-# The survivor's answer must still be to come, and its clock must run (a request still waiting
-# for the e-mail confirmation may expire and would take the duplicate with it).
+# The survivor's answer must still be to come (the life cycle says the same of the duplicate).
 SURVIVOR_STATUSES = frozenset({Status.NEW, Status.AWAITING_INFORMATION, Status.IN_PROGRESS})
 
 
@@ -41,7 +40,7 @@ class Merged:
 
 
 def received(request: Request) -> datetime:
-    """When the request came in: its receipt, or, still unconfirmed, when it was made."""
+    """When the request came in (merged requests are received; the page may show others)."""
     return request.received_at or request.created_at
 
 
@@ -67,7 +66,9 @@ def merge_problems(duplicate: Request, survivor: Request) -> list[str]:
     if duplicate.status is Status.MERGED:
         problems.append(_("the request was merged already"))
     elif Action.MERGE not in allowed_actions(duplicate.status):
-        problems.append(_("the request to merge is closed, or its answer or refusal is under way"))
+        problems.append(
+            _("the request to merge is unconfirmed, closed, or being answered or refused")
+        )
     if survivor.status not in SURVIVOR_STATUSES:
         problems.append(
             _("the request to keep is not open for work (closed, unconfirmed, or being answered)")

@@ -133,8 +133,9 @@ class Decision(enum.StrEnum):
 
 S, A = Status, Action
 _withdrawable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.ANSWERING)
-# Not once a refusal waits for the DPO or an answer is drafted: those are decided on their own.
-_mergeable = (S.AWAITING_CONFIRMATION, S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS)
+# Received, and not once a refusal waits for the DPO or an answer is drafted (those are decided
+# on their own); an unconfirmed second submit is not received and expires on its own.
+_mergeable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS)
 
 TRANSITIONS: MappingProxyType[tuple[Status, Action], Status] = MappingProxyType(
     {

@@ -191,6 +191,19 @@ def test_a_closed_request_is_not_merged_nor_merged_into(  # type: ignore[no-unty
     _unchanged(session, duplicate, survivor)
 
 
+def test_an_unconfirmed_second_submit_is_not_merged(session, controller, now, dpo) -> None:  # type: ignore[no-untyped-def]
+    """Not received: it expires on its own, and nothing it holds goes into the other."""
+    received = make_request(session, controller, now)
+    unconfirmed = make_request(
+        session, controller, now, received_at=None, details={"lookup_keys": {"k": "1"}}
+    )
+    with pytest.raises(MergeRefused, match="unconfirmed"):
+        _merge(session, unconfirmed, received, dpo, now)
+    with pytest.raises(MergeRefused, match="the request to keep"):
+        _merge(session, received, unconfirmed, dpo, now)
+    _unchanged(session, received, unconfirmed)
+
+
 def test_a_merged_request_is_not_merged_again(session, controller, now, dpo) -> None:  # type: ignore[no-untyped-def]
     first, second, third = (make_request(session, controller, now) for _ in range(3))
     _merge(session, second, first, dpo, now)

@@ -43,7 +43,6 @@ EXPECTED = [
     (S.AWAITING_APPROVAL, A.REJECT_REFUSAL, S.IN_PROGRESS),
     (S.AWAITING_APPROVAL, A.WITHDRAW, S.WITHDRAWN),
     # A duplicate is merged before its own answer or refusal is under way (issue 21).
-    (S.AWAITING_CONFIRMATION, A.MERGE, S.MERGED),
     (S.NEW, A.MERGE, S.MERGED),
     (S.AWAITING_INFORMATION, A.MERGE, S.MERGED),
     (S.IN_PROGRESS, A.MERGE, S.MERGED),
@@ -74,6 +73,7 @@ FORBIDDEN = [
     (S.MERGED, A.REOPEN),  # not reopened by accident
     (S.ANSWERING, A.MERGE),  # the drafted answer is decided on its own
     (S.AWAITING_APPROVAL, A.MERGE),
+    (S.AWAITING_CONFIRMATION, A.MERGE),  # not received: it expires on its own
 ]
 
 

@@ -79,7 +79,7 @@ def merge_panel(req: Request) -> MergePanel:
             keep for keep in (keep_other, not keep_other)
             if not merge_problems(*((req, other) if keep else (other, req)))
         ]  # fmt: skip
-        if possible:  # the older one first; one still unconfirmed is never kept
+        if possible:  # the older one first, if the older one can be kept
             candidates.append(Candidate(other, possible[0], older, len(possible) == 2))
     return MergePanel(req.merged_into, absorbed, candidates)
 
