@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import abort, flash, make_response, redirect, url_for
@@ -21,7 +22,7 @@ from dsar.requests.decisions import NotPermitted, StaleForm
 from dsar.requests.merging import MergeRefused, absorbed_by, merge, merge_problems, older_first
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, may_merge
-from dsar.requests.repeats import others_of_subject
+from dsar.requests.repeats import OtherRequest
 from dsar.requests.workflow import IllegalTransition
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
@@ -62,14 +63,15 @@ class MergePanel:
 
 
 @bp.app_template_global("merge_panel")
-def merge_panel(req: Request) -> MergePanel:
+def merge_panel(req: Request, others: Sequence[OtherRequest]) -> MergePanel:
     """What the case page shows of merging: where this request went, what it also covers,
-    and the open duplicates the signed-in member may merge it with."""
+    and the open duplicates (among the subject's `others`, as the page read them) that the
+    signed-in member may merge it with."""
     session = db.session()
     absorbed = [Absorbed(r, _files_of(r)) for r in absorbed_by(session, req)]
     candidates = []
     user = current_user._get_current_object()
-    for o in others_of_subject(session, req):
+    for o in others:
         other = o.request
         if not o.possible_duplicate or not may_merge(user, req, other):
             continue
