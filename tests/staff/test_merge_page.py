@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from dsar.files.models import FilePurpose
+from dsar.files.storage import FileStore
 from dsar.requests.models import Request
 from dsar.requests.operations import hash_token
 from dsar.requests.workflow import RequestType, Status
@@ -35,9 +37,13 @@ def _pair(session, controller, now: datetime) -> tuple[Request, Request]:  # typ
 
 
 def test_merge_from_the_newer_case_page_keeps_the_older_request(  # type: ignore[no-untyped-def]
-    session, controller, now: datetime, agent, as_user, no_csrf
+    app, session, controller, now: datetime, agent, as_user, no_csrf
 ) -> None:
     older, newer = _pair(session, controller, now)
+    scan = FileStore.from_settings(app.config["DSAR_SETTINGS"]).save(
+        session, b"%PDF-1.4", filename="ausweis.pdf", content_type="application/pdf",
+        purpose=FilePurpose.IDENTITY_DOCUMENT, now=now, request_id=newer.id,
+    )  # fmt: skip
     client = as_user(agent)
     html = client.get(f"/staff/requests/{newer.id}").get_data(as_text=True)
     form = html.split(f'id="decide-merge-{older.id}"')[1].split("</details>")[0]
@@ -61,6 +67,8 @@ def test_merge_from_the_newer_case_page_keeps_the_older_request(  # type: ignore
     covers = kept.split('id="also-covers"')[1].split("</div>")[0]
     assert f'<a href="/staff/requests/{newer.id}">{newer.reference}</a>' in covers
     assert "received 2 March 2026" in covers
+    # What the subject sent with the merged request is a click away.
+    assert f'href="/staff/requests/{newer.id}/files/{scan.id}">ausweis.pdf</a>' in covers
     assert "Another request of the same subject and right was merged into this one" in kept
     assert 'id="possible-duplicate"' not in kept
 
