@@ -14,10 +14,17 @@ from sqlalchemy import select
 from dsar.accounts.models import Role, StaffUser
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
+from dsar.files.storage import FileStore
 from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.purge import purge_requests
 from dsar.jobs.reminders import send_reminders
-from dsar.letters.operations import due_letter_type
+from dsar.letters.operations import (
+    LetterError,
+    approve_letter,
+    draft_letter,
+    due_letter_type,
+    send_letter,
+)
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.dashboard_figures import work_figures
 from dsar.requests.decisions import NotPermitted, StaleForm
@@ -26,7 +33,7 @@ from dsar.requests.models import Request, RequestEvent
 from dsar.requests.operations import apply_action, mark_received
 from dsar.requests.permissions import counted_for
 from dsar.requests.workflow import Action, IllegalTransition, RequestType, Status
-from tests.factories import make_request, make_staff
+from tests.factories import by_hand, make_request, make_staff
 
 LATE = date(2026, 4, 20)  # both requests of 2 March are overdue by then (due 2 April)
 
@@ -107,18 +114,36 @@ def test_a_merge_closes_the_duplicate_into_the_older_request(  # type: ignore[no
 
 
 def test_a_merged_request_is_answered_only_through_the_other(  # type: ignore[no-untyped-def]
-    session, controller, now: datetime, dpo
+    app: Flask, session, controller, now: datetime, dpo
 ) -> None:
-    """One answer: no letter is due for the merged request, and it cannot be taken up again
-    (reopened, answered, withdrawn), so a subject who confirmed both gets one answer e-mail."""
+    """One answer: no letter is due for the merged request, none of its letters goes out, and
+    it cannot be taken up again (reopened, answered, withdrawn), so a subject who confirmed
+    both gets one answer e-mail."""
     older = make_request(session, controller, now - timedelta(days=1), received_at=None)
     newer = make_request(session, controller, now, received_at=None)
     for request in (older, newer):  # the subject confirmed the e-mail address of both
         apply_action(session, request, Action.CONFIRM_EMAIL, actor="subject", now=now)
         mark_received(session, request, now, actor="subject", now=now)
     assert due_letter_type(newer) == "acknowledgement"
+    store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
+    register = by_hand(app.extensions["dsar.registers"][0])
+    approved = draft_letter(session, newer, actor="dana", now=now)
+    approve_letter(session, approved, register=register, store=store, actor="dana", now=now)
+    draft = draft_letter(session, newer, actor="dana", now=now)
+
     _merge(session, newer, older, dpo, now)
+
     assert due_letter_type(newer) is None and due_letter_type(older) == "acknowledgement"
+    with pytest.raises(LetterError, match=f"merged into {older.reference}"):
+        send_letter(session, approved, actor="dana", now=now)
+    with pytest.raises(LetterError, match="merged into"):
+        approve_letter(session, draft, register=register, store=store, actor="dana", now=now)
+    with pytest.raises(LetterError, match="merged into"):
+        draft_letter(session, newer, actor="dana", now=now, letter_type="access")
+    assert (
+        session.scalars(select(OutboxMessage).where(OutboxMessage.request_id == newer.id)).all()
+        == []
+    )
     for action in (Action.REOPEN, Action.PREPARE_ANSWER, Action.WITHDRAW, Action.MERGE):
         with pytest.raises(IllegalTransition):
             apply_action(session, newer, action, actor="t", now=now)
