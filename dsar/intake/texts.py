@@ -77,7 +77,17 @@ STATUS_TEXTS = {
     Status.IDENTITY_FAILED: _l("We could not confirm your identity; please see our letter to you."),
     Status.WITHDRAWN: _l("You withdrew this request."),
     Status.EXPIRED: _l("This request was never confirmed and has expired."),
+    Status.MERGED: _l(
+        "This request was merged into another request of yours for the same right: "
+        "one answer covers both."
+    ),
 }
+# A merged request's page names the request that answers it (dsar/requests/merging.py).
+MERGED_INTO = _l(
+    "This request was merged into your request %(reference)s for the same right: one answer "
+    "covers both. Our answer and its date come with that request; this one has no deadline "
+    "of its own."
+)
 # A refusal is decided before its letter goes out: until then the page claims no answer.
 REFUSAL_ON_ITS_WAY = _l("We have decided on your request; our letter to you is on its way.")
 NOT_IDENTIFIED_ON_ITS_WAY = _l(

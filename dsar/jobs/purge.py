@@ -74,6 +74,11 @@ def _purge(session: Session, store: FileStore, requests: Sequence[Request], now:
     request_table = table_of(Request)
     doomed = select(Request.id).where(Request.id.in_(ids))
     _delete_dependents(session, request_table, doomed, set())
+    # A request merged into a doomed one stays (its own retention runs); its link goes.
+    session.execute(
+        update(Request).where(Request.merged_into_id.in_(doomed)).values(merged_into_id=None),
+        execution_options={"synchronize_session": False},
+    )
     session.execute(
         delete(Request).where(Request.id.in_(ids)), execution_options={"synchronize_session": False}
     )

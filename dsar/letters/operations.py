@@ -58,6 +58,13 @@ def _asked_to_clarify(request: Request) -> bool:
     return False
 
 
+def not_merged(request: Request) -> None:
+    """A merged request is answered by the one it went into: none of its letters goes out."""
+    if request.status is Status.MERGED:
+        into = request.merged_into.reference if request.merged_into else "another request"
+        raise LetterError(f"{request.reference} was merged into {into}: its letters go from there")
+
+
 def draft_letter(
     session: Session,
     request: Request,
@@ -71,6 +78,7 @@ def draft_letter(
 ) -> Letter:
     """A draft of the letter due at the request's step (or of `letter_type`); `texts` and
     `details` carry over what the decision that made it due recorded."""
+    not_merged(request)
     letter_type = letter_type or due_letter_type(request)
     if letter_type not in LETTER_TYPES:
         raise LetterError(f"no letter is due for a request that is {request.status.value}")
@@ -178,6 +186,7 @@ def approve_letter(
     """Render once, hash, store the PDF and freeze; IncompleteLetter if an element is missing."""
     if letter.frozen:
         raise LetterError(f"letter {letter.id} is already {letter.status.value}")
+    not_merged(letter.request)
     content = letter_content(letter, register, now, clock_policy)
     rendered = render(content)
     pdf = store.save(
@@ -223,6 +232,7 @@ def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) 
         raise LetterError(
             f"letter {letter.id} is {letter.status.value}: only an approved letter is sent"
         )
+    not_merged(letter.request)
     if not letter_intact(letter):
         raise LetterError(f"letter {letter.id} does not match its recorded SHA-256: not sent")
     if not letter.recipient:

@@ -32,7 +32,9 @@ def checklist(session: Session, request: Request, register: Register) -> list[St
     """The steps of this request's right in order, each done or not as the records say.
 
     A refused request or one whose subject could not be identified is answered by its letter:
-    only the letter steps are left."""
+    only the letter steps are left. A merged request needs none: the other answer is its own."""
+    if request.status is Status.MERGED:
+        return []
     if request.status in (Status.REFUSED, Status.IDENTITY_FAILED):
         return _answer(session, request, prepared=True)
     from dsar.fulfilment.search import identity_settled

@@ -61,6 +61,8 @@ class Request(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the final letter reached the subject (outbox delivered, or posted): the answer date.
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Status.MERGED: the request whose answer answers this one too (dsar/requests/merging.py).
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("request.id"), index=True)
     # The head of the audit chain: appending an event needs no query for its predecessor.
     event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
     chain_head: Mapped[str] = mapped_column(String(64), default=GENESIS, server_default=GENESIS)
@@ -71,6 +73,7 @@ class Request(Base):
 
     controller: Mapped[Controller] = relationship()
     assignee: Mapped[StaffUser | None] = relationship()
+    merged_into: Mapped[Request | None] = relationship(remote_side="Request.id")
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", order_by="RequestEvent.seq", viewonly=True
     )

@@ -98,6 +98,12 @@ def may_decide(user: StaffUser, request: Request, decision: Decision) -> bool:
     )
 
 
+def may_merge(user: StaffUser, duplicate: Request, survivor: Request) -> bool:
+    """Whether `user` may merge `duplicate` into `survivor`: a request worker who may open and
+    decide on both (the same controller is a rule of the merge, dsar/requests/merging.py)."""
+    return user.role in REQUEST_WORKERS and can_see(user, duplicate) and can_see(user, survivor)
+
+
 def may_approve_rectification(user: StaffUser, request: Request) -> bool:
     """A DPO, or the agent the request is assigned to, approves a rectification's mapping,
     even their own: the issue asks four eyes only for erasure."""

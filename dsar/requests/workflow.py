@@ -71,6 +71,9 @@ class Status(enum.StrEnum):
     IDENTITY_FAILED = "identity_failed"  # Art. 11(2)/12(2): could not identify the subject
     WITHDRAWN = "withdrawn"  # the subject withdrew the request
     EXPIRED = "expired"  # the e-mail address was never confirmed
+    # Merged into another open request of the same subject and right (Request.merged_into_id):
+    # that request's answer answers both; this one's clock stopped, it is not "answered".
+    MERGED = "merged"
 
     @property
     def is_open(self) -> bool:
@@ -109,6 +112,7 @@ class Action(enum.StrEnum):
     REOPEN = "reopen"  # staff: back to work before the answer goes out
     COMPLETE = "complete"  # the system: the final letter was delivered or posted
     WITHDRAW = "withdraw"
+    MERGE = "merge"  # staff: a duplicate goes into the other request (dsar/requests/merging.py)
 
 
 class Decision(enum.StrEnum):
@@ -129,6 +133,9 @@ class Decision(enum.StrEnum):
 
 S, A = Status, Action
 _withdrawable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS, S.AWAITING_APPROVAL, S.ANSWERING)
+# Received, and not once a refusal waits for the DPO or an answer is drafted (those are decided
+# on their own); an unconfirmed second submit is not received and expires on its own.
+_mergeable = (S.NEW, S.AWAITING_INFORMATION, S.IN_PROGRESS)
 
 TRANSITIONS: MappingProxyType[tuple[Status, Action], Status] = MappingProxyType(
     {
@@ -149,6 +156,7 @@ TRANSITIONS: MappingProxyType[tuple[Status, Action], Status] = MappingProxyType(
         (S.AWAITING_APPROVAL, A.APPROVE_REFUSAL): S.REFUSED,
         (S.AWAITING_APPROVAL, A.REJECT_REFUSAL): S.IN_PROGRESS,
         **{(status, A.WITHDRAW): S.WITHDRAWN for status in _withdrawable},
+        **{(status, A.MERGE): S.MERGED for status in _mergeable},
     }
 )
 del S, A

@@ -42,6 +42,10 @@ EXPECTED = [
     (S.AWAITING_APPROVAL, A.APPROVE_REFUSAL, S.REFUSED),
     (S.AWAITING_APPROVAL, A.REJECT_REFUSAL, S.IN_PROGRESS),
     (S.AWAITING_APPROVAL, A.WITHDRAW, S.WITHDRAWN),
+    # A duplicate is merged before its own answer or refusal is under way (issue 21).
+    (S.NEW, A.MERGE, S.MERGED),
+    (S.AWAITING_INFORMATION, A.MERGE, S.MERGED),
+    (S.IN_PROGRESS, A.MERGE, S.MERGED),
 ]
 
 
@@ -65,6 +69,11 @@ FORBIDDEN = [
     (S.REFUSED, A.COMPLETE),
     (S.EXPIRED, A.CONFIRM_EMAIL),  # an expired request cannot be brought back by a late click
     (S.WITHDRAWN, A.VERIFY_IDENTITY),
+    (S.MERGED, A.MERGE),  # merged once, for good
+    (S.MERGED, A.REOPEN),  # not reopened by accident
+    (S.ANSWERING, A.MERGE),  # the drafted answer is decided on its own
+    (S.AWAITING_APPROVAL, A.MERGE),
+    (S.AWAITING_CONFIRMATION, A.MERGE),  # not received: it expires on its own
 ]
 
 
@@ -86,7 +95,9 @@ def test_every_pair_outside_the_table_is_forbidden() -> None:
 
 
 def test_closed_statuses_allow_nothing() -> None:
-    assert CLOSED_STATUSES == {S.COMPLETED, S.REFUSED, S.IDENTITY_FAILED, S.WITHDRAWN, S.EXPIRED}
+    assert CLOSED_STATUSES == {
+        S.COMPLETED, S.REFUSED, S.IDENTITY_FAILED, S.WITHDRAWN, S.EXPIRED, S.MERGED
+    }  # fmt: skip
     for status in CLOSED_STATUSES:
         assert allowed_actions(status) == frozenset()
 

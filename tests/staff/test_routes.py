@@ -21,6 +21,8 @@ ROLES_BY_ENDPOINT = {
     "staff.decide_view": {A, D},
     "staff.add_note_view": {A, D},
     "staff.assign_view": {A, D},
+    # Merging a duplicate: anyone who may decide on both requests (dsar/requests/merging.py).
+    "staff.merge_view": {A, D},
     "staff.download_file": {A, D},
     "staff.dashboard": {D, M},
     "staff.register_export": {D, M},
@@ -130,7 +132,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 63
+    assert len(_routes(app)) == 64
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +158,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 14, Role.DPO: 3, Role.ADMIN: 54}[role]
+    expected = {Role.AGENT: 14, Role.DPO: 3, Role.ADMIN: 55}[role]
     assert checked == expected
 
 

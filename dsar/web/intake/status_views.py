@@ -11,6 +11,7 @@ from dsar.extensions import db
 from dsar.intake.operations import request_for_status_token
 from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
 from dsar.intake.texts import (
+    MERGED_INTO,
     NOT_IDENTIFIED_ON_ITS_WAY,
     REFUSAL_ON_ITS_WAY,
     RIGHT_TITLES,
@@ -68,6 +69,8 @@ def _status_text(found: Request) -> str:
         return str(REFUSAL_ON_ITS_WAY)
     if found.answered_at is None and found.status is Status.IDENTITY_FAILED:
         return str(NOT_IDENTIFIED_ON_ITS_WAY)
+    if found.status is Status.MERGED and found.merged_into is not None:
+        return str(MERGED_INTO) % {"reference": found.merged_into.reference}
     return str(STATUS_TEXTS[found.status])
 
 

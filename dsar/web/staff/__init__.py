@@ -20,6 +20,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     letter_answer,
     letters,
     manual_findings,
+    merge,
     notices,
     processing,
     queue,

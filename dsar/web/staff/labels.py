@@ -39,6 +39,7 @@ STATUS_LABELS = {
     Status.IDENTITY_FAILED: _l("identity not established"),
     Status.WITHDRAWN: _l("withdrawn"),
     Status.EXPIRED: _l("expired (e-mail never confirmed)"),
+    Status.MERGED: _l("merged into another request"),
 }
 
 

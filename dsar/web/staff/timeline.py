@@ -29,6 +29,8 @@ SENTENCES = {
     "reopen": "Back to work: the answer was not ready",
     "complete": "Completed: the answer reached the subject",
     "withdraw": "The subject withdrew the request",
+    "merge": "Merged into another request of the same subject and right (one answer)",
+    "absorbed": "Another request of the same subject and right was merged into this one",
     "note": "Note",
     "assigned": "Assignment changed",
     "extended": "Deadline extended by two months (Art. 12(3))",
