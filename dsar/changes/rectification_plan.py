@@ -17,6 +17,7 @@ from sqlalchemy import String
 
 from dsar.changes.plan import anchor_columns
 from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_value, shown
+from dsar.core.words import N_, words_of
 from dsar.register import Register
 from dsar.register.datasources import (
     Column,
@@ -136,14 +137,14 @@ def plan_items(
     anchors: dict[str, dict[str, list[Any]]] = {}
     for mapping in mappings:
         if not 0 <= mapping.index < len(items):
-            errors[mapping.index] = "the subject gave no such item"
+            errors[mapping.index] = N_("the subject gave no such item")
             continue
         try:
             planned.append(_plan_one(register, subject, items[mapping.index], mapping, connectors))
         except (RegisterMismatch, InvalidValue) as error:
-            errors[mapping.index] = str(error)
+            errors[mapping.index] = words_of(error) or str(error)
     if not planned and not errors:
-        errors[-1] = "map at least one of the subject's items to where it is wrong"
+        errors[-1] = N_("map at least one of the subject's items to where it is wrong")
     if errors:
         raise PlanRefused(errors)
     for source_id in dict.fromkeys(i["source"] for i in planned if i["how"] == "sql"):
