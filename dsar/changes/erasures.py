@@ -130,7 +130,9 @@ def approve_erasure(
             N_("the erasure is %(status)s, not waiting for approval", status=erasure.status)
         )
     if approver.email == erasure.planned_by:
-        raise FourEyes("four eyes: a DPO other than the one who planned the erasure approves it")
+        raise FourEyes(
+            N_("four eyes: a DPO other than the one who planned the erasure approves it")
+        )
     erasure.status = ErasureStatus.APPROVED
     erasure.approved_by, erasure.approved_at = approver.email, now
     request = session.get(Request, erasure.request_id)

@@ -1,0 +1,181 @@
+"""The pages that carry out rights speak German to a German browser: the erasure, rectification,
+restriction and processing pages, their flashes and the operations' refusals shown there
+(dsar/core/words.py, dsar/web/staff/change_words.py); no English label of the page is left."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+
+from babel.messages.extract import extract_from_file
+from flask import Flask
+from flask_babel import refresh
+from sqlalchemy import select
+
+from dsar.changes.erasures import ErasureError
+from dsar.changes.models import Erasure, ErasureStatus, ProcessingStop, Restriction
+from dsar.core.words import N_, Words
+from dsar.demo.shop import ensure_shop
+from dsar.letters.operations import LetterError
+from dsar.requests.operations import apply_action
+from dsar.requests.workflow import Action, RequestType
+from dsar.web.staff.change_words import said
+from tests.factories import make_request
+from tests.fulfilment.conftest import GOLDEN_EMAIL
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "staff"
+GERMAN = {"Accept-Language": "de"}
+KUNDE = "kunde042@example.org"
+
+
+def _labels(template: str) -> list[str]:
+    """The English texts a template passes through the catalog (without placeholders)."""
+    found = extract_from_file("jinja2", str(TEMPLATES / template))
+    return sorted({m for _, m, *_ in found if isinstance(m, str) and "%(" not in m})
+
+
+def english_left(page: str, template: str) -> list[str]:
+    """The template's English labels still on the page, whole words only."""
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return [m for m in _labels(template) if re.search(rf"(?<!\w){re.escape(m)}(?!\w)", shown)]
+
+
+def _german(client: Any, url: str, **kwargs: Any) -> str:
+    kwargs.setdefault("follow_redirects", True)
+    method = client.post if "data" in kwargs else client.get
+    return str(method(url, headers=GERMAN, **kwargs).get_data(as_text=True))
+
+
+def test_the_erasure_page_in_german(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf
+) -> None:
+    ensure_shop(Path(app.instance_path))
+    request = make_request(
+        session, controller, now, type=RequestType.ERASURE, subject_email=GOLDEN_EMAIL
+    )
+    staff = as_user(dpo)
+    url = f"/staff/requests/{request.id}/erasure"
+    refused = _german(staff, f"{url}/plan", data={"scope": "all"})
+    assert "Nicht geplant: klären Sie die Identität der anfragenden Person" in refused
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+
+    form = _german(staff, url)
+    assert "Löschung planen (Vorschau, ändert nichts)" in form and "Zurück zur Anfrage" in form
+    assert english_left(form, "erasure.html") == []
+
+    planned = _german(staff, f"{url}/plan", data={"scope": "all"})
+    assert "Geplant. Noch hat sich nichts geändert" in planned
+    assert "Plan wartet auf Freigabe" in planned and "Vier-Augen-Prinzip" in planned
+    assert "<strong>löschen</strong>" in planned or "<strong>anonymisieren</strong>" in planned
+    assert english_left(planned, "erasure.html") == []
+
+    erasure = session.execute(select(Erasure)).scalar_one()
+    four_eyes = _german(staff, f"{url}/{erasure.id}/approve", data={})
+    assert "Nicht freigegeben: Vier-Augen-Prinzip: Ein/e andere/r" in four_eyes
+    session.refresh(erasure)
+    assert erasure.status is ErasureStatus.PLANNED
+    english = staff.get(url).get_data(as_text=True)  # the default browser still reads English
+    assert "Plan waiting for approval" in english and "Löschung" not in english
+    assert "Plan waiting for approval" in english_left(english, "erasure.html")  # it can fail
+
+
+def test_the_rectification_page_in_german(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, private_shop
+) -> None:
+    items = [{"wrong": "birthday", "correct": "3 May 1980"}]
+    request = make_request(session, controller, now, type=RequestType.RECTIFICATION,
+                           subject_email=KUNDE, details={"items": items})  # fmt: skip
+    staff = as_user(dpo)
+    url = f"/staff/requests/{request.id}/rectification"
+    waiting = _german(staff, url)
+    assert "Klären Sie zuerst auf der Seite der Anfrage die Identität" in waiting
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+
+    form = _german(staff, url)
+    assert "Vorschau vorher und nachher (ändert nichts)" in form
+    assert "Angabe 1: „birthday“ → „3 May 1980“" in form
+    assert english_left(form, "rectification.html") == []
+
+    wrong = {"target_0": "shop_db|customers|birth_date", "row_0": "", "value_0": "3 May 1980"}
+    refused = staff.post(f"{url}/plan", data=wrong, headers=GERMAN)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "die Spalte customers.birth_date nimmt ein Datum auf (JJJJ-MM-TT)" in body
+    assert "takes a date" not in body
+
+    planned = _german(staff, f"{url}/plan", data={**wrong, "value_0": "1980-05-03"})
+    assert "Geplant. Noch hat sich nichts geändert" in planned
+    assert "Wartet auf Freigabe" in planned and "Freigeben: diese Werte schreiben" in planned
+    assert english_left(planned, "rectification.html") == []
+
+
+def test_the_restriction_page_in_german(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, private_shop
+) -> None:
+    request = make_request(
+        session, controller, now, type=RequestType.RESTRICTION, subject_email=GOLDEN_EMAIL
+    )
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+    staff = as_user(dpo)
+    url = f"/staff/requests/{request.id}/restriction"
+    form = _german(staff, url)
+    assert "Einschränkung setzen" in form and "Sie bestreiten die Richtigkeit" in form
+    assert 'placeholder="bis die Richtigkeit der Adresse geprüft ist"' in form
+    assert english_left(form, "restriction.html") == []
+
+    place = {"ground": "18.1.a", "end_condition": " ", "where": "all"}
+    refused = _german(staff, f"{url}/place", data=place)
+    assert "Nicht gesetzt: geben Sie an, bis wann die Einschränkung gilt" in refused
+    assert session.execute(select(Restriction)).first() is None
+
+    placed = _german(staff, f"{url}/place", data={**place, "end_condition": "bis geprüft"})
+    assert "Gesetzt: wartet auf den Hintergrunddienst" in placed
+    assert "aus dem Grund Art. 18 Abs. 1 lit. a DSGVO, bis geprüft; in allen Quellen." in placed
+    assert english_left(placed, "restriction.html") == []
+
+
+def test_the_processing_page_in_german(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, no_csrf, private_shop
+) -> None:
+    details = {"objection": "legitimate_interest", "grounds": "I dislike being logged"}
+    request = make_request(session, controller, now, type=RequestType.OBJECTION,
+                           subject_email=GOLDEN_EMAIL, details=details)  # fmt: skip
+    staff = as_user(dpo)
+    url = f"/staff/requests/{request.id}/processing"
+    decide = {"activities": ["web_logs"], "outcome": "continued", "grounds": "Abwehr von Angriffen"}
+    refused = _german(staff, f"{url}/decide", data=decide)
+    assert "Nicht erfasst: klären Sie die Identität der anfragenden Person" in refused
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="test", now=now)
+
+    form = _german(staff, url)
+    assert "Widerspruch nach Art. 21 Abs. 1 DSGVO" in form and "Abwägung erfassen" in form
+    assert english_left(form, "processing.html") == []
+
+    decided = _german(staff, f"{url}/decide", data=decide)
+    assert session.execute(select(ProcessingStop)).scalar_one().grounds == decide["grounds"]
+    assert "Die Verarbeitung wird fortgesetzt" in decided and "Gründe:" in decided
+    assert english_left(decided, "processing.html") == []
+
+
+def test_a_refusal_keeps_its_english_and_is_translated_where_shown(app: Flask) -> None:
+    cause = LetterError(N_("this notice is settled already"))
+    error = ErasureError(N_("cannot plan the erasure: %(error)s", error=cause))
+    state = ErasureError(
+        N_("the erasure is %(status)s, not waiting for approval", status=ErasureStatus.PARTIAL)
+    )
+    assert str(error) == "cannot plan the erasure: this notice is settled already"
+    assert str(state) == "the erasure is partial, not waiting for approval"
+    with app.test_request_context(headers=GERMAN):
+        refresh()  # the test's app context outlives requests: choose the language afresh
+        assert said(error) == (
+            "die Löschung kann nicht geplant werden: diese Mitteilung ist bereits erledigt"
+        )
+        assert said(state) == "die Löschung ist teilweise ausgeführt und wartet nicht auf Freigabe"
+        assert said(ValueError("plain")) == "plain"
+    with app.test_request_context():
+        refresh()
+        assert said(cause) == "this notice is settled already"
+    words = N_("column %(where)s takes a number, not %(text)r", where="t.c", text="x")
+    assert isinstance(words, Words) and words == "column t.c takes a number, not 'x'"
