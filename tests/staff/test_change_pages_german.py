@@ -21,7 +21,7 @@ from dsar.demo.shop import ensure_shop
 from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
-from dsar.web.staff.change_words import said
+from dsar.web.staff.change_words import said, step_words
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL
 
@@ -69,6 +69,8 @@ def test_the_erasure_page_in_german(  # type: ignore[no-untyped-def]
     assert "Geplant. Noch hat sich nichts geändert" in planned
     assert "Plan wartet auf Freigabe" in planned and "Vier-Augen-Prinzip" in planned
     assert "<strong>löschen</strong>" in planned or "<strong>anonymisieren</strong>" in planned
+    assert "Art. 17 Abs. 3 lit. b DSGVO" in planned and "Art. 17(3)(b) GDPR" not in planned
+    assert ": aufbewahren nach der Aufbewahrungsfrist von " in planned
     assert english_left(planned, "erasure.html") == []
 
     erasure = session.execute(select(Erasure)).scalar_one()
@@ -79,6 +81,15 @@ def test_the_erasure_page_in_german(  # type: ignore[no-untyped-def]
     english = staff.get(url).get_data(as_text=True)  # the default browser still reads English
     assert "Plan waiting for approval" in english and "Löschung" not in english
     assert "Plan waiting for approval" in english_left(english, "erasure.html")  # it can fail
+    with app.test_request_context():
+        refresh()
+        steps = [(s, part["part"]) for plan in erasure.plans for part in plan["parts"]
+                 for s in part["steps"]]  # fmt: skip
+        assert {a["action"] for a, _ in steps} >= {"delete", "anonymise", "keep"}
+        # in English the page reads each step as the plan recorded it
+        assert [step_words(s, p) for s, p in steps] == [
+            f"{s['rule']}: {s['reason']}" for s, _ in steps
+        ]
 
 
 def test_the_rectification_page_in_german(  # type: ignore[no-untyped-def]
