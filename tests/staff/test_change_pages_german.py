@@ -141,9 +141,11 @@ def test_the_restriction_page_in_german(  # type: ignore[no-untyped-def]
     assert "Nicht gesetzt: geben Sie an, bis wann die Einschränkung gilt" in refused
     assert session.execute(select(Restriction)).first() is None
 
-    placed = _german(staff, f"{url}/place", data={**place, "end_condition": "bis geprüft"})
+    chosen = {**place, "end_condition": "bis geprüft", "where": "chosen", "sources": ["shop_db"]}
+    placed = _german(staff, f"{url}/place", data=chosen)
+    assert "Shop-Datenbank" in form and "bis geprüft; in Shop-Datenbank." in placed
     assert "Gesetzt: wartet auf den Hintergrunddienst" in placed
-    assert "aus dem Grund Art. 18 Abs. 1 lit. a DSGVO, bis geprüft; in allen Quellen." in placed
+    assert "aus dem Grund Art. 18 Abs. 1 lit. a DSGVO, bis geprüft; in " in placed
     assert english_left(placed, "restriction.html") == []
 
 

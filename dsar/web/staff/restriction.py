@@ -59,7 +59,10 @@ def request_restriction(request_id: int) -> ResponseReturnValue:
         latest=restrictions[0] if restrictions else None,
         grounds=list(RESTRICTION_GROUNDS.get(page_language(), RESTRICTION_GROUNDS["en"]).items()),
         asked_ground=(found.details or {}).get("ground"),
-        sources=[(s.id, s.name) for s in register.sources],
+        sources=[
+            (s.id, (getattr(s, "label", None) or {}).get(page_language()) or s.name)
+            for s in register.sources
+        ],
         form=ButtonForm(),
         statuses=RestrictionStatus,
     )
