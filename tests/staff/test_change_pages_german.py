@@ -18,10 +18,12 @@ from dsar.changes.erasures import ErasureError
 from dsar.changes.models import Erasure, ErasureStatus, ProcessingStop, Restriction
 from dsar.core.words import N_, Words
 from dsar.demo.shop import ensure_shop
+from dsar.jobs.scheduler import run_job
 from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
-from dsar.web.staff.change_words import said, step_words
+from dsar.web.staff.change_words import said
+from dsar.web.staff.step_words import report_reasons, step_words
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL
 
@@ -147,6 +149,22 @@ def test_the_restriction_page_in_german(  # type: ignore[no-untyped-def]
     assert "Gesetzt: wartet auf den Hintergrunddienst" in placed
     assert "aus dem Grund Art. 18 Abs. 1 lit. a DSGVO, bis geprüft; in " in placed
     assert english_left(placed, "restriction.html") == []
+
+    run_job(app, "marks", now)
+    restriction = session.execute(select(Restriction)).scalar_one()
+    session.refresh(restriction)
+    active = _german(staff, url)
+    assert "Gesetzte Markierungen" in active and "zurückgelesen" in active
+    assert ": einschränken (" in active and "Art. 18 Abs. 1 lit. a DSGVO" in active
+    assert "GDPR" not in active
+    assert english_left(active, "restriction.html") == []
+    with app.test_request_context():
+        refresh()  # in English each reason reads as the run recorded it
+        reports = restriction.reports
+        assert [report_reasons(r, restriction.plans) for r in reports] == [
+            r["reasons"] for r in reports
+        ]
+        assert any(": restrict (" in reason for r in reports for reason in r["reasons"])
 
 
 def test_the_processing_page_in_german(  # type: ignore[no-untyped-def]

@@ -30,6 +30,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     review,
     saved_views,
     session_life,
+    step_words,
     users,
     views,
 )

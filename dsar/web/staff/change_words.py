@@ -1,17 +1,14 @@
 """Words for the pages that carry out rights (erasure, rectification, restriction, stops, Art. 19
 notices) in the page's language: an operation's refusal (raised with dsar.core.words.N_), the
-state of a change in a sentence, the kind of a measure, an erasure plan's step. Template
-filters `said`, `change_state_words`, `measure_words`, `notice_state_words`, `step_words`."""
+state of a change in a sentence, the kind of a measure. Template filters `said`,
+`change_state_words`, `measure_words` and `notice_state_words` (steps: step_words.py)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from dsar.changes.models import ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus
-from dsar.changes.rules import ERASED, KEPT, KEPT_FOR_CLAIMS
 from dsar.core.words import Words, words_of
 from dsar.web.staff import bp
 
@@ -91,42 +88,3 @@ def measure_words(action: str) -> str:
 def notice_state_words(state: str) -> str:
     """An Art. 19 notice's state in words (for the case page's list of notices)."""
     return str(NOTICE_STATE_WORDS.get(state, state))
-
-
-# The legal grounds of an erasure plan's steps (dsar.changes.rules), as the page's language
-# cites them; a register's own norm after "; " (HGB §257, AO §147) is cited as written.
-STEP_GROUNDS = {
-    ERASED: _l("Art. 17(1) GDPR"),
-    KEPT: _l("Art. 17(3)(b) GDPR"),
-    KEPT_FOR_CLAIMS: _l("Art. 17(3)(e) GDPR"),
-}
-
-
-def _shown(value: Any) -> str:
-    return "null" if value is None else repr(value)
-
-
-@bp.app_template_filter("step_words")
-def step_words(step: dict[str, Any], part: str) -> str:
-    """An erasure plan's step (its JSON) as "rule: reason" in the page's language; built from
-    the step's fields, it reads in English as dsar.changes.rules writes `rule`."""
-    ground, _, norm = str(step.get("reason", "")).partition("; ")
-    reason = str(STEP_GROUNDS.get(ground, ground)) + (f"; {norm}" if norm else "")
-    action, retention, column = step.get("action"), step.get("retention"), step.get("date_column")
-    if step.get("tag") or action not in ("delete", "anonymise", "keep"):
-        rule = str(step.get("rule", ""))  # a mark's step: not on the erasure page
-    elif action == "delete":
-        rule = gettext("%(part)s: delete", part=part)
-    elif action == "anonymise":
-        values = ", ".join(f"{c}: {_shown(v)}" for c, v in (step.get("values") or {}).items())
-        rule = gettext("%(part)s: anonymise (%(values)s)", part=part, values=values)
-    elif column:
-        rule = gettext(
-            "%(part)s: keep under the retention of %(activity)s, from %(column)s",
-            part=part, activity=retention, column=column,
-        )  # fmt: skip
-    else:
-        rule = gettext(
-            "%(part)s: keep under the retention of %(activity)s", part=part, activity=retention
-        )
-    return f"{rule}: {reason}"

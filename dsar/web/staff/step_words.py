@@ -1,0 +1,107 @@
+"""The steps of a plan (dsar.changes.rules, dsar.changes.marks) and the reasons a run recorded
+for them, in the page's language. Plans and reports are stored as JSON in English; a step is
+put into words again from its fields, and a report's reason that names a planned step is read
+as that step. Other reasons (an error, what was left) are shown as recorded. In English each
+reads exactly as the plan recorded it (tests/staff/test_change_pages_german.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+
+from dsar.changes.marks import LIFT, LIFTED, RESTRICT, STOP, STOP_REASONS, ground_reason
+from dsar.changes.rules import ERASED, KEPT, KEPT_FOR_CLAIMS
+from dsar.web.staff import bp
+
+# The legal grounds the steps cite, as the page's language cites them; a register's own norm
+# after "; " (HGB §257, AO §147) is cited as written.
+GROUNDS = {
+    ERASED: _l("Art. 17(1) GDPR"),
+    KEPT: _l("Art. 17(3)(b) GDPR"),
+    KEPT_FOR_CLAIMS: _l("Art. 17(3)(e) GDPR"),
+    ground_reason("18.1.a"): _l("Art. 18(1)(a) GDPR"),
+    ground_reason("18.1.b"): _l("Art. 18(1)(b) GDPR"),
+    ground_reason("18.1.c"): _l("Art. 18(1)(c) GDPR"),
+    ground_reason("18.1.d"): _l("Art. 18(1)(d) GDPR"),
+    LIFTED: _l("Art. 18(3) GDPR: the subject was told before the restriction is lifted"),
+    STOP_REASONS["7.3"]: _l("Art. 7(3) GDPR: consent withdrawn"),
+    STOP_REASONS["21.2"]: _l("Art. 21(2), (3) GDPR: objection to direct marketing"),
+    STOP_REASONS["21.1"]: _l("Art. 21(1) GDPR: objection upheld"),
+}
+
+
+def _shown(value: Any) -> str:
+    return "null" if value is None else repr(value)
+
+
+def _reason(reason: str) -> str:
+    ground, _, norm = reason.partition("; ")
+    return str(GROUNDS.get(ground, ground)) + (f"; {norm}" if norm else "")
+
+
+def _erasure_rule(step: dict[str, Any], part: str) -> str:
+    action, retention, column = step.get("action"), step.get("retention"), step.get("date_column")
+    if action == "delete":
+        return gettext("%(part)s: delete", part=part)
+    if action == "anonymise":
+        values = ", ".join(f"{c}: {_shown(v)}" for c, v in (step.get("values") or {}).items())
+        return gettext("%(part)s: anonymise (%(values)s)", part=part, values=values)
+    if column:
+        return gettext(
+            "%(part)s: keep under the retention of %(activity)s, from %(column)s",
+            part=part, activity=retention, column=column,
+        )  # fmt: skip
+    return gettext(
+        "%(part)s: keep under the retention of %(activity)s", part=part, activity=retention
+    )
+
+
+def _mark_rule(step: dict[str, Any], part: str) -> str:
+    rule, tag = str(step.get("rule", "")), str(step.get("tag"))
+    purpose, _, rest = tag.partition(":")
+    activity = rest.partition(":")[2]
+    said = f"{part}: stop {activity}" if purpose == STOP else f"{part}: {purpose}"
+    if not rule.startswith(said):
+        return rule
+    detail = rule[len(said) :]  # " (column: value)", or ": delete" for a stop
+    if purpose == RESTRICT:
+        return gettext("%(part)s: restrict%(detail)s", part=part, detail=detail)
+    if purpose == LIFT:
+        return gettext("%(part)s: lift%(detail)s", part=part, detail=detail)
+    if purpose == STOP and detail == ": delete":
+        return gettext("%(part)s: stop %(activity)s: delete", part=part, activity=activity)
+    if purpose == STOP:
+        return gettext(
+            "%(part)s: stop %(activity)s%(detail)s", part=part, activity=activity, detail=detail
+        )
+    return rule
+
+
+@bp.app_template_filter("step_words")
+def step_words(step: dict[str, Any], part: str) -> str:
+    """A planned step (its JSON) as "rule: reason" in the page's language."""
+    if step.get("tag"):
+        rule = _mark_rule(step, part)
+    elif step.get("action") in ("delete", "anonymise", "keep"):
+        rule = _erasure_rule(step, part)
+    else:
+        rule = str(step.get("rule", ""))
+    return f"{rule}: {_reason(str(step.get('reason', '')))}"
+
+
+@bp.app_template_filter("report_reasons")
+def report_reasons(report: dict[str, Any], plans: list[dict[str, Any]] | None) -> list[str]:
+    """A report's reasons in the page's language: one naming a step of the plan reads as that
+    step; the others (an error, a column left) as recorded."""
+    steps = {
+        f"{s['rule']}: {s['reason']}": s
+        for plan in plans or []
+        if plan.get("source") == report.get("source")
+        for part in plan.get("parts", [])
+        if part.get("part") == report.get("part")
+        for s in part.get("steps", [])
+    }
+    part = str(report.get("part", ""))
+    return [step_words(steps[r], part) if r in steps else r for r in report.get("reasons", [])]
