@@ -68,18 +68,39 @@ def field_spec(source: SqlSource | FileSource, part: str, column: str) -> FieldS
     if isinstance(source, SqlSource):
         table = source.table(part)
         if table is None:
-            raise RegisterMismatch(f"source {source.id}: no table {part!r} in the register")
+            raise RegisterMismatch(
+                N_(
+                    "source %(source)s: no table %(part)r in the register",
+                    source=source.id,
+                    part=part,
+                )
+            )
         spec: FieldSpec | None = table.column(column)
     else:
         if part != source.id:
-            raise RegisterMismatch(f"source {source.id}: no part {part!r} in the register")
+            raise RegisterMismatch(
+                N_(
+                    "source %(source)s: no part %(part)r in the register",
+                    source=source.id,
+                    part=part,
+                )
+            )
         spec = next((f for f in source.fields if f.name == column), None)
     if spec is None:
-        raise RegisterMismatch(f"column {part}.{column} is not in the register ({source.id})")
+        raise RegisterMismatch(
+            N_(
+                "column %(column)s is not in the register (%(source)s)",
+                column=f"{part}.{column}",
+                source=source.id,
+            )
+        )
     if not spec.categories:
         raise RegisterMismatch(
-            f"column {part}.{column} holds no personal-data category in the register: "
-            "only those are rectified"
+            N_(
+                "column %(column)s holds no personal-data category in the register: "
+                "only those are rectified",
+                column=f"{part}.{column}",
+            )
         )
     return spec
 
@@ -180,13 +201,15 @@ def _plan_one(
                 "key_column": None, "before": [], "rows": None, "value": mapping.value.strip(),
                 "how": "by_hand", "recipients": []}  # fmt: skip
     if source is None:
-        raise RegisterMismatch(f"source {source_id!r} is not in the register")
+        raise RegisterMismatch(N_("source %(source)r is not in the register", source=source_id))
     part, _, column = rest.partition("|")
     spec = field_spec(source, part, column)
     key = row_key(source, part)
     row = mapping.row.strip() or None
     if row is not None and key is None:
-        raise RegisterMismatch(f"{part} has no key in the register: rectify all the rows")
+        raise RegisterMismatch(
+            N_("%(part)s has no key in the register: rectify all the rows", part=part)
+        )
     connector = connectors(source)
     assert connector is not None
     try:
@@ -198,8 +221,11 @@ def _plan_one(
     finally:
         connector.close()
     if not rows:
-        raise RegisterMismatch(f"the subject has no row {row!r} in {part}" if row else
-                               f"the subject has no rows in {part}")  # fmt: skip
+        raise RegisterMismatch(
+            N_("the subject has no row %(row)r in %(part)s", row=row, part=part)
+            if row
+            else N_("the subject has no rows in %(part)s", part=part)
+        )
     writable = isinstance(source, FileSource) or bool(source.write_url)
     before = list(dict.fromkeys(r.get(column) for r in rows))[:MAX_BEFORE]
     return {

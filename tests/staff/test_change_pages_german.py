@@ -117,6 +117,9 @@ def test_the_rectification_page_in_german(  # type: ignore[no-untyped-def]
     assert refused.status_code == 400
     assert "die Spalte customers.birth_date nimmt ein Datum auf (JJJJ-MM-TT)" in body
     assert "takes a date" not in body
+    no_category = {**wrong, "target_0": "shop_db|customers|id", "value_0": "7"}
+    body = staff.post(f"{url}/plan", data=no_category, headers=GERMAN).get_data(as_text=True)
+    assert "die Spalte customers.id hat im Verzeichnis keine Kategorie" in body
 
     planned = _german(staff, f"{url}/plan", data={**wrong, "value_0": "1980-05-03"})
     assert "Geplant. Noch hat sich nichts geändert" in planned
