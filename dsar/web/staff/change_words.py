@@ -1,14 +1,18 @@
 """Words for the pages that carry out rights (erasure, rectification, restriction, stops, Art. 19
 notices) in the page's language: an operation's refusal (raised with dsar.core.words.N_), the
 state of a change in a sentence, the kind of a measure. Template filters `said`,
-`change_state_words`, `measure_words` and `notice_state_words` (steps: step_words.py)."""
+`change_state_words`, `measure_words`, `notice_state_words`, `notice_action_words` and
+`page_date` (steps: step_words.py)."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from dsar.changes.models import ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus
+from dsar.core.i18n import long_date
 from dsar.core.words import Words, words_of
 from dsar.web.staff import bp
 
@@ -40,17 +44,19 @@ MEASURE_WORDS = {
     "unmark": _l("remove the restriction row"),
 }
 
-# An Art. 19 notice's state (dsar.letters.recipient_notices.NoticeState.state).
+# An Art. 19 notice's state (dsar.letters.recipient_notices.NoticeState.state) and what it
+# tells of (RecipientNotice.action); in English as recorded.
 NOTICE_STATE_WORDS = {
     "drafted": _l("drafted"),
-    "to post": _l("approved, to be posted"),
-    "queued": _l("waiting to be sent"),
+    "to post": _l("to post"),
+    "queued": _l("queued"),
     "sent": _l("sent"),
     "posted": _l("posted"),
     "not delivered": _l("not delivered"),
-    "confirmed": _l("confirmed by the recipient"),
-    "closed": _l("closed without a confirmation"),
+    "confirmed": _l("confirmed"),
+    "closed": _l("closed"),
 }
+NOTICE_ACTION_WORDS = {"erase": _l("erase"), "rectify": _l("rectify"), "restrict": _l("restrict")}
 
 
 def page_language() -> str:
@@ -88,3 +94,15 @@ def measure_words(action: str) -> str:
 def notice_state_words(state: str) -> str:
     """An Art. 19 notice's state in words (for the case page's list of notices)."""
     return str(NOTICE_STATE_WORDS.get(state, state))
+
+
+@bp.app_template_filter("notice_action_words")
+def notice_action_words(action: str) -> str:
+    """What an Art. 19 notice tells of (erase, rectify, restrict), in words."""
+    return str(NOTICE_ACTION_WORDS.get(action, action))
+
+
+@bp.app_template_filter("page_date")
+def page_date(value: date) -> str:
+    """A date as a person writes it in the page's language ("2 March 2026", "2. März 2026")."""
+    return long_date(value, page_language())
