@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -24,7 +24,7 @@ from dsar.jobs.scheduler import run_job
 from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
-from dsar.web.staff.change_words import said
+from dsar.web.staff.change_words import page_time, said
 from dsar.web.staff.step_words import report_reasons, step_words
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL
@@ -72,6 +72,8 @@ def test_the_erasure_page_in_german(  # type: ignore[no-untyped-def]
     planned = _german(staff, f"{url}/plan", data={"scope": "all"})
     assert "Geplant. Noch hat sich nichts geändert" in planned
     assert "Plan wartet auf Freigabe" in planned and "Vier-Augen-Prinzip" in planned
+    # the moment in the controller's zone, the zone named, written in German
+    assert re.search(r"Geplant von \S+ am \d{1,2}\. [A-Z]\w+ \d{4}, \d\d:\d\d [A-Z]{3,4} ", planned)
     assert "<strong>löschen</strong>" in planned or "<strong>anonymisieren</strong>" in planned
     assert "Art. 17 Abs. 3 lit. b DSGVO" in planned and "Art. 17(3)(b) GDPR" not in planned
     assert ": aufbewahren nach der Aufbewahrungsfrist von " in planned
@@ -84,6 +86,7 @@ def test_the_erasure_page_in_german(  # type: ignore[no-untyped-def]
     assert erasure.status is ErasureStatus.PLANNED
     english = staff.get(url).get_data(as_text=True)  # the default browser still reads English
     assert "Plan waiting for approval" in english and "Löschung" not in english
+    assert re.search(r"Planned by \S+ on \d{1,2} [A-Z][a-z]+ \d{4}, \d\d:\d\d [A-Z]{3,4} ", english)
     assert "Plan waiting for approval" in english_left(english, "erasure.html")  # it can fail
     with app.test_request_context():
         refresh()
@@ -246,3 +249,14 @@ def test_the_recipient_notices_in_german(app: Flask) -> None:
     english = _notices_part(app, {})  # as the case page shows it now (test_recipient_notices)
     assert 'class="notice-state">confirmed (2 March 2026)' in english
     assert "erase on 2 March 2026" in english and "Record the confirmation" in english
+
+
+def test_a_recorded_moment_is_shown_in_the_controllers_zone(app: Flask) -> None:
+    recorded = "2026-03-02T10:15:00+00:00"  # as a by-hand step records it (dsar/changes/stops.py)
+    with app.test_request_context(headers=GERMAN):
+        refresh()
+        assert page_time(recorded, "Europe/Berlin") == "2. März 2026, 11:15 CET"
+        assert page_time(datetime(2026, 7, 1, 10, 0), "Europe/Berlin") == "1. Juli 2026, 12:00 CEST"
+    with app.test_request_context():
+        refresh()
+        assert page_time(recorded, "Europe/Berlin") == "2 March 2026, 11:15 CET"

@@ -2,11 +2,12 @@
 notices) in the page's language: an operation's refusal (raised with dsar.core.words.N_), the
 state of a change in a sentence, the kind of a measure. Template filters `said`,
 `change_state_words`, `measure_words`, `notice_state_words`, `notice_action_words` and
-`page_date` (steps: step_words.py)."""
+`page_date`, `page_time` (steps: step_words.py)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
@@ -106,3 +107,14 @@ def notice_action_words(action: str) -> str:
 def page_date(value: date) -> str:
     """A date as a person writes it in the page's language ("2 March 2026", "2. März 2026")."""
     return long_date(value, page_language())
+
+
+@bp.app_template_filter("page_time")
+def page_time(value: datetime | str, timezone: str) -> str:
+    """A moment (or its ISO text, as plans record it) in the controller's zone, the zone
+    named, in the page's language: "2 March 2026, 11:15 CET"."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{page_date(local.date())}, {local:%H:%M} {local.tzname()}"
