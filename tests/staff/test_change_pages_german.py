@@ -25,7 +25,7 @@ from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from dsar.web.staff.change_words import page_time, said
-from dsar.web.staff.step_words import report_reasons, step_words
+from dsar.web.staff.step_words import by_hand_words, report_reasons, step_words
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL
 
@@ -173,6 +173,10 @@ def test_the_restriction_page_in_german(  # type: ignore[no-untyped-def]
             r["reasons"] for r in reports
         ]
         assert any(": restrict (" in reason for r in reports for reason in r["reasons"])
+        assert [by_hand_words(m) for m in restriction.manual] == [
+            m["instruction"] for m in restriction.manual
+        ]
+    assert "Markieren Sie die 1 Zeilen der betroffenen Person in Shop database" in active
 
 
 def test_the_processing_page_in_german(  # type: ignore[no-untyped-def]
@@ -213,6 +217,12 @@ def test_a_refusal_keeps_its_english_and_is_translated_where_shown(app: Flask) -
         )
         assert said(state) == "die Löschung ist teilweise ausgeführt und wartet nicht auf Freigabe"
         assert said(ValueError("plain")) == "plain"
+        stop = "Stop Newsletter for the subject by hand: the register gives no stop rule for it"
+        assert by_hand_words({"name": "Newsletter", "instruction": stop}).startswith(
+            "Beenden Sie Newsletter für die betroffene Person von Hand"
+        )
+        own = {"name": "DATEV", "instruction": "Ask the tax adviser"}  # the register's own words
+        assert by_hand_words(own) == "Ask the tax adviser"
     with app.test_request_context():
         refresh()
         assert said(cause) == "this notice is settled already"

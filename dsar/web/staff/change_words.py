@@ -104,9 +104,11 @@ def notice_action_words(action: str) -> str:
 
 
 @bp.app_template_filter("page_date")
-def page_date(value: date) -> str:
-    """A date as a person writes it in the page's language ("2 March 2026", "2. März 2026")."""
-    return long_date(value, page_language())
+def page_date(value: date | str) -> str:
+    """A date (or its ISO text) as a person writes it in the page's language ("2 March 2026",
+    "2. März 2026")."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return long_date(day, page_language())
 
 
 @bp.app_template_filter("page_time")

@@ -105,3 +105,23 @@ def report_reasons(report: dict[str, Any], plans: list[dict[str, Any]] | None) -
     }
     part = str(report.get("part", ""))
     return [step_words(steps[r], part) if r in steps else r for r in report.get("reasons", [])]
+
+
+@bp.app_template_filter("by_hand_words")
+def by_hand_words(step: dict[str, Any]) -> str:
+    """A by-hand step's instruction in the page's language when dsar wrote it (a restriction's
+    table without a mark, a stop without a rule); a register's own instruction as written."""
+    said, name = str(step.get("instruction", "")), str(step.get("name", ""))
+    rows = step.get("rows")
+    marked = f"Mark the subject's {rows} rows in {name} as restricted by hand"
+    if rows is not None and said == marked:
+        return gettext(
+            "Mark the subject's %(rows)s rows in %(where)s as restricted by hand",
+            rows=rows, where=name,
+        )  # fmt: skip
+    if said == f"Stop {name} for the subject by hand: the register gives no stop rule for it":
+        return gettext(
+            "Stop %(activity)s for the subject by hand: the register gives no stop rule for it",
+            activity=name,
+        )
+    return said
