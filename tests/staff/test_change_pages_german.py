@@ -25,7 +25,12 @@ from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from dsar.web.staff.change_words import page_time, said
-from dsar.web.staff.step_words import by_hand_words, report_reasons, step_words
+from dsar.web.staff.step_words import (
+    by_hand_words,
+    plan_note_words,
+    report_reasons,
+    step_words,
+)
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL
 
@@ -44,6 +49,10 @@ def english_left(page: str, template: str) -> list[str]:
     """The template's English labels still on the page, whole words only."""
     shown = html.unescape(re.sub(r"<[^>]+>", " ", page))
     return [m for m in _labels(template) if re.search(rf"(?<!\w){re.escape(m)}(?!\w)", shown)]
+
+
+def _latest(session: Any) -> Erasure:
+    return session.execute(select(Erasure).order_by(Erasure.id.desc())).scalars().first()
 
 
 def _german(client: Any, url: str, **kwargs: Any) -> str:
@@ -79,7 +88,18 @@ def test_the_erasure_page_in_german(  # type: ignore[no-untyped-def]
     assert ": aufbewahren nach der Aufbewahrungsfrist von " in planned
     assert english_left(planned, "erasure.html") == []
 
-    erasure = session.execute(select(Erasure)).scalar_one()
+    # a plan for one category says in German what it cannot do (rules.py writes it in English)
+    narrow = _german(staff, f"{url}/plan", data={"scope": "chosen", "categories": ["identity"]})
+    assert (
+        "contact_messages.name: nicht gelöscht: Die Regel der Tabelle löscht ganze Zeilen" in narrow
+    )
+    assert "not erased" not in narrow and "für die Kategorien Name." in narrow
+    note = next(n for p in _latest(session).plans for part in p["parts"] for n in part["not_done"])
+    with app.test_request_context():
+        refresh()
+        assert plan_note_words(note) == note  # in English as the plan recorded it
+    _german(staff, f"{url}/plan", data={"scope": "all"})
+    erasure = _latest(session)
     four_eyes = _german(staff, f"{url}/{erasure.id}/approve", data={})
     assert "Nicht freigegeben: Vier-Augen-Prinzip: Ein/e andere/r" in four_eyes
     session.refresh(erasure)

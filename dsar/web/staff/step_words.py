@@ -6,6 +6,7 @@ reads exactly as the plan recorded it (tests/staff/test_change_pages_german.py).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask_babel import gettext
@@ -104,7 +105,10 @@ def report_reasons(report: dict[str, Any], plans: list[dict[str, Any]] | None) -
         for s in part.get("steps", [])
     }
     part = str(report.get("part", ""))
-    return [step_words(steps[r], part) if r in steps else r for r in report.get("reasons", [])]
+    return [
+        step_words(steps[r], part) if r in steps else plan_note_words(r)
+        for r in report.get("reasons", [])
+    ]
 
 
 @bp.app_template_filter("by_hand_words")
@@ -125,3 +129,54 @@ def by_hand_words(step: dict[str, Any]) -> str:
             activity=name,
         )
     return said
+
+
+# What a plan cannot do, as dsar.changes.rules writes it: each sentence of dsar's own is read
+# in the page's language; anything else is shown as written.
+_NOT_DONE = [
+    (
+        re.compile(
+            r"(?P<column>[^:]+): not erased: the table's rule deletes whole rows; no column rule "
+            r"says how to erase this column alone"
+        ),
+        _l(
+            "%(column)s: not erased: the table's rule deletes whole rows; no column rule says "
+            "how to erase this column alone"
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<column>[^:]+): not erased: the table's rule deletes whole rows and the rows "
+            r"hold data outside the erasure's scope; no column rule says how to erase this "
+            r"column alone"
+        ),
+        _l(
+            "%(column)s: not erased: the table's rule deletes whole rows and the rows hold data "
+            "outside the erasure's scope; no column rule says how to erase this column alone"
+        ),
+    ),
+    (
+        re.compile(r"(?P<column>[^:]+): not erased: the register gives no erasure rule for it"),
+        _l("%(column)s: not erased: the register gives no erasure rule for it"),
+    ),
+    (
+        re.compile(
+            r"(?P<part>[^:]+): kept under (?P<activity>.+?), whose retention ends with an event "
+            r"\((?P<trigger>.*)\): no deletion can be planned; delete by hand then"
+        ),
+        _l(
+            "%(part)s: kept under %(activity)s, whose retention ends with an event "
+            "(%(trigger)s): no deletion can be planned; delete by hand then"
+        ),
+    ),
+]
+
+
+@bp.app_template_filter("plan_note_words")
+def plan_note_words(text: str) -> str:
+    """A plan's note of what it cannot do, in the page's language when dsar wrote it."""
+    for pattern, words in _NOT_DONE:
+        found = pattern.fullmatch(text)
+        if found is not None:
+            return str(words) % found.groupdict()
+    return text
