@@ -243,6 +243,11 @@ def test_a_refusal_keeps_its_english_and_is_translated_where_shown(app: Flask) -
         )
         own = {"name": "DATEV", "instruction": "Ask the tax adviser"}  # the register's own words
         assert by_hand_words(own) == "Ask the tax adviser"
+        waited = "not started: orders failed, and must be done first"  # sql_writer.py
+        assert plan_note_words(waited) == (
+            "nicht begonnen: orders ist fehlgeschlagen und muss zuerst erledigt werden"
+        )
+        assert plan_note_words("OperationalError: disk full") == "OperationalError: disk full"
     with app.test_request_context():
         refresh()
         assert said(cause) == "this notice is settled already"

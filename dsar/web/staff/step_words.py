@@ -131,8 +131,8 @@ def by_hand_words(step: dict[str, Any]) -> str:
     return said
 
 
-# What a plan cannot do, as dsar.changes.rules writes it: each sentence of dsar's own is read
-# in the page's language; anything else is shown as written.
+# What a plan cannot do, as dsar.changes.rules writes it, and a part a run did not start: each
+# sentence of dsar's own is read in the page's language; anything else is shown as written.
 _NOT_DONE = [
     (
         re.compile(
@@ -168,6 +168,10 @@ _NOT_DONE = [
             "%(part)s: kept under %(activity)s, whose retention ends with an event "
             "(%(trigger)s): no deletion can be planned; delete by hand then"
         ),
+    ),
+    (  # a run's reason (dsar/changes/sql_writer.py): a table waits for the one it joins
+        re.compile(r"not started: (?P<below>.+) failed, and must be done first"),
+        _l("not started: %(below)s failed, and must be done first"),
     ),
 ]
 
