@@ -17,6 +17,7 @@ from flask_babel import refresh
 from sqlalchemy import select
 
 from dsar.changes.erasures import ErasureError
+from dsar.changes.follow_up import ART_17_2
 from dsar.changes.models import Erasure, ErasureStatus, ProcessingStop, Restriction
 from dsar.core.words import N_, Words
 from dsar.demo.shop import ensure_shop
@@ -30,6 +31,7 @@ from dsar.web.staff.step_words import (
     plan_note_words,
     report_reasons,
     step_words,
+    task_words,
 )
 from tests.factories import make_request
 from tests.fulfilment.conftest import GOLDEN_EMAIL
@@ -295,3 +297,30 @@ def test_a_recorded_moment_is_shown_in_the_controllers_zone(app: Flask) -> None:
     with app.test_request_context():
         refresh()
         assert page_time(recorded, "Europe/Berlin") == "2 March 2026, 11:15 CET"
+
+
+def test_a_step_by_hand_reads_in_the_page_language(app: Flask) -> None:
+    instruction = "\n".join(
+        [
+            "Ask the tax adviser for an extract.",  # the register's own words
+            "Data subject: Kundennummer: K-100042.",
+            "Keep what Rechnungen requires (HGB §257(1) Nr. 4, (4)): Zehn Jahre. Restrict it "
+            "meanwhile and note the day its retention ends.",
+            ART_17_2.format(where="www.example.org"),
+        ]
+    )
+    with app.test_request_context():
+        refresh()
+        assert task_words(instruction) == instruction.replace("\n", " · ")
+    with app.test_request_context(headers=GERMAN):
+        refresh()
+        german = task_words(instruction).split(" · ")
+    assert german[0] == "Ask the tax adviser for an extract."
+    assert german[1] == "Betroffene Person: Kundennummer: K-100042."
+    assert german[2].startswith(
+        "Bewahren Sie auf, was Rechnungen verlangt (HGB §257(1) Nr. 4, (4))"
+    )
+    assert (
+        german[3].startswith("Informieren Sie die Verantwortlichen")
+        and "www.example.org" in german[3]
+    )

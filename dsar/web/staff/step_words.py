@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from dsar.changes.follow_up import ART_17_2
 from dsar.changes.marks import LIFT, LIFTED, RESTRICT, STOP, STOP_REASONS, ground_reason
 from dsar.changes.rules import ERASED, KEPT, KEPT_FOR_CLAIMS
 from dsar.web.staff import bp
@@ -184,3 +185,56 @@ def plan_note_words(text: str) -> str:
         if found is not None:
             return str(words) % found.groupdict()
     return text
+
+
+def _from(template: str, **holes: str) -> re.Pattern[str]:
+    """A pattern matching `template` (str.format style) with each hole a named group."""
+    pattern = re.escape(template)
+    for name, group in holes.items():
+        pattern = pattern.replace(re.escape(f"{{{name}}}"), f"(?P<{name}>{group})")
+    return re.compile(pattern)
+
+
+# The lines dsar writes into an erasure's step by hand (dsar/changes/follow_up.py).
+_NORM = r"(?:[^()]|\([^()]*\))*"  # a norm with its paragraphs: "HGB §257(1) Nr. 4, (4)"
+_TASK_LINES = [
+    (_from("Data subject: {keys}.", keys=".*"), _l("Data subject: %(keys)s.")),
+    (_from("Erase only: {labels}.", labels=".*"), _l("Erase only: %(labels)s.")),
+    (
+        _from(
+            "Keep what {title} requires ({norm}): {period} Restrict it meanwhile and note the "
+            "day its retention ends.",
+            title=".+?",
+            norm=_NORM,
+            period=".*",
+        ),  # fmt: skip
+        _l(
+            "Keep what %(title)s requires (%(norm)s): %(period)s Restrict it meanwhile and note "
+            "the day its retention ends."
+        ),
+    ),
+    (
+        _from(ART_17_2, where=".*"),
+        _l(
+            "Inform the controllers processing the data made public (%(where)s) that the data "
+            "subject requested the erasure of any links to, or copy or replication of, that data "
+            "(Art. 17(2) GDPR), taking account of available technology and the cost of "
+            "implementation. Record whom you informed, how and when."
+        ),
+    ),
+]
+
+
+@bp.app_template_filter("task_words")
+def task_words(instruction: str) -> str:
+    """An erasure's step by hand, its lines joined by " · ": the lines dsar wrote in the page's
+    language, the register's own as written."""
+    lines = []
+    for line in instruction.split("\n"):
+        for pattern, words in _TASK_LINES:
+            found = pattern.fullmatch(line)
+            if found is not None:
+                line = str(words) % found.groupdict()
+                break
+        lines.append(line)
+    return " · ".join(lines)
