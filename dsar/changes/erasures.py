@@ -27,6 +27,7 @@ from dsar.changes.models import Erasure, ErasureStatus
 from dsar.changes.plan import ErasurePlan, plan_erasure
 from dsar.changes.run import ApplyContext, Checkpoint, PartReport, WriteRefused
 from dsar.changes.sql_writer import SqlWriter
+from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
 from dsar.register import Register
@@ -70,19 +71,21 @@ def plan_request_erasure(
     """Plan erasing the verified subject from every source (`scope`: category ids, None: all);
     an earlier plan still waiting for approval is replaced. Reads only."""
     if request.type is not RequestType.ERASURE:
-        raise ErasureError("only an erasure request is carried out as an erasure")
+        raise ErasureError(N_("only an erasure request is carried out as an erasure"))
     if not identity_settled(request):
-        raise ErasureError("settle the requester's identity before planning the erasure")
+        raise ErasureError(N_("settle the requester's identity before planning the erasure"))
     known = {c.id for c in register.categories}
     unknown = sorted(set(scope or ()) - known)
     if scope is not None and not scope:
-        raise ErasureError("choose at least one category, or erase all of them")
+        raise ErasureError(N_("choose at least one category, or erase all of them"))
     if unknown:
-        raise ErasureError(f"choose categories of the register, not {', '.join(unknown)}")
+        raise ErasureError(
+            N_("choose categories of the register, not %(unknown)s", unknown=", ".join(unknown))
+        )
     earlier = erasures_of(session, request)
     settled = (ErasureStatus.CANCELLED, ErasureStatus.PLANNED)
     if any(e.status not in settled for e in earlier):
-        raise ErasureError("this request's erasure was approved already: see its record")
+        raise ErasureError(N_("this request's erasure was approved already: see its record"))
     subject = verified_subject(session, request)
     plans: list[ErasurePlan] = []
     manual: list[dict[str, str]] = []
@@ -95,7 +98,7 @@ def plan_request_erasure(
         try:
             plans.append(plan_erasure(register, source, connector, subject, scope))
         except (SourceUnreachable, RegisterMismatch) as error:
-            raise ErasureError(f"cannot plan the erasure: {error}") from None
+            raise ErasureError(N_("cannot plan the erasure: %(error)s", error=error)) from None
         finally:
             connector.close()
     for older in earlier:
@@ -123,9 +126,13 @@ def approve_erasure(
     """The second DPO's approval: from now on the scheduler may carry it out; each manual
     source and published activity becomes a task by hand (dsar/changes/follow_up.py)."""
     if erasure.status is not ErasureStatus.PLANNED:
-        raise ErasureError(f"the erasure is {erasure.status.value}, not waiting for approval")
+        raise ErasureError(
+            N_("the erasure is %(status)s, not waiting for approval", status=erasure.status)
+        )
     if approver.email == erasure.planned_by:
-        raise FourEyes("four eyes: a DPO other than the one who planned the erasure approves it")
+        raise FourEyes(
+            N_("four eyes: a DPO other than the one who planned the erasure approves it")
+        )
     erasure.status = ErasureStatus.APPROVED
     erasure.approved_by, erasure.approved_at = approver.email, now
     request = session.get(Request, erasure.request_id)
@@ -140,7 +147,7 @@ def approve_erasure(
 def retry_erasure(session: Session, erasure: Erasure, *, actor: str, now: datetime) -> None:
     """Send a partly carried-out erasure back to the scheduler to finish the rest."""
     if erasure.status is not ErasureStatus.PARTIAL:
-        raise ErasureError("only a partly carried-out erasure is run again")
+        raise ErasureError(N_("only a partly carried-out erasure is run again"))
     erasure.status = ErasureStatus.APPROVED
     request = session.get(Request, erasure.request_id)
     assert request is not None
@@ -162,7 +169,9 @@ def carry_out(
     it leaves a tombstone (for `dsar erasure replay` after a restore) and lists the subject's
     keys as erased (docs/suppression.md)."""
     if erasure.status is not ErasureStatus.APPROVED:
-        raise ErasureError(f"the erasure is {erasure.status.value}: only an approved one runs")
+        raise ErasureError(
+            N_("the erasure is %(status)s: only an approved one runs", status=erasure.status)
+        )
     request = session.get(Request, erasure.request_id)
     assert request is not None
     jurisdiction = jurisdiction_of(request.controller)

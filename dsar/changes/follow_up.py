@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from dsar.audit.request_trail import record_event
 from dsar.changes.letter_facts import erased_recipients
 from dsar.changes.models import Erasure, ErasureTask, ErasureTaskKind
+from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.letters.models import RecipientNotice
 from dsar.letters.recipient_notices import draft_recipient_notices
@@ -160,9 +161,9 @@ def close_erasure_task(
 ) -> ErasureTask:
     """Record what was done for the task (and optionally an evidence file); audited."""
     if task.done:
-        raise ErasureTaskError(f"the task {task.title!r} was closed already")
+        raise ErasureTaskError(N_("the task %(title)r was closed already", title=task.title))
     if not note.strip():
-        raise ErasureTaskError("say what was done: the note is the record")
+        raise ErasureTaskError(N_("say what was done: the note is the record"))
     task.done_by, task.done_at, task.note = actor, now, note.strip()
     task.evidence_file_id = evidence_file_id
     payload: dict[str, object] = {"task": task.id, "kind": task.kind.value, "ref": task.ref}

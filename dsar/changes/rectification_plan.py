@@ -17,6 +17,7 @@ from sqlalchemy import String
 
 from dsar.changes.plan import anchor_columns
 from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_value, shown
+from dsar.core.words import N_, words_of
 from dsar.register import Register
 from dsar.register.datasources import (
     Column,
@@ -67,18 +68,39 @@ def field_spec(source: SqlSource | FileSource, part: str, column: str) -> FieldS
     if isinstance(source, SqlSource):
         table = source.table(part)
         if table is None:
-            raise RegisterMismatch(f"source {source.id}: no table {part!r} in the register")
+            raise RegisterMismatch(
+                N_(
+                    "source %(source)s: no table %(part)r in the register",
+                    source=source.id,
+                    part=part,
+                )
+            )
         spec: FieldSpec | None = table.column(column)
     else:
         if part != source.id:
-            raise RegisterMismatch(f"source {source.id}: no part {part!r} in the register")
+            raise RegisterMismatch(
+                N_(
+                    "source %(source)s: no part %(part)r in the register",
+                    source=source.id,
+                    part=part,
+                )
+            )
         spec = next((f for f in source.fields if f.name == column), None)
     if spec is None:
-        raise RegisterMismatch(f"column {part}.{column} is not in the register ({source.id})")
+        raise RegisterMismatch(
+            N_(
+                "column %(column)s is not in the register (%(source)s)",
+                column=f"{part}.{column}",
+                source=source.id,
+            )
+        )
     if not spec.categories:
         raise RegisterMismatch(
-            f"column {part}.{column} holds no personal-data category in the register: "
-            "only those are rectified"
+            N_(
+                "column %(column)s holds no personal-data category in the register: "
+                "only those are rectified",
+                column=f"{part}.{column}",
+            )
         )
     return spec
 
@@ -136,14 +158,14 @@ def plan_items(
     anchors: dict[str, dict[str, list[Any]]] = {}
     for mapping in mappings:
         if not 0 <= mapping.index < len(items):
-            errors[mapping.index] = "the subject gave no such item"
+            errors[mapping.index] = N_("the subject gave no such item")
             continue
         try:
             planned.append(_plan_one(register, subject, items[mapping.index], mapping, connectors))
         except (RegisterMismatch, InvalidValue) as error:
-            errors[mapping.index] = str(error)
+            errors[mapping.index] = words_of(error) or str(error)
     if not planned and not errors:
-        errors[-1] = "map at least one of the subject's items to where it is wrong"
+        errors[-1] = N_("map at least one of the subject's items to where it is wrong")
     if errors:
         raise PlanRefused(errors)
     for source_id in dict.fromkeys(i["source"] for i in planned if i["how"] == "sql"):
@@ -179,13 +201,15 @@ def _plan_one(
                 "key_column": None, "before": [], "rows": None, "value": mapping.value.strip(),
                 "how": "by_hand", "recipients": []}  # fmt: skip
     if source is None:
-        raise RegisterMismatch(f"source {source_id!r} is not in the register")
+        raise RegisterMismatch(N_("source %(source)r is not in the register", source=source_id))
     part, _, column = rest.partition("|")
     spec = field_spec(source, part, column)
     key = row_key(source, part)
     row = mapping.row.strip() or None
     if row is not None and key is None:
-        raise RegisterMismatch(f"{part} has no key in the register: rectify all the rows")
+        raise RegisterMismatch(
+            N_("%(part)s has no key in the register: rectify all the rows", part=part)
+        )
     connector = connectors(source)
     assert connector is not None
     try:
@@ -197,8 +221,11 @@ def _plan_one(
     finally:
         connector.close()
     if not rows:
-        raise RegisterMismatch(f"the subject has no row {row!r} in {part}" if row else
-                               f"the subject has no rows in {part}")  # fmt: skip
+        raise RegisterMismatch(
+            N_("the subject has no row %(row)r in %(part)s", row=row, part=part)
+            if row
+            else N_("the subject has no rows in %(part)s", part=part)
+        )
     writable = isinstance(source, FileSource) or bool(source.write_url)
     before = list(dict.fromkeys(r.get(column) for r in rows))[:MAX_BEFORE]
     return {

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dsar.core.words import N_
 from dsar.register.datasources import FieldSpec
 
 BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
@@ -42,49 +43,78 @@ def parse_value(where: str, spec: FieldSpec, raw: str, live: LiveColumn | None =
     live = live or LiveColumn()
     if not text:
         if not live.nullable:
-            raise InvalidValue(f"column {where} cannot be empty (NOT NULL)")
+            raise InvalidValue(N_("column %(where)s cannot be empty (NOT NULL)", where=where))
         return None
     kind = spec.type
     if kind == "text":
         if live.length is not None and len(text) > live.length:
             raise InvalidValue(
-                f"column {where} holds at most {live.length} characters, not {len(text)}"
+                N_(
+                    "column %(where)s holds at most %(most)s characters, not %(given)s",
+                    where=where,
+                    most=live.length,
+                    given=len(text),
+                )
             )
         return text
     if kind == "integer":
         if not _INTEGER.fullmatch(text):
-            raise InvalidValue(f"column {where} takes a whole number, not {text!r}")
+            raise InvalidValue(
+                N_("column %(where)s takes a whole number, not %(text)r", where=where, text=text)
+            )
         return int(text)
     if kind in ("number", "money"):
         try:
             number = Decimal(text.replace(",", ".") if text.count(",") == 1 else text)
         except InvalidOperation:
-            raise InvalidValue(f"column {where} takes a number, not {text!r}") from None
+            raise InvalidValue(
+                N_("column %(where)s takes a number, not %(text)r", where=where, text=text)
+            ) from None
         if not number.is_finite():
-            raise InvalidValue(f"column {where} takes a number, not {text!r}")
+            raise InvalidValue(
+                N_("column %(where)s takes a number, not %(text)r", where=where, text=text)
+            )
         if kind == "number":
             return str(number)
         stored = number.scaleb(spec.scale)
         if stored != stored.to_integral_value():
             raise InvalidValue(
-                f"column {where} takes an amount in {spec.currency} with at most {spec.scale} "
-                f"decimals, not {text!r}"
+                N_(
+                    "column %(where)s takes an amount in %(currency)s with at most %(scale)s "
+                    "decimals, not %(text)r",
+                    where=where,
+                    currency=spec.currency,
+                    scale=spec.scale,
+                    text=text,
+                )
             )
         return int(stored)
     if kind == "date":
         try:
             return date.fromisoformat(text).isoformat()
         except ValueError:
-            raise InvalidValue(f"column {where} takes a date (YYYY-MM-DD), not {text!r}") from None
+            raise InvalidValue(
+                N_(
+                    "column %(where)s takes a date (YYYY-MM-DD), not %(text)r",
+                    where=where,
+                    text=text,
+                )
+            ) from None
     if kind == "datetime":
         try:
             return datetime.fromisoformat(text).isoformat()
         except ValueError:
             raise InvalidValue(
-                f"column {where} takes a date and time (YYYY-MM-DD HH:MM), not {text!r}"
+                N_(
+                    "column %(where)s takes a date and time (YYYY-MM-DD HH:MM), not %(text)r",
+                    where=where,
+                    text=text,
+                )
             ) from None
     if text.lower() not in BOOLEANS:
-        raise InvalidValue(f"column {where} takes yes or no, not {text!r}")
+        raise InvalidValue(
+            N_("column %(where)s takes yes or no, not %(text)r", where=where, text=text)
+        )
     return BOOLEANS[text.lower()]
 
 

@@ -30,6 +30,7 @@ from dsar.changes.rectification_values import audited
 from dsar.changes.run import WriteRefused
 from dsar.changes.sql_statements import first_line
 from dsar.changes.sql_writer import SqlWriter
+from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
 from dsar.register import Register
@@ -78,18 +79,18 @@ def plan_request_rectification(
     `added`: items staff add after the subject's ({wrong, correct}: a request by post or
     phone names them in its letter); they are numbered after the subject's."""
     if request.type is not RequestType.RECTIFICATION:
-        raise RectificationError("only a rectification request is carried out as one")
+        raise RectificationError(N_("only a rectification request is carried out as one"))
     if not identity_settled(request):
-        raise RectificationError("settle the requester's identity before the rectification")
+        raise RectificationError(N_("settle the requester's identity before the rectification"))
     earlier = rectifications_of(session, request)
     if any(r.status in IN_FLIGHT or r.status is RectificationStatus.DONE for r in earlier):
-        raise RectificationError("this request's rectification was approved already")
+        raise RectificationError(N_("this request's rectification was approved already"))
     subject = verified_subject(session, request)
     try:
         given = subject_items(request) + [{**a, "added": "yes"} for a in added]
         items, anchors = plan_items(register, subject, given, mappings, connectors)
     except SourceUnreachable as error:
-        raise RectificationError(f"cannot read the source: {error}") from None
+        raise RectificationError(N_("cannot read the source: %(error)s", error=error)) from None
     for older in earlier:
         older.status = RectificationStatus.CANCELLED
     rectification = Rectification(
@@ -122,9 +123,9 @@ def approve_rectification(
     from now on the scheduler applies it."""
     request = _request(session, rectification)
     if rectification.status is not RectificationStatus.PLANNED:
-        raise RectificationError(f"the rectification is {rectification.status.value}")
+        raise RectificationError(N_("the rectification is %(status)s", status=rectification.status))
     if not may_approve_rectification(approver, request):
-        raise RectificationError("a DPO or the agent the request is assigned to approves it")
+        raise RectificationError(N_("a DPO or the agent the request is assigned to approves it"))
     rectification.status = RectificationStatus.APPROVED
     rectification.approved_by, rectification.approved_at = approver.email, now
     payload = {"rectification": rectification.id}
@@ -137,7 +138,7 @@ def retry_rectification(
 ) -> None:
     """Send a partly applied or failed rectification back to the scheduler for the rest."""
     if rectification.status not in (RectificationStatus.PARTIAL, RectificationStatus.FAILED):
-        raise RectificationError("only a partly applied or failed rectification runs again")
+        raise RectificationError(N_("only a partly applied or failed rectification runs again"))
     rectification.status = RectificationStatus.APPROVED
     payload = {"rectification": rectification.id}
     record_event(session, _request(session, rectification), "rectification_retry", actor=actor,
@@ -155,7 +156,7 @@ def carry_out_rectification(
 ) -> list[dict[str, Any]]:
     """Apply an approved rectification's items not yet done, read them back, record it."""
     if rectification.status is not RectificationStatus.APPROVED:
-        raise RectificationError("only an approved rectification is applied")
+        raise RectificationError(N_("only an approved rectification is applied"))
     request = _request(session, rectification)
     today = local_date(now, jurisdiction_of(request.controller))
     reports = {r["index"]: r for r in rectification.reports}
@@ -204,15 +205,17 @@ def record_by_hand(
     """Staff's record of an item they corrected by hand: what they changed, and when; the
     last step done drafts the Art. 19 notices (given the register)."""
     if rectification.status not in IN_FLIGHT:
-        raise RectificationError("approve the rectification before recording steps by hand")
+        raise RectificationError(N_("approve the rectification before recording steps by hand"))
     item = next((i for i in rectification.items if i["index"] == index), None)
     if item is None or item["how"] != "by_hand":
-        raise RectificationError("only an item on a source dsar cannot write to is done by hand")
+        raise RectificationError(
+            N_("only an item on a source dsar cannot write to is done by hand")
+        )
     if not what.strip():
-        raise RectificationError("say what was changed by hand")
+        raise RectificationError(N_("say what was changed by hand"))
     request = _request(session, rectification)
     if done_on > local_date(now, jurisdiction_of(request.controller)):
-        raise RectificationError("the day it was done cannot be in the future")
+        raise RectificationError(N_("the day it was done cannot be in the future"))
     reports = {r["index"]: r for r in rectification.reports}
     reports[index] = {
         **report(item, done_on, verified=None),

@@ -24,6 +24,7 @@ from dsar.changes.models import Restriction, RestrictionStatus
 from dsar.changes.plan import ErasurePlan, plan_marks
 from dsar.changes.restriction_notices import notify_restricted
 from dsar.changes.run import ApplyContext, Checkpoint, PartReport
+from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
 from dsar.letters.notices import lift_notice_sent
@@ -64,18 +65,18 @@ def place_restriction(
     """Plan restricting the verified subject in every source (or the chosen ones); the
     scheduler sets the marks. Reads the sources, changes nothing in them."""
     if request.type is not RequestType.RESTRICTION:
-        raise RestrictionError("only a restriction request places a restriction")
+        raise RestrictionError(N_("only a restriction request places a restriction"))
     if not identity_settled(request):
-        raise RestrictionError("settle the requester's identity before restricting")
+        raise RestrictionError(N_("settle the requester's identity before restricting"))
     if ground not in RESTRICTION_GROUNDS:
-        raise RestrictionError("choose the ground of the restriction (Art. 18(1)(a) to (d))")
+        raise RestrictionError(N_("choose the ground of the restriction (Art. 18(1)(a) to (d))"))
     if not end_condition.strip():
-        raise RestrictionError("say until when the restriction lasts (its end condition)")
+        raise RestrictionError(N_("say until when the restriction lasts (its end condition)"))
     known = [s.id for s in register.sources]
     if sources is not None and (not sources or set(sources) - set(known)):
-        raise RestrictionError("choose sources of the register, or all of them")
+        raise RestrictionError(N_("choose sources of the register, or all of them"))
     if any(r.status in OPEN for r in restrictions_of(session, request)):
-        raise RestrictionError("this request's restriction is placed already: see its record")
+        raise RestrictionError(N_("this request's restriction is placed already: see its record"))
     restriction = Restriction(
         request_id=request.id, ground=ground, end_condition=end_condition.strip()[:2000],
         sources=sorted(sources) if sources is not None else None, plans=[], manual=[],
@@ -119,7 +120,9 @@ def _plan(
             plan = plan_marks(source, connector, subject, purpose=purpose,
                               change=restriction.id, basis=restriction.ground)  # fmt: skip
         except (SourceUnreachable, RegisterMismatch) as error:
-            raise RestrictionError(f"cannot plan the restriction: {error}") from None
+            raise RestrictionError(
+                N_("cannot plan the restriction: %(error)s", error=error)
+            ) from None
         finally:
             connector.close()
         writable = not isinstance(source, SqlSource) or bool(source.write_url)
@@ -155,13 +158,13 @@ def record_by_hand(
 ) -> None:  # fmt: skip
     """Staff record that they restricted (or, lifting, unrestricted) one place by hand."""
     if not 0 <= index < len(restriction.manual):
-        raise RestrictionError("no such by-hand step")
+        raise RestrictionError(N_("no such by-hand step"))
     step = dict(restriction.manual[index])
     field = "lifted" if lifted else "restricted"
     if lifted and restriction.lift_at is None:
-        raise RestrictionError("lift the restriction first: the Art. 18(3) notice comes first")
+        raise RestrictionError(N_("lift the restriction first: the Art. 18(3) notice comes first"))
     if step.get(f"{field}_at"):
-        raise RestrictionError("this step was recorded already")
+        raise RestrictionError(N_("this step was recorded already"))
     step[f"{field}_by"], step[f"{field}_at"] = actor, now.isoformat()
     restriction.manual = [*restriction.manual[:index], step, *restriction.manual[index + 1 :]]
     request = session.get(Request, restriction.request_id)
@@ -184,14 +187,18 @@ def lift_restriction(
 ) -> None:
     """Send the lifting to the scheduler, only once the Art. 18(3) notice reached the subject."""
     if restriction.status is not RestrictionStatus.ACTIVE:
-        raise RestrictionError(f"the restriction is {restriction.status.value}, not active")
+        raise RestrictionError(
+            N_("the restriction is %(status)s, not active", status=restriction.status)
+        )
     request = session.get(Request, restriction.request_id)
     assert request is not None
     told_on = lift_notice_sent(session, request)
     if told_on is None:
         raise RestrictionError(
-            "the subject must be told before the restriction is lifted (Art. 18(3)): send the "
-            "'restriction_lift' letter first (delivered by e-mail or recorded as posted)"
+            N_(
+                "the subject must be told before the restriction is lifted (Art. 18(3)): send "
+                "the 'restriction_lift' letter first (delivered by e-mail or recorded as posted)"
+            )
         )
     # The sources it marked, planned again for the lifted value.
     marked = [register.source(p["source"]) for p in restriction.plans]
@@ -211,7 +218,7 @@ def retry_restriction(
     again = {RestrictionStatus.PARTIAL: RestrictionStatus.PLACING,
              RestrictionStatus.LIFT_PARTIAL: RestrictionStatus.LIFTING}  # fmt: skip
     if restriction.status not in again:
-        raise RestrictionError("only a partly carried-out restriction or lifting runs again")
+        raise RestrictionError(N_("only a partly carried-out restriction or lifting runs again"))
     restriction.status = again[restriction.status]
     request = session.get(Request, restriction.request_id)
     assert request is not None
@@ -231,7 +238,9 @@ def carry_out_restriction(
     """Set (placing) or remove (lifting) the marks source by source; record the outcome."""
     lifting = restriction.status is RestrictionStatus.LIFTING
     if restriction.status is not RestrictionStatus.PLACING and not lifting:
-        raise RestrictionError(f"the restriction is {restriction.status.value}: nothing to run")
+        raise RestrictionError(
+            N_("the restriction is %(status)s: nothing to run", status=restriction.status)
+        )
     request = session.get(Request, restriction.request_id)
     assert request is not None
     jurisdiction = jurisdiction_of(request.controller)

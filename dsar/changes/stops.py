@@ -27,6 +27,7 @@ from dsar.changes.marks import STOP
 from dsar.changes.models import ProcessingStop, StopStatus
 from dsar.changes.plan import ErasurePlan, plan_marks
 from dsar.changes.run import ApplyContext, Checkpoint, PartReport
+from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
 from dsar.register import Register
@@ -55,7 +56,7 @@ def stop_basis(request: Request) -> str:
     if request.type is RequestType.CONSENT_WITHDRAWAL:
         return CONSENT
     if request.type is not RequestType.OBJECTION:
-        raise StopError("only a consent withdrawal or an objection stops processing")
+        raise StopError(N_("only a consent withdrawal or an objection stops processing"))
     return MARKETING if (request.details or {}).get("objection") == "direct_marketing" else ASSESSED
 
 
@@ -98,10 +99,10 @@ def decide_stop(
     a stop goes to the scheduler. Reads the sources, changes nothing in them."""
     basis = stop_basis(request)
     if not identity_settled(request):
-        raise StopError("settle the requester's identity before stopping any processing")
+        raise StopError(N_("settle the requester's identity before stopping any processing"))
     under_way = (StopStatus.APPROVED, StopStatus.PARTIAL)
     if any(s.status in under_way for s in stops_of(session, request)):
-        raise StopError("a stop of this request is under way: see its record")
+        raise StopError(N_("a stop of this request is under way: see its record"))
     allowed = activities_to_stop(register, request, basis)
     chosen = list(activities or []) if staff_choose(request, basis) else list(allowed)
     marketing = [a.id for a in register.activities if a.direct_marketing]
@@ -109,15 +110,22 @@ def decide_stop(
         # An objection naming a marketing activity is one to direct marketing: all of it stops.
         basis, chosen = MARKETING, list(dict.fromkeys([*chosen, *marketing]))
     if not chosen or set(chosen) - set(allowed) - set(marketing):
-        what = "consent-based activities" if basis == CONSENT else "activities"
-        raise StopError(f"choose the {what} of the register to stop (at least one)")
+        if basis == CONSENT:
+            raise StopError(
+                N_("choose the consent-based activities of the register to stop (at least one)")
+            )
+        raise StopError(N_("choose the activities of the register to stop (at least one)"))
     if continued and basis != ASSESSED:
         raise StopError(
-            "an objection to direct marketing and a consent withdrawal always stop (Art. 21(3), "
-            "7(3)): they cannot be continued"
+            N_(
+                "an objection to direct marketing and a consent withdrawal always stop "
+                "(Art. 21(3), 7(3)): they cannot be continued"
+            )
         )
     if continued and not grounds.strip():
-        raise StopError("give the compelling legitimate grounds or the legal claim (Art. 21(1))")
+        raise StopError(
+            N_("give the compelling legitimate grounds or the legal claim (Art. 21(1))")
+        )
     stop = ProcessingStop(
         request_id=request.id, basis=basis, activities=sorted(chosen),
         outcome="continued" if continued else "stopped",
@@ -162,7 +170,7 @@ def _plan(
             plan = plan_marks(source, connector, subject, purpose=STOP, change=stop.id,
                               basis=stop.basis, activities=rules)  # fmt: skip
         except (SourceUnreachable, RegisterMismatch) as error:
-            raise StopError(f"cannot plan the stop: {error}") from None
+            raise StopError(N_("cannot plan the stop: %(error)s", error=error)) from None
         finally:
             connector.close()
         plans.append(plan.to_json())
@@ -184,10 +192,10 @@ def record_stop_by_hand(
 ) -> None:
     """Staff record that they stopped one activity by hand."""
     if not 0 <= index < len(stop.manual):
-        raise StopError("no such by-hand step")
+        raise StopError(N_("no such by-hand step"))
     step = dict(stop.manual[index])
     if step.get("done_at"):
-        raise StopError("this step was recorded already")
+        raise StopError(N_("this step was recorded already"))
     step["done_by"], step["done_at"] = actor, now.isoformat()
     stop.manual = [*stop.manual[:index], step, *stop.manual[index + 1 :]]
     request = session.get(Request, stop.request_id)
@@ -200,7 +208,7 @@ def record_stop_by_hand(
 def retry_stop(session: Session, stop: ProcessingStop, *, actor: str, now: datetime) -> None:
     """Send a partly carried-out stop back to the scheduler to finish the rest."""
     if stop.status is not StopStatus.PARTIAL:
-        raise StopError("only a partly carried-out stop runs again")
+        raise StopError(N_("only a partly carried-out stop runs again"))
     stop.status = StopStatus.APPROVED
     request = session.get(Request, stop.request_id)
     assert request is not None
@@ -219,7 +227,7 @@ def carry_out_stop(
 ) -> list[PartReport]:
     """Run the stop rules source by source; done, `finished_at` is when it took effect."""
     if stop.status is not StopStatus.APPROVED:
-        raise StopError(f"the stop is {stop.status.value}: only a confirmed one runs")
+        raise StopError(N_("the stop is %(status)s: only a confirmed one runs", status=stop.status))
     request = session.get(Request, stop.request_id)
     assert request is not None
     context = ApplyContext(register, request.id, request.controller_id,

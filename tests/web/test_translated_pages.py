@@ -25,28 +25,19 @@ PAGES = sorted(
 PENDING = {
     "staff/_manual_tasks.html",
     "staff/detail.html",
-    "staff/erasure.html",
     "staff/fulfilment.html",
     "staff/letters/list.html",
     "staff/letters/preview.html",
-    "staff/processing.html",
-    "staff/rectification.html",
-    "staff/restriction.html",
     "staff/review.html",
 }
 PENDING_FLASHES = {
     "claims.py",
     "detail.py",
-    "erasure.py",
     "export_links.py",
     "fulfilment.py",
     "letter_answer.py",
     "letters.py",
     "manual_findings.py",
-    "notices.py",
-    "processing.py",
-    "rectification.py",
-    "restriction.py",
     "review.py",
 }
 

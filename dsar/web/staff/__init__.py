@@ -1,12 +1,16 @@
 """The staff workspace: sign-in, queue, request detail and decisions, users, dashboard."""
 
 from flask import Blueprint
+from flask_babel import refresh
 
 bp = Blueprint("staff", __name__)
+# The language is chosen afresh for each request (Flask-Babel caches it on `g`).
+bp.before_request(refresh)
 
 from dsar.web.staff import (  # noqa: E402,F401
     account_words,
     auth_views,
+    change_words,
     claims,
     dashboard_views,
     detail,
@@ -29,6 +33,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     review,
     saved_views,
     session_life,
+    step_words,
     users,
     views,
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -25,6 +26,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.change_words import page_language, said
 from dsar.web.staff.fulfilment import _save_evidence
 
 
@@ -56,7 +58,10 @@ def request_erasure(request_id: int) -> ResponseReturnValue:
         erasures=erasures,
         latest=latest,
         tasks=erasure_tasks(db.session(), latest) if latest else [],
-        categories=[(c.id, c.label.get(found.language) or c.id) for c in register.categories],
+        categories=[
+            (c.id, c.label.get(page_language()) or c.label.get(found.language) or c.id)
+            for c in register.categories
+        ],
         form=ButtonForm(),
         statuses=ErasureStatus,
     )
@@ -67,7 +72,7 @@ def request_erasure(request_id: int) -> ResponseReturnValue:
 def request_erasure_plan(request_id: int) -> ResponseReturnValue:
     found = visible_request(request_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: plan again.", "error")
+        flash(_("The form expired: plan again."), "error")
         return _back(found)
     everything = request.form.get("scope") != "chosen"
     scope = None if everything else request.form.getlist("categories")
@@ -78,9 +83,9 @@ def request_erasure_plan(request_id: int) -> ResponseReturnValue:
         )
     except ErasureError as error:
         db.session.rollback()
-        flash(f"Not planned: {error}.", "error")
+        flash(_("Not planned: %(why)s.", why=said(error)), "error")
         return _back(found)
-    flash("Planned. Nothing has changed yet: another DPO checks the plan and approves it.")
+    flash(_("Planned. Nothing has changed yet: another DPO checks the plan and approves it."))
     return _back(found)
 
 
@@ -90,16 +95,16 @@ def request_erasure_approve(request_id: int, erasure_id: int) -> ResponseReturnV
     found = visible_request(request_id)
     erasure = _erasure_or_404(found, erasure_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: approve again.", "error")
+        flash(_("The form expired: approve again."), "error")
         return _back(found)
     try:
         register = register_for(current_app.extensions["dsar.registers"], found)
         approve_erasure(db.session(), erasure, register, approver=current_user, now=clock_now())
     except ErasureError as error:
         db.session.rollback()
-        flash(f"Not approved: {error}.", "error")
+        flash(_("Not approved: %(why)s.", why=said(error)), "error")
         return _back(found)
-    flash("Approved. The scheduler carries it out within a minute; this page shows the result.")
+    flash(_("Approved. The scheduler carries it out within a minute; this page shows the result."))
     return _back(found)
 
 
@@ -109,15 +114,15 @@ def request_erasure_retry(request_id: int, erasure_id: int) -> ResponseReturnVal
     found = visible_request(request_id)
     erasure = _erasure_or_404(found, erasure_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: try again.", "error")
+        flash(_("The form expired: try again."), "error")
         return _back(found)
     try:
         retry_erasure(db.session(), erasure, actor=current_user.email, now=clock_now())
     except ErasureError as error:
         db.session.rollback()
-        flash(f"Not retried: {error}.", "error")
+        flash(_("Not retried: %(why)s.", why=said(error)), "error")
         return _back(found)
-    flash("Sent back to the scheduler: it finishes what is left, nothing twice.")
+    flash(_("Sent back to the scheduler: it finishes what is left, nothing twice."))
     return _back(found)
 
 
@@ -130,7 +135,7 @@ def request_erasure_task(request_id: int, task_id: int) -> ResponseReturnValue:
     if task is None or task.request_id != found.id:
         abort(404)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: close the task again.", "error")
+        flash(_("The form expired: close the task again."), "error")
         return _back(found)
     try:
         close_erasure_task(
@@ -143,11 +148,11 @@ def request_erasure_task(request_id: int, task_id: int) -> ResponseReturnValue:
             evidence_file_id=_save_evidence(found, request.files.get("evidence")),
         )
     except UploadRejected:
-        flash("The evidence file was refused: use a PDF, PNG or JPEG within the limit.", "error")
+        flash(_("The evidence file was refused: use a PDF, PNG or JPEG within the limit."), "error")
         return _back(found)
     except ErasureTaskError as error:
         db.session.rollback()  # an evidence file stored before the refusal goes with it
-        flash(f"Not closed: {error}.", "error")
+        flash(_("Not closed: %(why)s.", why=said(error)), "error")
         return _back(found)
-    flash(f"Closed: {task.title}.")
+    flash(_("Closed: %(title)s.", title=task.title))
     return _back(found)

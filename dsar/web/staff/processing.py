@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from dsar.changes.models import ProcessingStop, StopStatus
@@ -29,6 +30,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.change_words import page_language, said
 from dsar.web.staff.erasure import ButtonForm
 
 
@@ -43,9 +45,9 @@ def _stop_or_404(found: Request, stop_id: int) -> ProcessingStop:
     return stop
 
 
-def _failed(found: Request, what: str, error: Exception) -> ResponseReturnValue:
+def _failed(found: Request, message: str) -> ResponseReturnValue:
     db.session.rollback()
-    flash(f"{what}: {error}.", "error")
+    flash(message, "error")
     return _back(found)
 
 
@@ -58,8 +60,10 @@ def request_processing(request_id: int) -> ResponseReturnValue:
         basis = stop_basis(found)
     except StopError:
         abort(404)
-    lang = found.language
-    titles = {a.id: a.title.get(lang) or a.id for a in register.activities}
+    lang = page_language()
+    titles = {
+        a.id: a.title.get(lang) or a.title.get(found.language) or a.id for a in register.activities
+    }
     stops = stops_of(db.session(), found)
     return render_template(
         "staff/processing.html",
@@ -80,7 +84,7 @@ def request_processing(request_id: int) -> ResponseReturnValue:
 def request_processing_decide(request_id: int) -> ResponseReturnValue:
     found = visible_request(request_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: decide again.", "error")
+        flash(_("The form expired: decide again."), "error")
         return _back(found)
     register = register_for(current_app.extensions["dsar.registers"], found)
     chosen = request.form.getlist("activities")
@@ -92,8 +96,8 @@ def request_processing_decide(request_id: int) -> ResponseReturnValue:
             grounds=request.form.get("grounds", ""),
         )  # fmt: skip
     except StopError as error:
-        return _failed(found, "Not recorded", error)
-    flash("Recorded. Where processing stops, the scheduler runs the stop rules within a minute.")
+        return _failed(found, _("Not recorded: %(why)s.", why=said(error)))
+    flash(_("Recorded. Where processing stops, the scheduler runs the stop rules within a minute."))
     return _back(found)
 
 
@@ -103,13 +107,13 @@ def request_processing_by_hand(request_id: int, stop_id: int, index: int) -> Res
     found = visible_request(request_id)
     stop = _stop_or_404(found, stop_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: record it again.", "error")
+        flash(_("The form expired: record it again."), "error")
         return _back(found)
     try:
         record_stop_by_hand(db.session(), stop, index, actor=current_user.email, now=clock_now())
     except StopError as error:
-        return _failed(found, "Not recorded", error)
-    flash("Recorded.")
+        return _failed(found, _("Not recorded: %(why)s.", why=said(error)))
+    flash(_("Recorded."))
     return _back(found)
 
 
@@ -119,11 +123,11 @@ def request_processing_retry(request_id: int, stop_id: int) -> ResponseReturnVal
     found = visible_request(request_id)
     stop = _stop_or_404(found, stop_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: try again.", "error")
+        flash(_("The form expired: try again."), "error")
         return _back(found)
     try:
         retry_stop(db.session(), stop, actor=current_user.email, now=clock_now())
     except StopError as error:
-        return _failed(found, "Not retried", error)
-    flash("Sent back to the scheduler: it finishes what is left, nothing twice.")
+        return _failed(found, _("Not retried: %(why)s.", why=said(error)))
+    flash(_("Sent back to the scheduler: it finishes what is left, nothing twice."))
     return _back(found)

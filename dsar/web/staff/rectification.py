@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from dsar.changes.models import Rectification, RectificationStatus
@@ -23,6 +24,7 @@ from dsar.changes.rectifications import (
     subject_items,
 )
 from dsar.core.clock import now as clock_now
+from dsar.core.words import N_
 from dsar.extensions import db
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled, register_for
@@ -34,6 +36,7 @@ from dsar.requests.permissions import REQUEST_WORKERS, may_approve_rectification
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.change_words import page_language, said
 from dsar.web.staff.erasure import ButtonForm
 
 OPEN = (None, RectificationStatus.PLANNED, RectificationStatus.CANCELLED)
@@ -83,7 +86,7 @@ def _page(
     if identity_settled(found) and (latest is None or latest.status in OPEN):
         try:
             subject = verified_subject(db.session(), found)
-            offered = candidates(register, subject, connector_for, found.language)
+            offered = candidates(register, subject, connector_for, page_language())
         except (SourceUnreachable, RegisterMismatch) as error:
             unreadable = str(error)
     mapped = {i["index"]: i for i in latest.items} if latest else {}
@@ -145,7 +148,7 @@ def request_rectification_plan(request_id: int) -> ResponseReturnValue:
     found = visible_request(request_id)
     register = register_for(current_app.extensions["dsar.registers"], found)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: map the items again.", "error")
+        flash(_("The form expired: map the items again."), "error")
         return _back(found)
     posted = {k: str(v) for k, v in request.form.items() if k != "csrf_token"}
     given = len(subject_items(found))
@@ -170,25 +173,26 @@ def request_rectification_plan(request_id: int) -> ResponseReturnValue:
         return _page(found, register, posted=posted, errors=errors, status=400)
     except RectificationError as error:
         db.session.rollback()
-        flash(f"Not planned: {error}.", "error")
+        flash(_("Not planned: %(why)s.", why=said(error)), "error")
         return _back(found)
-    flash("Planned. Nothing has changed yet: check the values before and after, then approve.")
+    flash(_("Planned. Nothing has changed yet: check the values before and after, then approve."))
     return _back(found)
 
 
 def _step(
-    request_id: int, rectification_id: int, verb: str, action: Any, done: str
+    request_id: int, rectification_id: int, refused: str, action: Any, done: str
 ) -> ResponseReturnValue:
+    """Run `action`; flash `done`, or `refused` (translated, with "%(why)s") and the reason."""
     found = visible_request(request_id)
     rectification = _rectification_or_404(found, rectification_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: try again.", "error")
+        flash(_("The form expired: try again."), "error")
         return _back(found)
     try:
         action(found, rectification)
     except RectificationError as error:
         db.session.rollback()
-        flash(f"Not {verb}: {error}.", "error")
+        flash(refused % {"why": said(error)}, "error")
         return _back(found)
     flash(done)
     return _back(found)
@@ -200,8 +204,8 @@ def request_rectification_approve(request_id: int, rectification_id: int) -> Res
     def approve(_found: Request, rectification: Rectification) -> None:
         approve_rectification(db.session(), rectification, approver=current_user, now=clock_now())
 
-    done = "Approved. The scheduler applies it within a minute; this page shows the result."
-    return _step(request_id, rectification_id, "approved", approve, done)
+    done = _("Approved. The scheduler applies it within a minute; this page shows the result.")
+    return _step(request_id, rectification_id, _("Not approved: %(why)s."), approve, done)
 
 
 @bp.post("/requests/<int:request_id>/rectification/<int:rectification_id>/retry")
@@ -209,11 +213,11 @@ def request_rectification_approve(request_id: int, rectification_id: int) -> Res
 def request_rectification_retry(request_id: int, rectification_id: int) -> ResponseReturnValue:
     def retry(found: Request, rectification: Rectification) -> None:
         if not may_approve_rectification(current_user, found):
-            raise RectificationError("a DPO or the agent the request is assigned to retries it")
+            raise RectificationError(N_("a DPO or the agent the request is assigned to retries it"))
         retry_rectification(db.session(), rectification, actor=current_user.email, now=clock_now())
 
-    return _step(request_id, rectification_id, "retried", retry,
-                 "Sent back to the scheduler: it applies what is left.")  # fmt: skip
+    return _step(request_id, rectification_id, _("Not retried: %(why)s."), retry,
+                 _("Sent back to the scheduler: it applies what is left."))  # fmt: skip
 
 
 @bp.post("/requests/<int:request_id>/rectification/<int:rectification_id>/by-hand/<int:index>")
@@ -225,10 +229,11 @@ def request_rectification_by_hand(
         try:
             done_on = date.fromisoformat(request.form.get("done_on", ""))
         except ValueError:
-            raise RectificationError("give the day it was done (YYYY-MM-DD)") from None
+            raise RectificationError(N_("give the day it was done (YYYY-MM-DD)")) from None
         register = register_for(current_app.extensions["dsar.registers"], _found)
         record_by_hand(db.session(), rectification, index, what=request.form.get("what", ""),
                        done_on=done_on, actor=current_user.email, now=clock_now(),
                        audit=_audit(), register=register)  # fmt: skip
 
-    return _step(request_id, rectification_id, "recorded", record, "Recorded as done by hand.")
+    return _step(request_id, rectification_id, _("Not recorded: %(why)s."), record,
+                 _("Recorded as done by hand."))  # fmt: skip

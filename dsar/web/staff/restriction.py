@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from dsar.changes.models import Restriction, RestrictionStatus
@@ -25,6 +26,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.change_words import page_language, said
 from dsar.web.staff.erasure import ButtonForm
 
 
@@ -39,9 +41,9 @@ def _restriction_or_404(found: Request, restriction_id: int) -> Restriction:
     return restriction
 
 
-def _failed(found: Request, what: str, error: Exception) -> ResponseReturnValue:
+def _failed(found: Request, message: str) -> ResponseReturnValue:
     db.session.rollback()
-    flash(f"{what}: {error}.", "error")
+    flash(message, "error")
     return _back(found)
 
 
@@ -55,9 +57,12 @@ def request_restriction(request_id: int) -> ResponseReturnValue:
         "staff/restriction.html",
         req=found,
         latest=restrictions[0] if restrictions else None,
-        grounds=list(RESTRICTION_GROUNDS["en"].items()),
+        grounds=list(RESTRICTION_GROUNDS.get(page_language(), RESTRICTION_GROUNDS["en"]).items()),
         asked_ground=(found.details or {}).get("ground"),
-        sources=[(s.id, s.name) for s in register.sources],
+        sources=[
+            (s.id, (getattr(s, "label", None) or {}).get(page_language()) or s.name)
+            for s in register.sources
+        ],
         form=ButtonForm(),
         statuses=RestrictionStatus,
     )
@@ -68,7 +73,7 @@ def request_restriction(request_id: int) -> ResponseReturnValue:
 def request_restriction_place(request_id: int) -> ResponseReturnValue:
     found = visible_request(request_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: place it again.", "error")
+        flash(_("The form expired: place it again."), "error")
         return _back(found)
     everywhere = request.form.get("where") != "chosen"
     register = register_for(current_app.extensions["dsar.registers"], found)
@@ -81,8 +86,8 @@ def request_restriction_place(request_id: int) -> ResponseReturnValue:
             actor=current_user.email, now=clock_now(),
         )  # fmt: skip
     except RestrictionError as error:
-        return _failed(found, "Not placed", error)
-    flash("Placed. The scheduler sets the marks within a minute; record the by-hand steps here.")
+        return _failed(found, _("Not placed: %(why)s.", why=said(error)))
+    flash(_("Placed. The scheduler sets the marks within a minute; record the by-hand steps here."))
     return _back(found)
 
 
@@ -94,7 +99,7 @@ def request_restriction_by_hand(
     found = visible_request(request_id)
     restriction = _restriction_or_404(found, restriction_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: record it again.", "error")
+        flash(_("The form expired: record it again."), "error")
         return _back(found)
     lifted = request.form.get("lifted") == "1"
     try:
@@ -102,8 +107,8 @@ def request_restriction_by_hand(
         record_by_hand(db.session(), restriction, index, lifted=lifted,
                        actor=current_user.email, now=clock_now(), register=register)  # fmt: skip
     except RestrictionError as error:
-        return _failed(found, "Not recorded", error)
-    flash("Recorded.")
+        return _failed(found, _("Not recorded: %(why)s.", why=said(error)))
+    flash(_("Recorded."))
     return _back(found)
 
 
@@ -113,15 +118,15 @@ def request_restriction_lift(request_id: int, restriction_id: int) -> ResponseRe
     found = visible_request(request_id)
     restriction = _restriction_or_404(found, restriction_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: lift it again.", "error")
+        flash(_("The form expired: lift it again."), "error")
         return _back(found)
     register = register_for(current_app.extensions["dsar.registers"], found)
     try:
         lift_restriction(db.session(), restriction, register, actor=current_user.email,
                          now=clock_now())  # fmt: skip
     except RestrictionError as error:
-        return _failed(found, "Not lifted", error)
-    flash("Lifting: the scheduler removes the marks within a minute.")
+        return _failed(found, _("Not lifted: %(why)s.", why=said(error)))
+    flash(_("Lifting: the scheduler removes the marks within a minute."))
     return _back(found)
 
 
@@ -131,11 +136,11 @@ def request_restriction_retry(request_id: int, restriction_id: int) -> ResponseR
     found = visible_request(request_id)
     restriction = _restriction_or_404(found, restriction_id)
     if not ButtonForm().validate_on_submit():
-        flash("The form expired: try again.", "error")
+        flash(_("The form expired: try again."), "error")
         return _back(found)
     try:
         retry_restriction(db.session(), restriction, actor=current_user.email, now=clock_now())
     except RestrictionError as error:
-        return _failed(found, "Not retried", error)
-    flash("Sent back to the scheduler: it finishes what is left, nothing twice.")
+        return _failed(found, _("Not retried: %(why)s.", why=said(error)))
+    flash(_("Sent back to the scheduler: it finishes what is left, nothing twice."))
     return _back(found)
