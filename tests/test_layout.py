@@ -15,6 +15,7 @@ COMMITTERS = {
     "cli.py",
     "commands/devserver.py",
     "commands/erasure.py",  # `dsar erasure replay` commits what the replay recorded
+    "commands/webhook.py",  # `dsar webhook add/remove` commit the endpoint they changed
     "jobs/scheduler.py",
     "jobs/leader.py",
 }

@@ -28,4 +28,5 @@ from dsar.web.staff import (  # noqa: E402,F401
     session_life,
     users,
     views,
+    webhooks,
 )
