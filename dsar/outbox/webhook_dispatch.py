@@ -26,6 +26,7 @@ from standardwebhooks import Webhook
 from dsar.config import Settings
 from dsar.core.db import table_of
 from dsar.core.outbound import OutboundRefused, check_outbound_url, connect, require_https
+from dsar.core.write_lock import begin_as_writer
 from dsar.outbox.lease import DispatchResult, claim, settle_failure
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
 from dsar.webhooks.models import WebhookEndpoint
@@ -102,22 +103,30 @@ def dispatch_webhooks(
         return result
     if after_each is not None:
         after_each()
-    deliveries = session.execute(
-        select(WebhookDelivery).where(WebhookDelivery.id.in_(due)).order_by(WebhookDelivery.id)
-    ).scalars()
-    for delivery in list(deliveries):
-        endpoint = session.get(WebhookEndpoint, delivery.endpoint_id)
-        if endpoint is None:
+    # What to send, read now and kept as plain values: no transaction stays open during a
+    # POST (on SQLite a reader that must write later would block the other dispatcher).
+    rows = session.execute(
+        select(WebhookDelivery.id, WebhookDelivery.webhook_id, WebhookDelivery.body,
+               WebhookEndpoint.url, WebhookEndpoint.secret)
+        .outerjoin(WebhookEndpoint, WebhookDelivery.endpoint_id == WebhookEndpoint.id)
+        .where(WebhookDelivery.id.in_(due))
+        .order_by(WebhookDelivery.id)
+    ).all()  # fmt: skip
+    if after_each is not None:
+        after_each()
+    for delivery_id, webhook_id, body, url, secret in rows:
+        if url is None:
             attempt = Attempt(False, "the endpoint was removed", permanent=True)
         else:
-            headers = signed_headers(endpoint.secret, delivery.webhook_id, now, delivery.body)
-            attempt = post(endpoint.url, delivery.body, headers, settings)
+            attempt = post(url, body, signed_headers(secret, webhook_id, now, body), settings)
+        begin_as_writer(session)  # SQLite: this write waits its turn instead of failing
+        delivery = session.get_one(WebhookDelivery, delivery_id)
         if attempt.delivered:
             delivery.status, delivery.sent_at, delivery.last_error = OutboxStatus.SENT, now, None
             delivery.attempts += 1
             result.sent += 1
         elif settle_failure(delivery, attempt.error, now, permanent=attempt.permanent):
-            log.warning("webhook %s dead: %s", delivery.webhook_id, delivery.last_error)
+            log.warning("webhook %s dead: %s", webhook_id, delivery.last_error)
             result.failed += 1
         else:
             result.retried += 1
