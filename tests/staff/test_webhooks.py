@@ -1,0 +1,101 @@
+"""The admin's webhooks page: endpoints of the admin's controllers, a secret shown once,
+dead letters replayed."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import select
+
+from dsar.accounts.models import Role
+from dsar.controllers.models import Controller
+from dsar.outbox.models import OutboxStatus, WebhookDelivery
+from dsar.webhooks.endpoints import add_endpoint
+from dsar.webhooks.models import WebhookEndpoint
+from tests.factories import make_request, make_staff
+
+URL = "https://127.0.0.1/hooks"
+FORM = {"url": URL, "events": ["request.received", "request.closed"]}
+
+
+def _allow_private(app: Flask, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    settings = dataclasses.replace(app.config["DSAR_SETTINGS"], transmit_allow_private=True)
+    monkeypatch.setitem(app.config, "DSAR_SETTINGS", settings)
+
+
+def _endpoints(session) -> list[WebhookEndpoint]:  # type: ignore[no-untyped-def]
+    return list(session.execute(select(WebhookEndpoint)).scalars())
+
+
+def test_an_admin_adds_an_endpoint_and_sees_its_secret_once(  # type: ignore[no-untyped-def]
+    app, session, controller, admin, as_user, no_csrf, monkeypatch
+) -> None:
+    _allow_private(app, monkeypatch)
+    client = as_user(admin)
+    created = client.post("/staff/webhooks", data={**FORM, "controller": controller.id})
+    assert created.status_code == 201
+    [endpoint] = _endpoints(session)
+    assert endpoint.events == ["request.closed", "request.received"]
+    assert endpoint.secret.encode() in created.data
+    page = client.get("/staff/webhooks")
+    assert URL.encode() in page.data
+    assert endpoint.secret.encode() not in page.data  # shown once only
+
+
+def test_a_private_address_is_refused_without_the_setting(  # type: ignore[no-untyped-def]
+    session, controller, admin, as_user, no_csrf
+) -> None:
+    refused = as_user(admin).post("/staff/webhooks", data={**FORM, "controller": controller.id})
+    assert refused.status_code == 400
+    assert b"loopback address" in refused.data
+    assert _endpoints(session) == []
+
+
+def test_an_admin_of_another_controller_neither_sees_nor_changes_the_endpoint(  # type: ignore[no-untyped-def]
+    app, session, controller, now: datetime, as_user, no_csrf, monkeypatch
+) -> None:
+    _allow_private(app, monkeypatch)
+    other = Controller(slug="other", name="Other GmbH", country="DE", timezone="Europe/Berlin",
+                       loaded_at=now)  # fmt: skip
+    session.add(other)
+    session.flush()
+    endpoint, _ = add_endpoint(session, controller, url=URL, events=["request.received"],
+                               actor="t", now=now, allow_private=True)  # fmt: skip
+    limited = make_staff(session, now, email="lim@example.org", role=Role.ADMIN)
+    limited.controllers = [other]
+    client = as_user(limited)
+    assert URL.encode() not in client.get("/staff/webhooks").data
+    assert client.post(f"/staff/webhooks/{endpoint.id}/remove").status_code == 404
+    assert _endpoints(session) == [endpoint]
+    refused = client.post("/staff/webhooks", data={**FORM, "controller": controller.id})
+    assert refused.status_code == 400
+    assert _endpoints(session) == [endpoint]
+
+
+def test_an_admin_removes_an_endpoint_and_replays_a_dead_letter(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, admin, as_user, no_csrf
+) -> None:
+    endpoint, _ = add_endpoint(session, controller, url=URL, events=["request.received"],
+                               actor="t", now=now, allow_private=True)  # fmt: skip
+    make_request(session, controller, now)
+    dead = session.execute(select(WebhookDelivery)).scalar_one()
+    dead.status, dead.last_error = OutboxStatus.FAILED, "rejected: HTTP 410"
+    client = as_user(admin)
+    page = client.get("/staff/webhooks")
+    assert b"rejected: HTTP 410" in page.data
+    assert client.post(f"/staff/webhooks/deliveries/{dead.id}/replay").status_code == 302
+    again = session.execute(select(WebhookDelivery).where(WebhookDelivery.replay_of_id == dead.id))
+    assert again.scalar_one().status is OutboxStatus.PENDING
+    assert b"rejected: HTTP 410" not in client.get("/staff/webhooks").data
+    assert client.post(f"/staff/webhooks/deliveries/{dead.id}/replay").status_code == 404
+    assert client.post(f"/staff/webhooks/{endpoint.id}/remove").status_code == 302
+    assert _endpoints(session) == []
+    assert session.execute(select(WebhookDelivery)).all() == []
+
+
+def test_the_page_speaks_german(admin, as_user) -> None:  # type: ignore[no-untyped-def]
+    page = as_user(admin).get("/staff/webhooks", headers={"Accept-Language": "de"})
+    text = page.get_data(as_text=True)
+    assert "Fehlgeschlagene Zustellungen" in text and "Endpunkt hinzufügen" in text
