@@ -83,8 +83,9 @@ def test_an_admin_removes_an_endpoint_and_replays_a_dead_letter(  # type: ignore
     dead = session.execute(select(WebhookDelivery)).scalar_one()
     dead.status, dead.last_error = OutboxStatus.FAILED, "rejected: HTTP 410"
     client = as_user(admin)
-    page = client.get("/staff/webhooks")
-    assert b"rejected: HTTP 410" in page.data
+    page = client.get("/staff/webhooks").get_data(as_text=True)
+    assert "rejected: HTTP 410" in page
+    assert f"<td><code>{URL}</code></td>" in page.split('id="dead"')[1]  # the endpoint's URL
     assert client.post(f"/staff/webhooks/deliveries/{dead.id}/replay").status_code == 302
     again = session.execute(select(WebhookDelivery).where(WebhookDelivery.replay_of_id == dead.id))
     assert again.scalar_one().status is OutboxStatus.PENDING

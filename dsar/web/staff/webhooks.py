@@ -51,9 +51,11 @@ def _controllers() -> list[Controller]:
 
 def _page(status: int = 200, **shown: object) -> ResponseReturnValue:
     scope = _scope()
+    endpoints = endpoints_of(db.session(), scope)
     page = render_template(
         "staff/webhooks.html",
-        endpoints=endpoints_of(db.session(), scope),
+        endpoints=endpoints,
+        urls={endpoint.id: endpoint.url for endpoint in endpoints},
         dead=dead_letters(db.session(), scope),
         controllers=_controllers(),
         events=EVENTS,
