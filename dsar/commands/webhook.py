@@ -78,6 +78,6 @@ def remove_command(endpoint_id: int) -> None:
     ).scalar_one_or_none()
     if endpoint is None:
         fail(f"no webhook endpoint {endpoint_id}")
-    remove_endpoint(db.session(), endpoint)
+    remove_endpoint(db.session(), endpoint, actor="cli", now=clock_now())
     db.session.commit()
     click.echo(f"endpoint {endpoint_id} removed")

@@ -1,5 +1,8 @@
 """Register, list and remove webhook endpoints; list and replay dead letters. Never commits.
 
+Each change is an event of the staff trail (dsar/audit/staff_trail.py), its subject
+"webhook:<id>": who pointed dsar's events where, and who sent a dead letter again.
+
 A URL is checked when it is registered and again before every delivery (DNS can change):
 https only, and no loopback, private or link-local address unless the install allows them
 (DSAR_TRANSMIT_ALLOW_LOCAL_HTTP, DSAR_TRANSMIT_ALLOW_PRIVATE: dsar.core.outbound).
@@ -15,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from dsar.audit.staff_trail import record_staff_event
 from dsar.controllers.models import Controller
 from dsar.core.outbound import OutboundRefused, check_outbound_url, require_https
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
@@ -82,6 +86,9 @@ def add_endpoint(
     )
     session.add(endpoint)
     session.flush()
+    payload = {"controller": controller.slug, "url": url, "events": chosen}
+    record_staff_event(session, "webhook_added", actor=actor, subject=_name(endpoint), now=now,
+                       payload=payload)  # fmt: skip
     return endpoint, secret
 
 
@@ -95,8 +102,13 @@ def endpoints_of(
     return list(session.execute(query).scalars())
 
 
-def remove_endpoint(session: Session, endpoint: WebhookEndpoint) -> None:
+def remove_endpoint(
+    session: Session, endpoint: WebhookEndpoint, *, actor: str, now: datetime
+) -> None:
     """Remove the endpoint and every delivery queued for it, sent or not."""
+    payload = {"controller": endpoint.controller.slug, "url": endpoint.url}
+    record_staff_event(session, "webhook_removed", actor=actor, subject=_name(endpoint), now=now,
+                       payload=payload)  # fmt: skip
     session.execute(delete(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id))
     session.delete(endpoint)
     session.flush()
@@ -123,6 +135,7 @@ def replay_dead_letter(
     session: Session,
     delivery_id: int,
     *,
+    actor: str,
     now: datetime,
     controller_ids: Collection[int] | None = None,
 ) -> WebhookDelivery:
@@ -133,4 +146,13 @@ def replay_dead_letter(
         raise ReplayError("no such delivery")
     if controller_ids is not None and endpoint.controller_id not in controller_ids:
         raise ReplayError("no such delivery")
-    return replay(session, delivery, now=now)
+    again = replay(session, delivery, now=now)
+    payload = {"delivery": delivery.id, "replay": again.id, "webhook_id": delivery.webhook_id}
+    record_staff_event(session, "webhook_replayed", actor=actor, subject=_name(endpoint), now=now,
+                       payload=payload)  # fmt: skip
+    return again
+
+
+def _name(endpoint: WebhookEndpoint) -> str:
+    """The endpoint as the staff trail's subject."""
+    return f"webhook:{endpoint.id}"

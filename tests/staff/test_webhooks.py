@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import Flask
 from sqlalchemy import select
 
-from dsar.accounts.models import Role
+from dsar.accounts.models import Role, StaffEvent
 from dsar.controllers.models import Controller
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
 from dsar.webhooks.endpoints import add_endpoint
@@ -94,6 +94,16 @@ def test_an_admin_removes_an_endpoint_and_replays_a_dead_letter(  # type: ignore
     assert client.post(f"/staff/webhooks/{endpoint.id}/remove").status_code == 302
     assert _endpoints(session) == []
     assert session.execute(select(WebhookDelivery)).all() == []
+    trail = session.execute(
+        select(StaffEvent.action, StaffEvent.actor)
+        .where(StaffEvent.subject == f"webhook:{endpoint.id}")
+        .order_by(StaffEvent.seq)
+    ).all()
+    assert [tuple(row) for row in trail] == [
+        ("webhook_added", "t"),
+        ("webhook_replayed", "ada@example.org"),
+        ("webhook_removed", "ada@example.org"),
+    ]
 
 
 def test_the_page_speaks_german(admin, as_user) -> None:  # type: ignore[no-untyped-def]

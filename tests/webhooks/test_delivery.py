@@ -88,13 +88,13 @@ def test_a_failing_endpoint_is_retried_then_dead_then_replayed_and_delivered(  #
     assert dead_letters(session) == [delivery]
 
     receiver.answers = [200]
-    again = replay_dead_letter(session, delivery.id, now=moment)
+    again = replay_dead_letter(session, delivery.id, actor="ada@example.org", now=moment)
     assert (again.webhook_id, again.body, again.attempts) == (delivery.webhook_id, delivery.body, 0)
     assert dead_letters(session) == []
     with pytest.raises(ReplayError):
-        replay_dead_letter(session, delivery.id, now=moment)  # once only
+        replay_dead_letter(session, delivery.id, actor="ada@example.org", now=moment)  # once only
     with pytest.raises(ReplayError):
-        replay_dead_letter(session, again.id, now=moment)  # not dead
+        replay_dead_letter(session, again.id, actor="ada@example.org", now=moment)  # not dead
 
     assert dispatch_outbox(session, local_settings, moment).sent == 1
     assert again.status is OutboxStatus.SENT and again.attempts == 1
@@ -155,7 +155,7 @@ def test_a_removed_endpoint_takes_its_deliveries_with_it(  # type: ignore[no-unt
 
     endpoint, _ = _endpoint(session, controller, now, receiver.url)
     make_request(session, controller, now)
-    remove_endpoint(session, endpoint)
+    remove_endpoint(session, endpoint, actor="ada@example.org", now=now)
     assert _deliveries(session) == []
     assert dispatch_outbox(session, local_settings, now).sent == 0
     assert receiver.posts == []

@@ -102,7 +102,7 @@ def webhook_remove(endpoint_id: int) -> ResponseReturnValue:
     scope = _scope()
     if endpoint is None or (scope is not None and endpoint.controller_id not in scope):
         abort(404)
-    remove_endpoint(db.session(), endpoint)
+    remove_endpoint(db.session(), endpoint, actor=current_user.email, now=clock_now())
     log.info("%s removed webhook endpoint %s", current_user.email, endpoint_id)
     flash(_("The endpoint was removed."))
     return redirect(url_for("staff.webhooks"))
@@ -112,7 +112,13 @@ def webhook_remove(endpoint_id: int) -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def webhook_replay(delivery_id: int) -> ResponseReturnValue:
     try:
-        replay_dead_letter(db.session(), delivery_id, now=clock_now(), controller_ids=_scope())
+        replay_dead_letter(
+            db.session(),
+            delivery_id,
+            actor=current_user.email,
+            now=clock_now(),
+            controller_ids=_scope(),
+        )
     except ReplayError:
         abort(404)
     flash(_("The delivery was queued again."))
