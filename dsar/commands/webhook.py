@@ -10,6 +10,7 @@ from sqlalchemy import select
 from dsar.commands.suppression import CONTROLLER_HELP, chosen_controller, fail
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
+from dsar.files.storage import file_key
 from dsar.webhooks.endpoints import (
     EVENTS,
     WebhookError,
@@ -49,6 +50,7 @@ def add_command(url: str, events: tuple[str, ...], slug: str | None) -> None:
             events=events,
             actor="cli",
             now=clock_now(),
+            file_key=file_key(settings),
             allow_local_http=settings.transmit_allow_local_http,
             allow_private=settings.transmit_allow_private,
         )

@@ -27,8 +27,11 @@ from dsar.config import Settings
 from dsar.core.db import table_of
 from dsar.core.outbound import OutboundRefused, check_outbound_url, connect, require_https
 from dsar.core.write_lock import begin_as_writer
+from dsar.files.crypto import SealError
+from dsar.files.storage import file_key
 from dsar.outbox.lease import DispatchResult, claim, settle_failure
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
+from dsar.webhooks.endpoints import unseal_secret
 from dsar.webhooks.models import WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -107,18 +110,24 @@ def dispatch_webhooks(
     # POST (on SQLite a reader that must write later would block the other dispatcher).
     rows = session.execute(
         select(WebhookDelivery.id, WebhookDelivery.webhook_id, WebhookDelivery.body,
-               WebhookEndpoint.url, WebhookEndpoint.secret)
+               WebhookEndpoint.url, WebhookEndpoint.sealed_secret)
         .outerjoin(WebhookEndpoint, WebhookDelivery.endpoint_id == WebhookEndpoint.id)
         .where(WebhookDelivery.id.in_(due))
         .order_by(WebhookDelivery.id)
     ).all()  # fmt: skip
     if after_each is not None:
         after_each()
-    for delivery_id, webhook_id, body, url, secret in rows:
+    key = file_key(settings) if rows else b""
+    for delivery_id, webhook_id, body, url, sealed in rows:
         if url is None:
             attempt = Attempt(False, "the endpoint was removed", permanent=True)
         else:
-            attempt = post(url, body, signed_headers(secret, webhook_id, now, body), settings)
+            try:
+                secret = unseal_secret(key, sealed)
+            except SealError:
+                attempt = Attempt(False, "the secret does not open with DSAR_FILE_KEY")
+            else:
+                attempt = post(url, body, signed_headers(secret, webhook_id, now, body), settings)
         begin_as_writer(session)  # SQLite: this write waits its turn instead of failing
         delivery = session.get_one(WebhookDelivery, delivery_id)
         if attempt.delivered:

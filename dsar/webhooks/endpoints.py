@@ -11,6 +11,7 @@ https only, and no loopback, private or link-local address unless the install al
 from __future__ import annotations
 
 import base64
+import io
 import secrets
 from collections.abc import Collection, Iterable
 from datetime import datetime
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from dsar.audit.staff_trail import record_staff_event
 from dsar.controllers.models import Controller
 from dsar.core.outbound import OutboundRefused, check_outbound_url, require_https
+from dsar.files.crypto import seal, unseal
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
 from dsar.outbox.webhook_queue import ReplayError, replay
 from dsar.webhooks.models import WebhookEndpoint
@@ -46,6 +48,16 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def seal_secret(file_key: bytes, secret: str) -> str:
+    """The secret sealed with the files' key (AES-256-GCM, dsar/files/crypto.py), in base64."""
+    return base64.b64encode(b"".join(seal(file_key, [secret.encode()]))).decode()
+
+
+def unseal_secret(file_key: bytes, sealed: str) -> str:
+    """The secret `seal_secret` sealed; SealError under another key or if it was changed."""
+    return b"".join(unseal(file_key, io.BytesIO(base64.b64decode(sealed)))).decode()
+
+
 def check_url(url: str, *, allow_local_http: bool, allow_private: bool) -> None:
     """WebhookError unless `url` is https (or allowed http) to hosts with allowed addresses."""
     try:
@@ -63,6 +75,7 @@ def add_endpoint(
     events: Iterable[str],
     actor: str,
     now: datetime,
+    file_key: bytes,
     allow_local_http: bool = False,
     allow_private: bool = False,
 ) -> tuple[WebhookEndpoint, str]:
@@ -80,7 +93,7 @@ def add_endpoint(
         controller_id=controller.id,
         url=url,
         events=chosen,
-        secret=secret,
+        sealed_secret=seal_secret(file_key, secret),
         created_by=actor,
         created_at=now,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.controllers.models import Controller
@@ -18,8 +18,10 @@ class WebhookEndpoint(Base):
     controller_id: Mapped[int] = mapped_column(ForeignKey("controller.id"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     events: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Standard Webhooks signing secret, "whsec_<base64>": shown once, kept to sign each delivery.
-    secret: Mapped[str] = mapped_column(String(100))
+    # The Standard Webhooks signing secret ("whsec_<base64>"), shown once and kept to sign each
+    # delivery: sealed with DSAR_FILE_KEY like the files (dsar/webhooks/endpoints.py), so a copy
+    # of the database alone cannot sign.
+    sealed_secret: Mapped[str] = mapped_column(Text)
     created_by: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('controller_id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=2000), nullable=False),
     sa.Column('events', sa.JSON(), nullable=False),
-    sa.Column('secret', sa.String(length=100), nullable=False),
+    sa.Column('sealed_secret', sa.Text(), nullable=False),
     sa.Column('created_by', sa.String(length=320), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['controller_id'], ['controller.id'], name=op.f('fk_webhook_endpoint_controller_id_controller')),

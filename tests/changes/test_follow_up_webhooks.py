@@ -11,13 +11,22 @@ from dsar.changes.follow_up import erasure_tasks
 from dsar.outbox.models import WebhookDelivery
 from dsar.webhooks.endpoints import add_endpoint
 from tests.factories import make_staff
+from tests.webhooks.keys import app_key
 
 
 def test_an_erasure_task_by_hand_is_a_task_created_event(  # type: ignore[no-untyped-def]
     session, erasure_request, shop_register, now
 ) -> None:
-    add_endpoint(session, erasure_request.controller, url="https://127.0.0.1/h",
-                 events=["task.created"], actor="t", now=now, allow_private=True)  # fmt: skip
+    add_endpoint(
+        session,
+        erasure_request.controller,
+        url="https://127.0.0.1/h",
+        events=["task.created"],
+        actor="t",
+        now=now,
+        file_key=app_key(),
+        allow_private=True,
+    )
     erasure = plan_request_erasure(
         session, erasure_request, shop_register, scope=None, actor="dana@example.org", now=now
     )

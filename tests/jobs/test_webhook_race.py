@@ -17,6 +17,7 @@ from dsar.jobs.scheduler import run_job
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
 from dsar.webhooks.endpoints import add_endpoint
 from tests.factories import make_request
+from tests.webhooks.keys import app_key
 from tests.webhooks.receiver import Receiver, start
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -36,8 +37,17 @@ def receiver() -> Iterator[Receiver]:
 def _seed(app, receiver: Receiver, now: datetime, count: int) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         [controller] = sync_controllers(db.session, app.extensions["dsar.registers"], now)
-        add_endpoint(db.session, controller, url=receiver.url, events=EVENTS, actor="t", now=now,
-                     allow_local_http=True, allow_private=True)  # fmt: skip
+        add_endpoint(
+            db.session,
+            controller,
+            url=receiver.url,
+            events=EVENTS,
+            actor="t",
+            now=now,
+            file_key=app_key(),
+            allow_local_http=True,
+            allow_private=True,
+        )
         for day in range(count):  # due dates spread over the next weeks, some overdue
             make_request(db.session, controller, now - timedelta(days=day * 3))
         db.session.commit()

@@ -4,6 +4,7 @@ dead letters replayed."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import datetime
 
 from flask import Flask
@@ -12,9 +13,10 @@ from sqlalchemy import select
 from dsar.accounts.models import Role, StaffEvent
 from dsar.controllers.models import Controller
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
-from dsar.webhooks.endpoints import add_endpoint
+from dsar.webhooks.endpoints import add_endpoint, unseal_secret
 from dsar.webhooks.models import WebhookEndpoint
 from tests.factories import make_request, make_staff
+from tests.webhooks.keys import app_key
 
 URL = "https://127.0.0.1/hooks"
 FORM = {"url": URL, "events": ["request.received", "request.closed"]}
@@ -38,10 +40,12 @@ def test_an_admin_adds_an_endpoint_and_sees_its_secret_once(  # type: ignore[no-
     assert created.status_code == 201
     [endpoint] = _endpoints(session)
     assert endpoint.events == ["request.closed", "request.received"]
-    assert endpoint.secret.encode() in created.data
+    [secret] = re.findall(r"whsec_[A-Za-z0-9+/=]+", created.get_data(as_text=True))
+    assert unseal_secret(app_key(), endpoint.sealed_secret) == secret
+    assert secret not in endpoint.sealed_secret  # sealed at rest
     page = client.get("/staff/webhooks")
     assert URL.encode() in page.data
-    assert endpoint.secret.encode() not in page.data  # shown once only
+    assert b"whsec_" not in page.data  # shown once only
 
 
 def test_a_private_address_is_refused_without_the_setting(  # type: ignore[no-untyped-def]
@@ -57,12 +61,21 @@ def test_an_admin_of_another_controller_neither_sees_nor_changes_the_endpoint(  
     app, session, controller, now: datetime, as_user, no_csrf, monkeypatch
 ) -> None:
     _allow_private(app, monkeypatch)
-    other = Controller(slug="other", name="Other GmbH", country="DE", timezone="Europe/Berlin",
-                       loaded_at=now)  # fmt: skip
+    other = Controller(
+        slug="other", name="Other GmbH", country="DE", timezone="Europe/Berlin", loaded_at=now
+    )
     session.add(other)
     session.flush()
-    endpoint, _ = add_endpoint(session, controller, url=URL, events=["request.received"],
-                               actor="t", now=now, allow_private=True)  # fmt: skip
+    endpoint, _ = add_endpoint(
+        session,
+        controller,
+        url=URL,
+        events=["request.received"],
+        actor="t",
+        now=now,
+        file_key=app_key(),
+        allow_private=True,
+    )
     limited = make_staff(session, now, email="lim@example.org", role=Role.ADMIN)
     limited.controllers = [other]
     client = as_user(limited)
@@ -77,8 +90,16 @@ def test_an_admin_of_another_controller_neither_sees_nor_changes_the_endpoint(  
 def test_an_admin_removes_an_endpoint_and_replays_a_dead_letter(  # type: ignore[no-untyped-def]
     session, controller, now: datetime, admin, as_user, no_csrf
 ) -> None:
-    endpoint, _ = add_endpoint(session, controller, url=URL, events=["request.received"],
-                               actor="t", now=now, allow_private=True)  # fmt: skip
+    endpoint, _ = add_endpoint(
+        session,
+        controller,
+        url=URL,
+        events=["request.received"],
+        actor="t",
+        now=now,
+        file_key=app_key(),
+        allow_private=True,
+    )
     make_request(session, controller, now)
     dead = session.execute(select(WebhookDelivery)).scalar_one()
     dead.status, dead.last_error = OutboxStatus.FAILED, "rejected: HTTP 410"

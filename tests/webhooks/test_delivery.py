@@ -14,8 +14,9 @@ from standardwebhooks.webhooks import WebhookVerificationError
 from dsar.outbox.dispatch import MAX_ATTEMPTS, dispatch_outbox
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
 from dsar.outbox.webhook_queue import ReplayError
-from dsar.webhooks.endpoints import add_endpoint, dead_letters, replay_dead_letter
+from dsar.webhooks.endpoints import add_endpoint, dead_letters, replay_dead_letter, seal_secret
 from tests.factories import make_request
+from tests.webhooks.keys import app_key
 
 
 def _endpoint(session, controller, now, url, events=("request.received",)):  # type: ignore[no-untyped-def]
@@ -26,6 +27,7 @@ def _endpoint(session, controller, now, url, events=("request.received",)):  # t
         events=events,
         actor="ada@example.org",
         now=now,
+        file_key=app_key(),
         allow_local_http=True,
         allow_private=True,
     )
@@ -146,6 +148,19 @@ def test_a_private_address_is_refused_at_delivery_without_the_setting(  # type: 
     dispatch_outbox(session, no_http, now + timedelta(hours=1))
     assert receiver.posts == []
     assert "is not an https:// address" in (delivery.last_error or "")
+
+
+def test_a_secret_that_does_not_open_is_not_used(  # type: ignore[no-untyped-def]
+    session, controller, now, receiver, local_settings
+) -> None:
+    endpoint, secret = _endpoint(session, controller, now, receiver.url)
+    assert secret not in endpoint.sealed_secret
+    endpoint.sealed_secret = seal_secret(b"A" * 43 + b"=", secret)  # another key
+    make_request(session, controller, now)
+    assert dispatch_outbox(session, local_settings, now).retried == 1
+    assert receiver.posts == []
+    [delivery] = _deliveries(session)
+    assert delivery.last_error == "the secret does not open with DSAR_FILE_KEY"
 
 
 def test_a_removed_endpoint_takes_its_deliveries_with_it(  # type: ignore[no-untyped-def]

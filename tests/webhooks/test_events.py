@@ -17,6 +17,7 @@ from dsar.requests.workflow import Action, Channel
 from dsar.webhooks.endpoints import WebhookError, add_endpoint
 from dsar.webhooks.events import events_for
 from tests.factories import make_request
+from tests.webhooks.keys import app_key
 
 
 @pytest.mark.parametrize(
@@ -42,7 +43,14 @@ def test_trail_actions_map_to_events(action: str, payload: dict, expected: tuple
 
 def _add(session, controller, now, events, url="https://127.0.0.1/hooks"):  # type: ignore[no-untyped-def]
     return add_endpoint(
-        session, controller, url=url, events=events, actor="cli", now=now, allow_private=True
+        session,
+        controller,
+        url=url,
+        events=events,
+        actor="cli",
+        now=now,
+        file_key=app_key(),
+        allow_private=True,
     )[0]
 
 
@@ -109,9 +117,15 @@ def test_registration_refuses_private_addresses_http_and_unknown_events(  # type
 ) -> None:
     def add(url: str, **allowed: bool) -> None:
         add_endpoint(
-            session, controller, url=url, events=["request.received"], actor="t", now=now,
+            session,
+            controller,
+            url=url,
+            events=["request.received"],
+            actor="t",
+            now=now,
+            file_key=app_key(),
             **allowed,
-        )  # fmt: skip
+        )
 
     for url in ("https://127.0.0.1/h", "https://10.0.0.8/h", "https://169.254.169.254/latest"):
         with pytest.raises(WebhookError, match="refused"):
@@ -121,8 +135,16 @@ def test_registration_refuses_private_addresses_http_and_unknown_events(  # type
     with pytest.raises(WebhookError, match="not an https"):
         add("http://127.0.0.1/h", allow_private=True)
     with pytest.raises(WebhookError, match="choose events"):
-        add_endpoint(session, controller, url="https://127.0.0.1/h", events=["request.eaten"],
-                     actor="t", now=now, allow_private=True)  # fmt: skip
+        add_endpoint(
+            session,
+            controller,
+            url="https://127.0.0.1/h",
+            events=["request.eaten"],
+            actor="t",
+            now=now,
+            file_key=app_key(),
+            allow_private=True,
+        )
     assert _queued(session) == []
     add("https://127.0.0.1/h", allow_private=True)
     add("http://127.0.0.1/h", allow_private=True, allow_local_http=True)

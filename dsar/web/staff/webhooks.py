@@ -19,6 +19,7 @@ from dsar.accounts.models import Role
 from dsar.controllers.models import Controller
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
+from dsar.files.storage import file_key
 from dsar.outbox.webhook_queue import ReplayError
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
@@ -86,6 +87,7 @@ def webhook_add() -> ResponseReturnValue:
             events=request.form.getlist("events"),
             actor=current_user.email,
             now=clock_now(),
+            file_key=file_key(config),
             allow_local_http=config.transmit_allow_local_http,
             allow_private=config.transmit_allow_private,
         )
