@@ -40,7 +40,12 @@ DEAD_LETTERS_SHOWN = 200
 
 
 class WebhookError(ValueError):
-    """An endpoint cannot be registered as asked: its URL or its events."""
+    """An endpoint cannot be registered as asked; `problem` says what, for a page to translate:
+    "scheme" (not https), "address" (a host not allowed or not found), "events", "length"."""
+
+    def __init__(self, problem: str, message: str) -> None:
+        super().__init__(message)
+        self.problem = problem
 
 
 def new_secret() -> str:
@@ -62,9 +67,12 @@ def check_url(url: str, *, allow_local_http: bool, allow_private: bool) -> None:
     """WebhookError unless `url` is https (or allowed http) to hosts with allowed addresses."""
     try:
         require_https(url, allow_local_http=allow_local_http)
+    except OutboundRefused as error:
+        raise WebhookError("scheme", str(error)) from None
+    try:
         check_outbound_url(url, allow_private=allow_private)
     except OutboundRefused as error:
-        raise WebhookError(str(error)) from None
+        raise WebhookError("address", str(error)) from None
 
 
 def add_endpoint(
@@ -83,10 +91,10 @@ def add_endpoint(
     chosen = sorted(set(events))
     unknown = [event for event in chosen if event not in EVENTS]
     if unknown or not chosen:
-        raise WebhookError(f"choose events among {', '.join(EVENTS)}")
+        raise WebhookError("events", f"choose events among {', '.join(EVENTS)}")
     url = url.strip()
     if len(url) > 2000:
-        raise WebhookError("the URL is longer than 2000 characters")
+        raise WebhookError("length", "the URL is longer than 2000 characters")
     check_url(url, allow_local_http=allow_local_http, allow_private=allow_private)
     secret = new_secret()
     endpoint = WebhookEndpoint(

@@ -53,7 +53,24 @@ def test_a_private_address_is_refused_without_the_setting(  # type: ignore[no-un
 ) -> None:
     refused = as_user(admin).post("/staff/webhooks", data={**FORM, "controller": controller.id})
     assert refused.status_code == 400
-    assert b"loopback address" in refused.data
+    assert "its host is not a public address" in refused.get_data(as_text=True)
+    assert "(127.0.0.1 is a loopback address: refused)" in refused.get_data(as_text=True)
+    assert _endpoints(session) == []
+    none = as_user(admin).post("/staff/webhooks", data={"url": URL, "controller": controller.id})
+    assert "choose at least one event" in none.get_data(as_text=True)
+    assert _endpoints(session) == []
+
+
+def test_a_refusal_speaks_the_page_language(  # type: ignore[no-untyped-def]
+    session, controller, admin, as_user, no_csrf
+) -> None:
+    http = as_user(admin).post(
+        "/staff/webhooks",
+        data={**FORM, "url": "http://example.org/h", "controller": controller.id},
+        headers={"Accept-Language": "de"},
+    )
+    assert http.status_code == 400
+    assert "Seine URL muss mit https:// beginnen." in http.get_data(as_text=True)
     assert _endpoints(session) == []
 
 

@@ -92,9 +92,25 @@ def webhook_add() -> ResponseReturnValue:
             allow_private=config.transmit_allow_private,
         )
     except WebhookError as error:
-        return _page(400, error=_("The endpoint was not added: %(reason)s", reason=str(error)))
+        return _page(400, error=_refusal(error))
     log.info("%s added webhook endpoint %s (%s)", current_user.email, endpoint.id, endpoint.url)
     return _page(201, created=endpoint, secret=secret)
+
+
+def _refusal(error: WebhookError) -> str:
+    """Why the endpoint was not added, in the page's language; the address check's own words
+    (which host, which kind of address) in brackets."""
+    if error.problem == "scheme":
+        return _("The endpoint was not added: its URL must begin with https://.")
+    if error.problem == "events":
+        return _("The endpoint was not added: choose at least one event.")
+    if error.problem == "length":
+        return _("The endpoint was not added: the URL is longer than 2000 characters.")
+    return _(
+        "The endpoint was not added: its host is not a public address or cannot be found "
+        "(%(detail)s).",
+        detail=str(error),
+    )
 
 
 @bp.post("/webhooks/<int:endpoint_id>/remove")
