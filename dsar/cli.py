@@ -190,6 +190,7 @@ def _register_feature_commands() -> None:
     from dsar.commands.register import register_group
     from dsar.commands.shop import shop_command
     from dsar.commands.suppression import suppression_group
+    from dsar.commands.webhook import webhook_group
 
     cli.add_command(deadline_command)
     cli.add_command(register_group)
@@ -197,6 +198,7 @@ def _register_feature_commands() -> None:
     cli.add_command(letters_group)
     cli.add_command(suppression_group)
     cli.add_command(erasure_group)
+    cli.add_command(webhook_group)
     demo_group.add_command(shop_command)
 
 

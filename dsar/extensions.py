@@ -29,3 +29,4 @@ from dsar.letters import models as _letters  # noqa: E402,F401
 from dsar.outbox import models as _outbox  # noqa: E402,F401
 from dsar.requests import models as _requests  # noqa: E402,F401
 from dsar.suppression import models as _suppression  # noqa: E402,F401
+from dsar.webhooks import models as _webhooks  # noqa: E402,F401

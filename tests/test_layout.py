@@ -15,6 +15,7 @@ COMMITTERS = {
     "cli.py",
     "commands/devserver.py",
     "commands/erasure.py",  # `dsar erasure replay` commits what the replay recorded
+    "commands/webhook.py",  # `dsar webhook add/remove` commit the endpoint they changed
     "jobs/scheduler.py",
     "jobs/leader.py",
 }
@@ -59,7 +60,8 @@ def test_only_create_app_imports_the_web_layer() -> None:
     for path in modules():
         if name(path).startswith("web/") or name(path) == "__init__.py":
             continue
-        assert not {m for m in imported(path) if m.startswith("dsar.web")}, name(path)
+        web = {m for m in imported(path) if m == "dsar.web" or m.startswith("dsar.web.")}
+        assert not web, name(path)
 
 
 def test_commits_stand_only_at_the_boundaries() -> None:

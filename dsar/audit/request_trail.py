@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from dsar.audit.chain import GENESIS, BrokenLink, End, head_break, link_hash, next_event, walk
 from dsar.audit.staff_trail import verify_staff_chain
 from dsar.requests.models import Request, RequestEvent
+from dsar.webhooks.events import queue_for_trail
 
 
 def event_hash(event: RequestEvent) -> str:
@@ -39,6 +40,8 @@ def record_event(
     The chain head lives on the request row, so no query for the predecessor is needed. A
     concurrent writer that appended first makes this insert violate (request_id, seq) and
     the request's version check: the transaction fails instead of forking the chain.
+    An event that is a webhook event (dsar/webhooks/events.py) queues its deliveries here, in
+    the same transaction.
     """
     if request.id is None:
         session.flush()  # the event hashes the request's id
@@ -50,6 +53,7 @@ def record_event(
     event.hash = event_hash(event)
     request.event_seq, request.chain_head = event.seq, event.hash
     session.add(event)
+    queue_for_trail(session, request, event)
     return event
 
 

@@ -27,6 +27,7 @@ from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
 from dsar.sources.base import EMAIL_KEY
+from dsar.webhooks.events import queue_task_created
 
 ART_17_2 = (
     "Inform the controllers processing the data made public ({where}) that the data subject "
@@ -73,6 +74,9 @@ def open_erasure_tasks(
         tasks.append(_task(erasure, ErasureTaskKind.PUBLISHED, activity_id, title, text, now))
     session.add_all(tasks)
     session.flush()
+    for task in tasks:
+        task_kind = f"erasure_{task.kind.value}"
+        queue_task_created(session, request, kind=task_kind, task_id=task.id, now=now)
     return tasks
 
 

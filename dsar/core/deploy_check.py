@@ -42,7 +42,7 @@ def deploy_findings(settings: Settings) -> list[DeployFinding]:
     if settings.transmit_allow_local_http or settings.transmit_allow_private:
         error(
             "DSAR_TRANSMIT_ALLOW_LOCAL_HTTP / DSAR_TRANSMIT_ALLOW_PRIVATE",
-            "allow portability transmissions to local or private addresses: tests only",
+            "allow transmissions and webhooks to local or private addresses: tests only",
         )
     smtp_local = settings.smtp_host in LOCAL_HOSTS
     if settings.smtp_host and not smtp_local and not (settings.smtp_starttls or settings.smtp_ssl):

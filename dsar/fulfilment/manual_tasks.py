@@ -11,6 +11,7 @@ from dsar.audit.request_trail import record_event
 from dsar.fulfilment.models import ManualFinding, ManualOutcome, ManualTask
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
+from dsar.webhooks.events import queue_task_created
 
 
 class ManualTaskError(Exception):
@@ -38,6 +39,7 @@ def open_manual_task(
     )
     session.add(task)
     session.flush()
+    queue_task_created(session, request, kind="manual_source", task_id=task.id, now=now)
     return task
 
 

@@ -38,6 +38,7 @@ from dsar.jobs.rectifications import apply_approved_rectifications
 from dsar.jobs.reminders import send_reminders
 from dsar.jobs.retention import daily_purge, delete_expired_files, prune_job_runs
 from dsar.jobs.transmissions import send_transmissions
+from dsar.jobs.webhook_deadlines import queue_deadline_webhooks
 from dsar.letters.answer import close_delivered_answers
 from dsar.outbox.dispatch import DispatchResult, dispatch_outbox
 
@@ -118,8 +119,11 @@ JOBS: dict[str, JobSpec] = {
         JobSpec(
             "prune_job_runs", prune_job_runs, DAY, "forget old job runs and quiet sign-in counters"
         ),
+        JobSpec(
+            "webhook_deadlines", queue_deadline_webhooks, HOUR, "due-soon and overdue webhooks"
+        ),
         JobSpec("send_transmissions", _send_transmissions, 30, "send portability exports onward"),
-        JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail over SMTP"),
+        JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail and webhooks"),
     )
 }
 

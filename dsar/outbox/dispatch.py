@@ -11,23 +11,25 @@ import logging
 import smtplib
 import ssl
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.core.db import table_of
+from dsar.outbox.lease import CLAIM_LEASE, MAX_ATTEMPTS, DispatchResult, claim, settle_failure
 from dsar.outbox.models import OutboxMessage, OutboxStatus
+from dsar.outbox.webhook_dispatch import dispatch_webhooks
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+__all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "DispatchResult", "dispatch_outbox"]
 BATCH_SIZE = 100
+_OUTBOX = table_of(OutboxMessage)
 
 
 def build_email(message: OutboxMessage, settings: Settings, now: datetime) -> EmailMessage:
@@ -45,17 +47,6 @@ def build_email(message: OutboxMessage, settings: Settings, now: datetime) -> Em
         email.add_alternative(message.body_html, subtype="html")
     email["Content-Language"] = message.language  # after set_content, which drops Content-*
     return email
-
-
-@dataclass
-class DispatchResult:
-    sent: int = 0
-    retried: int = 0
-    failed: int = 0
-
-
-def _backoff(attempts: int) -> timedelta:
-    return timedelta(minutes=min(2 ** (attempts - 1), 360))
 
 
 class FileTransport:
@@ -112,7 +103,7 @@ def dispatch_outbox(
     limit: int = BATCH_SIZE,
     after_each: Callable[[], None] | None = None,
 ) -> DispatchResult:
-    """Send due pending messages over one SMTP connection; the caller commits.
+    """Send due pending mail over one SMTP connection, then due webhooks; the caller commits.
 
     Each message's outcome is flushed as it happens, and `after_each` (the scheduler passes
     `session.commit`) makes it durable at once: a process that dies after the server accepted
@@ -122,9 +113,25 @@ def dispatch_outbox(
     `after_each` the claim is committed before anything is sent, so a second dispatcher at the
     same time (an operator's `run-once` beside the scheduler) finds them not due and sends
     none of them again. The claims of a dispatcher that dies are retried when the lease ends.
+    Webhook deliveries (dsar/outbox/webhook_dispatch.py) are claimed and settled the same way.
     """
+    result = _dispatch_mail(session, settings, now, limit, after_each)
+    hooks = dispatch_webhooks(session, settings, now, limit=limit, after_each=after_each)
+    result.sent += hooks.sent
+    result.retried += hooks.retried
+    result.failed += hooks.failed
+    return result
+
+
+def _dispatch_mail(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    limit: int,
+    after_each: Callable[[], None] | None,
+) -> DispatchResult:
     result = DispatchResult()
-    due = _claim(session, now, limit)
+    due = claim(session, _OUTBOX, now, limit)
     if not due:
         return result
     if after_each is not None:
@@ -172,36 +179,6 @@ def dispatch_outbox(
     return result
 
 
-# How long a claimed message waits before another dispatcher may take it: far longer than a
-# batch takes to send, so only a dispatcher that died leaves its claims to run out.
-CLAIM_LEASE = timedelta(minutes=15)
-_OUTBOX = table_of(OutboxMessage)
-
-
-def _claim(session: Session, now: datetime, limit: int) -> list[int]:
-    """Lease up to `limit` due pending messages, the longest-waiting first; their ids.
-
-    One UPDATE, the transaction's first statement: on SQLite it takes the write lock before
-    reading anything, so a concurrent claim waits instead of failing on a stale snapshot. On
-    PostgreSQL a concurrent claim waits for the first one's row locks and then finds those rows
-    no longer due (READ COMMITTED re-checks the condition on the updated rows).
-    """
-    is_due = (_OUTBOX.c.status == OutboxStatus.PENDING, _OUTBOX.c.next_attempt_at <= now)
-    due = (
-        select(_OUTBOX.c.id)
-        .where(*is_due)
-        .order_by(_OUTBOX.c.next_attempt_at, _OUTBOX.c.id)
-        .limit(limit)
-    )
-    claim = (
-        update(_OUTBOX)
-        .where(_OUTBOX.c.id.in_(due.scalar_subquery()), *is_due)
-        .values(next_attempt_at=now + CLAIM_LEASE)
-        .returning(_OUTBOX.c.id)
-    )
-    return list(session.execute(claim).scalars())
-
-
 def describe_error(error: Exception) -> str:
     """One readable line: the SMTP code and the server's text, not a dict of bytes."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
@@ -225,14 +202,7 @@ def _record_failure(
     *,
     permanent: bool,
 ) -> None:
-    message.attempts += 1
-    message.last_error = describe_error(error)[:2000]
-    if permanent or message.attempts >= MAX_ATTEMPTS:
-        # What staff read on /staff/mail: why it failed and that dsar will not try again.
-        why = "rejected" if permanent else f"gave up after {message.attempts} attempts"
-        message.last_error = f"{why}: {message.last_error}"[:2000]
-        message.status = OutboxStatus.FAILED
+    if settle_failure(message, describe_error(error), now, permanent=permanent):
         result.failed += 1
     else:
-        message.next_attempt_at = now + _backoff(message.attempts)
         result.retried += 1

@@ -44,3 +44,36 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebhookDelivery(Base):
+    """A webhook event for one endpoint: the outbox's other kind of message.
+
+    The dispatcher claims these rows with the mail's lease and gives up with the mail's backoff
+    (dsar/outbox/lease.py). `webhook_id` stays the same across retries and replays, so the
+    receiver can drop a duplicate; a replay is a new row (its own attempts) with the same id.
+    """
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        Index("ix_webhook_delivery_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    webhook_id: Mapped[str] = mapped_column(String(64), index=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True
+    )
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("request.id"), index=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    body: Mapped[str] = mapped_column(Text)  # the JSON exactly as signed and sent
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, 16), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    replay_of_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_delivery.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -36,4 +36,5 @@ from dsar.web.staff import (  # noqa: E402,F401
     step_words,
     users,
     views,
+    webhooks,
 )

@@ -1,0 +1,1 @@
+"""Signed webhooks: endpoints per controller, the events they receive, queued in the outbox."""
