@@ -29,6 +29,7 @@ def create_app(
     )
     _configure(app, settings)
     app.extensions["dsar.core.clock"] = SystemClock()  # tests and `--now` put a FixedClock here
+    app.extensions["dsar.audit_key"] = settings.audit_key.encode()  # dsar/audit/keys.py
     _register_extensions(app)
     _register_blueprints(app)
     _register_error_pages(app)

@@ -15,7 +15,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dsar.audit.chain import GENESIS
+from dsar.audit.chain import GENESIS, PLAIN
 from dsar.controllers.models import Controller
 from dsar.core.db import Base, UTCDateTime, enum_column
 
@@ -93,6 +93,8 @@ class StaffEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # KEYED (HMAC-SHA256) for every new event; PLAIN on those stored before keying began.
+    hash_scheme: Mapped[str] = mapped_column(String(16), server_default=PLAIN)
 
 
 class AuditHead(Base):

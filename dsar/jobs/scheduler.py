@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.extensions import db
+from dsar.jobs.audit_checkpoint import checkpoint_chains
 from dsar.jobs.digest import send_digests
 from dsar.jobs.erasures import carry_out_approved_erasures
 from dsar.jobs.escalation import escalate_overdue
@@ -118,6 +119,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec(
             "prune_job_runs", prune_job_runs, DAY, "forget old job runs and quiet sign-in counters"
         ),
+        JobSpec("audit_checkpoint", checkpoint_chains, DAY, "sign every audit chain's head"),
         JobSpec("send_transmissions", _send_transmissions, 30, "send portability exports onward"),
         JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail over SMTP"),
     )
