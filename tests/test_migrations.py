@@ -161,10 +161,13 @@ def test_0008_drops_the_tally_and_its_downgrade_restores_it(empty_app, now) -> N
 
     with empty_app.app_context():
         upgrade(revision="0007")
-        # Today's factory writes request.answered_at (0012) and the controller's holidays
-        # (0016): the old schema gets the columns.
+        # Today's factory writes request.answered_at (0012), the controller's holidays
+        # (0016) and the event's hash scheme (0029): the old schema gets the columns.
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ALTER TABLE request ADD COLUMN answered_at TIMESTAMP")
+            connection.exec_driver_sql(
+                "ALTER TABLE request_event ADD COLUMN hash_scheme VARCHAR(16) DEFAULT 'sha256'"
+            )
             connection.exec_driver_sql("ALTER TABLE controller ADD COLUMN municipality VARCHAR(32)")
             connection.exec_driver_sql("ALTER TABLE controller ADD COLUMN extra_holidays JSON")
         sync_controllers(db.session, empty_app.extensions["dsar.registers"], now)
