@@ -1,5 +1,6 @@
 """audit: each event's hash scheme (plain SHA-256 before, HMAC-SHA256 from now on) and the
-signed checkpoints of every chain's head
+signed checkpoints of every chain's head; sign_in_throttle.account_key: failures counted per
+e-mail address and client address
 
 Revision ID: 0029
 Revises: 0024
@@ -32,9 +33,15 @@ def upgrade():
     )
     with op.batch_alter_table('audit_checkpoint', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_audit_checkpoint_kind'), ['kind'], unique=False)
+    with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('account_key', sa.String(length=64), nullable=True))
+        batch_op.create_index(batch_op.f('ix_sign_in_throttle_account_key'), ['account_key'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('sign_in_throttle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sign_in_throttle_account_key'))
+        batch_op.drop_column('account_key')
     with op.batch_alter_table('audit_checkpoint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_checkpoint_kind'))
     op.drop_table('audit_checkpoint')
