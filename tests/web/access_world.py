@@ -21,6 +21,7 @@ from dsar.requests.operations import NewFile, NewRequest, create_request
 from dsar.requests.saved_views import save_view
 from dsar.requests.workflow import Channel, RequestType
 from tests.factories import make_staff
+from tests.fulfilment.conftest import make_export
 
 # Roles as the matrix names them: each staff role, and three more kinds of visitor.
 ANONYMOUS, OTHER_CONTROLLER, DEACTIVATED = "anonymous", "other_controller", "deactivated"
@@ -67,7 +68,7 @@ def build_world(app: Flask, session: Session, controller: Controller, now: datet
     session.flush()
     letter = draft_letter(session, request, actor="test", now=now, letter_type="acknowledgement")
     view = save_view(session, staff[Role.AGENT.value], "Mine", {"status": "all"}, now=now)
-    session.flush()
+    export, download_token = make_export(app, session, request, now)
     ids: dict[str, Any] = {
         "slug": controller.slug,
         "request_id": request.id,
@@ -75,6 +76,8 @@ def build_world(app: Flask, session: Session, controller: Controller, now: datet
         "letter_id": letter.id,
         "user_id": staff[Role.AGENT.value].id,
         "view_id": view.id,
+        "export_id": export.id,
+        "download_token": download_token,
         "token": created.status_token,
         # the confirmation link's token (the request came by e-mail: nothing left to confirm)
         "confirm_token": make_confirmation_token(settings.secret_key, request.reference or "", now),

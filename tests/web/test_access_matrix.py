@@ -62,9 +62,9 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "intake.status_letter": 404,  # a draft is not shown to the subject
     "intake.send_key_code": 404,  # no lookup-key claim in the world
     "intake.verify_key_code": 404,
-    "downloads.download": 404,  # the world has no export link or owner upload link
-    "downloads.status_download": 404,
-    "downloads.owner_upload": 404,
+    "downloads.download": 200,  # the world's export, by its link
+    "downloads.status_download": 200,  # and from the status page
+    "downloads.owner_upload": 404,  # the world has no owner upload link
     "static": 404,  # no static files: everything is in the templates
     "staff.login": SIGNED_IN,  # the signed-in go to their start page
     "staff.login_totp": 400,  # no sign-in in progress
@@ -79,6 +79,8 @@ API: dict[str, dict[str, int]] = {}
 REQUEST_ARGS = {"request_id", "file_id", "letter_id", "task_id", "export_id", "claim_id",
                 "finding_id", "exclusion_id", "erasure_id", "rectification_id", "notice_id",
                 "restriction_id", "stop_id", "index", "source_id", "part"}  # fmt: skip
+# Routes whose <token> is not the status page's: the world's confirmation and download links.
+OWN_TOKENS = {"intake.confirm": "confirm_token", "downloads.download": "download_token"}
 UNKNOWN_ID = 987654  # ids of rows the world does not make: the route's own 404 is expected
 
 
@@ -99,8 +101,8 @@ def _url(app: Flask, endpoint: str, arguments: set[str], world: World) -> str:
     from flask import url_for
 
     args = {name: world.ids.get(name, UNKNOWN_ID) for name in arguments}
-    if endpoint == "intake.confirm":
-        args["token"] = world.ids["confirm_token"]
+    if endpoint in OWN_TOKENS:
+        args["token"] = world.ids[OWN_TOKENS[endpoint]]
     if "source_id" in arguments:
         args |= {"source_id": "shop_db", "part": "orders"}
     with app.test_request_context():
