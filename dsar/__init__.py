@@ -14,6 +14,7 @@ from flask import Flask
 from dsar.config import ConfigError, Settings, load_settings
 from dsar.core.clock import SystemClock
 from dsar.core.paths import MIGRATIONS_DIR, TEMPLATES_DIR
+from dsar.web.proxies import trust_proxies
 from dsar.web.transaction import TransactionalFlask
 
 
@@ -29,7 +30,9 @@ def create_app(
     )
     _configure(app, settings)
     app.extensions["dsar.core.clock"] = SystemClock()  # tests and `--now` put a FixedClock here
+    app.extensions["dsar.audit_key"] = settings.audit_key.encode()  # dsar/audit/keys.py
     _register_extensions(app)
+    trust_proxies(app, settings.trusted_proxies)
     _register_blueprints(app)
     _register_error_pages(app)
     _load_registers(app, settings)

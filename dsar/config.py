@@ -5,10 +5,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -16,13 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dsar.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from dsar.core.setting_keys import (  # noqa: F401 - ConfigError and the salt are read from here too
+    ConfigError,
+    audit_key,
+    derived_suppression_salt,
+    secret_key,
+    suppression_salt,
+)
 
 ENVIRONMENTS = ("development", "production", "testing")
 CLOCK_POLICIES = ("edpb", "ico", "strict")
-
-
-class ConfigError(Exception):
-    """A setting is missing or has a value dsar cannot use; the message names the variable."""
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,10 @@ class Settings:
     identity_request_working_days: int = 3
     file_key: str = ""
     suppression_salt: str = ""
+    audit_key: str = ""  # HMAC key of the audit chains and checkpoints (docs/audit.md)
     audit_rectification: str = "values"  # or "hashes": SHA-256 of the values before and after
     rate_limit_storage: str = "memory://"
+    trusted_proxies: int = 0  # reverse proxies in front whose X-Forwarded-For is believed
     rate_limits_enabled: bool = True
     staff_idle_minutes: int = 60  # a staff session ends after this long without a request
     staff_session_hours: int = 12  # and this long after sign-in, whatever happens
@@ -138,43 +140,6 @@ def _database_url(name: str, raw: str) -> str:
     return raw
 
 
-def _secret_key(env: str, raw: str, instance_path: Path) -> str:
-    if raw:
-        if len(raw) < 16:
-            raise ConfigError("DSAR_SECRET_KEY is too short: use at least 16 random characters")
-        return raw
-    if env == "production":
-        raise ConfigError(
-            "DSAR_SECRET_KEY is required in production: set it to a long random value "
-            '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
-        )
-    # Development and tests keep a generated key in the instance folder so sessions survive.
-    path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
-
-
-def _suppression_salt(raw: str, secret_key: str) -> str:
-    """DSAR_SUPPRESSION_SALT, or one derived from the secret key (docs/suppression.md)."""
-    if raw:
-        if len(raw.strip()) < 16:
-            raise ConfigError(
-                "DSAR_SUPPRESSION_SALT is too short: use at least 16 random characters"
-            )
-        return raw.strip()
-    return derived_suppression_salt(secret_key)
-
-
-def derived_suppression_salt(secret_key: str) -> str:
-    """The salt used when DSAR_SUPPRESSION_SALT is not set: tied to the secret key."""
-    return hmac.new(secret_key.encode(), b"dsar suppression salt", hashlib.sha256).hexdigest()
-
-
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read the settings from `environ` (default: os.environ plus .env), then apply `overrides`."""
     if environ is None:
@@ -221,6 +186,7 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         "DSAR_AUDIT_RECTIFICATION", get("DSAR_AUDIT_RECTIFICATION") or "values", AUDIT_MODES
     )
     values["rate_limit_storage"] = get("DSAR_RATE_LIMIT_STORAGE") or "memory://"
+    values["trusted_proxies"] = _int("DSAR_TRUSTED_PROXIES", get("DSAR_TRUSTED_PROXIES", "0"), 0, 5)
     values["rate_limits_enabled"] = _bool(
         "DSAR_RATE_LIMITS_ENABLED", get("DSAR_RATE_LIMITS_ENABLED", "true")
     )
@@ -271,10 +237,11 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     )
     if env == "production" and not values["smtp_host"]:
         raise ConfigError("DSAR_SMTP_HOST is required in production: dsar sends mail over SMTP")
-    values["secret_key"] = _secret_key(env, get("DSAR_SECRET_KEY", ""), instance_path)
-    values["suppression_salt"] = _suppression_salt(
+    values["secret_key"] = secret_key(env, get("DSAR_SECRET_KEY", ""), instance_path)
+    values["suppression_salt"] = suppression_salt(
         get("DSAR_SUPPRESSION_SALT", ""), values["secret_key"]
     )
+    values["audit_key"] = audit_key(get("DSAR_AUDIT_KEY", ""), values["secret_key"])
     if values["subdivision"]:
         _check_subdivision(str(values["country"]), str(values["subdivision"]))
 

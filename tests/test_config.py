@@ -55,6 +55,23 @@ def test_the_suppression_salt_is_set_or_derived_from_the_secret_key(tmp_path: Pa
         settings(tmp_path, DSAR_SUPPRESSION_SALT="short")
 
 
+def test_the_audit_key_is_set_or_derived_from_the_secret_key(tmp_path: Path) -> None:
+    derived = settings(tmp_path, DSAR_SECRET_KEY="x" * 40)
+    assert derived.audit_key == settings(tmp_path, DSAR_SECRET_KEY="x" * 40).audit_key  # stable
+    assert derived.audit_key not in (derived.suppression_salt, derived.secret_key)
+    given = settings(tmp_path, DSAR_AUDIT_KEY="a" * 40, DSAR_SECRET_KEY="x" * 40)
+    assert given.audit_key == "a" * 40
+    with pytest.raises(ConfigError, match="DSAR_AUDIT_KEY is too short"):
+        settings(tmp_path, DSAR_AUDIT_KEY="short")
+
+
+def test_trusted_proxies_count_the_proxies_in_front(tmp_path: Path) -> None:
+    assert settings(tmp_path).trusted_proxies == 0
+    assert settings(tmp_path, DSAR_TRUSTED_PROXIES="1").trusted_proxies == 1
+    with pytest.raises(ConfigError, match="DSAR_TRUSTED_PROXIES"):
+        settings(tmp_path, DSAR_TRUSTED_PROXIES="many")
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "fragment"),
     [

@@ -161,14 +161,17 @@ def test_0008_drops_the_tally_and_its_downgrade_restores_it(empty_app, now) -> N
 
     with empty_app.app_context():
         upgrade(revision="0007")
-        # Today's factory writes request.answered_at (0012) and the controller's holidays
-        # (0016), request.merged_into_id (0026) and looks for webhook endpoints (0027): the old
-        # schema gets them.
+        # Today's factory writes request.answered_at (0012), the controller's holidays (0016),
+        # request.merged_into_id (0026), the event's hash scheme (0028) and looks for webhook
+        # endpoints (0027): the old schema gets them.
         from dsar.webhooks.models import WebhookEndpoint
 
         with db.engine.begin() as connection:
             connection.exec_driver_sql("ALTER TABLE request ADD COLUMN answered_at TIMESTAMP")
             connection.exec_driver_sql("ALTER TABLE request ADD COLUMN merged_into_id INTEGER")
+            connection.exec_driver_sql(
+                "ALTER TABLE request_event ADD COLUMN hash_scheme VARCHAR(16) DEFAULT 'sha256'"
+            )
             connection.exec_driver_sql("ALTER TABLE controller ADD COLUMN municipality VARCHAR(32)")
             connection.exec_driver_sql("ALTER TABLE controller ADD COLUMN extra_holidays JSON")
             WebhookEndpoint.__table__.create(connection)

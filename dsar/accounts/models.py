@@ -15,7 +15,7 @@ from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from dsar.audit.chain import GENESIS
+from dsar.audit.chain import GENESIS, PLAIN
 from dsar.controllers.models import Controller
 from dsar.core.db import Base, UTCDateTime, enum_column
 
@@ -94,6 +94,8 @@ class StaffEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # KEYED (HMAC-SHA256) for every new event; PLAIN on those stored before keying began.
+    hash_scheme: Mapped[str] = mapped_column(String(16), server_default=PLAIN)
 
 
 class AuditHead(Base):
@@ -107,12 +109,15 @@ class AuditHead(Base):
 
 
 class SignInThrottle(Base):
-    """Failed sign-ins in a row for one e-mail address, whether or not an account has it."""
+    """Failed sign-ins in a row for one e-mail address (from one client address, or from all),
+    whether or not an account has it."""
 
     __tablename__ = "sign_in_throttle"
 
     # HMAC-SHA256 of the normalised address, so the table names no one (services/sign_in_throttle).
     address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # On a row of one address from one client address: the address's own key (else NULL).
+    account_key: Mapped[str | None] = mapped_column(String(64), index=True)
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the last failure was counted: the daily job forgets rows quiet for long enough.

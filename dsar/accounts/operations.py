@@ -11,7 +11,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.accounts.models import Role, SignInThrottle, StaffUser
@@ -156,15 +156,18 @@ def update_staff(
 
 
 def _unlock(session: Session, secret_key: str, user: StaffUser) -> int:
-    """Forget the account address's failed sign-ins; returns how many there were."""
-    throttle = session.get(
-        SignInThrottle,
-        address_key(secret_key, user.email),
-        with_for_update=True,
-        populate_existing=True,
-    )
-    if throttle is None or not throttle.failures:  # a lock always follows failures
-        return 0
-    failures = throttle.failures
-    clear_failures(throttle)
+    """Forget the account address's failed sign-ins, from everywhere and from each client
+    address; returns how many there were from everywhere."""
+    key = address_key(secret_key, user.email)
+    rows = session.execute(
+        select(SignInThrottle)
+        .where(or_(SignInThrottle.address_key == key, SignInThrottle.account_key == key))
+        .order_by(SignInThrottle.address_key != key)  # the row of everywhere first
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalars()
+    failures = 0
+    for throttle in rows:
+        failures = max(failures, throttle.failures)  # everywhere counts every failure
+        clear_failures(throttle)
     return failures

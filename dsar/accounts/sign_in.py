@@ -1,6 +1,7 @@
 """Staff sign-in: password, then TOTP; failed attempts lock the e-mail address for a growing time.
 
-Failures are counted per e-mail address (dsar/accounts/throttle.py), for addresses
+Failures are counted per e-mail address from each client address, with a far higher ceiling
+per e-mail address from anywhere (dsar/accounts/throttle.py), for addresses
 with and without an account alike: an unknown address, an inactive account and a wrong
 password get the same refusal, the same lock after the same number of attempts, and the same
 "try again in N seconds" while locked, so none of them reveals whether an account exists. An
@@ -14,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from dsar.accounts.models import Role, SignInThrottle, StaffUser
 from dsar.accounts.operations import find_staff, hash_password, password_matches
 from dsar.accounts.throttle import (
     address_key,
+    ceiling_lock_duration,
     claim_throttle,
     clear_failures,
     count_failure,
@@ -62,11 +64,15 @@ def check_password(
     now: datetime,
     production: bool,
     secret_key: str,
+    client: str,
 ) -> LoginResult:
-    """First step: the password; then TOTP, or enrolment where TOTP is required but missing."""
+    """First step: the password; then TOTP, or enrolment where TOTP is required but missing.
+
+    `client` is the client's address (IP): failures lock the e-mail address from there.
+    """
     address = normalise_email(email)
-    throttle = claim_throttle(session, address_key(secret_key, address))
-    if wait := seconds_locked(throttle, now):
+    throttle = Throttles.claim(session, secret_key, address, client)
+    if wait := throttle.seconds_locked(now):
         return LoginResult(LoginStep.LOCKED, retry_after=wait)
     user = find_staff(session, address)
     if user is None or not user.active:
@@ -89,23 +95,50 @@ def _hash_check_anyway(password: str) -> None:
         PasswordHasher().verify(_DUMMY_HASH, password)
 
 
+@dataclass(frozen=True)
+class Throttles:
+    """The two counts of an e-mail address: from this client address, and from anywhere."""
+
+    here: SignInThrottle
+    everywhere: SignInThrottle
+
+    @classmethod
+    def claim(cls, session: Session, secret_key: str, email: str, client: str) -> Throttles:
+        account = address_key(secret_key, email)
+        # Always in this order (everywhere, then here), so two sign-ins never wait for each other.
+        everywhere = claim_throttle(session, account)
+        here = claim_throttle(session, address_key(secret_key, email, client), account)
+        return cls(here, everywhere)
+
+    def seconds_locked(self, now: datetime) -> int:
+        return max(seconds_locked(self.here, now), seconds_locked(self.everywhere, now))
+
+    def count_failure(self, now: datetime) -> timedelta:
+        here = count_failure(self.here, now)
+        return max(here, count_failure(self.everywhere, now, ceiling_lock_duration))
+
+    def clear(self) -> None:
+        clear_failures(self.here)
+        clear_failures(self.everywhere)
+
+
 def _fail(
     session: Session,
-    throttle: SignInThrottle,
+    throttle: Throttles,
     user: StaffUser | None,
     reason: str,
     *,
     now: datetime,
 ) -> LoginResult:
     """Count the failure against the address; an existing account's trail records it."""
-    lock = count_failure(throttle, now)
+    lock = throttle.count_failure(now)
     if user is not None:
-        payload = {"reason": reason, "failures": throttle.failures}
+        payload = {"reason": reason, "failures": throttle.here.failures}
         record_staff_event(
             session, "sign_in_failed", actor=ANONYMOUS, subject=user.email, now=now, payload=payload
         )
         if lock:
-            payload = {"failures": throttle.failures, "seconds": int(lock.total_seconds())}
+            payload = {"failures": throttle.here.failures, "seconds": int(lock.total_seconds())}
             record_staff_event(
                 session, "locked", actor=SYSTEM, subject=user.email, now=now, payload=payload
             )
@@ -113,11 +146,11 @@ def _fail(
 
 
 def check_totp(
-    session: Session, user: StaffUser, code: str, *, now: datetime, secret_key: str
+    session: Session, user: StaffUser, code: str, *, now: datetime, secret_key: str, client: str
 ) -> LoginResult:
     """Second step: the current TOTP code; a used or wrong code counts as a failure."""
-    throttle = claim_throttle(session, address_key(secret_key, user.email))
-    if wait := seconds_locked(throttle, now):
+    throttle = Throttles.claim(session, secret_key, user.email, client)
+    if wait := throttle.seconds_locked(now):
         return LoginResult(LoginStep.LOCKED, user, wait)
     step = totp_step(user.totp_secret or "", code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
@@ -126,9 +159,11 @@ def check_totp(
     return LoginResult(LoginStep.DONE, user)
 
 
-def complete_sign_in(session: Session, user: StaffUser, *, now: datetime, secret_key: str) -> None:
-    """The user is in: forget the address's failures and record the sign-in."""
-    clear_failures(claim_throttle(session, address_key(secret_key, user.email)))
+def complete_sign_in(
+    session: Session, user: StaffUser, *, now: datetime, secret_key: str, client: str
+) -> None:
+    """The user is in: forget the address's failures (here and everywhere), record the sign-in."""
+    Throttles.claim(session, secret_key, user.email, client).clear()
     payload = {"second_factor": user.totp_secret is not None}
     record_staff_event(
         session, "signed_in", actor=user.email, subject=user.email, now=now, payload=payload

@@ -1,8 +1,16 @@
-"""Failed sign-ins counted per e-mail address, whether or not an account has that address.
+"""Failed sign-ins counted per e-mail address and client address, whether or not an account
+has that e-mail address.
+
+Two rows count each failure: one for the e-mail address from this client address (IP), which
+locks soon and grows (`lock_duration`), and one for the e-mail address from anywhere, which
+locks only past ACCOUNT_CEILING failures (`ceiling_lock_duration`). So three wrong passwords
+typed from one place lock that place out, not the account's owner signing in from another;
+only a guessing spread over many places, far past what a person mistypes, locks the account
+everywhere (the price of stopping distributed guessing).
 
 Every address gets the same growing lock and the same answers, so neither a refusal nor a
 lock tells an attacker which addresses have accounts. An address is stored only as an HMAC
-keyed with the app's secret key: the table is no list of who tried to sign in.
+keyed with the app's secret key: the table is no list of who tried to sign in, nor from where.
 
 Since any address gets a row, random addresses posted to the form would grow the table without
 bound; `prune_throttles` (run daily) forgets the rows of addresses quiet for FORGET_AFTER.
@@ -12,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -26,6 +34,8 @@ FREE_FAILURES = 2  # mistyping twice costs nothing
 LOCK_AFTER = 5  # from the fifth failure on, the lock is measured in minutes
 LOCK_MINUTES = 15
 MAX_LOCK = timedelta(hours=24)
+# Failures of one e-mail address from all client addresses before it is locked everywhere.
+ACCOUNT_CEILING = 50
 # Longer than the longest lock: an address that fails again within a day of its lock ending
 # keeps its count and its escalation. Only two quiet days start it again at zero.
 FORGET_AFTER = 2 * MAX_LOCK
@@ -42,18 +52,30 @@ def lock_duration(failures: int) -> timedelta:
     return min(timedelta(minutes=LOCK_MINUTES) * 2**doublings, MAX_LOCK)
 
 
+def ceiling_lock_duration(failures: int) -> timedelta:
+    """The lock of an e-mail address everywhere: none until ACCOUNT_CEILING failures from all
+    client addresses together, then as `lock_duration` from its first long lock on."""
+    if failures < ACCOUNT_CEILING:
+        return timedelta(0)
+    return lock_duration(failures - ACCOUNT_CEILING + LOCK_AFTER)
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def address_key(secret_key: str, email: str) -> str:
-    """HMAC-SHA256 of the normalised address: equal for ALEX@x.org and alex@x.org."""
+def address_key(secret_key: str, email: str, client: str | None = None) -> str:
+    """HMAC-SHA256 of the normalised address (equal for ALEX@x.org and alex@x.org), and of the
+    client address when given: the row of one e-mail address from one place."""
     message = _KEY_PURPOSE + normalise_email(email).encode()
+    if client is not None:
+        message += b"\0" + client.encode()
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-def claim_throttle(session: Session, key: str) -> SignInThrottle:
-    """The address's row, created when new and locked until the commit.
+def claim_throttle(session: Session, key: str, account_key: str | None = None) -> SignInThrottle:
+    """The address's row, created when new and locked until the commit; `account_key` is the
+    e-mail address's own key on a row of it from one place (an admin's unlock finds them).
 
     Attempts on one address queue behind each other (FOR UPDATE on PostgreSQL; on SQLite the
     INSERT makes the transaction the one writer), so parallel guesses cannot all read the
@@ -61,7 +83,7 @@ def claim_throttle(session: Session, key: str) -> SignInThrottle:
     """
     session.execute(
         dialect_insert(session, SignInThrottle)
-        .values(address_key=key, failures=0)
+        .values(address_key=key, failures=0, account_key=account_key)
         .on_conflict_do_nothing(index_elements=["address_key"])
     )
     return session.execute(
@@ -79,11 +101,13 @@ def seconds_locked(throttle: SignInThrottle, now: datetime) -> int:
     return max(1, int((throttle.locked_until - now).total_seconds() + 0.999))
 
 
-def count_failure(throttle: SignInThrottle, now: datetime) -> timedelta:
-    """Add a failure; returns the lock it earns (zero for the free ones)."""
+def count_failure(
+    throttle: SignInThrottle, now: datetime, schedule: Callable[[int], timedelta] = lock_duration
+) -> timedelta:
+    """Add a failure; returns the lock it earns by `schedule` (zero for the free ones)."""
     throttle.failures += 1
     throttle.last_failure_at = now
-    duration = lock_duration(throttle.failures)
+    duration = schedule(throttle.failures)
     throttle.locked_until = now + duration if duration else None
     return duration
 

@@ -1,7 +1,10 @@
 """One hash chain, whatever its events: their canonical text, their hash, and the verifier.
 
-An event's hash is SHA-256 over the canonical text of all its fields, its predecessor's hash
-(`prev_hash`) among them, so changing, deleting or reordering a stored event breaks the chain
+An event's hash is HMAC-SHA256, keyed with the install's audit key (`KEYED`), over the
+canonical text of all its fields, its predecessor's hash (`prev_hash`) among them; events
+written before keying began keep their plain SHA-256 (`PLAIN`), and each event stores which
+(`hash_scheme`). Without the key, write access to the database cannot rebuild a chain. The
+fields hashed, so changing, deleting or reordering a stored event breaks the chain
 there. Every stored hash depends on this text and on the fields hashed: changing either makes
 existing chains fail to verify. A trail (dsar/audit/request_trail.py, staff_trail.py) adds the
 fields that say whose event it is, and stores and locks its chain head.
@@ -11,6 +14,7 @@ Pure: no Flask, no database, no clock.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +23,7 @@ from enum import Enum
 from typing import Any, Protocol, TypeVar
 
 GENESIS = "0" * 64  # the `prev_hash` of every chain's first event
+PLAIN, KEYED = "sha256", "hmac-sha256"  # an event's `hash_scheme`
 
 
 class Event(Protocol):
@@ -39,10 +44,12 @@ class Event(Protocol):
 
 
 class StoredEvent(Event, Protocol):
-    """An event as read back: its row id and the hash stored with it."""
+    """An event as read back: its row id, the hash stored with it and the hash's scheme."""
 
     @property
     def id(self) -> int: ...
+    @property
+    def hash_scheme(self) -> str: ...
     @property
     def hash(self) -> str: ...
 
@@ -54,13 +61,17 @@ def canonical_text(fields: Mapping[str, object]) -> str:
     )
 
 
-def fields_hash(fields: Mapping[str, object]) -> str:
-    """SHA-256 (hex) over the canonical text of `fields`."""
-    return hashlib.sha256(canonical_text(fields).encode()).hexdigest()
+def fields_hash(fields: Mapping[str, object], key: bytes | None = None) -> str:
+    """HMAC-SHA256 with `key` (hex) over the canonical text of `fields`; SHA-256 without one."""
+    text = canonical_text(fields).encode()
+    if key is None:
+        return hashlib.sha256(text).hexdigest()
+    return hmac.new(key, text, hashlib.sha256).hexdigest()
 
 
-def link_hash(event: Event, **whose: object) -> str:
-    """The hash of `event`: its own fields, its predecessor's hash and the trail's `whose`."""
+def link_hash(event: Event, key: bytes | None = None, **whose: object) -> str:
+    """The hash of `event`: its own fields, its predecessor's hash and the trail's `whose`;
+    keyed with `key` when given (the `KEYED` scheme), plain SHA-256 without (`PLAIN`)."""
     return fields_hash(
         {
             **whose,
@@ -70,7 +81,8 @@ def link_hash(event: Event, **whose: object) -> str:
             "payload": event.payload,
             "created_at": utc_text(event.created_at),
             "prev_hash": event.prev_hash,
-        }
+        },
+        key,
     )
 
 
@@ -96,9 +108,13 @@ def next_event(
     now: datetime,
     payload: Mapping[str, object] | None = None,
 ) -> dict[str, Any]:
-    """The column values of the event after a chain's head (seq and hash), all but its hash."""
+    """The column values of the event after a chain's head (seq and hash), all but its hash.
+
+    Every new event is keyed: `hash_scheme` is KEYED.
+    """
     return {
         "seq": head_seq + 1,
+        "hash_scheme": KEYED,
         "action": action,
         "actor": actor,
         "payload": jsonable(payload or {}),
@@ -112,6 +128,8 @@ class Fault(Enum):
     LINK = "link"  # its prev_hash is not its predecessor's hash
     CONTENT = "content"  # its fields do not hash to its stored hash
     HEAD = "head"  # the head kept outside the chain does not match the chain's end
+    SCHEME = "scheme"  # an unkeyed hash on an event written after keying began
+    CHECKPOINT = "checkpoint"  # the chain differs from its signed checkpoint, or is gone
 
 
 @dataclass(frozen=True)
@@ -141,26 +159,31 @@ E = TypeVar("E", bound=StoredEvent)
 
 
 def walk(
-    chain: str, events: Iterable[E], rehash: Callable[[E], str]
+    chain: str, events: Iterable[E], rehash: Callable[[E], str], keyed_from: int | None = None
 ) -> tuple[BrokenLink | None, End]:
     """Follow one chain's `events` in stored order: its first broken link (or None), and its end.
 
-    `rehash` is the trail's hash of an event from its stored fields.
+    `rehash` is the trail's hash of an event from its stored fields; an event whose row id is
+    `keyed_from` or later must be KEYED (a plain hash there is a forger's without the key).
     """
     end = End()
     for event in events:
-        fault = _fault(event, end, rehash)
+        fault = _fault(event, end, rehash, keyed_from)
         if fault is not None:
             return BrokenLink(chain, event.seq, event.id, *fault), end
         end = End(event.seq, event.hash, event.id)
     return None, end
 
 
-def _fault(event: E, end: End, rehash: Callable[[E], str]) -> tuple[Fault, str] | None:
+def _fault(
+    event: E, end: End, rehash: Callable[[E], str], keyed_from: int | None
+) -> tuple[Fault, str] | None:
     if event.seq != end.seq + 1:
         return Fault.ORDER, f"expected #{end.seq + 1}"
     if event.prev_hash != end.hash:
         return Fault.LINK, "previous hash differs"
+    if event.hash_scheme != KEYED and keyed_from is not None and event.id >= keyed_from:
+        return Fault.SCHEME, "unkeyed hash on an event written after keying began"
     if rehash(event) != event.hash:
         return Fault.CONTENT, "content does not match hash"
     return None

@@ -8,6 +8,7 @@ deleted tail is noticed. Staff accounts have one chain of their own
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from itertools import groupby
 from typing import Any
@@ -16,14 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.chain import GENESIS, BrokenLink, End, head_break, link_hash, next_event, walk
+from dsar.audit.keys import earliest, first_keyed_id, key_for
 from dsar.audit.staff_trail import verify_staff_chain
 from dsar.requests.models import Request, RequestEvent
 from dsar.webhooks.events import queue_for_trail
 
 
 def event_hash(event: RequestEvent) -> str:
-    """The hash of a request's event: the chain's fields and the request's id."""
-    return link_hash(event, request_id=event.request_id)
+    """The hash of a request's event: the chain's fields and the request's id, keyed per scheme."""
+    return link_hash(event, key_for(event), request_id=event.request_id)
 
 
 def record_event(
@@ -79,24 +81,39 @@ def verify_chain(session: Session, request_id: int | None = None) -> BrokenLink 
 
     Without `request_id` the staff accounts' chain is checked too, after the requests' chains.
     """
+    breaks = chain_breaks(session, request_id)
+    if not breaks and request_id is None:
+        return verify_staff_chain(session)
+    return breaks[0] if breaks else None
+
+
+def chain_breaks(
+    session: Session, request_id: int | None = None, keyed_from: int | None = None
+) -> list[BrokenLink]:
+    """The first broken link of every broken request chain (or of one request's), in order.
+
+    Events from `keyed_from` on (a signed checkpoint's word), or from the first keyed event,
+    must be keyed.
+    """
+    keyed_from = earliest(keyed_from, first_keyed_id(session, RequestEvent))
     query = select(RequestEvent).order_by(RequestEvent.request_id, RequestEvent.seq)
     if request_id is not None:
         query = query.where(RequestEvent.request_id == request_id)
     ends: dict[int, End] = {}
+    found: dict[int, BrokenLink] = {}
     with session.execute(query.execution_options(yield_per=1000)).scalars() as events:
         for rid, chain in groupby(events, key=lambda event: event.request_id):
-            broken, ends[rid] = walk(_name(rid), chain, event_hash)
+            broken, ends[rid] = walk(_name(rid), chain, event_hash, keyed_from)
             if broken is not None:
-                return broken
-    broken = _first_wrong_head(session, ends, request_id)
-    if broken is None and request_id is None:
-        broken = verify_staff_chain(session)
-    return broken
+                found[rid] = broken
+    for rid, broken in _wrong_heads(session, ends, request_id):
+        found.setdefault(rid, broken)
+    return [found[rid] for rid in sorted(found)]
 
 
-def _first_wrong_head(
+def _wrong_heads(
     session: Session, ends: dict[int, End], request_id: int | None
-) -> BrokenLink | None:
+) -> Iterator[tuple[int, BrokenLink]]:
     """A chain whose last events were deleted is intact up to its end: the request's head is not."""
     query = select(Request.id, Request.event_seq, Request.chain_head).order_by(Request.id)
     if request_id is not None:
@@ -104,8 +121,7 @@ def _first_wrong_head(
     for rid, seq, head in session.execute(query):
         broken = head_break(_name(rid), "the request's chain head", seq, head, ends.get(rid, End()))
         if broken is not None:
-            return broken
-    return None
+            yield rid, broken
 
 
 def _name(request_id: int) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dsar.accounts.models import AuditHead, StaffEvent
 from dsar.audit.chain import GENESIS, BrokenLink, Fault, head_break, link_hash, next_event, walk
+from dsar.audit.keys import earliest, first_keyed_id, key_for
 from dsar.core.db import dialect_insert
 
 STAFF_CHAIN = "staff"
@@ -26,8 +27,9 @@ _NAME = "staff chain"  # in the verifier's report
 
 
 def staff_event_hash(event: StaffEvent) -> str:
-    """The hash of a staff event: the chain's fields, the chain's name and the account."""
-    return link_hash(event, chain=STAFF_CHAIN, subject=event.subject)
+    """The hash of a staff event: the chain's fields, the chain's name and the account, keyed by
+    its scheme."""
+    return link_hash(event, key_for(event), chain=STAFF_CHAIN, subject=event.subject)
 
 
 def record_staff_event(
@@ -89,11 +91,16 @@ def account_history(
     return list(session.execute(query).scalars())
 
 
-def verify_staff_chain(session: Session) -> BrokenLink | None:
-    """Walk the staff chain in order, then compare its end with the stored head."""
+def verify_staff_chain(session: Session, keyed_from: int | None = None) -> BrokenLink | None:
+    """Walk the staff chain in order, then compare its end with the stored head.
+
+    Events from `keyed_from` on (a signed checkpoint's word), or from the first keyed event,
+    must be keyed.
+    """
+    keyed_from = earliest(keyed_from, first_keyed_id(session, StaffEvent))
     query = select(StaffEvent).order_by(StaffEvent.seq).execution_options(yield_per=1000)
     with session.execute(query).scalars() as events:
-        broken, end = walk(_NAME, events, staff_event_hash)
+        broken, end = walk(_NAME, events, staff_event_hash, keyed_from)
     if broken is not None:
         return broken
     head = session.get(AuditHead, STAFF_CHAIN)

@@ -11,6 +11,7 @@ from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from dsar.config import Settings, derived_suppression_salt
+from dsar.core.setting_keys import derived_audit_key
 
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
@@ -58,6 +59,12 @@ def deploy_findings(settings: Settings) -> list[DeployFinding]:
         warning("DSAR_SUPPRESSION_SALT", "is derived from the secret key: a new secret key "
                 "would make the suppression list and the tombstones unreadable; set it once "
                 "(dsar suppression salt prints the current one)")  # fmt: skip
+    if settings.audit_key == derived_audit_key(settings.secret_key):
+        warning("DSAR_AUDIT_KEY", "is derived from the secret key: whoever reads the settings "
+                "file can rebuild the audit chains; set a key of its own, kept apart from the "
+                "database (docs/audit.md)")  # fmt: skip
+    elif len(settings.audit_key) < 32:
+        warning("DSAR_AUDIT_KEY", "is shorter than 32 characters: use a long random value")
     if settings.database_url.startswith("sqlite"):
         warning("DSAR_DATABASE_URL", "SQLite: one server only; back it up with SQLite's online "
                 "backup, not by copying the file (docs/operations.md)")  # fmt: skip

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, Select, Table, delete, inspect, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from dsar.audit.checkpoint import record_purged
 from dsar.config import Settings
 from dsar.core.db import Base, table_of
 from dsar.files.models import StoredFile
@@ -64,6 +65,7 @@ def _purge(session: Session, store: FileStore, requests: Sequence[Request], now:
     """
     ids = [request.id for request in requests]
     session.add_all(statistic_of(request, now) for request in requests)
+    record_purged(session, requests, now)  # the signed checkpoint lets them go
     files = 0
     stored_files = session.execute(select(StoredFile).where(StoredFile.request_id.in_(ids)))
     for stored in stored_files.scalars():

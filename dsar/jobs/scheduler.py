@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from dsar.config import Settings
 from dsar.extensions import db
+from dsar.jobs.audit_checkpoint import checkpoint_chains
 from dsar.jobs.digest import send_digests
 from dsar.jobs.erasures import carry_out_approved_erasures
 from dsar.jobs.escalation import escalate_overdue
@@ -122,6 +123,7 @@ JOBS: dict[str, JobSpec] = {
         JobSpec(
             "webhook_deadlines", queue_deadline_webhooks, HOUR, "due-soon and overdue webhooks"
         ),
+        JobSpec("audit_checkpoint", checkpoint_chains, DAY, "sign every audit chain's head"),
         JobSpec("send_transmissions", _send_transmissions, 30, "send portability exports onward"),
         JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail and webhooks"),
     )

@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from dsar.accounts.models import StaffUser
-from dsar.audit.chain import GENESIS
+from dsar.audit.chain import GENESIS, PLAIN
 from dsar.controllers.models import Controller
 from dsar.core.db import Base, UTCDateTime, enum_column
 from dsar.requests.workflow import Channel, RequestType, Status, Verification
@@ -148,6 +148,8 @@ class RequestEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # KEYED (HMAC-SHA256) for every new event; PLAIN on those stored before keying began.
+    hash_scheme: Mapped[str] = mapped_column(String(16), server_default=PLAIN)
 
     request: Mapped[Request] = relationship(back_populates="events")
 

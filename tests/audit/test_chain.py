@@ -11,6 +11,8 @@ import pytest
 
 from dsar.audit.chain import (
     GENESIS,
+    KEYED,
+    PLAIN,
     BrokenLink,
     End,
     Fault,
@@ -39,10 +41,14 @@ class Row:
     prev_hash: str
     hash: str = ""
     trail: str = "test"
+    hash_scheme: str = PLAIN
+
+
+KEY = b"k" * 32
 
 
 def rehash(row: Row) -> str:
-    return link_hash(row, trail=row.trail)
+    return link_hash(row, KEY if row.hash_scheme == KEYED else None, trail=row.trail)
 
 
 def chain(length: int = 4) -> list[Row]:
@@ -100,8 +106,8 @@ def test_stored_hashes_stay_the_same(
 
 def test_the_trails_own_fields_are_hashed() -> None:
     row = chain(1)[0]
-    assert link_hash(row, trail="test") == row.hash
-    assert link_hash(row, trail="other") != row.hash
+    assert link_hash(row, KEY, trail="test") == row.hash
+    assert link_hash(row, KEY, trail="other") != row.hash
 
 
 def test_next_event_follows_the_head_and_stores_the_payload_as_json_reads_it() -> None:
@@ -115,6 +121,7 @@ def test_next_event_follows_the_head_and_stores_the_payload_as_json_reads_it() -
         "payload": {"on": "2026-04-02"},
         "created_at": AT,
         "prev_hash": "c" * 64,
+        "hash_scheme": KEYED,
     }
     assert next_event(0, GENESIS, "created", actor="subject", now=AT)["payload"] == {}
     assert jsonable({"at": AT}) == {"at": str(AT)}
@@ -199,3 +206,50 @@ def test_the_head_is_compared_with_the_end() -> None:
         f"request 7, event #4 (id {rows[-1].id}): the request's chain head does not match its last"
         " event"
     )
+
+
+def test_a_keyed_hash_is_hmac_sha256_with_the_key() -> None:
+    row = Row(1, 3, "verify_identity", "dana@example.org", dict(PAYLOAD), AT, "a" * 64)
+    plain = link_hash(row, request_id=12)
+    keyed = link_hash(row, KEY, request_id=12)
+    assert len(keyed) == 64 and keyed not in (plain, link_hash(row, b"x" * 32, request_id=12))
+    import hashlib
+    import hmac
+
+    text = canonical_text(
+        {
+            "request_id": 12,
+            "seq": 3,
+            "action": "verify_identity",
+            "actor": "dana@example.org",
+            "payload": PAYLOAD,
+            "created_at": "2026-03-02T09:00:00.000123+00:00",
+            "prev_hash": "a" * 64,
+        }
+    ).encode()
+    assert keyed == hmac.new(KEY, text, hashlib.sha256).hexdigest()
+    assert plain == hashlib.sha256(text).hexdigest()
+
+
+def test_new_events_are_keyed_and_verify_with_the_key() -> None:
+    rows = chain()
+    assert {row.hash_scheme for row in rows} == {KEYED}
+    assert walk("test", rows, rehash, keyed_from=rows[0].id)[0] is None
+    wrong_key = walk("test", rows, lambda r: link_hash(r, b"x" * 32, trail=r.trail))[0]
+    assert wrong_key is not None and wrong_key.fault == Fault.CONTENT
+
+
+def unkeyed_forgery(rows: list[Row], index: int) -> list[Row]:
+    """Event `index` rewritten and hashed with plain SHA-256, as a forger without the key can."""
+    row = dataclasses.replace(rows[index], actor="eve", hash_scheme=PLAIN)
+    return tampered(rows, index, actor="eve", hash_scheme=PLAIN, hash=rehash(row))
+
+
+def test_an_unkeyed_hash_after_keying_began_is_refused() -> None:
+    rows = unkeyed_forgery(chain(1), 0)  # the last event: nothing after it to break
+    assert walk("test", rows, rehash)[0] is None  # no boundary known: a plain event verifies
+    broken = walk("test", rows, rehash, keyed_from=rows[0].id)[0]
+    assert broken == BrokenLink(
+        "test", 1, rows[0].id, Fault.SCHEME, "unkeyed hash on an event written after keying began"
+    )
+    assert walk("test", rows, rehash, keyed_from=rows[0].id + 1)[0] is None  # an older event

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -135,8 +136,10 @@ def test_concurrent_appenders_queue_instead_of_forking(own_database, now: dateti
         append(first, "signed_in")  # holds the head until its commit
         outcome: list[object] = []
 
-        def second_appender() -> None:
-            with Session(own_database) as second:
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+
+        def second_appender() -> None:  # the trail reads the audit key from the running app
+            with app.app_context(), Session(own_database) as second:
                 try:
                     append(second, "signed_out")
                     second.commit()

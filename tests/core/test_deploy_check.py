@@ -12,6 +12,7 @@ GOOD = {
     "DSAR_ENV": "production",
     "DSAR_SECRET_KEY": SECRET,
     "DSAR_SUPPRESSION_SALT": "s" * 32,
+    "DSAR_AUDIT_KEY": "a" * 32,
     "DSAR_FILE_KEY": "",
     "DSAR_BASE_URL": "https://dsar.shop.example",
     "DSAR_SMTP_HOST": "mail.shop.example",
@@ -41,6 +42,8 @@ def test_each_gap_is_named_once(tmp_path: Path) -> None:
         ("warning", "DSAR_SMTP_STARTTLS / DSAR_SMTP_SSL")
     ]
     assert _findings(tmp_path, DSAR_SUPPRESSION_SALT="") == [("warning", "DSAR_SUPPRESSION_SALT")]
+    assert _findings(tmp_path, DSAR_AUDIT_KEY="") == [("warning", "DSAR_AUDIT_KEY")]  # derived
+    assert _findings(tmp_path, DSAR_AUDIT_KEY="a" * 20) == [("warning", "DSAR_AUDIT_KEY")]
     assert _findings(tmp_path, DSAR_DPO_MAILBOX="") == [("warning", "DSAR_DPO_MAILBOX")]
     assert _findings(tmp_path, DSAR_RATE_LIMIT_STORAGE="memory://") == [
         ("warning", "DSAR_RATE_LIMIT_STORAGE")

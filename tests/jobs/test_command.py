@@ -39,6 +39,7 @@ def test_run_once_at_a_given_instant_then_status(
         "purge_unconfirmed: purged=0 files=0",
         "prune_job_runs: job_runs=0 sign_in_throttles=0",
         "webhook_deadlines: due_soon=0 overdue=0",
+        "audit_checkpoint: requests=1 broken=0",
         "send_transmissions: sent=0 failed=0",
         "dispatch_outbox: sent=1 retried=0 failed=0 answered=0",
     ]

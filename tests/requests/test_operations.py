@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from dsar.audit.chain import GENESIS, fields_hash
+from dsar.audit.chain import GENESIS, KEYED, fields_hash
+from dsar.audit.keys import signing_key
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose, StoredFile
@@ -160,8 +161,10 @@ def test_writes_the_request_and_its_first_event(
             "payload": event.payload,
             "created_at": now.isoformat(timespec="microseconds"),
             "prev_hash": GENESIS,
-        }
+        },
+        signing_key(),  # HMAC-SHA256 with the audit key
     )
+    assert event.hash_scheme == KEYED
     assert event.hash == expected
     assert (request.event_seq, request.chain_head) == (1, expected)
     assert verify_chain(session, request.id) is None

@@ -28,9 +28,10 @@ def _login(client, email: str, password: str = PASSWORD):  # type: ignore[no-unt
     return client.post("/staff/login", data={"email": email, "password": password})
 
 
-def _throttle(app: Flask, session, email: str) -> SignInThrottle:  # type: ignore[no-untyped-def]
+def _throttle(app: Flask, session, email: str, client: str | None = "127.0.0.1") -> SignInThrottle:  # type: ignore[no-untyped-def]
+    """The failures of `email` from `client` (the test client's address), or from anywhere."""
     session.expire_all()
-    key = address_key(app.config["DSAR_SETTINGS"].secret_key, email)
+    key = address_key(app.config["DSAR_SETTINGS"].secret_key, email, client)
     return session.get(SignInThrottle, key)
 
 
@@ -269,11 +270,12 @@ def test_addresses_are_stored_only_as_keyed_hashes(  # type: ignore[no-untyped-d
 
     _login(fresh, " Someone@Example.org ", "wrong password!")
     rows = session.execute(select(SignInThrottle)).scalars().all()
-    assert [r.address_key for r in rows] == [
-        _throttle(app, session, "someone@example.org").address_key
-    ]
-    assert rows[0].address_key != hashlib.sha256(b"someone@example.org").hexdigest()
-    assert address_key("another secret key!", "someone@example.org") != rows[0].address_key
+    everywhere = _throttle(app, session, "someone@example.org", None)
+    here = _throttle(app, session, "someone@example.org")
+    assert {r.address_key for r in rows} == {everywhere.address_key, here.address_key}
+    assert here.account_key == everywhere.address_key and everywhere.account_key is None
+    assert everywhere.address_key != hashlib.sha256(b"someone@example.org").hexdigest()
+    assert address_key("another secret key!", "someone@example.org") != everywhere.address_key
     assert session.execute(select(StaffEvent)).scalars().all() == []  # no account, no event
 
 

@@ -1,7 +1,8 @@
 """Every staff route refuses anonymous users and roles without permission.
 
 The table below must name every endpoint of the blueprint: a new route without an entry
-fails `test_every_staff_endpoint_is_listed`, so none can slip through unchecked.
+fails `test_every_staff_endpoint_is_listed`, so none can slip through unchecked. It is the one
+list of who may use a staff route: tests/web/test_access_matrix.py builds on it.
 """
 
 from __future__ import annotations

@@ -53,7 +53,17 @@ def _settings() -> Settings:
 
 
 def _email_key() -> str:
-    """Rate-limit key: the posted e-mail address, normalised; the IP when there is none."""
+    """Rate-limit key: the posted e-mail address, normalised, from this client address: posts
+    with someone else's address from one place do not block it for its owner elsewhere."""
+    return f"{_email()}|ip:{get_remote_address()}"
+
+
+def _email_everywhere_key() -> str:
+    """Rate-limit key of the ceiling per e-mail address from anywhere (mail to one address)."""
+    return _email()
+
+
+def _email() -> str:
     email = (request.form.get("email") or "").strip().lower()
     return f"email:{email}" if email else f"ip:{get_remote_address()}"
 
@@ -163,6 +173,13 @@ def _limit_reached(limit: RequestLimit) -> Response:
 @limiter.limit(
     "3/hour",
     key_func=_email_key,
+    methods=["POST"],
+    exempt_when=_switching_language,
+    on_breach=_limit_reached,
+)
+@limiter.limit(  # far above what a subject sends: stops confirmation mail flooding one address
+    "20/hour",
+    key_func=_email_everywhere_key,
     methods=["POST"],
     exempt_when=_switching_language,
     on_breach=_limit_reached,

@@ -6,7 +6,16 @@ import io
 from datetime import datetime
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -43,12 +52,17 @@ def _production() -> bool:
     return bool(current_app.config["DSAR_SETTINGS"].is_production)
 
 
+def _client() -> str:
+    """The client's address: the peer, or what the trusted proxies say (DSAR_TRUSTED_PROXIES)."""
+    return request.remote_addr or ""
+
+
 def _landing(user: StaffUser) -> str:
     return url_for("staff.users") if user.role is Role.ADMIN else url_for("staff.queue")
 
 
 def _finish(user: StaffUser, now: datetime) -> ResponseReturnValue:
-    complete_sign_in(db.session(), user, now=now, secret_key=secret_key())
+    complete_sign_in(db.session(), user, now=now, secret_key=secret_key(), client=_client())
     remember_at_sign_in(user, now)
     session.clear()  # a fresh session at sign-in: no fixation
     login_user(user)
@@ -90,6 +104,7 @@ def login() -> ResponseReturnValue:
             now=now,
             production=_production(),
             secret_key=secret_key(),
+            client=_client(),
         )
         if result.step is LoginStep.DONE and result.user is not None:
             return _finish(result.user, now)
@@ -114,7 +129,12 @@ def login_totp() -> ResponseReturnValue:
     form, status = TotpForm(), 200
     if form.validate_on_submit():
         result = check_totp(
-            db.session(), user, form.code.data or "", now=now, secret_key=secret_key()
+            db.session(),
+            user,
+            form.code.data or "",
+            now=now,
+            secret_key=secret_key(),
+            client=_client(),
         )
         if result.step is LoginStep.DONE:
             return _finish(user, now)

@@ -1,0 +1,89 @@
+"""The access matrix's world: a request with real rows behind every id a route takes, staff of
+each role, a staff member of another controller and a deactivated account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from dsar.accounts.models import Role, StaffUser
+from dsar.controllers.models import Controller
+from dsar.files.models import FilePurpose
+from dsar.files.storage import FileStore
+from dsar.intake.links import make_confirmation_token
+from dsar.letters.operations import draft_letter
+from dsar.requests.models import Request
+from dsar.requests.operations import NewFile, NewRequest, create_request
+from dsar.requests.saved_views import save_view
+from dsar.requests.workflow import Channel, RequestType
+from tests.factories import make_staff
+from tests.fulfilment.conftest import make_export
+
+# Roles as the matrix names them: each staff role, and three more kinds of visitor.
+ANONYMOUS, OTHER_CONTROLLER, DEACTIVATED = "anonymous", "other_controller", "deactivated"
+ROLES = (ANONYMOUS, Role.AGENT.value, Role.DPO.value, Role.ADMIN.value, OTHER_CONTROLLER,
+         DEACTIVATED)  # fmt: skip
+
+
+@dataclass
+class World:
+    request: Request
+    staff: dict[str, StaffUser]
+    ids: dict[str, Any] = field(default_factory=dict)  # url argument -> a real value
+
+
+def build_world(app: Flask, session: Session, controller: Controller, now: datetime) -> World:
+    """Rows for every id the routes take that a fixture can make; the others stay unknown."""
+    settings = app.config["DSAR_SETTINGS"]
+    other = Controller(slug="aaa", name="Aaa AG", country="AT", timezone="Europe/Vienna",
+                       loaded_at=now)  # fmt: skip
+    session.add(other)
+    staff = {
+        Role.AGENT.value: make_staff(session, now, email="alex@example.org", role=Role.AGENT),
+        Role.DPO.value: make_staff(session, now, email="dana@example.org", role=Role.DPO),
+        Role.ADMIN.value: make_staff(session, now, email="ada@example.org", role=Role.ADMIN),
+        OTHER_CONTROLLER: make_staff(session, now, email="otto@example.org", role=Role.DPO),
+        DEACTIVATED: make_staff(session, now, email="dora@example.org", role=Role.DPO),
+    }
+    staff[OTHER_CONTROLLER].controllers = [other]
+    new = NewRequest(
+        controller=controller,
+        type=RequestType.ACCESS,
+        channel=Channel.EMAIL,
+        language="en",
+        subject_name="Zoë Schmidt",
+        subject_email="zoe@example.org",
+        details={},
+        received_at=now,
+    )
+    document = NewFile("id.png", "image/png", b"\x89PNG\r\n\x1a\n", FilePurpose.IDENTITY_DOCUMENT)
+    created = create_request(session, new, actor="test", now=now, files=[document],
+                             store=FileStore.from_settings(settings))  # fmt: skip
+    request = created.request
+    request.assignee = staff[Role.AGENT.value]
+    session.flush()
+    letter = draft_letter(session, request, actor="test", now=now, letter_type="acknowledgement")
+    view = save_view(session, staff[Role.AGENT.value], "Mine", {"status": "all"}, now=now)
+    export, download_token = make_export(app, session, request, now)
+    ids: dict[str, Any] = {
+        "slug": controller.slug,
+        "request_id": request.id,
+        "file_id": created.files[0].id,
+        "letter_id": letter.id,
+        "user_id": staff[Role.AGENT.value].id,
+        "view_id": view.id,
+        "export_id": export.id,
+        "download_token": download_token,
+        "token": created.status_token,
+        # the confirmation link's token (the request came by e-mail: nothing left to confirm)
+        "confirm_token": make_confirmation_token(settings.secret_key, request.reference or "", now),
+        "right": "access",
+        "filename": "dsar.css",
+    }
+    staff[DEACTIVATED].active = False  # its session cookie, made as at sign-in, outlives it
+    session.commit()
+    return World(request, staff, ids)
