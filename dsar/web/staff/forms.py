@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -22,22 +21,23 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from dsar.accounts.models import Role
 from dsar.core.i18n import LANGUAGES, NAMES
 from dsar.requests.workflow import Decision, RequestType
+from dsar.web.forms import WebForm
 
 CHANNELS = (("email", "E-mail"), ("post", "Letter"), ("phone", "Phone"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(WebForm):
     email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 
-class TotpForm(FlaskForm):
+class TotpForm(WebForm):
     code = StringField(
         "Code from your authenticator app", validators=[DataRequired(), Length(max=10)]
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(WebForm):
     text = TextAreaField("Internal note", validators=[DataRequired(), Length(max=5000)])
 
 
@@ -53,7 +53,7 @@ NEEDS_CONFIRMATION = frozenset(
 )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(WebForm):
     """One form for every decision: the button's `decision` value says which."""
 
     decision = HiddenField(validators=[DataRequired()])
@@ -66,11 +66,11 @@ class DecisionForm(FlaskForm):
     confirmed = BooleanField()  # required for NEEDS_CONFIRMATION, checked in the view
 
 
-class AssignForm(FlaskForm):
+class AssignForm(WebForm):
     assignee = StringField(validators=[Optional(), Length(max=12)])  # a staff id, "me" or ""
 
 
-class ManualRequestForm(FlaskForm):
+class ManualRequestForm(WebForm):
     controller = SelectField("Controller", coerce=int)
     type = SelectField(
         "Right", choices=[SelectChoice(t.value, f"{t.value} ({t.article})") for t in RequestType]
@@ -98,13 +98,13 @@ class ManualRequestForm(FlaskForm):
     original = FileField("Original e-mail or scanned letter")
 
 
-class NewStaffForm(FlaskForm):
+class NewStaffForm(WebForm):
     email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=320)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
 
 
-class EditStaffForm(FlaskForm):
+class EditStaffForm(WebForm):
     role = SelectField("Role", choices=[SelectChoice(r.value) for r in Role])
     active = BooleanField("Active")
     controllers = SelectMultipleField("Limited to controllers (none = all)", coerce=int)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -17,16 +16,17 @@ from dsar.letters.operations import LetterError
 from dsar.letters.recipient_notices import close_notice, confirm_notice, notices_of
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(WebForm):
     confirmed_on = DateField("Day the recipient confirmed it", validators=[DataRequired()])
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(WebForm):
     reason = TextAreaField(
         "Why it is closed without a confirmation",
         validators=[DataRequired(), Length(max=2000)],
