@@ -136,7 +136,7 @@ def posts(valid: Mapping[str, str], fields: Sequence[str], file_fields: Sequence
 
     as_form = st.builds(
         Post,
-        st.one_of(mutated(), st.lists(pair, max_size=12).map(tuple)),
+        st.one_of(mutated(), mutated(), st.lists(pair, max_size=12).map(tuple)),
         st.none(),
         st.sampled_from(["application/x-www-form-urlencoded", "multipart/form-data"]),
     )
