@@ -200,6 +200,7 @@ def check_deploy_command(strict: bool) -> None:
 
 
 def _register_feature_commands() -> None:
+    from dsar.commands.backup import backup_group
     from dsar.commands.deadline import deadline_command
     from dsar.commands.erasure import erasure_group
     from dsar.commands.jobs import jobs_group
@@ -216,6 +217,7 @@ def _register_feature_commands() -> None:
     cli.add_command(suppression_group)
     cli.add_command(erasure_group)
     cli.add_command(webhook_group)
+    cli.add_command(backup_group)
     demo_group.add_command(shop_command)
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
+from dsar.core.write_lock import writing
 from dsar.extensions import db
 from dsar.jobs.audit_checkpoint import checkpoint_chains
 from dsar.jobs.digest import send_digests
@@ -141,11 +142,18 @@ def counts_of(result: Any) -> dict[str, Any]:
 
 
 def run_job(app: Flask, name: str, now: datetime | None = None) -> Any:
-    """Run one job in its own transaction and record a JobRun; roll back and re-raise on error."""
+    """Run one job in its own transaction and record a JobRun; roll back and re-raise on error.
+
+    On SQLite every transaction of a job begins as the writer (dsar/core/write_lock.py), as a
+    web POST's does: a job reads and then writes, and a transaction that read before another
+    writer committed fails at its write instead of waiting. The dispatcher's was the worst:
+    a message sent, its "sent" lost with the failed commit, and the job run again sent it
+    twice (tests/faults/test_two_schedulers.py).
+    """
     from dsar.core.clock import now as clock_now
 
     spec = JOBS[name]
-    with app.app_context():
+    with app.app_context(), writing():
         now = now or clock_now()
         settings = app.config["DSAR_SETTINGS"]
         started = time.monotonic()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
 
 from dsar.core.write_lock import writing
@@ -26,9 +26,14 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 class TransactionalFlask(Flask):
     """Flask whose every view runs in one transaction, committed when the view returns."""
 
-    def dispatch_request(self) -> ResponseReturnValue:
+    def full_dispatch_request(self) -> Response:
+        # The writer from the first statement on, the `before_request` hooks' included: the
+        # staff session check reads the signed-in account before the view writes.
         unsafe = request.method not in SAFE_METHODS
         with writing() if unsafe else contextlib.nullcontext():
-            result = super().dispatch_request()
-            db.session.commit()  # before the response goes out: mail waits in the outbox for it
+            return super().full_dispatch_request()
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        result = super().dispatch_request()
+        db.session.commit()  # before the response goes out: mail waits in the outbox for it
         return result

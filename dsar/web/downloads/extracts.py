@@ -13,7 +13,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -39,6 +38,7 @@ from dsar.intake.uploads import MAX_FILES, Upload, UploadRejected
 from dsar.register import Register
 from dsar.register.datasources import ManualSource
 from dsar.web.downloads import bp
+from dsar.web.forms import WebForm
 from dsar.web.intake.controllers import controller_or_404
 
 PROBLEMS = {
@@ -48,7 +48,7 @@ PROBLEMS = {
 }
 
 
-class OwnerForm(FlaskForm):
+class OwnerForm(WebForm):
     result = RadioField(
         _l("What did you find?"),
         choices=[

@@ -15,7 +15,6 @@ from flask import Response, abort, current_app, make_response, render_template, 
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -36,6 +35,7 @@ from dsar.fulfilment.delivery import (
 from dsar.fulfilment.models import Export, LinkEnd
 from dsar.intake.operations import request_for_status_token
 from dsar.web.downloads import bp
+from dsar.web.forms import WebForm
 from dsar.web.intake.controllers import controller_or_404
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ ENDED = {
 }
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(WebForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 

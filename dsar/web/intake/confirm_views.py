@@ -7,7 +7,6 @@ from datetime import timedelta
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -17,6 +16,7 @@ from dsar.core import clock
 from dsar.extensions import db, limiter
 from dsar.intake.links import LinkExpired, LinkInvalid, read_confirmation_token
 from dsar.intake.operations import confirm_request, resend_confirmation
+from dsar.web.forms import WebForm
 from dsar.web.intake import bp
 from dsar.web.intake.controllers import controller_and_register
 
@@ -25,7 +25,7 @@ def _settings() -> Settings:
     return current_app.config["DSAR_SETTINGS"]
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(WebForm):
     """A button, not a bare link: mail scanners that open links must not confirm requests."""
 
 
@@ -62,7 +62,7 @@ def _link_problem(controller: Controller, problem: str) -> ResponseReturnValue:
     return page, 410 if problem == "expired" else 404
 
 
-class ResendForm(FlaskForm):
+class ResendForm(WebForm):
     reference = StringField(
         _l("Reference"),
         validators=[InputRequired(_l("Please enter the reference.")), Length(max=32)],

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -30,6 +29,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from dsar.requests.workflow import RequestType
+from dsar.web.forms import WebForm
 from dsar.web.intake.validators import email_syntax, https_url, single_line
 
 NAME_MAX = 200
@@ -50,7 +50,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IntakeForm(FlaskForm):
+class IntakeForm(WebForm):
     """What every right's form asks.
 
     Fields checked against another field carry no Optional(): it would stop their chain

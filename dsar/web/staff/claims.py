@@ -12,7 +12,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
@@ -37,25 +36,26 @@ from dsar.fulfilment.models import SearchRun
 from dsar.fulfilment.search import register_for
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, may_compare_documents
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
 STAFF_METHODS = {ClaimMethod.ROW_CARRIES_EMAIL.value, ClaimMethod.DOCUMENT_COMPARED.value}
 
 
-class ClaimCodeForm(FlaskForm):
+class ClaimCodeForm(WebForm):
     source_id = HiddenField(validators=[Optional(), Length(max=64)])
     address = EmailField(
         "E-mail address on file", validators=[Optional(), Email(), Length(max=320)]
     )
 
 
-class ClaimVerifyForm(FlaskForm):
+class ClaimVerifyForm(WebForm):
     method = HiddenField(validators=[AnyOf(sorted(STAFF_METHODS))])
     detail = StringField("How it was checked", validators=[DataRequired(), Length(max=2000)])
 
 
-class ClaimSetAsideForm(FlaskForm):
+class ClaimSetAsideForm(WebForm):
     reason = StringField("Reason", validators=[DataRequired(), Length(max=2000)])
 
 

@@ -7,7 +7,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from dsar.changes.erasures import (
     ErasureError,
@@ -24,13 +23,14 @@ from dsar.fulfilment.search import register_for
 from dsar.intake.uploads import UploadRejected
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.change_words import page_language, said
 from dsar.web.staff.fulfilment import _save_evidence
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(WebForm):
     """A button that only needs the CSRF token."""
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -23,23 +22,24 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 from dsar.accounts.models import Role
 from dsar.core.i18n import LANGUAGES, NAMES
 from dsar.requests.workflow import Decision, RequestType
+from dsar.web.forms import WebForm
 from dsar.web.staff.labels import RIGHT_LABELS, ROLE_LABELS
 
 CHANNELS = (("email", _l("E-mail")), ("post", _l("Letter")), ("phone", _l("Phone")))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(WebForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=320)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class TotpForm(FlaskForm):
+class TotpForm(WebForm):
     code = StringField(
         _l("Code from your authenticator app"), validators=[DataRequired(), Length(max=10)]
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(WebForm):
     text = TextAreaField(_l("Internal note"), validators=[DataRequired(), Length(max=5000)])
 
 
@@ -55,7 +55,7 @@ NEEDS_CONFIRMATION = frozenset(
 )
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(WebForm):
     """One form for every decision: the button's `decision` value says which."""
 
     decision = HiddenField(validators=[DataRequired()])
@@ -68,11 +68,11 @@ class DecisionForm(FlaskForm):
     confirmed = BooleanField()  # required for NEEDS_CONFIRMATION, checked in the view
 
 
-class AssignForm(FlaskForm):
+class AssignForm(WebForm):
     assignee = StringField(validators=[Optional(), Length(max=12)])  # a staff id, "me" or ""
 
 
-class ManualRequestForm(FlaskForm):
+class ManualRequestForm(WebForm):
     controller = SelectField(_l("Controller"), coerce=int)
     type = SelectField(
         _l("Right"), choices=[SelectChoice(t.value, RIGHT_LABELS[t]) for t in RequestType]
@@ -102,13 +102,13 @@ class ManualRequestForm(FlaskForm):
     original = FileField(_l("Original e-mail or scanned letter"))
 
 
-class NewStaffForm(FlaskForm):
+class NewStaffForm(WebForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=320)])
     name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
 
 
-class EditStaffForm(FlaskForm):
+class EditStaffForm(WebForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
     active = BooleanField(_l("Active"))
     controllers = SelectMultipleField(_l("Limited to controllers (none = all)"), coerce=int)

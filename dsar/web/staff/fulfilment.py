@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, RadioField, StringField, TextAreaField
@@ -34,6 +33,7 @@ from dsar.intake.uploads import UploadRejected, accept_upload
 from dsar.register import Register
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.claims import claims_context
@@ -41,11 +41,11 @@ from dsar.web.staff.manual_findings import manual_context
 from dsar.web.staff.review import UndoForm
 
 
-class ActionForm(FlaskForm):
+class ActionForm(WebForm):
     """A button that only needs the CSRF token."""
 
 
-class TaskForm(FlaskForm):
+class TaskForm(WebForm):
     note = TextAreaField(
         "What was searched and found", validators=[DataRequired(), Length(max=4000)]
     )
@@ -56,12 +56,12 @@ class TaskForm(FlaskForm):
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(WebForm):
     kind = StringField("Export", validators=[AnyOf([k.value for k in ExportKind])])
     with_password = BooleanField("Protect the download with a password (sent separately)")
 
 
-class TransmitForm(FlaskForm):
+class TransmitForm(WebForm):
     url = StringField(
         "Receiving controller's HTTPS address", validators=[DataRequired(), Length(max=500)]
     )

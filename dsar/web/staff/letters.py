@@ -8,7 +8,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask import request as flask_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -44,29 +43,30 @@ from dsar.letters.recipient_notices import TRACKED_FACTS, tracked_facts
 from dsar.register import Register
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
 
-class DraftForm(FlaskForm):
+class DraftForm(WebForm):
     letter_type = SelectField(
         "Letter", choices=[SelectChoice(t, t.replace("_", " ")) for t in LETTER_TYPES]
     )
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(WebForm):
     """A button that only carries the CSRF token."""
 
 
-class PostedForm(FlaskForm):
+class PostedForm(WebForm):
     posted_on = DateField("Day the printed letter was posted", validators=[DataRequired()])
     copy_posted = BooleanField(
         "The copy of the data was posted with it (on paper or a data carrier)"
     )
 
 
-def _text_form(letter: Letter) -> FlaskForm:
-    class TextsForm(FlaskForm):
+def _text_form(letter: Letter) -> WebForm:
+    class TextsForm(WebForm):
         pass
 
     for name, label in text_labels(letter.type):

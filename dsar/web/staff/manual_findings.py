@@ -7,7 +7,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -31,6 +30,7 @@ from dsar.register import Register
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
@@ -40,13 +40,13 @@ EXTRACT_REFUSED = (
 )
 
 
-class FindingForm(FlaskForm):
+class FindingForm(WebForm):
     category = StringField("Data category", validators=[DataRequired(), Length(max=64)])
     description = StringField("Description", validators=[DataRequired(), Length(max=500)])
     rows = TextAreaField("Rows", validators=[Optional(), Length(max=100_000)])
 
 
-class UploadLinkForm(FlaskForm):
+class UploadLinkForm(WebForm):
     owner_email = EmailField(
         "System owner's e-mail address", validators=[DataRequired(), Email(), Length(max=320)]
     )
@@ -144,7 +144,7 @@ def manual_finding_add(request_id: int, task_id: int) -> ResponseReturnValue:
 def manual_finding_remove(request_id: int, task_id: int, finding_id: int) -> ResponseReturnValue:
     found, task = _task(request_id, task_id)
     finding = db.session.get(ManualFinding, finding_id)
-    if finding is None or finding.task_id != task.id or not FlaskForm().validate_on_submit():
+    if finding is None or finding.task_id != task.id or not WebForm().validate_on_submit():
         abort(404)
     try:
         remove_finding(

@@ -9,7 +9,6 @@ from flask import abort, flash, make_response, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import BooleanField, IntegerField, StringField
@@ -24,11 +23,12 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, may_merge
 from dsar.requests.repeats import OtherRequest
 from dsar.requests.workflow import IllegalTransition
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
 
-class MergeForm(FlaskForm):
+class MergeForm(WebForm):
     """Merge this request and `other`; `keep` says which one survives."""
 
     other = IntegerField(validators=[DataRequired()])

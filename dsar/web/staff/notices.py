@@ -8,7 +8,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -19,17 +18,18 @@ from dsar.letters.operations import LetterError
 from dsar.letters.recipient_notices import close_notice, confirm_notice, notices_of
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.change_words import said
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(WebForm):
     confirmed_on = DateField(_l("Day the recipient confirmed it"), validators=[DataRequired()])
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(WebForm):
     reason = TextAreaField(
         _l("Why it is closed without a confirmation"),
         validators=[DataRequired(), Length(max=2000)],

@@ -8,7 +8,6 @@ from math import ceil
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -25,17 +24,18 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 from dsar.sources.base import row_key
+from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
 PAGE_SIZE = 50
 
 
-class UndoForm(FlaskForm):
+class UndoForm(WebForm):
     """Only the CSRF token: the exclusion to undo is in the URL."""
 
 
-class ExcludeForm(FlaskForm):
+class ExcludeForm(WebForm):
     source_id = HiddenField(validators=[DataRequired(), Length(max=64)])
     part = HiddenField(validators=[DataRequired(), Length(max=128)])
     row_key = HiddenField(validators=[DataRequired(), Length(max=200)])
