@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from dsar.requests.workflow import IllegalTransition
+from dsar.web.api.problems import problem_response
 
 
 def _wants_json() -> bool:
@@ -32,6 +33,8 @@ def register_error_pages(app: Flask) -> None:
 
 
 def _page(code: int, message: str) -> ResponseReturnValue:
+    if request.path.startswith("/api/"):
+        return problem_response(code, message)
     if _wants_json():
         return jsonify(error=message, status=code), code
     return render_template("errors/error.html", code=code, message=message), code
