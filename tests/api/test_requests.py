@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from dsar.api.filing import IDENTITY_EVENT
-from dsar.requests.models import Request, RequestEvent
+from dsar.requests.models import Request
 from dsar.requests.workflow import Channel, RequestType, Status, Verification
 from tests.api.conftest import FILING, Call
 from tests.factories import make_request
