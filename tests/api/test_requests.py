@@ -52,7 +52,7 @@ def test_the_same_idempotency_key_and_body_replays_the_first_answer(  # type: ig
     assert again.headers["Idempotent-Replayed"] == "true"
     assert count(session) == 1
     other = api("POST", "/requests", json={**FILING, "right": "erasure"}, headers=headers)
-    assert other.status_code == 422
+    assert other.status_code == 409
     assert other.content_type == "application/problem+json"
     assert "Idempotency-Key" in other.json["detail"]
     assert count(session) == 1
@@ -84,6 +84,8 @@ def test_invalid_fields_are_named_in_a_422_problem(session, api: Call) -> None: 
     unknown = api("POST", "/requests", json={**FILING, "language": "fr"})
     assert unknown.status_code == 422
     assert unknown.json["errors"][0]["field"] == "language"
+    blank = api("POST", "/requests", json={**FILING, "subject_name": "  "})
+    assert blank.json["errors"][0]["field"] == "subject_name"
     assert api("POST", "/requests", data="{", content_type="application/json").status_code == 422
     assert count(session) == 0
 

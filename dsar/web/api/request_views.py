@@ -101,7 +101,7 @@ def file_new_request() -> ResponseReturnValue:
         try:
             stored = replay_or_none(session, key, headers.idempotency_key, request.get_data())
         except IdempotencyConflict as conflict:
-            raise ApiProblem(422, str(conflict)) from conflict
+            raise ApiProblem(409, str(conflict)) from conflict
         if stored is not None:
             return stored.body, stored.status, {"Idempotent-Replayed": "true"}
     filing = Filing(

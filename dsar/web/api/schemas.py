@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
+from dsar.api.reading import CURSOR_PATTERN
+from dsar.core.i18n import LANGUAGES
 from dsar.fulfilment.models import ManualOutcome
 from dsar.requests.workflow import RequestType, Status
+
+
+NOT_BLANK = r"\S"  # more than white space
+Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -17,12 +24,13 @@ class Strict(BaseModel):
 
 class NewRequestBody(Strict):
     right: RequestType = Field(description="The right the subject exercises.")
-    subject_name: str = Field(min_length=1, max_length=200)
+    subject_name: str = Field(min_length=1, max_length=200, pattern=NOT_BLANK)
     subject_email: EmailStr = Field(max_length=320)
-    language: str = Field(min_length=2, max_length=8, description="One of the controller's.")
+    language: Language = Field(description="One of the controller's languages.")
     account_id: str = Field(
         min_length=1,
         max_length=200,
+        pattern=NOT_BLANK,
         description="The subject's account in the controller's system, where they signed in.",
     )
     description: str = Field(default="", max_length=5000)
@@ -43,7 +51,9 @@ class ListQuery(Strict):
     right: RequestType | None = None
     received_since: date | None = Field(default=None, description="Received on or after (UTC).")
     received_until: date | None = Field(default=None, description="Received on or before (UTC).")
-    cursor: str | None = Field(default=None, max_length=40, description="`next` of a page.")
+    cursor: str | None = Field(
+        default=None, pattern=CURSOR_PATTERN, description="From `next`: where the page starts."
+    )
     limit: int = Field(default=50, ge=1, le=100)
 
 
@@ -88,7 +98,7 @@ class RequestPage(BaseModel):
 
 
 class NoteBody(Strict):
-    text: str = Field(min_length=1, max_length=5000)
+    text: str = Field(min_length=1, max_length=5000, pattern=NOT_BLANK)
 
 
 class Recorded(BaseModel):
@@ -106,7 +116,7 @@ class DocumentForm(BaseModel):
 
 class FindingEntry(Strict):
     category: str = Field(min_length=1, max_length=64)
-    description: str = Field(min_length=1, max_length=500)
+    description: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK)
     rows: list[dict[str, str]] = Field(min_length=1, max_length=1000)
 
 
@@ -116,7 +126,10 @@ class FindingsBody(Strict):
         default_factory=list, max_length=100, description="What the source holds (for `found`)."
     )
     note: str = Field(
-        min_length=1, max_length=2000, description="What was searched: the note is the evidence."
+        min_length=1,
+        max_length=2000,
+        pattern=NOT_BLANK,
+        description="What was searched: the note is the evidence.",
     )
 
 
