@@ -13,7 +13,6 @@ from dsar.core.i18n import LANGUAGES
 from dsar.fulfilment.models import ManualOutcome
 from dsar.requests.workflow import RequestType, Status
 
-
 NOT_BLANK = r"\S"  # more than white space
 Language = Literal[LANGUAGES]  # type: ignore[valid-type]
 
