@@ -5,6 +5,7 @@ from flask import Blueprint
 bp = Blueprint("staff", __name__)
 
 from dsar.web.staff import (  # noqa: E402,F401
+    api_keys,
     auth_views,
     claims,
     dashboard_views,
