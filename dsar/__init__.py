@@ -131,7 +131,7 @@ def _register_api(app: Flask) -> None:
     from dsar.web.api.auth import rate_limit_key
 
     csrf.exempt(api_bp)
-    limiter.limit("300 per minute", key_func=rate_limit_key)(api_bp)
+    limiter.shared_limit("300 per minute", scope="api", key_func=rate_limit_key)(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

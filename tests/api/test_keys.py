@@ -113,3 +113,18 @@ def test_scopes_are_checked(session, controller, now) -> None:  # type: ignore[n
 
 def test_bearer_helper_matches_the_scheme() -> None:
     assert bearer("s") == {"Authorization": "Bearer s"}
+
+
+def test_each_key_has_its_own_rate_limit(  # type: ignore[no-untyped-def]
+    session, controller, now, api: Call, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dsar.extensions import limiter
+
+    other = make_key(session, controller, now)
+    monkeypatch.setattr(limiter, "enabled", True)
+    statuses = [api("GET", "/requests/DSAR-2026-0000-0000").status_code for _ in range(300)]
+    assert set(statuses) == {404}  # two endpoints, one count per key
+    limited = api("GET", "/requests")
+    assert limited.status_code == 429
+    assert limited.content_type == "application/problem+json"
+    assert api("GET", "/requests", secret=other.secret).status_code == 200
