@@ -110,6 +110,7 @@ def test_list_filters(session, controller, now: datetime, api: Call) -> None:  #
     assert api("GET", "/requests?status=bogus").status_code == 422
     assert api("GET", "/requests?limit=101").status_code == 422
     assert api("GET", "/requests?cursor=!!").status_code == 422
+    assert api("GET", "/requests?received_since=1.5").status_code == 422
 
 
 def test_pages_of_250_requests_have_no_duplicates_or_gaps(  # type: ignore[no-untyped-def]

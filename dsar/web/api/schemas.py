@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, EmailStr, Field
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
 from dsar.api.reading import CURSOR_PATTERN
@@ -45,11 +46,21 @@ class IdempotencyHeaders(BaseModel):
     )
 
 
+def _iso_day(value: object) -> object:
+    """A day as YYYY-MM-DD only: pydantic would also read "1.5" as seconds since 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("give a day as YYYY-MM-DD")
+    return value
+
+
+IsoDay = Annotated[date, BeforeValidator(_iso_day)]
+
+
 class ListQuery(Strict):
     status: Status | None = None
     right: RequestType | None = None
-    received_since: date | None = Field(default=None, description="Received on or after (UTC).")
-    received_until: date | None = Field(default=None, description="Received on or before (UTC).")
+    received_since: IsoDay | None = Field(default=None, description="Received on or after (UTC).")
+    received_until: IsoDay | None = Field(default=None, description="Received on or before (UTC).")
     cursor: str | None = Field(
         default=None, pattern=CURSOR_PATTERN, description="From `next`: where the page starts."
     )
