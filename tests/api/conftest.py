@@ -16,6 +16,7 @@ from dsar.api.models import Scope
 from dsar.controllers.models import Controller
 from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter
+from tests.staff.conftest import as_user  # noqa: F401 - staff pages in API tests
 
 ALL = [Scope.REQUESTS_READ.value, Scope.REQUESTS_WRITE.value]
 

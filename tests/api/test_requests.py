@@ -162,3 +162,30 @@ def test_a_request_with_its_deadline_timeline_and_letters(  # type: ignore[no-un
         {"kind": "acknowledgement", "state": "sent", "sent_at": "2026-03-02T09:00:00Z"}
     ]
     assert "zoe@example.org" not in str(body)
+
+
+def test_staff_verify_on_the_controllers_statement(  # type: ignore[no-untyped-def]
+    app, session, api: Call, now: datetime, as_user
+) -> None:
+    from dsar.accounts.models import Role
+    from dsar.requests.decisions import DecisionInput, decide
+    from dsar.requests.workflow import Decision
+    from dsar.web.staff.common import clock_settings
+    from tests.factories import make_staff
+
+    reference = api("POST", "/requests", json=FILING).json["reference"]
+    filed = session.scalar(select(Request).where(Request.reference == reference))
+    dpo = make_staff(session, now, email="dana@example.org", role=Role.DPO)
+    page = as_user(dpo).get(f"/staff/requests/{filed.id}")
+    assert page.status_code == 200 and IDENTITY_EVENT in page.get_data(as_text=True)
+    with app.test_request_context():
+        decide(
+            session,
+            filed,
+            DecisionInput(decision=Decision.VERIFY_IDENTITY, version=filed.version),
+            user=dpo,
+            clock=clock_settings(),
+            now=now,
+        )
+    assert filed.status is Status.IN_PROGRESS
+    assert filed.events[-1].payload["verified"]["controller_account"] == "cust-4711"
