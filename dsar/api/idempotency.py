@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dsar.api.models import ApiKey, IdempotentResponse
@@ -49,15 +50,24 @@ def store_response(
     *,
     now: datetime,
 ) -> None:
-    """Keep the answer for a retry; in the same transaction as what it answers."""
-    session.add(
-        IdempotentResponse(
-            api_key_id=key.id,
-            key=idempotency_key,
-            body_sha256=_digest(body),
-            status=status,
-            body=answer,
-            created_at=now,
-        )
+    """Keep the answer for a retry; in the same transaction as what it answers.
+
+    IdempotencyConflict if a call with the same key got there first (two at once on
+    PostgreSQL): the caller rolls back, so what this call made is undone and nothing is
+    filed twice.
+    """
+    stored = IdempotentResponse(
+        api_key_id=key.id,
+        key=idempotency_key,
+        body_sha256=_digest(body),
+        status=status,
+        body=answer,
+        created_at=now,
     )
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(stored)
+    except IntegrityError as error:
+        raise IdempotencyConflict(
+            "a call with this Idempotency-Key is being answered: retry it in a moment"
+        ) from error

@@ -189,3 +189,19 @@ def test_staff_verify_on_the_controllers_statement(  # type: ignore[no-untyped-d
         )
     assert filed.status is Status.IN_PROGRESS
     assert filed.events[-1].payload["verified"]["controller_account"] == "cust-4711"
+
+
+def test_two_calls_with_one_key_at_once_file_one_request(  # type: ignore[no-untyped-def]
+    session, api: Call, monkeypatch
+) -> None:
+    """The second of two simultaneous calls finds no answer yet (simulated: the lookup is
+    skipped), files, and then meets the first one's stored answer: all of it is undone."""
+    from dsar.web.api import request_views
+
+    headers = {"Idempotency-Key": "at-once"}
+    assert api("POST", "/requests", json=FILING, headers=headers).status_code == 201
+    monkeypatch.setattr(request_views, "replay_or_none", lambda *args: None)
+    second = api("POST", "/requests", json=FILING, headers=headers)
+    assert second.status_code == 409
+    assert "retry" in second.json["detail"]
+    assert count(session) == 1

@@ -120,9 +120,18 @@ def file_new_request() -> ResponseReturnValue:
         ) from error
     answer: dict[str, Any] = detail(created).model_dump(mode="json")
     if headers.idempotency_key:
-        store_response(
-            session, key, headers.idempotency_key, request.get_data(), 201, answer, now=clock_now()
-        )
+        try:
+            store_response(
+                session,
+                key,
+                headers.idempotency_key,
+                request.get_data(),
+                201,
+                answer,
+                now=clock_now(),
+            )
+        except IdempotencyConflict as conflict:
+            raise ApiProblem(409, str(conflict)) from conflict
     location = url_for("api.read_request", reference=created.reference)
     return answer, 201, {"Location": location}
 
