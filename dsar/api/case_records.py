@@ -46,8 +46,12 @@ def attach_document(
     description: str,
     actor: str,
     now: datetime,
+    delete_after: datetime,
 ) -> StoredFile:
-    """Store a checked upload encrypted with the request's files, and audit it."""
+    """Store a checked upload encrypted with the request's files, and audit it.
+
+    Kept until `delete_after`, as the public form's uploads; the identity decision shortens it.
+    """
     stored = store.save(
         session,
         upload.data,
@@ -56,6 +60,7 @@ def attach_document(
         purpose=FilePurpose.SUPPORTING_DOCUMENT,
         now=now,
         request_id=request.id,
+        delete_after=delete_after,
     )
     record_event(
         session,

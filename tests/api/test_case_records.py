@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -57,6 +57,8 @@ def test_a_document_is_checked_and_stored_encrypted(  # type: ignore[no-untyped-
     assert response.status_code == 201, response.json
     stored = session.scalars(select(StoredFile).where(StoredFile.request_id == found.id)).one()
     assert stored.purpose is FilePurpose.SUPPORTING_DOCUMENT
+    retention = app.config["DSAR_SETTINGS"].upload_retention_days
+    assert stored.delete_after == now + timedelta(days=retention)  # as the form's uploads
     store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
     assert store.read(stored) == pdf
     assert actions(found)[-1] == "document_attached"

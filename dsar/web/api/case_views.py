@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, request
 from flask.typing import ResponseReturnValue
 from spectree import Response as Responses
@@ -95,6 +97,7 @@ def add_request_document(reference: str) -> ResponseReturnValue:
         description=description,
         actor=current_key().actor,
         now=now,
+        delete_after=now + timedelta(days=settings.upload_retention_days),
     )
     recorded = Recorded(reference=found.reference or "", action="document_attached", at=now)
     return recorded.model_dump(mode="json"), 201
