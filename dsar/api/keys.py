@@ -1,4 +1,5 @@
-"""API keys: made for one controller with scopes, shown once, stored as a SHA-256, revoked.
+"""API keys: made for one controller with scopes, shown once, stored as a SHA-256, revoked;
+both in the staff accounts' audit chain (subject `api-key:<id>`).
 
 A key is `dsar_<prefix>_<secret>`: 32 random bytes make the secret, so a plain SHA-256 of the
 whole key is enough to store it (a password hash is for guessable secrets). The prefix is kept
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.api.models import ApiCall, ApiKey, Scope
+from dsar.audit.staff_trail import record_staff_event
 from dsar.controllers.models import Controller
 
 KEY_PREFIX = "dsar_"
@@ -79,6 +81,19 @@ def create_key(
     )
     session.add(key)
     session.flush()
+    record_staff_event(
+        session,
+        "api_key_created",
+        actor=actor,
+        subject=key.actor,
+        now=now,
+        payload={
+            "controller": controller.slug,
+            "name": key.name,
+            "scopes": checked,
+            "prefix": prefix,
+        },
+    )
     return NewKey(key, secret)
 
 
@@ -88,6 +103,7 @@ def revoke_key(session: Session, key: ApiKey, *, actor: str, now: datetime) -> b
         return False
     key.revoked_at, key.revoked_by = now, actor
     session.flush()
+    record_staff_event(session, "api_key_revoked", actor=actor, subject=key.actor, now=now)
     return True
 
 

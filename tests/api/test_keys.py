@@ -128,3 +128,20 @@ def test_each_key_has_its_own_rate_limit(  # type: ignore[no-untyped-def]
     assert limited.status_code == 429
     assert limited.content_type == "application/problem+json"
     assert api("GET", "/requests", secret=other.secret).status_code == 200
+
+
+def test_making_and_revoking_a_key_are_in_the_staff_chain(session, controller, now) -> None:  # type: ignore[no-untyped-def]
+    from dsar.accounts.models import StaffEvent
+    from dsar.audit.staff_trail import verify_staff_chain
+
+    made = create_key(
+        session, controller, name="CRM", scopes=["requests:read"], actor="ada@example.org", now=now
+    )
+    revoke_key(session, made.key, actor="ada@example.org", now=now)
+    events = session.scalars(select(StaffEvent).order_by(StaffEvent.seq)).all()
+    assert [(e.action, e.actor, e.subject) for e in events][-2:] == [
+        ("api_key_created", "ada@example.org", f"api-key:{made.key.id}"),
+        ("api_key_revoked", "ada@example.org", f"api-key:{made.key.id}"),
+    ]
+    assert made.secret not in str([e.payload for e in events])
+    assert verify_staff_chain(session) is None
