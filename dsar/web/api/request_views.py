@@ -39,7 +39,9 @@ from dsar.web.api.schemas import (
 from dsar.web.api.spec import BEARER, spec
 
 TAGS = ("requests",)
-ERRORS = {"HTTP_401": Problem, "HTTP_403": Problem, "HTTP_404": Problem, "HTTP_422": Problem}
+ERRORS = {
+    f"HTTP_{status}": Problem for status in (401, 403, 404, 422, 429)
+}  # every operation's refusals; 409 where an operation can conflict
 
 
 def summary(found: Request) -> RequestSummary:
