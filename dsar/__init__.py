@@ -124,6 +124,18 @@ def _register_blueprints(app: Flask) -> None:
     from dsar.web.downloads import bp as downloads_bp
 
     app.register_blueprint(downloads_bp)
+    _register_api(app)
+
+
+def _register_api(app: Flask) -> None:
+    """/api/v1: keys instead of cookies, so no CSRF token; a rate limit per key."""
+    from dsar.extensions import csrf, limiter
+    from dsar.web.api import bp as api_bp
+    from dsar.web.api.auth import rate_limit_key
+
+    csrf.exempt(api_bp)
+    limiter.shared_limit("300 per minute", scope="api", key_func=rate_limit_key)(api_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
 def _register_error_pages(app: Flask) -> None:

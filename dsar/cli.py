@@ -201,6 +201,7 @@ def check_deploy_command(strict: bool) -> None:
 
 def _register_feature_commands() -> None:
     from dsar.commands.backup import backup_group
+    from dsar.commands.api_key import api_key_group
     from dsar.commands.deadline import deadline_command
     from dsar.commands.erasure import erasure_group
     from dsar.commands.jobs import jobs_group
@@ -210,6 +211,7 @@ def _register_feature_commands() -> None:
     from dsar.commands.suppression import suppression_group
     from dsar.commands.webhook import webhook_group
 
+    cli.add_command(api_key_group)
     cli.add_command(deadline_command)
     cli.add_command(register_group)
     cli.add_command(jobs_group)

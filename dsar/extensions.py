@@ -19,6 +19,7 @@ limiter = Limiter(key_func=get_remote_address)
 
 # Every model module, so that db.metadata (create_all, Alembic) holds every table.
 from dsar.accounts import models as _accounts  # noqa: E402,F401
+from dsar.api import models as _api  # noqa: E402,F401
 from dsar.audit import models as _audit  # noqa: E402,F401
 from dsar.changes import models as _changes  # noqa: E402,F401
 from dsar.controllers import models as _controllers  # noqa: E402,F401

@@ -14,6 +14,7 @@ COMMITTERS = {
     "web/transaction.py",
     "cli.py",
     "commands/devserver.py",
+    "commands/api_key.py",  # `dsar api-key create/revoke` commit the key they made or revoked
     "commands/erasure.py",  # `dsar erasure replay` commits what the replay recorded
     "commands/webhook.py",  # `dsar webhook add/remove` commit the endpoint they changed
     "jobs/scheduler.py",

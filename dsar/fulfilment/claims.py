@@ -101,10 +101,12 @@ def identity_basis(session: Session, request: Request) -> dict[str, Any]:
     """What "identity verified" rests on, for the decision's audit event: the e-mail and how;
     typed keys are listed as claims, each verified on its own (docs/lookup-keys.md)."""
     confirmed = email_confirmed_by_link(session, request)
-    return {
-        "verified": {"email": "confirmed by link" if confirmed else "checked by staff"},
-        "claims": sorted(typed_keys(request)),
-    }
+    verified: dict[str, Any] = {"email": "confirmed by link" if confirmed else "checked by staff"}
+    identity = (request.details or {}).get("identity")
+    if isinstance(identity, dict) and identity.get("verified_by") == "controller":
+        # Filed through the API from the controller's signed-in account area (docs/api.md).
+        verified["controller_account"] = str(identity.get("account_id", ""))
+    return {"verified": verified, "claims": sorted(typed_keys(request))}
 
 
 def verified_subject(session: Session, request: Request) -> Subject:

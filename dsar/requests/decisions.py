@@ -237,9 +237,16 @@ def add_note(
     """An internal note: an event like any other, so it can never be edited or removed."""
     if not can_see(user, request):
         raise NotPermitted("you may not work on this request")
+    record_note(session, request, text, actor=user.email, now=now)
+
+
+def record_note(
+    session: Session, request: Request, text: str, *, actor: str, now: datetime
+) -> None:
+    """The note itself, for staff (`add_note` checks who) and an API key of the controller."""
     text = text.strip()
     _require(text, "the note is empty")
-    record_event(session, request, "note", actor=user.email, now=now, payload={"text": text})
+    record_event(session, request, "note", actor=actor, now=now, payload={"text": text})
 
 
 def assign(

@@ -13,6 +13,7 @@ from limits import RateLimitItem
 from werkzeug.exceptions import HTTPException
 
 from dsar.requests.workflow import IllegalTransition
+from dsar.web.api.problems import problem_response
 from dsar.web.intake.language import language
 from dsar.web.staff.labels import status_label
 
@@ -91,6 +92,8 @@ def _limit_words(limit: RateLimitItem) -> str:
 
 
 def _page(code: int, message: str) -> ResponseReturnValue:
+    if request.path.startswith("/api/"):
+        return problem_response(code, message)
     if _wants_json():
         return jsonify(error=message, status=code), code
     page = render_template("errors/error.html", code=code, message=message, lang=language())

@@ -9,6 +9,7 @@ bp.before_request(refresh)
 
 from dsar.web.staff import (  # noqa: E402,F401
     account_words,
+    api_keys,
     auth_views,
     change_words,
     claims,

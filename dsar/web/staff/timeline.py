@@ -16,6 +16,9 @@ SENTENCES = {
     "created": "Request created",
     "received": "Request received; the statutory clock started",
     "original_attached": "Original request attached",
+    # Filed through the API (docs/api.md): the controller's statement, not a staff decision.
+    "identity_verified_by_controller": "The controller states it verified the subject (account)",
+    "document_attached": "Document attached",
     "confirm_email": "The subject confirmed the e-mail address",
     "expire": "Expired: the e-mail address was never confirmed",
     "verify_identity": "Identity verified",
