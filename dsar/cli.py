@@ -200,8 +200,8 @@ def check_deploy_command(strict: bool) -> None:
 
 
 def _register_feature_commands() -> None:
-    from dsar.commands.backup import backup_group
     from dsar.commands.api_key import api_key_group
+    from dsar.commands.backup import backup_group
     from dsar.commands.deadline import deadline_command
     from dsar.commands.erasure import erasure_group
     from dsar.commands.jobs import jobs_group
