@@ -30,7 +30,6 @@ PENDING = {
     "staff/_nav.html",
     "staff/account_totp.html",
     "staff/dashboard.html",
-    "staff/detail.html",
     "staff/erasure.html",
     "staff/fulfilment.html",
     "staff/letters/list.html",
@@ -49,7 +48,6 @@ PENDING = {
 PENDING_FLASHES = {
     "auth_views.py",
     "claims.py",
-    "detail.py",
     "erasure.py",
     "export_links.py",
     "fulfilment.py",

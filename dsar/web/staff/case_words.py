@@ -1,0 +1,160 @@
+"""Words for the case page and its letters, in the page's language: the checklist's steps, the
+identity's state, why information is asked for, refusal grounds, letter kinds and states, file
+purposes and channels. Template filters; a value without words is shown as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from dsar.requests.checklist import Step
+from dsar.web.staff import bp
+
+STEPS = {
+    "identity": _l("Identity settled"),
+    "search": _l("Every source searched"),
+    "copy": _l("Copy of the data built"),
+    "erasure": _l("Erasure carried out"),
+    "rectification": _l("Rectification carried out"),
+    "restriction": _l("Restriction in place"),
+    "stop": _l("Processing stopped"),
+    "objection": _l("Objection decided"),
+    "prepared": _l("Answer prepared"),
+    "sent": _l("Answer approved and sent"),
+    "delivered": _l("Answer delivered or posted"),
+}
+IDENTITY = {
+    "unverified": _l("not yet established"),
+    "email_confirmed": _l("e-mail address confirmed through our link"),
+    "information_requested": _l("information asked for (Art. 12(6))"),
+    "verified": _l("verified"),
+    "failed": _l("could not be established"),
+}
+PURPOSES = {
+    "identity": _l("to confirm the identity (Art. 12(6))"),
+    "clarification": _l("to clarify what the request covers (Recital 63)"),
+}
+GROUNDS = {
+    "manifestly_unfounded": _l("manifestly unfounded"),
+    "excessive": _l("excessive"),
+}
+LETTER_KINDS = {
+    "acknowledgement": _l("acknowledgement"),
+    "identity_request": _l("request for proof of identity"),
+    "clarification": _l("request for clarification"),
+    "extension": _l("extension notice"),
+    "access": _l("access answer"),
+    "rectification": _l("rectification answer"),
+    "erasure": _l("erasure answer"),
+    "restriction": _l("restriction answer"),
+    "restriction_lift": _l("notice of lifting the restriction"),
+    "objection": _l("objection answer"),
+    "consent_withdrawal": _l("answer to the withdrawal of consent"),
+    "refusal": _l("refusal"),
+    "identity_failed": _l("identity not established"),
+    "recipient_notice": _l("notice to a recipient"),
+    "portability": _l("portability answer"),
+    "human_review": _l("human review"),
+}
+LETTER_STATES = {"draft": _l("draft"), "approved": _l("approved"), "sent": _l("sent")}
+NOTICE_STATES = {
+    "drafted": _l("drafted"),
+    "queued": _l("queued"),
+    "sent": _l("sent"),
+    "not delivered": _l("not delivered"),
+    "posted": _l("posted"),
+    "confirmed": _l("confirmed"),
+    "closed": _l("closed"),
+}
+NOTICE_ACTIONS = {"rectify": _l("rectified"), "erase": _l("erased"), "restrict": _l("restricted")}
+FILE_PURPOSES = {
+    "identity_document": _l("identity document"),
+    "supporting_document": _l("supporting document"),
+    "original_request": _l("original request"),
+    "export": _l("export"),
+    "letter": _l("letter"),
+    "evidence": _l("evidence"),
+    "extract": _l("extract"),
+}
+CHANNELS = {
+    "web": _l("web form"),
+    "email": _l("e-mail"),
+    "post": _l("post"),
+    "phone": _l("phone"),
+    "api": _l("API"),
+}
+LANGUAGE_NAMES = {"de": _l("German"), "en": _l("English")}
+
+
+def _word(table: Mapping[str, object], value: object) -> str:
+    key = str(getattr(value, "value", value))
+    return str(table.get(key, key.replace("_", " ")))
+
+
+@bp.app_template_filter("step_words")
+def step_words(step: Step) -> str:
+    """A checklist step in words; a step done by hand says that its letter records it."""
+    words = _word(STEPS, step.key)
+    return _("%(step)s (by hand: the letter records it)", step=words) if step.by_hand else words
+
+
+@bp.app_template_filter("identity_state")
+def identity_state(value: object) -> str:
+    """How far the subject's identity is established."""
+    return _word(IDENTITY, value)
+
+
+@bp.app_template_filter("purpose_text")
+def purpose_text(value: object) -> str:
+    """Why information is asked for from the subject."""
+    return _word(PURPOSES, value)
+
+
+@bp.app_template_filter("ground_words")
+def ground_words(value: object) -> str:
+    """A refusal ground (Art. 12(5))."""
+    return _word(GROUNDS, value)
+
+
+@bp.app_template_filter("letter_kind")
+def letter_kind(value: object) -> str:
+    """What a letter is: "access answer", "extension notice"."""
+    return _word(LETTER_KINDS, value)
+
+
+@bp.app_template_filter("letter_state")
+def letter_state(value: object) -> str:
+    """A letter's status: draft, approved, sent."""
+    return _word(LETTER_STATES, value)
+
+
+@bp.app_template_filter("notice_state")
+def notice_state(value: object) -> str:
+    """Where a recipient notice stands."""
+    return _word(NOTICE_STATES, value)
+
+
+@bp.app_template_filter("notice_action")
+def notice_action(value: object) -> str:
+    """What a recipient is told of: the data "erased", "rectified", "restricted"."""
+    return _word(NOTICE_ACTIONS, value)
+
+
+@bp.app_template_filter("file_purpose")
+def file_purpose(value: object) -> str:
+    """What a stored file is for."""
+    return _word(FILE_PURPOSES, value)
+
+
+@bp.app_template_filter("channel_words")
+def channel_words(value: object) -> str:
+    """How a request came in."""
+    return _word(CHANNELS, value)
+
+
+@bp.app_template_filter("language_name")
+def language_name(value: object) -> str:
+    """A language's name: "German"."""
+    return _word(LANGUAGE_NAMES, value)
