@@ -7,6 +7,8 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask import request as flask_request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -46,11 +48,12 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import LETTER_KINDS
 
 
 class DraftForm(FlaskForm):
     letter_type = SelectField(
-        "Letter", choices=[SelectChoice(t, t.replace("_", " ")) for t in LETTER_TYPES]
+        _l("Letter"), choices=[SelectChoice(t, LETTER_KINDS.get(t, t)) for t in LETTER_TYPES]
     )
 
 
@@ -59,9 +62,9 @@ class ButtonForm(FlaskForm):
 
 
 class PostedForm(FlaskForm):
-    posted_on = DateField("Day the printed letter was posted", validators=[DataRequired()])
+    posted_on = DateField(_l("Day the printed letter was posted"), validators=[DataRequired()])
     copy_posted = BooleanField(
-        "The copy of the data was posted with it (on paper or a data carrier)"
+        _l("The copy of the data was posted with it (on paper or a data carrier)")
     )
 
 
@@ -201,9 +204,9 @@ def letter_edit(letter_id: int) -> ResponseReturnValue:
             record_facts(db.session(), letter, facts, actor=current_user.email, now=clock_now())
     except (LetterError, ValueError) as error:
         db.session.rollback()
-        flash(f"Not saved: {error}", "error")
+        flash(_("Not saved: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
-    flash("Saved.")
+    flash(_("Saved."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 
@@ -231,9 +234,9 @@ def letter_approve(letter_id: int) -> ResponseReturnValue:
         )
     except (IncompleteLetter, LetterError) as error:
         db.session.rollback()
-        flash(f"Not approved: {error}", "error")
+        flash(_("Not approved: %(reason)s", reason=str(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
-    flash("Approved: this version is frozen.")
+    flash(_("Approved: this version is frozen."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 
