@@ -11,6 +11,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     case_words,
     claims,
     dashboard_views,
+    data_words,
     detail,
     erasure,
     export_links,
