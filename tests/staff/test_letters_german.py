@@ -71,4 +71,6 @@ def test_the_letters_list_and_preview_speak_german(  # type: ignore[no-untyped-d
         "Letter preview",
     ):
         assert words not in preview, words
+    assert "Eine Schlussbemerkung an die betroffene Person (optional)" in preview  # fields.py
+    assert "A closing note to the subject" not in preview
     assert "We have received your request" in preview  # the letter: in the request's language

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -73,7 +74,7 @@ def _text_form(letter: Letter) -> FlaskForm:
         pass
 
     for name, label in text_labels(letter.type):
-        field = TextAreaField(label, validators=[Length(max=10_000)])
+        field = TextAreaField(_(label), validators=[Length(max=10_000)])
         setattr(TextsForm, name, field)
     return TextsForm(data=dict(letter.texts))
 
@@ -97,7 +98,16 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
     if letter.type in ("consent_withdrawal", "objection") and register.stopped_by_dsar:
         recorded = ("effective_on", "done_on", "outcome", "activities")
         fields = tuple(f for f in fields if f.name not in recorded)
-    return fields
+    return tuple(_in_words(f) for f in fields)
+
+
+def _in_words(field: FactField) -> FactField:
+    """A fact's label, hint and choices in the page's language (fields.py marks them with N_);
+    the register's names for activities and recipients are shown as the register has them."""
+    ours = field.kind != "activities" and field.name != "recipient"
+    choices = tuple((v, _(label)) for v, label in field.choices) if ours else field.choices
+    hint = _(field.hint) if field.hint else ""
+    return dataclasses.replace(field, label=_(field.label), hint=hint, choices=choices)
 
 
 def _facts_shown(letter: Letter, fields: tuple[FactField, ...]) -> list[tuple[FactField, Any]]:

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 
 from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import RequestType, Status
+from dsar.web.staff.case_words import channel_words, language_name
 from dsar.web.staff.labels import local_time, right_label, status_label, written_date
 
 SENTENCES = {
@@ -99,6 +100,8 @@ KEYS = {
     "url": _l("address"),
     "cause": _l("cause"),
 }
+# Values with words of their own: how the request came in, the language it is answered in.
+_OWN_WORDS = {"channel": channel_words, "language": language_name}
 _STATUSES = {s.value: s for s in Status}
 _RIGHTS = {t.value: t for t in RequestType}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -157,5 +160,6 @@ def entry(event: RequestEvent, zone: str) -> Entry:
     for key, value in payload.items():
         if key in _SKIPPED or value is None or value in ("", [], {}):
             continue
-        details.append(f"{_key(key)}: {_words(value, zone)}")
+        shown = _OWN_WORDS[key](value) if key in _OWN_WORDS else _words(value, zone)
+        details.append(f"{_key(key)}: {shown}")
     return Entry(sentence, tuple(details))
