@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.fulfilment.claim_models import ClaimMethod, ClaimState, LookupClaim
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
@@ -268,22 +269,25 @@ def claim_blockers(
 ) -> list[str]:
     """Why the typed keys stop an answer: unverified claims, keys verified after the search."""
     claims = stored_claims(session, request)
-    problems = [
-        f"{key} {value}: typed by the requester and not checked yet — search again"
+    unchecked = N_("%(key)s %(value)s: typed by the requester and not checked yet — search again")
+    problems: list[str] = [
+        Said(unchecked, key=key, value=value)
         for key, value in typed_keys(request).items()
         if key not in {c.key for c in claims}
     ]
+    unverified = N_(
+        "%(key)s %(value)s: typed by the requester and not verified — verify it or answer "
+        "without it"
+    )
     for claim in claims:
         if claim.state is ClaimState.UNVERIFIED:
-            problems.append(
-                f"{claim.key} {claim.value}: typed by the requester and not verified — verify "
-                "it or answer without it"
-            )
+            problems.append(Said(unverified, key=claim.key, value=claim.value))
         elif (
             claim.state is ClaimState.VERIFIED
             and search_started is not None
             and claim.decided_at is not None
             and claim.decided_at > search_started
         ):
-            problems.append(f"{claim.key} was verified after the last search: search again")
+            late = N_("%(key)s was verified after the last search: search again")
+            problems.append(Said(late, key=claim.key))
     return problems

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.files.storage import FileStore
 from dsar.letters.models import Letter, LetterStatus
 from dsar.letters.operations import LetterError, approve_letter, send_letter
@@ -52,15 +53,17 @@ def answer_blockers(
     request = letter.request
     due = request.due_date
     if letter.type == "extension" and due and date_in(now, request.controller.timezone) > due:
-        return [
-            f"an extension takes effect only if the subject is told by {due} (Art. 12(3)); "
+        too_late = N_(
+            "an extension takes effect only if the subject is told by %(day)s (Art. 12(3)); "
             "that day has passed, so the request is due on it: answer it"
-        ]
+        )
+        return [Said(too_late, day=due)]
     if letter.type == request.type.value and request.status not in (
         Status.ANSWERING,
         Status.COMPLETED,
     ):
-        return ["prepare the answer on the request's page first: it checks what is missing"]
+        first = N_("prepare the answer on the request's page first: it checks what is missing")
+        return [Said(first)]
     if not is_final(letter) or request.status is not Status.ANSWERING:
         return []
     return copy_blockers(session, request, now, copy_posted=copy_posted)
@@ -248,7 +251,8 @@ def answer_state(session: Session, request: Request, now: datetime) -> AnswerSta
         missing = completion_blockers(session, request)
     elif request.status is Status.ANSWERING:
         if letter is None:
-            missing = [f"the {letter_type.replace('_', ' ')} letter: draft it on the Letters page"]
+            draft = N_("the letter (%(kind)s): draft it on the Letters page")
+            missing = [Said(draft, kind=letter_type)]
         elif letter.status is not LetterStatus.SENT:
             missing = copy_blockers(session, request, now)
     waiting = (

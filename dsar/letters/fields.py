@@ -14,14 +14,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dsar.core.words import N_
 from dsar.letters.content import FREE_TEXT
 from dsar.requests.workflow import RESTRICTION_GROUNDS
-
-
-def N_(text: str) -> str:  # noqa: N802 - the catalog's marker (Babel extracts N_ by default)
-    """Marks a label for the catalog; the staff page translates it where it shows it."""
-    return text
-
 
 BY_HAND = N_("records what staff did by hand: dsar did not do it")
 

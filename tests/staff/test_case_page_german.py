@@ -107,3 +107,19 @@ def test_a_flash_after_a_decision_is_german(  # type: ignore[no-untyped-def]
     page = staff.get(f"/staff/requests/{request.id}", headers=german).get_data(as_text=True)
     assert "Erledigt: Identität bestätigen." in page
     assert "Done:" not in page
+
+
+def test_what_is_still_missing_is_german(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user, no_csrf
+) -> None:
+    """The domain's sentences (dsar/core/words.py) are written in the page's language."""
+    request = make_request(session, controller, now)  # an access request
+    staff = as_user(dpo)
+    data = {"decision": "verify_identity", "version": str(request.version)}
+    staff.post(f"/staff/requests/{request.id}/decide", data=data)
+    german = staff.get(f"/staff/requests/{request.id}", headers={"Accept-Language": "de"})
+    answer = german.get_data(as_text=True).split('<div id="answer">', 1)[1].split("</div>", 1)[0]
+    assert "Es fehlt noch, bevor die Antwort vorbereitet werden kann:" in answer
+    assert "<li>die Quellen wurden noch nicht durchsucht</li>" in answer
+    english = staff.get(f"/staff/requests/{request.id}", headers={"Accept-Language": "en"})
+    assert "<li>the sources have not been searched yet</li>" in english.get_data(as_text=True)

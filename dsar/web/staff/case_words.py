@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from dsar.core.words import Said
 from dsar.requests.checklist import Step
 from dsar.web.staff import bp
 
@@ -158,3 +159,15 @@ def channel_words(value: object) -> str:
 def language_name(value: object) -> str:
     """A language's name: "German"."""
     return _word(LANGUAGE_NAMES, value)
+
+
+@bp.app_template_filter("said")
+def said(sentence: str) -> str:
+    """A domain module's sentence (dsar/core/words.py) in the page's language; a letter's kind
+    in it (`kind`) in words too. Any other string is shown as it is."""
+    if not isinstance(sentence, Said):
+        return sentence
+    values = dict(sentence.values)
+    if "kind" in values:
+        values["kind"] = letter_kind(values["kind"])
+    return _(sentence.msgid, **values)
