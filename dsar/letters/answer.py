@@ -91,7 +91,7 @@ def approve_and_send(
     by_email = letter.recipient if letter.frozen else letter.request.subject_email
     copy_may_follow = not by_email and letter.request.status is Status.ANSWERING
     if blockers and not copy_may_follow:  # a printed letter may carry the copy: see posting
-        raise NotReady("the answer cannot go out yet: " + "; ".join(blockers))
+        raise NotReady(Said(N_("the answer cannot go out yet")), blockers)
     if letter.status is LetterStatus.DRAFT:
         if suppression_salt:
             stop_marketing(session, letter, register, salt=suppression_salt, now=now, actor=actor)
@@ -140,7 +140,7 @@ def mark_posted(
         )
     blockers = answer_blockers(session, letter, now, copy_posted=copy_posted)
     if blockers:
-        raise NotReady("the answer cannot be recorded as posted: " + "; ".join(blockers))
+        raise NotReady(Said(N_("the answer cannot be recorded as posted")), blockers)
     # Noon of that day stands for the posting, or now when that is earlier (posted today).
     posted_at = min(datetime.combine(posted_on, time(12), timezone).astimezone(UTC), now)
     if letter.status is LetterStatus.APPROVED:

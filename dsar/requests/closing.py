@@ -8,6 +8,7 @@ Each check returns every gap in words staff understand; a refused step names the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -24,7 +25,12 @@ FOUND_TYPES = (RequestType.ACCESS, RequestType.PORTABILITY, RequestType.ERASURE)
 
 
 class NotReady(Exception):
-    """The step is allowed, but what must come first has not happened yet."""
+    """The step is allowed, but what must come first has not happened yet: `sentence`, then
+    the `blockers` (each a sentence the staff page can translate, dsar/core/words.py)."""
+
+    def __init__(self, sentence: str, blockers: Sequence[str] = ()) -> None:
+        super().__init__(f"{sentence}: {'; '.join(blockers)}" if blockers else sentence)
+        self.sentence, self.blockers = sentence, tuple(blockers)
 
 
 def final_letter_type(request: Request) -> str | None:

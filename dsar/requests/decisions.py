@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.fulfilment.claims import identity_basis
 from dsar.fulfilment.links import end_links_on_close
@@ -126,7 +127,7 @@ def decide(
         transition(request.status, Action.PREPARE_ANSWER)  # an illegal step is refused first
         blockers = completion_blockers(session, request)
         if blockers:
-            raise NotReady("cannot prepare the answer yet: " + "; ".join(blockers))
+            raise NotReady(Said(N_("cannot prepare the answer yet")), blockers)
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action.PREPARE_ANSWER, actor=actor, now=now, payload=payload)
     else:  # approve or reject a refusal, withdraw: a plain transition

@@ -121,5 +121,15 @@ def test_what_is_still_missing_is_german(  # type: ignore[no-untyped-def]
     answer = german.get_data(as_text=True).split('<div id="answer">', 1)[1].split("</div>", 1)[0]
     assert "Es fehlt noch, bevor die Antwort vorbereitet werden kann:" in answer
     assert "<li>die Quellen wurden noch nicht durchsucht</li>" in answer
+    session.refresh(request)
+    early = {"decision": "prepare_answer", "version": str(request.version)}
+    refused = staff.post(
+        f"/staff/requests/{request.id}/decide", data=early, headers={"Accept-Language": "de"}
+    )
+    assert refused.status_code == 409
+    assert (
+        "Die Antwort kann noch nicht vorbereitet werden: die Quellen wurden noch nicht "
+        "durchsucht. Nichts wurde geändert."
+    ) in refused.get_data(as_text=True)
     english = staff.get(f"/staff/requests/{request.id}", headers={"Accept-Language": "en"})
     assert "<li>the sources have not been searched yet</li>" in english.get_data(as_text=True)

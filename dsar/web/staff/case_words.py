@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from dsar.core.words import Said
 from dsar.requests.checklist import Step
+from dsar.requests.closing import NotReady
 from dsar.web.staff import bp
 
 STEPS = {
@@ -171,3 +172,16 @@ def said(sentence: str) -> str:
     if "kind" in values:
         values["kind"] = letter_kind(values["kind"])
     return _(sentence.msgid, **values)
+
+
+def not_ready(error: NotReady) -> str:
+    """Why a step must wait, and each thing it waits for, in the page's language."""
+    sentence = said(error.sentence)
+    return (
+        f"{sentence}: {'; '.join(said(b) for b in error.blockers)}" if error.blockers else sentence
+    )
+
+
+def first_upper(text: str) -> str:
+    """`text` starting with a capital; the rest as written (names and keys keep their case)."""
+    return text[:1].upper() + text[1:]

@@ -42,6 +42,7 @@ from dsar.requests.repeats import others_of_subject
 from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_actions
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import first_upper, not_ready
 from dsar.web.staff.common import clock_settings
 from dsar.web.staff.forms import NEEDS_CONFIRMATION, AssignForm, DecisionForm, NoteForm
 from dsar.web.staff.request_fields import request_fields
@@ -173,7 +174,7 @@ def decide_view(request_id: int) -> ResponseReturnValue:
         message = _("This request changed meanwhile; reload and decide again.")
         return _refuse(request_id, message, 409)
     except NotReady as error:
-        message = _("%(reason)s. Nothing was changed.", reason=str(error).capitalize())
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(not_ready(error)))
         return _refuse(request_id, message, 409)
     except (IllegalTransition, ExtensionNotAllowed) as error:
         message = _("Not possible: %(reason)s. Nothing was changed.", reason=str(error))

@@ -18,6 +18,7 @@ from dsar.requests.closing import NotReady
 from dsar.requests.permissions import LETTER_APPROVERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
+from dsar.web.staff.case_words import not_ready
 from dsar.web.staff.letters import ButtonForm, PostedForm, _letter_or_404, _register
 
 
@@ -40,7 +41,8 @@ def letter_send(letter_id: int) -> ResponseReturnValue:
         )
     except (IncompleteLetter, LetterError, NotReady) as error:
         db.session.rollback()
-        flash(_("Not sent: %(reason)s", reason=str(error)), "error")
+        reason = not_ready(error) if isinstance(error, NotReady) else str(error)
+        flash(_("Not sent: %(reason)s", reason=reason), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     if letter.status is LetterStatus.SENT:
         flash(_("Approved and queued for %(recipient)s.", recipient=letter.recipient))
@@ -69,7 +71,8 @@ def letter_posted(letter_id: int) -> ResponseReturnValue:
         )
     except (LetterError, NotReady) as error:
         db.session.rollback()
-        flash(_("Not recorded: %(reason)s", reason=str(error)), "error")
+        reason = not_ready(error) if isinstance(error, NotReady) else str(error)
+        flash(_("Not recorded: %(reason)s", reason=reason), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     flash(_("Recorded as posted on %(day)s.", day=form.posted_on.data.isoformat()))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
