@@ -84,7 +84,8 @@ def decide(
     Where the step calls for a letter to the subject, its draft is made for staff to review.
     """
     if not may_decide(user, request, given.decision):
-        raise NotPermitted(f"your role ({user.role.value}) may not {_label(given.decision)}")
+        not_yours = N_("your role (%(role)s) may not %(decision)s")
+        raise NotPermitted(Said(not_yours, role=user.role.value, decision=_label(given.decision)))
     check_fresh(request, given.version)
     actor, d = user.email, given.decision
     reason = given.reason.strip()
@@ -237,7 +238,7 @@ def add_note(
 ) -> None:
     """An internal note: an event like any other, so it can never be edited or removed."""
     if not can_see(user, request):
-        raise NotPermitted("you may not work on this request")
+        raise NotPermitted(Said(N_("you may not work on this request")))
     text = text.strip()
     _require(text, "the note is empty")
     record_event(session, request, "note", actor=user.email, now=now, payload={"text": text})
@@ -253,9 +254,9 @@ def assign(
 ) -> bool:
     """Assign (or unassign); agents take or release only their own. Returns whether it changed."""
     if not can_see(user, request):
-        raise NotPermitted("you may not work on this request")
+        raise NotPermitted(Said(N_("you may not work on this request")))
     if not may_assign_to(user, assignee):
-        raise NotPermitted("agents assign requests only to themselves")
+        raise NotPermitted(Said(N_("agents assign requests only to themselves")))
     if assignee is not None and not can_be_assigned(assignee, request):
         raise ValueError(f"{assignee.email} cannot work on this request")
     if request.assignee_id == (assignee.id if assignee else None):

@@ -4,6 +4,7 @@ worded by labels.py (the other half of the staff UI's translation)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from dsar.requests.workflow import RequestType
@@ -133,3 +134,17 @@ def test_what_is_still_missing_is_german(  # type: ignore[no-untyped-def]
     ) in refused.get_data(as_text=True)
     english = staff.get(f"/staff/requests/{request.id}", headers={"Accept-Language": "en"})
     assert "<li>the sources have not been searched yet</li>" in english.get_data(as_text=True)
+
+
+def test_a_step_the_status_does_not_allow_is_refused_in_german(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)  # new: nothing to prepare yet
+    data = {"decision": "prepare_answer", "version": str(request.version)}
+    refused = as_user(dpo).post(
+        f"/staff/requests/{request.id}/decide", data=data, headers={"Accept-Language": "de"}
+    )
+    assert refused.status_code == 409
+    # the status's word is labels.py's (the other half of the translation): any word
+    said = "Nicht möglich: „Antwort vorbereiten“ geht bei einer Anfrage im Status „[^“]+“ nicht."
+    assert re.search(said + " Nichts wurde geändert.", refused.get_data(as_text=True))

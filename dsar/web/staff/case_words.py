@@ -12,7 +12,9 @@ from flask_babel import lazy_gettext as _l
 from dsar.core.words import Said
 from dsar.requests.checklist import Step
 from dsar.requests.closing import NotReady
+from dsar.requests.workflow import IllegalTransition
 from dsar.web.staff import bp
+from dsar.web.staff.labels import status_label
 
 STEPS = {
     "identity": _l("Identity settled"),
@@ -86,6 +88,20 @@ CHANNELS = {
     "post": _l("post"),
     "phone": _l("phone"),
     "api": _l("API"),
+}
+# The life cycle's actions, as the refusal of one names it ("cannot prepare answer ...").
+ACTIONS = {
+    "verify_identity": _l("verify identity"),
+    "request_information": _l("request information"),
+    "receive_information": _l("receive information"),
+    "fail_identity": _l("fail identity"),
+    "propose_refusal": _l("propose refusal"),
+    "approve_refusal": _l("approve refusal"),
+    "reject_refusal": _l("reject refusal"),
+    "prepare_answer": _l("prepare answer"),
+    "reopen": _l("reopen"),
+    "withdraw": _l("withdraw"),
+    "extend": _l("extend"),
 }
 LANGUAGE_NAMES = {"de": _l("German"), "en": _l("English")}
 
@@ -171,6 +187,8 @@ def said(sentence: str) -> str:
     values = dict(sentence.values)
     if "kind" in values:
         values["kind"] = letter_kind(values["kind"])
+    if "decision" in values:
+        values["decision"] = _word(ACTIONS, str(values["decision"]).replace(" ", "_"))
     return _(sentence.msgid, **values)
 
 
@@ -185,3 +203,17 @@ def not_ready(error: NotReady) -> str:
 def first_upper(text: str) -> str:
     """`text` starting with a capital; the rest as written (names and keys keep their case)."""
     return text[:1].upper() + text[1:]
+
+
+def error_words(error: Exception) -> str:
+    """What an operation's refusal says, in the page's language where it was written so: a
+    sentence (dsar/core/words.py), a step not ready, a step the status does not allow."""
+    if isinstance(error, NotReady):
+        return not_ready(error)
+    if isinstance(error, IllegalTransition):
+        return _(
+            "cannot %(action)s a request that is %(status)s",
+            action=_word(ACTIONS, error.action),
+            status=str(status_label(error.status)),
+        )
+    return said(error.args[0]) if error.args and isinstance(error.args[0], Said) else str(error)

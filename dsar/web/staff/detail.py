@@ -42,7 +42,7 @@ from dsar.requests.repeats import others_of_subject
 from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_actions
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
-from dsar.web.staff.case_words import first_upper, not_ready
+from dsar.web.staff.case_words import error_words, first_upper
 from dsar.web.staff.common import clock_settings
 from dsar.web.staff.forms import NEEDS_CONFIRMATION, AssignForm, DecisionForm, NoteForm
 from dsar.web.staff.request_fields import request_fields
@@ -169,18 +169,18 @@ def decide_view(request_id: int) -> ResponseReturnValue:
         )
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        abort(403, _("%(reason)s. Nothing was changed.", reason=str(error).capitalize()))
+        abort(403, _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error))))
     except (StaleForm, StaleDataError):
         message = _("This request changed meanwhile; reload and decide again.")
         return _refuse(request_id, message, 409)
     except NotReady as error:
-        message = _("%(reason)s. Nothing was changed.", reason=first_upper(not_ready(error)))
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error)))
         return _refuse(request_id, message, 409)
     except (IllegalTransition, ExtensionNotAllowed) as error:
-        message = _("Not possible: %(reason)s. Nothing was changed.", reason=str(error))
+        message = _("Not possible: %(reason)s. Nothing was changed.", reason=error_words(error))
         return _refuse(request_id, message, 409)
     except ValueError as error:
-        message = _("%(reason)s. Nothing was changed.", reason=str(error).capitalize())
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error)))
         return _refuse(request_id, message, 400)
     flash(_("Done: %(decision)s.", decision=DONE[decision]), "ok")
     if decision is Decision.PREPARE_ANSWER:  # the next click is on the drafted letter
@@ -222,9 +222,9 @@ def assign_view(request_id: int) -> ResponseReturnValue:
         assign(db.session(), req, assignee, user=user, now=clock_now())
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        abort(403, _("%(reason)s. Nothing was changed.", reason=str(error).capitalize()))
+        abort(403, _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error))))
     except ValueError as error:
-        message = _("%(reason)s. Nothing was changed.", reason=str(error).capitalize())
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error)))
         return _refuse(request_id, message, 400)
     if user.role is Role.AGENT and assignee is None:
         return redirect(url_for("staff.queue"), 303)
