@@ -219,9 +219,9 @@ def verify_claim(
 ) -> LookupClaim:
     """Record how the claim was shown to be the subject's; from now on searches use it."""
     if claim.state is ClaimState.VERIFIED:
-        raise ClaimError("this key is verified already")
+        raise ClaimError(Said(N_("this key is verified already")))
     if not detail.strip():
-        raise ClaimError("say how the key was verified: what was compared, or where")
+        raise ClaimError(Said(N_("say how the key was verified: what was compared, or where")))
     claim.state, claim.method, claim.detail = ClaimState.VERIFIED, method, detail.strip()[:2000]
     claim.decided_by, claim.decided_at = actor, now
     claim.code_hash = claim.code_expires_at = None
@@ -247,9 +247,9 @@ def set_aside_claim(
 ) -> LookupClaim:
     """Answer without this key (it stays unused), with the reason; audited."""
     if claim.state is not ClaimState.UNVERIFIED:
-        raise ClaimError("only a key that is not verified can be set aside")
+        raise ClaimError(Said(N_("only a key that is not verified can be set aside")))
     if not reason.strip():
-        raise ClaimError("give the reason for answering without this key")
+        raise ClaimError(Said(N_("give the reason for answering without this key")))
     claim.state, claim.detail = ClaimState.SET_ASIDE, reason.strip()[:2000]
     claim.decided_by, claim.decided_at = actor, now
     claim.code_hash = claim.code_expires_at = None

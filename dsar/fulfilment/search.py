@@ -76,7 +76,9 @@ def run_search(
 ) -> SearchRun:
     """Search every source of the register for the request's subject; audited."""
     if not identity_settled(request):
-        raise FulfilmentError("verify the requester's identity before searching for their data")
+        raise FulfilmentError(
+            Said(N_("verify the requester's identity before searching for their data"))
+        )
     check_claims(session, request, register, actor=actor, now=now, connectors=connectors)
     subject = verified_subject(session, request)
     run = SearchRun(

@@ -100,3 +100,29 @@ def test_the_review_page_and_its_flash_speak_german(  # type: ignore[no-untyped-
     text = _main(left.get_data(as_text=True))
     assert "Die Zeile ist vom Export ausgenommen." in text
     assert "Zeile ausgenommen: Personenbezogene Daten einer anderen Person" in text
+
+
+def test_a_refused_manual_search_is_explained_in_german(  # type: ignore[no-untyped-def]
+    app, session, now, agent, as_user, verified_request, no_csrf
+) -> None:
+    """The domain's refusal (dsar/fulfilment/manual_tasks.py) is written in the page's language."""
+    from sqlalchemy import select
+
+    from dsar.fulfilment.models import ManualTask
+
+    request = verified_request()
+    request.assignee = agent
+    staff = as_user(agent)
+    assert staff.post(f"/staff/requests/{request.id}/data/search").status_code == 302
+    task = session.execute(
+        select(ManualTask).where(ManualTask.request_id == request.id)
+    ).scalar_one()
+    done = staff.post(
+        f"/staff/requests/{request.id}/data/tasks/{task.id}",
+        data={"note": "Im Ordner gesucht", "outcome": "found"},
+        headers=GERMAN,
+        follow_redirects=True,
+    )
+    text = done.get_data(as_text=True)
+    assert f"erfassen Sie, was {task.source_name} enthält (Zeilen oder einen Auszug)" in text
+    assert "before completing as found" not in text

@@ -41,6 +41,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, may_compare_documents
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 
 STAFF_METHODS = {ClaimMethod.ROW_CARRIES_EMAIL.value, ClaimMethod.DOCUMENT_COMPARED.value}
 
@@ -124,7 +125,7 @@ def claim_send_code(request_id: int, claim_id: int) -> ResponseReturnValue:
             now=clock_now(),
         )
     except ClaimError as error:
-        flash(_("No code sent: %(reason)s.", reason=str(error)), "error")
+        flash(_("No code sent: %(reason)s.", reason=error_words(error)), "error")
         return _back(found)
     if to_send is None:
         message = _("No single e-mail address is on file for this key: no code was sent.")
@@ -166,7 +167,7 @@ def claim_verify(request_id: int, claim_id: int) -> ResponseReturnValue:
             now=clock_now(),
         )
     except ClaimError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(_("%(key)s is verified; search again to include what it finds.", key=claim.key), "info")
     return _back(found)
@@ -190,7 +191,7 @@ def claim_set_aside(request_id: int, claim_id: int) -> ResponseReturnValue:
             now=clock_now(),
         )
     except ClaimError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(_("The answer will not use %(key)s.", key=claim.key), "info")
     return _back(found)

@@ -39,6 +39,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 from dsar.web.staff.claims import claims_context
 from dsar.web.staff.data_words import EXCLUSION_REASONS
 from dsar.web.staff.manual_findings import manual_context
@@ -133,7 +134,7 @@ def request_data_search(request_id: int) -> ResponseReturnValue:
             db.session(), found, _register(found), actor=current_user.email, now=clock_now()
         )
     except FulfilmentError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(
         _("Blocked: a source could not be searched.")
@@ -174,7 +175,7 @@ def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
         return _back(found)
     except ManualTaskError as error:
         db.session.rollback()  # an evidence file stored before the refusal goes with it
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     return _back(found)
 
@@ -220,7 +221,7 @@ def request_data_export(request_id: int) -> ResponseReturnValue:
             with_password=bool(form.with_password.data),
         )
     except FulfilmentError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
     mail_download_link(db.session(), found, built.export, link=link, now=now)
@@ -267,7 +268,7 @@ def request_data_transmit(request_id: int, export_id: int) -> ResponseReturnValu
             allow_private=settings.transmit_allow_private,
         )
     except TransmissionError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(_("Queued: dsar sends it within a minute; the receiver's answer shows here."), "info")
     return _back(found)

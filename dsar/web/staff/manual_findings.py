@@ -33,8 +33,10 @@ from dsar.register import Register
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 
 EXTRACT_REFUSED = _l(
     "The extract was refused: use a PDF, PNG, JPEG, CSV or saved e-mail (.eml) within the "
@@ -66,7 +68,7 @@ def _categories(register: Register, task: ManualTask) -> list[tuple[str, str]]:
     labels = []
     for category_id in ids:
         category = register.category(category_id)
-        label = category.label.get("en", category.label.languages[0]) if category else None
+        label = category.label.get(language(), category.label.languages[0]) if category else None
         labels.append((category_id, label or category_id))
     return labels
 
@@ -135,7 +137,7 @@ def manual_finding_add(request_id: int, task_id: int) -> ResponseReturnValue:
         return _back(found)
     except ManualFindingError as error:
         session.rollback()  # an extract stored before the refusal goes with it
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(_("Entry added to %(source)s.", source=task.source_name), "info")
     return _back(found)
@@ -153,7 +155,7 @@ def manual_finding_remove(request_id: int, task_id: int, finding_id: int) -> Res
             db.session(), found, task, finding, actor=current_user.email, now=clock_now()
         )
     except ManualFindingError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
     return _back(found)
 
 
@@ -179,7 +181,7 @@ def manual_upload_link(request_id: int, task_id: int) -> ResponseReturnValue:
             message=form.message.data or "",
         )
     except ManualFindingError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(
         _(

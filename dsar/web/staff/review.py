@@ -29,6 +29,7 @@ from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 from dsar.sources.base import row_key
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 from dsar.web.staff.data_words import EXCLUSION_REASONS
 
 PAGE_SIZE = 50
@@ -95,7 +96,7 @@ def request_data_review(request_id: int, source_id: str, part: str) -> ResponseR
         )
         keys = connector.key_columns(part)
     except (SourceUnreachable, RegisterMismatch) as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return redirect(url_for("staff.request_data", request_id=found.id))
     finally:
         connector.close()
@@ -160,7 +161,7 @@ def request_data_exclude(request_id: int) -> ResponseReturnValue:
                 now=clock_now(),
             )
         except FulfilmentError as error:
-            flash(str(error), "error")
+            flash(error_words(error), "error")
         else:
             if form.field.data:
                 left = _("The field %(name)s is left out of the export.", name=form.field.data)
