@@ -68,6 +68,22 @@ SENTENCES = {
     "manual_upload_link_sent": _l("Upload link sent for a source searched by hand"),
     "manual_findings_supplied": _l("Findings supplied for a source searched by hand"),
     "manual_finding_removed": _l("Finding removed"),
+    "manual_finding_added": _l("Finding added for a source searched by hand"),
+    "build_access_export": _l("Access export built"),
+    "build_portability_export": _l("Portability export built"),
+    "download_export": _l("Export downloaded"),
+    "revoke_download_links": _l("Download links ended"),
+    "exclude_data": _l("Data left out of the export"),
+    "include_data_again": _l("Data put back into the export"),
+    "send_lookup_key_code": _l("Code sent to check a typed key"),
+    "verify_lookup_key": _l("Typed key verified"),
+    "set_aside_lookup_key": _l("Typed key set aside"),
+    "erasure_approved": _l("Erasure approved"),
+    "erasure_tombstone": _l("Erased subject recorded for replays"),
+    "rectification_retry": _l("Rectification retried"),
+    "recipient_notice_drafted": _l("Recipient notice drafted"),
+    "recipient_notice_confirmed": _l("Recipient confirmed the notice"),
+    "answered": _l("Answered"),
 }
 # The payload's keys in words; a key without words is shown as it is ("letter id").
 KEYS = {
@@ -99,7 +115,30 @@ KEYS = {
     "kind": _l("kind"),
     "url": _l("address"),
     "cause": _l("cause"),
+    "run": _l("search"),
+    "rows": _l("rows"),
+    "row": _l("row"),
+    "outcome": _l("outcome"),
+    "entries": _l("entries"),
+    "export": _l("export"),
+    "exports": _l("exports"),
+    "excluded_rows": _l("rows left out"),
+    "excluded_fields": _l("fields left out"),
+    "formats": _l("formats"),
+    "expires_at": _l("expires"),
+    "password": _l("password"),
+    "field": _l("field"),
+    "reason_code": _l("reason"),
+    "comment": _l("comment"),
+    "policy": _l("clock rule"),
+    "on": _l("on"),
+    "sent": _l("sent"),
+    "failures": _l("failures"),
+    "new_due_date": _l("new due date"),
+    "old_due_date": _l("old due date"),
 }
+# Recorded values that are codes: a manual search's outcome.
+VALUES = {"nothing_found": _l("nothing found"), "found": _l("found")}
 # Values with words of their own: how the request came in, the language it is answered in.
 _OWN_WORDS = {"channel": channel_words, "language": language_name}
 _STATUSES = {s.value: s for s in Status}
@@ -135,6 +174,8 @@ def _words(value: Any, zone: str) -> str:
             return local_time(datetime.fromisoformat(value), zone)
         except ValueError:
             return value
+    if isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
     if isinstance(value, str) and value in _RIGHTS:
         return str(right_label(_RIGHTS[value]))
     return str(value)
