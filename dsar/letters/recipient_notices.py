@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.letters.models import Letter, LetterStatus, RecipientNotice
 from dsar.letters.operations import LetterError, draft_letter
 from dsar.outbox.models import OutboxMessage, OutboxStatus
@@ -183,11 +184,13 @@ def confirm_notice(
     """Record the day the recipient confirmed the notice; only a notice that reached it."""
     notice = state.notice
     if notice.confirmed_on is not None or notice.closed_reason:
-        raise LetterError("this notice is settled already")
+        raise LetterError(Said(N_("this notice is settled already")))
     if confirmed_on > local_date(now, jurisdiction_of(request.controller)):
-        raise LetterError("the day of the confirmation cannot be in the future")
+        raise LetterError(Said(N_("the day of the confirmation cannot be in the future")))
     if not told(state):
-        raise LetterError("the notice has not reached the recipient: send or post it first")
+        raise LetterError(
+            Said(N_("the notice has not reached the recipient: send or post it first"))
+        )
     notice.confirmed_on, notice.note = confirmed_on, note.strip() or None
     notice.settled_by, notice.settled_at = actor, now
     payload = {"notice": notice.id, "recipient": notice.recipient_id, "on": confirmed_on}
@@ -209,9 +212,9 @@ def close_notice(
     """Close a notice without the recipient's confirmation, with the reason (e.g. telling it
     proved impossible or would take disproportionate effort, Art. 19)."""
     if notice.confirmed_on is not None or notice.closed_reason:
-        raise LetterError("this notice is settled already")
+        raise LetterError(Said(N_("this notice is settled already")))
     if not reason.strip():
-        raise LetterError("give the reason the notice is closed without a confirmation")
+        raise LetterError(Said(N_("give the reason the notice is closed without a confirmation")))
     notice.closed_reason = reason.strip()
     notice.settled_by, notice.settled_at = actor, now
     payload = {"notice": notice.id, "recipient": notice.recipient_id, "reason": reason.strip()}

@@ -74,3 +74,15 @@ def test_the_letters_list_and_preview_speak_german(  # type: ignore[no-untyped-d
     assert "Eine Schlussbemerkung an die betroffene Person (optional)" in preview  # fields.py
     assert "A closing note to the subject" not in preview
     assert "We have received your request" in preview  # the letter: in the request's language
+
+
+def test_an_incomplete_letter_says_so_in_german(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user, no_csrf
+) -> None:
+    request = make_request(session, controller, now)
+    staff = as_user(dpo)
+    staff.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "refusal"})
+    letter = session.execute(select(Letter)).scalar_one()
+    page = staff.get(f"/staff/letters/{letter.id}", headers=GERMAN).get_data(as_text=True)
+    assert "das Schreiben (Ablehnung) ist unvollständig: es fehlt " in page
+    assert "letter is incomplete" not in page

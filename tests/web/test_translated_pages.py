@@ -44,7 +44,6 @@ PENDING_FLASHES = {
     "auth_views.py",
     "erasure.py",
     "intake_views.py",
-    "notices.py",
     "processing.py",
     "queue.py",
     "rectification.py",

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from dsar.core.words import Said
+from dsar.letters.content import IncompleteLetter
 from dsar.requests.checklist import Step
 from dsar.requests.closing import NotReady
 from dsar.requests.workflow import IllegalTransition
@@ -210,6 +211,12 @@ def error_words(error: Exception) -> str:
     sentence (dsar/core/words.py), a step not ready, a step the status does not allow."""
     if isinstance(error, NotReady):
         return not_ready(error)
+    if isinstance(error, IncompleteLetter):
+        return _(
+            "the %(kind)s letter is incomplete: missing %(missing)s",
+            kind=letter_kind(error.letter_type),
+            missing="; ".join(said(m) for m in error.missing),
+        )
     if isinstance(error, IllegalTransition):
         return _(
             "cannot %(action)s a request that is %(status)s",

@@ -18,7 +18,7 @@ from dsar.requests.closing import NotReady
 from dsar.requests.permissions import LETTER_APPROVERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
-from dsar.web.staff.case_words import not_ready
+from dsar.web.staff.case_words import error_words
 from dsar.web.staff.letters import ButtonForm, PostedForm, _letter_or_404, _register
 
 
@@ -41,7 +41,7 @@ def letter_send(letter_id: int) -> ResponseReturnValue:
         )
     except (IncompleteLetter, LetterError, NotReady) as error:
         db.session.rollback()
-        reason = not_ready(error) if isinstance(error, NotReady) else str(error)
+        reason = error_words(error)
         flash(_("Not sent: %(reason)s", reason=reason), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     if letter.status is LetterStatus.SENT:
@@ -71,7 +71,7 @@ def letter_posted(letter_id: int) -> ResponseReturnValue:
         )
     except (LetterError, NotReady) as error:
         db.session.rollback()
-        reason = not_ready(error) if isinstance(error, NotReady) else str(error)
+        reason = error_words(error)
         flash(_("Not recorded: %(reason)s", reason=reason), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     flash(_("Recorded as posted on %(day)s.", day=form.posted_on.data.isoformat()))

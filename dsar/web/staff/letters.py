@@ -49,7 +49,7 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
-from dsar.web.staff.case_words import LETTER_KINDS
+from dsar.web.staff.case_words import LETTER_KINDS, error_words
 
 
 class DraftForm(FlaskForm):
@@ -178,7 +178,7 @@ def letter_preview(letter_id: int) -> ResponseReturnValue:
     try:
         rendered = preview_letter(letter, register, now=clock_now())
     except IncompleteLetter as error:
-        problem = str(error)
+        problem = error_words(error)
     return render_template(
         "staff/letters/preview.html",
         letter=letter,
@@ -214,7 +214,7 @@ def letter_edit(letter_id: int) -> ResponseReturnValue:
             record_facts(db.session(), letter, facts, actor=current_user.email, now=clock_now())
     except (LetterError, ValueError) as error:
         db.session.rollback()
-        flash(_("Not saved: %(reason)s", reason=str(error)), "error")
+        flash(_("Not saved: %(reason)s", reason=error_words(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
     flash(_("Saved."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
@@ -244,7 +244,7 @@ def letter_approve(letter_id: int) -> ResponseReturnValue:
         )
     except (IncompleteLetter, LetterError) as error:
         db.session.rollback()
-        flash(_("Not approved: %(reason)s", reason=str(error)), "error")
+        flash(_("Not approved: %(reason)s", reason=error_words(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     flash(_("Approved: this version is frozen."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import DateField, TextAreaField
@@ -19,16 +21,17 @@ from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 
 
 class ConfirmForm(FlaskForm):
-    confirmed_on = DateField("Day the recipient confirmed it", validators=[DataRequired()])
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    confirmed_on = DateField(_l("Day the recipient confirmed it"), validators=[DataRequired()])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
 class CloseForm(FlaskForm):
     reason = TextAreaField(
-        "Why it is closed without a confirmation",
+        _l("Why it is closed without a confirmation"),
         validators=[DataRequired(), Length(max=2000)],
     )
 
@@ -52,7 +55,7 @@ def notice_confirm(request_id: int, notice_id: int) -> ResponseReturnValue:
     notice = _notice_or_404(found, notice_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Not recorded: give the day the recipient confirmed it.", "error")
+        flash(_("Not recorded: give the day the recipient confirmed it."), "error")
         return _back(found)
     state = next(s for s in notices_of(db.session(), found) if s.notice.id == notice.id)
     try:
@@ -67,9 +70,9 @@ def notice_confirm(request_id: int, notice_id: int) -> ResponseReturnValue:
         )
     except LetterError as error:
         db.session.rollback()
-        flash(f"Not recorded: {error}.", "error")
+        flash(_("Not recorded: %(reason)s.", reason=error_words(error)), "error")
         return _back(found)
-    flash("Recorded: the recipient confirmed the notice.")
+    flash(_("Recorded: the recipient confirmed the notice."))
     return _back(found)
 
 
@@ -81,7 +84,7 @@ def notice_close(request_id: int, notice_id: int) -> ResponseReturnValue:
     notice = _notice_or_404(found, notice_id)
     form = CloseForm()
     if not form.validate_on_submit():
-        flash("Not closed: give the reason.", "error")
+        flash(_("Not closed: give the reason."), "error")
         return _back(found)
     try:
         close_notice(
@@ -94,7 +97,7 @@ def notice_close(request_id: int, notice_id: int) -> ResponseReturnValue:
         )
     except LetterError as error:
         db.session.rollback()
-        flash(f"Not closed: {error}.", "error")
+        flash(_("Not closed: %(reason)s.", reason=error_words(error)), "error")
         return _back(found)
-    flash("Closed with the reason given.")
+    flash(_("Closed with the reason given."))
     return _back(found)
