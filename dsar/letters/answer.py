@@ -122,22 +122,26 @@ def mark_posted(
     and posted on `posted_on`; a final letter answers its request with that date."""
     failed = delivery_of(session, letter) is OutboxStatus.FAILED
     if letter.status is not LetterStatus.APPROVED and not failed:
-        raise LetterError(
-            f"letter {letter.id} is {letter.status.value}: only an approved letter, or one whose "
-            "e-mail could not be delivered, is recorded as posted"
+        only = N_(
+            "letter %(id)s is %(state)s: only an approved letter, or one whose e-mail could not "
+            "be delivered, is recorded as posted"
         )
+        raise LetterError(Said(only, id=letter.id, state=letter.status.value))
     request = letter.request
     timezone = ZoneInfo(request.controller.timezone)
     if posted_on > now.astimezone(timezone).date():
-        raise LetterError("the day it was posted cannot be in the future")
+        raise LetterError(Said(N_("the day it was posted cannot be in the future")))
     if letter.approved_at and posted_on < letter.approved_at.astimezone(timezone).date():
-        raise LetterError("the day it was posted cannot be before the letter was approved")
+        raise LetterError(
+            Said(N_("the day it was posted cannot be before the letter was approved"))
+        )
     due = request.due_date
     if letter.type == "extension" and due is not None and posted_on > due:
-        raise LetterError(
-            f"an extension posted after {due} does not take effect (Art. 12(3)): it had to be "
+        late = N_(
+            "an extension posted after %(day)s does not take effect (Art. 12(3)): it had to be "
             "posted by then"
         )
+        raise LetterError(Said(late, day=due))
     blockers = answer_blockers(session, letter, now, copy_posted=copy_posted)
     if blockers:
         raise NotReady(Said(N_("the answer cannot be recorded as posted")), blockers)

@@ -188,6 +188,8 @@ def said(sentence: str) -> str:
     values = dict(sentence.values)
     if "kind" in values:
         values["kind"] = letter_kind(values["kind"])
+    if "state" in values and str(values["state"]) in LETTER_STATES:
+        values["state"] = letter_state(values["state"])
     if "decision" in values:
         values["decision"] = _word(ACTIONS, str(values["decision"]).replace(" ", "_"))
     return _(sentence.msgid, **values)
