@@ -17,7 +17,7 @@ from sqlalchemy import String
 
 from dsar.changes.plan import anchor_columns
 from dsar.changes.rectification_values import InvalidValue, LiveColumn, parse_value, shown
-from dsar.core.words import N_, words_of
+from dsar.core.words import N_, said_of
 from dsar.register import Register
 from dsar.register.datasources import (
     Column,
@@ -163,7 +163,7 @@ def plan_items(
         try:
             planned.append(_plan_one(register, subject, items[mapping.index], mapping, connectors))
         except (RegisterMismatch, InvalidValue) as error:
-            errors[mapping.index] = words_of(error) or str(error)
+            errors[mapping.index] = said_of(error) or str(error)
     if not planned and not errors:
         errors[-1] = N_("map at least one of the subject's items to where it is wrong")
     if errors:

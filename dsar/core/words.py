@@ -1,10 +1,11 @@
-"""Words a domain module gives staff without speaking their language itself.
+"""Sentences a domain module writes for staff, translatable where they are shown.
 
-An operation that refuses (`raise ErasureError(N_("... %(status)s", status=...))`) runs in a
-web request, a job or a command; only the web page knows the reader's language. `N_` marks
-the English text for the catalog and keeps it with its values: the result reads as the
-English sentence (logs, jobs, `str(error)`), and the web layer translates it where it is
-shown (dsar/web/staff/change_words.py). No Flask here: the domain stays free of the web.
+A domain module never imports Flask, so it cannot translate: an operation runs in a web
+request, a job or a command, and only the web page knows its reader's language. It marks its
+sentence with `N_` (Babel extracts `N_` by default, so the catalog test sees it), which gives a
+`Said`: the English sentence (`msgid % values`) as a plain `str` for logs, jobs and
+`str(error)`, which also remembers its msgid and values, so the web layer writes it in the
+page's language (`dsar.web.staff.case_words.said`).
 """
 
 from __future__ import annotations
@@ -12,25 +13,24 @@ from __future__ import annotations
 from typing import Any
 
 
-class Words(str):
-    """An English sentence that remembers its catalog id and the values put into it."""
+class Said(str):
+    """An English sentence (`msgid % values`) that knows its msgid and values."""
 
     msgid: str
-    params: dict[str, Any]
+    values: dict[str, Any]
 
-    def __new__(cls, msgid: str, **params: Any) -> Words:
-        made = super().__new__(cls, msgid % params if params else msgid)
-        made.msgid = msgid
-        made.params = params
-        return made
-
-
-def N_(msgid: str, **params: Any) -> Words:  # noqa: N802 (the catalog's keyword for "mark only")
-    """Mark `msgid` for the catalog and fill in `params`; translated where it is shown."""
-    return Words(msgid, **params)
+    def __new__(cls, msgid: str, **values: Any) -> Said:
+        said = super().__new__(cls, msgid % values if values else msgid)
+        said.msgid, said.values = str(msgid), values
+        return said
 
 
-def words_of(error: BaseException) -> Words | None:
-    """The translatable words an exception was raised with, if it was raised with `N_`."""
+def N_(msgid: str, **values: Any) -> Said:  # noqa: N802 - the catalog's marker, Babel's default keyword
+    """Mark `msgid` for the catalog and fill in `values`; translated where it is shown."""
+    return Said(msgid, **values)
+
+
+def said_of(error: BaseException) -> Said | None:
+    """The translatable sentence an exception was raised with, if it was raised with one."""
     first = error.args[0] if len(error.args) == 1 else None
-    return first if isinstance(first, Words) else None
+    return first if isinstance(first, Said) else None

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
 from dsar.config import Settings
+from dsar.core.words import N_, Said
 from dsar.fulfilment.claim_models import ClaimMethod, ClaimState, LookupClaim
 from dsar.fulfilment.claims import ClaimError, ConnectorFactory, check_sources, verify_claim
 from dsar.register import Register
@@ -93,9 +94,9 @@ def new_code(
     the page look alike whether or not the key is on file.
     """
     if claim.state is not ClaimState.UNVERIFIED:
-        raise ClaimError("this key needs no code")
+        raise ClaimError(Said(N_("this key needs no code")))
     if claim.codes_sent >= MAX_CODES:
-        raise ClaimError("too many codes for this key")
+        raise ClaimError(Said(N_("too many codes for this key")))
     claim.codes_sent += 1
     claim.code_attempts = 0
     claim.code_hash = claim.code_sent_at = claim.code_expires_at = None

@@ -17,6 +17,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.fulfilment.claim_models import ClaimMethod, ClaimState, LookupClaim
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
@@ -220,9 +221,9 @@ def verify_claim(
 ) -> LookupClaim:
     """Record how the claim was shown to be the subject's; from now on searches use it."""
     if claim.state is ClaimState.VERIFIED:
-        raise ClaimError("this key is verified already")
+        raise ClaimError(Said(N_("this key is verified already")))
     if not detail.strip():
-        raise ClaimError("say how the key was verified: what was compared, or where")
+        raise ClaimError(Said(N_("say how the key was verified: what was compared, or where")))
     claim.state, claim.method, claim.detail = ClaimState.VERIFIED, method, detail.strip()[:2000]
     claim.decided_by, claim.decided_at = actor, now
     claim.code_hash = claim.code_expires_at = None
@@ -248,9 +249,9 @@ def set_aside_claim(
 ) -> LookupClaim:
     """Answer without this key (it stays unused), with the reason; audited."""
     if claim.state is not ClaimState.UNVERIFIED:
-        raise ClaimError("only a key that is not verified can be set aside")
+        raise ClaimError(Said(N_("only a key that is not verified can be set aside")))
     if not reason.strip():
-        raise ClaimError("give the reason for answering without this key")
+        raise ClaimError(Said(N_("give the reason for answering without this key")))
     claim.state, claim.detail = ClaimState.SET_ASIDE, reason.strip()[:2000]
     claim.decided_by, claim.decided_at = actor, now
     claim.code_hash = claim.code_expires_at = None
@@ -270,22 +271,25 @@ def claim_blockers(
 ) -> list[str]:
     """Why the typed keys stop an answer: unverified claims, keys verified after the search."""
     claims = stored_claims(session, request)
-    problems = [
-        f"{key} {value}: typed by the requester and not checked yet — search again"
+    unchecked = N_("%(key)s %(value)s: typed by the requester and not checked yet — search again")
+    problems: list[str] = [
+        Said(unchecked, key=key, value=value)
         for key, value in typed_keys(request).items()
         if key not in {c.key for c in claims}
     ]
+    unverified = N_(
+        "%(key)s %(value)s: typed by the requester and not verified — verify it or answer "
+        "without it"
+    )
     for claim in claims:
         if claim.state is ClaimState.UNVERIFIED:
-            problems.append(
-                f"{claim.key} {claim.value}: typed by the requester and not verified — verify "
-                "it or answer without it"
-            )
+            problems.append(Said(unverified, key=claim.key, value=claim.value))
         elif (
             claim.state is ClaimState.VERIFIED
             and search_started is not None
             and claim.decided_at is not None
             and claim.decided_at > search_started
         ):
-            problems.append(f"{claim.key} was verified after the last search: search again")
+            late = N_("%(key)s was verified after the last search: search again")
+            problems.append(Said(late, key=claim.key))
     return problems

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.fulfilment.models import Exclusion, ExclusionReason
 from dsar.fulfilment.parts import Excluded
 from dsar.fulfilment.search import FulfilmentError
@@ -41,7 +42,7 @@ def exclude(
 ) -> Exclusion:
     """Leave one row, or one field of it, out of the answer, with the reason; audited."""
     if not reason.strip():
-        raise FulfilmentError("give the reason for leaving this out")
+        raise FulfilmentError(Said(N_("give the reason for leaving this out")))
     existing = session.execute(
         select(Exclusion).where(
             Exclusion.request_id == request.id,
@@ -90,7 +91,7 @@ def include_again(
     """Undo an exclusion: the row or field goes into the next export again; audited. An export
     built before keeps what it left out (build a new one to include it)."""
     if exclusion.request_id != request.id:
-        raise FulfilmentError("this exclusion belongs to another request")
+        raise FulfilmentError(Said(N_("this exclusion belongs to another request")))
     record_event(
         session,
         request,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.fulfilment.models import ManualFinding, ManualOutcome, ManualTask
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
@@ -60,22 +61,22 @@ def complete_manual_task(
     none: the letter says "no data" only when every source recorded nothing, explicitly.
     """
     if task.outcome is not None:
-        raise ManualTaskError(f"the task for {task.source_name} was already done")
+        done = N_("the task for %(source)s was already done")
+        raise ManualTaskError(Said(done, source=task.source_name))
     if not note.strip():
-        raise ManualTaskError("describe what was searched and found: the note is the evidence")
+        note_first = N_("describe what was searched and found: the note is the evidence")
+        raise ManualTaskError(Said(note_first))
     if outcome is None:
-        raise ManualTaskError("choose what the search found: entries, or nothing")
+        raise ManualTaskError(Said(N_("choose what the search found: entries, or nothing")))
     entries = session.execute(
         select(ManualFinding.id).where(ManualFinding.task_id == task.id)
     ).all()
     if outcome is ManualOutcome.FOUND and not entries:
-        raise ManualTaskError(
-            f"add what {task.source_name} holds (rows or an extract) before completing as found"
-        )
+        add_first = N_("add what %(source)s holds (rows or an extract) before completing as found")
+        raise ManualTaskError(Said(add_first, source=task.source_name))
     if outcome is ManualOutcome.NOTHING_FOUND and entries:
-        raise ManualTaskError(
-            f"{task.source_name} has entries: remove them, or complete it as found"
-        )
+        has_entries = N_("%(source)s has entries: remove them, or complete it as found")
+        raise ManualTaskError(Said(has_entries, source=task.source_name))
     task.done_by, task.done_at, task.note = actor, now, note.strip()
     task.evidence_file_id, task.outcome = evidence_file_id, outcome
     record_event(

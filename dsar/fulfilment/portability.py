@@ -25,6 +25,7 @@ from dsar.core.outbound import (
     connect,
     require_https,
 )
+from dsar.core.words import N_, Said
 from dsar.fulfilment.models import Export, Transmission, TransmissionStatus
 from dsar.register import Register
 from dsar.requests.models import Request
@@ -129,7 +130,9 @@ def transmit_export(
 
 def _refuse_revoked(export: Export) -> None:
     if export.revoked_at is not None:  # superseded or revoked: its data may be wrong or withdrawn
-        raise TransmissionError("this export was replaced or revoked: build a new one to send")
+        raise TransmissionError(
+            Said(N_("this export was replaced or revoked: build a new one to send"))
+        )
 
 
 def record_failure(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
 from dsar.fulfilment.manual_tasks import open_manual_task, tasks_of
 from dsar.fulfilment.models import FindingStatus, SearchFinding, SearchRun
@@ -75,7 +76,9 @@ def run_search(
 ) -> SearchRun:
     """Search every source of the register for the request's subject; audited."""
     if not identity_settled(request):
-        raise FulfilmentError("verify the requester's identity before searching for their data")
+        raise FulfilmentError(
+            Said(N_("verify the requester's identity before searching for their data"))
+        )
     check_claims(session, request, register, actor=actor, now=now, connectors=connectors)
     subject = verified_subject(session, request)
     run = SearchRun(
@@ -176,16 +179,18 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     """Why the request's data cannot be exported (or the request completed) yet; [] if it can."""
     run = latest_run(session, request)
     if run is None:
-        return ["the sources have not been searched yet"]
-    labels = {
-        FindingStatus.UNREACHABLE: "unreachable",
-        FindingStatus.MISMATCH: "register does not match",
+        return [Said(N_("the sources have not been searched yet"))]
+    sentences = {
+        FindingStatus.UNREACHABLE: N_("%(source)s: unreachable — %(message)s"),
+        FindingStatus.MISMATCH: N_("%(source)s: register does not match — %(message)s"),
     }
-    problems = [
-        f"{f.source_id}: {labels[f.status]} — {f.message}" for f in run.findings if _blocking(f)
+    problems: list[str] = [
+        Said(sentences[f.status], source=f.source_id, message=f.message)
+        for f in run.findings
+        if _blocking(f)
     ]
     problems += [
-        f"{t.source_name}: manual search not done yet"
+        Said(N_("%(source)s: manual search not done yet"), source=t.source_name)
         for t in tasks_of(session, request, done=False)
     ]
     return problems + claim_blockers(session, request, run.started_at)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.files.storage import FileStore
 from dsar.letters.models import Letter, LetterStatus
 from dsar.letters.operations import LetterError, approve_letter, send_letter
@@ -52,15 +53,17 @@ def answer_blockers(
     request = letter.request
     due = request.due_date
     if letter.type == "extension" and due and date_in(now, request.controller.timezone) > due:
-        return [
-            f"an extension takes effect only if the subject is told by {due} (Art. 12(3)); "
+        too_late = N_(
+            "an extension takes effect only if the subject is told by %(day)s (Art. 12(3)); "
             "that day has passed, so the request is due on it: answer it"
-        ]
+        )
+        return [Said(too_late, day=due)]
     if letter.type == request.type.value and request.status not in (
         Status.ANSWERING,
         Status.COMPLETED,
     ):
-        return ["prepare the answer on the request's page first: it checks what is missing"]
+        first = N_("prepare the answer on the request's page first: it checks what is missing")
+        return [Said(first)]
     if not is_final(letter) or request.status is not Status.ANSWERING:
         return []
     return copy_blockers(session, request, now, copy_posted=copy_posted)
@@ -88,7 +91,7 @@ def approve_and_send(
     by_email = letter.recipient if letter.frozen else letter.request.subject_email
     copy_may_follow = not by_email and letter.request.status is Status.ANSWERING
     if blockers and not copy_may_follow:  # a printed letter may carry the copy: see posting
-        raise NotReady("the answer cannot go out yet: " + "; ".join(blockers))
+        raise NotReady(Said(N_("the answer cannot go out yet")), blockers)
     if letter.status is LetterStatus.DRAFT:
         if suppression_salt:
             stop_marketing(session, letter, register, salt=suppression_salt, now=now, actor=actor)
@@ -119,25 +122,29 @@ def mark_posted(
     and posted on `posted_on`; a final letter answers its request with that date."""
     failed = delivery_of(session, letter) is OutboxStatus.FAILED
     if letter.status is not LetterStatus.APPROVED and not failed:
-        raise LetterError(
-            f"letter {letter.id} is {letter.status.value}: only an approved letter, or one whose "
-            "e-mail could not be delivered, is recorded as posted"
+        only = N_(
+            "letter %(id)s is %(state)s: only an approved letter, or one whose e-mail could not "
+            "be delivered, is recorded as posted"
         )
+        raise LetterError(Said(only, id=letter.id, state=letter.status.value))
     request = letter.request
     timezone = ZoneInfo(request.controller.timezone)
     if posted_on > now.astimezone(timezone).date():
-        raise LetterError("the day it was posted cannot be in the future")
+        raise LetterError(Said(N_("the day it was posted cannot be in the future")))
     if letter.approved_at and posted_on < letter.approved_at.astimezone(timezone).date():
-        raise LetterError("the day it was posted cannot be before the letter was approved")
+        raise LetterError(
+            Said(N_("the day it was posted cannot be before the letter was approved"))
+        )
     due = request.due_date
     if letter.type == "extension" and due is not None and posted_on > due:
-        raise LetterError(
-            f"an extension posted after {due} does not take effect (Art. 12(3)): it had to be "
+        late = N_(
+            "an extension posted after %(day)s does not take effect (Art. 12(3)): it had to be "
             "posted by then"
         )
+        raise LetterError(Said(late, day=due))
     blockers = answer_blockers(session, letter, now, copy_posted=copy_posted)
     if blockers:
-        raise NotReady("the answer cannot be recorded as posted: " + "; ".join(blockers))
+        raise NotReady(Said(N_("the answer cannot be recorded as posted")), blockers)
     # Noon of that day stands for the posting, or now when that is earlier (posted today).
     posted_at = min(datetime.combine(posted_on, time(12), timezone).astimezone(UTC), now)
     if letter.status is LetterStatus.APPROVED:
@@ -248,7 +255,8 @@ def answer_state(session: Session, request: Request, now: datetime) -> AnswerSta
         missing = completion_blockers(session, request)
     elif request.status is Status.ANSWERING:
         if letter is None:
-            missing = [f"the {letter_type.replace('_', ' ')} letter: draft it on the Letters page"]
+            draft = N_("the letter (%(kind)s): draft it on the Letters page")
+            missing = [Said(draft, kind=letter_type)]
         elif letter.status is not LetterStatus.SENT:
             missing = copy_blockers(session, request, now)
     waiting = (

@@ -14,33 +14,38 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from dsar.core.words import N_
 from dsar.letters.content import FREE_TEXT
 from dsar.requests.workflow import RESTRICTION_GROUNDS
 
-BY_HAND = "records what staff did by hand: dsar did not do it"
+BY_HAND = N_("records what staff did by hand: dsar did not do it")
 
 TEXT_LABELS: Mapping[str, str] = {
-    "note": "A closing note to the subject (optional)",
-    "unnamed": "Why the recipients listed only by category cannot be named (C-154/21)",
-    "untold": "Why the recipients listed as not told could not be told of the erasure "
-    "(Art. 19: impossible or disproportionate effort)",
-    "withheld": "Data withheld to protect the rights of others, and why (Art. 15(4); optional)",
-    "review": "What the reviewer considered, including the subject's point of view, and why "
-    "they decided so (Art. 22(3))",
-    "doubt": "Why we doubt the subject's identity (Art. 12(6))",
-    "needed": "The least information we need to confirm the identity",
-    "question": "What the subject should clarify (Recital 63)",
-    "provided": "What we provide already, or why nothing can be provided before the answer",
-    "reasons": "The reasons for the extension",
-    "changes": "What was corrected or completed",
-    "reason": "Why the restriction is lifted (Art. 18(3))",
-    "facts": "The facts that show the request is manifestly unfounded or excessive",
-    "unidentified": "Why we could not identify the subject (Art. 11(2), 12(2))",
-    "grounds": "The compelling legitimate grounds that override the objection (Art. 21(1))",
-    "identifier": "How the recipient finds the subject (e.g. a customer number)",
-    "change": "The corrected value, or what was erased or restricted",
-    "not_transmitted_reason": "Why the direct transmission was not possible (Art. 20(2))",
-    "ineligible_reason": "Why the data is outside the right to portability",
+    "note": N_("A closing note to the subject (optional)"),
+    "unnamed": N_("Why the recipients listed only by category cannot be named (C-154/21)"),
+    "untold": N_(
+        "Why the recipients listed as not told could not be told of the erasure "
+        "(Art. 19: impossible or disproportionate effort)"
+    ),
+    "withheld": N_("Data withheld to protect the rights of others, and why (Art. 15(4); optional)"),
+    "review": N_(
+        "What the reviewer considered, including the subject's point of view, and why "
+        "they decided so (Art. 22(3))"
+    ),
+    "doubt": N_("Why we doubt the subject's identity (Art. 12(6))"),
+    "needed": N_("The least information we need to confirm the identity"),
+    "question": N_("What the subject should clarify (Recital 63)"),
+    "provided": N_("What we provide already, or why nothing can be provided before the answer"),
+    "reasons": N_("The reasons for the extension"),
+    "changes": N_("What was corrected or completed"),
+    "reason": N_("Why the restriction is lifted (Art. 18(3))"),
+    "facts": N_("The facts that show the request is manifestly unfounded or excessive"),
+    "unidentified": N_("Why we could not identify the subject (Art. 11(2), 12(2))"),
+    "grounds": N_("The compelling legitimate grounds that override the objection (Art. 21(1))"),
+    "identifier": N_("How the recipient finds the subject (e.g. a customer number)"),
+    "change": N_("The corrected value, or what was erased or restricted"),
+    "not_transmitted_reason": N_("Why the direct transmission was not possible (Art. 20(2))"),
+    "ineligible_reason": N_("Why the data is outside the right to portability"),
 }
 
 
@@ -55,13 +60,20 @@ class FactField:
     hint: str = ""
 
 
+DONE_ON = {
+    "corrected": N_("Date the data was corrected"),
+    "erased": N_("Date the data was erased"),
+    "restricted": N_("Date the data was restricted"),
+}
+
+
 def _done_on(what: str) -> FactField:
-    return FactField("done_on", f"Date the data was {what}", "date", hint=BY_HAND)
+    return FactField("done_on", DONE_ON[what], "date", hint=BY_HAND)
 
 
 _GROUND = FactField(
     "ground",
-    "Ground of the restriction (Art. 18(1))",
+    N_("Ground of the restriction (Art. 18(1))"),
     "choice",
     tuple((g, f"Art. 18(1)({g[-1]})") for g in RESTRICTION_GROUNDS),
 )
@@ -76,7 +88,7 @@ def fact_fields(
 ) -> tuple[FactField, ...]:
     """The facts staff record for a letter of `letter_type` (choices from the register)."""
     concerned = FactField(
-        "activities", "The processing activities concerned", "activities", tuple(activities)
+        "activities", N_("The processing activities concerned"), "activities", tuple(activities)
     )
     fields: dict[str, tuple[FactField, ...]] = {
         "rectification": (_done_on("corrected"),),
@@ -85,65 +97,71 @@ def fact_fields(
         "restriction_lift": (
             _GROUND,
             concerned,
-            FactField("lift_on", "Date the restriction will be lifted", "date"),
+            FactField("lift_on", N_("Date the restriction will be lifted"), "date"),
         ),
         "objection": (
             FactField(
                 "outcome",
-                "Outcome of the objection",
+                N_("Outcome of the objection"),
                 "choice",
-                (("stopped", "processing stopped"), ("continued", "processing continues")),
+                (("stopped", N_("processing stopped")), ("continued", N_("processing continues"))),
             ),
             concerned,
             FactField(
-                "done_on", "Date the processing stopped (when stopped)", "date", hint=BY_HAND
+                "done_on", N_("Date the processing stopped (when stopped)"), "date", hint=BY_HAND
             ),
         ),
         "consent_withdrawal": (
-            FactField("effective_on", "Date the withdrawal took effect", "date", hint=BY_HAND),
+            FactField("effective_on", N_("Date the withdrawal took effect"), "date", hint=BY_HAND),
             concerned,
             FactField(
                 "kept_basis",
-                "Legal basis under which the data is still kept",
+                N_("Legal basis under which the data is still kept"),
                 "choice",
                 (
-                    ("6.1.b", "contract"),
-                    ("6.1.c", "legal obligation"),
-                    ("6.1.f", "legitimate interests"),
+                    ("6.1.b", N_("contract")),
+                    ("6.1.c", N_("legal obligation")),
+                    ("6.1.f", N_("legitimate interests")),
                 ),
-                hint="leave empty only if staff erased the data processed under this consent alone",
+                hint=N_(
+                    "leave empty only if staff erased the data processed under this consent alone"
+                ),
             ),
         ),
         "recipient_notice": (
             FactField(
-                "recipient", "The recipient (from the register)", "choice", tuple(recipients)
+                "recipient", N_("The recipient (from the register)"), "choice", tuple(recipients)
             ),
             FactField(
                 "action",
-                "What was done",
+                N_("What was done"),
                 "choice",
-                (("rectify", "rectified"), ("erase", "erased"), ("restrict", "restricted")),
+                (
+                    ("rectify", N_("rectified")),
+                    ("erase", N_("erased")),
+                    ("restrict", N_("restricted")),
+                ),
             ),
-            FactField("action_on", "Date it was done", "date", hint=BY_HAND),
+            FactField("action_on", N_("Date it was done"), "date", hint=BY_HAND),
             FactField(
                 "recipient_contact",
-                "The recipient's e-mail address for this notice",
+                N_("The recipient's e-mail address for this notice"),
                 "text",
-                hint="only where the register gives none",
+                hint=N_("only where the register gives none"),
             ),
         ),
         "portability": (
             FactField(
                 "transmitted",
-                "The data was transmitted directly to the new controller",
+                N_("The data was transmitted directly to the new controller"),
                 "yes_no",
                 _YES_NO,
                 hint=BY_HAND,
             ),
-            FactField("transmitted_on", "Date of the transmission", "date", hint=BY_HAND),
+            FactField("transmitted_on", N_("Date of the transmission"), "date", hint=BY_HAND),
             FactField(
                 "eligible",
-                "The data is covered by the right to portability (Art. 20(1))",
+                N_("The data is covered by the right to portability (Art. 20(1))"),
                 "yes_no",
                 _YES_NO,
             ),
@@ -151,54 +169,64 @@ def fact_fields(
         "identity_failed": (
             FactField(
                 "basis",
-                "Why the request cannot be answered",
+                N_("Why the request cannot be answered"),
                 "choice",
                 (
-                    ("unconfirmed", "the requester's identity could not be confirmed (Art. 12(2))"),
-                    ("not_identifiable", "our data does not let us identify anyone (Art. 11(2))"),
+                    (
+                        "unconfirmed",
+                        N_("the requester's identity could not be confirmed (Art. 12(2))"),
+                    ),
+                    (
+                        "not_identifiable",
+                        N_("our data does not let us identify anyone (Art. 11(2))"),
+                    ),
                 ),
-                hint="empty: the identity could not be confirmed",
+                hint=N_("empty: the identity could not be confirmed"),
             ),
         ),
         "identity_request": (
             FactField(
                 "id_document",
-                "The letter asks for a copy of an identity document",
+                N_("The letter asks for a copy of an identity document"),
                 "yes_no",
                 _YES_NO,
-                hint="only where nothing less removes the doubt (EDPB 01/2022 §§ 73-77); the "
-                "letter then says how to black it out",
+                hint=N_(
+                    "only where nothing less removes the doubt (EDPB 01/2022 §§ 73-77); the "
+                    "letter then says how to black it out"
+                ),
             ),
         ),
         "human_review": (
             FactField(
-                "activities", "The automated decision reviewed", "activities", tuple(activities)
+                "activities", N_("The automated decision reviewed"), "activities", tuple(activities)
             ),
             FactField(
                 "outcome",
-                "Outcome of the human review",
+                N_("Outcome of the human review"),
                 "choice",
-                (("confirmed", "decision confirmed"), ("changed", "decision changed")),
+                (("confirmed", N_("decision confirmed")), ("changed", N_("decision changed"))),
             ),
-            FactField("reviewed_on", "Date a person reviewed the decision", "date"),
+            FactField("reviewed_on", N_("Date a person reviewed the decision"), "date"),
         ),
         "refusal": (
             FactField(
                 "ground",
-                "Ground of the refusal (Art. 12(5)), as the decision recorded it",
+                N_("Ground of the refusal (Art. 12(5)), as the decision recorded it"),
                 "choice",
                 (
-                    ("manifestly_unfounded", "manifestly unfounded"),
-                    ("excessive", "excessive, in particular repetitive"),
+                    ("manifestly_unfounded", N_("manifestly unfounded")),
+                    ("excessive", N_("excessive, in particular repetitive")),
                 ),
             ),
-            FactField("partial", "Only part of the request is refused", "yes_no", _YES_NO),
+            FactField("partial", N_("Only part of the request is refused"), "yes_no", _YES_NO),
             FactField(
                 "fee",
-                "Reasonable fee in EUR we would act for instead (Art. 12(5)(a); optional)",
+                N_("Reasonable fee in EUR we would act for instead (Art. 12(5)(a); optional)"),
                 "amount",
-                hint="the administrative costs of answering; the letter offers it as the "
-                "alternative to the refusal",
+                hint=N_(
+                    "the administrative costs of answering; the letter offers it as the "
+                    "alternative to the refusal"
+                ),
             ),
         ),
     }

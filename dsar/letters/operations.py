@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.letters.content import FREE_TEXT, LETTER_TYPES
@@ -120,9 +121,8 @@ def edit_letter(
 ) -> Letter:
     """Replace the draft's free-text parts; a frozen letter refuses."""
     if letter.frozen:
-        raise LetterError(
-            f"letter {letter.id} is {letter.status.value}: it can no longer be edited"
-        )
+        frozen = N_("letter %(id)s is %(state)s: it can no longer be edited")
+        raise LetterError(Said(frozen, id=letter.id, state=letter.status.value))
     letter.texts = _free_text(letter.type, texts)
     letter.updated_at = now
     record_event(
@@ -147,9 +147,8 @@ def record_facts(
     """Replace the draft's case facts recorded by staff (dsar/letters/fields.py); what the
     system recorded (SYSTEM_DETAILS) stays."""
     if letter.frozen:
-        raise LetterError(
-            f"letter {letter.id} is {letter.status.value}: its facts can no longer change"
-        )
+        frozen = N_("letter %(id)s is %(state)s: its facts can no longer change")
+        raise LetterError(Said(frozen, id=letter.id, state=letter.status.value))
     kept = {k: v for k, v in (letter.details or {}).items() if k in SYSTEM_DETAILS}
     letter.details = {**kept, **facts}
     letter.updated_at = now
@@ -185,7 +184,8 @@ def approve_letter(
 ) -> Letter:
     """Render once, hash, store the PDF and freeze; IncompleteLetter if an element is missing."""
     if letter.frozen:
-        raise LetterError(f"letter {letter.id} is already {letter.status.value}")
+        already = N_("letter %(id)s is already %(state)s")
+        raise LetterError(Said(already, id=letter.id, state=letter.status.value))
     not_merged(letter.request)
     content = letter_content(letter, register, now, clock_policy)
     rendered = render(content)
@@ -229,14 +229,15 @@ def letter_intact(letter: Letter) -> bool:
 def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) -> Letter:
     """Queue the frozen letter as e-mail (once, key `letter:<id>`) and mark it sent."""
     if letter.status is not LetterStatus.APPROVED:
-        raise LetterError(
-            f"letter {letter.id} is {letter.status.value}: only an approved letter is sent"
-        )
+        only = N_("letter %(id)s is %(state)s: only an approved letter is sent")
+        raise LetterError(Said(only, id=letter.id, state=letter.status.value))
     not_merged(letter.request)
     if not letter_intact(letter):
-        raise LetterError(f"letter {letter.id} does not match its recorded SHA-256: not sent")
+        changed = N_("letter %(id)s does not match its recorded SHA-256: not sent")
+        raise LetterError(Said(changed, id=letter.id))
     if not letter.recipient:
-        raise LetterError(f"letter {letter.id} has no e-mail address to go to: print the PDF")
+        no_address = N_("letter %(id)s has no e-mail address to go to: print the PDF")
+        raise LetterError(Said(no_address, id=letter.id))
     key = letter.outbox_key
     enqueue(
         session,

@@ -2,8 +2,9 @@
 
 Each step is done or not by a record (the identity decision, the search run, the export, the
 erasure, rectification, restriction or stop carried out, the answer prepared, the final letter
-sent, the answer delivered), never by a button someone pressed. `where` names the page that
-does the step; the web layer turns it into a link.
+sent, the answer delivered), never by a button someone pressed. `key` names the step and
+`where` the page that does it; the web layer turns them into words (in the page's language) and
+a link.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ ANSWERED = (Status.ANSWERING, Status.COMPLETED)
 
 @dataclass(frozen=True)
 class Step:
-    label: str
+    # identity | search | copy | erasure | rectification | restriction | stop | objection |
+    # prepared | sent | delivered
+    key: str
     done: bool
     where: str  # decisions | data | erasure | rectification | restriction | processing | letters
+    by_hand: bool = False  # carried out by hand: the letter records it
 
 
 def checklist(session: Session, request: Request, register: Register) -> list[Step]:
@@ -39,13 +43,13 @@ def checklist(session: Session, request: Request, register: Register) -> list[St
         return _answer(session, request, prepared=True)
     from dsar.fulfilment.search import identity_settled
 
-    steps = [Step("Identity settled", identity_settled(request), "decisions")]
+    steps = [Step("identity", identity_settled(request), "decisions")]
     if request.type in FOUND_TYPES:
         from dsar.fulfilment.search import completion_blockers as search_blockers
 
-        steps.append(Step("Every source searched", not search_blockers(session, request), "data"))
+        steps.append(Step("search", not search_blockers(session, request), "data"))
     if request.type in COPY_TYPES:
-        steps.append(Step("Copy of the data built", _exported(session, request), "data"))
+        steps.append(Step("copy", _exported(session, request), "data"))
     answer = _answer(session, request, prepared=request.status in ANSWERED)
     carried = _carried_out(session, request, register, letter_sent=answer[1].done)
     if carried is not None:
@@ -78,12 +82,12 @@ def _carried_out(
     if kind is RequestType.ERASURE:
         erasure = letter_facts.recorded_erasure(session, request)
         done = erasure is not None and erasure.status is ErasureStatus.DONE
-        return _step("Erasure carried out", done, "erasure", register.erased_by_dsar, letter_sent)
+        return _step("erasure", done, "erasure", register.erased_by_dsar, letter_sent)
     if kind is RequestType.RECTIFICATION:
         rectification = rectification_letter.recorded_rectification(session, request)
         done = rectification is not None and rectification.status is RectificationStatus.DONE
         by_dsar = register.erased_by_dsar
-        return _step("Rectification carried out", done, "rectification", by_dsar, letter_sent)
+        return _step("rectification", done, "rectification", by_dsar, letter_sent)
     if kind is RequestType.RESTRICTION:
         restriction = letter_facts.recorded_restriction(session, request)
         done = restriction is not None and restriction.status not in (
@@ -91,21 +95,19 @@ def _carried_out(
             RestrictionStatus.PARTIAL,
         )
         by_dsar = register.restricted_by_dsar
-        return _step("Restriction in place", done, "restriction", by_dsar, letter_sent)
+        return _step("restriction", done, "restriction", by_dsar, letter_sent)
     if kind in (RequestType.CONSENT_WITHDRAWAL, RequestType.OBJECTION):
         stop = stop_facts.recorded_stop(session, request)
         done = stop is not None and stop.status in (StopStatus.DONE, StopStatus.CONTINUED)
-        label = (
-            "Processing stopped" if kind is RequestType.CONSENT_WITHDRAWAL else "Objection decided"
-        )
-        return _step(label, done, "processing", register.stopped_by_dsar, letter_sent)
+        key = "stop" if kind is RequestType.CONSENT_WITHDRAWAL else "objection"
+        return _step(key, done, "processing", register.stopped_by_dsar, letter_sent)
     return None
 
 
-def _step(label: str, done: bool, where: str, by_dsar: bool, letter_sent: bool) -> Step:
+def _step(key: str, done: bool, where: str, by_dsar: bool, letter_sent: bool) -> Step:
     if by_dsar:
-        return Step(label, done, where)
-    return Step(f"{label} (by hand: the letter records it)", letter_sent, "letters")
+        return Step(key, done, where)
+    return Step(key, letter_sent, "letters", by_hand=True)
 
 
 def _answer(session: Session, request: Request, *, prepared: bool) -> list[Step]:
@@ -127,7 +129,7 @@ def _answer(session: Session, request: Request, *, prepared: bool) -> list[Step]
         is not None
     )
     return [
-        Step("Answer prepared", prepared, "decisions"),
-        Step("Answer approved and sent", sent, "letters"),
-        Step("Answer delivered or posted", request.answered_at is not None, "letters"),
+        Step("prepared", prepared, "decisions"),
+        Step("sent", sent, "letters"),
+        Step("delivered", request.answered_at is not None, "letters"),
     ]

@@ -8,11 +8,13 @@ Each check returns every gap in words staff understand; a refused step names the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dsar.core.words import N_, Said
 from dsar.requests.models import Request
 from dsar.requests.workflow import RequestType, Status
 
@@ -23,7 +25,12 @@ FOUND_TYPES = (RequestType.ACCESS, RequestType.PORTABILITY, RequestType.ERASURE)
 
 
 class NotReady(Exception):
-    """The step is allowed, but what must come first has not happened yet."""
+    """The step is allowed, but what must come first has not happened yet: `sentence`, then
+    the `blockers` (each a sentence the staff page can translate, dsar/core/words.py)."""
+
+    def __init__(self, sentence: str, blockers: Sequence[str] = ()) -> None:
+        super().__init__(f"{sentence}: {'; '.join(blockers)}" if blockers else sentence)
+        self.sentence, self.blockers = sentence, tuple(blockers)
 
 
 def final_letter_type(request: Request) -> str | None:
@@ -58,10 +65,8 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
             RectificationStatus.PARTIAL, RectificationStatus.FAILED,
         )  # fmt: skip
         if rectification is not None and unfinished:
-            return [
-                f"the rectification is {rectification.status.value}: see the request's "
-                "Rectification page"
-            ]
+            see = N_("the rectification is %(state)s: see the request's Rectification page")
+            return [Said(see, state=rectification.status.value)]
         return []
     if request.type not in FOUND_TYPES:
         return _change_under_way(session, request)
@@ -75,16 +80,15 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
 
         erasure = recorded_erasure(session, request)
         if erasure is not None and erasure.status is not ErasureStatus.DONE:
-            blockers.append(
-                f"the erasure is {erasure.status.value}: see the request's Erasure page"
-            )
+            see = N_("the erasure is %(state)s: see the request's Erasure page")
+            blockers.append(Said(see, state=erasure.status.value))
     if request.type not in COPY_TYPES:
         return blockers
     has_export = session.execute(
         select(Export.id).where(Export.request_id == request.id).limit(1)
     ).first()
     if not blockers and has_export is None:
-        blockers.append("the export for the subject has not been built yet")
+        blockers.append(Said(N_("the export for the subject has not been built yet")))
     return blockers
 
 
@@ -101,8 +105,12 @@ def copy_blockers(
     ).first()
     if live is None:
         return [
-            "the copy of the data is not available: build the export so that its download "
-            "link is live, or post the copy with the letter and record that"
+            Said(
+                N_(
+                    "the copy of the data is not available: build the export so that its "
+                    "download link is live, or post the copy with the letter and record that"
+                )
+            )
         ]
     return []
 
@@ -119,11 +127,11 @@ def _change_under_way(session: Session, request: Request) -> list[str]:
             RestrictionStatus.PLACING,
             RestrictionStatus.PARTIAL,
         ):
-            return [
-                f"the restriction is {restriction.status.value}: see the request's Restriction page"
-            ]
+            see = N_("the restriction is %(state)s: see the request's Restriction page")
+            return [Said(see, state=restriction.status.value)]
     if request.type in (RequestType.CONSENT_WITHDRAWAL, RequestType.OBJECTION):
         stop = recorded_stop(session, request)
         if stop is not None and stop.status in (StopStatus.APPROVED, StopStatus.PARTIAL):
-            return [f"the stop is {stop.status.value}: see the request's Processing page"]
+            see = N_("the stop is %(state)s: see the request's Processing page")
+            return [Said(see, state=stop.status.value)]
     return []

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.fulfilment.claims import identity_basis
 from dsar.fulfilment.links import end_links_on_close
@@ -83,7 +84,8 @@ def decide(
     Where the step calls for a letter to the subject, its draft is made for staff to review.
     """
     if not may_decide(user, request, given.decision):
-        raise NotPermitted(f"your role ({user.role.value}) may not {_label(given.decision)}")
+        not_yours = N_("your role (%(role)s) may not %(decision)s")
+        raise NotPermitted(Said(not_yours, role=user.role.value, decision=_label(given.decision)))
     check_fresh(request, given.version)
     actor, d = user.email, given.decision
     reason = given.reason.strip()
@@ -126,7 +128,7 @@ def decide(
         transition(request.status, Action.PREPARE_ANSWER)  # an illegal step is refused first
         blockers = completion_blockers(session, request)
         if blockers:
-            raise NotReady("cannot prepare the answer yet: " + "; ".join(blockers))
+            raise NotReady(Said(N_("cannot prepare the answer yet")), blockers)
         payload = {"comment": reason} if reason else {}
         apply_action(session, request, Action.PREPARE_ANSWER, actor=actor, now=now, payload=payload)
     else:  # approve or reject a refusal, withdraw: a plain transition
@@ -236,7 +238,7 @@ def add_note(
 ) -> None:
     """An internal note: an event like any other, so it can never be edited or removed."""
     if not can_see(user, request):
-        raise NotPermitted("you may not work on this request")
+        raise NotPermitted(Said(N_("you may not work on this request")))
     record_note(session, request, text, actor=user.email, now=now)
 
 
@@ -259,9 +261,9 @@ def assign(
 ) -> bool:
     """Assign (or unassign); agents take or release only their own. Returns whether it changed."""
     if not can_see(user, request):
-        raise NotPermitted("you may not work on this request")
+        raise NotPermitted(Said(N_("you may not work on this request")))
     if not may_assign_to(user, assignee):
-        raise NotPermitted("agents assign requests only to themselves")
+        raise NotPermitted(Said(N_("agents assign requests only to themselves")))
     if assignee is not None and not can_be_assigned(assignee, request):
         raise ValueError(f"{assignee.email} cannot work on this request")
     if request.assignee_id == (assignee.id if assignee else None):

@@ -109,7 +109,7 @@ def test_owner_link_works_once_and_staff_see_what_came(app, client, session, sta
     assert session.execute(select(func.count()).select_from(ManualFinding)).scalar_one() == 2
 
     data_page = client.get(f"/staff/requests/{request.id}/data").get_data(as_text=True)
-    assert "Invoices in DATEV" in data_page and "used 2026-03-02" in data_page
+    assert "Invoices in DATEV" in data_page and "used 2 March 2026, " in data_page
     complete = f"/staff/requests/{request.id}/data/tasks/{task.id}"
     client.post(complete, data={"note": "The tax adviser sent the invoices", "outcome": "found"})
     session.refresh(task)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from dsar.changes.erasures import ErasureError
 from dsar.changes.follow_up import ART_17_2
 from dsar.changes.models import Erasure, ErasureStatus, ProcessingStop, Restriction
-from dsar.core.words import N_, Words
+from dsar.core.words import N_, Said
 from dsar.demo.shop import ensure_shop
 from dsar.jobs.scheduler import run_job
 from dsar.letters.operations import LetterError
@@ -254,7 +254,7 @@ def test_a_refusal_keeps_its_english_and_is_translated_where_shown(app: Flask) -
         refresh()
         assert said(cause) == "this notice is settled already"
     words = N_("column %(where)s takes a number, not %(text)r", where="t.c", text="x")
-    assert isinstance(words, Words) and words == "column t.c takes a number, not 'x'"
+    assert isinstance(words, Said) and words == "column t.c takes a number, not 'x'"
 
 
 def _notices_part(app: Flask, headers: dict[str, str]) -> str:

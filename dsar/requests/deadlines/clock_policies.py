@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from dsar.core.words import N_, Said
+
 _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -206,16 +208,19 @@ def _note(steps: list[Step] | None, kind: StepKind, on: date, text: str) -> None
 def check_extension(*, today: date, due: date, already_extended: bool, reason: str) -> None:
     """Raise ExtensionNotAllowed unless Art. 12(3) still allows extending (D9); `today` local."""
     if already_extended:
-        raise ExtensionNotAllowed("the deadline was already extended once; Art. 12(3) allows one")
+        once = N_("the deadline was already extended once; Art. 12(3) allows one")
+        raise ExtensionNotAllowed(Said(once))
     if today > due:
-        raise ExtensionNotAllowed(
-            f"the due date {due} has passed (today is {today}): the extension notice had to "
+        passed = N_(
+            "the due date %(due)s has passed (today is %(today)s): the extension notice had to "
             "reach the data subject by then (Art. 12(3), D9)"
         )
+        raise ExtensionNotAllowed(Said(passed, due=due, today=today))
     if not reason.strip():
-        raise ExtensionNotAllowed(
+        reasons = N_(
             "an extension needs case-specific reasons to give the data subject (Art. 12(3), D9)"
         )
+        raise ExtensionNotAllowed(Said(reasons))
 
 
 def can_extend(*, today: date, due: date, already_extended: bool, reason: str) -> bool:

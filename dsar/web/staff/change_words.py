@@ -1,7 +1,7 @@
-"""Words for the pages that carry out rights (erasure, rectification, restriction, stops, Art. 19
+"""Said for the pages that carry out rights (erasure, rectification, restriction, stops, Art. 19
 notices) in the page's language: an operation's refusal (raised with dsar.core.words.N_), the
 state of a change in a sentence, the kind of a measure. Template filters `said`,
-`change_state_words`, `measure_words`, `notice_state_words`, `notice_action_words` and
+`change_state_words`, `measure_words` and
 `page_date`, `page_time` (steps: step_words.py)."""
 
 from __future__ import annotations
@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from dsar.changes.models import ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus
 from dsar.core.i18n import long_date
-from dsar.core.words import Words, words_of
 from dsar.web.staff import bp
 
 CHANGES = (ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus)
@@ -45,38 +44,10 @@ MEASURE_WORDS = {
     "unmark": _l("remove the restriction row"),
 }
 
-# An Art. 19 notice's state (dsar.letters.recipient_notices.NoticeState.state) and what it
-# tells of (RecipientNotice.action); in English as recorded.
-NOTICE_STATE_WORDS = {
-    "drafted": _l("drafted"),
-    "to post": _l("to post"),
-    "queued": _l("queued"),
-    "sent": _l("sent"),
-    "posted": _l("posted"),
-    "not delivered": _l("not delivered"),
-    "confirmed": _l("confirmed"),
-    "closed": _l("closed"),
-}
-NOTICE_ACTION_WORDS = {"erase": _l("erase"), "rectify": _l("rectify"), "restrict": _l("restrict")}
-
 
 def page_language() -> str:
     """The language the page speaks ("de", "en")."""
     return str(get_locale() or "en")
-
-
-@bp.app_template_filter("said")
-def said(value: object) -> str:
-    """An operation's refusal, or a value put into one, in the page's language."""
-    if isinstance(value, BaseException):
-        value = words_of(value) or str(value)
-    if isinstance(value, Words):
-        if not value.params:
-            return gettext(value.msgid)
-        return gettext(value.msgid, **{k: said(v) for k, v in value.params.items()})
-    if isinstance(value, CHANGES):
-        return change_state_words(value)
-    return str(value)
 
 
 @bp.app_template_filter("change_state_words")
@@ -89,18 +60,6 @@ def change_state_words(value: str) -> str:
 def measure_words(action: str) -> str:
     """What a planned step does, in words ("delete", "anonymise", "keep", a mark)."""
     return str(MEASURE_WORDS.get(action, action))
-
-
-@bp.app_template_filter("notice_state_words")
-def notice_state_words(state: str) -> str:
-    """An Art. 19 notice's state in words (for the case page's list of notices)."""
-    return str(NOTICE_STATE_WORDS.get(state, state))
-
-
-@bp.app_template_filter("notice_action_words")
-def notice_action_words(action: str) -> str:
-    """What an Art. 19 notice tells of (erase, rectify, restrict), in words."""
-    return str(NOTICE_ACTION_WORDS.get(action, action))
 
 
 @bp.app_template_filter("page_date")

@@ -11,6 +11,8 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
@@ -39,6 +41,7 @@ from dsar.requests.permissions import REQUEST_WORKERS, may_compare_documents
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 
 STAFF_METHODS = {ClaimMethod.ROW_CARRIES_EMAIL.value, ClaimMethod.DOCUMENT_COMPARED.value}
 
@@ -46,17 +49,17 @@ STAFF_METHODS = {ClaimMethod.ROW_CARRIES_EMAIL.value, ClaimMethod.DOCUMENT_COMPA
 class ClaimCodeForm(WebForm):
     source_id = HiddenField(validators=[Optional(), Length(max=64)])
     address = EmailField(
-        "E-mail address on file", validators=[Optional(), Email(), Length(max=320)]
+        _l("E-mail address on file"), validators=[Optional(), Email(), Length(max=320)]
     )
 
 
 class ClaimVerifyForm(WebForm):
     method = HiddenField(validators=[AnyOf(sorted(STAFF_METHODS))])
-    detail = StringField("How it was checked", validators=[DataRequired(), Length(max=2000)])
+    detail = StringField(_l("How it was checked"), validators=[DataRequired(), Length(max=2000)])
 
 
 class ClaimSetAsideForm(WebForm):
-    reason = StringField("Reason", validators=[DataRequired(), Length(max=2000)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
 def claims_context(found: Request, run: SearchRun | None) -> dict[str, Any]:
@@ -97,7 +100,7 @@ def claim_send_code(request_id: int, claim_id: int) -> ResponseReturnValue:
     found, claim = _claim(request_id, claim_id)
     form = ClaimCodeForm()
     if not form.validate_on_submit():
-        flash("Give the e-mail address the system holds for this key.", "error")
+        flash(_("Give the e-mail address the system holds for this key."), "error")
         return _back(found)
     register = register_for(current_app.extensions["dsar.registers"], found)
     manual = {s.id: s for s in manual_verifiers(register, claim.key)}
@@ -122,12 +125,14 @@ def claim_send_code(request_id: int, claim_id: int) -> ResponseReturnValue:
             now=clock_now(),
         )
     except ClaimError as error:
-        flash(f"No code sent: {error}.", "error")
+        flash(_("No code sent: %(reason)s.", reason=error_words(error)), "error")
         return _back(found)
     if to_send is None:
-        flash("No single e-mail address is on file for this key: no code was sent.", "error")
+        message = _("No single e-mail address is on file for this key: no code was sent.")
+        flash(message, "error")
     else:
-        flash(f"A code was sent to the address on file in {to_send.where}.", "info")
+        message = _("A code was sent to the address on file in %(where)s.", where=to_send.where)
+        flash(message, "info")
     return _back(found)
 
 
@@ -137,15 +142,17 @@ def claim_verify(request_id: int, claim_id: int) -> ResponseReturnValue:
     found, claim = _claim(request_id, claim_id)
     form = ClaimVerifyForm()
     if not form.validate_on_submit():
-        flash("Say how the key was checked.", "error")
+        flash(_("Say how the key was checked."), "error")
         return _back(found)
     method = ClaimMethod(form.method.data)
     if method is ClaimMethod.DOCUMENT_COMPARED and not may_compare_documents(current_user):
         abort(403)  # an override of the automated checks: the DPO's decision alone
     if method is ClaimMethod.ROW_CARRIES_EMAIL and claim.conflict:
         flash(
-            "The automated check found records under this key that are not tied to the "
-            "confirmed e-mail: verify it with a code, or the DPO compares a document.",
+            _(
+                "The automated check found records under this key that are not tied to the "
+                "confirmed e-mail: verify it with a code, or the DPO compares a document."
+            ),
             "error",
         )
         return _back(found)
@@ -160,9 +167,9 @@ def claim_verify(request_id: int, claim_id: int) -> ResponseReturnValue:
             now=clock_now(),
         )
     except ClaimError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
-    flash(f"{claim.key} is verified; search again to include what it finds.", "info")
+    flash(_("%(key)s is verified; search again to include what it finds.", key=claim.key), "info")
     return _back(found)
 
 
@@ -172,7 +179,7 @@ def claim_set_aside(request_id: int, claim_id: int) -> ResponseReturnValue:
     found, claim = _claim(request_id, claim_id)
     form = ClaimSetAsideForm()
     if not form.validate_on_submit():
-        flash("Give the reason for answering without this key.", "error")
+        flash(_("Give the reason for answering without this key."), "error")
         return _back(found)
     try:
         set_aside_claim(
@@ -184,7 +191,7 @@ def claim_set_aside(request_id: int, claim_id: int) -> ResponseReturnValue:
             now=clock_now(),
         )
     except ClaimError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
-    flash(f"The answer will not use {claim.key}.", "info")
+    flash(_("The answer will not use %(key)s.", key=claim.key), "info")
     return _back(found)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +42,7 @@ from dsar.requests.repeats import others_of_subject
 from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_actions
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words, first_upper
 from dsar.web.staff.common import clock_settings
 from dsar.web.staff.forms import NEEDS_CONFIRMATION, AssignForm, DecisionForm, NoteForm
 from dsar.web.staff.request_fields import request_fields
@@ -47,6 +50,20 @@ from dsar.web.staff.timeline import entry
 
 # Decisions the state machine can offer, by the action each one takes.
 _ACTION_OF = {d: Action(d.value) for d in Decision if d is not Decision.EXTEND}
+# What the flash after a decision names ("Done: verify identity.").
+DONE = {
+    Decision.VERIFY_IDENTITY: _l("verify identity"),
+    Decision.REQUEST_INFORMATION: _l("request information"),
+    Decision.RECEIVE_INFORMATION: _l("receive information"),
+    Decision.FAIL_IDENTITY: _l("fail identity"),
+    Decision.EXTEND: _l("extend"),
+    Decision.PROPOSE_REFUSAL: _l("propose refusal"),
+    Decision.APPROVE_REFUSAL: _l("approve refusal"),
+    Decision.REJECT_REFUSAL: _l("reject refusal"),
+    Decision.PREPARE_ANSWER: _l("prepare answer"),
+    Decision.REOPEN: _l("reopen"),
+    Decision.WITHDRAW: _l("withdraw"),
+}
 
 
 def _offered(user: StaffUser, req: Request) -> list[Decision]:
@@ -120,7 +137,7 @@ def decide_view(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     form = DecisionForm()
     if not form.validate_on_submit():
-        return _refuse(request_id, "The form is incomplete; nothing was changed.", 400)
+        return _refuse(request_id, _("The form is incomplete; nothing was changed."), 400)
     try:
         decision = Decision(form.decision.data)
         given = DecisionInput(
@@ -133,9 +150,9 @@ def decide_view(request_id: int) -> ResponseReturnValue:
             purpose=InformationPurpose(form.purpose.data or "identity"),
         )
     except ValueError:
-        return _refuse(request_id, "Unknown decision; nothing was changed.", 400)
+        return _refuse(request_id, _("Unknown decision; nothing was changed."), 400)
     if decision in NEEDS_CONFIRMATION and not form.confirmed.data:
-        message = "Tick “I have checked …” to confirm this decision; nothing was changed."
+        message = _("Tick “I have checked …” to confirm this decision; nothing was changed.")
         return _refuse(request_id, message, 400)
     try:
         decide(
@@ -152,16 +169,20 @@ def decide_view(request_id: int) -> ResponseReturnValue:
         )
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        abort(403, f"{str(error).capitalize()}. Nothing was changed.")
+        abort(403, _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error))))
     except (StaleForm, StaleDataError):
-        return _refuse(request_id, "This request changed meanwhile; reload and decide again.", 409)
+        message = _("This request changed meanwhile; reload and decide again.")
+        return _refuse(request_id, message, 409)
     except NotReady as error:
-        return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 409)
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error)))
+        return _refuse(request_id, message, 409)
     except (IllegalTransition, ExtensionNotAllowed) as error:
-        return _refuse(request_id, f"Not possible: {error}. Nothing was changed.", 409)
+        message = _("Not possible: %(reason)s. Nothing was changed.", reason=error_words(error))
+        return _refuse(request_id, message, 409)
     except ValueError as error:
-        return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 400)
-    flash(f"Done: {decision.value.replace('_', ' ')}.", "ok")
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error)))
+        return _refuse(request_id, message, 400)
+    flash(_("Done: %(decision)s.", decision=DONE[decision]), "ok")
     if decision is Decision.PREPARE_ANSWER:  # the next click is on the drafted letter
         letter = answer_state(db.session(), req, clock_now()).letter
         if letter is not None:
@@ -175,10 +196,10 @@ def add_note_view(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return _refuse(request_id, "The note is empty; nothing was saved.", 400)
+        return _refuse(request_id, _("The note is empty; nothing was saved."), 400)
     user = current_user._get_current_object()
     add_note(db.session(), req, form.text.data or "", user=user, now=clock_now())
-    flash("Note added.", "ok")
+    flash(_("Note added."), "ok")
     return redirect(url_for("staff.detail", request_id=request_id), 303)
 
 
@@ -188,22 +209,23 @@ def assign_view(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     form = AssignForm()
     if not form.validate_on_submit():
-        return _refuse(request_id, "The form is incomplete; nothing was changed.", 400)
+        return _refuse(request_id, _("The form is incomplete; nothing was changed."), 400)
     user, target = current_user._get_current_object(), (form.assignee.data or "").strip()
     assignee = user if target == "me" else None
     if target.isdigit():
         assignee = db.session.get(StaffUser, int(target))
         if assignee is None:
-            return _refuse(request_id, "No such staff member; nothing was changed.", 400)
+            return _refuse(request_id, _("No such staff member; nothing was changed."), 400)
     elif target not in ("", "me"):
-        return _refuse(request_id, "Choose whom to assign it to; nothing was changed.", 400)
+        return _refuse(request_id, _("Choose whom to assign it to; nothing was changed."), 400)
     try:
         assign(db.session(), req, assignee, user=user, now=clock_now())
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        abort(403, f"{str(error).capitalize()}. Nothing was changed.")
+        abort(403, _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error))))
     except ValueError as error:
-        return _refuse(request_id, f"{str(error).capitalize()}. Nothing was changed.", 400)
+        message = _("%(reason)s. Nothing was changed.", reason=first_upper(error_words(error)))
+        return _refuse(request_id, message, 400)
     if user.role is Role.AGENT and assignee is None:
         return redirect(url_for("staff.queue"), 303)
     return redirect(url_for("staff.detail", request_id=request_id), 303)

@@ -26,7 +26,8 @@ from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
-from dsar.web.staff.change_words import page_language, said
+from dsar.web.staff.case_words import said
+from dsar.web.staff.change_words import page_language
 from dsar.web.staff.fulfilment import _save_evidence
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from dsar.core.clock import now as clock_now
@@ -27,7 +28,7 @@ def revoke_export_link(request_id: int, export_id: int) -> ResponseReturnValue:
     if not ActionForm().validate_on_submit():
         abort(400)
     if revoke_link(db.session(), found, export, actor=current_user.email, now=clock_now()):
-        flash("The download link was revoked; it now tells the subject so.", "info")
+        flash(_("The download link was revoked; it now tells the subject so."), "info")
     else:
-        flash("That link had ended already; nothing was changed.", "info")
+        flash(_("That link had ended already; nothing was changed."), "info")
     return redirect(url_for("staff.request_data", request_id=found.id), 303)

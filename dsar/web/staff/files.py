@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
 from dsar.core.attachments import private_download
 from dsar.extensions import db
@@ -21,7 +22,7 @@ def download_file(request_id: int, file_id: int) -> ResponseReturnValue:
     visible_request(request_id)
     stored = db.session.get(StoredFile, file_id)
     if stored is None or stored.request_id != request_id or stored.purpose is FilePurpose.EXPORT:
-        abort(404, "No such file on this request.")
+        abort(404, _("No such file on this request."))
     try:
         data = FileStore.from_settings(current_app.config["DSAR_SETTINGS"]).read(stored)
     except StorageError as error:

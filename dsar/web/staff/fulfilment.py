@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -16,7 +19,7 @@ from dsar.extensions import db
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.fulfilment.delivery import mail_download_link
-from dsar.fulfilment.exclusions import REASON_LABELS, exclusions_of
+from dsar.fulfilment.exclusions import exclusions_of
 from dsar.fulfilment.export import build_export
 from dsar.fulfilment.manual_findings import findings_of
 from dsar.fulfilment.manual_tasks import ManualTaskError, complete_manual_task, tasks_of
@@ -36,9 +39,13 @@ from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 from dsar.web.staff.claims import claims_context
+from dsar.web.staff.data_words import EXCLUSION_REASONS
 from dsar.web.staff.manual_findings import manual_context
 from dsar.web.staff.review import UndoForm
+
+OUTCOMES = {ManualOutcome.FOUND: _l("found"), ManualOutcome.NOTHING_FOUND: _l("nothing found")}
 
 
 class ActionForm(WebForm):
@@ -47,23 +54,23 @@ class ActionForm(WebForm):
 
 class TaskForm(WebForm):
     note = TextAreaField(
-        "What was searched and found", validators=[DataRequired(), Length(max=4000)]
+        _l("What was searched and found"), validators=[DataRequired(), Length(max=4000)]
     )
     outcome = RadioField(  # no default: "nothing found" is an answer staff give, never assumed
-        "Result",
-        choices=[SelectChoice(o.value, o.value) for o in ManualOutcome],
+        _l("Result"),
+        choices=[SelectChoice(o.value, OUTCOMES[o]) for o in ManualOutcome],
         validators=[DataRequired()],
     )
 
 
 class ExportForm(WebForm):
-    kind = StringField("Export", validators=[AnyOf([k.value for k in ExportKind])])
-    with_password = BooleanField("Protect the download with a password (sent separately)")
+    kind = StringField(_l("Export"), validators=[AnyOf([k.value for k in ExportKind])])
+    with_password = BooleanField(_l("Protect the download with a password (sent separately)"))
 
 
 class TransmitForm(WebForm):
     url = StringField(
-        "Receiving controller's HTTPS address", validators=[DataRequired(), Length(max=500)]
+        _l("Receiving controller's HTTPS address"), validators=[DataRequired(), Length(max=500)]
     )
 
 
@@ -100,7 +107,7 @@ def request_data(request_id: int) -> ResponseReturnValue:
         blockers=completion_blockers(db.session(), found),
         exclusions=exclusions,
         undo_form=UndoForm(),
-        reasons=REASON_LABELS,
+        reasons=EXCLUSION_REASONS,
         tasks=tasks,
         exports=exports,
         now=clock_now(),  # which links still live
@@ -127,10 +134,12 @@ def request_data_search(request_id: int) -> ResponseReturnValue:
             db.session(), found, _register(found), actor=current_user.email, now=clock_now()
         )
     except FulfilmentError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(
-        "Blocked: a source could not be searched." if run.blocked else "All sources searched.",
+        _("Blocked: a source could not be searched.")
+        if run.blocked
+        else _("All sources searched."),
         "error" if run.blocked else "info",
     )
     return _back(found)
@@ -145,7 +154,7 @@ def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
     if task is None or task.request_id != found.id:
         abort(404)
     if not form.validate_on_submit():
-        flash("Describe what was searched, and choose what it found.", "error")
+        flash(_("Describe what was searched, and choose what it found."), "error")
         return _back(found)
     try:
         complete_manual_task(
@@ -160,12 +169,13 @@ def request_data_task(request_id: int, task_id: int) -> ResponseReturnValue:
         )
     except UploadRejected:
         flash(
-            "The evidence file was refused: use a PDF, PNG or JPEG within the size limit.", "error"
+            _("The evidence file was refused: use a PDF, PNG or JPEG within the size limit."),
+            "error",
         )
         return _back(found)
     except ManualTaskError as error:
         db.session.rollback()  # an evidence file stored before the refusal goes with it
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     return _back(found)
 
@@ -211,19 +221,26 @@ def request_data_export(request_id: int) -> ResponseReturnValue:
             with_password=bool(form.with_password.data),
         )
     except FulfilmentError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     link = f"{settings.base_url}/c/{found.controller.slug}/download/{built.token}"
     mail_download_link(db.session(), found, built.export, link=link, now=now)
     entries = sum(len(found_by_task) for found_by_task in findings_of(db.session(), found).values())
-    flash(
-        f"Export built ({built.export.row_count} rows from connected sources, {entries} "
-        f"{'entry' if entries == 1 else 'entries'} from sources searched by hand); "
-        "the download link was mailed.",
-        "info",
+    rows = ngettext(
+        "%(num)s row from connected sources", "%(num)s rows from connected sources",
+        built.export.row_count,
+    )  # fmt: skip
+    by_hand = ngettext(
+        "%(num)s entry from sources searched by hand",
+        "%(num)s entries from sources searched by hand",
+        entries,
     )
+    flash(_("Export built (%(rows)s, %(by_hand)s); the download link was mailed.",
+            rows=rows, by_hand=by_hand), "info")  # fmt: skip
     if built.password:
-        flash(f"Send this password by another channel (shown once): {built.password}", "info")
+        message = _("Send this password by another channel (shown once): %(password)s",
+                    password=built.password)  # fmt: skip
+        flash(message, "info")
     # The copy is ready: the next step, preparing the answer, is on the request's page.
     return redirect(url_for("staff.detail", request_id=found.id))
 
@@ -251,7 +268,7 @@ def request_data_transmit(request_id: int, export_id: int) -> ResponseReturnValu
             allow_private=settings.transmit_allow_private,
         )
     except TransmissionError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
-    flash("Queued: dsar sends it within a minute; the receiver's answer shows here.", "info")
+    flash(_("Queued: dsar sends it within a minute; the receiver's answer shows here."), "info")
     return _back(found)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from dsar.core.clock import now as clock_now
@@ -17,6 +18,7 @@ from dsar.requests.closing import NotReady
 from dsar.requests.permissions import LETTER_APPROVERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
+from dsar.web.staff.case_words import error_words
 from dsar.web.staff.letters import ButtonForm, PostedForm, _letter_or_404, _register
 
 
@@ -39,12 +41,13 @@ def letter_send(letter_id: int) -> ResponseReturnValue:
         )
     except (IncompleteLetter, LetterError, NotReady) as error:
         db.session.rollback()
-        flash(f"Not sent: {error}", "error")
+        reason = error_words(error)
+        flash(_("Not sent: %(reason)s", reason=reason), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     if letter.status is LetterStatus.SENT:
-        flash(f"Approved and queued for {letter.recipient}.")
+        flash(_("Approved and queued for %(recipient)s.", recipient=letter.recipient))
     else:
-        flash("Approved. There is no e-mail address: print the PDF, post it, record the day.")
+        flash(_("Approved. There is no e-mail address: print the PDF, post it, record the day."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 
@@ -55,7 +58,7 @@ def letter_posted(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
     form = PostedForm()
     if not form.validate_on_submit():
-        flash("Not recorded: give the day the letter was posted.", "error")
+        flash(_("Not recorded: give the day the letter was posted."), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
     try:
         mark_posted(
@@ -68,7 +71,8 @@ def letter_posted(letter_id: int) -> ResponseReturnValue:
         )
     except (LetterError, NotReady) as error:
         db.session.rollback()
-        flash(f"Not recorded: {error}", "error")
+        reason = error_words(error)
+        flash(_("Not recorded: %(reason)s", reason=reason), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
-    flash(f"Recorded as posted on {form.posted_on.data.isoformat()}.")
+    flash(_("Recorded as posted on %(day)s.", day=form.posted_on.data.isoformat()))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask import request as flask_request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, TextAreaField
@@ -46,11 +49,12 @@ from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import LETTER_KINDS, error_words
 
 
 class DraftForm(WebForm):
     letter_type = SelectField(
-        "Letter", choices=[SelectChoice(t, t.replace("_", " ")) for t in LETTER_TYPES]
+        _l("Letter"), choices=[SelectChoice(t, LETTER_KINDS.get(t, t)) for t in LETTER_TYPES]
     )
 
 
@@ -59,9 +63,9 @@ class ButtonForm(WebForm):
 
 
 class PostedForm(WebForm):
-    posted_on = DateField("Day the printed letter was posted", validators=[DataRequired()])
+    posted_on = DateField(_l("Day the printed letter was posted"), validators=[DataRequired()])
     copy_posted = BooleanField(
-        "The copy of the data was posted with it (on paper or a data carrier)"
+        _l("The copy of the data was posted with it (on paper or a data carrier)")
     )
 
 
@@ -70,7 +74,7 @@ def _text_form(letter: Letter) -> WebForm:
         pass
 
     for name, label in text_labels(letter.type):
-        field = TextAreaField(label, validators=[Length(max=10_000)])
+        field = TextAreaField(_(label), validators=[Length(max=10_000)])
         setattr(TextsForm, name, field)
     return TextsForm(data=dict(letter.texts))
 
@@ -94,7 +98,16 @@ def _fact_fields(letter: Letter, register: Register) -> tuple[FactField, ...]:
     if letter.type in ("consent_withdrawal", "objection") and register.stopped_by_dsar:
         recorded = ("effective_on", "done_on", "outcome", "activities")
         fields = tuple(f for f in fields if f.name not in recorded)
-    return fields
+    return tuple(_in_words(f) for f in fields)
+
+
+def _in_words(field: FactField) -> FactField:
+    """A fact's label, hint and choices in the page's language (fields.py marks them with N_);
+    the register's names for activities and recipients are shown as the register has them."""
+    ours = field.kind != "activities" and field.name != "recipient"
+    choices = tuple((v, _(label)) for v, label in field.choices) if ours else field.choices
+    hint = _(field.hint) if field.hint else ""
+    return dataclasses.replace(field, label=_(field.label), hint=hint, choices=choices)
 
 
 def _facts_shown(letter: Letter, fields: tuple[FactField, ...]) -> list[tuple[FactField, Any]]:
@@ -165,7 +178,7 @@ def letter_preview(letter_id: int) -> ResponseReturnValue:
     try:
         rendered = preview_letter(letter, register, now=clock_now())
     except IncompleteLetter as error:
-        problem = str(error)
+        problem = error_words(error)
     return render_template(
         "staff/letters/preview.html",
         letter=letter,
@@ -201,9 +214,9 @@ def letter_edit(letter_id: int) -> ResponseReturnValue:
             record_facts(db.session(), letter, facts, actor=current_user.email, now=clock_now())
     except (LetterError, ValueError) as error:
         db.session.rollback()
-        flash(f"Not saved: {error}", "error")
+        flash(_("Not saved: %(reason)s", reason=error_words(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter.id))
-    flash("Saved.")
+    flash(_("Saved."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 
@@ -231,9 +244,9 @@ def letter_approve(letter_id: int) -> ResponseReturnValue:
         )
     except (IncompleteLetter, LetterError) as error:
         db.session.rollback()
-        flash(f"Not approved: {error}", "error")
+        flash(_("Not approved: %(reason)s", reason=error_words(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))
-    flash("Approved: this version is frozen.")
+    flash(_("Approved: this version is frozen."))
     return redirect(url_for("staff.letter_preview", letter_id=letter.id))
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -31,26 +33,28 @@ from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.forms import WebForm
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
 
-EXTRACT_REFUSED = (
+EXTRACT_REFUSED = _l(
     "The extract was refused: use a PDF, PNG, JPEG, CSV or saved e-mail (.eml) within the "
     "size limit."
 )
 
 
 class FindingForm(WebForm):
-    category = StringField("Data category", validators=[DataRequired(), Length(max=64)])
-    description = StringField("Description", validators=[DataRequired(), Length(max=500)])
-    rows = TextAreaField("Rows", validators=[Optional(), Length(max=100_000)])
+    category = StringField(_l("Data category"), validators=[DataRequired(), Length(max=64)])
+    description = StringField(_l("Description"), validators=[DataRequired(), Length(max=500)])
+    rows = TextAreaField(_l("Rows"), validators=[Optional(), Length(max=100_000)])
 
 
 class UploadLinkForm(WebForm):
     owner_email = EmailField(
-        "System owner's e-mail address", validators=[DataRequired(), Email(), Length(max=320)]
+        _l("System owner's e-mail address"), validators=[DataRequired(), Email(), Length(max=320)]
     )
-    message = TextAreaField("Message for the owner", validators=[Optional(), Length(max=2000)])
+    message = TextAreaField(_l("Message for the owner"), validators=[Optional(), Length(max=2000)])
 
 
 def _register(found: Request) -> Register:
@@ -64,7 +68,7 @@ def _categories(register: Register, task: ManualTask) -> list[tuple[str, str]]:
     labels = []
     for category_id in ids:
         category = register.category(category_id)
-        label = category.label.get("en", category.label.languages[0]) if category else None
+        label = category.label.get(language(), category.label.languages[0]) if category else None
         labels.append((category_id, label or category_id))
     return labels
 
@@ -102,7 +106,7 @@ def manual_finding_add(request_id: int, task_id: int) -> ResponseReturnValue:
     found, task = _task(request_id, task_id)
     form = FindingForm()
     if not form.validate_on_submit():
-        flash("Choose a category and describe the entry.", "error")
+        flash(_("Choose a category and describe the entry."), "error")
         return _back(found)
     settings = current_app.config["DSAR_SETTINGS"]
     session, now = db.session(), clock_now()
@@ -129,13 +133,13 @@ def manual_finding_add(request_id: int, task_id: int) -> ResponseReturnValue:
             now=now,
         )
     except UploadRejected:
-        flash(EXTRACT_REFUSED, "error")
+        flash(str(EXTRACT_REFUSED), "error")
         return _back(found)
     except ManualFindingError as error:
         session.rollback()  # an extract stored before the refusal goes with it
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
-    flash(f"Entry added to {task.source_name}.", "info")
+    flash(_("Entry added to %(source)s.", source=task.source_name), "info")
     return _back(found)
 
 
@@ -151,7 +155,7 @@ def manual_finding_remove(request_id: int, task_id: int, finding_id: int) -> Res
             db.session(), found, task, finding, actor=current_user.email, now=clock_now()
         )
     except ManualFindingError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
     return _back(found)
 
 
@@ -161,7 +165,7 @@ def manual_upload_link(request_id: int, task_id: int) -> ResponseReturnValue:
     found, task = _task(request_id, task_id)
     form = UploadLinkForm()
     if not form.validate_on_submit():
-        flash("Give the system owner's e-mail address.", "error")
+        flash(_("Give the system owner's e-mail address."), "error")
         return _back(found)
     settings = current_app.config["DSAR_SETTINGS"]
     try:
@@ -177,11 +181,14 @@ def manual_upload_link(request_id: int, task_id: int) -> ResponseReturnValue:
             message=form.message.data or "",
         )
     except ManualFindingError as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return _back(found)
     flash(
-        f"Upload link mailed to {link.owner_email}; it works once, until "
-        f"{link.expires_at.strftime('%Y-%m-%d')}.",
+        _(
+            "Upload link mailed to %(owner)s; it works once, until %(day)s.",
+            owner=link.owner_email,
+            day=link.expires_at.strftime("%Y-%m-%d"),
+        ),
         "info",
     )
     return _back(found)

@@ -21,7 +21,7 @@ from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
-from dsar.web.staff.change_words import said
+from dsar.web.staff.case_words import error_words
 
 
 class ConfirmForm(WebForm):
@@ -70,7 +70,7 @@ def notice_confirm(request_id: int, notice_id: int) -> ResponseReturnValue:
         )
     except LetterError as error:
         db.session.rollback()
-        flash(_("Not recorded: %(why)s.", why=said(error)), "error")
+        flash(_("Not recorded: %(reason)s.", reason=error_words(error)), "error")
         return _back(found)
     flash(_("Recorded: the recipient confirmed the notice."))
     return _back(found)
@@ -97,7 +97,7 @@ def notice_close(request_id: int, notice_id: int) -> ResponseReturnValue:
         )
     except LetterError as error:
         db.session.rollback()
-        flash(_("Not closed: %(why)s.", why=said(error)), "error")
+        flash(_("Not closed: %(reason)s.", reason=error_words(error)), "error")
         return _back(found)
     flash(_("Closed with the reason given."))
     return _back(found)

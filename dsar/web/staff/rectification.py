@@ -36,7 +36,8 @@ from dsar.requests.permissions import REQUEST_WORKERS, may_approve_rectification
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
-from dsar.web.staff.change_words import page_language, said
+from dsar.web.staff.case_words import said
+from dsar.web.staff.change_words import page_language
 from dsar.web.staff.erasure import ButtonForm
 
 OPEN = (None, RectificationStatus.PLANNED, RectificationStatus.CANCELLED)

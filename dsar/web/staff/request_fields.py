@@ -7,32 +7,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from dsar.intake.texts import ERASURE_GROUNDS, RESTRICTION_GROUNDS
 from dsar.register import Register
+from dsar.web.intake.language import language
 
-LANGUAGE = "en"  # the staff pages are English in this slice
 # Shown elsewhere on the page (the extension notice) or of no use to a reader (the form's version).
 HIDDEN = frozenset({"form_version", "extension_notice_due", "lookup_keys"})
 LABELS = {
-    "message": "Message from the subject",
-    "salutation": "Salutation",
-    "items": "To correct (wrong → correct)",
-    "scope": "What to erase",
-    "categories": "Data to erase",
-    "ground": "Ground given",
-    "format": "Format",
-    "transmit_to": "Send directly to",
-    "objection": "Objection to",
-    "grounds": "The subject's reasons",
-    "activities": "Consent withdrawn for",
+    "message": _l("Message from the subject"),
+    "salutation": _l("Salutation"),
+    "items": _l("To correct (wrong → correct)"),
+    "scope": _l("What to erase"),
+    "categories": _l("Data to erase"),
+    "ground": _l("Ground given"),
+    "format": _l("Format"),
+    "transmit_to": _l("Send directly to"),
+    "objection": _l("Objection to"),
+    "grounds": _l("The subject's reasons"),
+    "activities": _l("Consent withdrawn for"),
 }
 WORDS = {
-    "salutation": {"ms": "Ms", "mr": "Mr"},
-    "scope": {"all": "everything about the subject", "categories": "only the chosen data"},
-    "format": {"json": "JSON", "csv": "CSV", "both": "JSON and CSV"},
+    "salutation": {"ms": _l("Ms"), "mr": _l("Mr")},
+    "scope": {
+        "all": _l("everything about the subject"),
+        "categories": _l("only the chosen data"),
+    },
+    "format": {"json": "JSON", "csv": "CSV", "both": _l("JSON and CSV")},
     "objection": {
-        "direct_marketing": "direct marketing (Art. 21(2))",
-        "legitimate_interest": "processing based on legitimate interests (Art. 21(1))",
+        "direct_marketing": _l("direct marketing (Art. 21(2))"),
+        "legitimate_interest": _l("processing based on legitimate interests (Art. 21(1))"),
     },
 }
 
@@ -54,7 +60,9 @@ def article(ground: str) -> str:
 
 
 def _title(text: Any, fallback: str) -> str:
-    return (text.get(LANGUAGE, "en") if text is not None else None) or fallback
+    if text is None:
+        return fallback
+    return text.get(language()) or text.get("en") or fallback
 
 
 def _lines(key: str, value: Any, register: Register | None) -> list[str]:
@@ -72,9 +80,9 @@ def _lines(key: str, value: Any, register: Register | None) -> list[str]:
     if key == "transmit_to" and isinstance(value, dict):
         return [str(v) for k in ("name", "address", "endpoint") if (v := value.get(k))]
     if key in WORDS and isinstance(value, str):
-        return [WORDS[key].get(value, value)]
+        return [str(WORDS[key].get(value, value))]
     if isinstance(value, bool):
-        return ["yes" if value else "no"]
+        return [_("yes") if value else _("no")]
     if isinstance(value, list):
         return [str(v) for v in value if v not in (None, "")]
     if isinstance(value, dict):
@@ -90,12 +98,13 @@ def request_fields(details: dict[str, Any] | None, register: Register | None) ->
         if value:
             known = register.lookup_key(key_id) if register is not None else None
             label = _title(known.label, key_id) if known else key_id.replace("_", " ")
-            fields.append(Field(key_id, f"{label} (typed)", (str(value),), claim=True))
+            typed = _("%(label)s (typed)", label=label)
+            fields.append(Field(key_id, typed, (str(value),), claim=True))
     for key, value in details.items():
         if key in HIDDEN or value in (None, "", [], {}):
             continue
         lines = tuple(line for line in _lines(key, value, register) if line)
         if lines:
-            label = LABELS.get(key, key.replace("_", " ").capitalize())
+            label = str(LABELS.get(key, key.replace("_", " ").capitalize()))
             fields.append(Field(key, label, lines))
     return fields

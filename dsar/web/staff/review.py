@@ -7,6 +7,8 @@ from math import ceil
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +17,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.fulfilment.claims import verified_subject
-from dsar.fulfilment.exclusions import REASON_LABELS, exclude, exclusions_of, include_again
+from dsar.fulfilment.exclusions import exclude, exclusions_of, include_again
 from dsar.fulfilment.models import Exclusion, ExclusionReason, FindingStatus, SearchFinding
 from dsar.fulfilment.plan import plan_parts
 from dsar.fulfilment.search import FulfilmentError, latest_run, register_for
@@ -27,6 +29,8 @@ from dsar.sources.base import row_key
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import error_words
+from dsar.web.staff.data_words import EXCLUSION_REASONS
 
 PAGE_SIZE = 50
 
@@ -41,12 +45,13 @@ class ExcludeForm(WebForm):
     row_key = HiddenField(validators=[DataRequired(), Length(max=200)])
     page = IntegerField(validators=[Optional()])
     field = SelectField(
-        "Leave out", choices=[SelectChoice("", "the whole row")], validate_choice=False
+        _l("Leave out"), choices=[SelectChoice("", _l("the whole row"))], validate_choice=False
     )
     reason_code = SelectField(
-        "Because", choices=[SelectChoice(r.value, label) for r, label in REASON_LABELS.items()]
+        _l("Because"),
+        choices=[SelectChoice(r.value, label) for r, label in EXCLUSION_REASONS.items()],
     )
-    reason = StringField("In your words", validators=[DataRequired(), Length(max=500)])
+    reason = StringField(_l("In your words"), validators=[DataRequired(), Length(max=500)])
 
 
 def _finding(found: Request, source_id: str, part: str) -> SearchFinding:
@@ -91,7 +96,7 @@ def request_data_review(request_id: int, source_id: str, part: str) -> ResponseR
         )
         keys = connector.key_columns(part)
     except (SourceUnreachable, RegisterMismatch) as error:
-        flash(str(error), "error")
+        flash(error_words(error), "error")
         return redirect(url_for("staff.request_data", request_id=found.id))
     finally:
         connector.close()
@@ -110,7 +115,7 @@ def request_data_review(request_id: int, source_id: str, part: str) -> ResponseR
         exclusions=exclusions,
         rows_out={e.row_key: e for e in exclusions if not e.field},
         fields_out={(e.row_key, e.field): e for e in exclusions if e.field},
-        reasons=REASON_LABELS,
+        reasons=EXCLUSION_REASONS,
         exclude_form=ExcludeForm(),
     )
 
@@ -124,9 +129,9 @@ def request_data_include_again(request_id: int, exclusion_id: int) -> ResponseRe
         abort(400)
     exclusion = db.session.get(Exclusion, exclusion_id)
     if exclusion is None or exclusion.request_id != found.id:
-        abort(404, "There is no such exclusion on this request.")
+        abort(404, _("There is no such exclusion on this request."))
     include_again(db.session(), found, exclusion, actor=current_user.email, now=clock_now())
-    flash("It goes into the next export again; build a new export to send it.", "info")
+    flash(_("It goes into the next export again; build a new export to send it."), "info")
     return redirect(url_for("staff.request_data", request_id=found.id))
 
 
@@ -140,7 +145,7 @@ def request_data_exclude(request_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit() or (
         form.field.data and form.field.data not in finding.columns
     ):
-        flash("Choose what to leave out and give the reason in your words.", "error")
+        flash(_("Choose what to leave out and give the reason in your words."), "error")
     else:
         try:
             exclude(
@@ -156,10 +161,13 @@ def request_data_exclude(request_id: int) -> ResponseReturnValue:
                 now=clock_now(),
             )
         except FulfilmentError as error:
-            flash(str(error), "error")
+            flash(error_words(error), "error")
         else:
-            what = f"The field {form.field.data}" if form.field.data else "The row"
-            flash(f"{what} is left out of the export.", "info")
+            if form.field.data:
+                left = _("The field %(name)s is left out of the export.", name=form.field.data)
+            else:
+                left = _("The row is left out of the export.")
+            flash(left, "info")
     return redirect(
         url_for(
             "staff.request_data_review",

@@ -8,68 +8,145 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import RequestType, Status
-from dsar.web.staff.labels import RIGHT_LABELS, STATUS_LABELS, local_time, written_date
+from dsar.web.staff.case_words import channel_words, language_name
+from dsar.web.staff.labels import local_time, right_label, status_label, written_date
 
 SENTENCES = {
-    "created": "Request created",
-    "received": "Request received; the statutory clock started",
-    "original_attached": "Original request attached",
-    # Filed through the API (docs/api.md): the controller's statement, not a staff decision.
-    "identity_verified_by_controller": "The controller states it verified the subject (account)",
-    "document_attached": "Document attached",
-    "confirm_email": "The subject confirmed the e-mail address",
-    "expire": "Expired: the e-mail address was never confirmed",
-    "verify_identity": "Identity verified",
-    "request_information": "Information requested from the subject (Art. 12(6))",
-    "receive_information": "The requested information was received",
-    "fail_identity": "Identity could not be established",
-    "propose_refusal": "Refusal proposed",
-    "approve_refusal": "Refusal approved",
-    "reject_refusal": "Refusal rejected: work goes on",
-    "prepare_answer": "Answer prepared",
-    "reopen": "Back to work: the answer was not ready",
-    "complete": "Completed: the answer reached the subject",
-    "withdraw": "The subject withdrew the request",
-    "merge": "Merged into another request of the same subject and right (one answer)",
-    "absorbed": "Another request of the same subject and right was merged into this one",
-    "note": "Note",
-    "assigned": "Assignment changed",
-    "extended": "Deadline extended by two months (Art. 12(3))",
-    "extension_lapsed": "Extension lapsed",
-    "due_date_changed": "Due date changed",
-    "search_sources": "Sources searched",
-    "letter_drafted": "Letter drafted",
-    "letter_edited": "Letter edited",
-    "letter_facts": "Letter facts recorded",
-    "letter_approved": "Letter approved",
-    "letter_sent": "Letter sent",
-    "letter_posted": "Letter recorded as posted",
-    "erasure_planned": "Erasure planned",
-    "erasure_carried_out": "Erasure carried out",
-    "erasure_retry": "Erasure retried",
-    "erasure_task_done": "Erasure step done by hand",
-    "rectification_planned": "Rectification planned",
-    "rectification_approved": "Rectification approved",
-    "rectification_applied": "Rectification applied",
-    "rectification_by_hand": "Rectification step done by hand",
-    "restriction_placed": "Restriction placed",
-    "restriction_lifting": "Restriction being lifted",
-    "restriction_retry": "Restriction retried",
-    "processing_stop_decided": "Stop of processing decided",
-    "processing_stopped": "Processing stopped",
-    "processing_stop_by_hand": "Processing stop done by hand",
-    "processing_stop_retry": "Processing stop retried",
-    "suppressed": "Address put on the suppression list",
-    "recipient_notice_closed": "Recipient notice closed",
-    "transmit_export": "Export transmitted",
-    "queue_transmission": "Transmission queued",
-    "manual_source_done": "Source searched by hand",
-    "manual_upload_link_sent": "Upload link sent for a source searched by hand",
-    "manual_findings_supplied": "Findings supplied for a source searched by hand",
-    "manual_finding_removed": "Finding removed",
+    "created": _l("Request created"),
+    "received": _l("Request received; the statutory clock started"),
+    "original_attached": _l("Original request attached"),
+    "confirm_email": _l("The subject confirmed the e-mail address"),
+    "expire": _l("Expired: the e-mail address was never confirmed"),
+    "verify_identity": _l("Identity verified"),
+    "request_information": _l("Information requested from the subject (Art. 12(6))"),
+    "receive_information": _l("The requested information was received"),
+    "fail_identity": _l("Identity could not be established"),
+    "propose_refusal": _l("Refusal proposed"),
+    "approve_refusal": _l("Refusal approved"),
+    "reject_refusal": _l("Refusal rejected: work goes on"),
+    "prepare_answer": _l("Answer prepared"),
+    "reopen": _l("Back to work: the answer was not ready"),
+    "complete": _l("Completed: the answer reached the subject"),
+    "withdraw": _l("The subject withdrew the request"),
+    "note": _l("Note"),
+    "assigned": _l("Assignment changed"),
+    "extended": _l("Deadline extended by two months (Art. 12(3))"),
+    "extension_lapsed": _l("Extension lapsed"),
+    "due_date_changed": _l("Due date changed"),
+    "search_sources": _l("Sources searched"),
+    "letter_drafted": _l("Letter drafted"),
+    "letter_edited": _l("Letter edited"),
+    "letter_facts": _l("Letter facts recorded"),
+    "letter_approved": _l("Letter approved"),
+    "letter_sent": _l("Letter sent"),
+    "letter_posted": _l("Letter recorded as posted"),
+    "erasure_planned": _l("Erasure planned"),
+    "erasure_carried_out": _l("Erasure carried out"),
+    "erasure_retry": _l("Erasure retried"),
+    "erasure_task_done": _l("Erasure step done by hand"),
+    "rectification_planned": _l("Rectification planned"),
+    "rectification_approved": _l("Rectification approved"),
+    "rectification_applied": _l("Rectification applied"),
+    "rectification_by_hand": _l("Rectification step done by hand"),
+    "restriction_placed": _l("Restriction placed"),
+    "restriction_lifting": _l("Restriction being lifted"),
+    "restriction_retry": _l("Restriction retried"),
+    "processing_stop_decided": _l("Stop of processing decided"),
+    "processing_stopped": _l("Processing stopped"),
+    "processing_stop_by_hand": _l("Processing stop done by hand"),
+    "processing_stop_retry": _l("Processing stop retried"),
+    "suppressed": _l("Address put on the suppression list"),
+    "recipient_notice_closed": _l("Recipient notice closed"),
+    "transmit_export": _l("Export transmitted"),
+    "queue_transmission": _l("Transmission queued"),
+    "manual_source_done": _l("Source searched by hand"),
+    "manual_upload_link_sent": _l("Upload link sent for a source searched by hand"),
+    "manual_findings_supplied": _l("Findings supplied for a source searched by hand"),
+    "manual_finding_removed": _l("Finding removed"),
+    "manual_finding_added": _l("Finding added for a source searched by hand"),
+    "build_access_export": _l("Access export built"),
+    "build_portability_export": _l("Portability export built"),
+    "download_export": _l("Export downloaded"),
+    "revoke_download_links": _l("Download links ended"),
+    "exclude_data": _l("Data left out of the export"),
+    "include_data_again": _l("Data put back into the export"),
+    "send_lookup_key_code": _l("Code sent to check a typed key"),
+    "verify_lookup_key": _l("Typed key verified"),
+    "set_aside_lookup_key": _l("Typed key set aside"),
+    "erasure_approved": _l("Erasure approved"),
+    "erasure_tombstone": _l("Erased subject recorded for replays"),
+    "rectification_retry": _l("Rectification retried"),
+    "recipient_notice_drafted": _l("Recipient notice drafted"),
+    "recipient_notice_confirmed": _l("Recipient confirmed the notice"),
+    "answered": _l("Answered"),
+    "identity_verified_by_controller": _l(
+        "The controller states it verified the subject (account)"
+    ),
+    "document_attached": _l("Document attached"),
+    "merge": _l("Merged into another request of the same subject and right (one answer)"),
+    "absorbed": _l("Another request of the same subject and right was merged into this one"),
 }
+# The payload's keys in words; a key without words is shown as it is ("letter id").
+KEYS = {
+    "reason": _l("reason"),
+    "ground": _l("ground"),
+    "purpose": _l("purpose"),
+    "what": _l("what"),
+    "why": _l("why"),
+    "source": _l("source"),
+    "sources": _l("sources"),
+    "letter_id": _l("letter"),
+    "letter_type": _l("letter"),
+    "type": _l("type"),
+    "due_date": _l("due date"),
+    "extended_due_date": _l("extended to"),
+    "received_at": _l("received at"),
+    "posted_on": _l("posted on"),
+    "copy_posted": _l("copy posted"),
+    "channel": _l("channel"),
+    "language": _l("language"),
+    "filename": _l("file"),
+    "note": _l("note"),
+    "detail": _l("detail"),
+    "method": _l("method"),
+    "key": _l("key"),
+    "count": _l("count"),
+    "finding": _l("finding"),
+    "part": _l("table / file"),
+    "kind": _l("kind"),
+    "url": _l("address"),
+    "cause": _l("cause"),
+    "run": _l("search"),
+    "rows": _l("rows"),
+    "row": _l("row"),
+    "outcome": _l("outcome"),
+    "entries": _l("entries"),
+    "export": _l("export"),
+    "exports": _l("exports"),
+    "excluded_rows": _l("rows left out"),
+    "excluded_fields": _l("fields left out"),
+    "formats": _l("formats"),
+    "expires_at": _l("expires"),
+    "password": _l("password"),
+    "field": _l("field"),
+    "reason_code": _l("reason"),
+    "comment": _l("comment"),
+    "policy": _l("clock rule"),
+    "on": _l("on"),
+    "sent": _l("sent"),
+    "failures": _l("failures"),
+    "new_due_date": _l("new due date"),
+    "old_due_date": _l("old due date"),
+}
+# Recorded values that are codes: a manual search's outcome.
+VALUES = {"nothing_found": _l("nothing found"), "found": _l("found")}
+# Values with words of their own: how the request came in, the language it is answered in.
+_OWN_WORDS = {"channel": channel_words, "language": language_name}
 _STATUSES = {s.value: s for s in Status}
 _RIGHTS = {t.value: t for t in RequestType}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -87,15 +164,15 @@ class Entry:
 
 def _words(value: Any, zone: str) -> str:
     if value is None or value == "":
-        return "nobody"
+        return _("nobody")
     if isinstance(value, str) and value in _STATUSES:
-        return STATUS_LABELS[_STATUSES[value]]
+        return str(status_label(_STATUSES[value]))
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(_words(v, zone) for v in value)
     if isinstance(value, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {_words(v, zone)}" for k, v in value.items() if v)
+        return "; ".join(f"{_key(k)}: {_words(v, zone)}" for k, v in value.items() if v)
     if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return written_date(date.fromisoformat(value))
     if isinstance(value, str) and _ISO_MOMENT.match(value):
@@ -103,22 +180,33 @@ def _words(value: Any, zone: str) -> str:
             return local_time(datetime.fromisoformat(value), zone)
         except ValueError:
             return value
+    if isinstance(value, str) and value in VALUES:
+        return str(VALUES[value])
     if isinstance(value, str) and value in _RIGHTS:
-        return RIGHT_LABELS[_RIGHTS[value]]
+        return str(right_label(_RIGHTS[value]))
     return str(value)
+
+
+def _key(key: str) -> str:
+    return str(KEYS.get(key, key.replace("_", " ")))
 
 
 def entry(event: RequestEvent, zone: str) -> Entry:
     """The sentence for `event`, and its payload's non-empty values in words (times in `zone`)."""
     payload = dict(event.payload or {})
-    sentence = SENTENCES.get(event.action, event.action.replace("_", " ").capitalize())
+    known = SENTENCES.get(event.action)
+    sentence = str(known) if known else event.action.replace("_", " ").capitalize()
     details: list[str] = []
     if "from" in payload or "to" in payload:
         before, after = payload.pop("from", None), payload.pop("to", None)
-        what = "assignee" if event.action == "assigned" else "status"
-        details.append(f"{what}: {_words(before, zone)} → {_words(after, zone)}")
+        change = {"before": _words(before, zone), "after": _words(after, zone)}
+        if event.action == "assigned":
+            details.append(_("assignee: %(before)s → %(after)s", **change))
+        else:
+            details.append(_("status: %(before)s → %(after)s", **change))
     for key, value in payload.items():
         if key in _SKIPPED or value is None or value in ("", [], {}):
             continue
-        details.append(f"{key.replace('_', ' ')}: {_words(value, zone)}")
+        shown = _OWN_WORDS[key](value) if key in _OWN_WORDS else _words(value, zone)
+        details.append(f"{_key(key)}: {shown}")
     return Entry(sentence, tuple(details))
