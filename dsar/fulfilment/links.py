@@ -26,6 +26,7 @@ ENDED_BY_STATUS: MappingProxyType[Status, LinkEnd] = MappingProxyType(
         Status.WITHDRAWN: LinkEnd.WITHDRAWN,
         Status.REFUSED: LinkEnd.REFUSED,
         Status.IDENTITY_FAILED: LinkEnd.IDENTITY_FAILED,
+        Status.MERGED: LinkEnd.MERGED,
     }
 )
 

@@ -178,6 +178,7 @@ class LinkEnd(enum.StrEnum):
     WITHDRAWN = "withdrawn"  # the request was withdrawn
     REFUSED = "refused"  # the request was refused (Art. 12(5))
     IDENTITY_FAILED = "identity_failed"  # the subject could not be identified (Art. 11(2))
+    MERGED = "merged"  # merged into another request of the subject, which carries the answer
     STAFF = "staff"  # revoked by staff on the request's data page
 
 

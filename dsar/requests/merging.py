@@ -12,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_, Said
+from dsar.fulfilment.links import end_links_on_close
 from dsar.requests.decisions import NotPermitted, check_fresh
 from dsar.requests.models import Request
 from dsar.requests.operations import apply_action
@@ -29,7 +30,11 @@ SURVIVOR_STATUSES = frozenset({Status.NEW, Status.AWAITING_INFORMATION, Status.I
 
 
 class MergeRefused(ValueError):
-    """The two requests cannot be merged; the message says why."""
+    """The two requests cannot be merged; `problems` say why (the message joins them)."""
+
+    def __init__(self, problems: list[Said]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -50,28 +55,27 @@ def older_first(a: Request, b: Request) -> tuple[Request, Request]:
     return (a, b) if (received(a), a.id) <= (received(b), b.id) else (b, a)
 
 
-def merge_problems(duplicate: Request, survivor: Request) -> list[str]:
-    """Why `duplicate` cannot go into `survivor` (empty: it can), in the reader's language;
-    reads no database."""
-    problems = []
+def merge_problems(duplicate: Request, survivor: Request) -> list[Said]:
+    """Why `duplicate` cannot go into `survivor` (empty: it can); reads no database."""
+    problems: list[Said] = []
     if duplicate.id == survivor.id:
-        problems.append(_("a request cannot be merged into itself"))
+        problems.append(N_("a request cannot be merged into itself"))
     if duplicate.controller_id != survivor.controller_id:
-        problems.append(_("the requests are for different controllers"))
+        problems.append(N_("the requests are for different controllers"))
     if duplicate.type is not survivor.type:
-        problems.append(_("the requests are for different rights"))
+        problems.append(N_("the requests are for different rights"))
     same_subject = (duplicate.subject_email or "").lower() == (survivor.subject_email or "").lower()
     if not duplicate.subject_email or not same_subject:
-        problems.append(_("the requests are not from the same e-mail address"))
+        problems.append(N_("the requests are not from the same e-mail address"))
     if duplicate.status is Status.MERGED:
-        problems.append(_("the request was merged already"))
+        problems.append(N_("the request was merged already"))
     elif Action.MERGE not in allowed_actions(duplicate.status):
         problems.append(
-            _("the request to merge is unconfirmed, closed, or being answered or refused")
+            N_("the request to merge is unconfirmed, closed, or being answered or refused")
         )
     if survivor.status not in SURVIVOR_STATUSES:
         problems.append(
-            _("the request to keep is not open for work (closed, unconfirmed, or being answered)")
+            N_("the request to keep is not open for work (closed, unconfirmed, or being answered)")
         )
     return problems
 
@@ -100,20 +104,23 @@ def merge(
     refuse it before anything changes. `versions`: both requests' versions as the form saw them.
     """
     if not may_merge(user, duplicate, survivor):
-        raise NotPermitted(_("you may not decide on both requests"))
+        raise NotPermitted(N_("you may not decide on both requests"))
     check_fresh(duplicate, versions[0])
     check_fresh(survivor, versions[1])
     problems = merge_problems(duplicate, survivor)
     if absorbed_by(session, duplicate):  # its own merged requests would lose their answer
-        problems.append(_("other requests were merged into the request to merge: keep that one"))
+        problems.append(N_("other requests were merged into the request to merge: keep that one"))
     if problems:
-        raise MergeRefused("; ".join(problems))
+        raise MergeRefused(problems)
     carried = _carry_lookup_keys(duplicate, survivor)
     apply_action(
         session, duplicate, Action.MERGE, actor=user.email, now=now,
         payload={"into": survivor.reference},
     )  # fmt: skip
     duplicate.merged_into = survivor
+    end_links_on_close(
+        session, duplicate, actor=user.email, now=now
+    )  # the answer comes with the other
     record_event(
         session,
         survivor,

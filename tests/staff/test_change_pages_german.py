@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from babel.messages.extract import extract_from_file
-from flask import Flask, render_template
+from flask import Flask
 from flask_babel import refresh
 from sqlalchemy import select
 
@@ -25,7 +24,8 @@ from dsar.jobs.scheduler import run_job
 from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
-from dsar.web.staff.change_words import page_time, said
+from dsar.web.staff.case_words import said
+from dsar.web.staff.change_words import page_time
 from dsar.web.staff.step_words import (
     by_hand_words,
     plan_note_words,
@@ -255,37 +255,6 @@ def test_a_refusal_keeps_its_english_and_is_translated_where_shown(app: Flask) -
         assert said(cause) == "this notice is settled already"
     words = N_("column %(where)s takes a number, not %(text)r", where="t.c", text="x")
     assert isinstance(words, Said) and words == "column t.c takes a number, not 'x'"
-
-
-def _notices_part(app: Flask, headers: dict[str, str]) -> str:
-    """The case page's Art. 19 notices (templates/staff/_recipient_notices.html), rendered."""
-    day = date(2026, 3, 2)
-    shared = {"done_on": day, "closed_reason": None, "note": ""}
-    told = SimpleNamespace(id=1, recipient_id="carrier", action="erase", letter_id=7,
-                           confirmed_on=day, **shared)  # fmt: skip
-    waiting = SimpleNamespace(id=2, recipient_id="mail", action="rectify", letter_id=8,
-                              confirmed_on=None, **shared)  # fmt: skip
-    notices = [SimpleNamespace(notice=told, state="confirmed", on=day),
-               SimpleNamespace(notice=waiting, state="sent", on=day)]  # fmt: skip
-    dpo = SimpleNamespace(role=SimpleNamespace(value="dpo"))
-    with app.test_request_context(headers=headers):
-        refresh()
-        return render_template(
-            "staff/_recipient_notices.html", notices=notices, req=SimpleNamespace(id=3),
-            recipient_names={"carrier": "Paket-Express"}, current_user=dpo,
-        )  # fmt: skip
-
-
-def test_the_recipient_notices_in_german(app: Flask) -> None:
-    german = _notices_part(app, GERMAN)
-    assert "Unterrichtete Empfänger (Art. 19 DSGVO)" in german
-    assert "Löschung am 2. März 2026" in german and "Berichtigung am 2. März 2026" in german
-    assert 'class="notice-state">vom Empfänger bestätigt (2. März 2026)' in german
-    assert "Bestätigung erfassen" in german and "Ohne Bestätigung abschließen, weil" in german
-    assert english_left(german, "_recipient_notices.html") == []
-    english = _notices_part(app, {})  # as the case page shows it now (test_recipient_notices)
-    assert 'class="notice-state">confirmed (2 March 2026)' in english
-    assert "erase on 2 March 2026" in english and "Record the confirmation" in english
 
 
 def test_a_recorded_moment_is_shown_in_the_controllers_zone(app: Flask) -> None:

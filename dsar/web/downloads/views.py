@@ -54,6 +54,10 @@ ENDED = {
     LinkEnd.IDENTITY_FAILED: _l(
         "This link no longer works because your identity could not be confirmed."
     ),
+    LinkEnd.MERGED: _l(
+        "This link no longer works because the request was merged into another one: our "
+        "answer to that one comes with its own link."
+    ),
     LinkEnd.STAFF: _l(
         "This link was withdrawn by us. Please contact us if you still need your data."
     ),

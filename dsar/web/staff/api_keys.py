@@ -13,7 +13,6 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +24,7 @@ from dsar.api.models import ApiKey, Scope
 from dsar.controllers.models import Controller
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
+from dsar.web.forms import WebForm
 from dsar.web.intake.forms import MultiCheckboxField
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
@@ -32,7 +32,7 @@ from dsar.web.staff.auth import roles_required
 log = logging.getLogger("dsar.web.staff")
 
 
-class NewKeyForm(FlaskForm):
+class NewKeyForm(WebForm):
     controller = SelectField(_l("Controller"), coerce=int, validators=[DataRequired()])
     name = StringField(_l("Name of the system"), validators=[DataRequired(), Length(max=200)])
     scopes = MultiCheckboxField(
@@ -67,7 +67,7 @@ def api_keys() -> ResponseReturnValue:
         keys=keys,
         names=names,
         form=_form(controllers),
-        revoke_form=FlaskForm(),
+        revoke_form=WebForm(),
     )
 
 
@@ -103,7 +103,7 @@ def revoke_api_key(key_id: int) -> ResponseReturnValue:
     key = db.session.get(ApiKey, key_id)
     if key is None or key.controller_id not in {c.id for c in _controllers()}:
         abort(404)
-    if not FlaskForm().validate_on_submit():
+    if not WebForm().validate_on_submit():
         abort(400)
     revoke_key(db.session(), key, actor=current_user.email, now=clock_now())
     log.info("%s revoked API key %s", current_user.email, key.id)

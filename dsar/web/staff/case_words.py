@@ -84,13 +84,6 @@ FILE_PURPOSES = {
     "evidence": _l("evidence"),
     "extract": _l("extract"),
 }
-CHANNELS = {
-    "web": _l("web form"),
-    "email": _l("e-mail"),
-    "post": _l("post"),
-    "phone": _l("phone"),
-    "api": _l("API"),
-}
 # The life cycle's actions, as the refusal of one names it ("cannot prepare answer ...").
 ACTIONS = {
     "verify_identity": _l("verify identity"),
@@ -113,8 +106,8 @@ def _word(table: Mapping[str, object], value: object) -> str:
     return str(table.get(key, key.replace("_", " ")))
 
 
-@bp.app_template_filter("step_words")
-def step_words(step: Step) -> str:
+@bp.app_template_filter("checklist_step")
+def checklist_step(step: Step) -> str:
     """A checklist step in words; a step done by hand says that its letter records it."""
     words = _word(STEPS, step.key)
     return _("%(step)s (by hand: the letter records it)", step=words) if step.by_hand else words
@@ -168,12 +161,6 @@ def file_purpose(value: object) -> str:
     return _word(FILE_PURPOSES, value)
 
 
-@bp.app_template_filter("channel_words")
-def channel_words(value: object) -> str:
-    """How a request came in."""
-    return _word(CHANNELS, value)
-
-
 @bp.app_template_filter("language_name")
 def language_name(value: object) -> str:
     """A language's name: "German"."""
@@ -198,7 +185,8 @@ def said(sentence: object) -> str:
         values["state"] = letter_state(values["state"])
     if "decision" in values:
         values["decision"] = _word(ACTIONS, str(values["decision"]).replace(" ", "_"))
-    values = {k: said(v) if isinstance(v, Said | CHANGES) else v for k, v in values.items()}
+    spoken = (Said, BaseException, *CHANGES)
+    values = {k: said(v) if isinstance(v, spoken) else v for k, v in values.items()}
     return _(sentence.msgid, **values)
 
 

@@ -31,6 +31,7 @@ LINK_ENDS = {
     "withdrawn": _l("the request was withdrawn"),
     "refused": _l("the request was refused"),
     "identity_failed": _l("the identity could not be established"),
+    "merged": _l("the request was merged into another"),
     "staff": _l("revoked by staff"),
 }
 CLAIM_METHODS = {

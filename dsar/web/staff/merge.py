@@ -26,6 +26,7 @@ from dsar.requests.workflow import IllegalTransition
 from dsar.web.forms import WebForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
+from dsar.web.staff.case_words import first_upper, said
 
 
 class MergeForm(WebForm):
@@ -132,14 +133,19 @@ def merge_view(request_id: int) -> ResponseReturnValue:
         )  # fmt: skip
         db.session.flush()  # a conflict shows here, not at the commit
     except NotPermitted as error:
-        abort(403, _("%(why)s. Nothing was changed.", why=str(error).capitalize()))
+        abort(403, _("%(why)s. Nothing was changed.", why=first_upper(said(error))))
     except (StaleForm, StaleDataError):
         message = _(
             "One of the requests changed meanwhile; nothing was changed. Reload and decide again."
         )
         return _refuse(request_id, message, 409)
     except (MergeRefused, IllegalTransition) as error:
-        message = _("Not merged: %(why)s. Nothing was changed.", why=str(error))
+        why = (
+            "; ".join(said(p) for p in error.problems)
+            if isinstance(error, MergeRefused)
+            else said(error)
+        )
+        message = _("Not merged: %(why)s. Nothing was changed.", why=why)
         return _refuse(request_id, message, 409)
     flash(
         _(

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 
 from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import RequestType, Status
-from dsar.web.staff.case_words import channel_words, language_name
-from dsar.web.staff.labels import local_time, right_label, status_label, written_date
+from dsar.web.staff.case_words import language_name
+from dsar.web.staff.labels import channel_label, local_time, right_label, status_label, written_date
 
 SENTENCES = {
     "created": _l("Request created"),
@@ -146,7 +146,7 @@ KEYS = {
 # Recorded values that are codes: a manual search's outcome.
 VALUES = {"nothing_found": _l("nothing found"), "found": _l("found")}
 # Values with words of their own: how the request came in, the language it is answered in.
-_OWN_WORDS = {"channel": channel_words, "language": language_name}
+_OWN_WORDS = {"channel": channel_label, "language": language_name}
 _STATUSES = {s.value: s for s in Status}
 _RIGHTS = {t.value: t for t in RequestType}
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
