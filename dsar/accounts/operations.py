@@ -109,6 +109,7 @@ def update_staff(
     reset_totp: bool = False,
     unlock: bool = False,
     new_password: str | None = None,
+    sign_out: bool = False,
 ) -> list[str]:
     """Change a staff account; returns what changed. An admin cannot lock themselves out.
 
@@ -126,6 +127,8 @@ def update_staff(
         changes.append("activated" if active else "deactivated")
         events.append((changes[-1], {}))
         user.active = active
+        if not active:  # reactivating later revives no old session
+            user.end_sessions()
     if {c.id for c in user.controllers} != {c.id for c in controllers}:
         before = sorted(c.slug for c in user.controllers)
         after = sorted(c.slug for c in controllers)
@@ -137,11 +140,16 @@ def update_staff(
         events.append(("totp_reset", {}))
         user.totp_secret = None
         user.totp_last_step = None
+        user.end_sessions()
     if new_password is not None:
         _check_password_length(new_password)
         changes.append("password reset")
         events.append(("password_reset", {}))
         user.password_hash = hash_password(new_password)
+        user.end_sessions()
+    if sign_out:  # "sign out everywhere": every copy of every session stops working
+        changes.append("signed out everywhere")
+        events.append(("signed_out_everywhere", {}))
         user.end_sessions()
     if unlock and (failures := _unlock(session, secret_key, user)):
         changes.append("unlocked")

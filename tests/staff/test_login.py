@@ -319,3 +319,60 @@ def test_sign_in_steps_are_in_the_staff_chain(  # type: ignore[no-untyped-def]
         ("signed_out", "dana@example.org", {}),
     ]
     assert verify_chain(session) is None
+
+
+def _update(session, user, admin, now, **changes):  # type: ignore[no-untyped-def]
+    from dsar.accounts.operations import update_staff
+
+    fields = {"role": user.role, "active": True, "controllers": list(user.controllers)}
+    result = update_staff(
+        session, user, acting=admin, now=now, secret_key="k" * 32, **{**fields, **changes}
+    )
+    session.commit()
+    return result
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"sign_out": True}, {"reset_totp": True}, {"active": False}],
+    ids=["sign out everywhere", "two-factor reset", "deactivated"],
+)
+def test_an_admins_change_ends_every_copy_of_the_members_session(  # type: ignore[no-untyped-def]
+    app, as_user, agent, admin, session, now, no_csrf, change
+) -> None:
+    """Issue 22: "sign out everywhere", a TOTP reset and a deactivation end every session; a
+    deactivated member reactivated later finds none of their old sessions alive."""
+    agent.totp_secret = pyotp.random_base32()
+    session.commit()
+    client = as_user(agent)
+    assert client.get("/staff/queue").status_code == 200
+    copied = _cookie(client)
+    _update(session, agent, admin, now, **change)
+    if change == {"active": False}:
+        _update(session, agent, admin, now, active=True)
+    assert _thief(app, client, copied).get("/staff/queue").status_code == 302
+    assert client.get("/staff/queue").status_code == 302
+
+
+def test_an_unrelated_change_keeps_the_session(  # type: ignore[no-untyped-def]
+    app, as_user, agent, admin, session, now, no_csrf
+) -> None:
+    client = as_user(agent)
+    assert client.get("/staff/queue").status_code == 200
+    assert _update(session, agent, admin, now, unlock=True) == []
+    assert client.get("/staff/queue").status_code == 200
+
+
+def test_sign_out_everywhere_from_the_users_page(  # type: ignore[no-untyped-def]
+    app, as_user, agent, admin, session, no_csrf
+) -> None:
+    member = as_user(agent)
+    assert member.get("/staff/queue").status_code == 200
+    page = as_user(admin).get("/staff/users").get_data(as_text=True)
+    assert "Sign out of every session now" in page
+    prefix = f"u{agent.id}-"
+    form = {prefix + "role": "agent", prefix + "active": "y", prefix + "sign_out": "y"}
+    answer = as_user(admin).post(f"/staff/users/{agent.id}", data=form, follow_redirects=True)
+    assert "signed out everywhere" in answer.get_data(as_text=True)
+    assert member.get("/staff/queue").status_code == 302
+    assert _events(session, agent.email)[-1][0] == "signed_out_everywhere"

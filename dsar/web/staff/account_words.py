@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "sign_in_failed": _l("sign-in failed"),
     "signed_in": _l("signed in"),
     "signed_out": _l("signed out"),
+    "signed_out_everywhere": _l("signed out everywhere"),
     "language_chosen": _l("language chosen"),
 }
 DETAIL_LABELS = {
@@ -95,6 +96,7 @@ _CHANGES = {
     "TOTP reset": _l("two-factor reset"),
     "password reset": _l("password reset"),
     "unlocked": _l("unlocked"),
+    "signed out everywhere": _l("signed out everywhere"),
 }
 _ROLE_CHANGE = re.compile(r"role (\w+) -> (\w+)")
 _CONTROLLERS = re.compile(r"controllers -> (.*)")

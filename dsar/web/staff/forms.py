@@ -115,3 +115,4 @@ class EditStaffForm(WebForm):
     reset_totp = BooleanField(_l("Reset TOTP (the user enrols again)"))
     reset_password = BooleanField(_l("Set a new password (shown once)"))
     unlock = BooleanField(_l("Unlock after failed sign-ins"))
+    sign_out = BooleanField(_l("Sign out of every session now"))

@@ -140,6 +140,7 @@ def update_user(user_id: int) -> ResponseReturnValue:
             reset_totp=bool(form.reset_totp.data),
             unlock=bool(form.unlock.data),
             new_password=password,
+            sign_out=bool(form.sign_out.data),
         )
     except StaffError as error:
         db.session.rollback()
