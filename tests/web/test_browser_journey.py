@@ -1,0 +1,168 @@
+"""One journey in a real browser, on each database: a subject asks in German for a copy of
+their data and confirms it from the mail; a DPO signs in with a password and a TOTP code and
+takes the request from the queue to the sent answer by clicking through the case page's
+checklist; the subject opens the mailed link, enters the password and downloads the copy.
+axe-core checks every page either of them sees: no violation of serious or critical impact.
+
+The live server, the SMTP sink (aiosmtpd) and the demo shop (the controller's SQL source) are
+real; the server commits to a database of the run's backend (a SQLite file or PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyotp
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask import Flask
+from sqlalchemy import select
+
+from dsar.accounts.models import Role
+from dsar.extensions import db
+from dsar.jobs.scheduler import run_job
+from dsar.requests.models import Request
+from dsar.requests.workflow import Status
+from tests.conftest import serving
+from tests.factories import PASSWORD, make_staff
+from tests.fulfilment.conftest import GOLDEN_EMAIL, GOLDEN_NUMBER
+from tests.intake.conftest import link_in
+from tests.shops import private_shop_url
+
+pytestmark = pytest.mark.browser
+SECRET = pyotp.random_base32()
+SERIOUS = ("serious", "critical")
+DPO_EMAIL = "dana@example.org"
+
+
+@pytest.fixture
+def journey_app(  # type: ignore[no-untyped-def]
+    committed_db_app: Flask,
+    backend: str,
+    demo_shop_template: str,
+    smtp_server,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+) -> Flask:
+    """The committed app of this backend, mailing to the SMTP sink, searching a demo shop of its
+    own on the same backend, with a DPO who has TOTP enrolled."""
+    app = committed_db_app
+    app.config["DSAR_SETTINGS"] = dataclasses.replace(
+        app.config["DSAR_SETTINGS"], smtp_host="127.0.0.1", smtp_port=smtp_server.port
+    )
+    shop = private_shop_url(backend, demo_shop_template, request, tmp_path)
+    registers = []
+    for register in app.extensions["dsar.registers"]:
+        sources = [
+            s.model_copy(update={"read_url": shop, "write_url": shop}) if s.id == "shop_db" else s
+            for s in register.sources
+        ]
+        registers.append(register.model_copy(update={"sources": sources}))
+    app.extensions["dsar.registers"] = registers
+    with app.app_context():
+        user = make_staff(db.session, datetime.now(UTC), email=DPO_EMAIL, role=Role.DPO)
+        user.totp_secret = SECRET
+        db.session.commit()
+    return app
+
+
+@pytest.fixture
+def journey_server(journey_app: Flask) -> Iterator[str]:
+    with serving(journey_app) as url:
+        yield url
+
+
+class Axed:
+    """axe-core on each page seen, kept by a name for the page: its serious or critical findings."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, list[str]] = {}
+
+    def __call__(self, page, name: str) -> None:  # type: ignore[no-untyped-def]
+        page.wait_for_load_state()
+        results = Axe().run(page)
+        self.found[name] = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"]
+            if v["impact"] in SERIOUS
+        ]
+
+
+def _mails(app: Flask, smtp_server) -> list:  # type: ignore[no-untyped-def]
+    """Send what the outbox holds (the scheduler's job); every message the sink received."""
+    run_job(app, "dispatch_outbox")
+    return smtp_server.handler.messages
+
+
+def _stored(app: Flask, reference: str) -> Request:
+    with app.app_context():
+        found = db.session.execute(
+            select(Request).where(Request.reference == reference)
+        ).scalar_one()
+        db.session.expunge(found)
+        return found
+
+
+def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: ignore[no-untyped-def]
+    browser, journey_app: Flask, journey_server: str, smtp_server, artifacts_dir: Path, backend
+) -> None:
+    axe = Axed()
+    base = journey_server
+    subject = browser.new_context(locale="de-DE", extra_http_headers={"Accept-Language": "de"})
+    page = subject.new_page()
+
+    # 1. The subject: the German form, the confirmation link from the mail, the status page.
+    page.goto(f"{base}/c/demo/")
+    assert page.locator("html").get_attribute("lang") == "de"
+    axe(page, "subject: start")
+    page.get_by_role("link", name="Auskunft").first.click()
+    axe(page, "subject: access form")
+    page.screenshot(path=str(artifacts_dir / f"journey-{backend}-1-form.png"), full_page=True)
+    page.get_by_label("Ihr Name").fill("Zoë Andersson")
+    page.get_by_label("Ihre E-Mail-Adresse").fill(GOLDEN_EMAIL)
+    page.get_by_label("Kundennummer").fill(GOLDEN_NUMBER)
+    page.get_by_role("button", name="Anfrage senden").last.click()
+    assert page.locator("h1").inner_text() == "Bitte bestätigen Sie Ihre E-Mail-Adresse"
+    reference = page.locator(".reference").inner_text()
+    axe(page, "subject: submitted")
+    [confirm_mail] = _mails(journey_app, smtp_server)
+    assert confirm_mail["To"] == GOLDEN_EMAIL
+    page.goto(base + urlsplit(link_in(confirm_mail, "/c/demo/confirm/")).path)
+    axe(page, "subject: confirm")
+    page.get_by_role("button", name="Meine Anfrage bestätigen").click()
+    assert page.locator("h1").inner_text() == "Danke: Ihre Anfrage ist bestätigt"
+    axe(page, "subject: confirmed")
+    received = _mails(journey_app, smtp_server)[1]
+    page.goto(base + urlsplit(link_in(received, "/c/demo/status/")).path)
+    assert "Wir haben Ihre Anfrage erhalten" in page.locator("#status-text").inner_text()
+    axe(page, "subject: status")
+    page.screenshot(path=str(artifacts_dir / f"journey-{backend}-2-status.png"), full_page=True)
+    assert _stored(journey_app, reference).status is Status.NEW
+
+    # 2. The DPO: password and TOTP, the queue searched by reference, the case page's checklist.
+    staff = browser.new_context(locale="en-GB").new_page()
+    staff.goto(f"{base}/staff/login")
+    axe(staff, "staff: login")
+    staff.fill("#email", DPO_EMAIL)
+    staff.fill("#password", PASSWORD)
+    staff.click("button[type=submit]")
+    staff.wait_for_url("**/staff/login/totp")
+    axe(staff, "staff: totp")
+    staff.fill("#code", pyotp.TOTP(SECRET).now())
+    staff.click("button[type=submit]")
+    staff.wait_for_url("**/staff/queue")
+    axe(staff, "staff: queue")
+    staff.get_by_label("Search (reference, name, e-mail)").fill(reference)
+    staff.click("form.filters button[type=submit]")
+    staff.wait_for_url("**q=**")
+    axe(staff, "staff: queue searched")
+    staff.get_by_role("link", name=reference).click()
+    axe(staff, "staff: case")
+    print(staff.inner_text("main"))
