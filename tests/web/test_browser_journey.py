@@ -101,6 +101,17 @@ def _mails(app: Flask, smtp_server) -> list:  # type: ignore[no-untyped-def]
     return smtp_server.handler.messages
 
 
+def _next(page, step: str) -> None:  # type: ignore[no-untyped-def]
+    """Follow the case page's checklist: its next step is `step`."""
+    link = page.locator("#checklist li.next a")
+    assert link.inner_text() == step
+    if (link.get_attribute("href") or "").startswith("#"):
+        link.click()  # a part of the case page itself
+    else:
+        with page.expect_navigation():
+            link.click()
+
+
 def _stored(app: Flask, reference: str) -> Request:
     with app.app_context():
         found = db.session.execute(
@@ -165,4 +176,61 @@ def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: igno
     axe(staff, "staff: queue searched")
     staff.get_by_role("link", name=reference).click()
     axe(staff, "staff: case")
-    print(staff.inner_text("main"))
+    _next(staff, "Identity settled")
+    staff.click("form[data-decision=verify_identity] button")
+    staff.wait_for_selector("text=Done: verify identity.")
+    axe(staff, "staff: identity verified")
+    _next(staff, "Every source searched")
+    axe(staff, "staff: data")
+    staff.click("text=Search all sources")
+    axe(staff, "staff: searched")
+    # The demo's one manual source: its result and how it was searched.
+    staff.check("input[name=outcome][value=nothing_found]")
+    staff.get_by_label("How it was searched").fill("Searched the support mailbox by e-mail.")
+    with staff.expect_navigation():
+        staff.click("form:has(input[name=outcome]) button[type=submit]")
+    axe(staff, "staff: manual source recorded")
+    staff.get_by_label("Protect the download with a password (sent separately)").check()
+    staff.click("text=Build export and mail the link")  # back on the request's page
+    staff.wait_for_selector("text=the download link was mailed")
+    flashed = staff.locator("text=Send this password by another channel").inner_text()
+    password = flashed.rsplit(": ", 1)[1].strip()
+    axe(staff, "staff: export built")
+    assert "Nothing is missing: prepare the answer below." in staff.inner_text("#answer")
+    _next(staff, "Answer prepared")
+    staff.click("form[data-decision=prepare_answer] button")
+    staff.wait_for_url("**/staff/letters/*")
+    axe(staff, "staff: drafted letter")
+    staff.screenshot(path=str(artifacts_dir / f"journey-{backend}-3-letter.png"), full_page=True)
+    staff.click("#approve-send")
+    staff.wait_for_selector("text=Approved and queued for")
+    axe(staff, "staff: letter approved")
+    link_mail, answer = _mails(journey_app, smtp_server)[2:]
+    staff.reload()
+    assert "The request was answered on" in staff.inner_text("#sent")
+    axe(staff, "staff: letter delivered")
+    done = _stored(journey_app, reference)
+    assert done.status is Status.COMPLETED and done.answered_at is not None
+
+    # 3. The subject: the answer in German, the link mailed with it, the password, the ZIP.
+    assert (answer["To"], link_mail["To"]) == (GOLDEN_EMAIL, GOLDEN_EMAIL)
+    assert answer["Subject"] == f"Ihr Antrag auf Auskunft nach Art. 15 DSGVO ({reference})"
+    assert "Die Datei ist durch ein Passwort geschützt." in answer.get_body(("plain",)).get_content()
+    assert password not in link_mail.get_body(("plain",)).get_content()
+    page.goto(base + urlsplit(link_in(link_mail, "/c/demo/download/")).path)
+    assert page.locator("html").get_attribute("lang") == "de"
+    axe(page, "subject: download password")
+    page.screenshot(path=str(artifacts_dir / f"journey-{backend}-4-download.png"), full_page=True)
+    page.fill("#password", password)
+    with page.expect_download() as started:
+        page.click("main button[type=submit]")
+    copy = zipfile.ZipFile(io.BytesIO(Path(started.value.path()).read_bytes()))
+    manifest = json.loads(copy.read("manifest.json"))
+    assert (manifest["format"], manifest["reference"]) == ("dsar-manifest/1", reference)
+    assert {"data.json", "index.html"} <= {f["name"] for f in manifest["files"]}
+    assert copy.testzip() is None
+    assert GOLDEN_NUMBER in copy.read("data.json").decode()
+
+    # 4. axe-core on every page either of them saw.
+    assert axe.found == {name: [] for name in axe.found}
+    assert len(axe.found) == 20  # none left out by a repeated name
