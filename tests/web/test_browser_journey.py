@@ -11,6 +11,7 @@ real; the server commits to a database of the run's backend (a SQLite file or Po
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import zipfile
@@ -79,6 +80,22 @@ def journey_server(journey_app: Flask) -> Iterator[str]:
         yield url
 
 
+@pytest.fixture
+def subject_page(browser):  # type: ignore[no-untyped-def]
+    """The subject's browser: German first."""
+    context = browser.new_context(locale="de-DE", extra_http_headers={"Accept-Language": "de"})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def staff_page(browser):  # type: ignore[no-untyped-def]
+    """The DPO's browser, another person's: English first."""
+    context = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en"})
+    yield context.new_page()
+    context.close()
+
+
 class Axed:
     """axe-core on each page seen, kept by a name for the page: its serious or critical findings."""
 
@@ -99,6 +116,10 @@ def _mails(app: Flask, smtp_server) -> list:  # type: ignore[no-untyped-def]
     """Send what the outbox holds (the scheduler's job); every message the sink received."""
     run_job(app, "dispatch_outbox")
     return smtp_server.handler.messages
+
+
+def _text(mail) -> str:  # type: ignore[no-untyped-def]
+    return str(mail.get_body(("plain",)).get_content())
 
 
 def _next(page, step: str) -> None:  # type: ignore[no-untyped-def]
@@ -122,12 +143,17 @@ def _stored(app: Flask, reference: str) -> Request:
 
 
 def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: ignore[no-untyped-def]
-    browser, journey_app: Flask, journey_server: str, smtp_server, artifacts_dir: Path, backend
+    subject_page,
+    staff_page,
+    journey_app: Flask,
+    journey_server: str,
+    smtp_server,
+    artifacts_dir: Path,
+    backend: str,
 ) -> None:
     axe = Axed()
     base = journey_server
-    subject = browser.new_context(locale="de-DE", extra_http_headers={"Accept-Language": "de"})
-    page = subject.new_page()
+    page, staff = subject_page, staff_page
 
     # 1. The subject: the German form, the confirmation link from the mail, the status page.
     page.goto(f"{base}/c/demo/")
@@ -158,7 +184,6 @@ def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: igno
     assert _stored(journey_app, reference).status is Status.NEW
 
     # 2. The DPO: password and TOTP, the queue searched by reference, the case page's checklist.
-    staff = browser.new_context(locale="en-GB").new_page()
     staff.goto(f"{base}/staff/login")
     axe(staff, "staff: login")
     staff.fill("#email", DPO_EMAIL)
@@ -211,12 +236,16 @@ def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: igno
     axe(staff, "staff: letter delivered")
     done = _stored(journey_app, reference)
     assert done.status is Status.COMPLETED and done.answered_at is not None
+    staff.goto(f"{base}/staff/requests/{done.id}")
+    assert staff.inner_text("#status") == "completed"
+    assert staff.locator("#checklist li:not(.done)").count() == 0
+    axe(staff, "staff: case completed")
 
     # 3. The subject: the answer in German, the link mailed with it, the password, the ZIP.
     assert (answer["To"], link_mail["To"]) == (GOLDEN_EMAIL, GOLDEN_EMAIL)
     assert answer["Subject"] == f"Ihr Antrag auf Auskunft nach Art. 15 DSGVO ({reference})"
-    assert "Die Datei ist durch ein Passwort geschützt." in answer.get_body(("plain",)).get_content()
-    assert password not in link_mail.get_body(("plain",)).get_content()
+    assert "Die Datei ist durch ein Passwort geschützt." in _text(answer)
+    assert password not in _text(link_mail)
     page.goto(base + urlsplit(link_in(link_mail, "/c/demo/download/")).path)
     assert page.locator("html").get_attribute("lang") == "de"
     axe(page, "subject: download password")
@@ -228,9 +257,19 @@ def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: igno
     manifest = json.loads(copy.read("manifest.json"))
     assert (manifest["format"], manifest["reference"]) == ("dsar-manifest/1", reference)
     assert {"data.json", "index.html"} <= {f["name"] for f in manifest["files"]}
-    assert copy.testzip() is None
+    for member in manifest["files"]:  # the manifest names every member with its SHA-256
+        assert hashlib.sha256(copy.read(member["name"])).hexdigest() == member["sha256"]
     assert GOLDEN_NUMBER in copy.read("data.json").decode()
+    # The status page (its link from the first mail) now shows the answer, the letter and the copy.
+    page.goto(base + urlsplit(link_in(received, "/c/demo/status/")).path)
+    assert page.locator("#answered-on").count() == 1
+    assert page.locator("#downloads a").count() == 1
+    axe(page, "subject: status answered")
+    page.locator("#letters a").first.click()
+    page.wait_for_load_state()
+    assert reference in page.inner_text("body")
+    axe(page, "subject: letter")
 
     # 4. axe-core on every page either of them saw.
     assert axe.found == {name: [] for name in axe.found}
-    assert len(axe.found) == 20  # none left out by a repeated name
+    assert len(axe.found) == 23  # none left out by a repeated name
