@@ -247,6 +247,8 @@ def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: igno
 
     # 3. The subject: the answer in German, the link mailed with it, the password, the ZIP.
     assert (answer["To"], link_mail["To"]) == (GOLDEN_EMAIL, GOLDEN_EMAIL)
+    mails = [confirm_mail, received, link_mail, answer]
+    assert [m["Content-Language"] for m in mails] == ["de"] * 4  # the language of the form
     assert answer["Subject"] == f"Ihr Antrag auf Auskunft nach Art. 15 DSGVO ({reference})"
     assert "Die Datei ist durch ein Passwort geschützt." in _text(answer)
     assert password not in _text(link_mail)
