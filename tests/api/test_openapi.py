@@ -42,7 +42,7 @@ def test_every_api_route_is_documented(app: Flask, client) -> None:  # type: ign
         (method.upper(), path) for path, methods in doc["paths"].items() for method in methods
     }
     routes = {
-        (method, rule.rule.replace("<", "{").replace(">", "}"))
+        (method, rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}"))
         for rule in app.url_map.iter_rules()
         if rule.endpoint.startswith("api.")
         and rule.endpoint not in {"api.openapi_json", "api.api_docs"}

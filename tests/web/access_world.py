@@ -16,16 +16,19 @@ from dsar.api.keys import create_key
 from dsar.api.models import Scope
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose
-from dsar.files.storage import FileStore
+from dsar.files.storage import FileStore, file_key
 from dsar.fulfilment.manual_tasks import open_manual_task
 from dsar.intake.links import make_confirmation_token
 from dsar.letters.operations import draft_letter
+from dsar.outbox.models import OutboxStatus, WebhookDelivery
+from dsar.outbox.webhook_queue import enqueue_webhook
 from dsar.register import find_register
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 from dsar.requests.operations import NewFile, NewRequest, create_request
 from dsar.requests.saved_views import save_view
 from dsar.requests.workflow import Channel, RequestType
+from dsar.webhooks.endpoints import add_endpoint
 from tests.factories import make_staff
 from tests.fulfilment.conftest import make_export
 
@@ -100,6 +103,7 @@ def build_world(app: Flask, session: Session, controller: Controller, now: datet
     assert isinstance(source, ManualSource)
     open_manual_task(session, request, source, language="en", now=now)  # for the API's findings
     keys = _api_keys(session, controller, other, now)
+    ids |= _webhooks(session, controller, request, file_key(settings), now)
     ids |= {"reference": request.reference, "source": "accounting", "key_id": keys.pop("id")}
     staff[DEACTIVATED].active = False  # its session cookie, made as at sign-in, outlives it
     session.commit()
@@ -122,3 +126,24 @@ def _api_keys(
     return {visitor: new.secret for visitor, new in made.items()} | {
         "id": made[KEY_FOR[Scope.REQUESTS_READ]].key.id
     }
+
+
+def _webhooks(
+    session: Session, controller: Controller, request: Request, key: bytes, now: datetime
+) -> dict[str, int]:
+    """Two endpoints: one to remove ("endpoint_id"), one with a dead letter ("delivery_id")."""
+
+    def endpoint(path: str) -> int:
+        made, _secret = add_endpoint(session, controller, url=f"https://127.0.0.1/{path}",
+                                     events=["request.received"], actor="t", now=now,
+                                     file_key=key, allow_private=True)  # fmt: skip
+        return made.id
+
+    removable, failing = endpoint("a"), endpoint("b")
+    delivery_id = enqueue_webhook(session, key="world", endpoint_id=failing,
+                                  event_type="request.received",
+                                  data={"reference": request.reference}, now=now)  # fmt: skip
+    dead = session.get(WebhookDelivery, delivery_id)
+    assert dead is not None
+    dead.status, dead.last_error = OutboxStatus.FAILED, "rejected: HTTP 410"
+    return {"endpoint_id": removable, "delivery_id": delivery_id}

@@ -104,6 +104,11 @@ API: dict[str, int | dict[str, int]] = {
     "api.add_request_note": operation(WRITE, 201),
     "api.add_request_document": operation(WRITE, 201),
     "api.report_source_findings": operation(WRITE, 201),  # the world's task for "accounting"
+    "api.list_webhooks": operation(HOOKS, 200, other=200),  # its own controller's: none
+    "api.add_webhook": operation(HOOKS, 201, other=201),  # for its own controller
+    "api.remove_webhook": operation(HOOKS, 204),
+    "api.list_dead_letters": operation(HOOKS, 200, other=200),
+    "api.replay_webhook": operation(HOOKS, 201),
 }
 # ----------------------------------------------------------------------------------------
 
@@ -174,6 +179,8 @@ def _api_body(endpoint: str) -> dict[str, Any]:
             "content_type": "multipart/form-data",
         },
         "api.report_source_findings": {"json": {"outcome": "nothing_found", "note": "Searched."}},
+        # a public address given as such: no name to look up
+        "api.add_webhook": {"json": {"url": "https://93.184.215.14/h", "events": ["task.created"]}},
     }
     return bodies.get(endpoint, {})
 
