@@ -18,6 +18,7 @@ class NewEndpointBody(Strict):
         min_length=1,
         max_length=2000,
         description="https only; a host with a loopback, private or link-local address is refused.",
+        json_schema_extra={"format": "uri"},
     )
     events: list[Event] = Field(min_length=1, max_length=len(EVENTS))
 
