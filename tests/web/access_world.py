@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import Role, StaffUser
-from dsar.api.keys import create_key
+from dsar.api.keys import NewKey, create_key
 from dsar.api.models import Scope
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose
@@ -116,7 +116,7 @@ def _api_keys(
     """A secret for each key visitor, and "id": a live key's id (for the staff revoke route)."""
     every = [scope.value for scope in Scope]
 
-    def make(controller: Controller, scopes: list[str]) -> Any:
+    def make(controller: Controller, scopes: list[str]) -> NewKey:
         return create_key(session, controller, name="shop", scopes=scopes, actor="t", now=now)
 
     made = {visitor: make(ours, [scope.value]) for scope, visitor in KEY_FOR.items()}
