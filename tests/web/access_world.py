@@ -1,5 +1,6 @@
 """The access matrix's world: a request with real rows behind every id a route takes, staff of
-each role, a staff member of another controller and a deactivated account."""
+each role, a staff member of another controller, a deactivated account, and API keys of each
+kind (revoked, one per scope, another controller's)."""
 
 from __future__ import annotations
 
@@ -11,22 +12,35 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import Role, StaffUser
+from dsar.api.keys import NewKey, create_key
+from dsar.api.models import Scope
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose
-from dsar.files.storage import FileStore
+from dsar.files.storage import FileStore, file_key
+from dsar.fulfilment.manual_tasks import open_manual_task
 from dsar.intake.links import make_confirmation_token
 from dsar.letters.operations import draft_letter
+from dsar.outbox.models import OutboxStatus, WebhookDelivery
+from dsar.outbox.webhook_queue import enqueue_webhook
+from dsar.register import find_register
+from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
 from dsar.requests.operations import NewFile, NewRequest, create_request
 from dsar.requests.saved_views import save_view
 from dsar.requests.workflow import Channel, RequestType
+from dsar.webhooks.endpoints import add_endpoint
 from tests.factories import make_staff
 from tests.fulfilment.conftest import make_export
 
 # Roles as the matrix names them: each staff role, and three more kinds of visitor.
 ANONYMOUS, OTHER_CONTROLLER, DEACTIVATED = "anonymous", "other_controller", "deactivated"
+# API keys as visitors: no cookie, `Authorization: Bearer <key>`. One key per scope of the
+# world's controller, a revoked key with every scope and another controller's with every scope.
+KEY_REVOKED, KEY_OTHER = "key_revoked", "key_other_controller"
+KEY_FOR = {scope: f"key_{scope.value.replace(':', '_')}" for scope in Scope}
+API_KEYS = (KEY_REVOKED, *KEY_FOR.values(), KEY_OTHER)
 ROLES = (ANONYMOUS, Role.AGENT.value, Role.DPO.value, Role.ADMIN.value, OTHER_CONTROLLER,
-         DEACTIVATED)  # fmt: skip
+         DEACTIVATED, *API_KEYS)  # fmt: skip
 
 
 @dataclass
@@ -34,13 +48,14 @@ class World:
     request: Request
     staff: dict[str, StaffUser]
     ids: dict[str, Any] = field(default_factory=dict)  # url argument -> a real value
+    keys: dict[str, str] = field(default_factory=dict)  # key visitor -> its secret
 
 
 def build_world(app: Flask, session: Session, controller: Controller, now: datetime) -> World:
     """Rows for every id the routes take that a fixture can make; the others stay unknown."""
     settings = app.config["DSAR_SETTINGS"]
     other = Controller(slug="aaa", name="Aaa AG", country="AT", timezone="Europe/Vienna",
-                       loaded_at=now)  # fmt: skip
+                       languages=["de", "en"], loaded_at=now)  # fmt: skip
     session.add(other)
     staff = {
         Role.AGENT.value: make_staff(session, now, email="alex@example.org", role=Role.AGENT),
@@ -84,6 +99,51 @@ def build_world(app: Flask, session: Session, controller: Controller, now: datet
         "right": "access",
         "filename": "dsar.css",
     }
+    source = find_register(app.extensions["dsar.registers"], controller.slug).source("accounting")
+    assert isinstance(source, ManualSource)
+    open_manual_task(session, request, source, language="en", now=now)  # for the API's findings
+    keys = _api_keys(session, controller, other, now)
+    ids |= _webhooks(session, controller, request, file_key(settings), now)
+    ids |= {"reference": request.reference, "source": "accounting", "key_id": keys.pop("id")}
     staff[DEACTIVATED].active = False  # its session cookie, made as at sign-in, outlives it
     session.commit()
-    return World(request, staff, ids)
+    return World(request, staff, ids, keys)
+
+
+def _api_keys(
+    session: Session, ours: Controller, other: Controller, now: datetime
+) -> dict[str, Any]:
+    """A secret for each key visitor, and "id": a live key's id (for the staff revoke route)."""
+    every = [scope.value for scope in Scope]
+
+    def make(controller: Controller, scopes: list[str]) -> NewKey:
+        return create_key(session, controller, name="shop", scopes=scopes, actor="t", now=now)
+
+    made = {visitor: make(ours, [scope.value]) for scope, visitor in KEY_FOR.items()}
+    made[KEY_OTHER] = make(other, every)
+    made[KEY_REVOKED] = make(ours, every)
+    made[KEY_REVOKED].key.revoked_at = now
+    return {visitor: new.secret for visitor, new in made.items()} | {
+        "id": made[KEY_FOR[Scope.REQUESTS_READ]].key.id
+    }
+
+
+def _webhooks(
+    session: Session, controller: Controller, request: Request, key: bytes, now: datetime
+) -> dict[str, int]:
+    """Two endpoints: one to remove ("endpoint_id"), one with a dead letter ("delivery_id")."""
+
+    def endpoint(path: str) -> int:
+        made, _secret = add_endpoint(session, controller, url=f"https://127.0.0.1/{path}",
+                                     events=["request.received"], actor="t", now=now,
+                                     file_key=key, allow_private=True)  # fmt: skip
+        return made.id
+
+    removable, failing = endpoint("a"), endpoint("b")
+    delivery_id = enqueue_webhook(session, key="world", endpoint_id=failing,
+                                  event_type="request.received",
+                                  data={"reference": request.reference}, now=now)  # fmt: skip
+    dead = session.get(WebhookDelivery, delivery_id)
+    assert dead is not None
+    dead.status, dead.last_error = OutboxStatus.FAILED, "rejected: HTTP 410"
+    return {"endpoint_id": removable, "delivery_id": delivery_id}

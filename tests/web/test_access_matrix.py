@@ -4,12 +4,15 @@ from ONE declared table, with real ids from the fixtures; a route without an ent
 Who may use a staff route is the role list of tests/staff/test_routes.py (ROLES_BY_ENDPOINT,
 the one place that says it); this file adds what each visitor then gets. Pages are fetched
 with GET; every POST is sent by each visitor it must refuse, with a valid CSRF token, and the
-database must be the same afterwards.
+database must be the same afterwards. The JSON API's operations are sent by each visitor with
+a valid body, by the method the route has; its key kinds are visitors too.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from flask import Flask, g
@@ -18,6 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from dsar.accounts.models import Role, StaffUser
+from dsar.api.models import Scope
 from dsar.controllers.models import Controller
 from dsar.core.clock import FixedClock
 from dsar.extensions import db, limiter
@@ -26,7 +30,11 @@ from tests.staff.test_routes import PUBLIC as SIGN_IN_ROUTES
 from tests.staff.test_routes import ROLES_BY_ENDPOINT
 from tests.web.access_world import (
     ANONYMOUS,
+    API_KEYS,
     DEACTIVATED,
+    KEY_FOR,
+    KEY_OTHER,
+    KEY_REVOKED,
     OTHER_CONTROLLER,
     ROLES,
     World,
@@ -72,8 +80,36 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "staff.logout": 302,
 }
 # The JSON API ("api." endpoints): {endpoint: {visitor: status}}; its key kinds join ROLES
-# (tests/web/access_world.py) with the blueprint, and the world gets a key of each.
-API: dict[str, dict[str, int]] = {}
+# (tests/web/access_world.py) with the blueprint, and the world gets a key of each. A cookie
+# is never a key: every staff visitor, signed in or not, gets what the anonymous get: 401.
+# Elsewhere a key visitor is anonymous (a key opens no page).
+NO_KEY = (ANONYMOUS, A, D, M, OTHER_CONTROLLER, DEACTIVATED, KEY_REVOKED)
+
+
+def operation(scope: Scope, ok: int, other: int = 404) -> dict[str, int]:
+    """An operation needing `scope`: 401 without a live key, 403 for a key without the scope,
+    `ok` for the one with it, `other` for another controller's key with every scope (404 on
+    this controller's rows: the URL reveals nothing)."""
+    scoped = {KEY_FOR[each]: ok if each is scope else 403 for each in Scope}
+    return dict.fromkeys(NO_KEY, 401) | scoped | {KEY_OTHER: other}
+
+
+READ, WRITE, HOOKS = Scope.REQUESTS_READ, Scope.REQUESTS_WRITE, Scope.WEBHOOKS_MANAGE
+API: dict[str, int | dict[str, int]] = {
+    "api.openapi_json": 200,  # the document and its page: public
+    "api.api_docs": 200,
+    "api.file_new_request": operation(WRITE, 201, other=201),  # files for its own controller
+    "api.list_requests": operation(READ, 200, other=200),  # its own controller's: none
+    "api.read_request": operation(READ, 200),
+    "api.add_request_note": operation(WRITE, 201),
+    "api.add_request_document": operation(WRITE, 201),
+    "api.report_source_findings": operation(WRITE, 201),  # the world's task for "accounting"
+    "api.list_webhooks": operation(HOOKS, 200, other=200),  # its own controller's: none
+    "api.add_webhook": operation(HOOKS, 201, other=201),  # for its own controller
+    "api.remove_webhook": operation(HOOKS, 204),
+    "api.list_dead_letters": operation(HOOKS, 200, other=200),
+    "api.replay_webhook": operation(HOOKS, 201),
+}
 # ----------------------------------------------------------------------------------------
 
 REQUEST_ARGS = {"request_id", "file_id", "letter_id", "task_id", "export_id", "claim_id",
@@ -111,7 +147,9 @@ def _url(app: Flask, endpoint: str, arguments: set[str], world: World) -> str:
 
 def _client(app: Flask, world: World, visitor: str) -> FlaskClient:
     client = StaffClient(app, app.response_class, use_cookies=True)
-    if visitor != ANONYMOUS:
+    if visitor in API_KEYS:
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {world.keys[visitor]}"
+    elif visitor != ANONYMOUS:
         login_as(app, client, world.staff[visitor])  # a deactivated account's cookie too
     return client
 
@@ -129,6 +167,24 @@ def _csrf_token(app: Flask, client: FlaskClient) -> str:
     return token
 
 
+def _api_body(endpoint: str) -> dict[str, Any]:
+    """What an API operation is sent: a valid body, so that a key with the scope gets 2xx."""
+    filing = {"right": "access", "subject_name": "Zoë Schmidt", "subject_email": "z@example.org",
+              "language": "en", "account_id": "cust-4711"}  # fmt: skip
+    bodies: dict[str, dict[str, Any]] = {
+        "api.file_new_request": {"json": filing},
+        "api.add_request_note": {"json": {"text": "Called back."}},
+        "api.add_request_document": {
+            "data": {"file": (io.BytesIO(b"%PDF-1.4 scan"), "id.pdf")},
+            "content_type": "multipart/form-data",
+        },
+        "api.report_source_findings": {"json": {"outcome": "nothing_found", "note": "Searched."}},
+        # a public address given as such: no name to look up
+        "api.add_webhook": {"json": {"url": "https://93.184.215.14/h", "events": ["task.created"]}},
+    }
+    return bodies.get(endpoint, {})
+
+
 def _for(status: int | dict[str, int], visitor: str) -> int:
     return status if isinstance(status, int) else status[visitor]
 
@@ -136,7 +192,9 @@ def _for(status: int | dict[str, int], visitor: str) -> int:
 def expected(endpoint: str, arguments: set[str], visitor: str) -> int:
     """What `visitor` gets from the route, by the table."""
     if endpoint.startswith("api."):
-        return API[endpoint][visitor]
+        return _for(API[endpoint], visitor)
+    if visitor in API_KEYS:
+        visitor = ANONYMOUS
     if not endpoint.startswith("staff.") or endpoint in SIGN_IN_ROUTES:
         return _for(PUBLIC[endpoint], visitor)
     if visitor in (ANONYMOUS, DEACTIVATED):
@@ -165,12 +223,15 @@ def test_each_visitor_gets_what_the_table_says(app: Flask, world: World, visitor
     wrong = {}
     for endpoint, _rule, methods, arguments in _rules(app):
         url = _url(app, endpoint, arguments, world)
-        method = "GET" if "GET" in methods else "POST"
+        method = "GET" if "GET" in methods else min(methods)
         if method == "POST" and endpoint.startswith("staff.") and endpoint not in SIGN_IN_ROUTES:
             continue  # POSTs: test_refused_posts_change_nothing
         client = _client(app, world, visitor)  # a new one each time: a sign-in step may end it
-        data = {"csrf_token": _csrf_token(app, client)} if method == "POST" else None
-        status = client.open(url, method=method, data=data).status_code
+        if endpoint.startswith("api."):
+            sent = _api_body(endpoint)
+        else:
+            sent = {"data": {"csrf_token": _csrf_token(app, client)} if method == "POST" else None}
+        status = client.open(url, method=method, **sent).status_code
         if status != expected(endpoint, arguments, visitor):
             wrong[endpoint] = status
     assert wrong == {}

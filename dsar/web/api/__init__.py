@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from dsar.web.api import case_views, docs, request_views  # noqa: E402,F401
+from dsar.web.api import case_views, docs, request_views, webhook_views  # noqa: E402,F401
