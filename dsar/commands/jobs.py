@@ -80,7 +80,8 @@ def _format_counts(result: object) -> str:
 @jobs_group.command("status")
 @with_appcontext
 def status_command() -> None:
-    """List the jobs with their interval, last run (outcome, counts) and next run."""
+    """List the jobs with their interval, last run (outcome, counts) and next run (the
+    interval counts from the start of the last run, as the scheduler's interval trigger does)."""
     from dsar.jobs.scheduler import JOBS
 
     click.echo(f"{'job':<20} {'every':>6}  {'last run (UTC)':<19}  {'outcome':<7}  next run (UTC)")
@@ -96,7 +97,7 @@ def status_command() -> None:
         else:
             started = f"{last.started_at:%Y-%m-%d %H:%M:%S}"
             outcome = last.outcome
-            following = f"{last.finished_at + timedelta(seconds=spec.seconds):%Y-%m-%d %H:%M:%S}"
+            following = f"{last.started_at + timedelta(seconds=spec.seconds):%Y-%m-%d %H:%M:%S}"
         click.echo(
             f"{spec.name:<20} {_every(spec.seconds):>6}  {started:<19}  {outcome:<7}  {following}"
         )
