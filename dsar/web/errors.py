@@ -48,9 +48,8 @@ def register_error_pages(app: Flask) -> None:
     def illegal_transition(error: IllegalTransition) -> ResponseReturnValue:
         refresh()
         message = _(
-            "This step is not possible while the request is %(status)s (%(detail)s).",
+            "This step is not possible while the request is %(status)s.",
             status=status_label(error.status),
-            detail=str(error),
         )
         return _page(409, message)
 

@@ -244,7 +244,7 @@ def test_refusals_of_the_operations_read_in_german(session, agent, as_user, no_c
     ("headers", "said"),
     [
         (GERMAN, "Dieser Schritt ist nicht möglich, solange die Anfrage den Status „neu“ hat."),
-        ({}, "This step is not possible while the request is new (cannot prepare answer a"),
+        ({}, "This step is not possible while the request is new."),
     ],
 )
 def test_a_step_the_status_does_not_allow_is_refused_in_the_page_language(  # type: ignore[no-untyped-def]
