@@ -63,6 +63,7 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "intake.start": 200,
     "intake.request_form": 200,
     "intake.healthz": 200,
+    "intake.signing_key": 200,  # the public key that checks manifests and receipts
     "intake.confirm": 200,  # the world's request came by e-mail: "already confirmed"
     "intake.confirm_again": 200,
     "intake.submitted": 302,  # nothing submitted in this session: back to the forms
