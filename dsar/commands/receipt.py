@@ -112,7 +112,7 @@ def letter_command(letter_id: int, out: Path) -> None:
 
     letter = db.session.get(Letter, letter_id)
     if letter is None or letter.pdf_file is None or not letter.receipt:
-        _fail(f"letter {letter_id} has no signed receipt: only letters approved since signing began have one")
+        _fail(f"letter {letter_id} has no signed receipt: only letters approved with one have it")
     store = FileStore.from_settings(current_app.config["DSAR_SETTINGS"])
     out.mkdir(parents=True, exist_ok=True)
     pdf = out / Path(letter.pdf_file.filename or f"letter-{letter.id}.pdf").name
