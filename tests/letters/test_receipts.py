@@ -89,3 +89,18 @@ def test_the_command_checks_a_pdf_with_the_receipt_beside_it(
     missing = runner.invoke(cli, ["receipt", "verify", str(alone), "--key", key])
     assert missing.exit_code == 2
     assert json.loads(receipt_text(letter.receipt)) == letter.receipt
+
+
+def test_the_letter_command_writes_the_pdf_and_its_receipt_that_then_verify(
+    app: Flask, approved, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    letter, pdf = approved
+    runner = app.test_cli_runner()
+    written = runner.invoke(cli, ["receipt", "letter", str(letter.id), "--out", str(tmp_path)])
+    assert written.exit_code == 0, written.output
+    (path,) = tmp_path.glob("*.pdf")
+    assert path.read_bytes() == pdf
+    assert json.loads(path.with_suffix(".receipt.json").read_text()) == letter.receipt
+    assert runner.invoke(cli, ["receipt", "verify", str(path)]).exit_code == 0  # own key
+    draft = runner.invoke(cli, ["receipt", "letter", "999999", "--out", str(tmp_path)])
+    assert draft.exit_code == 2
