@@ -227,7 +227,13 @@ def approve_letter(
         "letter_approved",
         actor=actor,
         now=now,
-        payload={"letter_id": letter.id, "sha256": letter.sha256, "pdf_sha256": pdf.sha256},
+        payload={
+            "letter_id": letter.id,
+            "sha256": letter.sha256,
+            "pdf_sha256": pdf.sha256,
+            "receipt_signature": letter.receipt["signature"],
+            "fingerprint": signer.fingerprint,
+        },
     )
     return letter
 

@@ -52,6 +52,8 @@ def test_the_receipt_signs_the_recorded_hashes_and_the_footer_names_the_key(
     assert install_signer().fingerprint in letter.html
     outcome = verify_letter(pdf, receipt, _key(app))
     assert outcome.valid, outcome.problems
+    event = next(e for e in letter.request.events if e.action == "letter_approved")
+    assert event.payload["receipt_signature"] == receipt["signature"]
 
 
 def test_a_changed_pdf_byte_or_receipt_field_fails(app: Flask, approved) -> None:  # type: ignore[no-untyped-def]
