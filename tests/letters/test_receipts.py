@@ -26,9 +26,7 @@ def approved(app: Flask, session, controller, now: datetime):  # type: ignore[no
     register = register_for(app.extensions["dsar.registers"], "demo")
     store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
     request = make_request(session, controller, now, language="en")
-    letter = draft_letter(
-        session, request, actor="agent@x", now=now, letter_type="acknowledgement"
-    )
+    letter = draft_letter(session, request, actor="agent@x", now=now, letter_type="acknowledgement")
     approve_letter(session, letter, register=register, store=store, actor="dpo@x", now=now)
     session.flush()
     assert letter.pdf_file is not None
