@@ -140,11 +140,15 @@ def write_export(
         if "json" in formats:
             members.insert(0, _copy_member(archive, "data.json", body, stamp))
         names = [m.name for m in members]
-        fingerprint = signer.fingerprint if signer else None
         html = render_index(
-            templates, head, closing, written, limit=HTML_ROW_LIMIT, files=names,
-            fingerprint=fingerprint,
-        )  # fmt: skip
+            templates,
+            head,
+            closing,
+            written,
+            limit=HTML_ROW_LIMIT,
+            files=names,
+            fingerprint=signer.fingerprint if signer else None,
+        )
         members.append(_bytes_member(archive, "index.html", html.encode("utf-8"), stamp))
         manifest = {
             "format": "dsar-manifest/1",
