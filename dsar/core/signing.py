@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +34,20 @@ def signing_seed(raw: str, instance_path: Path) -> str:
         _seed_bytes(seed)
         return seed
     path = instance_path / KEY_FILE
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    seed = base64.b64encode(secrets.token_bytes(32)).decode()
-    path.write_text(seed)
-    path.chmod(0o600)
-    return seed
+    if not path.exists():
+        # Several workers may start at once: each writes its own file, one link wins, all
+        # read the winner's key.
+        instance_path.mkdir(parents=True, exist_ok=True)
+        draft = instance_path / f".{KEY_FILE}.{secrets.token_hex(8)}"
+        draft.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def _seed_bytes(seed: str) -> bytes:

@@ -29,6 +29,12 @@ def test_without_one_a_key_is_generated_once_into_the_instance_folder(tmp_path: 
     assert (tmp_path / "signing_key").stat().st_mode & 0o777 == 0o600
     assert signing_seed("", tmp_path) == first
     assert len(base64.b64decode(first)) == 32
+    assert [p.name for p in tmp_path.iterdir()] == ["signing_key"]  # no draft left behind
+
+
+def test_a_key_already_in_the_instance_folder_is_kept(tmp_path: Path) -> None:
+    (tmp_path / "signing_key").write_text(SEED + "\n")
+    assert signing_seed("", tmp_path) == SEED
 
 
 def test_a_signature_checks_out_with_the_public_key_and_fails_on_any_change() -> None:
