@@ -14,6 +14,8 @@ from flask import Flask
 from dsar.config import ConfigError, Settings, load_settings
 from dsar.core.clock import SystemClock
 from dsar.core.paths import MIGRATIONS_DIR, TEMPLATES_DIR
+from dsar.core.signing import APP_KEY as SIGNER_KEY
+from dsar.core.signing import Signer
 from dsar.web.proxies import trust_proxies
 from dsar.web.transaction import TransactionalFlask
 
@@ -31,6 +33,7 @@ def create_app(
     _configure(app, settings)
     app.extensions["dsar.core.clock"] = SystemClock()  # tests and `--now` put a FixedClock here
     app.extensions["dsar.audit_key"] = settings.audit_key.encode()  # dsar/audit/keys.py
+    app.extensions[SIGNER_KEY] = Signer.from_seed(settings.signing_key)  # dsar/core/signing.py
     _register_extensions(app)
     trust_proxies(app, settings.trusted_proxies)
     _register_blueprints(app)

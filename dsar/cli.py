@@ -206,6 +206,7 @@ def _register_feature_commands() -> None:
     from dsar.commands.erasure import erasure_group
     from dsar.commands.jobs import jobs_group
     from dsar.commands.letters import letters_group
+    from dsar.commands.receipt import receipt_group
     from dsar.commands.register import register_group
     from dsar.commands.shop import shop_command
     from dsar.commands.suppression import suppression_group
@@ -216,6 +217,7 @@ def _register_feature_commands() -> None:
     cli.add_command(register_group)
     cli.add_command(jobs_group)
     cli.add_command(letters_group)
+    cli.add_command(receipt_group)
     cli.add_command(suppression_group)
     cli.add_command(erasure_group)
     cli.add_command(webhook_group)

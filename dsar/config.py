@@ -20,6 +20,7 @@ from dsar.core.setting_keys import (  # noqa: F401 - ConfigError and the salt ar
     secret_key,
     suppression_salt,
 )
+from dsar.core.signing import signing_seed
 
 ENVIRONMENTS = ("development", "production", "testing")
 CLOCK_POLICIES = ("edpb", "ico", "strict")
@@ -48,6 +49,8 @@ class Settings:
     identity_request_working_days: int = 3
     file_key: str = ""
     suppression_salt: str = ""
+    signing_key: str = ""  # base64 Ed25519 seed: manifests and receipts (docs/receipts.md)
+    signing_key_generated: bool = False  # not from DSAR_SIGNING_KEY: kept in the instance folder
     audit_key: str = ""  # HMAC key of the audit chains and checkpoints (docs/audit.md)
     audit_rectification: str = "values"  # or "hashes": SHA-256 of the values before and after
     rate_limit_storage: str = "memory://"
@@ -242,6 +245,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
         get("DSAR_SUPPRESSION_SALT", ""), values["secret_key"]
     )
     values["audit_key"] = audit_key(get("DSAR_AUDIT_KEY", ""), values["secret_key"])
+    values["signing_key"] = signing_seed(get("DSAR_SIGNING_KEY", ""), instance_path)
+    values["signing_key_generated"] = not get("DSAR_SIGNING_KEY", "").strip()
     if values["subdivision"]:
         _check_subdivision(str(values["country"]), str(values["subdivision"]))
 

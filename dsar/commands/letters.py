@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import NoReturn
 
@@ -11,6 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from dsar.core.clock import now as clock_now
+from dsar.core.signing import install_signer
 from dsar.letters.content import LETTER_TYPES, IncompleteLetter
 from dsar.letters.rendering import render, render_pdf
 from dsar.letters.samples import sample_letter
@@ -54,7 +56,8 @@ def sample_command(slug: str, letter_type: str, language: str, fmt: str, out: Pa
         content = sample_letter(register, letter_type, language, today)
     except IncompleteLetter as error:
         _fail(str(error))
-    rendered = render(content)
+    # The footer names this install's signing key, as its real letters will.
+    rendered = render(replace(content, fingerprint=install_signer().fingerprint))
     if fmt == "pdf":
         data = render_pdf(rendered.html)
     else:

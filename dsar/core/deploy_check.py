@@ -65,6 +65,10 @@ def deploy_findings(settings: Settings) -> list[DeployFinding]:
                 "database (docs/audit.md)")  # fmt: skip
     elif len(settings.audit_key) < 32:
         warning("DSAR_AUDIT_KEY", "is shorter than 32 characters: use a long random value")
+    if settings.signing_key_generated:
+        warning("DSAR_SIGNING_KEY", "is not set: manifests and letters are signed with a key "
+                "generated into the instance folder; set DSAR_SIGNING_KEY to that key or a "
+                "new one and publish its fingerprint (docs/receipts.md)")  # fmt: skip
     if settings.database_url.startswith("sqlite"):
         warning("DSAR_DATABASE_URL", "SQLite: one server only; back it up with SQLite's online "
                 "backup, not by copying the file (docs/operations.md)")  # fmt: skip

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.signing import install_signer
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.fulfilment import art15
@@ -201,6 +202,7 @@ def build_export(
                 templates=templates,
                 formats=formats,
                 manual=manual_export(session, request, register, store, manual, language=language),
+                signer=install_signer(),
             )
             out.seek(0)
             stored = store.save_file(  # encrypted chunk by chunk: never held whole

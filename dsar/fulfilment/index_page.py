@@ -48,6 +48,7 @@ def render_index(
     *,
     limit: int,
     files: Sequence[str],
+    fingerprint: str | None = None,
 ) -> str:
     """index.html of one export; `files` are the data files beside it in the ZIP."""
     from dsar.fulfilment.parts import WITHHELD
@@ -76,4 +77,5 @@ def render_index(
         cell=cell,
         moment=moment,
         withheld=WITHHELD,
+        fingerprint=fingerprint,
     )

@@ -4,7 +4,8 @@ Per table, rows go straight into that table's CSV member and into data.json's bo
 is spooled to a temporary file on disk (ZIP members are written one at a time); a ZIP of one
 format holds only that one. Only the first HTML_ROW_LIMIT rows of each table are kept for
 index.html. Rows and fields staff excluded are left out and only counted, by reason. Every
-member is hashed as it is written, for manifest.json.
+member is hashed as it is written, for manifest.json; manifest.json.sig is the install's
+Ed25519 signature over manifest.json's exact bytes (docs/receipts.md).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from dsar.core import csv_cells
+from dsar.core.signing import Signer
 from dsar.fulfilment.index_page import render_index
 from dsar.fulfilment.parts import WITHHELD, Excluded, PartWritten, PlannedPart, exclusion_summary
 from dsar.sources import Connector, Subject
@@ -29,6 +31,7 @@ from dsar.sources.base import row_key
 HTML_ROW_LIMIT = 200
 FORMAT = "dsar-export/1"
 FORMATS = ("json", "csv")
+SIGNATURE = "manifest.json.sig"
 _Stamp = tuple[int, int, int, int, int, int]  # a ZIP member's date_time
 
 
@@ -87,12 +90,13 @@ def write_export(
     excluded: Excluded | None = None,
     formats: Collection[str] = FORMATS,
     manual: Callable[[zipfile.ZipFile, _Stamp, dict[str, Any]], list[Member]] | None = None,
+    signer: Signer | None = None,
 ) -> ExportWritten:
     """Write the ZIP to `out`. `head` opens data.json, `tail(parts)` gives its closing keys;
     `formats` says which of data.json and the CSVs it holds (index.html is always there).
 
     `manual(archive, stamp, closing)` adds the manual sources' members and completes the
-    closing keys (dsar/fulfilment/manual_export.py).
+    closing keys (dsar/fulfilment/manual_export.py). `signer` signs manifest.json.
     """
     excluded = excluded or Excluded()
     stamp = _zip_stamp(created_at)
@@ -136,7 +140,15 @@ def write_export(
         if "json" in formats:
             members.insert(0, _copy_member(archive, "data.json", body, stamp))
         names = [m.name for m in members]
-        html = render_index(templates, head, closing, written, limit=HTML_ROW_LIMIT, files=names)
+        html = render_index(
+            templates,
+            head,
+            closing,
+            written,
+            limit=HTML_ROW_LIMIT,
+            files=names,
+            fingerprint=signer.fingerprint if signer else None,
+        )
         members.append(_bytes_member(archive, "index.html", html.encode("utf-8"), stamp))
         manifest = {
             "format": "dsar-manifest/1",
@@ -149,6 +161,9 @@ def write_export(
         }
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         _bytes_member(archive, "manifest.json", text.encode("utf-8"), stamp)
+        if signer is not None:
+            signature = signer.sign(text.encode("utf-8")) + "\n"
+            _bytes_member(archive, SIGNATURE, signature.encode("ascii"), stamp)
     return ExportWritten(members, written)
 
 

@@ -107,6 +107,7 @@ class LetterContent:
     copy_format: str | None = None
     texts: Mapping[str, str] = field(default_factory=dict)
     identity: IdentityView | None = None
+    fingerprint: str | None = None  # the install's signing key, in the footer (docs/receipts.md)
 
     @property
     def details(self) -> Mapping[str, Any]:

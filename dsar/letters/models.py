@@ -45,6 +45,7 @@ FROZEN_FIELDS = (
     "text",
     "sha256",
     "pdf_file_id",
+    "receipt",
     "approved_by",
     "approved_at",
 )
@@ -72,6 +73,8 @@ class Letter(Base):
     text: Mapped[str | None] = mapped_column(Text)
     sha256: Mapped[str | None] = mapped_column(String(64))
     pdf_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    # The signed receipt over sha256, the PDF's SHA-256 and the reference (dsar/receipts).
+    receipt: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

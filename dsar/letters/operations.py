@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.signing import install_signer
 from dsar.core.words import N_, Said
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
@@ -18,6 +20,7 @@ from dsar.letters.inputs import found_to_json, letter_content
 from dsar.letters.models import Letter, LetterStatus
 from dsar.letters.rendering import RenderedLetter, letter_hash, render, render_pdf
 from dsar.outbox.mail import enqueue
+from dsar.receipts.receipt import letter_receipt
 from dsar.register import Register, find_register
 from dsar.requests.deadlines.clock_policies import InformationPurpose
 from dsar.requests.models import Request
@@ -169,7 +172,8 @@ def preview_letter(
     """What the letter looks like: the frozen version once approved, else a fresh rendering."""
     if letter.frozen:
         return RenderedLetter(letter.subject_line or "", letter.html or "", letter.text or "")
-    return render(letter_content(letter, register, now, clock_policy))
+    content = letter_content(letter, register, now, clock_policy)
+    return render(replace(content, fingerprint=install_signer().fingerprint))
 
 
 def approve_letter(
@@ -182,13 +186,15 @@ def approve_letter(
     now: datetime,
     clock_policy: str = "edpb",
 ) -> Letter:
-    """Render once, hash, store the PDF and freeze; IncompleteLetter if an element is missing."""
+    """Render once, hash, store the PDF, sign its receipt and freeze; IncompleteLetter if an
+    element is missing. The footer names the signing key's fingerprint (docs/receipts.md)."""
     if letter.frozen:
         already = N_("letter %(id)s is already %(state)s")
         raise LetterError(Said(already, id=letter.id, state=letter.status.value))
     not_merged(letter.request)
+    signer = install_signer()
     content = letter_content(letter, register, now, clock_policy)
-    rendered = render(content)
+    rendered = render(replace(content, fingerprint=signer.fingerprint))
     pdf = store.save(
         session,
         render_pdf(rendered.html),
@@ -201,6 +207,14 @@ def approve_letter(
     letter.subject_line = rendered.subject
     letter.html, letter.text, letter.sha256 = rendered.html, rendered.text, rendered.sha256
     letter.pdf_file = pdf
+    letter.receipt = letter_receipt(
+        signer,
+        reference=letter.request.reference or str(letter.request_id),
+        letter_id=letter.id,
+        letter_sha256=rendered.sha256,
+        pdf_sha256=pdf.sha256,
+        signed_at=now,
+    )
     letter.recipient = (
         content.recipient.email if content.recipient else letter.request.subject_email
     )
@@ -213,7 +227,13 @@ def approve_letter(
         "letter_approved",
         actor=actor,
         now=now,
-        payload={"letter_id": letter.id, "sha256": letter.sha256, "pdf_sha256": pdf.sha256},
+        payload={
+            "letter_id": letter.id,
+            "sha256": letter.sha256,
+            "pdf_sha256": pdf.sha256,
+            "receipt_signature": letter.receipt["signature"],
+            "fingerprint": signer.fingerprint,
+        },
     )
     return letter
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dsar.core.signing import fingerprint
 from dsar.letters.content import LetterContent, build_letter
 from dsar.letters.facts import (
     CopyDelivery,
@@ -235,12 +236,16 @@ def sample_inputs(register: Register, letter_type: str, language: str, today: da
     return Sample(facts, found, texts)
 
 
+# The footer's key fingerprint in samples: that of the all-zero key, never an install's.
+SAMPLE_FINGERPRINT = fingerprint(bytes(32))
+
+
 def sample_letter(
     register: Register, letter_type: str, language: str, today: date
 ) -> LetterContent:
     """The sample letter's content for `dsar letters sample` and the tests."""
     sample = sample_inputs(register, letter_type, language, today)
-    return build_letter(
+    content = build_letter(
         register,
         sample.facts,
         letter_type=letter_type,
@@ -248,3 +253,4 @@ def sample_letter(
         found=sample.found,
         texts=sample.texts,
     )
+    return replace(content, fingerprint=SAMPLE_FINGERPRINT)

@@ -24,6 +24,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     )
 )
 HSTS = "max-age=31536000; includeSubDomains"
+# Endpoints that set their own Cache-Control: public documents, the same for every visitor.
+CACHEABLE = ("static", "intake.signing_key")
 
 
 def install_security_headers(app: Flask, *, https: bool) -> None:
@@ -39,6 +41,6 @@ def install_security_headers(app: Flask, *, https: bool) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         if https:
             headers.setdefault("Strict-Transport-Security", HSTS)
-        if request.endpoint != "static":
+        if request.endpoint not in CACHEABLE:
             headers["Cache-Control"] = "no-store"
         return response

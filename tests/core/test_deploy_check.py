@@ -13,6 +13,7 @@ GOOD = {
     "DSAR_SECRET_KEY": SECRET,
     "DSAR_SUPPRESSION_SALT": "s" * 32,
     "DSAR_AUDIT_KEY": "a" * 32,
+    "DSAR_SIGNING_KEY": "c2lnbmluZyBrZXkgc2VlZCwgMzIgYnl0ZXMgbG9uZyE=",
     "DSAR_FILE_KEY": "",
     "DSAR_BASE_URL": "https://dsar.shop.example",
     "DSAR_SMTP_HOST": "mail.shop.example",
@@ -65,3 +66,7 @@ def test_the_command_exits_1_on_an_error(runner) -> None:  # type: ignore[no-unt
         "error: DSAR_ENV: is testing: set production (keys and SMTP then required)"
     )
     assert result.output.splitlines()[-1].endswith("warning(s)")
+
+
+def test_a_signing_key_kept_only_in_the_instance_folder_is_a_warning(tmp_path: Path) -> None:
+    assert _findings(tmp_path, DSAR_SIGNING_KEY="") == [("warning", "DSAR_SIGNING_KEY")]

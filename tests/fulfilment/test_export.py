@@ -95,6 +95,7 @@ def test_access_export_matches_golden_files(app, session, now, verified_request)
         "data.json",
         "index.html",
         "manifest.json",
+        "manifest.json.sig",  # tests/fulfilment/test_signed_export.py
     ]
     data = json.loads(archive.read("data.json"))
     assert data["created_at"] == "2026-03-02T09:00:00+00:00"
@@ -113,7 +114,7 @@ def test_manifest_hashes_every_file(app, session, now, verified_request):
     assert manifest["reference"] == request.reference
     assert manifest["created_at"] == "2026-03-02T09:00:00+00:00"
     listed = {f["name"]: f["sha256"] for f in manifest["files"]}
-    assert set(listed) == set(archive.namelist()) - {"manifest.json"}
+    assert set(listed) == set(archive.namelist()) - {"manifest.json", "manifest.json.sig"}
     for name, digest in listed.items():
         assert hashlib.sha256(archive.read(name)).hexdigest() == digest
 

@@ -45,7 +45,7 @@ def test_only_the_chosen_format_is_built_and_the_letter_lists_it(  # type: ignor
     built, archive = _build(app, session, now, request, register, kind=ExportKind.PORTABILITY)
 
     names = set(archive.namelist())
-    assert names == data_files | {"index.html", "manifest.json"}
+    assert names == data_files | {"index.html", "manifest.json", "manifest.json.sig"}
     found = found_data_for(session, request, register)
     assert found is not None
     assert {f for e in found.exported for f in e.files} == data_files

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from dsar.accounts.models import Role
+from dsar.cli import cli
 from dsar.core.clock import FixedClock
 from dsar.letters.models import Letter, LetterStatus
 from dsar.outbox.models import OutboxMessage
@@ -101,3 +105,27 @@ def test_anonymous_is_sent_to_login(client, session, now, controller) -> None:  
     request = make_request(session, controller, now)
     response = client.get(f"/staff/requests/{request.id}/letters")
     assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
+
+
+def test_staff_download_the_receipt_beside_the_pdf(
+    app: Flask, client, session, signed_in, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    request = signed_in()
+    client.post(f"/staff/requests/{request.id}/letters", data={"letter_type": "acknowledgement"})
+    letter = session.execute(select(Letter)).scalar_one()
+    assert client.get(f"/staff/letters/{letter.id}/receipt").status_code == 404  # a draft
+    client.post(f"/staff/letters/{letter.id}/approve")
+    session.refresh(letter)
+    assert "Signed receipt" in client.get(f"/staff/letters/{letter.id}").get_data(as_text=True)
+    response = client.get(f"/staff/letters/{letter.id}/receipt")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        f"attachment; filename={request.reference}-acknowledgement-en.receipt.json"
+    )
+    assert json.loads(response.data) == letter.receipt
+    pdf = tmp_path / "letter.pdf"
+    pdf.write_bytes(client.get(f"/staff/letters/{letter.id}/pdf").data)
+    receipt = tmp_path / "letter.receipt.json"
+    receipt.write_bytes(response.data)
+    verified = app.test_cli_runner().invoke(cli, ["receipt", "verify", str(pdf)])
+    assert verified.exit_code == 0, verified.output

@@ -52,6 +52,7 @@ A, D, M = Role.AGENT.value, Role.DPO.value, Role.ADMIN.value
 STAFF_GET: dict[str, int | dict[str, int]] = {
     "staff.home": {A: 200, D: 200, M: 302, OTHER_CONTROLLER: 200},  # admins land on users
     "staff.letter_pdf": 404,  # the world's letter is a draft: no PDF before approval
+    "staff.letter_receipt": 404,  # nor a receipt
     "staff.request_data_review": 404,  # nothing searched yet: nothing to review
     "staff.request_processing": 404,  # an access request: no consent or objection to stop
 }
@@ -63,6 +64,7 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "intake.start": 200,
     "intake.request_form": 200,
     "intake.healthz": 200,
+    "intake.signing_key": 200,  # the public key that checks manifests and receipts
     "intake.confirm": 200,  # the world's request came by e-mail: "already confirmed"
     "intake.confirm_again": 200,
     "intake.submitted": 302,  # nothing submitted in this session: back to the forms

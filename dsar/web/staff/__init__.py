@@ -31,6 +31,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     notices,
     processing,
     queue,
+    receipts,
     rectification,
     restriction,
     review,

@@ -1,0 +1,1 @@
+"""Answers anyone can verify: signed export manifests, letter receipts, their checks."""
