@@ -175,3 +175,24 @@ def test_the_status_page_of_a_merged_request_names_the_other(  # type: ignore[no
     status_text = page.split('id="status-text">')[1].split("</p>")[0]
     assert says.format(ref=older.reference) in status_text
     assert ("Answer due by" if lang == "en" else "Antwort fällig") not in page  # no deadline
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", "We merged your other request {ref} into this one"),
+        ("de", "Wir haben Ihre andere Anfrage {ref} mit dieser zusammengeführt"),
+    ],
+)
+def test_the_status_page_of_the_kept_request_names_the_merged_one(  # type: ignore[no-untyped-def]
+    app, session, controller, now: datetime, dpo, as_user, no_csrf, lang: str, says: str
+) -> None:
+    older, newer = _pair(session, controller, now)
+    token = secrets.token_urlsafe(32)
+    older.status_token_hash = hash_token(token)
+    session.flush()
+    before = app.test_client().get(f"/c/demo/status/{token}?lang={lang}").get_data(as_text=True)
+    assert 'id="also-answers"' not in before
+    assert _post(as_user(dpo), newer, older).status_code == 303
+    page = app.test_client().get(f"/c/demo/status/{token}?lang={lang}").get_data(as_text=True)
+    assert says.format(ref=newer.reference) in page.split('id="also-answers">')[1]

@@ -17,6 +17,7 @@ from dsar.intake.texts import (
     RIGHT_TITLES,
     STATUS_TEXTS,
 )
+from dsar.requests.merging import absorbed_by
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status
 from dsar.web.intake import bp
@@ -36,6 +37,7 @@ def status(slug: str, token: str) -> ResponseReturnValue:
         controller=controller,
         request=found,
         status_text=_status_text(found),
+        also_answers=[merged.reference for merged in absorbed_by(db.session(), found)],
         right_title=RIGHT_TITLES[found.type],
         letters=sent_letters(db.session(), found, slug, token),
         downloads=open_exports(db.session(), found, slug, token, clock.now()),
