@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
+from dsar.core.db import insert_for
 from dsar.outbox.models import OutboxMessage, OutboxStatus, WebhookDelivery
 
 MAX_ATTEMPTS = 8
@@ -65,3 +67,25 @@ def settle_failure(
         return True
     row.next_attempt_at = now + backoff(row.attempts)
     return False
+
+
+def queue_once(session: Session, table: Table, values: dict[str, Any]) -> int:
+    """Insert an outbox row once per `values["idempotency_key"]`; the id of the new row, or
+    of the row the key already has.
+
+    One INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: a second insert of
+    the same key, by a re-run or a racing scheduler, adds nothing and neither raises nor aborts
+    the caller's transaction; only then is the existing row's id read.
+    """
+    queued = session.execute(
+        insert_for(session.get_bind().dialect.name)(table)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(table.c.id)
+    ).scalar_one_or_none()
+    if queued is None:  # queued before: the first row under the key stands
+        key_column = table.c.idempotency_key
+        queued = session.execute(
+            select(table.c.id).where(key_column == values["idempotency_key"])
+        ).scalar_one()
+    return int(queued)

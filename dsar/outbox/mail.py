@@ -23,13 +23,13 @@ from jinja2 import (
     TemplateNotFound,
     select_autoescape,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
-from dsar.core.db import insert_for, table_of
+from dsar.core.db import table_of
 from dsar.core.i18n import supported
 from dsar.core.paths import TEMPLATES_DIR
+from dsar.outbox.lease import queue_once
 from dsar.outbox.models import OutboxMessage, OutboxStatus
 
 # RFC 3834: marks a message as machine-made, so auto-responders do not answer it.
@@ -92,39 +92,28 @@ def enqueue(
     mail_domain: str = "dsar.local",
 ) -> int:
     """Render `template` and queue it once per `key`; the id of the new row, or of the row
-    `key` already has.
-
-    One INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING id: a second insert of the
-    same key, by a re-run or a racing scheduler, adds nothing and neither raises nor aborts the
-    caller's transaction; only then is the existing row's id read.
+    `key` already has (dsar/outbox/lease.py `queue_once`: a re-run or a racing scheduler adds
+    nothing and aborts nothing).
     """
     language = supported(language)
     subject, text, html = _render(template, language, context)
     outbox = table_of(OutboxMessage)  # a Core insert: the caller needs the id, not an object
-    queued = session.execute(
-        insert_for(session.get_bind().dialect.name)(outbox)
-        .values(
-            {
-                "idempotency_key": key,
-                "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
-                "request_id": request_id,
-                "recipient": to,
-                "subject": subject,
-                "body_text": text,
-                "body_html": html,
-                "language": language,
-                "headers": dict(AUTO_SUBMITTED if auto_submitted else {}),
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-        )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(outbox.c.id)
-    ).scalar_one_or_none()
-    if queued is None:  # queued before: the first message under the key stands
-        queued = session.execute(
-            select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)
-        ).scalar_one()
-    return queued
+    return queue_once(
+        session,
+        outbox,
+        {
+            "idempotency_key": key,
+            "message_id": make_msgid(idstring=uuid.uuid4().hex[:12], domain=mail_domain),
+            "request_id": request_id,
+            "recipient": to,
+            "subject": subject,
+            "body_text": text,
+            "body_html": html,
+            "language": language,
+            "headers": dict(AUTO_SUBMITTED if auto_submitted else {}),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )

@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dsar.core.db import insert_for, table_of
+from dsar.core.db import table_of
+from dsar.outbox.lease import queue_once
 from dsar.outbox.models import OutboxStatus, WebhookDelivery
 
 
@@ -41,30 +42,22 @@ def enqueue_webhook(
 ) -> int:
     """Queue `event_type` for the endpoint once per `key`; the id of the row `key` has."""
     deliveries = table_of(WebhookDelivery)
-    queued = session.execute(
-        insert_for(session.get_bind().dialect.name)(deliveries)
-        .values(
-            {
-                "idempotency_key": key,
-                "webhook_id": f"msg_{uuid.uuid4().hex}",
-                "endpoint_id": endpoint_id,
-                "request_id": request_id,
-                "event_type": event_type,
-                "body": webhook_body(event_type, data, now),
-                "status": OutboxStatus.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-        )
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(deliveries.c.id)
-    ).scalar_one_or_none()
-    if queued is None:  # queued before: the first delivery under the key stands
-        queued = session.execute(
-            select(WebhookDelivery.id).where(WebhookDelivery.idempotency_key == key)
-        ).scalar_one()
-    return queued
+    return queue_once(
+        session,
+        deliveries,
+        {
+            "idempotency_key": key,
+            "webhook_id": f"msg_{uuid.uuid4().hex}",
+            "endpoint_id": endpoint_id,
+            "request_id": request_id,
+            "event_type": event_type,
+            "body": webhook_body(event_type, data, now),
+            "status": OutboxStatus.PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
 
 
 def replay(session: Session, dead: WebhookDelivery, *, now: datetime) -> WebhookDelivery:
