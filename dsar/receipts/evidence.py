@@ -26,7 +26,7 @@ from dsar.audit.chain import BrokenLink
 from dsar.audit.checkpoint import checkpoint_breaks, standing
 from dsar.audit.request_trail import chain_breaks
 from dsar.core.signing import Signer
-from dsar.files.storage import FileStore
+from dsar.files.storage import FileStore, StorageError
 from dsar.fulfilment.models import Export
 from dsar.fulfilment.writer import SIGNATURE, Member, write_manifest, zip_stamp
 from dsar.letters.models import Letter, LetterStatus
@@ -168,11 +168,15 @@ def _letters(session: Session, request: Request, store: FileStore, pack: _Pack) 
         if letter.pdf_file is None:
             continue
         stem = f"letters/{letter.id}-{letter.type}-{letter.language}"
-        stream = store.stream(letter.pdf_file)
         try:
-            pack.write(f"{stem}.pdf", stream)
-        finally:
-            stream.close()
+            stream = store.stream(letter.pdf_file)
+        except (StorageError, OSError):
+            pack.text(f"{stem}.NOTE.txt", ["Not in this pack: the stored PDF could not be read.\n"])
+        else:
+            try:
+                pack.write(f"{stem}.pdf", stream)
+            finally:
+                stream.close()
         if letter.receipt:
             pack.text(f"{stem}.receipt.json", [receipt_text(letter.receipt)])
 
@@ -183,17 +187,33 @@ def _exports(session: Session, request: Request, store: FileStore, pack: _Pack) 
     )
     for export in exports:
         folder = f"exports/{export.id}-{export.kind.value}"
-        with tempfile.TemporaryFile() as spool:  # a ZIP is read from its end: spool it first
+        missing = _export_manifests(export, store, pack, folder)
+        if missing:  # said, not left out in silence: an unreadable, deleted or unsigned export
+            pack.text(f"{folder}/NOTE.txt", [f"Not in this pack: {missing}.\n"])
+
+
+def _export_manifests(export: Export, store: FileStore, pack: _Pack, folder: str) -> str:
+    """Copy the export's manifest.json and its signature; what could not be copied, or ""."""
+    with tempfile.TemporaryFile() as spool:  # a ZIP is read from its end: spool it first
+        try:
             stream = store.stream(export.file)
             try:
                 for chunk in stream:
                     spool.write(chunk)
             finally:
                 stream.close()
-            spool.seek(0)
-            with zipfile.ZipFile(spool) as archive:
-                names = set(archive.namelist())
-                for member in ("manifest.json", SIGNATURE):
-                    if member in names:
-                        with archive.open(member) as source:
-                            pack.write(f"{folder}/{member}", chunks_of(source))
+        except (StorageError, OSError):
+            return "the stored export could not be read (deleted after its retention?)"
+        spool.seek(0)
+        try:
+            archive = zipfile.ZipFile(spool)
+        except zipfile.BadZipFile:
+            return "the stored export is not a readable ZIP"
+        with archive:
+            names = set(archive.namelist())
+            for member in ("manifest.json", SIGNATURE):
+                if member in names:
+                    with archive.open(member) as source:
+                        pack.write(f"{folder}/{member}", chunks_of(source))
+            absent = [m for m in ("manifest.json", SIGNATURE) if m not in names]
+    return " and ".join(f"{m} (the export has none)" for m in absent)

@@ -27,6 +27,7 @@ from dsar.receipts.evidence import evidence_file
 from dsar.receipts.verify import verify_export
 from dsar.requests.models import Request, RequestEvent
 from tests.factories import PASSWORD, make_staff
+from tests.fulfilment.conftest import make_export
 from tests.fulfilment.test_export import _build, _prepared
 
 
@@ -167,3 +168,14 @@ def test_only_the_dpo_of_the_requests_controller_downloads_the_pack(
     assert f"evidence-{request.reference}.zip" in response.headers["Content-Disposition"]
     outcome = verify_export(io.BytesIO(response.data), install_signer().public_raw)
     assert outcome.valid, outcome.problems
+
+
+def test_an_export_whose_zip_cannot_be_read_is_named_not_left_out(
+    app: Flask, session, now: datetime, verified_request
+) -> None:  # type: ignore[no-untyped-def]
+    request = verified_request(language="en")
+    export, _token = make_export(app, session, request, now)
+    pack = _pack(app, session, request, now)
+    note = pack.read(f"exports/{export.id}-access/NOTE.txt").decode()
+    assert "not a readable ZIP" in note
+    assert verify_export(io.BytesIO(_raw(pack)), install_signer().public_raw).valid
