@@ -15,6 +15,7 @@ from flask import Flask
 from sqlalchemy import update
 
 from dsar.accounts.models import Role
+from dsar.audit.checkpoint import write_checkpoint
 from dsar.cli import cli
 from dsar.controllers.models import Controller
 from dsar.core.clock import FixedClock
@@ -179,3 +180,25 @@ def test_an_export_whose_zip_cannot_be_read_is_named_not_left_out(
     note = pack.read(f"exports/{export.id}-access/NOTE.txt").decode()
     assert "not a readable ZIP" in note
     assert verify_export(io.BytesIO(_raw(pack)), install_signer().public_raw).valid
+
+
+def test_the_chain_is_checked_against_the_newest_checkpoint(
+    app: Flask, session, now: datetime, verified_request
+) -> None:  # type: ignore[no-untyped-def]
+    request = verified_request(language="de")
+    before = json.loads(_pack(app, session, request, now).read("verification.json"))
+    assert before["checkpoint"] == {"newest_signed": None, "intact": None, "broken": None}
+    write_checkpoint(session, now)
+    session.flush()
+    pack = _pack(app, session, request, now)
+    assert json.loads(pack.read("verification.json"))["checkpoint"]["intact"] is True
+    assert "NICHT in diesem Paket" in pack.read("README.txt").decode()
+    session.execute(
+        update(RequestEvent)
+        .where(RequestEvent.request_id == request.id, RequestEvent.seq == request.event_seq)
+        .values(hash="f" * 64)
+    )
+    session.expire_all()
+    after = json.loads(_pack(app, session, request, now).read("verification.json"))
+    assert after["checkpoint"]["intact"] is False
+    assert after["checkpoint"]["broken"]["fault"] == "checkpoint"
