@@ -204,6 +204,7 @@ def _register_feature_commands() -> None:
     from dsar.commands.backup import backup_group
     from dsar.commands.deadline import deadline_command
     from dsar.commands.erasure import erasure_group
+    from dsar.commands.evidence import evidence_command
     from dsar.commands.jobs import jobs_group
     from dsar.commands.letters import letters_group
     from dsar.commands.receipt import receipt_group
@@ -218,6 +219,7 @@ def _register_feature_commands() -> None:
     cli.add_command(jobs_group)
     cli.add_command(letters_group)
     cli.add_command(receipt_group)
+    cli.add_command(evidence_command)
     cli.add_command(suppression_group)
     cli.add_command(erasure_group)
     cli.add_command(webhook_group)

@@ -99,7 +99,7 @@ def write_export(
     closing keys (dsar/fulfilment/manual_export.py). `signer` signs manifest.json.
     """
     excluded = excluded or Excluded()
-    stamp = _zip_stamp(created_at)
+    stamp = zip_stamp(created_at)
     members: list[Member] = []
     written: list[PartWritten] = []
     with (
@@ -159,15 +159,23 @@ def write_export(
             "exclusions": exclusion_summary(written),
             "csv_cells": csv_cells.NOTE,
         }
-        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        _bytes_member(archive, "manifest.json", text.encode("utf-8"), stamp)
-        if signer is not None:
-            signature = signer.sign(text.encode("utf-8")) + "\n"
-            _bytes_member(archive, SIGNATURE, signature.encode("ascii"), stamp)
+        write_manifest(archive, manifest, signer, stamp)
     return ExportWritten(members, written)
 
 
-def _zip_stamp(moment: datetime) -> _Stamp:
+def write_manifest(
+    archive: zipfile.ZipFile, manifest: dict[str, Any], signer: Signer | None, stamp: _Stamp
+) -> None:
+    """manifest.json and, with a signer, manifest.json.sig: Ed25519 over its exact bytes
+    (an export's, and an evidence pack's: dsar/receipts/evidence.py)."""
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    _bytes_member(archive, "manifest.json", text.encode("utf-8"), stamp)
+    if signer is not None:
+        signature = signer.sign(text.encode("utf-8")) + "\n"
+        _bytes_member(archive, SIGNATURE, signature.encode("ascii"), stamp)
+
+
+def zip_stamp(moment: datetime) -> _Stamp:
     """The moment's year, month, day, hour, minute and second (its `timetuple()[:6]`)."""
     return (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
 

@@ -99,6 +99,8 @@ ROLES_BY_ENDPOINT = {
     "staff.letter_posted": {D},
     "staff.letter_pdf": {A, D},
     "staff.letter_receipt": {A, D},
+    # The evidence pack for a supervisory authority (docs/receipts.md): the DPO's.
+    "staff.evidence_pack": {D},
 }
 # Reachable before sign-in by design: the sign-in steps and sign-out.
 PUBLIC = {"staff.login", "staff.login_totp", "staff.login_enrol", "staff.logout"}
@@ -145,7 +147,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 72
+    assert len(_routes(app)) == 73
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -171,7 +173,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 21, Role.DPO: 10, Role.ADMIN: 56}[role]
+    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 57}[role]
     assert checked == expected
 
 

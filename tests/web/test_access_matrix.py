@@ -53,6 +53,7 @@ STAFF_GET: dict[str, int | dict[str, int]] = {
     "staff.home": {A: 200, D: 200, M: 302, OTHER_CONTROLLER: 200},  # admins land on users
     "staff.letter_pdf": 404,  # the world's letter is a draft: no PDF before approval
     "staff.letter_receipt": 404,  # nor a receipt
+    "staff.evidence_pack": {A: 403, D: 200, M: 403, OTHER_CONTROLLER: 404},  # the DPO's alone
     "staff.request_data_review": 404,  # nothing searched yet: nothing to review
     "staff.request_processing": 404,  # an access request: no consent or objection to stop
 }

@@ -18,6 +18,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     data_words,
     detail,
     erasure,
+    evidence,
     export_links,
     files,
     fulfilment,
