@@ -25,7 +25,7 @@ from dsar.letters.operations import LetterError
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from dsar.web.staff.case_words import said
-from dsar.web.staff.change_words import page_time
+from dsar.web.staff.labels import local_time as page_time
 from dsar.web.staff.step_words import (
     by_hand_words,
     plan_note_words,

@@ -1,19 +1,13 @@
-"""Said for the pages that carry out rights (erasure, rectification, restriction, stops, Art. 19
-notices) in the page's language: an operation's refusal (raised with dsar.core.words.N_), the
-state of a change in a sentence, the kind of a measure. Template filters `said`,
-`change_state_words`, `measure_words` and
-`page_date`, `page_time` (steps: step_words.py)."""
+"""Words for the pages that carry out rights (erasure, rectification, restriction, stops, Art.
+19 notices) in the page's language: the state of a change and the kind of a measure. Template
+filters `change_state_words`, `measure_words`; an operation's refusal is put into words by
+`said` (case_words.py), dates and times by labels.py, planned steps by step_words.py."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
-
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from dsar.changes.models import ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus
-from dsar.core.i18n import long_date
 from dsar.web.staff import bp
 
 CHANGES = (ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus)
@@ -45,11 +39,6 @@ MEASURE_WORDS = {
 }
 
 
-def page_language() -> str:
-    """The language the page speaks ("de", "en")."""
-    return str(get_locale() or "en")
-
-
 @bp.app_template_filter("change_state_words")
 def change_state_words(value: str) -> str:
     """A change's state (planned, approved, ...) in words."""
@@ -60,22 +49,3 @@ def change_state_words(value: str) -> str:
 def measure_words(action: str) -> str:
     """What a planned step does, in words ("delete", "anonymise", "keep", a mark)."""
     return str(MEASURE_WORDS.get(action, action))
-
-
-@bp.app_template_filter("page_date")
-def page_date(value: date | str) -> str:
-    """A date (or its ISO text) as a person writes it in the page's language ("2 March 2026",
-    "2. März 2026")."""
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return long_date(day, page_language())
-
-
-@bp.app_template_filter("page_time")
-def page_time(value: datetime | str, timezone: str) -> str:
-    """A moment (or its ISO text, as plans record it) in the controller's zone, the zone
-    named, in the page's language: "2 March 2026, 11:15 CET"."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{page_date(local.date())}, {local:%H:%M} {local.tzname()}"

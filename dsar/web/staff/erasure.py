@@ -24,10 +24,10 @@ from dsar.intake.uploads import UploadRejected
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.forms import WebForm
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import said
-from dsar.web.staff.change_words import page_language
 from dsar.web.staff.fulfilment import _save_evidence
 
 
@@ -60,7 +60,7 @@ def request_erasure(request_id: int) -> ResponseReturnValue:
         latest=latest,
         tasks=erasure_tasks(db.session(), latest) if latest else [],
         categories=[
-            (c.id, c.label.get(page_language()) or c.label.get(found.language) or c.id)
+            (c.id, c.label.get(language()) or c.label.get(found.language) or c.id)
             for c in register.categories
         ],
         form=ButtonForm(),

@@ -4,7 +4,7 @@ writes them. Template filters: `right_words`, `status_words`, `long_date`, `shor
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -13,7 +13,7 @@ from flask_babel import ngettext
 
 from dsar.accounts.models import Role
 from dsar.core.i18n import LOCALES, long_date
-from dsar.requests.workflow import Channel, RequestType, Status, Verification
+from dsar.requests.workflow import Channel, RequestType, Status
 from dsar.web.intake.language import language
 from dsar.web.staff import bp
 
@@ -43,13 +43,6 @@ STATUS_LABELS = {
 }
 
 
-IDENTITY_LABELS = {
-    Verification.UNVERIFIED: _l("not yet established"),
-    Verification.EMAIL_CONFIRMED: _l("e-mail address confirmed through our link"),
-    Verification.INFORMATION_REQUESTED: _l("information asked for (Art. 12(6))"),
-    Verification.VERIFIED: _l("verified"),
-    Verification.FAILED: _l("could not be established"),
-}
 CHANNEL_LABELS = {
     Channel.WEB: _l("web form"),
     Channel.EMAIL: _l("e-mail"),
@@ -62,23 +55,6 @@ ROLE_LABELS = {
     Role.DPO: _l("DPO"),
     Role.ADMIN: _l("admin"),
 }
-PURPOSE_LABELS = {
-    "identity": _l("to confirm the identity (Art. 12(6))"),
-    "clarification": _l("to clarify what the request covers (Recital 63)"),
-}
-
-
-@bp.app_template_filter("identity_words")
-def identity_label(value: Verification) -> str:
-    """How far the subject's identity is established, in words."""
-    return str(IDENTITY_LABELS[Verification(value)])
-
-
-@bp.app_template_filter("purpose_words")
-def purpose_label(value: str) -> str:
-    """Why information is asked for, in words."""
-    label = PURPOSE_LABELS.get(str(value))
-    return str(label) if label is not None else str(value)
 
 
 @bp.app_template_filter("right_words")
@@ -106,9 +82,11 @@ def role_label(value: Role) -> str:
 
 
 @bp.app_template_filter("long_date")
-def written_date(value: date) -> str:
-    """A date in the page's language as a person writes it: "7 December 2026"."""
-    return long_date(value, language())
+def written_date(value: date | str) -> str:
+    """A date (or its ISO text, as plans record it) in the page's language as a person writes
+    it: "7 December 2026", "7. Dezember 2026"."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return long_date(day, language())
 
 
 @bp.app_template_filter("short_date")
@@ -128,7 +106,11 @@ def days_left_words(left: int) -> str:
 
 
 @bp.app_template_filter("local_time")
-def local_time(value: datetime, timezone: str) -> str:
-    """A moment in `timezone`, the zone named: "2 March 2026, 10:15 CET"."""
-    moment = value.astimezone(ZoneInfo(timezone))
+def local_time(value: datetime | str, timezone: str) -> str:
+    """A moment (or its ISO text, as plans record it; no zone means UTC) in `timezone`, the
+    zone named, in the page's language: "2 March 2026, 10:15 CET"."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(ZoneInfo(timezone))
     return f"{written_date(moment.date())}, {moment:%H:%M} {moment.tzname()}"

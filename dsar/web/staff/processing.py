@@ -28,10 +28,10 @@ from dsar.extensions import db
 from dsar.fulfilment.search import register_for
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import said
-from dsar.web.staff.change_words import page_language
 from dsar.web.staff.erasure import ButtonForm
 
 
@@ -61,7 +61,7 @@ def request_processing(request_id: int) -> ResponseReturnValue:
         basis = stop_basis(found)
     except StopError:
         abort(404)
-    lang = page_language()
+    lang = language()
     titles = {
         a.id: a.title.get(lang) or a.title.get(found.language) or a.id for a in register.activities
     }

@@ -34,10 +34,10 @@ from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
 from dsar.requests.permissions import REQUEST_WORKERS, may_approve_rectification
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import said
-from dsar.web.staff.change_words import page_language
 from dsar.web.staff.erasure import ButtonForm
 
 OPEN = (None, RectificationStatus.PLANNED, RectificationStatus.CANCELLED)
@@ -87,7 +87,7 @@ def _page(
     if identity_settled(found) and (latest is None or latest.status in OPEN):
         try:
             subject = verified_subject(db.session(), found)
-            offered = candidates(register, subject, connector_for, page_language())
+            offered = candidates(register, subject, connector_for, language())
         except (SourceUnreachable, RegisterMismatch) as error:
             unreadable = str(error)
     mapped = {i["index"]: i for i in latest.items} if latest else {}

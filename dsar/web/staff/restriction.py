@@ -24,10 +24,10 @@ from dsar.fulfilment.search import register_for
 from dsar.letters.labels import RESTRICTION_GROUNDS
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
+from dsar.web.intake.language import language
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import said
-from dsar.web.staff.change_words import page_language
 from dsar.web.staff.erasure import ButtonForm
 
 
@@ -58,10 +58,10 @@ def request_restriction(request_id: int) -> ResponseReturnValue:
         "staff/restriction.html",
         req=found,
         latest=restrictions[0] if restrictions else None,
-        grounds=list(RESTRICTION_GROUNDS.get(page_language(), RESTRICTION_GROUNDS["en"]).items()),
+        grounds=list(RESTRICTION_GROUNDS.get(language(), RESTRICTION_GROUNDS["en"]).items()),
         asked_ground=(found.details or {}).get("ground"),
         sources=[
-            (s.id, (getattr(s, "label", None) or {}).get(page_language()) or s.name)
+            (s.id, (getattr(s, "label", None) or {}).get(language()) or s.name)
             for s in register.sources
         ],
         form=ButtonForm(),
