@@ -30,7 +30,7 @@ from dsar.web.api.schemas import (
     NoteBody,
     Recorded,
 )
-from dsar.web.api.spec import BEARER, spec
+from dsar.web.api.spec import BEARER, spec, validated
 
 TAGS = ("requests",)
 DESCRIPTION_MAX = 500
@@ -48,7 +48,7 @@ UPLOAD_REFUSED = {
 )
 def add_request_note(reference: str) -> ResponseReturnValue:
     """Add an internal note to the request's trail (staff read it; it is never edited)."""
-    body: NoteBody = request.context.json  # type: ignore[attr-defined]
+    body: NoteBody = validated().json
     found, now = found_or_404(reference), clock_now()
     try:
         record_note(db.session(), found, body.text, actor=current_key().actor, now=now)
@@ -113,7 +113,7 @@ def add_request_document(reference: str) -> ResponseReturnValue:
 )
 def report_source_findings(reference: str, source: str) -> ResponseReturnValue:
     """Report what a manual source holds, or that it holds nothing: the record staff make."""
-    body: FindingsBody = request.context.json  # type: ignore[attr-defined]
+    body: FindingsBody = validated().json
     found = found_or_404(reference)
     try:
         register = register_for(current_app.extensions["dsar.registers"], found)

@@ -36,7 +36,7 @@ from dsar.web.api.schemas import (
     RequestSummary,
     TimelineEntry,
 )
-from dsar.web.api.spec import BEARER, spec
+from dsar.web.api.spec import BEARER, spec, validated
 
 TAGS = ("requests",)
 ERRORS = {
@@ -96,8 +96,8 @@ def found_or_404(reference: str) -> Request:
 )
 def file_new_request() -> ResponseReturnValue:
     """File a request on a subject's behalf, from the controller's logged-in account area."""
-    body: NewRequestBody = request.context.json  # type: ignore[attr-defined]
-    headers: IdempotencyHeaders = request.context.headers  # type: ignore[attr-defined]
+    body: NewRequestBody = validated().json
+    headers: IdempotencyHeaders = validated().headers
     session, key = db.session(), current_key()
     if headers.idempotency_key:
         try:
@@ -145,7 +145,7 @@ def file_new_request() -> ResponseReturnValue:
 )
 def list_requests() -> ResponseReturnValue:
     """The controller's received requests, oldest first, with filters and an opaque cursor."""
-    query: ListQuery = request.context.query  # type: ignore[attr-defined]
+    query: ListQuery = validated().query
     given = RequestFilter(
         status=query.status,
         type=query.right,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from flask import request
 from spectree import SecurityScheme, SecuritySchemeData, SpecTree
 from spectree.models import SecureType
 
@@ -59,3 +60,10 @@ def openapi_document() -> dict[str, Any]:
 
 
 __all__ = ["BEARER", "ApiProblem", "openapi_document", "spec"]
+
+
+def validated() -> Any:
+    """What spectree parsed and checked for this call (`.json`, `.query`, `.headers`); it
+    sets `request.context` at run time, so the type checker cannot see it."""
+
+    return getattr(request, "context")  # noqa: B009

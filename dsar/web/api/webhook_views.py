@@ -7,7 +7,7 @@ signing secret is in the 201 answer and nowhere else.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app
 from flask.typing import ResponseReturnValue
 from spectree import Response as Responses
 
@@ -21,7 +21,7 @@ from dsar.web.api import bp
 from dsar.web.api.auth import api_operation, current_key
 from dsar.web.api.problems import ApiProblem, FieldError, Problem
 from dsar.web.api.request_views import ERRORS
-from dsar.web.api.spec import BEARER, spec
+from dsar.web.api.spec import BEARER, spec, validated
 from dsar.web.api.webhook_schemas import (
     DeadLetter,
     DeadLetterList,
@@ -75,7 +75,7 @@ def list_webhooks() -> ResponseReturnValue:
 )
 def add_webhook() -> ResponseReturnValue:
     """Register an https endpoint for some events; the answer carries its signing secret once."""
-    body: NewEndpointBody = request.context.json  # type: ignore[attr-defined]
+    body: NewEndpointBody = validated().json
     config, key = current_app.config["DSAR_SETTINGS"], current_key()
     try:
         endpoint, secret = add_endpoint(
