@@ -66,6 +66,7 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "intake.request_form": 200,
     "intake.healthz": 200,
     "intake.signing_key": 200,  # the public key that checks manifests and receipts
+    "intake.verify": 200,  # anyone checks a signed export or letter
     "intake.confirm": 200,  # the world's request came by e-mail: "already confirmed"
     "intake.confirm_again": 200,
     "intake.submitted": 302,  # nothing submitted in this session: back to the forms
@@ -76,7 +77,7 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "downloads.download": 200,  # the world's export, by its link
     "downloads.status_download": 200,  # and from the status page
     "downloads.owner_upload": 404,  # the world has no owner upload link
-    "static": 404,  # no static files: everything is in the templates
+    "static": 404,  # the world asks for a file that is not there
     "staff.login": SIGNED_IN,  # the signed-in go to their start page
     "staff.login_totp": 400,  # no sign-in in progress
     "staff.login_enrol": 400,
