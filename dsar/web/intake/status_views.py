@@ -6,11 +6,10 @@ from flask import Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from dsar.core import clock
 from dsar.core.write_lock import begin_as_writer
 from dsar.extensions import db
 from dsar.intake.operations import request_for_status_token
-from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
+from dsar.intake.status_items import frozen_letter
 from dsar.intake.texts import (
     MERGED_INTO,
     NOT_IDENTIFIED_ON_ITS_WAY,
@@ -42,8 +41,6 @@ def status(slug: str, token: str) -> ResponseReturnValue:
         status_text=_status_text(found),
         also_answers=[merged.reference for merged in absorbed_by(db.session(), found)],
         right_title=RIGHT_TITLES[found.type],
-        letters=sent_letters(db.session(), found, slug, token),
-        downloads=open_exports(db.session(), found, slug, token, clock.now()),
         claims=claim_items(db.session(), found, _register, language()),
         request_token=token,
         notice=request.args.get("notice") if request.args.get("notice") in NOTICES else None,
