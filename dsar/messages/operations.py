@@ -20,13 +20,16 @@ from sqlalchemy.orm import Session
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
 from dsar.config import Settings
+from dsar.core.words import N_, Said
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
 from dsar.intake.uploads import MAX_FILES, UploadRejected, accept_upload
 from dsar.messages.models import Author, Message, MessageAttachment
 from dsar.messages.notice import queue_message_notice
+from dsar.requests.decisions import NotPermitted
 from dsar.requests.models import Request
 from dsar.requests.operations import hash_token
+from dsar.requests.permissions import can_see
 from dsar.requests.workflow import Status
 
 MAX_BODY = 20_000  # characters; a longer text belongs in an attachment
@@ -60,15 +63,17 @@ def post_from_staff(
     settings: Settings,
 ) -> Message:
     """A staff message; the subject is told by e-mail that it waits (never what it says)."""
+    if not can_see(staff, request):
+        raise NotPermitted(Said(N_("you may not work on this request")))
     limit = settings.upload_max_bytes
     message = _post(session, request, Author.STAFF, body, files, "web", now, store, limit)
     message.staff_id = staff.id
     # Answering reads the subject's messages: they no longer need attention.
     mark_read(session, request, Author.STAFF, now, actor=staff.email)
-    token = secrets.token_urlsafe(32)
-    message.notice_token_hash = hash_token(token)
     notified = bool(request.subject_email)
     if notified:
+        token = secrets.token_urlsafe(32)
+        message.notice_token_hash = hash_token(token)
         queue_message_notice(session, request, message, token=token, settings=settings, now=now)
     _audit(session, request, message, actor=staff.email, now=now, notified=notified)
     return message

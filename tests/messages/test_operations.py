@@ -156,3 +156,19 @@ def test_attachment_only_of_its_own_request(session, controller: Controller, now
     assert attachment_of(session, request, message.id, stored.id) is stored
     assert attachment_of(session, other, message.id, stored.id) is None
     assert attachment_of(session, request, message.id + 1, stored.id) is None
+
+
+def test_staff_who_may_not_see_the_request_post_nothing(
+    app, session, controller, now, store
+) -> None:  # type: ignore[no-untyped-def]
+    from dsar.accounts.models import Role
+    from dsar.requests.decisions import NotPermitted
+
+    request = make_request(session, controller, now)
+    request.assignee = make_staff(session, now, email="alex@example.org", role=Role.AGENT)
+    other = make_staff(session, now, email="otto@example.org", role=Role.AGENT)
+    settings = app.config["DSAR_SETTINGS"]
+    with pytest.raises(NotPermitted):
+        post_from_staff(session, request, other, "hi", [], now, store, settings=settings)
+    assert session.scalars(select(Message)).all() == []
+    assert session.scalars(select(OutboxMessage)).all() == []
