@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from dsar.files.models import StoredFile
+from dsar.letters.models import Letter, LetterStatus
 from dsar.messages.models import Author, Message, MessageAttachment
 from dsar.requests.models import Request
 
@@ -20,6 +21,17 @@ def messages_of(session: Session, request: Request) -> list[Message]:
             .where(Message.request_id == request.id)
             .order_by(Message.created_at, Message.id)
             .options(selectinload(Message.attachments))
+        )
+    )
+
+
+def letters_sent(session: Session, request: Request) -> list[Letter]:
+    """The request's sent letters, in the order they went out: they belong to the thread too."""
+    return list(
+        session.scalars(
+            select(Letter)
+            .where(Letter.request_id == request.id, Letter.status == LetterStatus.SENT)
+            .order_by(Letter.sent_at, Letter.id)
         )
     )
 

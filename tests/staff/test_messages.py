@@ -121,3 +121,30 @@ def test_refused_answer_changes_nothing(session, controller, now, dpo, as_user, 
     assert answer.status_code == 303
     assert session.scalars(select(Message)).all() == []
     assert session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_sent_letter_in_the_case_page_thread_in_time_order(  # type: ignore[no-untyped-def]
+    app: Flask, session, controller, now, dpo, as_user, store
+) -> None:
+    from datetime import timedelta
+
+    from dsar.letters.operations import approve_letter, draft_letter, send_letter
+    from dsar.requests.operations import apply_action
+    from dsar.requests.workflow import Action
+    from tests.factories import by_hand
+
+    request = make_request(session, controller, now)
+    _subject_wrote(session, request, now, store, body="first")
+    later = now + timedelta(hours=1)
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=later)
+    apply_action(session, request, Action.PREPARE_ANSWER, actor="dana", now=later)
+    letter = draft_letter(session, request, actor="dana", now=later, letter_type="acknowledgement")
+    register = by_hand(app.extensions["dsar.registers"][0])
+    approve_letter(session, letter, register=register, store=store, actor="dana", now=later)
+    send_letter(session, letter, actor="dana", now=later)
+    session.commit()
+    page = as_user(dpo).get(f"/staff/requests/{request.id}").get_data(as_text=True)
+    thread = page.split('id="thread"', 1)[1].split("</ol>", 1)[0]
+    assert thread.index("first") < thread.index(f'data-letter="{letter.id}"')
+    assert f"/staff/letters/{letter.id}/pdf" in thread
+    assert f"/staff/letters/{letter.id}/receipt" in thread

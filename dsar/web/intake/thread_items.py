@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.files.models import StoredFile
 from dsar.intake.status_items import open_exports
-from dsar.letters.models import Letter, LetterStatus
+from dsar.letters.models import Letter
 from dsar.messages.models import Author, Message
-from dsar.messages.thread import messages_of
+from dsar.messages.thread import letters_sent, messages_of
 from dsar.requests.models import Request
 
 
@@ -40,7 +39,7 @@ def thread_items(
 ) -> list[ThreadItem]:
     """Everything in the thread, oldest first; read state as it was before this visit."""
     items = [_message(m, slug, token) for m in messages_of(session, request)]
-    items += [_letter(letter, slug, token) for letter in _sent_letters(session, request)]
+    items += [_letter(letter, slug, token) for letter in letters_sent(session, request)]
     items += [
         ThreadItem("download", d.sent_at or now, title=d.title, links=[Link(d.title, d.url)])
         for d in open_exports(session, request, slug, token, now)
@@ -69,16 +68,6 @@ def _attachment(message: Message, stored: StoredFile, slug: str, token: str) -> 
         file_id=stored.id,
     )
     return Link(stored.filename, url)
-
-
-def _sent_letters(session: Session, request: Request) -> list[Letter]:
-    return list(
-        session.scalars(
-            select(Letter).where(
-                Letter.request_id == request.id, Letter.status == LetterStatus.SENT
-            )
-        )
-    )
 
 
 def _letter(letter: Letter, slug: str, token: str) -> ThreadItem:

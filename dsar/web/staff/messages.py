@@ -6,6 +6,7 @@ request staff may open.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, flash, redirect, request, url_for
@@ -14,15 +15,17 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from dsar.core.clock import now as clock_now
 from dsar.core.i18n import supported
 from dsar.extensions import db
 from dsar.files.storage import FileStore
+from dsar.fulfilment.models import Export
 from dsar.messages.models import Author
 from dsar.messages.operations import MessageRejected, mark_read, post_from_staff, thread_open
-from dsar.messages.thread import messages_of
+from dsar.messages.thread import letters_sent, messages_of
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.staff import bp
@@ -60,6 +63,11 @@ REFUSALS = {
 def message_context(req: Request) -> dict[str, Any]:
     """The case page's part: the thread, what is unread, the form and a question's text."""
     thread = messages_of(db.session(), req)
+    items: list[tuple[datetime, str, object]] = [(m.created_at, "message", m) for m in thread]
+    letters = letters_sent(db.session(), req)
+    items += [(letter.sent_at or letter.created_at, "letter", letter) for letter in letters]
+    live = select(Export).where(Export.request_id == req.id, Export.live_at(clock_now()))
+    items += [(e.created_at, "export", e) for e in db.session.scalars(live)]
     asked = request.args.get("question")
     prefill = ""
     if asked in QUESTIONS:
@@ -67,6 +75,7 @@ def message_context(req: Request) -> dict[str, Any]:
             prefill = str(QUESTIONS[asked])
     return {
         "thread": thread,
+        "thread_items": sorted(items, key=lambda item: item[0]),
         "thread_unread": [m for m in thread if m.author is Author.SUBJECT and m.read_at is None],
         "thread_open": thread_open(req),
         "question_labels": QUESTION_LABELS,
