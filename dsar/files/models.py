@@ -19,6 +19,7 @@ class FilePurpose(enum.StrEnum):
     LETTER = "letter"
     EVIDENCE = "evidence"  # what staff attach when they close a manual search
     EXTRACT = "extract"  # a manual source's data for the subject's copy (staff or system owner)
+    MESSAGE = "message"  # attached to a message in the request's thread (dsar/messages)
 
 
 class StoredFile(Base):

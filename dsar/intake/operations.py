@@ -20,6 +20,7 @@ from dsar.files.storage import FileStore
 from dsar.intake.emails import public_url, queue_acknowledgement, queue_confirmation
 from dsar.intake.links import make_confirmation_token
 from dsar.intake.uploads import Upload
+from dsar.messages.models import Message
 from dsar.requests.models import Request
 from dsar.requests.operations import (
     NewFile,
@@ -175,9 +176,16 @@ def request_for_status_token(
     """The request whose secret status token this is; the reference alone opens nothing."""
     if not token or len(token) > 200:
         return None
-    return session.execute(
+    hashed = hash_token(token)
+    found = session.execute(
         select(Request).where(
-            Request.status_token_hash == hash_token(token),
-            Request.controller_id == controller.id,
+            Request.status_token_hash == hashed, Request.controller_id == controller.id
         )
     ).scalar_one_or_none()
+    if found is None:  # the link in a message's notice (dsar/messages/notice.py)
+        found = session.execute(
+            select(Request)
+            .join(Message, Message.request_id == Request.id)
+            .where(Message.notice_token_hash == hashed, Request.controller_id == controller.id)
+        ).scalar_one_or_none()
+    return found

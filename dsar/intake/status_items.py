@@ -1,4 +1,4 @@
-"""What the subject's status page lists: the letters sent, and the exports to download."""
+"""What the status page's thread (dsar/web/intake/thread_items.py) shows of letters and exports."""
 
 from __future__ import annotations
 
@@ -20,22 +20,6 @@ class StatusItem:
     title: str
     sent_at: datetime | None = None
     url: str | None = None
-
-
-def sent_letters(session: Session, request: Request, slug: str, token: str) -> list[StatusItem]:
-    letters = session.execute(
-        select(Letter)
-        .where(Letter.request_id == request.id, Letter.status == LetterStatus.SENT)
-        .order_by(Letter.sent_at)
-    ).scalars()
-    return [
-        StatusItem(
-            letter.subject_line or letter.type,
-            letter.sent_at,
-            url_for("intake.status_letter", slug=slug, token=token, letter_id=letter.id),
-        )
-        for letter in letters
-    ]
 
 
 def frozen_letter(session: Session, request: Request, letter_id: int) -> Letter | None:

@@ -97,7 +97,7 @@ def test_confirmation_link_from_the_mail_starts_the_clock(
     page = status.get_data(as_text=True)
     assert STATUS[language] in page and request.reference in page
     assert ("2. April 2026" if language == "de" else "2 April 2026") in page
-    assert 'id="letters"' in page and 'id="downloads"' in page
+    assert 'id="thread"' in page  # letters and downloads appear in the thread
 
     again = _confirm(client, link)  # single use: a second click shows what the first showed
     assert (again.status_code, again.get_data()) == (200, confirmed.get_data())

@@ -25,6 +25,9 @@ ROLES_BY_ENDPOINT = {
     # Merging a duplicate: anyone who may decide on both requests (dsar/requests/merging.py).
     "staff.merge_view": {A, D},
     "staff.download_file": {A, D},
+    # The thread with the subject: whoever works the request (dsar/messages).
+    "staff.post_message": {A, D},
+    "staff.read_messages": {A, D},
     "staff.dashboard": {D, M},
     "staff.register_export": {D, M},
     "staff.users": {M},
@@ -147,7 +150,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 73
+    assert len(_routes(app)) == 75
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +176,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 57}[role]
+    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 59}[role]
     assert checked == expected
 
 

@@ -74,6 +74,10 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "intake.status_letter": 404,  # a draft is not shown to the subject
     "intake.send_key_code": 404,  # no lookup-key claim in the world
     "intake.verify_key_code": 404,
+    "intake.status_reply": 303,  # an empty message: back to the page, nothing posted
+    "intake.status_attachment": 404,  # the world's file is no message's attachment
+    "intake.status_letter_pdf": 404,  # a draft has no PDF for the subject
+    "intake.status_letter_receipt": 404,  # nor a receipt
     "downloads.download": 200,  # the world's export, by its link
     "downloads.status_download": 200,  # and from the status page
     "downloads.owner_upload": 404,  # the world has no owner upload link

@@ -269,9 +269,9 @@ def test_a_subject_and_a_dpo_from_the_form_to_the_downloaded_copy(  # type: igno
     # The status page (its link from the first mail) now shows the answer, the letter and the copy.
     page.goto(base + urlsplit(link_in(received, "/c/demo/status/")).path)
     assert page.locator("#answered-on").count() == 1
-    assert page.locator("#downloads a").count() == 1
+    assert page.locator("#thread-items li.download a").count() == 1
     axe(page, "subject: status answered")
-    _follow(page, page.locator("#letters a").first)
+    _follow(page, page.locator("#thread-items li.letter a").first)
     assert reference in page.inner_text("body")
     axe(page, "subject: letter")
 

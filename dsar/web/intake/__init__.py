@@ -9,6 +9,7 @@ speaks_visitor_language(bp)
 
 from dsar.web.intake import (  # noqa: E402,F401
     confirm_views,
+    message_views,
     signing_key,
     status_views,
     verify_views,

@@ -6,10 +6,10 @@ from flask import Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from dsar.core import clock
+from dsar.core.write_lock import begin_as_writer
 from dsar.extensions import db
 from dsar.intake.operations import request_for_status_token
-from dsar.intake.status_items import frozen_letter, open_exports, sent_letters
+from dsar.intake.status_items import frozen_letter
 from dsar.intake.texts import (
     MERGED_INTO,
     NOT_IDENTIFIED_ON_ITS_WAY,
@@ -24,10 +24,12 @@ from dsar.web.intake import bp
 from dsar.web.intake.claim_views import NOTICES, claim_items
 from dsar.web.intake.controllers import controller_and_register
 from dsar.web.intake.language import language
+from dsar.web.intake.message_views import thread_context
 
 
 @bp.get("/c/<slug>/status/<token>")
 def status(slug: str, token: str) -> ResponseReturnValue:
+    begin_as_writer(db.session())  # a GET that writes: the thread is read (message_views.py)
     controller, _register = controller_and_register(slug)
     found = request_for_status_token(db.session(), controller, token)
     if found is None:
@@ -39,11 +41,10 @@ def status(slug: str, token: str) -> ResponseReturnValue:
         status_text=_status_text(found),
         also_answers=[merged.reference for merged in absorbed_by(db.session(), found)],
         right_title=RIGHT_TITLES[found.type],
-        letters=sent_letters(db.session(), found, slug, token),
-        downloads=open_exports(db.session(), found, slug, token, clock.now()),
         claims=claim_items(db.session(), found, _register, language()),
         request_token=token,
         notice=request.args.get("notice") if request.args.get("notice") in NOTICES else None,
+        **thread_context(db.session(), found, slug, token),
     )
     return _secret_page(make_response(page))
 

@@ -29,6 +29,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     letters,
     manual_findings,
     merge,
+    messages,
     notices,
     processing,
     queue,

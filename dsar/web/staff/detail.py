@@ -45,6 +45,7 @@ from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words, first_upper
 from dsar.web.staff.common import clock_settings
 from dsar.web.staff.forms import NEEDS_CONFIRMATION, AssignForm, DecisionForm, NoteForm
+from dsar.web.staff.messages import message_context
 from dsar.web.staff.request_fields import request_fields
 from dsar.web.staff.timeline import entry
 
@@ -116,6 +117,7 @@ def _render(req: Request, status: int = 200) -> ResponseReturnValue:
         steps=_steps(req),
         others=others_of_subject(db.session(), req),
         may_open=lambda other: can_see(current_user, other),
+        **message_context(req),
     ), status
 
 

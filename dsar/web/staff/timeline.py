@@ -58,6 +58,8 @@ SENTENCES = {
     "restriction_retry": _l("Restriction retried"),
     "processing_stop_decided": _l("Stop of processing decided"),
     "processing_stopped": _l("Processing stopped"),
+    "message_posted": _l("Message in the thread with the subject"),
+    "messages_read": _l("Messages in the thread read"),
     "processing_stop_by_hand": _l("Processing stop done by hand"),
     "processing_stop_retry": _l("Processing stop retried"),
     "suppressed": _l("Address put on the suppression list"),
@@ -141,10 +143,25 @@ KEYS = {
     "sent": _l("sent"),
     "failures": _l("failures"),
     "new_due_date": _l("new due date"),
+    "message": _l("message"),
+    "messages": _l("messages"),
+    "author": _l("from"),
+    "reader": _l("read by"),
+    "body_chars": _l("characters"),
+    "body_sha256": _l("SHA-256 of the text"),
+    "attachments": _l("attachments"),
+    "name": _l("name"),
+    "sha256": _l("SHA-256"),
+    "notified": _l("told by e-mail"),
     "old_due_date": _l("old due date"),
 }
 # Recorded values that are codes: a manual search's outcome.
-VALUES = {"nothing_found": _l("nothing found"), "found": _l("found")}
+VALUES = {
+    "nothing_found": _l("nothing found"),
+    "found": _l("found"),
+    "staff": _l("staff"),  # a message's author (dsar/messages)
+    "subject": _l("the subject"),
+}
 # Values with words of their own: how the request came in, the language it is answered in.
 _OWN_WORDS = {"channel": channel_label, "language": language_name}
 _STATUSES = {s.value: s for s in Status}
