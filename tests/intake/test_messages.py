@@ -63,6 +63,7 @@ def test_thread_shown_escaped_and_marked_read(  # type: ignore[no-untyped-def]
     for word in words:
         assert word in page
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
+    assert 'id="verify-hint"' not in page  # only messages: nothing signed to check
     (stored,) = message.attachments
     assert f"/c/demo/status/{token}/messages/{message.id}/files/{stored.id}" in page
     session.refresh(message)
@@ -166,7 +167,9 @@ def test_replies_are_rate_limited(client, session, controller, clock, no_csrf) -
     assert codes == [303] * 5 + [429]
 
 
-def test_letter_in_the_thread_with_pdf_and_receipt(app, client, session, controller, clock) -> None:  # type: ignore[no-untyped-def]
+def test_letter_in_the_thread_with_pdf_and_receipt(  # type: ignore[no-untyped-def]
+    app, client, session, controller, clock, no_csrf
+) -> None:
     now = clock.now()
     request, token = _with_token(session, controller, now)
     apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
@@ -186,6 +189,17 @@ def test_letter_in_the_thread_with_pdf_and_receipt(app, client, session, control
     assert pdf.data == store.read(letter.pdf_file) and pdf.mimetype == "application/pdf"
     receipt = json.loads(client.get(f"{base}/receipt.json").data)
     assert receipt == letter.receipt
+    # What the subject downloaded checks out on the public page the thread links to.
+    assert 'id="verify-hint"' in page and 'href="/verify"' in page
+    checked = client.post(
+        "/verify",
+        data={
+            "document": (io.BytesIO(pdf.data), "letter.pdf"),
+            "receipt": (io.BytesIO(client.get(f"{base}/receipt.json").data), "r.json"),
+        },
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "Valid: the signature and every SHA-256 hash match" in checked
     other, other_token = _with_token(session, controller, now)
     session.commit()
     for url in (

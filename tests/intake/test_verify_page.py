@@ -148,7 +148,7 @@ def test_the_browser_checks_without_uploading(
         )
         page.set_input_files("#receipt", files)
         page.get_by_role("button", name="Prüfen").click()
-        page.wait_for_function("document.querySelector('#verify-result p') !== null")
+        result.locator("p").first.wait_for()
         text = result.inner_text()
         page.evaluate("document.getElementById('verify-result').textContent = ''")
         return text
