@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -40,7 +40,9 @@ class PollResult:
     known: int = 0  # already stored (a flag that failed, another process): only flagged now
     too_large: int = 0  # drafts recorded without their .eml
     failed: int = 0  # mailboxes that could not be read to the end
-    errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.errors: list[str] = []  # why each failed mailbox failed (not a count: not a field)
 
 
 def poll_mailboxes(
@@ -52,8 +54,8 @@ def poll_mailboxes(
     only: str | None = None,
     connect: Connect = ImapMailbox,
 ) -> PollResult:
-    """Poll every configured controller's mailbox (or `only` that slug); raise after all if one
-    failed, so the job run is recorded as an error."""
+    """Poll every configured controller's mailbox (or `only` that slug); a mailbox that fails is
+    counted in `failed` with its error, and the others are still polled."""
     result = PollResult()
     store = FileStore.from_settings(settings)
     controllers = session.scalars(select(Controller).order_by(Controller.slug)).all()
@@ -76,8 +78,6 @@ def poll_mailboxes(
             mailbox.close()
     for message in result.errors:
         log.error("mailbox poll: %s", message)
-    if result.failed:
-        raise MailboxError("; ".join(result.errors))
     return result
 
 
