@@ -95,6 +95,8 @@ class ImapMailbox:
         # A broken connection has nothing left to close.
         with contextlib.suppress(imaplib.IMAP4.error, OSError, EOFError):
             self.imap.logout()
+        with contextlib.suppress(OSError):
+            self.imap.shutdown()  # logout on a broken connection leaves the socket open
 
 
 def _quoted(folder: str) -> str:
