@@ -1,0 +1,52 @@
+"""Reading a message and guessing its right and language (pure: no server, no database)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dsar.mailbox.guesses import guess_language, guess_right
+from dsar.mailbox.reading import html_text, read_mail
+from dsar.requests.workflow import RequestType
+from tests.mailbox.mails import UNKNOWN_CHARSET
+
+
+@pytest.mark.parametrize(
+    ("text", "right"),
+    [
+        ("Antrag auf Auskunft nach Art. 15 DSGVO", RequestType.ACCESS),
+        ("Please send me a copy of my data", RequestType.ACCESS),
+        ("Bitte löschen Sie mein Konto", RequestType.ERASURE),
+        ("Request for erasure", RequestType.ERASURE),
+        ("Widerspruch gegen Werbung, bitte Auskunft", RequestType.OBJECTION),
+        ("I withdraw my consent to the newsletter", RequestType.CONSENT_WITHDRAWAL),
+        ("Berichtigung meiner Adresse", RequestType.RECTIFICATION),
+        ("Hello, a question about shipping", None),
+    ],
+)
+def test_the_right_is_guessed_from_keywords(text: str, right: RequestType | None) -> None:
+    assert guess_right(text) == right
+
+
+def test_the_language_is_guessed_from_common_words() -> None:
+    assert guess_language("Sehr geehrte Damen und Herren, ich bitte um Auskunft") == "de"
+    assert guess_language("Dear team, please send me my data") == "en"
+    assert guess_language("12345") is None
+
+
+def test_html_is_reduced_to_its_text() -> None:
+    html = "<html><head><style>p{}</style></head><body><p>Hallo&nbsp;<i>Welt</i></p>"
+    assert (
+        html_text(html + "<script>x()</script><div>zwei</div></body></html>") == "Hallo Welt\nzwei"
+    )
+
+
+def test_an_unknown_charset_is_read_with_replacements() -> None:
+    read = read_mail(UNKNOWN_CHARSET)
+    assert "undecodable" in read.problems
+    assert read.text.startswith("Bitte l") and "Daten" in read.text
+
+
+def test_garbage_never_raises() -> None:
+    for raw in (b"", b"\xff\xfe\x00garbage", b"From:\r\n\r\n", b"Subject: " + b"x" * 100_000):
+        read = read_mail(raw)
+        assert "no_sender" in read.problems
