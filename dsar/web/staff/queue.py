@@ -15,6 +15,7 @@ from dsar.accounts.menus import assignable_staff
 from dsar.accounts.models import Role, StaffUser
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
+from dsar.mailbox.drafts import draft_count
 from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.decisions import NotPermitted, assign
 from dsar.requests.models import Request
@@ -66,6 +67,7 @@ def queue() -> ResponseReturnValue:
         types=TYPE_OPTIONS,
         channels=CHANNEL_OPTIONS,
         views=views_of(db.session(), current_user),
+        inbox_drafts=draft_count(db.session(), current_user),
     )
 
 
