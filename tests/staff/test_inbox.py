@@ -127,3 +127,23 @@ def test_the_pages_are_in_german(app, session, controller, now, agent, as_user) 
     session.commit()
     page = client.get(f"/staff/inbox/{mail.id}").get_data(as_text=True)
     assert "Als Anfrage bestätigen" in page and "die Frist läuft ab diesem Zeitpunkt" in page
+
+
+def test_a_joined_reply_shows_on_the_case_page(  # type: ignore[no-untyped-def]
+    app, session, controller, now, agent, as_user
+) -> None:
+    from tests.factories import make_request
+
+    request = make_request(session, controller, now, subject_email="zoe@example.org")
+    raw = HTML_MAIL.replace(
+        b"Subject: Bitte um Auskunft", f"Subject: Re: {request.reference}".encode()
+    )
+    mail = draft(app, session, controller, now, raw)
+    assert mail.state is InboundState.JOINED
+    session.commit()
+
+    page = as_user(agent).get(f"/staff/requests/{request.id}").get_data(as_text=True)
+
+    assert "The subject replied by e-mail (attached)" in page
+    assert f"/staff/requests/{request.id}/files/{mail.file_id}" in page
+    assert "e-mail received" in page

@@ -83,6 +83,7 @@ FILE_PURPOSES = {
     "letter": _l("letter"),
     "evidence": _l("evidence"),
     "extract": _l("extract"),
+    "inbound_mail": _l("e-mail received"),
 }
 # The life cycle's actions, as the refusal of one names it ("cannot prepare answer ...").
 ACTIONS = {
