@@ -58,22 +58,27 @@ def poll_mailboxes(
     counted in `failed` with its error, and the others are still polled."""
     result = PollResult()
     store = FileStore.from_settings(settings)
-    controllers = session.scalars(select(Controller).order_by(Controller.slug)).all()
-    for controller in controllers:
-        address = settings.mailboxes.get(env_key(controller.slug))
-        if address is None or (only and controller.slug != only):
-            continue
+    rows = session.execute(select(Controller.id, Controller.slug).order_by(Controller.slug)).all()
+    # Plain values, and the transaction ended: no database lock is held while IMAP answers
+    # (on SQLite every job's transaction is the writer, which would hold up every web POST).
+    polled = [
+        (id_, slug, settings.mailboxes[env_key(slug)])
+        for id_, slug in rows
+        if env_key(slug) in settings.mailboxes and (only is None or slug == only)
+    ]
+    after_each()
+    for controller_id, slug, address in polled:
         try:
             mailbox = connect(address)
         except MailboxError as error:
             result.failed += 1
-            result.errors.append(f"{controller.slug}: {error}")
+            result.errors.append(f"{slug}: {error}")
             continue
         try:
-            poll_one(session, controller, mailbox, store, now, settings, result, after_each)
+            poll_one(session, controller_id, mailbox, store, now, settings, result, after_each)
         except MailboxError as broken:
             result.failed += 1
-            result.errors.append(f"{controller.slug}: {broken}")
+            result.errors.append(f"{slug}: {broken}")
         finally:
             mailbox.close()
     for message in result.errors:
@@ -83,7 +88,7 @@ def poll_mailboxes(
 
 def poll_one(
     session: Session,
-    controller: Controller,
+    controller_id: int,
     mailbox: ImapMailbox,
     store: FileStore,
     now: datetime,
@@ -91,13 +96,14 @@ def poll_one(
     result: PollResult,
     after_each: Callable[[], None],
 ) -> None:
-    """Read one mailbox's unflagged messages in UID order, committing and flagging each."""
+    """Read one mailbox's unflagged messages in UID order, committing and flagging each; the
+    network is awaited between transactions, never inside one."""
     uids = mailbox.unflagged()
     known = (
         set(
             session.scalars(
                 select(InboundMail.uid).where(
-                    InboundMail.controller_id == controller.id,
+                    InboundMail.controller_id == controller_id,
                     InboundMail.uidvalidity == mailbox.uidvalidity,
                     InboundMail.uid.in_(uids),
                 )
@@ -116,7 +122,7 @@ def poll_one(
             raw = mailbox.body(uid, headers_only=too_large)
             outcome = store_message(
                 session,
-                controller,
+                controller_id,
                 mailbox.uidvalidity,
                 uid,
                 raw,
@@ -133,7 +139,7 @@ def poll_one(
 
 def store_message(
     session: Session,
-    controller: Controller,
+    controller_id: int,
     uidvalidity: int,
     uid: int,
     raw: bytes,
@@ -148,11 +154,11 @@ def store_message(
     read = read_mail(raw)
     if read.message_id is not None and session.scalar(
         select(InboundMail.id).where(
-            InboundMail.controller_id == controller.id, InboundMail.message_id == read.message_id
+            InboundMail.controller_id == controller_id, InboundMail.message_id == read.message_id
         )
     ):
         return "known"
-    inbound = _row(controller, uidvalidity, uid, read, size, arrived_at, too_large, now)
+    inbound = _row(controller_id, uidvalidity, uid, read, size, arrived_at, too_large, now)
     try:
         with session.begin_nested():
             session.add(inbound)
@@ -177,7 +183,7 @@ def store_message(
 
 
 def _row(
-    controller: Controller,
+    controller_id: int,
     uidvalidity: int,
     uid: int,
     read: ReadMail,
@@ -188,7 +194,7 @@ def _row(
 ) -> InboundMail:
     guessed_from = f"{read.subject or ''}\n{read.text}"
     return InboundMail(
-        controller_id=controller.id,
+        controller_id=controller_id,
         uidvalidity=uidvalidity,
         uid=uid,
         message_id=read.message_id,

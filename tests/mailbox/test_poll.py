@@ -106,11 +106,20 @@ def test_the_unique_key_holds_against_a_second_process(
     store = FileStore.from_settings(mail_settings)
     raw = mail(message_id=None)
     first = store_message(
-        session, controller, 7, 1, raw, len(raw), ARRIVED, too_large=False, store=store, now=now
+        session, controller.id, 7, 1, raw, len(raw), ARRIVED, too_large=False, store=store, now=now
     )
     # The other process read the same UID before this one committed: its insert must fail.
     second = store_message(
-        session, controller, 7, 1, mail(), len(raw), ARRIVED, too_large=False, store=store, now=now
+        session,
+        controller.id,
+        7,
+        1,
+        mail(),
+        len(raw),
+        ARRIVED,
+        too_large=False,
+        store=store,
+        now=now,
     )
     assert (first, second) == ("drafts", "known")
     assert session.scalar(select(func.count()).select_from(InboundMail)) == 1

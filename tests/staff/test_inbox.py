@@ -27,7 +27,7 @@ HTML_MAIL = (
 
 def draft(app: Flask, session, controller: Controller, now: datetime, raw: bytes = HTML_MAIL):  # type: ignore[no-untyped-def]
     store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
-    store_message(session, controller, 1, 1, raw, len(raw), ARRIVED, too_large=False,
+    store_message(session, controller.id, 1, 1, raw, len(raw), ARRIVED, too_large=False,
                   store=store, now=now)  # fmt: skip
     return session.scalars(select(InboundMail)).one()
 
