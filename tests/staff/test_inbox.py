@@ -147,3 +147,18 @@ def test_a_joined_reply_shows_on_the_case_page(  # type: ignore[no-untyped-def]
     assert "The subject replied by e-mail (attached)" in page
     assert f"/staff/requests/{request.id}/files/{mail.file_id}" in page
     assert "e-mail received" in page
+
+
+def test_a_draft_too_large_to_store_says_so(app, session, controller, now, agent, as_user) -> None:  # type: ignore[no-untyped-def]
+    store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
+    header = HTML_MAIL.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+    store_message(session, controller.id, 1, 1, header, 31_000_000, ARRIVED, too_large=True,
+                  store=store, now=now)  # fmt: skip
+    mail = session.scalars(select(InboundMail)).one()
+    client = as_user(agent)
+
+    page = client.get(f"/staff/inbox/{mail.id}").get_data(as_text=True)
+
+    assert "Not stored: the message is larger than the configured ceiling." in page
+    assert "too large to store: read it in the mailbox" in page
+    assert client.get(f"/staff/inbox/{mail.id}/eml").status_code == 404
