@@ -141,3 +141,27 @@ def test_an_html_only_message_is_read_as_text_without_its_scripts(
     [draft] = rows(session)
     assert draft.guessed_type is RequestType.ERASURE
     assert read_mail(raw).text == "Please delete my account"
+
+
+def test_a_message_is_flagged_only_after_its_commit(
+    session: Session,
+    controller: Controller,
+    dovecot: Dovecot,
+    mail_settings: Settings,
+    now: datetime,
+) -> None:
+    import pytest
+
+    dovecot.append(mail(), ARRIVED)
+    calls = []
+
+    def commit_fails_for_the_message() -> None:
+        calls.append(1)
+        if len(calls) > 2:  # the controller list's and the known UIDs' reads commit first
+            raise RuntimeError("the database went away")
+        session.commit()
+
+    with pytest.raises(RuntimeError):
+        poll_mailboxes(session, mail_settings, now, after_each=commit_fails_for_the_message)
+
+    assert b"$DsarSeen" not in dovecot.flags()[1]  # not flagged: the next poll takes it

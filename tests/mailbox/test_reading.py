@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dsar.mailbox.guesses import guess_language, guess_right
 from dsar.mailbox.reading import html_text, read_mail
@@ -50,3 +52,18 @@ def test_garbage_never_raises() -> None:
     for raw in (b"", b"\xff\xfe\x00garbage", b"From:\r\n\r\n", b"Subject: " + b"x" * 100_000):
         read = read_mail(raw)
         assert "no_sender" in read.problems
+
+
+@given(st.binary(max_size=2000))
+@settings(max_examples=200, deadline=None)
+def test_read_mail_never_raises_on_any_bytes(raw: bytes) -> None:
+    read = read_mail(raw)
+    assert isinstance(read.text, str) and isinstance(read.problems, tuple)
+
+
+@given(st.text(max_size=300), st.text(max_size=300))
+@settings(max_examples=200, deadline=None)
+def test_read_mail_never_raises_on_header_like_text(subject: str, sender: str) -> None:
+    charset = f"Content-Type: text/plain; charset={subject[:20]}"
+    raw = f"From: {sender}\r\nSubject: {subject}\r\n{charset}\r\n\r\nx"
+    read_mail(raw.encode("utf-8", errors="surrogateescape"))
