@@ -34,18 +34,24 @@ def _check(result: tuple[str, list], what: str) -> list:
 class ImapMailbox:
     """One connection to one folder, selected read-write so the keyword can be stored."""
 
-    def __init__(self, address: MailboxAddress, *, timeout: float = TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        address: MailboxAddress,
+        *,
+        timeout: float = TIMEOUT_SECONDS,
+        context: ssl.SSLContext | None = None,  # default: the system's trust store, checked
+    ) -> None:
         self.address = address
+        context = context or ssl.create_default_context()
         try:
             if address.scheme == "imaps":
-                context = ssl.create_default_context()
                 self.imap: imaplib.IMAP4 = imaplib.IMAP4_SSL(
                     address.host, address.port, ssl_context=context, timeout=timeout
                 )
             else:
                 self.imap = imaplib.IMAP4(address.host, address.port, timeout=timeout)
                 if address.scheme == "imap+starttls":
-                    self.imap.starttls(ssl.create_default_context())
+                    self.imap.starttls(context)
             self.imap.login(address.user, address.password)
             data = _check(self.imap.select(_quoted(address.folder)), "SELECT")
             del data

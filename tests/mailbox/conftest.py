@@ -9,17 +9,19 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import imaplib
+import ipaddress
 import os
 import pwd
 import shutil
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,7 +40,9 @@ base_dir = {root}/run
 state_dir = {root}/state
 instance_name = dsar-test-{port}
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = {uid}
@@ -61,7 +65,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service anvil {{
@@ -76,10 +81,49 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def self_signed(root: Path) -> None:
+    """A certificate for 127.0.0.1 and localhost, its own issuer, valid for a day."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
+    now = datetime.now(UTC)
+    names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (root / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (root / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
 @dataclass
 class Dovecot:
     port: int
     root: Path
+    tls_port: int = 0
+
+    def tls_address(self, scheme: str) -> MailboxAddress:
+        """The same mailbox over imaps:// (its own port) or imap+starttls:// (the plain one)."""
+        port = self.tls_port if scheme == "imaps" else self.port
+        return MailboxAddress(scheme, "127.0.0.1", port, USER, PASSWORD)
+
+    def trusting_context(self) -> ssl.SSLContext:
+        """A client context that trusts this server's self-signed certificate, and only it."""
+        return ssl.create_default_context(cafile=str(self.root / "cert.pem"))
 
     @property
     def address(self) -> MailboxAddress:
@@ -136,8 +180,11 @@ def dovecot() -> Iterator[Dovecot]:
         (root / folder).mkdir()
     os.chown(root / "mail", user.pw_uid, user.pw_gid)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:::\n")
-    port = free_port()
-    config = CONFIG.format(root=root, port=port, uid=user.pw_uid, gid=user.pw_gid)
+    self_signed(root)
+    port, tls_port = free_port(), free_port()
+    config = CONFIG.format(
+        root=root, port=port, tls_port=tls_port, uid=user.pw_uid, gid=user.pw_gid
+    )
     (root / "dovecot.conf").write_text(config)
     process = subprocess.Popen([binary, "-F", "-c", str(root / "dovecot.conf")])
     try:
@@ -155,7 +202,7 @@ def dovecot() -> Iterator[Dovecot]:
                     )
                     pytest.fail(f"dovecot did not start:\n{log}")
                 time.sleep(0.02)
-        yield Dovecot(port, root)
+        yield Dovecot(port, root, tls_port)
     finally:
         process.terminate()
         process.wait(timeout=10)
