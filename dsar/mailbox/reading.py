@@ -33,13 +33,20 @@ class ReadMail:
     problems: tuple[str, ...]
 
 
+UNREADABLE = ReadMail(None, None, None, None, "", None, ("unreadable",))
+
+
 def read_mail(raw: bytes) -> ReadMail:
-    """Parse `raw` (RFC 5322 bytes) as well as it goes."""
-    problems: list[str] = []
+    """Parse `raw` (RFC 5322 bytes) as well as it goes; never raises."""
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
-    except Exception:  # noqa: BLE001 - the parser is lenient; anything else is unreadable
-        return ReadMail(None, None, None, None, "", None, ("unreadable",))
+        return _read(raw)
+    except Exception:  # noqa: BLE001 - a parser bug must not stop the poll: the .eml is kept
+        return UNREADABLE
+
+
+def _read(raw: bytes) -> ReadMail:
+    problems: list[str] = []
+    message = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     if message.defects or any(part.defects for part in _parts(message)):
         problems.append("broken_mime")
@@ -68,11 +75,11 @@ def _parts(message: EmailMessage) -> list[EmailMessage]:
 def _header(message: EmailMessage, name: str, problems: list[str]) -> str | None:
     try:
         value = message.get(name)
-    except Exception:  # noqa: BLE001 - a header the policy cannot parse
+        return str(value) if value is not None else None
+    except Exception:  # noqa: BLE001 - a header the policy cannot parse: take its raw text
         problems.append("broken_header")
-        raw = message.get_all(name, failobj=[None])
-        value = raw[0] if raw else None
-    return str(value) if value is not None else None
+    raw = [value for key, value in message.raw_items() if key.lower() == name.lower()]
+    return " ".join(str(raw[0]).split()) if raw else None
 
 
 def _sender(message: EmailMessage, problems: list[str]) -> tuple[str | None, str | None]:
@@ -86,6 +93,14 @@ def _sender(message: EmailMessage, problems: list[str]) -> tuple[str | None, str
 
 
 def _text(message: EmailMessage, problems: list[str]) -> str:
+    try:
+        return _body_text(message, problems)
+    except Exception:  # noqa: BLE001 - a Content-Type the policy cannot parse, and the like
+        problems.append("undecodable")
+        return ""
+
+
+def _body_text(message: EmailMessage, problems: list[str]) -> str:
     try:
         body = message.get_body(preferencelist=("plain", "html"))
     except Exception:  # noqa: BLE001

@@ -67,3 +67,21 @@ def test_read_mail_never_raises_on_header_like_text(subject: str, sender: str) -
     charset = f"Content-Type: text/plain; charset={subject[:20]}"
     raw = f"From: {sender}\r\nSubject: {subject}\r\n{charset}\r\n\r\nx"
     read_mail(raw.encode("utf-8", errors="surrogateescape"))
+
+
+@pytest.mark.parametrize("sender", ["x:<", '"', "a <", "=?x?q?a?= :<"])
+def test_a_from_header_the_parser_chokes_on_is_read_raw(sender: str) -> None:
+    # Each of these makes `policy.default` raise while parsing the header (found by Hypothesis).
+    read = read_mail(f"From: {sender}\r\nSubject: Auskunft\r\n\r\nBitte.".encode())
+    assert "broken_header" in read.problems and "no_sender" in read.problems
+    assert (read.subject, read.text) == ("Auskunft", "Bitte.")
+
+
+def test_a_parser_that_fails_outright_gives_an_unreadable_mail(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from dsar.mailbox import reading
+
+    def broken(raw: bytes) -> None:
+        raise RecursionError("a parser bug")
+
+    monkeypatch.setattr(reading, "_read", broken)
+    assert read_mail(b"From: a@example.org\r\n\r\nx") == reading.UNREADABLE
