@@ -207,6 +207,7 @@ def _register_feature_commands() -> None:
     from dsar.commands.evidence import evidence_command
     from dsar.commands.jobs import jobs_group
     from dsar.commands.letters import letters_group
+    from dsar.commands.mailbox import mailbox_group
     from dsar.commands.receipt import receipt_group
     from dsar.commands.register import register_group
     from dsar.commands.shop import shop_command
@@ -224,6 +225,7 @@ def _register_feature_commands() -> None:
     cli.add_command(erasure_group)
     cli.add_command(webhook_group)
     cli.add_command(backup_group)
+    cli.add_command(mailbox_group)
     demo_group.add_command(shop_command)
 
 

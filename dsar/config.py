@@ -21,6 +21,7 @@ from dsar.core.setting_keys import (  # noqa: F401 - ConfigError and the salt ar
     suppression_salt,
 )
 from dsar.core.signing import signing_seed
+from dsar.mailbox.address import MailboxAddress, mailboxes_from
 
 ENVIRONMENTS = ("development", "production", "testing")
 CLOCK_POLICIES = ("edpb", "ico", "strict")
@@ -70,6 +71,8 @@ class Settings:
     download_days: int = 14
     transmit_allow_local_http: bool = False
     transmit_allow_private: bool = False
+    mailboxes: dict[str, MailboxAddress] = field(default_factory=dict)  # DSAR_MAILBOX_<SLUG>
+    mailbox_max_bytes: int = 20 * 1024 * 1024  # a larger message is recorded, not stored
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -237,6 +240,10 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: object)
     )
     values["transmit_allow_private"] = _bool(
         "DSAR_TRANSMIT_ALLOW_PRIVATE", get("DSAR_TRANSMIT_ALLOW_PRIVATE", "false")
+    )
+    values["mailboxes"] = mailboxes_from(env_vars)
+    values["mailbox_max_bytes"] = _int(
+        "DSAR_MAILBOX_MAX_BYTES", get("DSAR_MAILBOX_MAX_BYTES", str(20 * 1024 * 1024)), 10**5, 10**9
     )
     if env == "production" and not values["smtp_host"]:
         raise ConfigError("DSAR_SMTP_HOST is required in production: dsar sends mail over SMTP")

@@ -28,6 +28,7 @@ from dsar.fulfilment import claim_models as _claims  # noqa: E402,F401
 from dsar.fulfilment import models as _fulfilment  # noqa: E402,F401
 from dsar.jobs import models as _jobs  # noqa: E402,F401
 from dsar.letters import models as _letters  # noqa: E402,F401
+from dsar.mailbox import models as _mailbox  # noqa: E402,F401
 from dsar.messages import models as _messages  # noqa: E402,F401
 from dsar.outbox import models as _outbox  # noqa: E402,F401
 from dsar.requests import models as _requests  # noqa: E402,F401

@@ -18,6 +18,7 @@ class FilePurpose(enum.StrEnum):
     EXPORT = "export"
     LETTER = "letter"
     EVIDENCE = "evidence"  # what staff attach when they close a manual search
+    INBOUND_MAIL = "inbound_mail"  # a message read from a controller's mailbox (dsar/mailbox)
     EXTRACT = "extract"  # a manual source's data for the subject's copy (staff or system owner)
     MESSAGE = "message"  # attached to a message in the request's thread (dsar/messages)
 

@@ -33,6 +33,7 @@ from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.extensions import lapse_untold_extensions
 from dsar.jobs.leader import LeaderLock, leader_lock_for
+from dsar.jobs.mailbox import POLL_SECONDS, poll_mailboxes_job
 from dsar.jobs.marks import carry_out_marks
 from dsar.jobs.models import JobRun
 from dsar.jobs.planned import carry_out_planned_deletions
@@ -118,13 +119,12 @@ JOBS: dict[str, JobSpec] = {
         JobSpec("purge_requests", daily_purge, DAY, "purge closed requests and rowless blobs"),
         # Hourly: a flood of unconfirmed form posts is purged in batches within the day.
         JobSpec("purge_unconfirmed", purge_unconfirmed, HOUR, "purge expired unconfirmed requests"),
-        JobSpec(
-            "prune_job_runs", prune_job_runs, DAY, "forget old job runs and quiet sign-in counters"
-        ),
+        JobSpec("prune_job_runs", prune_job_runs, DAY, "forget old job runs, quiet sign-ins"),
         JobSpec(
             "webhook_deadlines", queue_deadline_webhooks, HOUR, "due-soon and overdue webhooks"
         ),
         JobSpec("audit_checkpoint", checkpoint_chains, DAY, "sign every audit chain's head"),
+        JobSpec("mailbox_poll", poll_mailboxes_job, POLL_SECONDS, "read controllers' mailboxes"),
         JobSpec("send_transmissions", _send_transmissions, 30, "send portability exports onward"),
         JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail and webhooks"),
     )

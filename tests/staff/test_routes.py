@@ -102,6 +102,12 @@ ROLES_BY_ENDPOINT = {
     "staff.letter_posted": {D},
     "staff.letter_pdf": {A, D},
     "staff.letter_receipt": {A, D},
+    # Inbound e-mail (docs/mailbox.md): whoever works the requests of the mail's controller.
+    "staff.inbox": {A, D},
+    "staff.inbox_mail": {A, D},
+    "staff.inbox_eml": {A, D},
+    "staff.inbox_confirm": {A, D},
+    "staff.inbox_discard": {A, D},
     # The evidence pack for a supervisory authority (docs/receipts.md): the DPO's.
     "staff.evidence_pack": {D},
 }
@@ -128,6 +134,7 @@ ARGS = dict.fromkeys(
         "endpoint_id",
         "delivery_id",
         "key_id",
+        "mail_id",
     ),
     999999,
 ) | {"source_id": "shop_db", "part": "orders"}
@@ -150,7 +157,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 75
+    assert len(_routes(app)) == 80
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -176,7 +183,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 59}[role]
+    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 64}[role]
     assert checked == expected
 
 

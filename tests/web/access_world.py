@@ -105,6 +105,7 @@ def build_world(app: Flask, session: Session, controller: Controller, now: datet
     keys = _api_keys(session, controller, other, now)
     ids |= _webhooks(session, controller, request, file_key(settings), now)
     ids |= {"reference": request.reference, "source": "accounting", "key_id": keys.pop("id")}
+    ids["mail_id"] = _inbound_draft(session, controller, FileStore.from_settings(settings), now)
     staff[DEACTIVATED].active = False  # its session cookie, made as at sign-in, outlives it
     session.commit()
     return World(request, staff, ids, keys)
@@ -147,3 +148,21 @@ def _webhooks(
     assert dead is not None
     dead.status, dead.last_error = OutboxStatus.FAILED, "rejected: HTTP 410"
     return {"endpoint_id": removable, "delivery_id": delivery_id}
+
+
+def _inbound_draft(
+    session: Session, controller: Controller, store: FileStore, now: datetime
+) -> int:
+    """A message read from the controller's mailbox, waiting as a draft (dsar/mailbox)."""
+    from dsar.mailbox.models import InboundMail, InboundState
+
+    raw = b"From: zoe@example.org\r\nSubject: Auskunft\r\nMessage-ID: <w@x>\r\n\r\nBitte.\r\n"
+    eml = store.save(session, raw, filename="mail.eml", content_type="message/rfc822",
+                     purpose=FilePurpose.INBOUND_MAIL, now=now)  # fmt: skip
+    draft = InboundMail(controller_id=controller.id, uidvalidity=1, uid=1, message_id="<w@x>",
+                        arrived_at=now, fetched_at=now, sender="zoe@example.org",
+                        subject="Auskunft", size=len(raw), problems=[], file=eml,
+                        state=InboundState.DRAFT)  # fmt: skip
+    session.add(draft)
+    session.flush()
+    return draft.id

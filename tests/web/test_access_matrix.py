@@ -122,7 +122,8 @@ API: dict[str, int | dict[str, int]] = {
 
 REQUEST_ARGS = {"request_id", "file_id", "letter_id", "task_id", "export_id", "claim_id",
                 "finding_id", "exclusion_id", "erasure_id", "rectification_id", "notice_id",
-                "restriction_id", "stop_id", "index", "source_id", "part"}  # fmt: skip
+                "restriction_id", "stop_id", "index", "source_id", "part",
+                "mail_id"}  # fmt: skip
 # Routes whose <token> is not the status page's: the world's confirmation and download links.
 OWN_TOKENS = {"intake.confirm": "confirm_token", "downloads.download": "download_token"}
 UNKNOWN_ID = 987654  # ids of rows the world does not make: the route's own 404 is expected

@@ -22,6 +22,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     export_links,
     files,
     fulfilment,
+    inbox,
     intake_views,
     labels,
     language,

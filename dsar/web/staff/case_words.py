@@ -84,6 +84,7 @@ FILE_PURPOSES = {
     "evidence": _l("evidence"),
     "extract": _l("extract"),
     "message": _l("message attachment"),
+    "inbound_mail": _l("e-mail received"),
 }
 # The life cycle's actions, as the refusal of one names it ("cannot prepare answer ...").
 ACTIONS = {

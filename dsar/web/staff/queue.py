@@ -15,6 +15,7 @@ from dsar.accounts.menus import assignable_staff
 from dsar.accounts.models import Role, StaffUser
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
+from dsar.mailbox.drafts import draft_count
 from dsar.messages.thread import unread_by_staff
 from dsar.requests.deadlines.today import LocalToday
 from dsar.requests.decisions import NotPermitted, assign
@@ -68,6 +69,7 @@ def queue() -> ResponseReturnValue:
         channels=CHANNEL_OPTIONS,
         views=views_of(db.session(), current_user),
         unread=unread_by_staff(db.session(), [row.id for row in page.rows]),
+        inbox_drafts=draft_count(db.session(), current_user),
     )
 
 

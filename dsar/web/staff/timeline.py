@@ -20,6 +20,7 @@ SENTENCES = {
     "created": _l("Request created"),
     "received": _l("Request received; the statutory clock started"),
     "original_attached": _l("Original request attached"),
+    "mail.reply": _l("The subject replied by e-mail (attached)"),
     "confirm_email": _l("The subject confirmed the e-mail address"),
     "expire": _l("Expired: the e-mail address was never confirmed"),
     "verify_identity": _l("Identity verified"),

@@ -1,0 +1,22 @@
+"""The scheduler's mailbox poll: every few minutes, each controller's new mail (dsar/mailbox)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from dsar.config import Settings
+from dsar.mailbox.imap import MailboxError
+from dsar.mailbox.poll import PollResult, poll_mailboxes
+
+POLL_SECONDS = 300
+
+
+def poll_mailboxes_job(session: Session, settings: Settings, now: datetime) -> PollResult:
+    """Poll every configured mailbox; a mailbox that failed makes the run an error (JobRun)."""
+    # Commit after every message: its $DsarSeen flag is set only once its row is committed.
+    result = poll_mailboxes(session, settings, now, after_each=session.commit)
+    if result.failed:
+        raise MailboxError("; ".join(result.errors))
+    return result

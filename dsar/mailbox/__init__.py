@@ -1,0 +1,1 @@
+"""Inbound e-mail: IMAP mailboxes read into drafts; replies joined to their requests."""
