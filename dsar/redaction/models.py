@@ -14,7 +14,7 @@ from dsar.files.models import StoredFile
 
 class RedactionReason(enum.StrEnum):
     THIRD_PARTY = "third_party"  # another person's data (Art. 15(4))
-    TRADE_SECRET = "trade_secret"
+    TRADE_SECRET = "trade_secret"  # noqa: S105 - a reason, not a password
     OTHER = "other"  # described in the free text
 
 

@@ -18,6 +18,14 @@ PDF = "application/pdf"
 IMAGES = ("image/png", "image/jpeg")
 REDACTABLE = (PDF, *IMAGES)
 ZOOM = 1.5  # page images for staff: 108 dpi, enough to see what to mark
+# What apply_redactions removes under an area: the characters, the image pixels (blanked in
+# the image itself, not covered), and line art the area touches. (PyMuPDF sets these
+# constants at import time, out of its type information's sight.)
+_REMOVE = {
+    "text": pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
+    "images": pymupdf.PDF_REDACT_IMAGE_PIXELS,  # type: ignore[attr-defined]
+    "graphics": pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
+}
 
 
 class RedactionFailed(ValueError):
@@ -37,6 +45,11 @@ class Mark:
 class PageSize:
     width: float
     height: float
+
+
+def pages(doc: pymupdf.Document) -> list[pymupdf.Page]:
+    """The document's pages in order."""
+    return [doc[i] for i in range(doc.page_count)]
 
 
 def open_document(data: bytes, content_type: str) -> pymupdf.Document:
@@ -61,7 +74,7 @@ def open_document(data: bytes, content_type: str) -> pymupdf.Document:
 def page_sizes(data: bytes, content_type: str) -> list[PageSize]:
     """Each page's width and height in PDF points (origin top left, as the areas use)."""
     with open_document(data, content_type) as doc:
-        return [PageSize(round(p.rect.width, 1), round(p.rect.height, 1)) for p in doc]
+        return [PageSize(round(p.rect.width, 1), round(p.rect.height, 1)) for p in pages(doc)]
 
 
 def render_page(data: bytes, content_type: str, index: int) -> bytes:
@@ -78,7 +91,7 @@ def matches(doc: pymupdf.Document, mark: Mark) -> list[tuple[int, pymupdf.Rect]]
     if mark.term is not None:
         return [
             (page.number, rect)
-            for page in doc
+            for page in pages(doc)
             for rect in page.search_for(mark.term)
             if page.number is not None
         ]
@@ -104,16 +117,12 @@ def redact(data: bytes, content_type: str, marks: Sequence[Mark]) -> tuple[bytes
             counts.append(len(found))
             for number, rect in found:
                 doc[number].add_redact_annot(rect, fill=(0, 0, 0))
-        for page in doc:
-            page.apply_redactions(
-                images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-                graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,
-                text=pymupdf.PDF_REDACT_TEXT_REMOVE,
-            )
+        for page in pages(doc):
+            page.apply_redactions(**_REMOVE)
         _scrub(doc)
         out = doc.tobytes(garbage=4, deflate=True, clean=True)
     with pymupdf.open(stream=out, filetype="pdf") as check:
-        text = " ".join(page.get_text() for page in check).casefold()
+        text = " ".join(page.get_text() for page in pages(check)).casefold()
         for mark in marks:
             if mark.term is not None and mark.term.casefold() in text:
                 raise RedactionFailed("a search term is still in the redacted copy")
@@ -136,7 +145,7 @@ def _scrub(doc: pymupdf.Document) -> None:
         thumbnails=True,
         xml_metadata=True,
     )
-    for page in doc:
+    for page in pages(doc):
         for widget in list(page.widgets()):
             page.delete_widget(widget)
         annot = page.first_annot
