@@ -148,9 +148,8 @@ def _scrub(doc: pymupdf.Document) -> None:
     for page in pages(doc):
         for widget in list(page.widgets()):
             page.delete_widget(widget)
-        annot = page.first_annot
-        while annot is not None:
-            annot = page.delete_annot(annot)
+        while (annot := page.first_annot) is not None:
+            page.delete_annot(annot)
     doc.set_metadata({})
     doc.del_xml_metadata()
     doc.set_toc([])
