@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import pymupdf
 
+from dsar.core.words import N_, Said
+
 PDF = "application/pdf"
 IMAGES = ("image/png", "image/jpeg")
 REDACTABLE = (PDF, *IMAGES)
@@ -55,7 +57,7 @@ def pages(doc: pymupdf.Document) -> list[pymupdf.Page]:
 def open_document(data: bytes, content_type: str) -> pymupdf.Document:
     """The document as a PDF: a PDF as it is, a PNG or JPEG as a one-page PDF."""
     if content_type not in REDACTABLE:
-        raise RedactionFailed(f"{content_type} cannot be redacted: only PDF, PNG and JPEG")
+        raise RedactionFailed(Said(N_("only a PDF, PNG or JPEG can be redacted")))
     try:
         if content_type == PDF:
             doc = pymupdf.open(stream=data, filetype="pdf")
@@ -63,11 +65,13 @@ def open_document(data: bytes, content_type: str) -> pymupdf.Document:
             with pymupdf.open(stream=data, filetype=content_type.split("/")[1]) as image:
                 converted = image.convert_to_pdf()
             doc = pymupdf.open(stream=converted, filetype="pdf")
-    except (RuntimeError, ValueError) as error:
-        raise RedactionFailed(f"the document cannot be opened: {error}") from None
+    except (RuntimeError, ValueError):
+        raise RedactionFailed(Said(N_("the document cannot be opened as a PDF"))) from None
     if doc.needs_pass:
         doc.close()
-        raise RedactionFailed("the PDF is password-protected: ask for an unprotected copy")
+        raise RedactionFailed(
+            Said(N_("the PDF is password-protected: ask for a copy without a password"))
+        )
     return doc
 
 
@@ -125,7 +129,9 @@ def redact(data: bytes, content_type: str, marks: Sequence[Mark]) -> tuple[bytes
         text = " ".join(page.get_text() for page in pages(check)).casefold()
         for mark in marks:
             if mark.term is not None and mark.term.casefold() in text:
-                raise RedactionFailed("a search term is still in the redacted copy")
+                raise RedactionFailed(
+                    Said(N_("a search term is still in the redacted copy: nothing was stored"))
+                )
     return bytes(out), counts
 
 
