@@ -22,6 +22,8 @@ from dsar.requests.models import Request, RequestEvent
 from tests.factories import make_request
 from tests.redaction.documents import NEIGHBOUR, pdftotext, red_png, text_pdf
 
+GERMAN = {"Accept-Language": "de"}
+
 
 @pytest.fixture
 def extract(app: Flask, session: Session, controller: Controller, now: datetime):  # type: ignore[no-untyped-def]
@@ -173,3 +175,15 @@ def test_an_image_extract_is_redacted_to_a_pdf(  # type: ignore[no-untyped-def]
     assert job.redacted is not None
     assert (job.redacted.filename, job.redacted.content_type) == ("scan-redacted.pdf",
                                                                   "application/pdf")  # fmt: skip
+
+
+def test_the_page_speaks_german(session, extract, dpo, as_user, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    request, file_id = extract
+    client = as_user(dpo)
+    term = {"term": NEIGHBOUR, "reason": "third_party"}
+    client.post(_url(request, file_id, "/terms"), data=term)
+    html = client.get(_url(request, file_id), headers=GERMAN).get_data(as_text=True)
+    for words in ("ticket.pdf schwärzen", "Suchbegriffe", "Bereich markieren",
+                  "Daten einer anderen Person (Art. 15 Abs. 4 DSGVO)", "3 Stellen",
+                  "Noch nicht angewendet", "Seite 2: 595.0 × 842.0 Punkte."):  # fmt: skip
+        assert words in html, words
