@@ -78,7 +78,7 @@ PUBLIC: dict[str, int | dict[str, int]] = {
     "downloads.download": 200,  # the world's export, by its link
     "downloads.status_download": 200,  # and from the status page
     "downloads.owner_upload": 404,  # the world has no owner upload link
-    "static": 404,  # no static files: everything is in the templates
+    "static": 404,  # no dsar.css: the one static file is redaction.js (docs/redaction.md)
     "staff.login": SIGNED_IN,  # the signed-in go to their start page
     "staff.login_totp": 400,  # no sign-in in progress
     "staff.login_enrol": 400,

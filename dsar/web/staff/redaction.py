@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import FloatField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -177,8 +178,12 @@ def redaction_add_term(request_id: int, file_id: int) -> ResponseReturnValue:
     except (RedactionError, RedactionFailed) as error:
         flash(error_words(error), "error")
     else:
-        flash(_("The term is found in %(n)s places; apply the redactions to make the copy.",
-                n=added.matches), "info")  # fmt: skip
+        places = ngettext(
+            "The term is found in %(num)s place; apply the redactions to make the copy.",
+            "The term is found in %(num)s places; apply the redactions to make the copy.",
+            added.matches,
+        )
+        flash(places, "info")
     return _back(found, stored)
 
 
