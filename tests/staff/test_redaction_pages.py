@@ -187,3 +187,20 @@ def test_the_page_speaks_german(session, extract, dpo, as_user, no_csrf) -> None
                   "Daten einer anderen Person (Art. 15 Abs. 4 DSGVO)", "3 Stellen",
                   "Noch nicht angewendet", "Seite 2: 595.0 × 842.0 Punkte."):  # fmt: skip
         assert words in html, words
+
+
+def test_the_timeline_tells_each_decision_without_the_term(  # type: ignore[no-untyped-def]
+    session, extract, dpo, as_user, no_csrf
+) -> None:
+    request, file_id = extract
+    client = as_user(dpo)
+    term = {"term": NEIGHBOUR, "reason": "third_party", "reason_text": "a colleague"}
+    client.post(_url(request, file_id, "/terms"), data=term)
+    client.post(_url(request, file_id, "/apply"))
+    english = client.get(f"/staff/requests/{request.id}").get_data(as_text=True)
+    assert "Redaction marked in a document" in english
+    assert "Redacted copy made: the export takes it instead of the original" in english
+    assert "another person&#39;s data (Art. 15(4))" in english and "a colleague" in english
+    assert "Mustermann" not in english
+    german = client.get(f"/staff/requests/{request.id}", headers=GERMAN).get_data(as_text=True)
+    assert "Schwärzung in einem Dokument markiert" in german and "Suchbegriff" in german
