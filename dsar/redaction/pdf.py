@@ -20,6 +20,7 @@ PDF = "application/pdf"
 IMAGES = ("image/png", "image/jpeg")
 REDACTABLE = (PDF, *IMAGES)
 ZOOM = 1.5  # page images for staff: 108 dpi, enough to see what to mark
+MAX_PIXELS = 2000  # ... but no side longer than this: a huge page must not fill the memory
 # What apply_redactions removes under an area: the characters, the image pixels (blanked in
 # the image itself, not covered), and line art the area touches. (PyMuPDF sets these
 # constants at import time, out of its type information's sight.)
@@ -45,8 +46,18 @@ class Mark:
 
 @dataclass(frozen=True)
 class PageSize:
-    width: float
+    width: float  # in PDF points
     height: float
+
+    @property
+    def scale(self) -> float:
+        """Pixels per point of the page's image: ZOOM, less for a very large page."""
+        return min(ZOOM, MAX_PIXELS / max(self.width, self.height, 1))
+
+    @property
+    def pixels(self) -> tuple[int, int]:
+        """The page image's width and height in pixels."""
+        return round(self.width * self.scale), round(self.height * self.scale)
 
 
 def pages(doc: pymupdf.Document) -> list[pymupdf.Page]:
@@ -82,11 +93,13 @@ def page_sizes(data: bytes, content_type: str) -> list[PageSize]:
 
 
 def render_page(data: bytes, content_type: str, index: int) -> bytes:
-    """One page (0-based) as a PNG at ZOOM; IndexError when there is no such page."""
+    """One page (0-based) as a PNG at its PageSize.scale; IndexError when there is no such page."""
     with open_document(data, content_type) as doc:
         if not 0 <= index < doc.page_count:
             raise IndexError(index)
-        pixmap = doc[index].get_pixmap(matrix=pymupdf.Matrix(ZOOM, ZOOM), annots=False)
+        page = doc[index]
+        scale = PageSize(page.rect.width, page.rect.height).scale
+        pixmap = page.get_pixmap(matrix=pymupdf.Matrix(scale, scale), annots=False)
         return bytes(pixmap.tobytes("png"))
 
 

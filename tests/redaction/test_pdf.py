@@ -7,6 +7,7 @@ import pymupdf
 import pytest
 
 from dsar.redaction.pdf import (
+    MAX_PIXELS,
     Mark,
     RedactionFailed,
     count_matches,
@@ -86,6 +87,14 @@ def test_pages_are_rendered_and_measured() -> None:
     assert render_page(data, PDF, 1).startswith(b"\x89PNG")
     with pytest.raises(IndexError):
         render_page(data, PDF, 2)
+
+
+def test_a_huge_page_is_rendered_no_larger_than_max_pixels() -> None:
+    doc = pymupdf.open()
+    doc.new_page(width=14400, height=7200)  # the largest page PDF allows: 200 x 100 inches
+    png = render_page(bytes(doc.tobytes()), PDF, 0)
+    image = pymupdf.Pixmap(png)
+    assert (image.width, image.height) == (MAX_PIXELS, MAX_PIXELS // 2)
 
 
 @pytest.mark.parametrize(

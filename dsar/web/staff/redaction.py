@@ -29,7 +29,7 @@ from dsar.redaction.operations import (
     redactable_extract,
     remove_redaction,
 )
-from dsar.redaction.pdf import PDF, ZOOM, RedactionFailed, page_sizes, redact, render_page
+from dsar.redaction.pdf import PDF, RedactionFailed, page_sizes, redact, render_page
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.forms import WebForm
@@ -107,7 +107,6 @@ def redaction(request_id: int, file_id: int) -> ResponseReturnValue:
         document=stored,
         job=job_of(db.session(), stored),
         sizes=sizes,
-        zoom=ZOOM,
         reasons=REASONS,
         area_form=AreaForm(),
         term_form=TermForm(),
