@@ -28,6 +28,7 @@ from tests.conftest import serving
 from tests.factories import make_request, make_staff
 from tests.redaction.documents import text_pdf
 from tests.staff.test_browser import SECRET, _sign_in
+from tests.staff.test_browser_axe import _serious
 
 pytestmark = pytest.mark.browser
 
@@ -99,6 +100,7 @@ def test_an_area_drawn_on_page_two_is_marked(  # type: ignore[no-untyped-def]
     page.wait_for_selector("#redactions")
     assert "an area on page 2" in page.inner_text("#redactions")
     page.screenshot(path=str(artifacts_dir / "staff-redaction.png"), full_page=True)
+    assert _serious(page) == []  # axe-core: no serious or critical accessibility violation
     page.click("#apply")
     page.wait_for_selector("#redacted-copy")
     with live_app.app_context():
