@@ -31,6 +31,7 @@ from dsar.letters import models as _letters  # noqa: E402,F401
 from dsar.mailbox import models as _mailbox  # noqa: E402,F401
 from dsar.messages import models as _messages  # noqa: E402,F401
 from dsar.outbox import models as _outbox  # noqa: E402,F401
+from dsar.redaction import models as _redaction  # noqa: E402,F401
 from dsar.requests import models as _requests  # noqa: E402,F401
 from dsar.suppression import models as _suppression  # noqa: E402,F401
 from dsar.webhooks import models as _webhooks  # noqa: E402,F401

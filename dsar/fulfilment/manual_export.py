@@ -2,7 +2,8 @@
 
 The writer (dsar/fulfilment/writer.py) calls `ManualExport` once, after the automatic parts
 and before data.json is closed: it writes `manual/<source>/<category>.csv` for typed rows and
-`files/<source>/<entry>-<name>` for extracts (streamed from the encrypted store), returns
+`files/<source>/<entry>-<name>` for extracts (streamed from the encrypted store; a document
+with a redacted copy only as that copy, never the original: dsar/redaction/), returns
 them as members for the manifest, and adds the entries to data.json's `manual_sources` and
 `categories` (which index.html shows too).
 """
@@ -18,11 +19,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dsar.core import csv_cells
+from dsar.files.models import StoredFile
 from dsar.files.storage import FileStore
 from dsar.fulfilment import art15
 from dsar.fulfilment.manual_findings import entry_count, findings_of
 from dsar.fulfilment.models import ManualFinding, ManualOutcome, ManualTask
 from dsar.fulfilment.writer import Member
+from dsar.redaction.operations import jobs_of
 from dsar.register import Register
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
@@ -37,6 +40,7 @@ class ManualExport:
     store: FileStore
     tasks: tuple[ManualTask, ...]
     entries: dict[int, list[ManualFinding]]
+    redacted: dict[int, StoredFile]  # original file id -> its redacted copy
 
     def __call__(
         self, archive: zipfile.ZipFile, stamp: tuple[int, ...], closing: dict[str, Any]
@@ -95,15 +99,16 @@ class ManualExport:
             result["file"] = name
         for finding in findings:
             extract = None
-            if finding.file is not None:
-                extract = f"files/{task.source_id}/{finding.id}-{finding.file.filename}"
-                members.append(_stream(archive, extract, self.store, finding, stamp))
+            file = finding.file and self.redacted.get(finding.file.id, finding.file)
+            if file is not None:
+                extract = f"files/{task.source_id}/{finding.id}-{file.filename}"
+                members.append(_stream(archive, extract, self.store, file, stamp))
             result["entries"].append(
                 {
                     "description": finding.description,
                     "rows": finding.rows,
                     "extract": extract,
-                    "content_type": finding.file.content_type if finding.file else None,
+                    "content_type": file.content_type if file else None,
                 }
             )
         return result
@@ -145,7 +150,13 @@ def manual_export(
     language: str,
 ) -> ManualExport:
     """What the export carries of the request's done manual tasks."""
-    return ManualExport(register, language, store, tuple(tasks), findings_of(session, request))
+    redacted = {
+        original: job.redacted
+        for original, job in jobs_of(session, request).items()
+        if job.redacted is not None
+    }
+    entries = findings_of(session, request)
+    return ManualExport(register, language, store, tuple(tasks), entries, redacted)
 
 
 def _description(language: str) -> str:
@@ -167,12 +178,11 @@ def _stream(
     archive: zipfile.ZipFile,
     name: str,
     store: FileStore,
-    finding: ManualFinding,
+    file: StoredFile,
     stamp: tuple[int, ...],
 ) -> Member:
-    assert finding.file is not None
     digest, size = hashlib.sha256(), 0
-    chunks = store.stream(finding.file)
+    chunks = store.stream(file)
     try:
         with archive.open(_info(name, stamp), "w") as target:
             for chunk in chunks:

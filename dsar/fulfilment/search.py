@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 from dsar.audit.request_trail import record_event
 from dsar.core.words import N_, Said
 from dsar.fulfilment.claims import check_claims, claim_blockers, verified_subject
+from dsar.fulfilment.manual_findings import findings_of
 from dsar.fulfilment.manual_tasks import open_manual_task, tasks_of
 from dsar.fulfilment.models import FindingStatus, SearchFinding, SearchRun
+from dsar.redaction.operations import redaction_blockers
 from dsar.register import Register, find_register
 from dsar.register.datasources import (
     Column,
@@ -193,4 +195,6 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
         Said(N_("%(source)s: manual search not done yet"), source=t.source_name)
         for t in tasks_of(session, request, done=False)
     ]
+    extracts = (f.file_id for fs in findings_of(session, request).values() for f in fs if f.file_id)
+    problems += redaction_blockers(session, request, extracts)
     return problems + claim_blockers(session, request, run.started_at)

@@ -56,6 +56,8 @@ STAFF_GET: dict[str, int | dict[str, int]] = {
     "staff.evidence_pack": {A: 403, D: 200, M: 403, OTHER_CONTROLLER: 404},  # the DPO's alone
     "staff.request_data_review": 404,  # nothing searched yet: nothing to review
     "staff.request_processing": 404,  # an access request: no consent or objection to stop
+    "staff.redaction": 404,  # the world's file is an identity document, not an extract
+    "staff.redaction_page": 404,
 }
 # The public side and the sign-in steps: every visitor alike, or one status per visitor (GET;
 # POST-only routes: POST with a valid CSRF token and nothing else).

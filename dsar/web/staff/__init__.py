@@ -36,6 +36,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     queue,
     receipts,
     rectification,
+    redaction,
     restriction,
     review,
     saved_views,

@@ -28,6 +28,8 @@ from dsar.fulfilment.manual_links import links_of, send_upload_link
 from dsar.fulfilment.models import ManualFinding, ManualTask
 from dsar.fulfilment.search import register_for
 from dsar.intake.uploads import UploadRejected
+from dsar.redaction.operations import jobs_of
+from dsar.redaction.pdf import REDACTABLE
 from dsar.register import Register
 from dsar.register.datasources import ManualSource
 from dsar.requests.models import Request
@@ -79,6 +81,8 @@ def manual_context(found: Request, tasks: list[ManualTask]) -> dict[str, Any]:
     return {
         "manual_entries": findings_of(db.session(), found),
         "upload_links": links_of(db.session(), found),
+        "redaction_jobs": jobs_of(db.session(), found),  # by original file id
+        "redactable": REDACTABLE,
         "task_categories": {t.id: _categories(register, t) for t in tasks},
         "finding_form": FindingForm(),
         "upload_link_form": UploadLinkForm(),

@@ -93,6 +93,9 @@ SENTENCES = {
     "document_attached": _l("Document attached"),
     "merge": _l("Merged into another request of the same subject and right (one answer)"),
     "absorbed": _l("Another request of the same subject and right was merged into this one"),
+    "redaction_added": _l("Redaction marked in a document"),
+    "redaction_removed": _l("Redaction removed from a document"),
+    "redaction_applied": _l("Redacted copy made: the export takes it instead of the original"),
 }
 # The payload's keys in words; a key without words is shown as it is ("letter id").
 KEYS = {
@@ -155,11 +158,25 @@ KEYS = {
     "sha256": _l("SHA-256"),
     "notified": _l("told by e-mail"),
     "old_due_date": _l("old due date"),
+    "document": _l("document"),
+    "redaction": _l("redaction"),
+    "redactions": _l("redactions"),
+    "matches": _l("places found"),
+    "reason_text": _l("in your words"),
+    "page": _l("page"),
+    "area": _l("area in points"),
+    "redacted_file": _l("redacted copy"),
+    "redacted_sha256": _l("SHA-256 of the copy"),
+    "replaces": _l("replaces copy"),
 }
-# Recorded values that are codes: a manual search's outcome.
+# Recorded values that are codes: a manual search's outcome, a redaction's kind and reason.
 VALUES = {
     "nothing_found": _l("nothing found"),
     "found": _l("found"),
+    "third_party": _l("another person's data (Art. 15(4))"),  # a redaction's reason
+    "trade_secret": _l("trade secret"),
+    "term": _l("search term"),  # what a redaction marks
+    "area": _l("area"),
     "staff": _l("staff"),  # a message's author (dsar/messages)
     "subject": _l("the subject"),
 }

@@ -1,0 +1,1 @@
+"""Redacted copies of documents in a subject's copy (Art. 15(4)): docs/redaction.md."""
