@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from dsar.config import Settings
+from dsar.files.storage import FileStore
+from dsar.mailbox.forgetting import forget_discarded
 from dsar.mailbox.imap import MailboxError
 from dsar.mailbox.poll import PollResult, poll_mailboxes
 
@@ -14,9 +16,12 @@ POLL_SECONDS = 300
 
 
 def poll_mailboxes_job(session: Session, settings: Settings, now: datetime) -> PollResult:
-    """Poll every configured mailbox; a mailbox that failed makes the run an error (JobRun)."""
+    """Poll every configured mailbox; a mailbox that failed makes the run an error (JobRun).
+    Then forget the messages discarded long enough ago (dsar/mailbox/forgetting.py)."""
     # Commit after every message: its $DsarSeen flag is set only once its row is committed.
     result = poll_mailboxes(session, settings, now, after_each=session.commit)
+    store = FileStore.from_settings(settings)
+    forget_discarded(session, store, now, settings.unconfirmed_purge_days)
     if result.failed:
         raise MailboxError("; ".join(result.errors))
     return result
