@@ -29,6 +29,7 @@ from dsar.fulfilment import models as _fulfilment  # noqa: E402,F401
 from dsar.jobs import models as _jobs  # noqa: E402,F401
 from dsar.letters import models as _letters  # noqa: E402,F401
 from dsar.outbox import models as _outbox  # noqa: E402,F401
+from dsar.representatives import models as _representatives  # noqa: E402,F401
 from dsar.requests import models as _requests  # noqa: E402,F401
 from dsar.suppression import models as _suppression  # noqa: E402,F401
 from dsar.webhooks import models as _webhooks  # noqa: E402,F401

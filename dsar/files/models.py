@@ -19,6 +19,7 @@ class FilePurpose(enum.StrEnum):
     LETTER = "letter"
     EVIDENCE = "evidence"  # what staff attach when they close a manual search
     EXTRACT = "extract"  # a manual source's data for the subject's copy (staff or system owner)
+    AUTHORITY_PROOF = "authority_proof"  # a representative's power of attorney, birth certificate
 
 
 class StoredFile(Base):

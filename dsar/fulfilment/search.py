@@ -25,6 +25,7 @@ from dsar.register.datasources import (
     ManualSource,
     SqlSource,
 )
+from dsar.representatives.gate import disclosure_allowed
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status, Verification
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
@@ -39,8 +40,10 @@ class FulfilmentError(Exception):
 
 
 def identity_settled(request: Request) -> bool:
-    """Verified, or in progress (the workflow moves there only once identity is settled)."""
-    return request.verification is Verification.VERIFIED or request.status is Status.IN_PROGRESS
+    """Verified, or in progress (the workflow moves there only once identity is settled); for a
+    representative's request, their identity and authority verified too (R4)."""
+    settled = request.verification is Verification.VERIFIED or request.status is Status.IN_PROGRESS
+    return settled and disclosure_allowed(request)
 
 
 def register_for(registers: Iterable[Register], request: Request) -> Register:

@@ -83,6 +83,7 @@ FILE_PURPOSES = {
     "letter": _l("letter"),
     "evidence": _l("evidence"),
     "extract": _l("extract"),
+    "authority_proof": _l("proof of authority"),
 }
 # The life cycle's actions, as the refusal of one names it ("cannot prepare answer ...").
 ACTIONS = {
