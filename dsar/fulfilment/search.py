@@ -25,7 +25,7 @@ from dsar.register.datasources import (
     ManualSource,
     SqlSource,
 )
-from dsar.representatives.gate import disclosure_allowed
+from dsar.representatives.gate import disclosure_allowed, representation_blockers
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status, Verification
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
@@ -180,6 +180,9 @@ def latest_run(session: Session, request: Request) -> SearchRun | None:
 
 def completion_blockers(session: Session, request: Request) -> list[str]:
     """Why the request's data cannot be exported (or the request completed) yet; [] if it can."""
+    unverified = representation_blockers(request)
+    if unverified:  # a representative not verified: nothing is exported (R4)
+        return unverified
     run = latest_run(session, request)
     if run is None:
         return [Said(N_("the sources have not been searched yet"))]
