@@ -12,8 +12,6 @@ from dsar.core.words import N_, Said
 from dsar.representatives.models import Check
 from dsar.requests.models import Request
 
-ACTOR_WORD = "representative"  # the trail's actor for what the representative did on the form
-
 
 def representation_blockers(request: Request) -> list[str]:
     """What the representation still needs before any data of the subject goes out; []: none."""
@@ -31,14 +29,6 @@ def representation_blockers(request: Request) -> list[str]:
 def disclosure_allowed(request: Request) -> bool:
     """No representation, or one whose identity and authority are both verified."""
     return not representation_blockers(request)
-
-
-def on_behalf_of(request: Request) -> dict[str, str]:
-    """The trail's words for who acted for whom: added to the representative's events."""
-    representation = request.representation
-    if representation is None:
-        return {}
-    return {"representative": representation.name, "on_behalf_of": request.subject_name}
 
 
 def refuse_undisclosed(request: Request, letter_type: str, letter_id: int) -> None:

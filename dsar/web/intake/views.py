@@ -40,6 +40,7 @@ from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.operations import new_reference
 from dsar.requests.workflow import RequestType
 from dsar.web.intake import bp
+from dsar.web.intake.behalf import proof_upload
 from dsar.web.intake.binding import build_form
 from dsar.web.intake.controllers import controller_and_register, register_of
 from dsar.web.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
@@ -129,7 +130,8 @@ def _switching_language() -> bool:
 
 
 def _files_posted() -> bool:
-    return any(f.filename for f in request.files.getlist("documents"))
+    files = request.files.getlist("documents") + request.files.getlist("proof")
+    return any(f.filename for f in files)
 
 
 def _form_page(
@@ -210,7 +212,8 @@ def request_form(slug: str, right: str) -> ResponseReturnValue:
     if not form.validate_on_submit():
         return page(status=422 if request.method == "POST" else 200)
     uploads = _uploads(form)
-    if uploads is None:
+    proof = proof_upload(form, _settings().upload_max_bytes) if form.on_behalf.data else None
+    if uploads is None or (form.on_behalf.data and proof is None):
         return page(status=422)
     if form.website.data:
         # The honeypot was filled: a bot. Same answer as for a person, nothing stored.
@@ -219,10 +222,12 @@ def request_form(slug: str, right: str) -> ResponseReturnValue:
     submission = Submission(
         type=kind,
         language=form.language.data,
-        name=form.name.data.strip(),
+        name=(form.subject_name.data if form.on_behalf.data else form.name.data).strip(),
         email=form.email.data,
         details=form.details(),
         uploads=uploads,
+        representation=form.representation(form.email.data),
+        proof=proof,
     )
     controller, _register = controller_and_register(slug)
     reference = submit_request(
