@@ -20,6 +20,7 @@ ROLES_BY_ENDPOINT = {
     "staff.new_request": {A, D},
     "staff.detail": {A, D},
     "staff.decide_view": {A, D},
+    "staff.representation_decide": {A, D},
     "staff.add_note_view": {A, D},
     "staff.assign_view": {A, D},
     # Merging a duplicate: anyone who may decide on both requests (dsar/requests/merging.py).

@@ -34,6 +34,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     queue,
     receipts,
     rectification,
+    representation,
     restriction,
     review,
     saved_views,

@@ -90,6 +90,11 @@ SENTENCES = {
     "document_attached": _l("Document attached"),
     "merge": _l("Merged into another request of the same subject and right (one answer)"),
     "absorbed": _l("Another request of the same subject and right was merged into this one"),
+    "representation_recorded": _l("Asked on the subject's behalf by a representative"),
+    "representative_identity_verified": _l("The representative's identity verified"),
+    "representative_identity_refused": _l("The representative's identity refused"),
+    "representative_authority_verified": _l("The representative's authority verified"),
+    "representative_authority_refused": _l("The representative's authority refused"),
 }
 # The payload's keys in words; a key without words is shown as it is ("letter id").
 KEYS = {
@@ -141,6 +146,10 @@ KEYS = {
     "sent": _l("sent"),
     "failures": _l("failures"),
     "new_due_date": _l("new due date"),
+    "representative": _l("representative"),
+    "on_behalf_of": _l("on behalf of"),
+    "relation": _l("relationship"),
+    "proof_file": _l("proof of authority"),
     "old_due_date": _l("old due date"),
 }
 # Recorded values that are codes: a manual search's outcome.
