@@ -119,7 +119,7 @@ def verified_subject(session: Session, request: Request) -> Subject:
 
 
 def _subject_address(request: Request) -> str | None:
-    """The confirmed address, if it is the subject's: a representative's is their own (R5)."""
+    """The confirmed address, if it is the subject's: a representative's is their own (B5)."""
     return None if request.representation is not None else request.subject_email
 
 

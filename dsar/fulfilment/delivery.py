@@ -70,7 +70,7 @@ def find_export(session: Session, token: str, *, controller_id: int, now: dateti
     if export is None:
         raise DownloadError("invalid")
     if not disclosure_allowed(session.get_one(Request, export.request_id)):
-        raise DownloadError("invalid")  # never for an unverified representative (R4)
+        raise DownloadError("invalid")  # never for an unverified representative (B4)
     check_live(export, now)
     return export
 

@@ -41,7 +41,7 @@ class FulfilmentError(Exception):
 
 def identity_settled(request: Request) -> bool:
     """Verified, or in progress (the workflow moves there only once identity is settled); for a
-    representative's request, their identity and authority verified too (R4)."""
+    representative's request, their identity and authority verified too (B4)."""
     settled = request.verification is Verification.VERIFIED or request.status is Status.IN_PROGRESS
     return settled and disclosure_allowed(request)
 
@@ -181,7 +181,7 @@ def latest_run(session: Session, request: Request) -> SearchRun | None:
 def completion_blockers(session: Session, request: Request) -> list[str]:
     """Why the request's data cannot be exported (or the request completed) yet; [] if it can."""
     unverified = representation_blockers(request)
-    if unverified:  # a representative not verified: nothing is exported (R4)
+    if unverified:  # a representative not verified: nothing is exported (B4)
         return unverified
     run = latest_run(session, request)
     if run is None:

@@ -1,4 +1,4 @@
-"""The disclosure gate of a request made on someone else's behalf (docs/legal-rules.md R4).
+"""The disclosure gate of a request made on someone else's behalf (docs/legal-rules.md B4).
 
 While either decision (the representative's identity, the authority) is open or refused,
 nothing of the subject's data is disclosed: the search, the export and its download link, the
@@ -20,9 +20,9 @@ def representation_blockers(request: Request) -> list[str]:
         return []
     blockers: list[str] = []
     if representation.identity is not Check.VERIFIED:
-        blockers.append(Said(N_("verify the representative's identity (R4)")))
+        blockers.append(Said(N_("verify the representative's identity (B4)")))
     if representation.authority is not Check.VERIFIED:
-        blockers.append(Said(N_("verify the representative's authority to act (R4)")))
+        blockers.append(Said(N_("verify the representative's authority to act (B4)")))
     return blockers
 
 

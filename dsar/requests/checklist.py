@@ -60,7 +60,7 @@ def checklist(session: Session, request: Request, register: Register) -> list[St
 
 
 def _representation(request: Request) -> list[Step]:
-    """Asked on someone else's behalf: the two checks come first (docs/legal-rules.md R4)."""
+    """Asked on someone else's behalf: the two checks come first (docs/legal-rules.md B4)."""
     representation = request.representation
     if representation is None:
         return []

@@ -58,7 +58,7 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     from dsar.representatives.gate import representation_blockers
 
     unverified = representation_blockers(request)
-    if unverified:  # nothing is disclosed or answered for an unverified representative (R4)
+    if unverified:  # nothing is disclosed or answered for an unverified representative (B4)
         return unverified
     if request.type is RequestType.RECTIFICATION:
         from dsar.changes.models import RectificationStatus

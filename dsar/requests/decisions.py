@@ -93,7 +93,7 @@ def decide(
     late = False  # asked for information too late for the clock to stop (D12)
     if d is Decision.VERIFY_IDENTITY:
         unverified = representation_blockers(request)
-        if unverified:  # the representative first: identity settled means both (R4)
+        if unverified:  # the representative first: identity settled means both (B4)
             raise NotReady(Said(N_("cannot verify the identity yet")), unverified)
         basis = identity_basis(session, request)
         apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now, payload=basis)

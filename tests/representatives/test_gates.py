@@ -1,5 +1,5 @@
 """Nothing of the subject's data leaves while a representative's identity or authority is not
-verified: no search, no export, no answer letter approved or sent, no download (R4)."""
+verified: no search, no export, no answer letter approved or sent, no download (B4)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _answering(app, session, controller, now, *, identity=Check.VERIFIED):  # ty
 def test_the_export_is_not_built(app, session, controller, now) -> None:  # type: ignore[no-untyped-def]
     request = _answering(app, session, controller, now)
     assert completion_blockers(session, request) == [
-        "verify the representative's authority to act (R4)"
+        "verify the representative's authority to act (B4)"
     ]
     with pytest.raises(FulfilmentError, match="authority"):
         build_export(

@@ -70,7 +70,7 @@ def test_both_decisions_are_needed_before_identity_is_settled(
     assert request.status is Status.NEW
     _decide(session, request, Step.IDENTITY, dpo, now, note="passport seen")
     assert not disclosure_allowed(request)
-    assert representation_blockers(request) == ["verify the representative's authority to act (R4)"]
+    assert representation_blockers(request) == ["verify the representative's authority to act (B4)"]
     with pytest.raises(NotReady):
         decide(
             session, request, DecisionInput(Decision.VERIFY_IDENTITY, version=request.version),

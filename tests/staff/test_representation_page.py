@@ -14,8 +14,8 @@ from tests.representatives.factories import make_represented
 
 
 def _post(client, request, step, outcome, note=""):  # type: ignore[no-untyped-def]
-    data = {"outcome": outcome, "version": str(request.version), "note": note}
-    return client.post(f"/staff/requests/{request.id}/representation/{step}", data=data)
+    data = {"step": step, "outcome": outcome, "version": str(request.version), "note": note}
+    return client.post(f"/staff/requests/{request.id}/representation", data=data)
 
 
 def test_the_case_page_shows_the_representative_and_the_next_steps(

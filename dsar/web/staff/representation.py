@@ -35,6 +35,7 @@ CHECKS = {"pending": _l("not decided yet"), "verified": _l("verified"), "refused
 
 
 class RepresentationForm(WebForm):
+    step = HiddenField(validators=[DataRequired(), AnyOf([s.value for s in Step])])
     outcome = HiddenField(validators=[DataRequired(), AnyOf(["verified", "refused"])])
     version = IntegerField(validators=[DataRequired()])
     note = TextAreaField(validators=[Optional(), Length(max=2000)])
@@ -50,21 +51,21 @@ def check_words(value: str) -> str:
     return str(CHECKS.get(value, value))
 
 
-@bp.post("/requests/<int:request_id>/representation/<step>")
+@bp.post("/requests/<int:request_id>/representation")
 @roles_required(*REQUEST_WORKERS)
-def representation_decide(request_id: int, step: str) -> ResponseReturnValue:
+def representation_decide(request_id: int) -> ResponseReturnValue:
     """Record that the representative's identity (or authority) is verified, or refuse it."""
     req = visible_request(request_id)
     form = RepresentationForm()
     back = redirect(url_for("staff.detail", request_id=request_id) + "#representation", 303)
-    if step not in {s.value for s in Step} or not form.validate_on_submit():
+    if not form.validate_on_submit():
         flash(_("The form is incomplete; nothing was changed."), "error")
         return back
     try:
         decide_representation(
             db.session(),
             req,
-            Step(step),
+            Step(form.step.data),
             verified=form.outcome.data == "verified",
             note=form.note.data or "",
             version=form.version.data or 0,
