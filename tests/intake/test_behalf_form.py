@@ -108,3 +108,19 @@ def test_other_needs_a_description(client, session, controller, clock, no_csrf) 
     request = session.execute(select(Request)).scalar_one()
     assert request.representation is not None
     assert request.representation.relation_note == "Neighbour with a power of attorney"
+
+
+def test_the_status_page_shows_who_asked_for_whom(app, client, session, controller, now) -> None:  # type: ignore[no-untyped-def]
+    import secrets
+
+    from dsar.requests.operations import hash_token
+    from tests.representatives.factories import make_represented
+
+    request = make_represented(app, session, controller, now)
+    token = secrets.token_urlsafe(32)
+    request.status_token_hash = hash_token(token)
+    session.commit()
+    page = client.get(f"/c/demo/status/{token}").get_data(as_text=True)
+    assert "Asked by Anna Berger on behalf of Mia Berger." in page
+    german = client.get(f"/c/demo/status/{token}?lang=de").get_data(as_text=True)
+    assert "Gestellt von Anna Berger im Namen von Mia Berger." in german
