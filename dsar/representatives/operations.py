@@ -18,6 +18,7 @@ from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
 from dsar.core.words import N_, Said
 from dsar.files.models import StoredFile
+from dsar.register.datasources import EMAIL_KEY
 from dsar.representatives.models import Check, Relationship, Representation
 from dsar.requests.models import Request
 from dsar.requests.workflow import Decision
@@ -52,7 +53,16 @@ def record_representation(
     actor: str,
     now: datetime,
 ) -> Representation:
-    """Add the representation beside a new request, with its trail event; flushes only."""
+    """Add the representation beside a new request, with its trail event; flushes only.
+
+    The subject's own e-mail address, where the representative gave it, becomes a typed
+    lookup key (`email`): a claim that staff verify like any other before it is searched (B5).
+    """
+    if new.subject_email:
+        details = dict(request.details or {})
+        keys = dict(details.get("lookup_keys") or {})
+        keys.setdefault(EMAIL_KEY, new.subject_email)
+        request.details = {**details, "lookup_keys": keys}
     representation = Representation(
         request=request,
         name=new.name,
