@@ -124,3 +124,16 @@ def test_the_status_page_shows_who_asked_for_whom(app, client, session, controll
     assert "Asked by Anna Berger on behalf of Mia Berger." in page
     german = client.get(f"/c/demo/status/{token}?lang=de").get_data(as_text=True)
     assert "Gestellt von Anna Berger im Namen von Mia Berger." in german
+
+
+def test_the_fields_speak_german(client, session, controller, clock, no_csrf) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/c/demo/request/access?lang=de").get_data(as_text=True)
+    assert "Ich stelle die Anfrage im Namen einer anderen Person" in page
+    assert "Nachweis Ihrer Vertretungsbefugnis" in page
+    refused = client.post(
+        "/c/demo/request/access?lang=de",
+        data=_behalf(proof=None, subject_name=""),
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+    assert "Bitte fügen Sie einen Nachweis Ihrer Vertretungsbefugnis bei." in refused
+    assert "Bitte geben Sie den Namen der Person an, für die Sie anfragen." in refused

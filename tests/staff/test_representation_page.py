@@ -119,3 +119,24 @@ def test_the_export_is_not_built_by_post(
         select(RequestEvent.action).where(RequestEvent.request_id == request.id)
     ).scalars()
     assert "search_sources" not in list(actions)
+
+
+def test_the_section_speaks_german(app, session, controller, now, dpo, as_user) -> None:  # type: ignore[no-untyped-def]
+    request = make_represented(app, session, controller, now, language="de")
+    client = as_user(dpo)
+    page = client.get(f"/staff/requests/{request.id}", headers={"Accept-Language": "de"})
+    main = page.get_data(as_text=True).split("<main", 1)[1]
+    for words in (
+        "Im Namen der betroffenen Person gestellt",
+        "Vertretende Person",
+        "Elternteil oder Vormund eines Kindes",
+        "Vertretungsnachweis",
+        "noch nicht entschieden",
+        "Identität der vertretenden Person prüfen",
+        "Vertretungsbefugnis prüfen",
+        "Ablehnen: beendet die Anfrage",
+        "im Namen von",  # the timeline's payload key
+    ):
+        assert words in main, words
+    for words in ("Representative", "Proof of authority", "not decided yet", "on behalf of"):
+        assert words not in main, words

@@ -209,11 +209,13 @@ def request_form(slug: str, right: str) -> ResponseReturnValue:
         if len(form.items) < RECTIFICATION_MAX_ROWS:
             form.items.append_entry()
         return page()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    behalf = form.is_submitted() and form.on_behalf.data  # its proof's error shows with the rest
+    proof = proof_upload(form, _settings().upload_max_bytes) if behalf else None
+    if not valid:
         return page(status=422 if request.method == "POST" else 200)
     uploads = _uploads(form)
-    proof = proof_upload(form, _settings().upload_max_bytes) if form.on_behalf.data else None
-    if uploads is None or (form.on_behalf.data and proof is None):
+    if uploads is None or (behalf and proof is None):
         return page(status=422)
     if form.website.data:
         # The honeypot was filled: a bot. Same answer as for a person, nothing stored.
