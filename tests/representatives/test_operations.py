@@ -147,3 +147,19 @@ def test_the_representatives_address_is_never_searched_as_the_subjects(
     assert "email" not in verified_subject(session, request).keys
     plain = make_request(session, controller, now, subject_email="x@example.org")
     assert verified_subject(session, plain).keys["email"] == "x@example.org"
+
+
+def test_a_purge_takes_the_representation_and_its_proof(app, session, controller, now) -> None:  # type: ignore[no-untyped-def]
+    from dsar.files.models import StoredFile
+    from dsar.jobs.purge import purge_requests
+    from dsar.representatives.models import Representation
+    from dsar.requests.models import Request
+
+    request = make_represented(app, session, controller, now)
+    request_id = request.id
+    session.commit()
+    purge_requests(session, app.config["DSAR_SETTINGS"], now, Request.id == request_id)
+    session.commit()
+    assert session.execute(select(Representation)).first() is None
+    assert session.execute(select(StoredFile)).first() is None
+    assert session.get(Request, request_id) is None
