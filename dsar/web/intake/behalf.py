@@ -28,7 +28,7 @@ from wtforms.validators import Length, ValidationError
 from dsar.intake.uploads import Upload, UploadRejected, accept_upload
 from dsar.representatives.models import Relationship
 from dsar.representatives.operations import NewRepresentation
-from dsar.web.intake.validators import email_syntax, single_line
+from dsar.web.intake.validators import email_syntax, single_line, upload_refusal
 
 RELATIONS = [
     SelectChoice(Relationship.PARENT.value, _l("Parent or guardian of a child")),
@@ -99,16 +99,5 @@ def proof_upload(form: Any, limit: int) -> Upload | None:
     try:
         return accept_upload(storage.filename, storage.read(limit + 1), max_bytes=limit)
     except UploadRejected as rejected:
-        name = storage.filename
-        form.proof.errors = [
-            {
-                "empty": _("The file %(name)s is empty.", name=name),
-                "too_large": _(
-                    "The file %(name)s is larger than %(mb).1f MB.",
-                    name=name,
-                    mb=limit / 1024 / 1024,
-                ),
-                "type": _("The file %(name)s is not a PDF, PNG or JPEG file.", name=name),
-            }[str(rejected)]
-        ]
+        form.proof.errors = [upload_refusal(rejected, storage.filename, limit)]
         return None

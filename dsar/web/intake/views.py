@@ -45,6 +45,7 @@ from dsar.web.intake.binding import build_form
 from dsar.web.intake.controllers import controller_and_register, register_of
 from dsar.web.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
 from dsar.web.intake.language import language
+from dsar.web.intake.validators import upload_refusal
 
 SUBMITTED_KEY = "intake_submitted"
 
@@ -110,16 +111,7 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
         try:
             accepted.append(accept_upload(filename, storage.read(limit + 1), max_bytes=limit))
         except UploadRejected as rejected:
-            reason = {
-                "empty": _("The file %(name)s is empty.", name=filename),
-                "too_large": _(
-                    "The file %(name)s is larger than %(mb).1f MB.",
-                    name=filename,
-                    mb=limit / 1024 / 1024,
-                ),
-                "type": _("The file %(name)s is not a PDF, PNG or JPEG file.", name=filename),
-            }[str(rejected)]
-            form.documents.errors = [reason]
+            form.documents.errors = [upload_refusal(rejected, filename, limit)]
             return None
     return tuple(accepted)
 
