@@ -21,12 +21,16 @@ WORDS = {
         "Dear Anna Berger,",
         "You asked us on behalf of Mia Berger.",
         "on behalf of Mia Berger",
+        "We could not confirm who you are and that you may act for Mia Berger",
+        "that you are the person whose data",
     ),
     "de": (
         "An: Anna Berger, im Namen von Mia Berger",
         "Guten Tag Anna Berger,",
         "Sie haben sich im Namen von Mia Berger an uns gewandt.",
         "im Namen von Mia Berger",
+        "Wir konnten nicht feststellen, wer Sie sind und dass Sie Mia Berger vertreten dürfen.",
+        "dass Sie die Person sind",
     ),
 }
 
@@ -46,7 +50,9 @@ def test_the_refusal_of_authority_is_written_to_the_representative(
     letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
     register = app.extensions["dsar.registers"][0]
     rendered = preview_letter(letter, register, now=now)
-    to, greeting, asked, address = WORDS[lang]
+    to, greeting, asked, address, why, not_said = WORDS[lang]
+    assert why in rendered.text and why in rendered.html
+    assert not_said not in rendered.text
     assert to in rendered.text and greeting in rendered.text and asked in rendered.text
     assert address in rendered.html  # the address block
     assert reason in rendered.text
