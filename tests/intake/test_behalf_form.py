@@ -137,3 +137,16 @@ def test_the_fields_speak_german(client, session, controller, clock, no_csrf) ->
     ).get_data(as_text=True)
     assert "Bitte fügen Sie einen Nachweis Ihrer Vertretungsbefugnis bei." in refused
     assert "Bitte geben Sie den Namen der Person an, für die Sie anfragen." in refused
+
+
+def test_the_confirmation_mail_greets_the_representative(
+    client, session, controller, clock, no_csrf
+) -> None:  # type: ignore[no-untyped-def]
+    from dsar.outbox.models import OutboxMessage
+
+    assert _post(client, _behalf()).status_code == 302
+    mail = session.execute(select(OutboxMessage)).scalar_one()
+    assert mail.recipient == "anna@example.org"
+    assert mail.body_text.startswith("Hello Anna Berger,\n")
+    assert "You asked on behalf of Mia Berger." in mail.body_text
+    assert "Hello Anna Berger," in mail.body_html
