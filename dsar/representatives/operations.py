@@ -21,7 +21,7 @@ from dsar.files.models import StoredFile
 from dsar.register.datasources import EMAIL_KEY
 from dsar.representatives.models import Check, Relationship, Representation
 from dsar.requests.models import Request
-from dsar.requests.workflow import Decision
+from dsar.requests.workflow import Action, Decision, transition
 
 if TYPE_CHECKING:  # its module imports dsar.requests.operations, which imports this one
     from dsar.requests.deadlines.operations import ClockSettings
@@ -124,6 +124,10 @@ def decide_representation(
         raise ValueError(Said(N_("this decision was already taken")))
     if not verified and not note:
         raise ValueError(Said(N_("give the reason for the refusal: the letter states it")))
+    if not request.status.is_open:
+        raise ValueError(Said(N_("the request is closed")))
+    if not verified:  # the refusal ends the request: refused first if the status does not allow
+        transition(request.status, Action.FAIL_IDENTITY)
     decision = Check.VERIFIED if verified else Check.REFUSED
     setattr(representation, step.value, decision)
     setattr(representation, f"{step.value}_by", user.email)

@@ -163,3 +163,19 @@ def test_a_purge_takes_the_representation_and_its_proof(app, session, controller
     assert session.execute(select(Representation)).first() is None
     assert session.execute(select(StoredFile)).first() is None
     assert session.get(Request, request_id) is None
+
+
+def test_a_refusal_the_status_does_not_allow_changes_nothing(app, session, controller, now) -> None:  # type: ignore[no-untyped-def]
+    from dsar.requests.workflow import IllegalTransition
+
+    request = make_represented(app, session, controller, now)
+    dpo = make_staff(session, now, role=Role.DPO)
+    request.status = Status.IN_PROGRESS  # e.g. back from a rejected refusal proposal
+    with pytest.raises(IllegalTransition):
+        _decide(session, request, Step.AUTHORITY, dpo, now, verified=False, note="no")
+    assert request.representation is not None
+    assert request.representation.authority is Check.PENDING
+    request.status = Status.WITHDRAWN
+    with pytest.raises(ValueError, match="closed"):
+        _decide(session, request, Step.IDENTITY, dpo, now)
+    assert request.representation.identity is Check.PENDING
