@@ -179,3 +179,17 @@ def test_a_refusal_the_status_does_not_allow_changes_nothing(app, session, contr
     with pytest.raises(ValueError, match="closed"):
         _decide(session, request, Step.IDENTITY, dpo, now)
     assert request.representation.identity is Check.PENDING
+
+
+def test_a_parents_requests_for_two_children_are_no_duplicates(
+    app, session, controller, now
+) -> None:  # type: ignore[no-untyped-def]
+    from dsar.requests.repeats import others_of_subject
+
+    mia = make_represented(app, session, controller, now)
+    ben = make_represented(app, session, controller, now, subject_name="Ben Berger")
+    again = make_represented(app, session, controller, now)
+    others = others_of_subject(session, mia)
+    assert [o.request.id for o in others] == [again.id]
+    assert others[0].possible_duplicate
+    assert ben.id not in [o.request.id for o in others_of_subject(session, again)]
