@@ -32,6 +32,7 @@ from dsar.mailbox import models as _mailbox  # noqa: E402,F401
 from dsar.messages import models as _messages  # noqa: E402,F401
 from dsar.outbox import models as _outbox  # noqa: E402,F401
 from dsar.redaction import models as _redaction  # noqa: E402,F401
+from dsar.representatives import models as _representatives  # noqa: E402,F401
 from dsar.requests import models as _requests  # noqa: E402,F401
 from dsar.suppression import models as _suppression  # noqa: E402,F401
 from dsar.webhooks import models as _webhooks  # noqa: E402,F401

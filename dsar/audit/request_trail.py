@@ -22,6 +22,9 @@ from dsar.audit.staff_trail import verify_staff_chain
 from dsar.requests.models import Request, RequestEvent
 from dsar.webhooks.events import queue_for_trail
 
+# What a representative did on the form (docs/representatives.md): their events say for whom.
+REPRESENTATIVE = "representative"
+
 
 def event_hash(event: RequestEvent) -> str:
     """The hash of a request's event: the chain's fields and the request's id, keyed per scheme."""
@@ -47,6 +50,8 @@ def record_event(
     """
     if request.id is None:
         session.flush()  # the event hashes the request's id
+    if actor == REPRESENTATIVE:
+        payload = {**(payload or {}), "on_behalf_of": request.subject_name}
     head_seq, head_hash = request.event_seq or 0, request.chain_head or GENESIS
     event = RequestEvent(
         request_id=request.id,

@@ -21,6 +21,7 @@ class FilePurpose(enum.StrEnum):
     INBOUND_MAIL = "inbound_mail"  # a message read from a controller's mailbox (dsar/mailbox)
     EXTRACT = "extract"  # a manual source's data for the subject's copy (staff or system owner)
     MESSAGE = "message"  # attached to a message in the request's thread (dsar/messages)
+    AUTHORITY_PROOF = "authority_proof"  # a representative's power of attorney, birth certificate
 
 
 class StoredFile(Base):

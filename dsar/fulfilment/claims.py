@@ -115,7 +115,12 @@ def verified_subject(session: Session, request: Request) -> Subject:
     verified = {
         c.key: c.value for c in stored_claims(session, request) if c.state is ClaimState.VERIFIED
     }
-    return Subject.of(request.subject_email, verified)
+    return Subject.of(_subject_address(request), verified)
+
+
+def _subject_address(request: Request) -> str | None:
+    """The confirmed address, if it is the subject's: a representative's is their own (B5)."""
+    return None if request.representation is not None else request.subject_email
 
 
 def check_claims(
@@ -129,7 +134,7 @@ def check_claims(
 ) -> list[LookupClaim]:
     """Check each open claim against the SQL sources; verify those whose record has our e-mail."""
     claims = claims_of(session, request, now)
-    confirmed = (request.subject_email or "").strip().casefold()
+    confirmed = (_subject_address(request) or "").strip().casefold()
     for claim in claims:
         if claim.resolved:
             continue

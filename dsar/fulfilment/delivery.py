@@ -20,6 +20,7 @@ from dsar.audit.request_trail import lock_request, record_event
 from dsar.fulfilment.copy_delivery import link_mail_key
 from dsar.fulfilment.models import Export, LinkEnd
 from dsar.outbox.mail import enqueue
+from dsar.representatives.gate import disclosure_allowed
 from dsar.requests.models import Request
 
 _hasher = PasswordHasher()
@@ -68,6 +69,8 @@ def find_export(session: Session, token: str, *, controller_id: int, now: dateti
     ).scalar_one_or_none()
     if export is None:
         raise DownloadError("invalid")
+    if not disclosure_allowed(session.get_one(Request, export.request_id)):
+        raise DownloadError("invalid")  # never for an unverified representative (B4)
     check_live(export, now)
     return export
 

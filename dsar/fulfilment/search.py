@@ -27,6 +27,7 @@ from dsar.register.datasources import (
     ManualSource,
     SqlSource,
 )
+from dsar.representatives.gate import disclosure_allowed, representation_blockers
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status, Verification
 from dsar.sources import Connector, RegisterMismatch, SourceUnreachable, Subject, connector_for
@@ -41,8 +42,10 @@ class FulfilmentError(Exception):
 
 
 def identity_settled(request: Request) -> bool:
-    """Verified, or in progress (the workflow moves there only once identity is settled)."""
-    return request.verification is Verification.VERIFIED or request.status is Status.IN_PROGRESS
+    """Verified, or in progress (the workflow moves there only once identity is settled); for a
+    representative's request, their identity and authority verified too (B4)."""
+    settled = request.verification is Verification.VERIFIED or request.status is Status.IN_PROGRESS
+    return settled and disclosure_allowed(request)
 
 
 def register_for(registers: Iterable[Register], request: Request) -> Register:
@@ -179,6 +182,9 @@ def latest_run(session: Session, request: Request) -> SearchRun | None:
 
 def completion_blockers(session: Session, request: Request) -> list[str]:
     """Why the request's data cannot be exported (or the request completed) yet; [] if it can."""
+    unverified = representation_blockers(request)
+    if unverified:  # a representative not verified: nothing is exported (B4)
+        return unverified
     run = latest_run(session, request)
     if run is None:
         return [Said(N_("the sources have not been searched yet"))]

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dsar.audit.request_trail import REPRESENTATIVE
 from dsar.config import Settings
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose
@@ -21,6 +22,7 @@ from dsar.intake.emails import public_url, queue_acknowledgement, queue_confirma
 from dsar.intake.links import make_confirmation_token
 from dsar.intake.uploads import Upload
 from dsar.messages.models import Message
+from dsar.representatives.operations import NewRepresentation
 from dsar.requests.models import Request
 from dsar.requests.operations import (
     NewFile,
@@ -43,6 +45,9 @@ class Submission:
     email: str
     details: dict[str, Any]
     uploads: tuple[Upload, ...] = field(default=())
+    # Asked on someone else's behalf: `name` is then the subject's, `email` the representative's.
+    representation: NewRepresentation | None = None
+    proof: Upload | None = None  # the representative's proof of authority
 
 
 def confirmation_link(settings: Settings, slug: str, reference: str, now: datetime) -> str:
@@ -65,6 +70,9 @@ def submit_request(
     """
     # The identity decision is not known yet: a conservative default the decision shortens.
     delete_after = now + timedelta(days=settings.upload_retention_days)
+    files = [(upload, FilePurpose.SUPPORTING_DOCUMENT) for upload in submission.uploads]
+    if submission.proof is not None:
+        files.append((submission.proof, FilePurpose.AUTHORITY_PROOF))
     created = create_request(
         session,
         NewRequest(
@@ -75,20 +83,21 @@ def submit_request(
             subject_name=submission.name,
             subject_email=submission.email,
             details=submission.details,
+            representation=submission.representation,
         ),
-        actor=ACTOR,
+        actor=ACTOR if submission.representation is None else REPRESENTATIVE,
         now=now,
         files=[
             NewFile(
                 filename=upload.filename,
                 content_type=upload.content_type,
                 data=upload.data,
-                purpose=FilePurpose.SUPPORTING_DOCUMENT,
+                purpose=purpose,
                 delete_after=delete_after,
             )
-            for upload in submission.uploads
+            for upload, purpose in files
         ],
-        store=FileStore.from_settings(settings) if submission.uploads else None,
+        store=FileStore.from_settings(settings) if files else None,
     )
     request = created.request
     reference = request.reference or ""
@@ -130,9 +139,10 @@ def confirm_request(
     if request.status is not Status.AWAITING_CONFIRMATION:
         outcome = "already_confirmed" if request.received_at is not None else "closed"
         return Confirmation(request, outcome)
-    apply_action(session, request, Action.CONFIRM_EMAIL, actor=ACTOR, now=now)
+    actor = ACTOR if request.representation is None else REPRESENTATIVE
+    apply_action(session, request, Action.CONFIRM_EMAIL, actor=actor, now=now)
     request.verification = Verification.EMAIL_CONFIRMED
-    mark_received(session, request, now, actor=ACTOR, now=now)
+    mark_received(session, request, now, actor=actor, now=now)
     # The token made at creation was never shown to anyone; this one goes in the e-mail only.
     token = secrets.token_urlsafe(32)
     request.status_token_hash = hash_token(token)

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 DELETED_PURPOSES = (
     FilePurpose.IDENTITY_DOCUMENT,
     FilePurpose.SUPPORTING_DOCUMENT,
+    FilePurpose.AUTHORITY_PROOF,
     FilePurpose.EXPORT,
 )
 JOB_RUN_DAYS = 90

@@ -19,6 +19,15 @@ class Subject:
 
 
 @dataclass(frozen=True)
+class Representative:
+    """Who asked on the subject's behalf: the letter goes to them and greets them
+    (docs/representatives.md); `salutation` is theirs, as the form asked the sender."""
+
+    name: str
+    salutation: str | None = None
+
+
+@dataclass(frozen=True)
 class CopyDelivery:
     """How the copy of the data was made available, as recorded: the live export and its mail.
 
@@ -57,6 +66,7 @@ class RequestFacts:
     copy: CopyDelivery | None = None  # access and portability: the copy as delivered
     told: tuple[RecipientTold, ...] = ()  # Art. 19 notices that reached their recipient
     suppressed: bool = False  # this request put the subject on the marketing suppression list
+    representative: Representative | None = None  # asked on the subject's behalf
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from dsar.letters.facts import (
     FoundData,
     FoundSource,
     KeptRecords,
+    Representative,
     RequestFacts,
     Subject,
     salutation_of,
@@ -58,8 +59,10 @@ def facts_for(
 ) -> RequestFacts:
     """The request's facts as the pure letter content needs them."""
     received = request.received_at
+    representation = request.representation
     identity = Identity(
-        request.subject_email,
+        # A representative's address is theirs: the subject was not searched under it (B5).
+        request.subject_email if representation is None else None,
         email_confirmed,  # through our link: the request's confirm_email event
         tuple(
             KeyUsed(c.key, c.value, c.state.value, c.method.value if c.method else None)
@@ -75,7 +78,7 @@ def facts_for(
             request.subject_name,
             request.subject_email,
             request.subject_address,
-            salutation_of(request.details),
+            salutation_of(request.details) if representation is None else None,
         ),
         received_on=local_date(received, jurisdiction_of(request.controller)) if received else None,
         due_date=request.due_date,
@@ -84,6 +87,9 @@ def facts_for(
         details=dict(request.details or {}),
         identity=identity,
         copy=copy,
+        representative=Representative(representation.name, salutation_of(request.details))
+        if representation is not None
+        else None,
     )
 
 

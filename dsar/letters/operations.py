@@ -22,6 +22,7 @@ from dsar.letters.rendering import RenderedLetter, letter_hash, render, render_p
 from dsar.outbox.mail import enqueue
 from dsar.receipts.receipt import letter_receipt
 from dsar.register import Register, find_register
+from dsar.representatives.gate import refuse_undisclosed
 from dsar.requests.deadlines.clock_policies import InformationPurpose
 from dsar.requests.models import Request
 from dsar.requests.workflow import Action, Status
@@ -192,6 +193,7 @@ def approve_letter(
         already = N_("letter %(id)s is already %(state)s")
         raise LetterError(Said(already, id=letter.id, state=letter.status.value))
     not_merged(letter.request)
+    refuse_undisclosed(letter.request, letter.type, letter.id)
     signer = install_signer()
     content = letter_content(letter, register, now, clock_policy)
     rendered = render(replace(content, fingerprint=signer.fingerprint))
@@ -252,6 +254,7 @@ def send_letter(session: Session, letter: Letter, *, actor: str, now: datetime) 
         only = N_("letter %(id)s is %(state)s: only an approved letter is sent")
         raise LetterError(Said(only, id=letter.id, state=letter.status.value))
     not_merged(letter.request)
+    refuse_undisclosed(letter.request, letter.type, letter.id)
     if not letter_intact(letter):
         changed = N_("letter %(id)s does not match its recorded SHA-256: not sent")
         raise LetterError(Said(changed, id=letter.id))

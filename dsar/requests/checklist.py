@@ -24,11 +24,13 @@ ANSWERED = (Status.ANSWERING, Status.COMPLETED)
 
 @dataclass(frozen=True)
 class Step:
-    # identity | search | copy | erasure | rectification | restriction | stop | objection |
-    # prepared | sent | delivered
+    # representative | authority | identity | search | copy | erasure | rectification |
+    # restriction | stop | objection | prepared | sent | delivered
     key: str
     done: bool
-    where: str  # decisions | data | erasure | rectification | restriction | processing | letters
+    # representation | decisions | data | erasure | rectification | restriction | processing |
+    # letters
+    where: str
     by_hand: bool = False  # carried out by hand: the letter records it
 
 
@@ -43,7 +45,7 @@ def checklist(session: Session, request: Request, register: Register) -> list[St
         return _answer(session, request, prepared=True)
     from dsar.fulfilment.search import identity_settled
 
-    steps = [Step("identity", identity_settled(request), "decisions")]
+    steps = _representation(request) + [Step("identity", identity_settled(request), "decisions")]
     if request.type in FOUND_TYPES:
         from dsar.fulfilment.search import completion_blockers as search_blockers
 
@@ -55,6 +57,19 @@ def checklist(session: Session, request: Request, register: Register) -> list[St
     if carried is not None:
         steps.append(carried)
     return steps + answer
+
+
+def _representation(request: Request) -> list[Step]:
+    """Asked on someone else's behalf: the two checks come first (docs/legal-rules.md B4)."""
+    representation = request.representation
+    if representation is None:
+        return []
+    from dsar.representatives.models import Check
+
+    return [
+        Step("representative", representation.identity is Check.VERIFIED, "representation"),
+        Step("authority", representation.authority is Check.VERIFIED, "representation"),
+    ]
 
 
 def _exported(session: Session, request: Request) -> bool:

@@ -55,6 +55,11 @@ def completion_blockers(session: Session, request: Request) -> list[str]:
     failed). A restriction or stop dsar is carrying out must have finished. Other rights need
     nothing the system can check; their letter asks staff for its facts.
     """
+    from dsar.representatives.gate import representation_blockers
+
+    unverified = representation_blockers(request)
+    if unverified:  # nothing is disclosed or answered for an unverified representative (B4)
+        return unverified
     if request.type is RequestType.RECTIFICATION:
         from dsar.changes.models import RectificationStatus
         from dsar.changes.rectification_letter import recorded_rectification

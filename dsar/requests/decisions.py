@@ -22,6 +22,7 @@ from dsar.files.models import FilePurpose, StoredFile
 from dsar.fulfilment.claims import identity_basis
 from dsar.fulfilment.links import end_links_on_close
 from dsar.register import Register
+from dsar.representatives.gate import representation_blockers
 from dsar.requests.closing import FOUND_TYPES, NotReady, completion_blockers
 from dsar.requests.deadlines.clock_policies import InformationPurpose
 from dsar.requests.deadlines.operations import (
@@ -91,6 +92,9 @@ def decide(
     reason = given.reason.strip()
     late = False  # asked for information too late for the clock to stop (D12)
     if d is Decision.VERIFY_IDENTITY:
+        unverified = representation_blockers(request)
+        if unverified:  # the representative first: identity settled means both (B4)
+            raise NotReady(Said(N_("cannot verify the identity yet")), unverified)
         basis = identity_basis(session, request)
         apply_action(session, request, Action.VERIFY_IDENTITY, actor=actor, now=now, payload=basis)
         request.verification = Verification.VERIFIED
@@ -211,7 +215,11 @@ def shorten_document_retention(session: Session, request: Request, now: datetime
         select(StoredFile).where(
             StoredFile.request_id == request.id,
             StoredFile.purpose.in_(
-                (FilePurpose.IDENTITY_DOCUMENT, FilePurpose.SUPPORTING_DOCUMENT)
+                (
+                    FilePurpose.IDENTITY_DOCUMENT,
+                    FilePurpose.SUPPORTING_DOCUMENT,
+                    FilePurpose.AUTHORITY_PROOF,
+                )
             ),
             StoredFile.deleted_at.is_(None),
         )

@@ -6,7 +6,7 @@ local time; the original letter or e-mail is kept encrypted beside the request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +17,7 @@ from dsar.audit.request_trail import record_event
 from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
+from dsar.representatives.operations import NewRepresentation
 from dsar.requests.models import Request
 from dsar.requests.operations import NewFile, NewRequest, create_request
 from dsar.requests.workflow import Channel, RequestType
@@ -44,6 +45,11 @@ class ManualRequest:
     description: str
     received_local: datetime  # naive: a wall-clock time in the controller's timezone
     salutation: str | None = None  # "ms" or "mr": how letters greet the subject
+    # Asked on the subject's behalf: the representative is the contact (docs/representatives.md);
+    # subject_email and subject_address above are then the subject's own, kept as claims.
+    representation: NewRepresentation | None = None
+    representative_address: str | None = None
+    proof: Original | None = None  # the proof of authority, when it came apart from the original
 
 
 def receipt_instant(received_local: datetime, timezone: str) -> datetime:
@@ -84,6 +90,24 @@ def record_manual_request(
                 purpose=FilePurpose.ORIGINAL_REQUEST,
             )
         )
+    if new.proof is not None:
+        files.append(
+            NewFile(
+                filename=new.proof.filename or "proof",
+                content_type=new.proof.content_type or "application/octet-stream",
+                data=new.proof.data,
+                purpose=FilePurpose.AUTHORITY_PROOF,
+            )
+        )
+    email, address = new.subject_email, new.subject_address
+    representation = new.representation
+    if representation is not None:  # the contact is the representative; the subject's a claim
+        email, address = representation.email, new.representative_address
+        representation = replace(
+            representation,
+            subject_email=(new.subject_email or "").strip().lower() or None,
+            subject_address=(new.subject_address or "").strip() or None,
+        )
     created = create_request(
         session,
         NewRequest(
@@ -92,8 +116,8 @@ def record_manual_request(
             channel=new.channel,
             language=new.language,
             subject_name=new.subject_name.strip(),
-            subject_email=(new.subject_email or "").strip().lower() or None,
-            subject_address=(new.subject_address or "").strip() or None,
+            subject_email=(email or "").strip().lower() or None,
+            subject_address=(address or "").strip() or None,
             subject_phone=(new.subject_phone or "").strip() or None,
             details={
                 "description": new.description.strip(),
@@ -101,6 +125,7 @@ def record_manual_request(
                 **({"salutation": new.salutation} if new.salutation else {}),
             },
             received_at=received_at,
+            representation=representation,
         ),
         actor=user.email,
         now=now,
@@ -108,6 +133,8 @@ def record_manual_request(
         store=store,
     )
     for stored in created.files:
+        if stored.purpose is not FilePurpose.ORIGINAL_REQUEST:
+            continue  # the proof is named by the representation's own event
         record_event(
             session,
             created.request,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -24,6 +24,9 @@ from dsar.audit.chain import GENESIS, PLAIN
 from dsar.controllers.models import Controller
 from dsar.core.db import Base, UTCDateTime, enum_column
 from dsar.requests.workflow import Channel, RequestType, Status, Verification
+
+if TYPE_CHECKING:
+    from dsar.representatives.models import Representation
 
 
 class Request(Base):
@@ -77,6 +80,8 @@ class Request(Base):
     events: Mapped[list[RequestEvent]] = relationship(
         back_populates="request", order_by="RequestEvent.seq", viewonly=True
     )
+    # Asked on someone else's behalf (dsar/representatives): the representative and the checks.
+    representation: Mapped[Representation | None] = relationship(back_populates="request")
 
     @property
     def effective_due_date(self) -> date | None:

@@ -21,6 +21,7 @@ from dsar.controllers.models import Controller
 from dsar.files.models import FilePurpose, StoredFile
 from dsar.files.storage import FileStore
 from dsar.register import Register
+from dsar.representatives.operations import NewRepresentation, record_representation
 from dsar.requests.deadlines.legal_calendar import Jurisdiction
 from dsar.requests.deadlines.local_holidays import extra_holidays
 from dsar.requests.deadlines.rules import statutory_deadline
@@ -83,6 +84,8 @@ class NewRequest:
     subject_phone: str | None = None
     # None for the web form: the request is received when the e-mail address is confirmed.
     received_at: datetime | None = None
+    # Asked on the subject's behalf: subject_email is then the representative's (the contact).
+    representation: NewRepresentation | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +172,11 @@ def create_request(
             )
         )
     session.flush()
+    if new.representation is not None:
+        proof = next((f for f in stored if f.purpose is FilePurpose.AUTHORITY_PROOF), None)
+        record_representation(
+            session, request, new.representation, proof=proof, actor=actor, now=now
+        )
     return Created(request, token, tuple(stored))
 
 

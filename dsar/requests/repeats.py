@@ -65,7 +65,17 @@ def others_of_subject(session: Session, request: Request) -> list[OtherRequest]:
     return [
         OtherRequest(other, is_possible_duplicate(request.type, request.status, other))
         for other in rows
+        if same_subject(request, other)
     ]
+
+
+def same_subject(a: Request, b: Request) -> bool:
+    """Whether two requests from one address are about one person: a representative (a parent
+    for two children, a lawyer for clients) asks for several from their own address, so there
+    the subject's name must match too (docs/representatives.md)."""
+    if a.representation is None and b.representation is None:
+        return True
+    return a.subject_name.strip().casefold() == b.subject_name.strip().casefold()
 
 
 def duplicated_rows(session: Session, ids: Iterable[int]) -> set[int]:

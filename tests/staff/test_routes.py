@@ -20,6 +20,7 @@ ROLES_BY_ENDPOINT = {
     "staff.new_request": {A, D},
     "staff.detail": {A, D},
     "staff.decide_view": {A, D},
+    "staff.representation_decide": {A, D},
     "staff.add_note_view": {A, D},
     "staff.assign_view": {A, D},
     # Merging a duplicate: anyone who may decide on both requests (dsar/requests/merging.py).
@@ -164,7 +165,7 @@ def test_every_staff_endpoint_is_listed(app: Flask) -> None:
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     staff_endpoints = {e for e in endpoints if e.startswith("staff.")}
     assert staff_endpoints == set(ROLES_BY_ENDPOINT) | PUBLIC
-    assert len(_routes(app)) == 86
+    assert len(_routes(app)) == 87
 
 
 def test_anonymous_users_are_sent_to_sign_in(app: Flask, client, no_csrf) -> None:  # type: ignore[no-untyped-def]
@@ -190,7 +191,7 @@ def test_roles_without_permission_get_403(  # type: ignore[no-untyped-def]
         else:
             assert status == 403, (endpoint, status)
             checked += 1
-    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 70}[role]
+    expected = {Role.AGENT: 22, Role.DPO: 10, Role.ADMIN: 71}[role]
     assert checked == expected
 
 

@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from dsar.requests.workflow import RequestType
 from dsar.web.forms import WebForm
+from dsar.web.intake.behalf import OnBehalfFields
 from dsar.web.intake.validators import email_syntax, https_url, single_line
 
 NAME_MAX = 200
@@ -50,7 +51,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IntakeForm(WebForm):
+class IntakeForm(OnBehalfFields, WebForm):
     """What every right's form asks.
 
     Fields checked against another field carry no Optional(): it would stop their chain

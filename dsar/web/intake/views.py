@@ -40,10 +40,12 @@ from dsar.requests.deadlines.legal_calendar import date_in
 from dsar.requests.operations import new_reference
 from dsar.requests.workflow import RequestType
 from dsar.web.intake import bp
+from dsar.web.intake.behalf import proof_upload
 from dsar.web.intake.binding import build_form
 from dsar.web.intake.controllers import controller_and_register, register_of
 from dsar.web.intake.forms import RECTIFICATION_MAX_ROWS, IntakeForm, RectificationForm
 from dsar.web.intake.language import language
+from dsar.web.intake.validators import upload_refusal
 
 SUBMITTED_KEY = "intake_submitted"
 
@@ -109,16 +111,7 @@ def _uploads(form: IntakeForm) -> tuple[Any, ...] | None:
         try:
             accepted.append(accept_upload(filename, storage.read(limit + 1), max_bytes=limit))
         except UploadRejected as rejected:
-            reason = {
-                "empty": _("The file %(name)s is empty.", name=filename),
-                "too_large": _(
-                    "The file %(name)s is larger than %(mb).1f MB.",
-                    name=filename,
-                    mb=limit / 1024 / 1024,
-                ),
-                "type": _("The file %(name)s is not a PDF, PNG or JPEG file.", name=filename),
-            }[str(rejected)]
-            form.documents.errors = [reason]
+            form.documents.errors = [upload_refusal(rejected, filename, limit)]
             return None
     return tuple(accepted)
 
@@ -129,7 +122,8 @@ def _switching_language() -> bool:
 
 
 def _files_posted() -> bool:
-    return any(f.filename for f in request.files.getlist("documents"))
+    files = request.files.getlist("documents") + request.files.getlist("proof")
+    return any(f.filename for f in files)
 
 
 def _form_page(
@@ -207,10 +201,13 @@ def request_form(slug: str, right: str) -> ResponseReturnValue:
         if len(form.items) < RECTIFICATION_MAX_ROWS:
             form.items.append_entry()
         return page()
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    behalf = form.is_submitted() and form.on_behalf.data  # its proof's error shows with the rest
+    proof = proof_upload(form, _settings().upload_max_bytes) if behalf else None
+    if not valid:
         return page(status=422 if request.method == "POST" else 200)
     uploads = _uploads(form)
-    if uploads is None:
+    if uploads is None or (behalf and proof is None):
         return page(status=422)
     if form.website.data:
         # The honeypot was filled: a bot. Same answer as for a person, nothing stored.
@@ -219,10 +216,12 @@ def request_form(slug: str, right: str) -> ResponseReturnValue:
     submission = Submission(
         type=kind,
         language=form.language.data,
-        name=form.name.data.strip(),
+        name=(form.subject_name.data if form.on_behalf.data else form.name.data).strip(),
         email=form.email.data,
         details=form.details(),
         uploads=uploads,
+        representation=form.representation(form.email.data),
+        proof=proof,
     )
     controller, _register = controller_and_register(slug)
     reference = submit_request(

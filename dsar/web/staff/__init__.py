@@ -37,6 +37,7 @@ from dsar.web.staff import (  # noqa: E402,F401
     receipts,
     rectification,
     redaction,
+    representation,
     restriction,
     review,
     saved_views,

@@ -19,6 +19,8 @@ from dsar.web.staff.change_words import CHANGES, change_state_words
 from dsar.web.staff.labels import status_label
 
 STEPS = {
+    "representative": _l("Verify the representative's identity"),
+    "authority": _l("Verify the authority"),
     "identity": _l("Identity settled"),
     "search": _l("Every source searched"),
     "copy": _l("Copy of the data built"),
@@ -85,6 +87,7 @@ FILE_PURPOSES = {
     "extract": _l("extract"),
     "message": _l("message attachment"),
     "inbound_mail": _l("e-mail received"),
+    "authority_proof": _l("proof of authority"),
 }
 # The life cycle's actions, as the refusal of one names it ("cannot prepare answer ...").
 ACTIONS = {

@@ -8,6 +8,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
+    Field,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -17,13 +18,15 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from dsar.accounts.models import Role
 from dsar.core.i18n import LANGUAGES, NAMES
+from dsar.representatives.models import Relationship
 from dsar.requests.workflow import Decision, RequestType
 from dsar.web.forms import WebForm
 from dsar.web.staff.labels import RIGHT_LABELS, ROLE_LABELS
+from dsar.web.staff.representation import RELATIONS
 
 CHANNELS = (("email", _l("E-mail")), ("post", _l("Letter")), ("phone", _l("Phone")))
 
@@ -100,6 +103,31 @@ class ManualRequestForm(WebForm):
     subject_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=64)])
     description = TextAreaField(_l("What they asked for"), validators=[Length(max=10000)])
     original = FileField(_l("Original e-mail or scanned letter"))
+    # Asked on the subject's behalf (docs/representatives.md): checked only when ticked.
+    on_behalf = BooleanField(_l("Asked on the subject's behalf by a representative"))
+    rep_name = StringField(_l("Representative's name"), validators=[Length(max=200)])
+    rep_email = EmailField(
+        _l("Representative's e-mail (letters go here)"),
+        validators=[Optional(), Email(), Length(max=320)],
+    )
+    rep_address = TextAreaField(
+        _l("Representative's postal address"), validators=[Optional(), Length(max=1000)]
+    )
+    relation = SelectField(
+        _l("Relationship"),
+        choices=[SelectChoice(r.value, RELATIONS[r.value]) for r in Relationship],
+        validate_choice=False,  # checked only when the box is ticked
+    )
+    relation_note = StringField(_l("Relationship, described"), validators=[Length(max=500)])
+    proof = FileField(_l("Proof of authority (if it came apart from the original)"))
+
+    def validate_rep_name(self, field: Field) -> None:
+        if self.on_behalf.data and not (field.data or "").strip():
+            raise ValidationError(_l("Enter the representative's name."))
+
+    def validate_relation(self, field: Field) -> None:
+        if self.on_behalf.data and field.data not in {r.value for r in Relationship}:
+            raise ValidationError(_l("Choose the relationship."))
 
 
 class NewStaffForm(WebForm):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -12,6 +14,8 @@ from dsar.controllers.models import Controller
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.files.storage import FileStore
+from dsar.representatives.models import Relationship
+from dsar.representatives.operations import NewRepresentation
 from dsar.requests.manual_intake import ManualRequest, Original, record_manual_request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.requests.workflow import Channel, RequestType
@@ -33,10 +37,7 @@ def new_request() -> ResponseReturnValue:
     status = 200
     if form.validate_on_submit():
         controller = db.session.get(Controller, form.controller.data)
-        upload = form.original.data
-        original = None
-        if upload is not None and getattr(upload, "filename", None):
-            original = Original(upload.filename, upload.mimetype or "", upload.read())
+        original = _file(form.original.data)
         settings = current_app.config["DSAR_SETTINGS"]
         try:
             assert controller is not None  # the choices hold only existing controllers
@@ -54,6 +55,9 @@ def new_request() -> ResponseReturnValue:
                     description=form.description.data or "",
                     received_local=form.received_at.data,
                     salutation=form.salutation.data or None,
+                    representation=representation_of(form),
+                    representative_address=form.rep_address.data,
+                    proof=_file(form.proof.data),
                 ),
                 original,
                 user=user,
@@ -72,3 +76,23 @@ def new_request() -> ResponseReturnValue:
     elif form.is_submitted():
         status = 400
     return render_template("staff/new_request.html", form=form), status
+
+
+def _file(upload: Any) -> Original | None:
+    if upload is None or not getattr(upload, "filename", None):
+        return None
+    return Original(upload.filename, upload.mimetype or "", upload.read())
+
+
+def representation_of(form: ManualRequestForm) -> NewRepresentation | None:
+    """The representative the form names, if "on the subject's behalf" is ticked."""
+    if not form.on_behalf.data:
+        return None
+    relation = Relationship(form.relation.data)
+    note = (form.relation_note.data or "").strip()
+    return NewRepresentation(
+        name=(form.rep_name.data or "").strip(),
+        email=(form.rep_email.data or "").strip() or None,
+        relation=relation,
+        relation_note=note or None,
+    )

@@ -44,6 +44,7 @@ from dsar.letters.operations import (
 )
 from dsar.letters.recipient_notices import TRACKED_FACTS, tracked_facts
 from dsar.register import Register
+from dsar.requests.closing import NotReady
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.forms import WebForm
@@ -242,7 +243,7 @@ def letter_approve(letter_id: int) -> ResponseReturnValue:
             actor=current_user.email,
             now=clock_now(),
         )
-    except (IncompleteLetter, LetterError) as error:
+    except (IncompleteLetter, LetterError, NotReady) as error:
         db.session.rollback()
         flash(_("Not approved: %(reason)s", reason=error_words(error)), "error")
         return redirect(url_for("staff.letter_preview", letter_id=letter_id))

@@ -96,6 +96,11 @@ SENTENCES = {
     "redaction_added": _l("Redaction marked in a document"),
     "redaction_removed": _l("Redaction removed from a document"),
     "redaction_applied": _l("Redacted copy made: the export takes it instead of the original"),
+    "representation_recorded": _l("Asked on the subject's behalf by a representative"),
+    "representative_identity_verified": _l("The representative's identity verified"),
+    "representative_identity_refused": _l("The representative's identity refused"),
+    "representative_authority_verified": _l("The representative's authority verified"),
+    "representative_authority_refused": _l("The representative's authority refused"),
 }
 # The payload's keys in words; a key without words is shown as it is ("letter id").
 KEYS = {
@@ -157,6 +162,10 @@ KEYS = {
     "name": _l("name"),
     "sha256": _l("SHA-256"),
     "notified": _l("told by e-mail"),
+    "representative": _l("representative"),
+    "on_behalf_of": _l("on behalf of"),
+    "relation": _l("relationship"),
+    "proof_file": _l("proof of authority"),
     "old_due_date": _l("old due date"),
     "document": _l("document"),
     "redaction": _l("redaction"),

@@ -1,0 +1,1 @@
+"""Requests made on someone else's behalf: representatives, their proof and its checks."""

@@ -1,0 +1,3 @@
+"""The demo shop the demo register reads, for the representatives' searches."""
+
+from tests.fulfilment.conftest import shop  # noqa: F401

@@ -1,0 +1,75 @@
+"""Letters on a representative's request go to the representative, on behalf of the subject
+(docs/representatives.md): the address, the greeting, and what the body speaks of."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from dsar.accounts.models import Role
+from dsar.letters.models import Letter
+from dsar.letters.operations import preview_letter
+from dsar.representatives.operations import Step, decide_representation
+from dsar.requests.deadlines.clock_policies import ClockPolicy
+from dsar.requests.deadlines.operations import ClockSettings
+from tests.factories import make_staff
+from tests.representatives.factories import make_represented
+
+WORDS = {
+    "en": (
+        "To: Anna Berger, on behalf of Mia Berger",
+        "Dear Anna Berger,",
+        "You asked us on behalf of Mia Berger.",
+        "on behalf of Mia Berger",
+        "We could not confirm who you are and that you may act for Mia Berger",
+        "that you are the person whose data",
+    ),
+    "de": (
+        "An: Anna Berger, im Namen von Mia Berger",
+        "Guten Tag Anna Berger,",
+        "Sie haben sich im Namen von Mia Berger an uns gewandt.",
+        "im Namen von Mia Berger",
+        "Wir konnten nicht feststellen, wer Sie sind und dass Sie Mia Berger vertreten dürfen.",
+        "dass Sie die Person sind",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_refusal_of_authority_is_written_to_the_representative(
+    app, session, controller, now, lang
+) -> None:  # type: ignore[no-untyped-def]
+    dpo = make_staff(session, now, role=Role.DPO)
+    request = make_represented(app, session, controller, now, language=lang)
+    reason = "The document does not show that you have parental responsibility."
+    decide_representation(
+        session, request, Step.AUTHORITY, verified=False, note=reason, version=request.version,
+        user=dpo, clock=ClockSettings(ClockPolicy.EDPB, 3),
+        now=now,
+    )  # fmt: skip
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    register = app.extensions["dsar.registers"][0]
+    rendered = preview_letter(letter, register, now=now)
+    to, greeting, asked, address, why, not_said = WORDS[lang]
+    assert why in rendered.text and why in rendered.html
+    assert not_said not in rendered.text
+    assert to in rendered.text and greeting in rendered.text and asked in rendered.text
+    assert address in rendered.html  # the address block
+    assert reason in rendered.text
+    # No sentence about the subject's data: this letter discloses none.
+    assert "personal data of Mia" not in rendered.text
+    assert "personenbezogenen Daten von Mia" not in rendered.text
+    assert "mia@example.org" not in rendered.text
+
+
+def test_the_letter_facts_name_the_representative_and_search_no_address(
+    app, session, controller, now
+) -> None:  # type: ignore[no-untyped-def]
+    from dsar.letters.inputs import facts_for
+
+    request = make_represented(app, session, controller, now, details={"salutation": "ms"})
+    facts = facts_for(request)
+    assert facts.representative is not None
+    assert (facts.representative.name, facts.representative.salutation) == ("Anna Berger", "ms")
+    assert facts.subject.salutation is None  # the form's salutation was the representative's
+    assert facts.identity is not None and facts.identity.email is None
