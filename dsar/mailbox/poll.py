@@ -27,7 +27,7 @@ from dsar.mailbox.guesses import guess_language, guess_right
 from dsar.mailbox.imap import ImapMailbox, MailboxError
 from dsar.mailbox.models import InboundMail, InboundState
 from dsar.mailbox.reading import ReadMail, read_mail
-from dsar.mailbox.replies import join_reply, replied_request
+from dsar.mailbox.replies import join_reply, replied_reference, replied_request
 
 log = logging.getLogger(__name__)
 Connect = Callable[[MailboxAddress], ImapMailbox]
@@ -162,6 +162,9 @@ def store_message(
     ):
         return "known"
     inbound = _row(controller_id, uidvalidity, uid, read, size, arrived_at, too_large, now)
+    inbound.mentioned_reference = read.reference or replied_reference(
+        session, controller_id, read.replies_to
+    )
     try:
         with session.begin_nested():
             session.add(inbound)

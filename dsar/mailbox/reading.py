@@ -31,9 +31,11 @@ class ReadMail:
     text: str  # the plain text part, or the HTML part's text; never HTML
     reference: str | None  # a request's reference in the subject
     problems: tuple[str, ...]
+    replies_to: tuple[str, ...] = ()  # the Message-IDs in In-Reply-To and References
 
 
 UNREADABLE = ReadMail(None, None, None, None, "", None, ("unreadable",))
+MESSAGE_ID = re.compile(r"<[^<>\s]{1,400}>")
 
 
 def read_mail(raw: bytes) -> ReadMail:
@@ -60,8 +62,18 @@ def _read(raw: bytes) -> ReadMail:
     text = _text(message, problems)
     found = REFERENCE.search(subject or "")
     reference = found.group(0).upper() if found else None
+    replies_to = " ".join(
+        _header(message, name, problems) or "" for name in ("In-Reply-To", "References")
+    )
     return ReadMail(
-        message_id, sender, sender_name, subject, text, reference, tuple(dict.fromkeys(problems))
+        message_id,
+        sender,
+        sender_name,
+        subject,
+        text,
+        reference,
+        tuple(dict.fromkeys(problems)),
+        tuple(dict.fromkeys(MESSAGE_ID.findall(replies_to)))[:50],
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,14 +14,32 @@ from dsar.mailbox.models import InboundMail, InboundState
 from dsar.mailbox.reading import mail_attachments
 from dsar.messages.models import Message
 from dsar.messages.operations import MAX_BODY, MessageRejected, receive_from_subject
+from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import Request
 
 MAILBOX_ACTOR = "mailbox"
 
 
+def replied_reference(
+    session: Session, controller_id: int, replies_to: Sequence[str]
+) -> str | None:
+    """The reference of the request one of our e-mails named in In-Reply-To or References
+    was about (a reply whose subject line lost the reference), at the same controller."""
+    if not replies_to:
+        return None
+    return session.scalar(
+        select(Request.reference)
+        .join(OutboxMessage, OutboxMessage.request_id == Request.id)
+        .where(OutboxMessage.message_id.in_(replies_to), Request.controller_id == controller_id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+
+
 def replied_request(session: Session, inbound: InboundMail) -> Request | None:
-    """The request this message answers: its reference is in the subject and it comes from the
-    request's own contact address, at the same controller; None otherwise."""
+    """The request this message answers: its reference is in the subject (or it replies to one
+    of our e-mails about it) and it comes from the request's own contact address, at the same
+    controller; None otherwise."""
     if not inbound.mentioned_reference or not inbound.sender:
         return None
     request = session.scalar(

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import verify_chain
 from dsar.config import Settings
 from dsar.controllers.models import Controller
+from dsar.files.storage import FileStore
 from dsar.mailbox.models import InboundMail, InboundState
 from dsar.mailbox.poll import poll_mailboxes
 from dsar.messages.models import Author, Message
+from dsar.messages.operations import post_from_staff
+from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import Status
-from tests.factories import make_request
+from tests.factories import make_request, make_staff
 from tests.mailbox.conftest import Dovecot
 from tests.mailbox.mails import mail
 
@@ -127,3 +131,47 @@ def test_a_reference_from_another_sender_becomes_a_draft_that_names_it(
         select(RequestEvent.action).where(RequestEvent.request_id == request.id)
     ).all()
     assert "mail.reply" not in actions
+
+
+def _replying_to(raw: bytes, message_id: str) -> bytes:
+    head, body = raw.split(b"\r\n\r\n", 1)
+    return (
+        head
+        + f"\r\nIn-Reply-To: {message_id}\r\nReferences: {message_id}".encode()
+        + (b"\r\n\r\n" + body)
+    )
+
+
+def test_a_reply_whose_subject_lost_the_reference_joins_by_in_reply_to(
+    app: Flask,
+    session: Session,
+    controller: Controller,
+    dovecot: Dovecot,
+    mail_settings: Settings,
+    now: datetime,
+) -> None:
+    settings = app.config["DSAR_SETTINGS"]
+    request = make_request(session, controller, now, subject_email="zoe@example.org")
+    staff = make_staff(session, now)
+    post_from_staff(
+        session, request, staff, "Welche Daten meinen Sie?", [], now,
+        FileStore.from_settings(settings), settings=settings,
+    )  # fmt: skip
+    notice = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.request_id == request.id)
+    ).one()
+    session.commit()
+    dovecot.append(
+        _replying_to(mail(subject="Antwort", sender="zoe@example.org"), notice.message_id), ARRIVED
+    )
+    dovecot.append(  # the same header from someone else: a draft, never joined
+        _replying_to(mail(subject="Antwort", sender="eve@example.net"), notice.message_id), ARRIVED
+    )
+
+    result = poll_mailboxes(session, mail_settings, now, after_each=session.commit)
+
+    assert (result.joined, result.drafts) == (1, 1)
+    joined, other = session.scalars(select(InboundMail).order_by(InboundMail.uid)).all()
+    assert joined.request_id == request.id and joined.mentioned_reference == request.reference
+    assert other.state is InboundState.DRAFT and other.request_id is None
+    assert [m.author for m in _thread(session, request.id)] == [Author.STAFF, Author.SUBJECT]
