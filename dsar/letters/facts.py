@@ -25,6 +25,9 @@ class Representative:
 
     name: str
     salutation: str | None = None
+    # Which of the two decisions staff refused: "identity", "authority", "both", or None when
+    # neither was refused (the letter then says neither could be confirmed).
+    refused: str | None = None
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from dsar.letters.identity import Identity, KeyUsed
 from dsar.letters.models import Letter
 from dsar.letters.notices import recipients_told
 from dsar.register import Register
+from dsar.representatives.models import Check, Representation
 from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
 from dsar.requests.operations import jurisdiction_of
@@ -87,7 +88,9 @@ def facts_for(
         details=dict(request.details or {}),
         identity=identity,
         copy=copy,
-        representative=Representative(representation.name, salutation_of(request.details))
+        representative=Representative(
+            representation.name, salutation_of(request.details), refused_of(representation)
+        )
         if representation is not None
         else None,
     )
@@ -204,3 +207,12 @@ def letter_content(
         found=found,
         texts=texts,
     )
+
+
+def refused_of(representation: Representation) -> str | None:
+    """Which of the representative's two checks staff refused, in the letter's words."""
+    identity = representation.identity is Check.REFUSED
+    authority = representation.authority is Check.REFUSED
+    if identity and authority:
+        return "both"
+    return "identity" if identity else "authority" if authority else None

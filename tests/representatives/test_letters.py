@@ -21,7 +21,7 @@ WORDS = {
         "Dear Anna Berger,",
         "You asked us on behalf of Mia Berger.",
         "on behalf of Mia Berger",
-        "We could not confirm who you are and that you may act for Mia Berger",
+        "We could not confirm that you may act for Mia Berger",
         "that you are the person whose data",
     ),
     "de": (
@@ -29,7 +29,7 @@ WORDS = {
         "Guten Tag Anna Berger,",
         "Sie haben sich im Namen von Mia Berger an uns gewandt.",
         "im Namen von Mia Berger",
-        "Wir konnten nicht feststellen, wer Sie sind und dass Sie Mia Berger vertreten dürfen.",
+        "Wir konnten nicht feststellen, dass Sie Mia Berger vertreten dürfen.",
         "dass Sie die Person sind",
     ),
 }
@@ -60,6 +60,40 @@ def test_the_refusal_of_authority_is_written_to_the_representative(
     assert "personal data of Mia" not in rendered.text
     assert "personenbezogenen Daten von Mia" not in rendered.text
     assert "mia@example.org" not in rendered.text
+    # It names what was refused, the authority, and never says the identity failed.
+    assert rendered.subject.startswith(
+        {"en": "We could not confirm your authority to act", "de": "Wir konnten Ihre Vertretungs"}[
+            lang
+        ]
+    )
+    assert {"en": "who you are", "de": "wer Sie sind"}[lang] not in rendered.text
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_refused_identity_of_the_representative_says_so_and_not_the_authority(
+    app, session, controller, now, lang
+) -> None:  # type: ignore[no-untyped-def]
+    dpo = make_staff(session, now, role=Role.DPO)
+    request = make_represented(app, session, controller, now, language=lang)
+    decide_representation(
+        session, request, Step.IDENTITY, verified=False, note="The ID card had expired.",
+        version=request.version, user=dpo, clock=ClockSettings(ClockPolicy.EDPB, 3), now=now,
+    )  # fmt: skip
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    rendered = preview_letter(letter, app.extensions["dsar.registers"][0], now=now)
+    said = {
+        "en": "We could not confirm who you are, so we cannot act on the request for Mia Berger",
+        "de": "Wir konnten nicht feststellen, wer Sie sind. Deshalb",
+    }[lang]
+    assert said in rendered.text and said in rendered.html
+    assert {"en": "may act for", "de": "vertreten dürfen"}[lang] not in rendered.text.split(said)[
+        1
+    ].split("\n")[0]
+    assert rendered.subject.startswith(
+        {"en": "We could not confirm your identity (", "de": "Wir konnten Ihre Identität nicht"}[
+            lang
+        ]
+    )
 
 
 def test_the_letter_facts_name_the_representative_and_search_no_address(
