@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from pathlib import Path
 
@@ -30,14 +31,29 @@ def secret_key(env: str, raw: str, instance_path: Path) -> str:
             '(python -c "import secrets; print(secrets.token_urlsafe(48))")'
         )
     # Development and tests keep a generated key in the instance folder so sessions survive.
-    path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    path.write_text(key)
-    path.chmod(0o600)
-    return key
+    return kept_secret(instance_path, "secret_key", secrets.token_urlsafe(48))
+
+
+def kept_secret(instance_path: Path, name: str, new: str) -> str:
+    """The secret kept in the instance folder under `name`, written as `new` if there is none.
+
+    Written once, whole: several processes (web workers, the scheduler, a command) may start at
+    once; each writes its own draft, one hard link wins, and all read the winner's secret, never
+    a half-written file or a second key that would make the first one's files unreadable.
+    """
+    path = instance_path / name
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        draft = instance_path / f".{name}.{secrets.token_hex(8)}"
+        draft.write_text(new)
+        draft.chmod(0o600)
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
 
 
 def suppression_salt(raw: str, secret: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from dsar.core.setting_keys import ConfigError
+from dsar.core.setting_keys import ConfigError, kept_secret
 
 ALGORITHM = "Ed25519"
 APP_KEY = "dsar.signer"
@@ -33,21 +32,7 @@ def signing_seed(raw: str, instance_path: Path) -> str:
         seed = raw.strip()
         _seed_bytes(seed)
         return seed
-    path = instance_path / KEY_FILE
-    if not path.exists():
-        # Several workers may start at once: each writes its own file, one link wins, all
-        # read the winner's key.
-        instance_path.mkdir(parents=True, exist_ok=True)
-        draft = instance_path / f".{KEY_FILE}.{secrets.token_hex(8)}"
-        draft.write_text(base64.b64encode(secrets.token_bytes(32)).decode())
-        draft.chmod(0o600)
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    return path.read_text().strip()
+    return kept_secret(instance_path, KEY_FILE, base64.b64encode(secrets.token_bytes(32)).decode())
 
 
 def _seed_bytes(seed: str) -> bytes:

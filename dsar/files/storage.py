@@ -23,6 +23,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy.orm import Session
 
 from dsar.config import ConfigError, Settings
+from dsar.core.setting_keys import kept_secret
 from dsar.files.crypto import CHUNK, MAGIC, SealError, is_sealed, seal, unseal
 from dsar.files.models import FilePurpose, StoredFile
 
@@ -223,11 +224,8 @@ def file_key(settings: Settings) -> bytes:
             "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key())'"
         )
     else:
-        path = settings.instance_path / "file_key"
-        if not path.exists():
-            path.write_bytes(Fernet.generate_key())
-            path.chmod(0o600)
-        key = path.read_bytes().strip()
+        new = Fernet.generate_key().decode()
+        key = kept_secret(settings.instance_path, "file_key", new).encode()
     try:
         Fernet(key)
     except ValueError:

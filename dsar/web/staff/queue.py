@@ -85,8 +85,8 @@ def assign_bulk() -> ResponseReturnValue:
     target = request.form.get("assignee", "me")
     if target == "me":
         assignee: StaffUser | None = user
-    elif target.isdigit():
-        assignee = db.session.get(StaffUser, int(target))
+    elif bounded_ids([target]):
+        assignee = db.session.get(StaffUser, bounded_ids([target])[0])
         if assignee is None:
             abort(400, _("No such staff member."))
     else:
