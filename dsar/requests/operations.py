@@ -143,6 +143,7 @@ def create_request(
         status_token_hash=hash_token(token),
         created_at=now,
         updated_at=now,
+        representation=None,  # a new request has none until record_representation: no query
     )
     session.add(request)
     session.flush()
