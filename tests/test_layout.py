@@ -16,7 +16,6 @@ COMMITTERS = {
     "commands/devserver.py",
     "commands/api_key.py",  # `dsar api-key create/revoke` commit the key they made or revoked
     "commands/erasure.py",  # `dsar erasure replay` commits what the replay recorded
-    "commands/mailbox.py",  # `dsar mailbox poll` commits each stored message before flagging it
     "commands/webhook.py",  # `dsar webhook add/remove` commit the endpoint they changed
     "jobs/scheduler.py",
     "jobs/leader.py",

@@ -39,12 +39,12 @@ def poll_command(slug: str | None) -> None:
     if not settings.mailboxes:
         click.echo("no mailbox configured: set DSAR_MAILBOX_<SLUG> (docs/mailbox.md)")
         return
-    # Each message is its own transaction, begun as SQLite's writer like the jobs' ones.
+    # Each message is its own transaction, begun as SQLite's writer like the jobs' ones, and
+    # committed by `after_each` before it is flagged: no work is left for a last commit.
     with writing():
         result = poll_mailboxes(
             session, settings, clock_now(), after_each=session.commit, only=slug
         )
-        session.commit()
     click.echo(
         f"drafts={result.drafts} joined={result.joined} known={result.known} "
         f"too_large={result.too_large} failed={result.failed}"

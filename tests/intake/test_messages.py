@@ -8,9 +8,10 @@ import secrets
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from dsar.files.storage import FileStore
+from dsar.letters.models import Letter
 from dsar.letters.operations import approve_letter, draft_letter, send_letter
 from dsar.messages.models import Author, Message
 from dsar.messages.operations import post_from_staff, receive_from_subject
@@ -209,3 +210,24 @@ def test_letter_in_the_thread_with_pdf_and_receipt(  # type: ignore[no-untyped-d
         f"/c/demo/status/{token}/letters/{draft.id}/receipt.json",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_letter_without_a_signed_receipt_is_not_offered_for_checking(  # type: ignore[no-untyped-def]
+    app, client, session, controller, clock
+) -> None:
+    """A letter approved before receipts existed has none: the page promises no check of it."""
+    now = clock.now()
+    request, token = _with_token(session, controller, now)
+    apply_action(session, request, Action.VERIFY_IDENTITY, actor="dana", now=now)
+    letter = draft_letter(session, request, actor="dana", now=now, letter_type="acknowledgement")
+    store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
+    register = by_hand(app.extensions["dsar.registers"][0])
+    approve_letter(session, letter, register=register, store=store, actor="dana", now=now)
+    # As a letter approved before receipts existed: the model refuses the change, the row not.
+    session.execute(update(Letter).where(Letter.id == letter.id).values(receipt=None))
+    session.expire(letter)
+    send_letter(session, letter, actor="dana", now=now)
+    session.commit()
+    page = client.get(f"/c/demo/status/{token}?lang=en").get_data(as_text=True)
+    assert f"/letters/{letter.id}/pdf" in page and "receipt.json" not in page
+    assert 'id="verify-hint"' not in page

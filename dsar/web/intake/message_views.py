@@ -13,7 +13,6 @@ from flask import abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
-from werkzeug.datastructures import FileStorage
 
 from dsar.core import clock
 from dsar.core.attachments import private_download
@@ -30,6 +29,7 @@ from dsar.requests.models import Request
 from dsar.web.intake import bp
 from dsar.web.intake.controllers import controller_and_register
 from dsar.web.intake.thread_items import thread_items
+from dsar.web.message_form import MessageForm
 
 NOTICES = {"sent", "empty", "too_long", "too_many_files", "type", "too_large", "closed"}
 
@@ -59,16 +59,13 @@ def _found(slug: str, token: str) -> Request:
 @limiter.limit("5/minute")
 def status_reply(slug: str, token: str) -> ResponseReturnValue:
     found = _found(slug, token)
-    files = [
-        (f.filename, f.read(_max_bytes() + 1))
-        for f in request.files.getlist("attachments")
-        if isinstance(f, FileStorage) and f.filename
-    ]
+    form = MessageForm()
+    files = form.files(_max_bytes())
     try:
         receive_from_subject(
             db.session(),
             found,
-            body=(request.form.get("body") or ""),
+            body=form.text(),
             files=files,
             channel="web",
             now=clock.now(),

@@ -32,6 +32,7 @@ class ThreadItem:
     body: str = ""  # plain text: the template escapes it
     title: str = ""
     links: list[Link] = field(default_factory=list)
+    signed: bool = False  # an export (its manifest is signed) or a letter with a signed receipt
 
 
 def thread_items(
@@ -41,7 +42,9 @@ def thread_items(
     items = [_message(m, slug, token) for m in messages_of(session, request)]
     items += [_letter(letter, slug, token) for letter in letters_sent(session, request)]
     items += [
-        ThreadItem("download", d.sent_at or now, title=d.title, links=[Link(d.title, d.url)])
+        ThreadItem(
+            "download", d.sent_at or now, title=d.title, links=[Link(d.title, d.url)], signed=True
+        )
         for d in open_exports(session, request, slug, token, now)
         if d.url
     ]
@@ -79,5 +82,9 @@ def _letter(letter: Letter, slug: str, token: str) -> ThreadItem:
             links.append(Link("receipt", url_for("intake.status_letter_receipt", **keys)))
     assert letter.sent_at is not None  # a sent letter
     return ThreadItem(
-        "letter", letter.sent_at, title=letter.subject_line or letter.type, links=links
+        "letter",
+        letter.sent_at,
+        title=letter.subject_line or letter.type,
+        links=links,
+        signed=bool(letter.pdf_file_id is not None and letter.receipt),
     )

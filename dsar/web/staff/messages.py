@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from dsar.core.clock import now as clock_now
 from dsar.core.i18n import supported
@@ -28,6 +27,7 @@ from dsar.messages.operations import MessageRejected, mark_read, post_from_staff
 from dsar.messages.thread import letters_sent, messages_of
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
+from dsar.web.message_form import MessageForm
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 
@@ -88,17 +88,14 @@ def message_context(req: Request) -> dict[str, Any]:
 def post_message(request_id: int) -> ResponseReturnValue:
     req = visible_request(request_id)
     settings = current_app.config["DSAR_SETTINGS"]
-    files = [
-        (f.filename, f.read(settings.upload_max_bytes + 1))
-        for f in request.files.getlist("attachments")
-        if isinstance(f, FileStorage) and f.filename
-    ]
+    form = MessageForm()
+    files = form.files(settings.upload_max_bytes)
     try:
         post_from_staff(
             db.session(),
             req,
             current_user._get_current_object(),
-            request.form.get("body") or "",
+            form.text(),
             files,
             clock_now(),
             FileStore.from_settings(settings),
