@@ -18,7 +18,7 @@ from flask import current_app
 from flask.cli import ScriptInfo, with_appcontext
 
 from dsar.core.signing import APP_KEY, Signer
-from dsar.receipts.receipt import receipt_text
+from dsar.receipts.receipt import receipt_name, receipt_text
 from dsar.receipts.verify import Outcome, PublicKeyError, public_key, verify_export, verify_letter
 
 KEY_HELP = (
@@ -51,7 +51,7 @@ def _key(given: str | None, ctx: click.Context) -> bytes:
 
 def receipt_path(pdf: Path) -> Path:
     """Where a letter's receipt sits beside its PDF: NAME.pdf -> NAME.receipt.json."""
-    return pdf.with_suffix(".receipt.json")
+    return pdf.with_name(receipt_name(pdf.name))
 
 
 @receipt_group.command("verify")

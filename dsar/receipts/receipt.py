@@ -47,6 +47,12 @@ def letter_receipt(
     return receipt
 
 
+def receipt_name(pdf_filename: str) -> str:
+    """A letter's receipt file, named to sit beside its PDF: NAME.pdf -> NAME.receipt.json."""
+    stem = pdf_filename[:-4] if pdf_filename.lower().endswith(".pdf") else pdf_filename
+    return f"{stem}.receipt.json"
+
+
 def receipt_text(receipt: dict[str, Any]) -> str:
     """The receipt as the file handed out beside the PDF."""
     return json.dumps(receipt, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

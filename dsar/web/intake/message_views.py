@@ -24,7 +24,7 @@ from dsar.letters.models import Letter
 from dsar.messages.models import Author
 from dsar.messages.operations import MessageRejected, mark_read, receive_from_subject, thread_open
 from dsar.messages.thread import attachment_of
-from dsar.receipts.receipt import receipt_text
+from dsar.receipts.receipt import receipt_name, receipt_text
 from dsar.requests.models import Request
 from dsar.web.intake import bp
 from dsar.web.intake.controllers import controller_and_register
@@ -113,7 +113,7 @@ def status_letter_receipt(slug: str, token: str, letter_id: int) -> ResponseRetu
     if not letter.receipt:
         abort(404)
     assert letter.pdf_file is not None
-    name = Path(letter.pdf_file.filename).with_suffix(".receipt.json").name
+    name = receipt_name(Path(letter.pdf_file.filename).name)
     return private_download(
         receipt_text(letter.receipt), filename=name, mimetype="application/json"
     )

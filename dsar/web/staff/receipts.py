@@ -9,7 +9,7 @@ from flask import abort
 from flask.typing import ResponseReturnValue
 
 from dsar.core.attachments import private_download
-from dsar.receipts.receipt import receipt_text
+from dsar.receipts.receipt import receipt_name, receipt_text
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
@@ -23,7 +23,7 @@ def letter_receipt(letter_id: int) -> ResponseReturnValue:
     letter = _letter_or_404(letter_id)
     if letter.pdf_file is None or not letter.receipt:
         abort(404)
-    name = Path(letter.pdf_file.filename).with_suffix(".receipt.json").name
+    name = receipt_name(Path(letter.pdf_file.filename).name)
     return private_download(
         receipt_text(letter.receipt), filename=name, mimetype="application/json"
     )
