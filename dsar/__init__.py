@@ -118,9 +118,11 @@ def _register_blueprints(app: Flask) -> None:
     from dsar.web.converters import BoundedIntegerConverter
 
     app.url_map.converters["int"] = BoundedIntegerConverter  # before any rule is added
+    from dsar.web import page_words
     from dsar.web.intake import bp as intake_bp
     from dsar.web.staff import bp as staff_bp
 
+    page_words.init_app(app)
     app.register_blueprint(intake_bp)
     app.register_blueprint(staff_bp, url_prefix="/staff")
 

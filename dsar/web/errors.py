@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -15,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from dsar.requests.workflow import IllegalTransition
 from dsar.web.api.problems import problem_response
 from dsar.web.intake.language import language
+from dsar.web.page_words import _l
 from dsar.web.staff.labels import status_label
 
 # Werkzeug's own descriptions are English; a page that gave none of its own says these.

@@ -12,7 +12,6 @@ from flask import Response, current_app, make_response, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import MultipleFileField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -40,6 +39,7 @@ from dsar.register.datasources import ManualSource
 from dsar.web.downloads import bp
 from dsar.web.forms import WebForm
 from dsar.web.intake.controllers import controller_or_404
+from dsar.web.page_words import _l
 
 PROBLEMS = {
     "invalid": (_l("This upload link is not valid."), 404),

@@ -14,7 +14,6 @@ from datetime import datetime
 from flask import Response, abort, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, Length
 
@@ -37,6 +36,7 @@ from dsar.intake.operations import request_for_status_token
 from dsar.web.downloads import bp
 from dsar.web.forms import WebForm
 from dsar.web.intake.controllers import controller_or_404
+from dsar.web.page_words import _l
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
@@ -29,6 +28,7 @@ from dsar.intake.uploads import Upload, UploadRejected, accept_upload
 from dsar.representatives.models import Relationship
 from dsar.representatives.operations import NewRepresentation
 from dsar.web.intake.validators import email_syntax, single_line, upload_refusal
+from dsar.web.page_words import _l
 
 RELATIONS = [
     SelectChoice(Relationship.PARENT.value, _l("Parent or guardian of a child")),

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
@@ -25,6 +24,7 @@ from dsar.web.intake.forms import (
 )
 from dsar.web.intake.language import language
 from dsar.web.intake.validators import single_line
+from dsar.web.page_words import _l
 
 
 def _pattern_check(pattern: str | None) -> Callable[[Any, Any], None]:

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -19,6 +18,7 @@ from dsar.intake.operations import confirm_request, resend_confirmation
 from dsar.web.forms import WebForm
 from dsar.web.intake import bp
 from dsar.web.intake.controllers import controller_and_register
+from dsar.web.page_words import _l
 
 
 def _settings() -> Settings:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -32,6 +31,7 @@ from dsar.requests.workflow import RequestType
 from dsar.web.forms import WebForm
 from dsar.web.intake.behalf import OnBehalfFields
 from dsar.web.intake.validators import email_syntax, https_url, single_line
+from dsar.web.page_words import _l
 
 NAME_MAX = 200
 EMAIL_MAX = 320

@@ -7,11 +7,11 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
 from dsar.intake.uploads import UploadRejected
+from dsar.web.page_words import _l
 
 
 def single_line(form: Form, field: Field) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
@@ -20,6 +19,7 @@ from dsar.extensions import limiter
 from dsar.receipts.verify import Outcome, verify_upload
 from dsar.web.forms import WebForm
 from dsar.web.intake import bp
+from dsar.web.page_words import _l
 from dsar.web.staff.case_words import said
 
 # The sentences of dsar/receipts/verify.py that static/verify.js says, in the page's language.

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from dsar.accounts.models import Role
 from dsar.outbox.models import OutboxStatus
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 
 ACTION_LABELS = {

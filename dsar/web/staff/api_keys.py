@@ -11,7 +11,6 @@ import logging
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectField, StringField
@@ -26,6 +25,7 @@ from dsar.core.clock import now as clock_now
 from dsar.extensions import db
 from dsar.web.forms import WebForm
 from dsar.web.intake.forms import MultiCheckboxField
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 

@@ -18,7 +18,6 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 from markupsafe import Markup
 
@@ -37,6 +36,7 @@ from dsar.accounts.sign_in import (
 from dsar.core.clock import now as clock_now
 from dsar.extensions import db, limiter
 from dsar.requests.permissions import ANY_STAFF
+from dsar.web.page_words import _l
 from dsar.web.staff import bp, session_life
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import secret_key

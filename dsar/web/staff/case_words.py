@@ -5,15 +5,16 @@ purposes and channels. Template filters; a value without words is shown as it is
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from dsar.core.words import Said, said_of
 from dsar.letters.content import IncompleteLetter
 from dsar.requests.checklist import Step
 from dsar.requests.closing import NotReady
 from dsar.requests.workflow import IllegalTransition
+from dsar.web.page_words import _l, word_filter
 from dsar.web.staff import bp
 from dsar.web.staff.change_words import CHANGES, change_state_words
 from dsar.web.staff.labels import status_label
@@ -106,9 +107,14 @@ ACTIONS = {
 LANGUAGE_NAMES = {"de": _l("German"), "en": _l("English")}
 
 
-def _word(table: Mapping[str, object], value: object) -> str:
+def _entry(table: Mapping[str, object], value: object) -> object:
+    """`value`'s entry in `table` (a `Word`), or `value` itself in plain words."""
     key = str(getattr(value, "value", value))
-    return str(table.get(key, key.replace("_", " ")))
+    return table.get(key, key.replace("_", " "))
+
+
+def _word(table: Mapping[str, object], value: object) -> str:
+    return str(_entry(table, value))
 
 
 @bp.app_template_filter("checklist_step")
@@ -118,58 +124,34 @@ def checklist_step(step: Step) -> str:
     return _("%(step)s (by hand: the letter records it)", step=words) if step.by_hand else words
 
 
-@bp.app_template_filter("identity_state")
-def identity_state(value: object) -> str:
-    """How far the subject's identity is established."""
-    return _word(IDENTITY, value)
-
-
-@bp.app_template_filter("purpose_text")
-def purpose_text(value: object) -> str:
-    """Why information is asked for from the subject."""
-    return _word(PURPOSES, value)
-
-
-@bp.app_template_filter("ground_words")
-def ground_words(value: object) -> str:
-    """A refusal ground (Art. 12(5))."""
-    return _word(GROUNDS, value)
-
-
-@bp.app_template_filter("letter_kind")
 def letter_kind(value: object) -> str:
     """What a letter is: "access answer", "extension notice"."""
     return _word(LETTER_KINDS, value)
 
 
-@bp.app_template_filter("letter_state")
 def letter_state(value: object) -> str:
     """A letter's status: draft, approved, sent."""
     return _word(LETTER_STATES, value)
 
 
-@bp.app_template_filter("notice_state")
-def notice_state(value: object) -> str:
-    """Where a recipient notice stands."""
-    return _word(NOTICE_STATES, value)
-
-
-@bp.app_template_filter("notice_action")
-def notice_action(value: object) -> str:
-    """What a recipient is told of: the data "erased", "rectified", "restricted"."""
-    return _word(NOTICE_ACTIONS, value)
-
-
-@bp.app_template_filter("file_purpose")
-def file_purpose(value: object) -> str:
-    """What a stored file is for."""
-    return _word(FILE_PURPOSES, value)
-
-
-@bp.app_template_filter("language_name")
 def language_name(value: object) -> str:
     """A language's name: "German"."""
     return _word(LANGUAGE_NAMES, value)
+
+
+# Template filters writing a table's entry in the page's language (dsar/web/page_words.py).
+for _name, _table in (
+    ("identity_state", IDENTITY),  # how far the subject's identity is established
+    ("purpose_text", PURPOSES),  # why information is asked for from the subject
+    ("ground_words", GROUNDS),  # a refusal ground (Art. 12(5))
+    ("letter_kind", LETTER_KINDS),
+    ("letter_state", LETTER_STATES),
+    ("notice_state", NOTICE_STATES),  # where a recipient notice stands
+    ("notice_action", NOTICE_ACTIONS),  # the data "erased", "rectified", "restricted"
+    ("file_purpose", FILE_PURPOSES),  # what a stored file is for
+    ("language_name", LANGUAGE_NAMES),
+):
+    bp.add_app_template_filter(word_filter(partial(_entry, _table)), _name)
 
 
 @bp.app_template_filter("said")

@@ -5,9 +5,8 @@ filters `change_state_words`, `measure_words`; an operation's refusal is put int
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from dsar.changes.models import ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 
 CHANGES = (ErasureStatus, RectificationStatus, RestrictionStatus, StopStatus)

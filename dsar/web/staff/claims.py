@@ -12,7 +12,6 @@ from typing import Any
 from flask import abort, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import EmailField, HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
@@ -39,6 +38,7 @@ from dsar.fulfilment.search import register_for
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS, may_compare_documents
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words

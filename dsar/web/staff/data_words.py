@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask_babel import lazy_gettext as _l
-
 from dsar.fulfilment.models import ExclusionReason
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 
 # Art. 15(4): why a row or field is left out of the export.

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -40,6 +39,7 @@ from dsar.requests.models import Request, RequestEvent
 from dsar.requests.permissions import REQUEST_WORKERS, can_see, may_decide
 from dsar.requests.repeats import others_of_subject
 from dsar.requests.workflow import Action, Decision, IllegalTransition, allowed_actions
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words, first_upper

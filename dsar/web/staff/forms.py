@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -25,6 +24,7 @@ from dsar.core.i18n import LANGUAGES, NAMES
 from dsar.representatives.models import Relationship
 from dsar.requests.workflow import Decision, RequestType
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff.labels import RIGHT_LABELS, ROLE_LABELS
 from dsar.web.staff.representation import RELATIONS
 

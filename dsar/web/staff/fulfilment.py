@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -37,6 +36,7 @@ from dsar.register import Register
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -29,6 +28,7 @@ from dsar.mailbox.reading import read_mail
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.requests.workflow import RequestType
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.case_words import said

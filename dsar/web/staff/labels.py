@@ -8,13 +8,14 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from jinja2.runtime import Context
+from jinja2.utils import pass_context
 
 from dsar.accounts.models import Role
-from dsar.core.i18n import LOCALES, long_date
+from dsar.core.i18n import long_date
 from dsar.requests.workflow import Channel, RequestType, Status
 from dsar.web.intake.language import language
+from dsar.web.page_words import Word, _l, page_date_locale, page_translations_of, word_filter
 from dsar.web.staff import bp
 
 RIGHT_LABELS = {
@@ -57,28 +58,33 @@ ROLE_LABELS = {
 }
 
 
-@bp.app_template_filter("right_words")
-def right_label(value: RequestType) -> str:
+def right_label(value: RequestType) -> Word:
     """The right a request exercises, in words with its article."""
-    return str(RIGHT_LABELS[RequestType(value)])
+    return RIGHT_LABELS[RequestType(value)]
 
 
-@bp.app_template_filter("status_words")
-def status_label(value: Status) -> str:
+def status_label(value: Status) -> Word:
     """A request's status in words."""
-    return str(STATUS_LABELS[Status(value)])
+    return STATUS_LABELS[Status(value)]
 
 
-@bp.app_template_filter("channel_words")
-def channel_label(value: Channel) -> str:
+def channel_label(value: Channel) -> Word:
     """How a request reached the controller, in words."""
-    return str(CHANNEL_LABELS[Channel(value)])
+    return CHANNEL_LABELS[Channel(value)]
 
 
-@bp.app_template_filter("role_words")
-def role_label(value: Role) -> str:
+def role_label(value: Role) -> Word:
     """A staff member's role in words."""
-    return str(ROLE_LABELS[Role(value)])
+    return ROLE_LABELS[Role(value)]
+
+
+for _name, _lookup in (
+    ("right_words", right_label),
+    ("status_words", status_label),
+    ("channel_words", channel_label),
+    ("role_words", role_label),
+):
+    bp.add_app_template_filter(word_filter(_lookup), _name)
 
 
 @bp.app_template_filter("long_date")
@@ -90,19 +96,23 @@ def written_date(value: date | str) -> str:
 
 
 @bp.app_template_filter("short_date")
-def short_date(value: date) -> str:
+@pass_context
+def short_date(context: Context, value: date) -> str:
     """A date in a table cell: "2 Apr 2026", "02.04.2026"."""
-    return format_date(value, format="medium", locale=LOCALES.get(language(), LOCALES["en"]))
+    return format_date(value, format="medium", locale=page_date_locale(context))
 
 
 @bp.app_template_filter("days_left_words")
-def days_left_words(left: int) -> str:
+@pass_context
+def days_left_words(context: Context, left: int) -> str:
     """Days left in words: "5 days left", "due today", "overdue by 3 days"."""
+    translations = page_translations_of(context)
     if left < 0:
-        return ngettext("overdue by %(num)d day", "overdue by %(num)d days", -left)
+        overdue = translations.ungettext("overdue by %(num)d day", "overdue by %(num)d days", -left)
+        return overdue % {"num": -left}
     if left == 0:
-        return str(_l("due today"))
-    return ngettext("%(num)d day left", "%(num)d days left", left)
+        return translations.ugettext("due today")
+    return translations.ungettext("%(num)d day left", "%(num)d days left", left) % {"num": left}
 
 
 @bp.app_template_filter("local_time")

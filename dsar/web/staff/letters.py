@@ -9,7 +9,6 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask import request as flask_request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, SelectField, TextAreaField
@@ -48,6 +47,7 @@ from dsar.requests.closing import NotReady
 from dsar.requests.models import Request
 from dsar.requests.permissions import LETTER_APPROVERS, REQUEST_WORKERS
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import LETTER_KINDS, error_words

@@ -7,7 +7,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,6 +24,7 @@ from dsar.requests.queue import FILTER_KEYS, QueueFilters, queue_page
 from dsar.requests.saved_views import views_of
 from dsar.requests.workflow import Channel, RequestType, Status
 from dsar.web.converters import bounded_ids
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
 from dsar.web.staff.common import workable_controllers

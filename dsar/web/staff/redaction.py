@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from wtforms import FloatField, IntegerField, SelectField, StringField
@@ -33,6 +32,7 @@ from dsar.redaction.pdf import PDF, RedactionFailed, page_sizes, redact, render_
 from dsar.requests.models import Request
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
+from dsar.web.page_words import _l
 
 _REFUSALS = (
     (re.compile(r"manual requests come by e-mail, letter or phone"),

@@ -7,7 +7,6 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, IntegerField, TextAreaField
@@ -20,6 +19,7 @@ from dsar.requests.decisions import NotPermitted, StaleForm
 from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.requests.workflow import IllegalTransition
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words, first_upper

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from dsar.intake.texts import ERASURE_GROUNDS, RESTRICTION_GROUNDS
 from dsar.register import Register
 from dsar.web.intake.language import language
+from dsar.web.page_words import _l
 
 # Shown elsewhere on the page (the extension notice) or of no use to a reader (the form's version).
 HIDDEN = frozenset({"form_version", "extension_notice_due", "lookup_keys"})
@@ -29,7 +29,7 @@ LABELS = {
     "grounds": _l("The subject's reasons"),
     "activities": _l("Consent withdrawn for"),
 }
-WORDS = {
+WORDS: dict[str, dict[str, object]] = {
     "salutation": {"ms": _l("Ms"), "mr": _l("Mr")},
     "scope": {
         "all": _l("everything about the subject"),

@@ -8,7 +8,6 @@ from math import ceil
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +26,7 @@ from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 from dsar.sources.base import row_key
 from dsar.web.forms import WebForm
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required, visible_request
 from dsar.web.staff.case_words import error_words

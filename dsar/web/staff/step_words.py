@@ -10,11 +10,11 @@ import re
 from typing import Any
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from dsar.changes.follow_up import ART_17_2
 from dsar.changes.marks import LIFT, LIFTED, RESTRICT, STOP, STOP_REASONS, ground_reason
 from dsar.changes.rules import ERASED, KEPT, KEPT_FOR_CLAIMS
+from dsar.web.page_words import _l
 from dsar.web.staff import bp
 
 # The legal grounds the steps cite, as the page's language cites them; a register's own norm

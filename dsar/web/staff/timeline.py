@@ -9,10 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from dsar.requests.models import RequestEvent
 from dsar.requests.workflow import RequestType, Status
+from dsar.web.page_words import _l
 from dsar.web.staff.case_words import language_name
 from dsar.web.staff.labels import channel_label, local_time, right_label, status_label, written_date
 
