@@ -34,13 +34,22 @@ from tests.pg import free_port, start_postgres  # noqa: E402
 
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# What a browser posts for the access form filled in by the subject for themselves: every text
+# field and select, empty where nothing was typed (the folded "on behalf of someone else" fields
+# too); an unticked box and unchosen radio buttons are not sent. (Files would make it multipart;
+# none are attached.)
 FORM = {
     "name": "Zoë Müller-Lüdenscheidt",
+    "salutation": "",
     "email": "zoe@example.org",
     "language": "de",
     "key_customer_number": "K-100042",
     "message": "Bitte alle Daten.",
     "website": "",
+    "relation_note": "",
+    "subject_name": "",
+    "subject_email": "",
+    "subject_address": "",
 }
 
 
