@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from dsar.requests.models import OPEN, Request
 from dsar.requests.workflow import OPEN_STATUSES, RequestType, Status
@@ -54,6 +54,7 @@ def others_of_subject(session: Session, request: Request) -> list[OtherRequest]:
         related.append(and_(Request.type == request.type, OPEN))
     rows = session.scalars(
         select(Request)
+        .options(joinedload(Request.representation))  # same_subject reads it for each
         .where(
             normalised_email() == func.lower(literal(request.subject_email)),
             Request.controller_id == request.controller_id,

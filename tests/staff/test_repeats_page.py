@@ -6,6 +6,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy import event
+
+from dsar.extensions import db
 from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType, Status
 from tests.factories import make_request
@@ -76,3 +79,43 @@ def test_the_queue_marks_possible_duplicates(  # type: ignore[no-untyped-def]
     )
     assert sorted(int(i) for i in marked) == sorted([first.id, second.id])
     assert other_right.reference in html
+
+
+def test_the_case_page_reads_no_more_for_more_repeats(  # type: ignore[no-untyped-def]
+    session, controller, now: datetime, dpo, as_user
+) -> None:
+    """The subject's other requests and whether each was made by a representative (a
+    representative's requests are told apart by name, dsar/requests/repeats.py) come in the
+    page's one query for them, however many there are."""
+    this = make_request(session, controller, now, subject_email="zoe@example.org")
+    make_request(session, controller, now - timedelta(days=1), subject_email="zoe@example.org")
+    client = as_user(dpo)
+    url = f"/staff/requests/{this.id}"
+
+    def statements() -> list[str]:
+        """The page's statements as a fresh request reads them: nothing already loaded."""
+        session.commit()
+        session.expunge_all()
+        seen: list[str] = []
+
+        def count(*args) -> None:  # type: ignore[no-untyped-def]
+            seen.append(args[2])
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return seen
+
+    with_one = statements()
+    for days in range(2, 6):
+        make_request(
+            session, controller, now - timedelta(days=days), subject_email="zoe@example.org"
+        )
+    with_five = statements()
+    html = client.get(url).get_data(as_text=True)
+    assert len(re.findall(r'<tr data-request="\d+">', html)) == 5
+    assert len(with_five) == len(with_one)
+    # this request's representation too comes with the request, not in a query of its own
+    assert not [sql for sql in with_five if sql.lstrip().startswith("SELECT representation.")]

@@ -63,7 +63,12 @@ def visible_request(request_id: int) -> Request:
     """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing."""
     found = db.session.execute(
         select(Request)
-        .options(joinedload(Request.controller), joinedload(Request.assignee))
+        # what every case page reads: the representation too (its gates, its panel)
+        .options(
+            joinedload(Request.controller),
+            joinedload(Request.assignee),
+            joinedload(Request.representation),
+        )
         .where(Request.id == request_id)
     ).scalar_one_or_none()
     if found is None or not can_see(current_user, found):
