@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pymupdf
+from pymupdf import mupdf
 
 from dsar.core.words import N_, Said
 
@@ -22,12 +23,12 @@ REDACTABLE = (PDF, *IMAGES)
 ZOOM = 1.5  # page images for staff: 108 dpi, enough to see what to mark
 MAX_PIXELS = 2000  # ... but no side longer than this: a huge page must not fill the memory
 # What apply_redactions removes under an area: the characters, the image pixels (blanked in
-# the image itself, not covered), and line art the area touches. (PyMuPDF sets these
-# constants at import time, out of its type information's sight.)
+# the image itself, not covered), and line art the area touches (MuPDF's own constants,
+# which `pymupdf` copies onto itself at import time, out of its type information's sight).
 _REMOVE = {
-    "text": pymupdf.PDF_REDACT_TEXT_REMOVE,  # type: ignore[attr-defined]
-    "images": pymupdf.PDF_REDACT_IMAGE_PIXELS,  # type: ignore[attr-defined]
-    "graphics": pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,  # type: ignore[attr-defined]
+    "text": mupdf.PDF_REDACT_TEXT_REMOVE,
+    "images": mupdf.PDF_REDACT_IMAGE_PIXELS,
+    "graphics": mupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,
 }
 
 
