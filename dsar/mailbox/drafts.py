@@ -20,7 +20,7 @@ from dsar.files.models import FilePurpose
 from dsar.mailbox.models import InboundMail, InboundState
 from dsar.requests.models import Request
 from dsar.requests.operations import NewRequest, create_request
-from dsar.requests.permissions import may_see_requests
+from dsar.requests.permissions import can_see, may_see_requests
 from dsar.requests.workflow import Channel, RequestType
 
 
@@ -29,7 +29,10 @@ class DraftRefused(ValueError):
 
 
 def may_open(user: StaffUser, inbound: InboundMail) -> bool:
-    """Drafts are read by those who work the requests of the draft's controller."""
+    """Drafts are read by those who work the requests of the draft's controller; a message that
+    became or joined a request, only by those who may open that request."""
+    if inbound.request is not None:
+        return can_see(user, inbound.request)
     return may_see_requests(user) and user.may_work_for(inbound.controller_id)
 
 
@@ -98,7 +101,9 @@ def confirm_draft(
         inbound.file.purpose = FilePurpose.ORIGINAL_REQUEST
         payload |= {"file_id": inbound.file.id, "filename": inbound.file.filename,
                     "sha256": inbound.file.sha256}  # fmt: skip
-    record_event(session, request, "original_attached", actor=user.email, now=now, payload=payload)
+    # a message too large to store left no .eml: the trail says so rather than "attached"
+    action = "original_attached" if inbound.file is not None else "original_not_stored"
+    record_event(session, request, action, actor=user.email, now=now, payload=payload)
     inbound.state, inbound.request_id = InboundState.CONFIRMED, request.id
     inbound.decided_by, inbound.decided_at = user.email, now
     record_staff_event(

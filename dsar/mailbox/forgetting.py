@@ -4,8 +4,9 @@ A discarded message never became a request (spam, a question, a wrong address), 
 obliges the controller to keep it (Art. 5(1)(e)); `DSAR_UNCONFIRMED_PURGE_DAYS` after the
 discard (the same period as a web request never confirmed, docs/mailbox.md), its encrypted
 .eml is deleted and its sender, name, subject and the staff's reason are cleared. The row stays
-with its mailbox UID and Message-ID, so the message is never fetched as new again, and the
-staff trail keeps who discarded a message from which address, when.
+with its mailbox UID and Message-ID, so the message is never fetched as new again. The staff
+trail, which is never cleared, keeps who discarded a message from which address, when and the
+reason they gave (staff write it knowing that).
 """
 
 from __future__ import annotations

@@ -162,3 +162,75 @@ def test_a_draft_too_large_to_store_says_so(app, session, controller, now, agent
     assert "Not stored: the message is larger than the configured ceiling." in page
     assert "too large to store: read it in the mailbox" in page
     assert client.get(f"/staff/inbox/{mail.id}/eml").status_code == 404
+
+
+def test_an_agent_opens_no_mail_of_a_colleagues_request(  # type: ignore[no-untyped-def]
+    app, session, controller, now, agent, other_agent, as_user
+) -> None:
+    """A reply joined to a request is as closed to an agent as the request itself."""
+    from tests.factories import make_request
+
+    request = make_request(session, controller, now, subject_email="zoe@example.org")
+    request.assignee = other_agent
+    raw = HTML_MAIL.replace(
+        b"Subject: Bitte um Auskunft", f"Subject: Re: {request.reference}".encode()
+    )
+    mail = draft(app, session, controller, now, raw)
+    assert mail.state is InboundState.JOINED
+    session.commit()
+
+    assert as_user(agent).get(f"/staff/requests/{request.id}").status_code == 404
+    assert as_user(agent).get(f"/staff/inbox/{mail.id}").status_code == 404
+    assert as_user(agent).get(f"/staff/inbox/{mail.id}/eml").status_code == 404
+    assert as_user(other_agent).get(f"/staff/inbox/{mail.id}").status_code == 200
+
+
+def test_confirming_a_draft_too_large_to_store_attaches_nothing(  # type: ignore[no-untyped-def]
+    app, session, controller, now, agent, as_user, no_csrf
+) -> None:
+    """The request's trail says the original was not stored, never that it was attached."""
+    store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
+    header = HTML_MAIL.split(b"\r\n\r\n")[0] + b"\r\n\r\n"
+    store_message(session, controller.id, 1, 1, header, 31_000_000, ARRIVED, too_large=True,
+                  store=store, now=now)  # fmt: skip
+    mail = session.scalars(select(InboundMail)).one()
+    form = {"type": "access", "language": "de", "subject_name": "Zoë Schmidt"}
+
+    client = as_user(agent)
+    assert client.post(f"/staff/inbox/{mail.id}/confirm", data=form).status_code == 303
+
+    session.expire_all()
+    actions = session.scalars(
+        select(RequestEvent.action).where(RequestEvent.request_id == mail.request_id)
+    ).all()
+    assert "original_not_stored" in actions and "original_attached" not in actions
+    page = client.get(f"/staff/requests/{mail.request_id}").get_data(as_text=True)
+    assert "Original e-mail too large to store: read it in the mailbox" in page
+    assert "Original request attached" not in page
+
+
+def test_only_a_draft_says_it_was_not_joined(  # type: ignore[no-untyped-def]
+    app, session, controller, now, agent, as_user
+) -> None:
+    """A reference from another sender makes a draft that names it; a joined reply's page does
+    not claim it was kept apart."""
+    from tests.factories import make_request
+
+    request = make_request(session, controller, now, subject_email="zoe@example.org")
+    subject = f"Subject: Re: {request.reference}".encode()
+    raw = HTML_MAIL.replace(b"Subject: Bitte um Auskunft", subject)
+    joined = draft(app, session, controller, now, raw)
+    stranger = raw.replace(b"zoe@example.org", b"mallory@example.org").replace(
+        b"<d1@example.org>", b"<d2@example.org>"
+    )
+    store = FileStore.from_settings(app.config["DSAR_SETTINGS"])
+    store_message(session, controller.id, 1, 2, stranger, len(stranger), ARRIVED,
+                  too_large=False, store=store, now=now)  # fmt: skip
+    kept_apart = session.scalars(select(InboundMail).where(InboundMail.id != joined.id)).one()
+    assert (joined.state, kept_apart.state) == (InboundState.JOINED, InboundState.DRAFT)
+    session.commit()
+    client = as_user(agent)
+
+    line = f"This message refers to {request.reference}; it was not joined to that request"
+    assert line in client.get(f"/staff/inbox/{kept_apart.id}").get_data(as_text=True)
+    assert line not in client.get(f"/staff/inbox/{joined.id}").get_data(as_text=True)

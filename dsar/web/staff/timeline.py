@@ -20,6 +20,7 @@ SENTENCES = {
     "created": _l("Request created"),
     "received": _l("Request received; the statutory clock started"),
     "original_attached": _l("Original request attached"),
+    "original_not_stored": _l("Original e-mail too large to store: read it in the mailbox"),
     "mail.reply": _l("The subject replied by e-mail (attached)"),
     "confirm_email": _l("The subject confirmed the e-mail address"),
     "expire": _l("Expired: the e-mail address was never confirmed"),
