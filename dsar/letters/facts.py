@@ -26,7 +26,8 @@ class Representative:
     name: str
     salutation: str | None = None
     # Which of the two decisions staff refused: "identity", "authority", "both", or None when
-    # neither was refused (the letter then says neither could be confirmed).
+    # neither was refused (an identity not established by the ordinary decision: the letter
+    # says, as to anyone, that who they are could not be confirmed).
     refused: str | None = None
 
 

@@ -148,17 +148,16 @@ def _helpers(content: LetterContent) -> dict[str, Any]:
     }
 
 
-# A representative's refusal names what could not be confirmed (docs/representatives.md).
+# A representative's refusal names what could not be confirmed (docs/representatives.md); an
+# identity not established otherwise (no check refused) is the ordinary subject line.
 REPRESENTATIVE_REFUSED = {
     "de": {
-        "identity": "Wir konnten Ihre Identität nicht feststellen",
         "authority": "Wir konnten Ihre Vertretungsbefugnis nicht feststellen",
-        None: "Wir konnten Ihre Identität und Vertretungsbefugnis nicht feststellen",
+        "both": "Wir konnten Ihre Identität und Vertretungsbefugnis nicht feststellen",
     },
     "en": {
-        "identity": "We could not confirm your identity",
         "authority": "We could not confirm your authority to act",
-        None: "We could not confirm your identity and authority to act",
+        "both": "We could not confirm your identity and authority to act",
     },
 }
 
@@ -167,8 +166,7 @@ def subject_line(content: LetterContent) -> str:
     line = SUBJECTS[content.language][content.letter_type]
     representative = content.facts.representative
     if content.letter_type == "identity_failed" and representative is not None:
-        refused = representative.refused if representative.refused != "both" else None
-        line = REPRESENTATIVE_REFUSED[content.language][refused]
+        line = REPRESENTATIVE_REFUSED[content.language].get(representative.refused or "", line)
     if "{" in line:  # German lines that name the request: "Ihr Antrag auf …"
         line = line.format(**{c: german_request(content.facts.request_type, c) for c in CASES})
     return f"{line} ({content.facts.reference})"

@@ -107,3 +107,39 @@ def test_the_letter_facts_name_the_representative_and_search_no_address(
     assert (facts.representative.name, facts.representative.salutation) == ("Anna Berger", "ms")
     assert facts.subject.salutation is None  # the form's salutation was the representative's
     assert facts.identity is not None and facts.identity.email is None
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_an_identity_failed_otherwise_says_only_what_was_decided(
+    app, session, controller, now, lang
+) -> None:  # type: ignore[no-untyped-def]
+    """Both checks verified, then the ordinary "identity not established": the letter says
+    who they are could not be confirmed, never that their authority could not be."""
+    from dsar.requests.decisions import Decision, DecisionInput, decide
+
+    dpo = make_staff(session, now, role=Role.DPO)
+    request = make_represented(app, session, controller, now, language=lang)
+    clock = ClockSettings(ClockPolicy.EDPB, 3)
+    for step in (Step.IDENTITY, Step.AUTHORITY):
+        decide_representation(
+            session, request, step, verified=True, note="", version=request.version,
+            user=dpo, clock=clock, now=now,
+        )  # fmt: skip
+    given = DecisionInput(Decision.FAIL_IDENTITY, request.version, reason="no answer")
+    decide(session, request, given, user=dpo, clock=clock, now=now)
+    letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
+    rendered = preview_letter(letter, app.extensions["dsar.registers"][0], now=now)
+
+    said = {
+        "en": "We could not confirm who you are, so we cannot act on the request for Mia Berger",
+        "de": "Wir konnten nicht feststellen, wer Sie sind. Deshalb",
+    }[lang]
+    assert said in rendered.text and said in rendered.html
+    assert rendered.subject.startswith(
+        {"en": "We could not confirm your identity (", "de": "Wir konnten Ihre Identität nicht"}[
+            lang
+        ]
+    )
+    authority = {"en": "authority", "de": "Vertretungsbefugnis"}[lang]
+    assert authority not in rendered.subject
+    assert {"en": "and that you may act", "de": "und dass Sie"}[lang] not in rendered.text
