@@ -204,3 +204,24 @@ def test_the_timeline_tells_each_decision_without_the_term(  # type: ignore[no-u
     assert "Mustermann" not in english
     german = client.get(f"/staff/requests/{request.id}", headers=GERMAN).get_data(as_text=True)
     assert "Schwärzung in einem Dokument markiert" in german and "Suchbegriff" in german
+
+
+def test_taking_back_the_only_redaction_before_apply_leaves_the_original(  # type: ignore[no-untyped-def]
+    app, session, extract, dpo, as_user, no_csrf
+) -> None:
+    request, file_id = extract
+    client = as_user(dpo)
+    term = {"term": NEIGHBOUR, "reason": "third_party", "reason_text": ""}
+    client.post(_url(request, file_id, "/terms"), data=term)
+    job = session.scalars(select(RedactionJob)).one()
+    (only,) = job.redactions
+
+    removed = client.post(_url(request, file_id, "/remove"), data={"redaction": only.id},
+                          follow_redirects=True).get_data(as_text=True)  # fmt: skip
+    assert "The redaction is removed; the export takes the original." in removed
+
+    page = client.get(_url(request, file_id))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "No redactions yet: the export takes the original." in html
+    assert "Applied" not in html and "the export is blocked" not in html

@@ -197,8 +197,12 @@ def redaction_remove(request_id: int, file_id: int) -> ResponseReturnValue:
     chosen = db.session.get(Redaction, form.redaction.data)
     if chosen is None or chosen.job.original_file_id != stored.id:
         abort(404)
+    job = chosen.job
     remove_redaction(db.session(), found, chosen, actor=current_user.email, now=clock_now())
-    flash(_("The redaction is removed; apply the redactions again before the export."), "info")
+    if job.pending:
+        flash(_("The redaction is removed; apply the redactions again before the export."), "info")
+    else:  # the only one, taken back before any copy was made
+        flash(_("The redaction is removed; the export takes the original."), "info")
     return _back(found, stored)
 
 
