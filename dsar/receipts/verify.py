@@ -90,6 +90,9 @@ def verify_export(source: str | Path | IO[bytes], key: bytes) -> Outcome:
         if manifest is None:
             return outcome
         files = manifest.get("files") or []
+        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+            outcome.problems.append(N_("%(name)s lists its files wrongly", name=MANIFEST))
+            return outcome
         outcome.what = N_(
             "export %(reference)s (%(count)d files)",
             reference=str(manifest.get("reference")),
@@ -120,8 +123,12 @@ def _json(text: bytes, outcome: Outcome) -> dict[str, Any] | None:
 
 def _check_member(archive: zipfile.ZipFile, entry: dict[str, Any], outcome: Outcome) -> None:
     name = str(entry.get("name"))
-    try:
-        data = archive.read(name)
+    digest, size = hashlib.sha256(), 0
+    try:  # read in chunks: a small upload may inflate to a member far larger than memory
+        with archive.open(name) as member:
+            for chunk in iter(lambda: member.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
     except KeyError:
         outcome.problems.append(
             N_("%(member)s: listed in %(name)s but missing", member=name, name=MANIFEST)
@@ -132,11 +139,11 @@ def _check_member(archive: zipfile.ZipFile, entry: dict[str, Any], outcome: Outc
             N_("%(member)s: cannot be read (%(error)s)", member=name, error=str(error))
         )
         return
-    if hashlib.sha256(data).hexdigest() != entry.get("sha256"):
+    if digest.hexdigest() != entry.get("sha256"):
         outcome.problems.append(
             N_("%(member)s: SHA-256 differs from %(name)s", member=name, name=MANIFEST)
         )
-    elif len(data) != entry.get("size"):
+    elif size != entry.get("size"):
         outcome.problems.append(
             N_("%(member)s: size differs from %(name)s", member=name, name=MANIFEST)
         )

@@ -51,7 +51,11 @@
     var manifest;
     try { manifest = JSON.parse(new TextDecoder().decode(text)); }
     catch (e) { problems.push(say("%(name)s is not JSON", { name: "manifest.json" })); return { what: what, problems: problems }; }
-    var files = manifest.files || [], listed = {};
+    var files = (manifest && manifest.files) || [], listed = {};
+    if (!Array.isArray(files) || files.some(function (f) { return !f || typeof f !== "object"; })) {
+      problems.push(say("%(name)s lists its files wrongly", { name: "manifest.json" }));
+      return { what: what, problems: problems };
+    }
     what = say("export %(reference)s (%(count)d files)", { reference: manifest.reference, count: files.length });
     for (var i = 0; i < files.length; i++) {
       var name = String(files[i].name), member = members[name];

@@ -165,3 +165,21 @@ def test_the_browser_checks_without_uploading(
     text = check(pdf, "letter.pdf", "application/pdf", json.dumps(forged).encode())
     assert "die Signatur des Belegs passt nicht zu seinem Inhalt" in text, text
     assert posts == []  # nothing left the browser
+
+
+@pytest.mark.usefixtures("no_csrf")
+@pytest.mark.parametrize("files", [5, [1], {"a": 1}, ["data.csv"]])
+def test_a_manifest_listing_its_files_wrongly_is_not_valid(
+    app: Flask, client: FlaskClient, now: datetime, files: object
+) -> None:
+    """An edited manifest is what the page judges: a clear finding, never a server error."""
+    with app.app_context():
+        signer = install_signer()
+    manifest = json.dumps({"reference": "DSAR-2026-00042", "files": files}).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("data.csv", b"x")
+        archive.writestr("manifest.json", manifest)
+        archive.writestr("manifest.json.sig", signer.sign(manifest))
+    page = _post(client, out.getvalue(), "export.zip")
+    assert "Not valid" in page and "manifest.json lists its files wrongly" in page

@@ -31,6 +31,7 @@ BROWSER_WORDS = (
     "%(name)s is missing",
     "%(signature)s: the signature does not match %(name)s",
     "%(name)s is not JSON",
+    "%(name)s lists its files wrongly",
     "export %(reference)s (%(count)d files)",
     "%(member)s: listed in %(name)s but missing",
     "%(member)s: SHA-256 differs from %(name)s",
