@@ -139,7 +139,8 @@ def _post(
     """Check everything first, then write: a refused message leaves no row and no file."""
     text = body.replace("\r\n", "\n").strip()
     if not thread_open(request):
-        raise MessageRejected("closed" if request.received_at else "unconfirmed")
+        unconfirmed = request.status is Status.AWAITING_CONFIRMATION
+        raise MessageRejected("unconfirmed" if unconfirmed else "closed")
     if not text and not files:
         raise MessageRejected("empty")
     if len(text) > MAX_BODY:
@@ -150,8 +151,11 @@ def _post(
     for name, data in files:
         try:
             accepted.append(accept_upload(name, data, max_bytes=max_bytes))
-        except UploadRejected as rejected:
-            raise MessageRejected(str(rejected), name) from None
+        except (
+            UploadRejected
+        ) as rejected:  # "empty" is the message's own reason: the file's is apart
+            reason = str(rejected)
+            raise MessageRejected("empty_file" if reason == "empty" else reason, name) from None
     message = Message(
         request_id=request.id, author=author, channel=channel, body=text, created_at=now
     )

@@ -24,7 +24,7 @@ from dsar.messages.thread import attachment_of, messages_of, unread_by_staff
 from dsar.outbox.models import OutboxMessage
 from dsar.requests.models import RequestEvent
 from dsar.requests.operations import apply_action
-from dsar.requests.workflow import Action
+from dsar.requests.workflow import Action, Status
 from tests.factories import make_request, make_staff
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
@@ -110,6 +110,7 @@ def test_subject_message_is_unread_until_staff_read_or_answer(
         ([("a.pdf", PDF)] * 4, "four", "too_many_files"),
         ([("a.pdf", PDF + b"x" * 100)], "big", "too_large"),
         ([], "   ", "empty"),
+        ([("a.pdf", b"")], "with a file", "empty_file"),  # not "your message is empty"
         ([], "x" * 20_001, "too_long"),
     ],
 )
@@ -138,7 +139,10 @@ def test_closed_or_unconfirmed_thread_is_read_only(app, session, controller, now
     apply_action(session, closed, Action.WITHDRAW, actor="dana", now=now)
     unconfirmed = make_request(session, controller, now, received_at=None)
     assert unconfirmed.received_at is None
-    for request, reason in ((closed, "closed"), (unconfirmed, "unconfirmed")):
+    expired = make_request(session, controller, now, received_at=None)
+    expired.status = Status.EXPIRED  # closed before the address was ever confirmed
+    cases = ((closed, "closed"), (unconfirmed, "unconfirmed"), (expired, "closed"))
+    for request, reason in cases:
         with pytest.raises(MessageRejected) as refused:
             receive_from_subject(
                 session, request, body="hi", files=[], channel="web", now=now, store=store

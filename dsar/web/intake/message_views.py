@@ -31,7 +31,8 @@ from dsar.web.intake.controllers import controller_and_register
 from dsar.web.intake.thread_items import thread_items
 from dsar.web.message_form import MessageForm
 
-NOTICES = {"sent", "empty", "too_long", "too_many_files", "type", "too_large", "closed"}
+NOTICES = {"sent", "empty", "empty_file", "too_long", "too_many_files", "type", "too_large",
+           "closed"}  # fmt: skip
 
 
 def thread_context(session: Session, found: Request, slug: str, token: str) -> dict[str, Any]:

@@ -51,6 +51,7 @@ QUESTION_LABELS = {
 }
 REFUSALS = {
     "empty": _l("The message is empty; nothing was sent."),
+    "empty_file": _l("A file is empty; nothing was sent."),
     "too_long": _l("The message is too long; attach longer texts as a file. Nothing was sent."),
     "too_many_files": _l("At most 3 files per message; nothing was sent."),
     "closed": _l("The request is closed: its thread is read-only. Nothing was sent."),
