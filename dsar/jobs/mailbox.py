@@ -1,7 +1,9 @@
-"""The scheduler's mailbox poll: every few minutes, each controller's new mail (dsar/mailbox)."""
+"""The scheduler's mailbox jobs: every few minutes each controller's new mail, and hourly the
+forgetting of discarded mail (dsar/mailbox)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -16,12 +18,21 @@ POLL_SECONDS = 300
 
 
 def poll_mailboxes_job(session: Session, settings: Settings, now: datetime) -> PollResult:
-    """Poll every configured mailbox; a mailbox that failed makes the run an error (JobRun).
-    Then forget the messages discarded long enough ago (dsar/mailbox/forgetting.py)."""
+    """Poll every configured mailbox; a mailbox that failed makes the run an error (JobRun)."""
     # Commit after every message: its $DsarSeen flag is set only once its row is committed.
     result = poll_mailboxes(session, settings, now, after_each=session.commit)
-    store = FileStore.from_settings(settings)
-    forget_discarded(session, store, now, settings.unconfirmed_purge_days)
     if result.failed:
         raise MailboxError("; ".join(result.errors))
     return result
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    forgotten: int
+
+
+def forget_mail_job(session: Session, settings: Settings, now: datetime) -> Forgotten:
+    """Forget the messages discarded long enough ago (dsar/mailbox/forgetting.py): a job of its
+    own, so a mailbox that cannot be reached (its poll fails and rolls back) stops nothing."""
+    store = FileStore.from_settings(settings)
+    return Forgotten(forget_discarded(session, store, now, settings.unconfirmed_purge_days))

@@ -33,7 +33,7 @@ from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.extensions import lapse_untold_extensions
 from dsar.jobs.leader import LeaderLock, leader_lock_for
-from dsar.jobs.mailbox import POLL_SECONDS, poll_mailboxes_job
+from dsar.jobs.mailbox import POLL_SECONDS, forget_mail_job, poll_mailboxes_job
 from dsar.jobs.marks import carry_out_marks
 from dsar.jobs.models import JobRun
 from dsar.jobs.planned import carry_out_planned_deletions
@@ -125,6 +125,7 @@ JOBS: dict[str, JobSpec] = {
         ),
         JobSpec("audit_checkpoint", checkpoint_chains, DAY, "sign every audit chain's head"),
         JobSpec("mailbox_poll", poll_mailboxes_job, POLL_SECONDS, "read controllers' mailboxes"),
+        JobSpec("forget_mail", forget_mail_job, HOUR, "forget mail discarded long enough ago"),
         JobSpec("send_transmissions", _send_transmissions, 30, "send portability exports onward"),
         JobSpec("dispatch_outbox", _dispatch_outbox, 10, "send queued e-mail and webhooks"),
     )

@@ -41,6 +41,7 @@ def test_run_once_at_a_given_instant_then_status(
         "webhook_deadlines: due_soon=0 overdue=0",
         "audit_checkpoint: requests=1 broken=0",
         "mailbox_poll: drafts=0 joined=0 known=0 too_large=0 failed=0",
+        "forget_mail: forgotten=0",
         "send_transmissions: sent=0 failed=0",
         "dispatch_outbox: sent=1 retried=0 failed=0 answered=0",
     ]
