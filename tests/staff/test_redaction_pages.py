@@ -225,3 +225,16 @@ def test_taking_back_the_only_redaction_before_apply_leaves_the_original(  # typ
     html = page.get_data(as_text=True)
     assert "No redactions yet: the export takes the original." in html
     assert "Applied" not in html and "the export is blocked" not in html
+
+
+def test_the_timeline_writes_the_other_reason_in_words(  # type: ignore[no-untyped-def]
+    session, extract, dpo, as_user, no_csrf
+) -> None:
+    request, file_id = extract
+    client = as_user(dpo)
+    area = {"page": "2", "x0": "60", "y0": "280", "x1": "400", "y1": "310",
+            "reason": "other", "reason_text": "Bankverbindung"}  # fmt: skip
+    client.post(_url(request, file_id, "/areas"), data=area)
+    german = client.get(f"/staff/requests/{request.id}", headers=GERMAN).get_data(as_text=True)
+    line = german.split("Schwärzung in einem Dokument markiert")[1].split("</li>")[0]
+    assert ": andere" in line and ": other" not in line and "Bankverbindung" in line

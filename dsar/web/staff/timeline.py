@@ -185,6 +185,7 @@ VALUES = {
     "found": _l("found"),
     "third_party": _l("another person's data (Art. 15(4))"),  # a redaction's reason
     "trade_secret": _l("trade secret"),
+    "other": _l("other"),  # a redaction's reason, described in its reason text
     "term": _l("search term"),  # what a redaction marks
     "area": _l("area"),
     "staff": _l("staff"),  # a message's author (dsar/messages)
