@@ -53,8 +53,7 @@ class ImapMailbox:
                 if address.scheme == "imap+starttls":
                     self.imap.starttls(context)
             self.imap.login(address.user, address.password)
-            data = _check(self.imap.select(_quoted(address.folder)), "SELECT")
-            del data
+            _check(self.imap.select(_quoted(address.folder)), "SELECT")
             validity = self.imap.response("UIDVALIDITY")[1]
             self.uidvalidity = int(validity[0]) if validity and validity[0] else 0
         except MailboxError:

@@ -234,3 +234,15 @@ def test_only_a_draft_says_it_was_not_joined(  # type: ignore[no-untyped-def]
     line = f"This message refers to {request.reference}; it was not joined to that request"
     assert line in client.get(f"/staff/inbox/{kept_apart.id}").get_data(as_text=True)
     assert line not in client.get(f"/staff/inbox/{joined.id}").get_data(as_text=True)
+
+
+def test_a_bad_address_is_named_as_what_stops_the_confirmation(  # type: ignore[no-untyped-def]
+    app, session, controller, now, agent, as_user, no_csrf
+) -> None:
+    mail = draft(app, session, controller, now)
+    form = {"type": "access", "language": "de", "subject_name": "Zoë",
+            "subject_email": "not an address"}  # fmt: skip
+    page = as_user(agent).post(f"/staff/inbox/{mail.id}/confirm", data=form, follow_redirects=True)
+    assert "Not confirmed: the e-mail address is not valid." in page.get_data(as_text=True)
+    session.expire_all()
+    assert mail.state is InboundState.DRAFT

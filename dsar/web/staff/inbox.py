@@ -133,7 +133,10 @@ def inbox_confirm(mail_id: int) -> ResponseReturnValue:
     mail = _mail(mail_id)
     form = ConfirmForm()
     if not form.validate():
-        flash(_("Not confirmed: give the right, the language and the name."), "error")
+        if form.subject_email.errors:
+            flash(_("Not confirmed: the e-mail address is not valid."), "error")
+        else:
+            flash(_("Not confirmed: give the right, the language and the name."), "error")
         return redirect(url_for("staff.inbox_mail", mail_id=mail.id), 303)
     answer = Confirmation(
         type=RequestType(form.type.data),
