@@ -34,6 +34,19 @@ WORDS = {
     ),
 }
 
+# The body's sentence and the subject line's start when who the representative is could not
+# be confirmed.
+IDENTITY_NOT_CONFIRMED = {
+    "en": (
+        "We could not confirm who you are, so we cannot act on the request for Mia Berger",
+        "We could not confirm your identity (",
+    ),
+    "de": (
+        "Wir konnten nicht feststellen, wer Sie sind. Deshalb",
+        "Wir konnten Ihre Identität nicht",
+    ),
+}
+
 
 @pytest.mark.parametrize("lang", ["en", "de"])
 def test_the_refusal_of_authority_is_written_to_the_representative(
@@ -81,19 +94,12 @@ def test_a_refused_identity_of_the_representative_says_so_and_not_the_authority(
     )  # fmt: skip
     letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
     rendered = preview_letter(letter, app.extensions["dsar.registers"][0], now=now)
-    said = {
-        "en": "We could not confirm who you are, so we cannot act on the request for Mia Berger",
-        "de": "Wir konnten nicht feststellen, wer Sie sind. Deshalb",
-    }[lang]
+    said = IDENTITY_NOT_CONFIRMED[lang][0]
     assert said in rendered.text and said in rendered.html
     assert {"en": "may act for", "de": "vertreten dürfen"}[lang] not in rendered.text.split(said)[
         1
     ].split("\n")[0]
-    assert rendered.subject.startswith(
-        {"en": "We could not confirm your identity (", "de": "Wir konnten Ihre Identität nicht"}[
-            lang
-        ]
-    )
+    assert rendered.subject.startswith(IDENTITY_NOT_CONFIRMED[lang][1])
 
 
 def test_the_letter_facts_name_the_representative_and_search_no_address(
@@ -130,16 +136,9 @@ def test_an_identity_failed_otherwise_says_only_what_was_decided(
     letter = session.execute(select(Letter).where(Letter.request_id == request.id)).scalar_one()
     rendered = preview_letter(letter, app.extensions["dsar.registers"][0], now=now)
 
-    said = {
-        "en": "We could not confirm who you are, so we cannot act on the request for Mia Berger",
-        "de": "Wir konnten nicht feststellen, wer Sie sind. Deshalb",
-    }[lang]
+    said = IDENTITY_NOT_CONFIRMED[lang][0]
     assert said in rendered.text and said in rendered.html
-    assert rendered.subject.startswith(
-        {"en": "We could not confirm your identity (", "de": "Wir konnten Ihre Identität nicht"}[
-            lang
-        ]
-    )
+    assert rendered.subject.startswith(IDENTITY_NOT_CONFIRMED[lang][1])
     authority = {"en": "authority", "de": "Vertretungsbefugnis"}[lang]
     assert authority not in rendered.subject
     assert {"en": "and that you may act", "de": "und dass Sie"}[lang] not in rendered.text
