@@ -28,7 +28,7 @@ from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import SignInThrottle
-from dsar.core.db import dialect_insert
+from dsar.core.db import locked_row
 
 FREE_FAILURES = 2  # mistyping twice costs nothing
 LOCK_AFTER = 5  # from the fifth failure on, the lock is measured in minutes
@@ -81,17 +81,8 @@ def claim_throttle(session: Session, key: str, account_key: str | None = None) -
     INSERT makes the transaction the one writer), so parallel guesses cannot all read the
     same count before any of them is added.
     """
-    session.execute(
-        dialect_insert(session, SignInThrottle)
-        .values(address_key=key, failures=0, account_key=account_key)
-        .on_conflict_do_nothing(index_elements=["address_key"])
-    )
-    return session.execute(
-        select(SignInThrottle)
-        .where(SignInThrottle.address_key == key)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
+    values = {"address_key": key, "failures": 0, "account_key": account_key}
+    return locked_row(session, SignInThrottle, "address_key", values)
 
 
 def seconds_locked(throttle: SignInThrottle, now: datetime) -> int:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from dsar.accounts.models import AuditHead, StaffEvent
 from dsar.audit.chain import GENESIS, BrokenLink, Fault, head_break, link_hash, next_event, walk
 from dsar.audit.keys import earliest, first_keyed_id, key_for
-from dsar.core.db import dialect_insert
+from dsar.core.db import locked_row
 
 STAFF_CHAIN = "staff"
 _NAME = "staff chain"  # in the verifier's report
@@ -59,20 +59,10 @@ def record_staff_event(
 
 
 def _locked_head(session: Session) -> AuditHead:
-    # The INSERT comes first on purpose: it starts a new chain's head, and on SQLite it takes
-    # the write lock before the head is read (a transaction that read earlier and lost the
-    # race fails here instead of forking the chain).
-    session.execute(
-        dialect_insert(session, AuditHead)
-        .values(chain=STAFF_CHAIN, seq=0, head=GENESIS)
-        .on_conflict_do_nothing(index_elements=["chain"])
-    )
-    return session.execute(
-        select(AuditHead)
-        .where(AuditHead.chain == STAFF_CHAIN)
-        .with_for_update()
-        .execution_options(populate_existing=True)  # what the previous lock holder committed
-    ).scalar_one()
+    # A new chain's head is inserted first; on SQLite that takes the write lock before the head
+    # is read (a transaction that read earlier and lost the race fails instead of forking).
+    values = {"chain": STAFF_CHAIN, "seq": 0, "head": GENESIS}
+    return locked_row(session, AuditHead, "chain", values)
 
 
 def account_history(

@@ -12,8 +12,9 @@ resumes where the progress rows say and finishes the rest.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
@@ -174,29 +175,18 @@ def carry_out(
         )
     request = session.get(Request, erasure.request_id)
     assert request is not None
-    jurisdiction = jurisdiction_of(request.controller)
-    context = ApplyContext(
-        register, request.id, request.controller_id, local_date(now, jurisdiction), now
-    )
-    reports: list[PartReport] = []
-    for data in erasure.plans:
-        plan = ErasurePlan.from_json(data)
-        reports += apply_source(session, register, plan, context, checkpoint, writers or writer_for)
-    done = all(not r.failed and r.verified is not False for r in reports)
-    erasure.status = ErasureStatus.DONE if done else ErasureStatus.PARTIAL
-    erasure.reports = [asdict(r) for r in reports]
+    applied = apply_plans(session, register, request, erasure.plans, now=now,
+                          checkpoint=checkpoint, writers=writers)  # fmt: skip
+    erasure.status = ErasureStatus.DONE if applied.done else ErasureStatus.PARTIAL
+    erasure.reports = applied.stored()
     erasure.runs += 1
-    erasure.finished_at = now if done else None
-    if done:
+    erasure.finished_at = now if applied.done else None
+    if applied.done:
         _leave_traces(session, request, erasure, salt=salt, now=now)
         notify_recipients(session, request, erasure, register, now=now)
-    payload = {
-        "erasure": erasure.id,
-        "status": erasure.status.value,
-        "parts": {f"{r.source}.{r.part}": r.outcome for r in reports},
-    }
+    payload = {"erasure": erasure.id, "status": erasure.status.value, "parts": applied.outcomes()}
     record_event(session, request, "erasure_carried_out", actor="system", now=now, payload=payload)
-    return reports
+    return applied.reports
 
 
 def _leave_traces(
@@ -247,6 +237,41 @@ def apply_source(
         close = getattr(writer, "close", None)
         if close is not None:
             close()
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What a run of stored plans did: the part reports, and whether every part is done."""
+
+    reports: list[PartReport]
+    done: bool  # no part failed, and none whose result was checked was found unchanged
+
+    def stored(self) -> list[dict[str, Any]]:
+        return [asdict(r) for r in self.reports]
+
+    def outcomes(self) -> dict[str, str]:
+        """Each part's outcome by `source.part`, for the request's audit event."""
+        return {f"{r.source}.{r.part}": r.outcome for r in self.reports}
+
+
+def apply_plans(
+    session: Session,
+    register: Register,
+    request: Request,
+    plans: Sequence[dict[str, Any]],
+    *,
+    now: datetime,
+    checkpoint: Checkpoint,
+    writers: Callable[[SqlSource | FileSource], Writer] | None = None,
+) -> Applied:
+    """Apply an erasure's, a restriction's or a stop's stored plans, source by source."""
+    today = local_date(now, jurisdiction_of(request.controller))
+    context = ApplyContext(register, request.id, request.controller_id, today, now)
+    reports: list[PartReport] = []
+    for data in plans:
+        plan = ErasurePlan.from_json(data)
+        reports += apply_source(session, register, plan, context, checkpoint, writers or writer_for)
+    return Applied(reports, all(not r.failed and r.verified is not False for r in reports))
 
 
 def failed_reports(plan: ErasurePlan, why: str) -> list[PartReport]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
-from dsar.changes.file_writer import FileWriter
+from dsar.changes.erasures import Writer, writer_for
 from dsar.changes.models import Rectification, RectificationStatus
 from dsar.changes.rectification_apply import apply_file, apply_sql, report
 from dsar.changes.rectification_notices import notify_rectified
@@ -42,7 +42,7 @@ from dsar.requests.permissions import may_approve_rectification
 from dsar.requests.workflow import RequestType
 from dsar.sources import RegisterMismatch, SourceUnreachable, Subject, connector_for
 
-Writers = Callable[[SqlSource | FileSource], SqlWriter | FileWriter]
+Writers = Callable[[SqlSource | FileSource], Writer]
 IN_FLIGHT = (RectificationStatus.APPROVED, RectificationStatus.PARTIAL, RectificationStatus.FAILED)
 
 
@@ -242,9 +242,9 @@ def _apply_source(
     today: date,
     writers: Writers | None,
 ) -> list[dict[str, Any]]:
-    writer: SqlWriter | FileWriter | None = None
+    writer: Writer | None = None
     try:
-        writer = (writers or _writer_for)(source)
+        writer = (writers or writer_for)(source)
         if isinstance(writer, SqlWriter):
             anchors = rectification.anchors.get(source.id, {})
             return apply_sql(writer, subject, anchors, items, today)
@@ -256,10 +256,6 @@ def _apply_source(
         close = getattr(writer, "close", None)
         if close is not None:
             close()
-
-
-def _writer_for(source: SqlSource | FileSource) -> SqlWriter | FileWriter:
-    return SqlWriter(source) if isinstance(source, SqlSource) else FileWriter(source)
 
 
 def _where(item: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,6 @@ part. Lifting needs the Art. 18(3) notice to have reached the subject first (a
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -18,21 +17,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
-from dsar.changes.erasures import ConnectorFactory, Writer, apply_source, manual_step, writer_for
+from dsar.changes.erasures import ConnectorFactory, Writer, apply_plans, manual_step
 from dsar.changes.marks import LIFT, RESTRICT, covered_by
 from dsar.changes.models import Restriction, RestrictionStatus
 from dsar.changes.plan import ErasurePlan, plan_marks
 from dsar.changes.restriction_notices import notify_restricted
-from dsar.changes.run import ApplyContext, Checkpoint, PartReport
+from dsar.changes.run import Checkpoint, PartReport
 from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
 from dsar.letters.notices import lift_notice_sent
 from dsar.register import Register
 from dsar.register.datasources import FileSource, ManualSource, SqlSource
-from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
-from dsar.requests.operations import jurisdiction_of
 from dsar.requests.workflow import RESTRICTION_GROUNDS, RequestType
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 
@@ -243,17 +240,10 @@ def carry_out_restriction(
         )
     request = session.get(Request, restriction.request_id)
     assert request is not None
-    jurisdiction = jurisdiction_of(request.controller)
-    context = ApplyContext(
-        register, request.id, request.controller_id, local_date(now, jurisdiction), now
-    )
-    reports: list[PartReport] = []
-    for data in (restriction.lift_plans or []) if lifting else restriction.plans:
-        plan = ErasurePlan.from_json(data)
-        reports += apply_source(session, register, plan, context, checkpoint,
-                                writers or writer_for)  # fmt: skip
-    done = all(not r.failed and r.verified is not False for r in reports)
-    stored = [asdict(r) for r in reports]
+    plans = (restriction.lift_plans or []) if lifting else restriction.plans
+    applied = apply_plans(session, register, request, plans, now=now, checkpoint=checkpoint,
+                          writers=writers)  # fmt: skip
+    done, stored = applied.done, applied.stored()
     if lifting:
         restriction.lift_reports = stored
         restriction.status = RestrictionStatus.LIFTED if done else RestrictionStatus.LIFT_PARTIAL
@@ -266,10 +256,10 @@ def carry_out_restriction(
     payload = {
         "restriction": restriction.id,
         "status": restriction.status.value,
-        "parts": {f"{r.source}.{r.part}": r.outcome for r in reports},
+        "parts": applied.outcomes(),
     }
     action = "restriction_lifted" if lifting else "restriction_carried_out"
     record_event(session, request, action, actor="system", now=now, payload=payload)
     if not lifting:
         notify_restricted(session, request, restriction, register, now=now)
-    return reports
+    return applied.reports

@@ -14,7 +14,6 @@ the withdrawal or objection took effect. Activities no rule stops are by-hand st
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -22,19 +21,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
-from dsar.changes.erasures import ConnectorFactory, Writer, apply_source, writer_for
+from dsar.changes.erasures import ConnectorFactory, Writer, apply_plans
 from dsar.changes.marks import STOP
 from dsar.changes.models import ProcessingStop, StopStatus
-from dsar.changes.plan import ErasurePlan, plan_marks
-from dsar.changes.run import ApplyContext, Checkpoint, PartReport
+from dsar.changes.plan import plan_marks
+from dsar.changes.run import Checkpoint, PartReport
 from dsar.core.words import N_
 from dsar.fulfilment.claims import verified_subject
 from dsar.fulfilment.search import identity_settled
 from dsar.register import Register
 from dsar.register.datasources import FileSource, SqlSource
-from dsar.requests.deadlines.legal_calendar import local_date
 from dsar.requests.models import Request
-from dsar.requests.operations import jurisdiction_of
 from dsar.requests.workflow import RequestType
 from dsar.sources import RegisterMismatch, SourceUnreachable, connector_for
 
@@ -230,18 +227,12 @@ def carry_out_stop(
         raise StopError(N_("the stop is %(status)s: only a confirmed one runs", status=stop.status))
     request = session.get(Request, stop.request_id)
     assert request is not None
-    context = ApplyContext(register, request.id, request.controller_id,
-                           local_date(now, jurisdiction_of(request.controller)), now)  # fmt: skip
-    reports: list[PartReport] = []
-    for data in stop.plans:
-        reports += apply_source(session, register, ErasurePlan.from_json(data), context,
-                                checkpoint, writers or writer_for)  # fmt: skip
-    done = all(not r.failed and r.verified is not False for r in reports)
-    stop.status = StopStatus.DONE if done else StopStatus.PARTIAL
-    stop.reports = [asdict(r) for r in reports]
+    applied = apply_plans(session, register, request, stop.plans, now=now,
+                          checkpoint=checkpoint, writers=writers)  # fmt: skip
+    stop.status = StopStatus.DONE if applied.done else StopStatus.PARTIAL
+    stop.reports = applied.stored()
     stop.runs += 1
-    stop.finished_at = now if done else None
-    payload = {"stop": stop.id, "status": stop.status.value,
-               "parts": {f"{r.source}.{r.part}": r.outcome for r in reports}}  # fmt: skip
+    stop.finished_at = now if applied.done else None
+    payload = {"stop": stop.id, "status": stop.status.value, "parts": applied.outcomes()}
     record_event(session, request, "processing_stopped", actor="system", now=now, payload=payload)
-    return reports
+    return applied.reports

@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, Enum, MetaData, Table
+from sqlalchemy import DateTime, Enum, MetaData, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -73,3 +73,25 @@ def insert_for(dialect: str) -> Callable[[Any], postgresql.Insert | sqlite.Inser
 def dialect_insert(session: Session, table: type[Base]) -> postgresql.Insert | sqlite.Insert:
     """The dialect's INSERT for `table` (see `insert_for`)."""
     return insert_for(session.get_bind().dialect.name)(table)
+
+
+M = TypeVar("M", bound=Base)
+
+
+def locked_row(session: Session, model: type[M], key: str, values: dict[str, Any]) -> M:
+    """`model`'s row whose unique column `key` holds `values[key]`, inserted from `values`
+    first if there is none, locked until the commit and read as its last holder committed it.
+
+    The INSERT comes first on purpose: on SQLite it makes the transaction the one writer
+    before the row is read; on PostgreSQL the row lock (FOR UPDATE) queues the others. So
+    transactions that read, count and write the row one after the other never read the same.
+    """
+    session.execute(
+        dialect_insert(session, model).values(values).on_conflict_do_nothing(index_elements=[key])
+    )
+    return session.execute(
+        select(model)
+        .where(getattr(model, key) == values[key])
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
