@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from dsar.files.storage import FileStore
 from dsar.messages.models import Author, Message
-from dsar.messages.operations import receive_from_subject
+from dsar.messages.operations import mark_read, post_from_staff, receive_from_subject
 from dsar.outbox.models import OutboxMessage
 from tests.factories import make_request
 
@@ -148,3 +148,34 @@ def test_sent_letter_in_the_case_page_thread_in_time_order(  # type: ignore[no-u
     assert thread.index("first") < thread.index(f'data-letter="{letter.id}"')
     assert f"/staff/letters/{letter.id}/pdf" in thread
     assert f"/staff/letters/{letter.id}/receipt" in thread
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown", "timeline"),
+    [
+        (
+            "en",
+            "shown on the status page",
+            "Our messages were shown on the subject&#39;s status page",
+        ),
+        ("de", "auf der Statusseite angezeigt", "Unsere Nachrichten wurden auf der Statusseite"),
+    ],
+)
+def test_our_message_opened_on_the_status_page_is_shown_not_read(  # type: ignore[no-untyped-def]
+    app, session, controller, now, dpo, as_user, store, lang, shown, timeline
+) -> None:
+    """Anyone holding the status link (a mail scanner following it too) marks our messages: the
+    case page says what was recorded, that the page showed them, not that the subject read them."""
+    request = make_request(session, controller, now)
+    post_from_staff(session, request, dpo, "Bitte Ausweis senden.", [], now, store,
+                    settings=app.config["DSAR_SETTINGS"])  # fmt: skip
+    mark_read(session, request, Author.SUBJECT, now, actor="subject")
+    session.commit()
+    page = (
+        as_user(dpo)
+        .get(f"/staff/requests/{request.id}", headers={"Accept-Language": lang})
+        .get_data(as_text=True)
+    )
+    assert shown in page and timeline in page
+    for claim in ("read 0", "read by", "gelesen 0", "gelesen von", "Messages in the thread read"):
+        assert claim not in page, claim

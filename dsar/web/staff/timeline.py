@@ -103,6 +103,8 @@ SENTENCES = {
     "representative_authority_verified": _l("The representative's authority verified"),
     "representative_authority_refused": _l("The representative's authority refused"),
 }
+SHOWN_ON_STATUS_PAGE = _l("Our messages were shown on the subject's status page")
+
 # The payload's keys in words; a key without words is shown as it is ("letter id").
 KEYS = {
     "reason": _l("reason"),
@@ -241,6 +243,9 @@ def entry(event: RequestEvent, zone: str) -> Entry:
     """The sentence for `event`, and its payload's non-empty values in words (times in `zone`)."""
     payload = dict(event.payload or {})
     known = SENTENCES.get(event.action)
+    if event.action == "messages_read" and payload.get("reader") == "subject":
+        # Whoever opened the status link (a mail scanner too): shown, not known to be read.
+        known, _reader = SHOWN_ON_STATUS_PAGE, payload.pop("reader")
     sentence = str(known) if known else event.action.replace("_", " ").capitalize()
     details: list[str] = []
     if "from" in payload or "to" in payload:
