@@ -53,6 +53,9 @@ def test_sent_letter_is_listed_and_shown_frozen(app, client, session, controller
     shown = client.get(f"/c/demo/status/{token}/letters/{letter.id}")
     assert shown.status_code == 200
     assert shown.get_data(as_text=True) == letter.html
+    # One main landmark (the letter from the addressee to the greeting), the letterhead outside.
+    assert letter.html.count("<main>") == 1
+    assert letter.html.index("</header>") < letter.html.index("<main>")
     assert "default-src 'none'" in shown.headers["Content-Security-Policy"]
     assert shown.headers["Cache-Control"] == "no-store"
     # A draft, a wrong token or another request's letter: nothing.
