@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
@@ -114,15 +114,15 @@ def mark_read(session: Session, request: Request, reader: Author, now: datetime,
 
 
 def _mark_read(session: Session, request: Request, reader: Author, now: datetime) -> list[int]:
+    """One UPDATE of the unread ones: a page loaded at the same moment waits for this one's
+    commit (the rows are locked), then finds none unread and records nothing."""
     other = Author.SUBJECT if reader is Author.STAFF else Author.STAFF
     unread = (Message.request_id == request.id, Message.author == other, Message.read_at.is_(None))
-    ids = list(session.scalars(select(Message.id).where(*unread).order_by(Message.id)))
-    if ids:
-        session.execute(
-            update(Message).where(Message.id.in_(ids)).values(read_at=now),
-            execution_options={"synchronize_session": "fetch"},
-        )
-    return ids
+    marked = session.scalars(
+        update(Message).where(*unread).values(read_at=now).returning(Message.id),
+        execution_options={"synchronize_session": "fetch"},
+    )
+    return sorted(marked)
 
 
 def _post(
