@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import refresh
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from limits import RateLimitItem
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from dsar.extensions import db
 from dsar.requests.workflow import IllegalTransition
 from dsar.web.api.problems import problem_response
 from dsar.web.intake.language import language
@@ -51,6 +53,17 @@ def register_error_pages(app: Flask) -> None:
             "This step is not possible while the request is %(status)s.",
             status=status_label(error.status),
         )
+        return _page(409, message)
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(error: StaleDataError) -> ResponseReturnValue:
+        # Someone else's change to the same request committed first (its version check):
+        # this request's work is rolled back whole, so the honest answer is to try again.
+        db.session.rollback()  # now, so the page can read (the signed-in member, say)
+        session.pop("_flashes", None)  # a "done" said before the commit failed is untrue
+        refresh()
+        message = _("This was changed meanwhile; nothing of this step was saved. Reload the"
+                    " page and try again.")  # fmt: skip
         return _page(409, message)
 
     @app.errorhandler(HTTPException)

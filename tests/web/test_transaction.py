@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from flask import abort
+from flask import abort, flash, get_flashed_messages
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from dsar.extensions import db
 from tests.conftest import build_app, make_database_url
@@ -42,6 +43,12 @@ def probe_app(backend: str, request: pytest.FixtureRequest, tmp_path: Path):  # 
         insert(value)
         raise RuntimeError("half done")
 
+    @app.post("/probe/stale/<int:value>")
+    def stale(value: int):  # type: ignore[no-untyped-def]
+        insert(value)
+        flash("Done.", "ok")  # said before the commit failed: it must not stay
+        raise StaleDataError("UPDATE ... expected to update 1 row(s); 0 were matched")
+
     engine = create_engine(url)
     with engine.begin() as connection:
         connection.execute(text("CREATE TABLE probe (value INTEGER)"))
@@ -71,6 +78,21 @@ def test_a_view_that_raises_leaves_nothing(probe_app) -> None:  # type: ignore[n
     assert client.post("/probe/aborts/3").status_code == 403
     assert client.post("/probe/fails/4").status_code == 500
     assert _values(engine) == []
+
+
+def test_a_change_that_lost_to_another_is_a_409_that_keeps_nothing(probe_app) -> None:  # type: ignore[no-untyped-def]
+    """Another transaction changed the same request first (the version check): the page says
+    so in the visitor's language, nothing of the step stays, nor its "done" message."""
+    app, engine = probe_app
+    client = app.test_client()
+    page = client.post("/probe/stale/5", headers={"Accept-Language": "de"})
+    assert page.status_code == 409
+    assert "Das wurde inzwischen geändert" in page.get_data(as_text=True)
+    assert _values(engine) == []
+    with client.session_transaction() as kept:
+        assert "_flashes" not in kept
+    with app.test_request_context():
+        assert get_flashed_messages() == []
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -1,0 +1,66 @@
+"""Staff steps on one request at the same moment, on a real database with real commits (both
+backends): each is either saved or refused with "changed meanwhile" (409, nothing of it kept,
+no "done" message left behind); never a 500, and the request's trail stays one chain."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from dsar.accounts.models import Role
+from dsar.audit.request_trail import verify_chain
+from dsar.controllers.models import Controller
+from dsar.core.clock import FixedClock
+from dsar.extensions import db, limiter
+from dsar.requests.models import RequestEvent
+from tests.conftest import NOW
+from tests.factories import make_request, make_staff
+from tests.staff.conftest import StaffClient, login_as
+from tests.threads import at_once, summary
+
+NOTES = 8
+
+
+def test_parallel_notes_are_saved_or_refused_whole(  # type: ignore[no-untyped-def]
+    committed_db_app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = committed_db_app
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    monkeypatch.setattr(limiter, "enabled", False)
+    with app.app_context():
+        controller = db.session.execute(select(Controller)).scalar_one()
+        request = make_request(db.session, controller, NOW)
+        dpo = make_staff(db.session, NOW, email="dana@example.org", role=Role.DPO)
+        db.session.commit()
+        request_id = request.id
+        clients = [
+            login_as(app, StaffClient(app, app.response_class, use_cookies=True), dpo)
+            for _ in range(NOTES)
+        ]
+        db.session.remove()
+
+    def note(i: int) -> tuple[int, str]:
+        client = clients[i]
+        with app.app_context():
+            url = f"/staff/requests/{request_id}"
+            response = client.post(f"{url}/notes", data={"text": f"note {i}"})
+        with app.app_context():
+            after = client.get(f"{url}?lang=en").get_data(as_text=True)
+        return response.status_code, "Note added." if "Note added." in after else ""
+
+    outcomes = at_once(NOTES, note)
+
+    assert all(o in ((303, "Note added."), (409, "")) for o in outcomes), summary(outcomes)
+    saved = [i for i, outcome in enumerate(outcomes) if outcome == (303, "Note added.")]
+    assert saved, summary(outcomes)
+    with app.app_context():
+        notes = db.session.execute(
+            select(RequestEvent.payload).where(
+                RequestEvent.request_id == request_id, RequestEvent.action == "note"
+            )
+        ).scalars()
+        assert sorted(p["text"] for p in notes) == sorted(f"note {i}" for i in saved)
+        assert verify_chain(db.session, request_id) is None
+        db.session.remove()
