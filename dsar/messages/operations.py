@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
-from dsar.audit.request_trail import record_event
+from dsar.audit.request_trail import lock_request, record_event
 from dsar.config import Settings
 from dsar.core.words import N_, Said
 from dsar.files.models import FilePurpose, StoredFile
@@ -136,7 +136,13 @@ def _post(
     store: FileStore,
     max_bytes: int,
 ) -> Message:
-    """Check everything first, then write: a refused message leaves no row and no file."""
+    """Check everything first, then write: a refused message leaves no row and no file.
+
+    The request is locked first: the subject and staff writing at the same moment queue
+    (PostgreSQL) instead of failing the trail's version check, and the thread's state is read
+    as the last writer committed it.
+    """
+    lock_request(session, request.id)
     text = body.replace("\r\n", "\n").strip()
     if not thread_open(request):
         unconfirmed = request.status is Status.AWAITING_CONFIRMATION

@@ -46,3 +46,54 @@ def test_parallel_loads_mark_our_message_once(committed_db_app, monkeypatch):  #
         assert list(shown) == [{"reader": "subject", "messages": [message_id]}]
         assert verify_chain(db.session, request_id) is None
         db.session.remove()
+
+
+def test_parallel_replies_and_answers_are_all_kept(committed_db_app, monkeypatch):  # type: ignore[no-untyped-def]
+    """The subject sends replies from two tabs while staff answer: every message is kept (none
+    refused as "changed meanwhile"), each once in the trail, the chain whole."""
+    from dsar.accounts.models import Role
+    from dsar.messages.models import Message
+    from tests.factories import make_staff
+    from tests.staff.conftest import StaffClient, login_as
+
+    app = committed_db_app
+    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
+    monkeypatch.setattr(limiter, "enabled", False)
+    with app.app_context():
+        controller = db.session.execute(select(Controller)).scalar_one()
+        request, token = _with_token(db.session, controller, NOW)
+        dpo = make_staff(db.session, NOW, email="dana@example.org", role=Role.DPO)
+        db.session.commit()
+        request_id = request.id
+        staff = [
+            login_as(app, StaffClient(app, app.response_class, use_cookies=True), dpo)
+            for _ in range(LOADS // 2)
+        ]
+        db.session.remove()
+
+    def post(i: int) -> int:
+        if i % 2:
+            url = f"/c/demo/status/{token}/messages"
+            return app.test_client().post(url, data={"body": f"reply {i}"}).status_code
+        with app.app_context():
+            url = f"/staff/requests/{request_id}/messages"
+            return staff[i // 2].post(url, data={"body": f"answer {i}"}).status_code
+
+    outcomes = at_once(LOADS, post)
+
+    assert outcomes == [303] * LOADS, summary(outcomes)
+    with app.app_context():
+        bodies = db.session.execute(
+            select(Message.body).where(Message.request_id == request_id)
+        ).scalars()
+        expected = [f"answer {i}" if i % 2 == 0 else f"reply {i}" for i in range(LOADS)]
+        assert sorted(bodies) == sorted(expected)
+        posted = db.session.execute(
+            select(RequestEvent.id).where(
+                RequestEvent.request_id == request_id, RequestEvent.action == "message_posted"
+            )
+        ).all()
+        assert len(posted) == LOADS
+        assert verify_chain(db.session, request_id) is None
+        db.session.remove()
