@@ -66,7 +66,9 @@ def test_sign_in_with_totp_and_filter(  # type: ignore[no-untyped-def]
     page.wait_for_url("**type=erasure**")
     rows = page.locator("input[name=ids]")
     assert rows.count() == 1
-    assert rows.first.get_attribute("aria-label") == f"Select {seeded['erasure']}"
+    # The checkbox's accessible name, as the browser computes it: the column's word and the
+    # row's reference.
+    assert page.get_by_role("checkbox", name=f"Select {seeded['erasure']}", exact=True).count() == 1
     page.screenshot(path=str(artifacts_dir / "staff-queue-filtered.png"), full_page=True)
 
 

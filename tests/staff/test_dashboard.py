@@ -15,6 +15,7 @@ from dsar.letters.models import Letter, LetterStatus
 from dsar.requests.models import Request
 from dsar.requests.workflow import Status
 from tests.factories import make_request
+from tests.staff.test_queue import references_of
 
 # Mon 2 March 2026, 09:00 UTC: 10:00 in Berlin (the demo controller), but still Sunday 1 March,
 # 23:00, in Honolulu: each controller's requests count from its own date.
@@ -123,7 +124,7 @@ def _listed(client: Any, href: str) -> set[str]:
     """The references of the rows the queue page at `href` lists (one page: fewer than 50)."""
     page = client.get(href)
     assert page.status_code == 200
-    return set(re.findall(r'name="ids" value="\d+" aria-label="Select ([^"]+)"', page.text))
+    return set(references_of(page.text))
 
 
 def _references(made: dict[int, dict[str, Request]], ids: list[int], names: set[str]) -> set[str]:

@@ -13,8 +13,13 @@ from tests.factories import make_request
 
 
 def _references(html: bytes) -> list[str]:
-    """The references of the listed rows, read from their checkboxes' labels."""
-    return re.findall(r'name="ids" value="\d+" aria-label="Select ([^"]+)"', html.decode())
+    """The references of the listed rows: the links their checkboxes are named by."""
+    return references_of(html.decode())
+
+
+def references_of(text: str) -> list[str]:
+    ids = re.findall(r'name="ids" value="(\d+)" aria-labelledby="select ref-\1"', text)
+    return [re.findall(rf'id="ref-{i}">([^<]+)</a>', text)[0] for i in ids]
 
 
 def test_sorted_by_effective_due_date_with_days_left(  # type: ignore[no-untyped-def]
@@ -243,7 +248,7 @@ def test_each_row_links_to_its_request_page(  # type: ignore[no-untyped-def]
     html = client.get("/staff/queue?status=open").data.decode()
     links = dict(
         (reference, href)
-        for href, reference in re.findall(r'<td><a href="([^"]+)">([^<]+)</a>', html)
+        for href, reference in re.findall(r'<td><a href="([^"]+)" id="ref-\d+">([^<]+)</a>', html)
     )
     for request in (first, second):
         target = urljoin("http://localhost/staff/queue?status=open", links[request.reference])

@@ -74,9 +74,8 @@ def test_the_queue_marks_possible_duplicates(  # type: ignore[no-untyped-def]
     )
     session.flush()
     html = as_user(dpo).get("/staff/queue").get_data(as_text=True)
-    marked = re.findall(
-        r'<a href="requests/(\d+)">[^<]*</a><br><strong class="overdue duplicate">', html
-    )
+    link = r'<a href="requests/(\d+)" id="ref-\d+">[^<]*</a>'
+    marked = re.findall(link + r'<br><strong class="overdue duplicate">', html)
     assert sorted(int(i) for i in marked) == sorted([first.id, second.id])
     assert other_right.reference in html
 
