@@ -22,6 +22,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from dsar.config import Settings
 from dsar.core.write_lock import writing
@@ -49,7 +50,7 @@ log = logging.getLogger(__name__)
 
 JobFunction = Callable[[Session, Settings, datetime], Any]
 HOUR, DAY = 3600, 86400
-ATTEMPTS = 3  # a job that meets a locked database (SQLite) or a deadlock is run again
+ATTEMPTS = 3  # a job that meets a locked database, a deadlock or a concurrent change runs again
 LEADERSHIP_CHECK_SECONDS = 30
 
 
@@ -167,12 +168,19 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> Any:
                 session.add(_job_run(name, now, started, outcome, counts))
                 session.commit()
                 return result
-            except OperationalError:
+            except (OperationalError, StaleDataError) as error:
+                # A locked database (SQLite), a deadlock, or a request another transaction
+                # changed first (its version check, PostgreSQL): nothing of this run stays.
                 session.rollback()
                 if attempt == ATTEMPTS:
                     _record_error(name, now, started)
                     raise
-                log.warning("job %s met a locked database; running it again", name)
+                why = (
+                    "a concurrent change"
+                    if isinstance(error, StaleDataError)
+                    else "a locked database"
+                )
+                log.warning("job %s met %s; running it again", name, why)
                 time.sleep(0.2 * attempt)
             except Exception:
                 session.rollback()

@@ -107,3 +107,30 @@ def test_only_one_scheduler_leads_and_the_standby_takes_over(committed_apps, cap
 def test_the_job_order_ends_with_the_dispatcher() -> None:
     assert list(JOBS)[-1] == "dispatch_outbox"
     assert JOBS["reminders"].seconds == 3600
+
+
+def test_a_job_that_lost_to_a_concurrent_change_runs_again(
+    app, session, now, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """A request another transaction changed first fails the job's version check: the run is
+    rolled back whole and run again at once, not left for the next tick."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    attempts: list[int] = []
+
+    def racing(session, settings, now):  # type: ignore[no-untyped-def]
+        attempts.append(len(attempts) + 1)
+        make_mail(session, now, key=f"attempt-{len(attempts)}", to="a@example.org")
+        if len(attempts) == 1:
+            raise StaleDataError("UPDATE statement on table 'request' expected to update 1 row")
+        return None
+
+    monkeypatch.setitem(JOBS, "racing", JobSpec("racing", racing, 60, "test"))
+    with caplog.at_level(logging.WARNING, logger="dsar.jobs.scheduler"):
+        run_job(app, "racing", now)
+    assert attempts == [1, 2]
+    keys = session.execute(select(OutboxMessage.idempotency_key)).scalars().all()
+    assert keys == ["attempt-2"]  # the first attempt's row went with its rollback
+    [run] = session.execute(select(JobRun)).scalars().all()
+    assert (run.outcome, run.error) == ("idle", None)  # recorded once, as a run without error
+    assert "job racing met a concurrent change; running it again" in caplog.text
