@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dsar.api.models import ApiCall, ApiKey, Scope
 from dsar.audit.staff_trail import record_staff_event
 from dsar.controllers.models import Controller
+from dsar.core.words import N_
 
 KEY_PREFIX = "dsar_"
 
@@ -48,7 +49,7 @@ def parse_scopes(given: Iterable[str]) -> list[str]:
             f"unknown scope: {', '.join(unknown)} (known: {', '.join(sorted(known))})"
         )
     if not names:
-        raise ApiKeyError("give the key at least one scope")
+        raise ApiKeyError(N_("give the key at least one scope"))
     return sorted(names)
 
 
@@ -64,7 +65,7 @@ def create_key(
     """A new key for `controller`; flushes only. The secret is in the result, nowhere else."""
     name = name.strip()
     if not name:
-        raise ApiKeyError("name the key (the system that will use it)")
+        raise ApiKeyError(N_("name the key (the system that will use it)"))
     checked = parse_scopes(scopes)
     prefix = secrets.token_hex(4)
     while session.scalar(select(ApiKey.id).where(ApiKey.prefix == prefix)) is not None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.fulfilment.models import ManualFinding, ManualTask
@@ -57,7 +58,7 @@ def parse_rows(text: str) -> list[dict[str, str]]:
         for r in table[1:]
     ]
     if not rows:
-        raise ManualFindingError("the table has column names but no rows")
+        raise ManualFindingError(N_("the table has column names but no rows"))
     if len(rows) > MAX_ROWS:
         raise ManualFindingError(f"at most {MAX_ROWS} rows per entry; attach a CSV instead")
     return rows
@@ -103,9 +104,9 @@ def add_finding(
     if category not in categories:
         raise ManualFindingError(f"{category!r} is not a data category of {task.source_name}")
     if not description.strip():
-        raise ManualFindingError("describe the entry in a few words")
+        raise ManualFindingError(N_("describe the entry in a few words"))
     if not rows and file_id is None:
-        raise ManualFindingError("give the data itself: rows, or an extract file")
+        raise ManualFindingError(N_("give the data itself: rows, or an extract file"))
     finding = ManualFinding(
         request_id=request.id,
         task_id=task.id,

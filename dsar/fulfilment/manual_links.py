@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
+from dsar.core.words import N_
 from dsar.fulfilment.delivery import token_hash
 from dsar.fulfilment.manual_findings import ManualFindingError, add_finding
 from dsar.fulfilment.models import ManualFinding, ManualTask, ManualUploadLink
@@ -65,7 +66,7 @@ def send_upload_link(
         raise ManualFindingError(f"the search of {task.source_name} is already complete")
     owner_email = owner_email.strip()
     if "@" not in owner_email or len(owner_email) > 320:
-        raise ManualFindingError("give the system owner's e-mail address")
+        raise ManualFindingError(N_("give the system owner's e-mail address"))
     token = secrets.token_urlsafe(32)
     link = ManualUploadLink(
         request_id=request.id,
@@ -153,9 +154,9 @@ def submit_owner_findings(
     link cannot both record.
     """
     if not entries and not nothing_found:
-        raise ManualFindingError("add the data found, or say that nothing was found")
+        raise ManualFindingError(N_("add the data found, or say that nothing was found"))
     if entries and nothing_found:
-        raise ManualFindingError("either add the data found or say that nothing was found")
+        raise ManualFindingError(N_("either add the data found or say that nothing was found"))
     used = session.execute(
         update(ManualUploadLink)
         .where(ManualUploadLink.id == link.id, ManualUploadLink.used_at.is_(None))

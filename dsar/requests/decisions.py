@@ -113,7 +113,7 @@ def decide(
     elif d is Decision.RECEIVE_INFORMATION:
         receive_information(session, request, clock, actor=actor, now=now)
     elif d is Decision.FAIL_IDENTITY:
-        _require(reason, "say why the subject could not be identified (Art. 11(2), 12(2))")
+        _require(reason, N_("say why the subject could not be identified (Art. 11(2), 12(2))"))
         payload = {"reason": reason}
         apply_action(session, request, Action.FAIL_IDENTITY, actor=actor, now=now, payload=payload)
         request.verification = Verification.FAILED
@@ -122,8 +122,10 @@ def decide(
         extend_request(session, request, clock, reason=reason, actor=actor, now=now)
     elif d is Decision.PROPOSE_REFUSAL:
         if given.ground is None:
-            raise ValueError("choose the ground: manifestly unfounded or excessive (Art. 12(5))")
-        _require(reason, "give the facts that show the request is unfounded or excessive")
+            raise ValueError(
+                N_("choose the ground: manifestly unfounded or excessive (Art. 12(5))")
+            )
+        _require(reason, N_("give the facts that show the request is unfounded or excessive"))
         payload = {"ground": given.ground.value, "reasons": reason}
         apply_action(
             session, request, Action.PROPOSE_REFUSAL, actor=actor, now=now, payload=payload
@@ -232,7 +234,7 @@ def shorten_document_retention(session: Session, request: Request, now: datetime
     return changed
 
 
-def _require(value: str, message: str) -> None:
+def _require(value: str, message: Said) -> None:
     if not value:
         raise ValueError(message)
 
@@ -255,7 +257,7 @@ def record_note(
 ) -> None:
     """The note itself, for staff (`add_note` checks who) and an API key of the controller."""
     text = text.strip()
-    _require(text, "the note is empty")
+    _require(text, N_("the note is empty"))
     record_event(session, request, "note", actor=actor, now=now, payload={"text": text})
 
 

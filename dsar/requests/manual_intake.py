@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dsar.accounts.models import StaffUser
 from dsar.audit.request_trail import record_event
 from dsar.controllers.models import Controller
+from dsar.core.words import N_
 from dsar.files.models import FilePurpose
 from dsar.files.storage import FileStore
 from dsar.representatives.operations import NewRepresentation
@@ -70,16 +71,16 @@ def record_manual_request(
 ) -> Request:
     """Create the request with its time of receipt and attach the original; flushes only."""
     if new.channel not in MANUAL_CHANNELS:
-        raise ValueError("manual requests come by e-mail, letter or phone")
+        raise ValueError(N_("manual requests come by e-mail, letter or phone"))
     if not user.may_work_for(new.controller.id):
-        raise ValueError("you do not work for this controller")
+        raise ValueError(N_("you do not work for this controller"))
     received_at = receipt_instant(new.received_local, new.controller.timezone)
     if received_at > now:
-        raise ValueError("the time of receipt is in the future")
+        raise ValueError(N_("the time of receipt is in the future"))
     if not new.subject_name.strip():
-        raise ValueError("the data subject's name is needed")
+        raise ValueError(N_("the data subject's name is needed"))
     if original is None and new.channel is not Channel.PHONE:
-        raise ValueError("attach the original e-mail or a scan of the letter")
+        raise ValueError(N_("attach the original e-mail or a scan of the letter"))
     files: list[NewFile] = []
     if original is not None:
         files.append(

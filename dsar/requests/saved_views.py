@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dsar.accounts.models import StaffUser
+from dsar.core.words import N_
 from dsar.requests.models import SAVED_VIEW_NAME_MAX as NAME_MAX
 from dsar.requests.models import SavedView
 from dsar.requests.queue import FILTER_KEYS
@@ -36,15 +37,19 @@ def save_view(
     """Save the queue's current filters under `name`; the same name again replaces them."""
     name = " ".join(name.split())
     if not name or len(name) > NAME_MAX:
-        raise SavedViewError(f"give the view a name of 1 to {NAME_MAX} characters")
+        raise SavedViewError(
+            N_("give the view a name of 1 to %(value)s characters", value=NAME_MAX)
+        )
     filters = [(k, args[k].strip()) for k in FILTER_KEYS if (args.get(k) or "").strip()]
     if not filters:
-        raise SavedViewError("choose at least one filter to save")
+        raise SavedViewError(N_("choose at least one filter to save"))
     mine = views_of(session, user)
     view = next((v for v in mine if v.name == name), None)
     if view is None:
         if len(mine) >= VIEWS_MAX:
-            raise SavedViewError(f"you have {VIEWS_MAX} saved views: delete one first")
+            raise SavedViewError(
+                N_("you have %(value)s saved views: delete one first", value=VIEWS_MAX)
+            )
         view = SavedView(staff_id=user.id, name=name, created_at=now)
         session.add(view)
     view.query = urlencode(filters)[:1000]

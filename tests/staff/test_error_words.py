@@ -44,3 +44,35 @@ def test_each_kind_of_refusal_in_german_and_english(app: Flask) -> None:
     plain = ValueError("as it was")
     assert _in(app, "de", plain) == "as it was"
     assert _in(app, "de", LetterError(f"{date(2026, 4, 2)}")) == "2026-04-02"
+
+
+def test_operations_refusals_reach_a_german_page_in_german(  # type: ignore[no-untyped-def]
+    app: Flask, session, controller, now, dpo
+) -> None:
+    """Raised by the operations themselves (not built here): each says its sentence in German
+    on a German page, and the same English sentence as before everywhere else."""
+    import pytest
+
+    from dsar.api.keys import parse_scopes
+    from dsar.requests.decisions import add_note
+    from dsar.requests.saved_views import save_view
+    from tests.factories import make_request
+
+    request = make_request(session, controller, now)
+    refusals = {}
+    for name, call in {
+        "note": lambda: add_note(session, request, "  ", user=dpo, now=now),
+        "view": lambda: save_view(session, dpo, "mine", {}, now=now),
+        "view name": lambda: save_view(session, dpo, "x" * 500, {"q": "a"}, now=now),
+        "scope": lambda: parse_scopes([]),
+    }.items():
+        with pytest.raises(Exception) as raised:
+            call()
+        refusals[name] = raised.value
+    assert {name: _in(app, "de", error) for name, error in refusals.items()} == {
+        "note": "die Notiz ist leer",
+        "view": "wählen Sie mindestens einen Filter zum Speichern",
+        "view name": "geben Sie der Ansicht einen Namen mit 1 bis 60 Zeichen",
+        "scope": "geben Sie dem Schlüssel mindestens eine Berechtigung",
+    }
+    assert str(refusals["note"]) == _in(app, "en", refusals["note"]) == "the note is empty"

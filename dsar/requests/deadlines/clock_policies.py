@@ -71,7 +71,9 @@ class ClockEvent:
 
     def __post_init__(self) -> None:
         if self.kind is ClockEventKind.INFORMATION_REQUESTED and self.purpose is None:
-            raise ValueError("an information request needs a purpose: identity or clarification")
+            raise ValueError(
+                N_("an information request needs a purpose: identity or clarification")
+            )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from dsar.audit.request_trail import record_event
 from dsar.config import Settings
+from dsar.core.words import N_
 from dsar.requests.deadlines.clock_policies import (
     ClockEvent,
     ClockEventKind,
@@ -129,7 +130,7 @@ def request_information(
 ) -> DeadlineResult:
     """Art. 12(6): ask the subject for what is needed, and let the clock policy act on it."""
     if not what.strip() or not why.strip():
-        raise ValueError("say exactly what information is needed and why")
+        raise ValueError(N_("say exactly what information is needed and why"))
     on = today_of(request.controller, now)
     apply_action(
         session,
@@ -174,7 +175,7 @@ def extend_request(
 ) -> date:
     """Art. 12(3): extend once, with reasons, before the first due date; the notice is due."""
     if not request.status.clock_running or request.due_date is None:
-        raise ValueError("only a received, open request can be extended")
+        raise ValueError(N_("only a received, open request can be extended"))
     today = today_of(request.controller, now)
     check_extension(
         today=today,

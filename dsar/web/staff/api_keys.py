@@ -28,6 +28,7 @@ from dsar.web.intake.forms import MultiCheckboxField
 from dsar.web.page_words import _l
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
+from dsar.web.staff.case_words import error_words
 
 log = logging.getLogger("dsar.web.staff")
 
@@ -90,7 +91,7 @@ def create_api_key() -> ResponseReturnValue:
             now=clock_now(),
         )
     except ApiKeyError as error:
-        flash(_("Not created: %(reason)s.", reason=str(error)), "error")
+        flash(_("Not created: %(reason)s.", reason=error_words(error)), "error")
         return redirect(url_for("staff.api_keys"), 303)
     log.info("%s created API key %s for %s", current_user.email, made.key.id, controller.slug)
     flash(_("Created the key (shown once, store it now): %(key)s", key=made.secret), "ok")

@@ -21,10 +21,10 @@ from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.requests.workflow import Channel, RequestType
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
+from dsar.web.staff.case_words import error_words
 from dsar.web.staff.common import workable_controllers
 from dsar.web.staff.forms import ManualRequestForm
 from dsar.web.staff.labels import written_date
-from dsar.web.staff.refusal_words import refusal_words
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -66,7 +66,7 @@ def new_request() -> ResponseReturnValue:
             )
         except ValueError as error:
             db.session.rollback()
-            flash(_("Not recorded: %(reason)s.", reason=refusal_words(error)), "error")
+            flash(_("Not recorded: %(reason)s.", reason=error_words(error)), "error")
             status = 400
         else:
             due = written_date(created.due_date) if created.due_date else "—"

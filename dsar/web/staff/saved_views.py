@@ -16,7 +16,7 @@ from dsar.requests.permissions import REQUEST_WORKERS
 from dsar.requests.saved_views import SavedViewError, delete_view, save_view
 from dsar.web.staff import bp
 from dsar.web.staff.auth import roles_required
-from dsar.web.staff.refusal_words import refusal_words
+from dsar.web.staff.case_words import error_words
 
 
 @bp.post("/queue/views")
@@ -28,7 +28,7 @@ def queue_view_save() -> ResponseReturnValue:
         view = save_view(db.session(), current_user, request.form.get("name", ""), args,
                          now=clock_now())  # fmt: skip
     except SavedViewError as error:
-        flash(_("Not saved: %(reason)s.", reason=refusal_words(error)), "error")
+        flash(_("Not saved: %(reason)s.", reason=error_words(error)), "error")
         return redirect(url_for("staff.queue", **args), 303)
     flash(_("Saved the view \u201c%(name)s\u201d.", name=view.name), "ok")
     return redirect(url_for("staff.queue") + "?" + view.query, 303)
