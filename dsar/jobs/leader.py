@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Protocol
 
@@ -12,6 +16,12 @@ from sqlalchemy import Connection, Engine, text
 
 # An arbitrary constant shared by every dsar process on the same database.
 ADVISORY_LOCK_KEY = 0x0D5A_2026
+log = logging.getLogger(__name__)
+
+
+def instance_name() -> str:
+    """This scheduler process, as its job runs and its log lines name it."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class LeaderLock(Protocol):
@@ -115,3 +125,17 @@ def leader_lock_for(app: Flask) -> LeaderLock:
     if engine.dialect.name == "postgresql":
         return AdvisoryLeaderLock(engine)
     return FileLeaderLock(app.config["DSAR_SETTINGS"].instance_path / "scheduler.lock")
+
+
+def wait_for_leadership(lock: LeaderLock, *, poll_seconds: float, stop: Callable[[], bool]) -> bool:
+    """Block until this instance holds the leader lock (True) or `stop()` says give up."""
+    announced = False
+    while not stop():
+        if lock.acquire():
+            log.info("scheduler %s leads (%s)", instance_name(), lock.describe())
+            return True
+        if not announced:
+            log.info("scheduler %s is standby: another instance leads", instance_name())
+            announced = True
+        time.sleep(poll_seconds)
+    return False

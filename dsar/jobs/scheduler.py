@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,7 +31,7 @@ from dsar.jobs.erasures import carry_out_approved_erasures
 from dsar.jobs.escalation import escalate_overdue
 from dsar.jobs.expiry import expire_unconfirmed, purge_unconfirmed
 from dsar.jobs.extensions import lapse_untold_extensions
-from dsar.jobs.leader import LeaderLock, leader_lock_for
+from dsar.jobs.leader import instance_name, leader_lock_for, wait_for_leadership
 from dsar.jobs.mailbox import POLL_SECONDS, forget_mail_job, poll_mailboxes_job
 from dsar.jobs.marks import carry_out_marks
 from dsar.jobs.models import JobRun
@@ -133,10 +131,6 @@ JOBS: dict[str, JobSpec] = {
 }
 
 
-def instance_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
 def counts_of(result: Any) -> dict[str, Any]:
     if dataclasses.is_dataclass(result) and not isinstance(result, type):
         return dataclasses.asdict(result)
@@ -169,18 +163,12 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> Any:
                 session.commit()
                 return result
             except (OperationalError, StaleDataError) as error:
-                # A locked database (SQLite), a deadlock, or a request another transaction
-                # changed first (its version check, PostgreSQL): nothing of this run stays.
-                session.rollback()
+                session.rollback()  # nothing of this run stays; it runs again (ATTEMPTS)
                 if attempt == ATTEMPTS:
                     _record_error(name, now, started)
                     raise
-                why = (
-                    "a concurrent change"
-                    if isinstance(error, StaleDataError)
-                    else "a locked database"
-                )
-                log.warning("job %s met %s; running it again", name, why)
+                why = "a concurrent change" if isinstance(error, StaleDataError) else None
+                log.warning("job %s met %s; running it again", name, why or "a locked database")
                 time.sleep(0.2 * attempt)
             except Exception:
                 session.rollback()
@@ -220,20 +208,6 @@ def _record_error(name: str, now: datetime, started: float) -> None:
     except Exception:  # noqa: BLE001 - the original error matters more than its record
         db.session.rollback()
         log.exception("could not record the failure of job %s", name)
-
-
-def wait_for_leadership(lock: LeaderLock, *, poll_seconds: float, stop: Callable[[], bool]) -> bool:
-    """Block until this instance holds the leader lock (True) or `stop()` says give up."""
-    announced = False
-    while not stop():
-        if lock.acquire():
-            log.info("scheduler %s leads (%s)", instance_name(), lock.describe())
-            return True
-        if not announced:
-            log.info("scheduler %s is standby: another instance leads", instance_name())
-            announced = True
-        time.sleep(poll_seconds)
-    return False
 
 
 class SchedulerProcess:

@@ -79,7 +79,7 @@ def test_a_crash_after_the_server_accepted_resends_only_that_message_with_its_id
 
 
 def test_only_one_scheduler_leads_and_the_standby_takes_over(committed_apps, caplog) -> None:  # type: ignore[no-untyped-def]
-    caplog.set_level(logging.INFO, logger="dsar.jobs.scheduler")
+    caplog.set_level(logging.INFO, logger="dsar.jobs")  # the scheduler and its leader lock
     first = SchedulerProcess(committed_apps(), poll_seconds=0.05, jobs=[])
     second = SchedulerProcess(committed_apps(), poll_seconds=0.05, jobs=[])
     threads = [threading.Thread(target=p.run, daemon=True) for p in (first, second)]
