@@ -281,6 +281,18 @@ def committed_db_app(
         db.session = joined  # the plain one's sessions ended with their app contexts
 
 
+@pytest.fixture
+def racing_app(committed_db_app: Flask, monkeypatch: pytest.MonkeyPatch) -> Flask:
+    """`committed_db_app` for clicks released at once from one machine (tests/threads.py): the
+    clock fixed at NOW, no CSRF token to fetch first, no rate limit on one address's posts."""
+    from dsar.core.clock import FixedClock
+
+    monkeypatch.setitem(committed_db_app.extensions, "dsar.core.clock", FixedClock(NOW))
+    monkeypatch.setitem(committed_db_app.config, "WTF_CSRF_ENABLED", False)
+    monkeypatch.setattr(limiter, "enabled", False)
+    return committed_db_app
+
+
 @contextlib.contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 in a thread; yields the base URL."""

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
-from dsar.core.clock import FixedClock
-from dsar.extensions import db, limiter
+from dsar.extensions import db
 from dsar.files.storage import FileStore
 from dsar.requests.models import RequestEvent
 from tests.conftest import NOW
@@ -18,10 +17,8 @@ from tests.threads import at_once, summary
 LOADS = 8
 
 
-def test_parallel_loads_mark_our_message_once(committed_db_app, monkeypatch):  # type: ignore[no-untyped-def]
-    app = committed_db_app
-    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
-    monkeypatch.setattr(limiter, "enabled", False)
+def test_parallel_loads_mark_our_message_once(racing_app):  # type: ignore[no-untyped-def]
+    app = racing_app
     with app.app_context():
         controller = db.session.execute(select(Controller)).scalar_one()
         request, token = _with_token(db.session, controller, NOW)
@@ -48,28 +45,22 @@ def test_parallel_loads_mark_our_message_once(committed_db_app, monkeypatch):  #
         db.session.remove()
 
 
-def test_parallel_replies_and_answers_are_all_kept(committed_db_app, monkeypatch):  # type: ignore[no-untyped-def]
+def test_parallel_replies_and_answers_are_all_kept(racing_app):  # type: ignore[no-untyped-def]
     """The subject sends replies from two tabs while staff answer: every message is kept (none
     refused as "changed meanwhile"), each once in the trail, the chain whole."""
     from dsar.accounts.models import Role
     from dsar.messages.models import Message
     from tests.factories import make_staff
-    from tests.staff.conftest import StaffClient, login_as
+    from tests.staff.conftest import signed_in_clients
 
-    app = committed_db_app
-    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
-    monkeypatch.setattr(limiter, "enabled", False)
+    app = racing_app
     with app.app_context():
         controller = db.session.execute(select(Controller)).scalar_one()
         request, token = _with_token(db.session, controller, NOW)
         dpo = make_staff(db.session, NOW, email="dana@example.org", role=Role.DPO)
         db.session.commit()
         request_id = request.id
-        staff = [
-            login_as(app, StaffClient(app, app.response_class, use_cookies=True), dpo)
-            for _ in range(LOADS // 2)
-        ]
+        staff = signed_in_clients(app, dpo, LOADS // 2)
         db.session.remove()
 
     def post(i: int) -> int:

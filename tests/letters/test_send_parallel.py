@@ -10,8 +10,7 @@ from sqlalchemy import select
 from dsar.accounts.models import Role
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
-from dsar.core.clock import FixedClock
-from dsar.extensions import db, limiter
+from dsar.extensions import db
 from dsar.letters.models import Letter, LetterStatus
 from dsar.letters.operations import draft_letter
 from dsar.outbox.models import OutboxMessage
@@ -19,7 +18,7 @@ from dsar.requests.operations import apply_action
 from dsar.requests.workflow import Action, RequestType
 from tests.conftest import NOW
 from tests.factories import by_hand, make_request, make_staff
-from tests.staff.conftest import StaffClient, login_as
+from tests.staff.conftest import signed_in_clients
 from tests.threads import at_once, summary
 
 CLICKS = 2
@@ -28,12 +27,9 @@ TOLD = (SENT, "Not sent: letter", "This was changed meanwhile")
 
 
 def test_a_double_click_sends_the_letter_once(  # type: ignore[no-untyped-def]
-    committed_db_app: Flask, monkeypatch: pytest.MonkeyPatch
+    racing_app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = committed_db_app
-    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
-    monkeypatch.setattr(limiter, "enabled", False)
+    app = racing_app
     # Staff stopped the processing by hand: the letter's facts say so, no record of dsar's.
     registers = [by_hand(r) for r in app.extensions["dsar.registers"]]
     monkeypatch.setitem(app.extensions, "dsar.registers", registers)
@@ -50,10 +46,7 @@ def test_a_double_click_sends_the_letter_once(  # type: ignore[no-untyped-def]
         letter = draft_letter(db.session, request, actor="dana", now=NOW, letter_type="objection")
         db.session.commit()
         letter_id, request_id = letter.id, request.id
-        clients = [
-            login_as(app, StaffClient(app, app.response_class, use_cookies=True), dpo)
-            for _ in range(CLICKS)
-        ]
+        clients = signed_in_clients(app, dpo, CLICKS)
         db.session.remove()
 
     def click(i: int) -> int:

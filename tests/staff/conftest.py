@@ -72,6 +72,14 @@ def login_as(app: Flask, client: FlaskClient, user: StaffUser) -> FlaskClient:
     return client
 
 
+def signed_in_clients(app: Flask, user: StaffUser, count: int) -> list[FlaskClient]:
+    """`count` clients signed in as `user`, as that many browser tabs would be."""
+    return [
+        login_as(app, StaffClient(app, app.response_class, use_cookies=True), user)
+        for _ in range(count)
+    ]
+
+
 @pytest.fixture
 def as_user(app: Flask):  # type: ignore[no-untyped-def]
     """as_user(user) -> a fresh test client signed in as `user`."""

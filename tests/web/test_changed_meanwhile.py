@@ -4,41 +4,33 @@ no "done" message left behind); never a 500, and the request's trail stays one c
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 
 from dsar.accounts.models import Role
 from dsar.audit.request_trail import verify_chain
 from dsar.controllers.models import Controller
-from dsar.core.clock import FixedClock
-from dsar.extensions import db, limiter
+from dsar.extensions import db
 from dsar.requests.models import RequestEvent
 from tests.conftest import NOW
 from tests.factories import make_request, make_staff
-from tests.staff.conftest import StaffClient, login_as
+from tests.staff.conftest import signed_in_clients
 from tests.threads import at_once, summary
 
 NOTES = 8
 
 
 def test_parallel_notes_are_saved_or_refused_whole(  # type: ignore[no-untyped-def]
-    committed_db_app: Flask, monkeypatch: pytest.MonkeyPatch
+    racing_app: Flask,
 ) -> None:
-    app = committed_db_app
-    monkeypatch.setitem(app.extensions, "dsar.core.clock", FixedClock(NOW))
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", False)
-    monkeypatch.setattr(limiter, "enabled", False)
+    app = racing_app
     with app.app_context():
         controller = db.session.execute(select(Controller)).scalar_one()
         request = make_request(db.session, controller, NOW)
         dpo = make_staff(db.session, NOW, email="dana@example.org", role=Role.DPO)
         db.session.commit()
         request_id = request.id
-        clients = [
-            login_as(app, StaffClient(app, app.response_class, use_cookies=True), dpo)
-            for _ in range(NOTES)
-        ]
+        clients = signed_in_clients(app, dpo, NOTES)
         db.session.remove()
 
     def note(i: int) -> tuple[int, str]:
