@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 from flask import abort
+from flask import request as flask_request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from dsar.accounts.models import Role, StaffUser
 from dsar.extensions import db
 from dsar.requests.models import Request
 from dsar.requests.permissions import can_see
+from dsar.web.transaction import SAFE_METHODS
 
 
 def load_user(session_id: str) -> StaffUser | None:
@@ -60,8 +62,13 @@ def roles_required(*roles: Role) -> Callable[[Callable[..., Any]], Callable[...,
 
 
 def visible_request(request_id: int) -> Request:
-    """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing."""
-    found = db.session.execute(
+    """The request if the signed-in user may open it; 404 otherwise, so a URL reveals nothing.
+
+    A step (POST) locks the request's row until its commit, before anything else: two steps on
+    one request at the same moment queue (PostgreSQL; SQLite has one writer at a time anyway),
+    and the later one reads what the earlier committed, its trail's head included.
+    """
+    query = (
         select(Request)
         # what every case page reads: the representation too (its gates, its panel)
         .options(
@@ -70,7 +77,10 @@ def visible_request(request_id: int) -> Request:
             joinedload(Request.representation),
         )
         .where(Request.id == request_id)
-    ).scalar_one_or_none()
+    )
+    if flask_request.method not in SAFE_METHODS:
+        query = query.with_for_update(of=Request)
+    found = db.session.execute(query).scalar_one_or_none()
     if found is None or not can_see(current_user, found):
         abort(404, _("There is no request with this number that you may open."))
     return found

@@ -122,10 +122,15 @@ def _request_or_404(request_id: int) -> Request:
 
 
 def _letter_or_404(letter_id: int) -> Letter:
-    letter = db.session.get(Letter, letter_id)
-    if letter is None:
+    """The letter, read after its request (locked for a step, `visible_request`): a second
+    click waits for the first one's commit and then sees the letter as it left it."""
+    request_id = db.session.scalar(select(Letter.request_id).where(Letter.id == letter_id))
+    if request_id is None:
         abort(404)
-    visible_request(letter.request_id)
+    visible_request(request_id)
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:  # a draft discarded by the step this one waited for
+        abort(404)
     return letter
 
 
