@@ -167,8 +167,10 @@ def run_job(app: Flask, name: str, now: datetime | None = None) -> Any:
                 if attempt == ATTEMPTS:
                     _record_error(name, now, started)
                     raise
-                why = "a concurrent change" if isinstance(error, StaleDataError) else None
-                log.warning("job %s met %s; running it again", name, why or "a locked database")
+                met = "a locked database"
+                if isinstance(error, StaleDataError):
+                    met = "a concurrent change"  # a request another transaction changed first
+                log.warning("job %s met %s; running it again", name, met)
                 time.sleep(0.2 * attempt)
             except Exception:
                 session.rollback()

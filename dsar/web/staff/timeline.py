@@ -245,7 +245,8 @@ def entry(event: RequestEvent, zone: str) -> Entry:
     known = SENTENCES.get(event.action)
     if event.action == "messages_read" and payload.get("reader") == "subject":
         # Whoever opened the status link (a mail scanner too): shown, not known to be read.
-        known, _reader = SHOWN_ON_STATUS_PAGE, payload.pop("reader")
+        known = SHOWN_ON_STATUS_PAGE
+        del payload["reader"]
     sentence = str(known) if known else event.action.replace("_", " ").capitalize()
     details: list[str] = []
     if "from" in payload or "to" in payload:
